@@ -1,0 +1,130 @@
+# minisnoop: one static binary, no run-time dependencies.
+#
+#   make               build/minisnoop (musl-gcc when installed, else gcc -static)
+#   make test          unit tests, then kernel tests (root)
+#   make run           the tracer
+#   make bench         exec storm with and without the tracer
+#   make install PREFIX=/usr/local DESTDIR=
+#   make format | lint | clean
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+B := build
+
+CROSS_COMPILE ?=
+ifeq ($(origin CC),default)
+  ifneq ($(CROSS_COMPILE),)
+    CC := $(CROSS_COMPILE)gcc
+  else ifneq ($(shell command -v musl-gcc 2>/dev/null),)
+    CC := musl-gcc
+  else
+    CC := gcc
+  endif
+endif
+HOSTCC ?= gcc
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS ?= -Os -g
+CFLAGS += -std=gnu11 $(WARN) -ffunction-sections -fdata-sections -D_GNU_SOURCE \
+	  -DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc
+LDFLAGS ?=
+LDFLAGS += -static -Wl,--gc-sections
+
+# musl-gcc sees only musl's headers: give it the kernel UAPI ones, and nothing else.
+ifneq ($(findstring musl,$(CC)),)
+  ARCH_TRIPLET := $(shell gcc -dumpmachine 2>/dev/null)
+  CFLAGS += -I$(B)/uapi
+  UAPI := $(B)/uapi/.stamp
+endif
+
+SRCS := $(wildcard src/*.c)
+INSNS := $(wildcard insns/*.c)
+LIB_SRCS := $(filter-out src/main.c,$(SRCS)) $(INSNS)
+OBJS := $(patsubst %.c,$(B)/obj/%.o,$(SRCS) $(INSNS))
+
+# Tests are host programs linked with cmocka; they reuse the sources, not the static objects.
+HOST_CFLAGS := -std=gnu11 $(WARN) -Wno-missing-prototypes -g -O1 -D_GNU_SOURCE \
+	-DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc -Itests
+HOST_LIB_OBJS := $(patsubst %.c,$(B)/host/%.o,$(LIB_SRCS))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(B)/tests/%,$(wildcard tests/kernel/test_*.c))
+TOOLS := $(B)/storm $(B)/true-static
+
+.PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools
+
+all: $(B)/minisnoop
+
+$(B)/uapi/.stamp:
+	@mkdir -p $(B)/uapi
+	@for d in linux asm-generic; do ln -sfn /usr/include/$$d $(B)/uapi/$$d; done
+	@if [ -d /usr/include/$(ARCH_TRIPLET)/asm ]; then ln -sfn /usr/include/$(ARCH_TRIPLET)/asm $(B)/uapi/asm; \
+	 else ln -sfn /usr/include/asm $(B)/uapi/asm; fi
+	@touch $@
+
+$(B)/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/minisnoop: $(OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
+
+$(B)/host/%.o: %.c $(wildcard include/*.h src/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(HOST_LIB_OBJS) $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_OBJS) -lcmocka
+
+$(B)/tests/%: tests/kernel/%.c $(HOST_LIB_OBJS) $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_OBJS) -lcmocka
+
+$(B)/storm: tools/storm.c
+	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(B)/true-static: tools/true-static.c $(UAPI)
+	$(CC) -Os -Wall -Wextra -Werror -static -o $@ $<
+
+tools: $(TOOLS)
+
+deps:
+	@tools/deps.sh build
+
+test-deps:
+	@tools/deps.sh test
+
+# Each run is a separate make so that deps are in place before anything is built.
+test: test-deps
+	@$(MAKE) --no-print-directory all tools $(UNIT_TESTS) $(KERNEL_TESTS)
+	@tools/run-tests.sh $(UNIT_TESTS) -- $(KERNEL_TESTS)
+
+unit-test:
+	@$(MAKE) --no-print-directory $(UNIT_TESTS)
+	@tools/run-tests.sh $(UNIT_TESTS) --
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(B)/minisnoop $(ARGS)
+
+bench:
+	@tools/deps.sh bench
+	@$(MAKE) --no-print-directory all tools
+	@tools/bench.sh
+
+install: $(B)/minisnoop
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(B)/minisnoop $(DESTDIR)$(BINDIR)/minisnoop
+	strip $(DESTDIR)$(BINDIR)/minisnoop 2>/dev/null || true
+
+clean:
+	rm -rf $(B)
+
+format:
+	clang-format -i $(SRCS) $(INSNS) include/*.h $(wildcard src/*.h tests/*.h tests/*/*.c tools/*.c)
+
+lint: $(UAPI)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --suppress=missingIncludeSystem -D__linux__ -Iinclude -Isrc src insns
+	clang-tidy --quiet $(SRCS) $(INSNS) -- $(HOST_CFLAGS)

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Instruction macros and the small assembler that turns them into a program.
+ *
+ * Every macro yields a struct asm_insn value (one or two slots). EMIT() adds
+ * one to a program and records the file:line that emitted it; jumps name a
+ * label and map loads name a map, both resolved by asm_finish()/the loader.
+ */
+#ifndef MINISNOOP_BPF_ASM_H
+#define MINISNOOP_BPF_ASM_H
+
+#include <linux/bpf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Short register names; the values are the kernel's BPF_REG_*. */
+#define R0  BPF_REG_0
+#define R1  BPF_REG_1
+#define R2  BPF_REG_2
+#define R3  BPF_REG_3
+#define R4  BPF_REG_4
+#define R5  BPF_REG_5
+#define R6  BPF_REG_6
+#define R7  BPF_REG_7
+#define R8  BPF_REG_8
+#define R9  BPF_REG_9
+#define R10 BPF_REG_10
+
+struct asm_insn {
+	struct bpf_insn slot[2];
+	unsigned char n;   /* slots used: 1, or 2 for LD_IMM64 */
+	const char *label; /* jump target, resolved by asm_finish() */
+	const char *map;   /* map name for BPF_PSEUDO_MAP_FD loads */
+};
+
+#define ASM_I_(c, d, s, o, i)                                                                      \
+	((struct asm_insn){.slot = {{.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o),      \
+				     .imm = (i)}},                                                 \
+			   .n = 1})
+
+/* ALU: op is BPF_ADD, BPF_SUB, ... BPF_ARSH; MOV and NEG have their own names. */
+#define BPF_ALU64_REG(op, dst, src) ASM_I_(BPF_ALU64 | BPF_OP(op) | BPF_X, dst, src, 0, 0)
+#define BPF_ALU32_REG(op, dst, src) ASM_I_(BPF_ALU | BPF_OP(op) | BPF_X, dst, src, 0, 0)
+#define BPF_ALU64_IMM(op, dst, imm) ASM_I_(BPF_ALU64 | BPF_OP(op) | BPF_K, dst, 0, 0, imm)
+#define BPF_ALU32_IMM(op, dst, imm) ASM_I_(BPF_ALU | BPF_OP(op) | BPF_K, dst, 0, 0, imm)
+#define BPF_MOV64_REG(dst, src)     BPF_ALU64_REG(BPF_MOV, dst, src)
+#define BPF_MOV32_REG(dst, src)     BPF_ALU32_REG(BPF_MOV, dst, src)
+#define BPF_MOV64_IMM(dst, imm)     BPF_ALU64_IMM(BPF_MOV, dst, imm)
+#define BPF_MOV32_IMM(dst, imm)     BPF_ALU32_IMM(BPF_MOV, dst, imm)
+#define BPF_NEG64(dst)              ASM_I_(BPF_ALU64 | BPF_NEG, dst, 0, 0, 0)
+#define BPF_NEG32(dst)              ASM_I_(BPF_ALU | BPF_NEG, dst, 0, 0, 0)
+/* Byte swap to/from big or little endian; bits is 16, 32 or 64. */
+#define BPF_ENDIAN(type, dst, bits) ASM_I_(BPF_ALU | BPF_END | (type), dst, 0, 0, bits)
+
+/* 64-bit immediate: two slots, the high half in the second. */
+#define BPF_LD_IMM64_RAW_(dst, src, imm64, mapname)                                                \
+	((struct asm_insn){                                                                        \
+	    .slot = {{.code = BPF_LD | BPF_DW | BPF_IMM,                                           \
+		      .dst_reg = (dst),                                                            \
+		      .src_reg = (src),                                                            \
+		      .imm = (int32_t)(uint32_t)(uint64_t)(imm64)},                                \
+		     {.imm = (int32_t)(uint32_t)((uint64_t)(imm64) >> 32)}},                       \
+	    .n = 2,                                                                                \
+	    .map = (mapname)})
+#define BPF_LD_IMM64(dst, imm64) BPF_LD_IMM64_RAW_(dst, 0, imm64, NULL)
+/* Loads a map's fd; the name is looked up when the program is loaded. */
+#define BPF_LD_MAP_FD(dst, name) BPF_LD_IMM64_RAW_(dst, BPF_PSEUDO_MAP_FD, 0, name)
+
+/* Legacy packet loads (socket filters): R0 = *(size *)(skb->data + [src +] imm). */
+#define BPF_LD_ABS(size, imm)      ASM_I_(BPF_LD | BPF_SIZE(size) | BPF_ABS, 0, 0, 0, imm)
+#define BPF_LD_IND(size, src, imm) ASM_I_(BPF_LD | BPF_SIZE(size) | BPF_IND, 0, src, 0, imm)
+
+/* Memory: size is BPF_B, BPF_H, BPF_W or BPF_DW. */
+#define BPF_LDX_MEM(size, dst, src, off)                                                           \
+	ASM_I_(BPF_LDX | BPF_SIZE(size) | BPF_MEM, dst, src, off, 0)
+#define BPF_STX_MEM(size, dst, src, off)                                                           \
+	ASM_I_(BPF_STX | BPF_SIZE(size) | BPF_MEM, dst, src, off, 0)
+#define BPF_ST_MEM(size, dst, off, imm) ASM_I_(BPF_ST | BPF_SIZE(size) | BPF_MEM, dst, 0, off, imm)
+/* Atomics on *(size *)(dst + off) with src; op is BPF_ADD, BPF_ADD | BPF_FETCH, BPF_XCHG, ... */
+#define BPF_ATOMIC_OP(size, op, dst, src, off)                                                     \
+	ASM_I_(BPF_STX | BPF_SIZE(size) | BPF_ATOMIC, dst, src, off, op)
+
+/* Jumps to a named label; op is BPF_JEQ, BPF_JGT, ... */
+#define ASM_J_(c, d, s, i, lbl)                                                                    \
+	((struct asm_insn){.slot = {{.code = (c), .dst_reg = (d), .src_reg = (s), .imm = (i)}},    \
+			   .n = 1,                                                                 \
+			   .label = (lbl)})
+#define BPF_JMP_REG(op, dst, src, lbl)   ASM_J_(BPF_JMP | BPF_OP(op) | BPF_X, dst, src, 0, lbl)
+#define BPF_JMP_IMM(op, dst, imm, lbl)   ASM_J_(BPF_JMP | BPF_OP(op) | BPF_K, dst, 0, imm, lbl)
+#define BPF_JMP32_REG(op, dst, src, lbl) ASM_J_(BPF_JMP32 | BPF_OP(op) | BPF_X, dst, src, 0, lbl)
+#define BPF_JMP32_IMM(op, dst, imm, lbl) ASM_J_(BPF_JMP32 | BPF_OP(op) | BPF_K, dst, 0, imm, lbl)
+#define BPF_JMP_A(lbl)                   ASM_J_(BPF_JMP | BPF_JA, 0, 0, 0, lbl)
+
+#define BPF_EMIT_CALL(helper) ASM_I_(BPF_JMP | BPF_CALL, 0, 0, 0, helper)
+#define BPF_EXIT_INSN()       ASM_I_(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+
+/* Raw encoding, for tests and for instructions without a name here. */
+#define BPF_RAW_INSN(code, dst, src, off, imm) ASM_I_(code, dst, src, off, imm)
+
+/* ---- the assembler ---- */
+
+struct asm_src {
+	const char *file;
+	int line;
+};
+
+struct asm_label {
+	const char *name;
+	size_t at; /* instruction index */
+	struct asm_src src;
+};
+
+struct asm_ref {
+	size_t at; /* instruction index of the jump or map load */
+	const char *name;
+};
+
+struct asm_prog {
+	struct bpf_insn *insns;
+	struct asm_src *src; /* one per slot; the second LD_IMM64 slot repeats the first */
+	size_t len, cap;
+	struct asm_label *labels;
+	size_t nlabels, labels_cap;
+	struct asm_ref *jumps, *maps;
+	size_t njumps, jumps_cap, nmaps, maps_cap;
+	int err;          /* first error, negative errno; later emits are ignored */
+	char errmsg[256]; /* "insns/x.c:12: undefined label 'out'" */
+};
+
+void asm_init(struct asm_prog *p);
+void asm_free(struct asm_prog *p);
+void asm_emit(struct asm_prog *p, struct asm_insn i, const char *file, int line);
+void asm_label(struct asm_prog *p, const char *name, const char *file, int line);
+/* Resolves jump labels. Returns 0 or a negative errno with p->errmsg set. */
+int asm_finish(struct asm_prog *p);
+/* Index of label name, or -1. */
+long asm_label_at(const struct asm_prog *p, const char *name);
+/* Name of the label at instruction index at, or NULL. */
+const char *asm_label_name(const struct asm_prog *p, size_t at);
+/* Name of the map referenced by the LD_IMM64 at index at, or NULL. */
+const char *asm_map_name(const struct asm_prog *p, size_t at);
+
+#define EMIT(p, insn)    asm_emit((p), (insn), __FILE__, __LINE__)
+#define LABEL(p, name)   asm_label((p), (name), __FILE__, __LINE__)
+
+#endif

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The exec programs. enter (sys_enter_execve/execveat) reads the path and argv and
+ * stashes a record keyed by tgid; exit (sys_exit_execve/execveat) adds ret, comm and the
+ * time and emits the record once. fork (sched_process_fork) feeds ppid when there is no BTF.
+ */
+#include "progs.h"
+
+#define E(insn)  EMIT(p, insn)
+#define L(name)  LABEL(p, name)
+#define CALL(fn) E(BPF_EMIT_CALL(BPF_FUNC_##fn))
+
+/* Stack slots of the enter program (r10-relative). */
+#define FP_TMP   (-8)  /* u64: argv[i], the parent task */
+#define FP_KEY   (-12) /* u32: map key (0, then tgid) */
+#define FP_FLAGS (-16) /* u32: EV_F_* gathered on the way */
+#define FP_ARGC  (-20) /* u32: arguments kept */
+#define FP_IDS   (-32) /* u64: pid_tgid */
+
+/* r1 = r10 + off: a pointer to a stack slot. */
+static void stack_ptr(struct asm_prog *p, int reg, int off)
+{
+	E(BPF_MOV64_REG(reg, R10));
+	E(BPF_ALU64_IMM(BPF_ADD, reg, off));
+}
+
+/* flags |= bits, in the FP_FLAGS slot. */
+static void set_flag(struct asm_prog *p, uint32_t bits)
+{
+	E(BPF_LDX_MEM(BPF_W, R1, R10, FP_FLAGS));
+	E(BPF_ALU32_IMM(BPF_OR, R1, (int32_t)bits));
+	E(BPF_STX_MEM(BPF_W, R10, R1, FP_FLAGS));
+}
+
+/* stats[idx]++ (per-CPU, so no atomics). Uses r1-r2 and the key slot at key_off. */
+static void count_stat(struct asm_prog *p, enum ms_stat idx, int key_off, const char *skip)
+{
+	E(BPF_ST_MEM(BPF_W, R10, key_off, idx));
+	E(BPF_LD_MAP_FD(R1, MAP_STATS));
+	stack_ptr(p, R2, key_off);
+	CALL(map_lookup_elem);
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, skip));
+	E(BPF_LDX_MEM(BPF_DW, R1, R0, 0));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, 1));
+	E(BPF_STX_MEM(BPF_DW, R0, R1, 0));
+}
+
+void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
+{
+	unsigned i;
+
+	E(BPF_MOV64_REG(R6, R1)); /* r6 = ctx */
+
+	if (c->filter_uid) {
+		CALL(get_current_uid_gid);
+		/* the low half is the uid */
+		E(BPF_JMP32_IMM(BPF_JNE, R0, (int32_t)c->uid, "out"));
+	}
+	if (c->filter_cgroup) {
+		E(BPF_LD_MAP_FD(R1, MAP_CGROUP));
+		E(BPF_MOV64_IMM(R2, 0));
+		CALL(current_task_under_cgroup);
+		E(BPF_JMP_IMM(BPF_JNE, R0, 1, "out"));
+	}
+
+	/* r7 = this CPU's scratch */
+	E(BPF_ST_MEM(BPF_W, R10, FP_KEY, 0));
+	E(BPF_LD_MAP_FD(R1, MAP_SCRATCH));
+	stack_ptr(p, R2, FP_KEY);
+	CALL(map_lookup_elem);
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "out"));
+	E(BPF_MOV64_REG(R7, R0));
+
+	E(BPF_ST_MEM(BPF_W, R10, FP_FLAGS, c->execveat ? EV_F_EXECVEAT : 0));
+	E(BPF_ST_MEM(BPF_W, R10, FP_ARGC, 0));
+	E(BPF_MOV64_IMM(R8, 0));                      /* r8 = argument bytes used */
+	E(BPF_LDX_MEM(BPF_DW, R9, R6, c->off_argv)); /* r9 = argv (user) */
+	E(BPF_JMP_IMM(BPF_JEQ, R9, 0, "args_done"));  /* NULL argv: no arguments */
+
+	/* Unrolled: one block per argument kept. */
+	for (i = 0; i < c->max_args; i++) {
+		stack_ptr(p, R1, FP_TMP);
+		E(BPF_MOV64_IMM(R2, 8));
+		E(BPF_MOV64_REG(R3, R9));
+		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)(i * 8)));
+		CALL(probe_read_user); /* argv[i] */
+		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "read_err"));
+		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP_TMP));
+		E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "args_done"));
+		/* The bound lets the verifier see r8 < EV_ARGS_MAX below. */
+		E(BPF_JMP_IMM(BPF_JGE, R8, EV_ARGS_MAX, "args_full"));
+		E(BPF_MOV64_REG(R1, R7));
+		E(BPF_ALU64_REG(BPF_ADD, R1, R8));
+		E(BPF_MOV64_IMM(R2, EV_ARGS_MAX));
+		E(BPF_ALU64_REG(BPF_SUB, R2, R8)); /* room left, 1..EV_ARGS_MAX */
+		CALL(probe_read_user_str);
+		E(BPF_JMP_IMM(BPF_JSLT, R0, 1, "read_err"));
+		E(BPF_ALU64_REG(BPF_ADD, R8, R0));
+		E(BPF_LDX_MEM(BPF_W, R1, R10, FP_ARGC));
+		E(BPF_ALU64_IMM(BPF_ADD, R1, 1));
+		E(BPF_STX_MEM(BPF_W, R10, R1, FP_ARGC));
+		/* Filled the buffer: this argument may have been cut. */
+		E(BPF_JMP_IMM(BPF_JGE, R8, EV_ARGS_MAX, "arg_cut"));
+	}
+	/* Kept max_args: say so if there is one more. */
+	stack_ptr(p, R1, FP_TMP);
+	E(BPF_MOV64_IMM(R2, 8));
+	E(BPF_MOV64_REG(R3, R9));
+	E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)(c->max_args * 8)));
+	CALL(probe_read_user);
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "args_done"));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP_TMP));
+	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "args_done"));
+	L("args_full");
+	set_flag(p, EV_F_TRUNC_ARGS);
+	E(BPF_JMP_A("args_done"));
+	L("arg_cut");
+	set_flag(p, EV_F_TRUNC_ARG);
+	E(BPF_JMP_A("args_done"));
+	L("read_err");
+	set_flag(p, EV_F_READ_ERR);
+
+	L("args_done");
+	/* Stash a record under the tgid; then fill it in place. */
+	CALL(get_current_pid_tgid);
+	E(BPF_STX_MEM(BPF_DW, R10, R0, FP_IDS));
+	E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
+	E(BPF_STX_MEM(BPF_W, R10, R0, FP_KEY));
+	E(BPF_LD_MAP_FD(R1, MAP_STASH));
+	stack_ptr(p, R2, FP_KEY);
+	E(BPF_MOV64_REG(R3, R7)); /* any STASH_SIZE bytes: all are overwritten or unused */
+	E(BPF_MOV64_IMM(R4, BPF_ANY));
+	CALL(map_update_elem);
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "stash_fail"));
+	E(BPF_LD_MAP_FD(R1, MAP_STASH));
+	stack_ptr(p, R2, FP_KEY);
+	CALL(map_lookup_elem);
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "stash_fail"));
+	E(BPF_MOV64_REG(R9, R7)); /* r9 = scratch (argument text) */
+	E(BPF_MOV64_REG(R7, R0)); /* r7 = the record */
+
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP_IDS));
+	E(BPF_STX_MEM(BPF_W, R7, R1, EV_OFF(tid)));
+	E(BPF_ALU64_IMM(BPF_RSH, R1, 32));
+	E(BPF_STX_MEM(BPF_W, R7, R1, EV_OFF(pid)));
+	CALL(get_current_uid_gid);
+	E(BPF_STX_MEM(BPF_W, R7, R0, EV_OFF(uid)));
+	E(BPF_ST_MEM(BPF_W, R7, EV_OFF(ppid), 0));
+	E(BPF_ST_MEM(BPF_W, R7, EV_OFF(ret), 0));
+
+	if (c->ppid_btf) {
+		/* ppid = current->real_parent->tgid */
+		CALL(get_current_task);
+		E(BPF_MOV64_REG(R3, R0));
+		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)c->off_real_parent));
+		stack_ptr(p, R1, FP_TMP);
+		E(BPF_MOV64_IMM(R2, 8));
+		CALL(probe_read_kernel);
+		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "ppid_done"));
+		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP_TMP));
+		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)c->off_tgid));
+		E(BPF_MOV64_REG(R1, R7));
+		E(BPF_ALU64_IMM(BPF_ADD, R1, EV_OFF(ppid)));
+		E(BPF_MOV64_IMM(R2, 4));
+		CALL(probe_read_kernel);
+		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "ppid_done"));
+	} else {
+		/* ppid = forks[tgid], recorded when this process was forked */
+		E(BPF_LD_MAP_FD(R1, MAP_FORKS));
+		stack_ptr(p, R2, FP_KEY);
+		CALL(map_lookup_elem);
+		E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "ppid_done"));
+		E(BPF_LDX_MEM(BPF_W, R1, R0, 0));
+		E(BPF_STX_MEM(BPF_W, R7, R1, EV_OFF(ppid)));
+	}
+	set_flag(p, EV_F_PPID_KERNEL);
+	L("ppid_done");
+
+	/* The path, right after the header. */
+	E(BPF_LDX_MEM(BPF_DW, R3, R6, c->off_filename));
+	E(BPF_MOV64_REG(R1, R7));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
+	E(BPF_MOV64_IMM(R2, EV_FILENAME_MAX));
+	CALL(probe_read_user_str);
+	E(BPF_JMP_IMM(BPF_JSLT, R0, 1, "name_err"));
+	E(BPF_JMP_IMM(BPF_JGT, R0, EV_FILENAME_MAX, "name_err"));
+	E(BPF_MOV64_REG(R6, R0)); /* r6 = path bytes with NUL, 1..EV_FILENAME_MAX */
+	E(BPF_JMP_IMM(BPF_JLT, R6, EV_FILENAME_MAX, "args_copy"));
+	set_flag(p, EV_F_TRUNC_FILE);
+	E(BPF_JMP_A("args_copy"));
+	L("name_err");
+	E(BPF_ST_MEM(BPF_B, R7, EV_HDR, 0));
+	E(BPF_MOV64_IMM(R6, 1));
+	set_flag(p, EV_F_READ_ERR);
+
+	/* Then the argument text from the scratch. */
+	L("args_copy");
+	E(BPF_JMP_IMM(BPF_JLE, R8, EV_ARGS_MAX, "args_len_ok"));
+	E(BPF_MOV64_IMM(R8, EV_ARGS_MAX));
+	L("args_len_ok");
+	E(BPF_MOV64_REG(R1, R7));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
+	E(BPF_ALU64_REG(BPF_ADD, R1, R6));
+	E(BPF_MOV64_REG(R2, R8));
+	E(BPF_MOV64_REG(R3, R9));
+	CALL(probe_read_kernel);
+
+	E(BPF_STX_MEM(BPF_H, R7, R6, EV_OFF(filename_len)));
+	E(BPF_ALU64_REG(BPF_ADD, R6, R8));
+	E(BPF_STX_MEM(BPF_W, R7, R6, EV_OFF(text_len)));
+	E(BPF_LDX_MEM(BPF_W, R1, R10, FP_ARGC));
+	E(BPF_STX_MEM(BPF_H, R7, R1, EV_OFF(argc)));
+	E(BPF_LDX_MEM(BPF_W, R1, R10, FP_FLAGS));
+	E(BPF_STX_MEM(BPF_W, R7, R1, EV_OFF(flags)));
+	E(BPF_JMP_A("out"));
+
+	L("stash_fail");
+	count_stat(p, MS_STAT_STASH_FAIL, FP_KEY, "out");
+	L("out");
+	E(BPF_MOV64_IMM(R0, 0));
+	E(BPF_EXIT_INSN());
+}
+
+void prog_exec_exit(struct asm_prog *p, const struct prog_cfg *c)
+{
+	E(BPF_MOV64_REG(R6, R1)); /* r6 = ctx */
+	CALL(get_current_pid_tgid);
+	E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
+	E(BPF_STX_MEM(BPF_W, R10, R0, -4));
+	E(BPF_LD_MAP_FD(R1, MAP_STASH));
+	stack_ptr(p, R2, -4);
+	CALL(map_lookup_elem);
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "out")); /* enter was not seen */
+	E(BPF_MOV64_REG(R7, R0));
+
+	E(BPF_LDX_MEM(BPF_DW, R1, R6, c->off_ret));
+	E(BPF_STX_MEM(BPF_W, R7, R1, EV_OFF(ret)));
+	if (c->failed_only)
+		E(BPF_JMP_IMM(BPF_JSGE, R1, 0, "drop"));
+
+	E(BPF_MOV64_REG(R1, R7));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_OFF(comm)));
+	E(BPF_MOV64_IMM(R2, EV_COMM_LEN));
+	CALL(get_current_comm);
+	CALL(ktime_get_ns);
+	E(BPF_STX_MEM(BPF_DW, R7, R0, EV_OFF(ts_ns)));
+
+	E(BPF_LDX_MEM(BPF_W, R5, R7, EV_OFF(text_len)));
+	E(BPF_JMP_IMM(BPF_JGT, R5, EV_TEXT_MAX, "drop")); /* never, but bounds the size */
+	E(BPF_ALU64_IMM(BPF_ADD, R5, EV_HDR));
+	E(BPF_MOV64_REG(R1, R6));
+	E(BPF_LD_MAP_FD(R2, MAP_EVENTS));
+	E(BPF_MOV32_IMM(R3, -1)); /* BPF_F_CURRENT_CPU: zero-extended 0xffffffff */
+	E(BPF_MOV64_REG(R4, R7));
+	CALL(perf_event_output);
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "drop"));
+	count_stat(p, MS_STAT_OUTPUT_FAIL, -8, "drop");
+
+	L("drop");
+	E(BPF_LD_MAP_FD(R1, MAP_STASH));
+	stack_ptr(p, R2, -4);
+	CALL(map_delete_elem);
+	L("out");
+	E(BPF_MOV64_IMM(R0, 0));
+	E(BPF_EXIT_INSN());
+}
+
+void prog_fork(struct asm_prog *p, const struct prog_cfg *c)
+{
+	/* forks[child pid] = the forking process's tgid */
+	E(BPF_LDX_MEM(BPF_W, R6, R1, c->off_child_pid));
+	E(BPF_STX_MEM(BPF_W, R10, R6, -4));
+	CALL(get_current_pid_tgid);
+	E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
+	E(BPF_STX_MEM(BPF_W, R10, R0, -8));
+	E(BPF_LD_MAP_FD(R1, MAP_FORKS));
+	stack_ptr(p, R2, -4);
+	stack_ptr(p, R3, -8);
+	E(BPF_MOV64_IMM(R4, BPF_ANY));
+	CALL(map_update_elem);
+	E(BPF_MOV64_IMM(R0, 0));
+	E(BPF_EXIT_INSN());
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+/* The assembler: a growable instruction buffer with labels and source lines. */
+#include "bpf_asm.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void asm_init(struct asm_prog *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+void asm_free(struct asm_prog *p)
+{
+	free(p->insns);
+	free(p->src);
+	free(p->labels);
+	free(p->jumps);
+	free(p->maps);
+	memset(p, 0, sizeof(*p));
+}
+
+static void fail(struct asm_prog *p, int err, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (p->err)
+		return;
+	p->err = err;
+	n = snprintf(p->errmsg, sizeof(p->errmsg), "%s:%d: ", file ? file : "?", line);
+	if (n < 0 || (size_t)n >= sizeof(p->errmsg))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->errmsg + n, sizeof(p->errmsg) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* Grows *buf to hold at least need elements of size sz. */
+static int grow(void **buf, size_t *cap, size_t need, size_t sz)
+{
+	size_t ncap = *cap ? *cap : 64;
+	void *nb;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	nb = realloc(*buf, ncap * sz);
+	if (!nb)
+		return -ENOMEM;
+	*buf = nb;
+	*cap = ncap;
+	return 0;
+}
+
+static int add_ref(struct asm_ref **refs, size_t *n, size_t *cap, size_t at, const char *name)
+{
+	if (grow((void **)refs, cap, *n + 1, sizeof(**refs)))
+		return -ENOMEM;
+	(*refs)[*n].at = at;
+	(*refs)[*n].name = name;
+	(*n)++;
+	return 0;
+}
+
+void asm_emit(struct asm_prog *p, struct asm_insn i, const char *file, int line)
+{
+	size_t cap = p->cap;
+	unsigned k;
+
+	if (p->err)
+		return;
+	if (i.n < 1 || i.n > 2) {
+		fail(p, -EINVAL, file, line, "instruction with %u slots", i.n);
+		return;
+	}
+	if (grow((void **)&p->insns, &cap, p->len + i.n, sizeof(*p->insns)) ||
+	    grow((void **)&p->src, &p->cap, p->len + i.n, sizeof(*p->src))) {
+		fail(p, -ENOMEM, file, line, "out of memory");
+		return;
+	}
+	if (i.label && add_ref(&p->jumps, &p->njumps, &p->jumps_cap, p->len, i.label)) {
+		fail(p, -ENOMEM, file, line, "out of memory");
+		return;
+	}
+	if (i.map && add_ref(&p->maps, &p->nmaps, &p->maps_cap, p->len, i.map)) {
+		fail(p, -ENOMEM, file, line, "out of memory");
+		return;
+	}
+	for (k = 0; k < i.n; k++) {
+		p->insns[p->len] = i.slot[k];
+		p->src[p->len].file = file;
+		p->src[p->len].line = line;
+		p->len++;
+	}
+}
+
+long asm_label_at(const struct asm_prog *p, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < p->nlabels; k++)
+		if (!strcmp(p->labels[k].name, name))
+			return (long)p->labels[k].at;
+	return -1;
+}
+
+const char *asm_label_name(const struct asm_prog *p, size_t at)
+{
+	size_t k;
+
+	for (k = 0; k < p->nlabels; k++)
+		if (p->labels[k].at == at)
+			return p->labels[k].name;
+	return NULL;
+}
+
+const char *asm_map_name(const struct asm_prog *p, size_t at)
+{
+	size_t k;
+
+	for (k = 0; k < p->nmaps; k++)
+		if (p->maps[k].at == at)
+			return p->maps[k].name;
+	return NULL;
+}
+
+void asm_label(struct asm_prog *p, const char *name, const char *file, int line)
+{
+	size_t k;
+
+	if (p->err)
+		return;
+	for (k = 0; k < p->nlabels; k++) {
+		if (!strcmp(p->labels[k].name, name)) {
+			fail(p, -EEXIST, file, line, "duplicate label '%s' (first at %s:%d)", name,
+			     p->labels[k].src.file, p->labels[k].src.line);
+			return;
+		}
+	}
+	if (grow((void **)&p->labels, &p->labels_cap, p->nlabels + 1, sizeof(*p->labels))) {
+		fail(p, -ENOMEM, file, line, "out of memory");
+		return;
+	}
+	p->labels[p->nlabels].name = name;
+	p->labels[p->nlabels].at = p->len;
+	p->labels[p->nlabels].src.file = file;
+	p->labels[p->nlabels].src.line = line;
+	p->nlabels++;
+}
+
+int asm_finish(struct asm_prog *p)
+{
+	size_t k;
+
+	if (p->err)
+		return p->err;
+	for (k = 0; k < p->njumps; k++) {
+		const struct asm_ref *r = &p->jumps[k];
+		long to = asm_label_at(p, r->name);
+		long off;
+
+		if (to < 0) {
+			fail(p, -ENOENT, p->src[r->at].file, p->src[r->at].line,
+			     "undefined label '%s'", r->name);
+			return p->err;
+		}
+		if ((size_t)to >= p->len) {
+			fail(p, -ERANGE, p->src[r->at].file, p->src[r->at].line,
+			     "label '%s' is past the last instruction", r->name);
+			return p->err;
+		}
+		off = to - (long)r->at - 1;
+		if (off < INT16_MIN || off > INT16_MAX) {
+			fail(p, -ERANGE, p->src[r->at].file, p->src[r->at].line,
+			     "jump to '%s' is %ld instructions away, more than 16 bits hold", r->name,
+			     off);
+			return p->err;
+		}
+		p->insns[r->at].off = (int16_t)off;
+	}
+	return 0;
+}

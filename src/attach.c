@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+/* Tracepoint attach: one perf event per tracepoint; the program runs on every CPU. */
+#include "attach.h"
+
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int tp_attach(int tp_id, int prog_fd)
+{
+	struct perf_event_attr a;
+	long fd;
+
+	memset(&a, 0, sizeof(a));
+	a.type = PERF_TYPE_TRACEPOINT;
+	a.size = sizeof(a);
+	a.config = (unsigned long long)tp_id;
+	a.sample_period = 1;
+	a.wakeup_events = 1;
+	/* pid -1, cpu 0: a BPF program on a tracepoint fires on all CPUs anyway. */
+	fd = syscall(__NR_perf_event_open, &a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl((int)fd, PERF_EVENT_IOC_SET_BPF, prog_fd) < 0 ||
+	    ioctl((int)fd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
+		int err = -errno;
+
+		close((int)fd);
+		return err;
+	}
+	return (int)fd;
+}

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+/* Creates maps and loads programs; grows the verifier log until it holds everything. */
+#include "loader.h"
+
+#include "bpf_sys.h"
+#include "disasm.h"
+#include "vlog.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* GPL-compatible: probe_read_* and perf_event_output are GPL-only helpers. */
+static const char license[] = "Dual MIT/GPL";
+
+const char *bpf_errno_hint(int err)
+{
+	switch (err) {
+	case -ENOSYS:
+		return "this kernel has no bpf() system call (CONFIG_BPF_SYSCALL)";
+	case -EPERM:
+	case -EACCES:
+		return "run as root, or grant CAP_BPF and CAP_PERFMON (CAP_SYS_ADMIN before Linux "
+		       "5.8)";
+	case -E2BIG:
+		return "the kernel rejects a size minisnoop asked for (program or map too large)";
+	case -ENOMEM:
+		return "out of memory (or locked memory: raise RLIMIT_MEMLOCK on kernels before "
+		       "5.11)";
+	default:
+		return NULL;
+	}
+}
+
+int maps_create(struct map_spec *maps, size_t n, char *errmsg, size_t errlen)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		maps[k].fd = -1;
+	for (k = 0; k < n; k++) {
+		int fd = bpf_map_create(maps[k].type, maps[k].name, maps[k].key_size,
+					maps[k].value_size, maps[k].max_entries, maps[k].flags);
+		if (fd < 0) {
+			const char *hint = bpf_errno_hint(fd);
+
+			snprintf(errmsg, errlen, "creating map '%s': %s%s%s", maps[k].name,
+				 strerror(-fd), hint ? ": " : "", hint ? hint : "");
+			maps_close(maps, k);
+			return fd;
+		}
+		maps[k].fd = fd;
+	}
+	return 0;
+}
+
+void maps_close(struct map_spec *maps, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		if (maps[k].fd >= 0)
+			close(maps[k].fd);
+		maps[k].fd = -1;
+	}
+}
+
+size_t log_next_size(size_t cur, size_t max)
+{
+	if (cur >= max)
+		return 0;
+	return cur > max / 2 ? max : cur * 2;
+}
+
+/* Copies the instructions with every map reference replaced by the map's fd. */
+static int resolve_maps(const struct asm_prog *p, const struct map_spec *maps, size_t nmaps,
+			struct bpf_insn **out, char *errmsg, size_t errlen)
+{
+	struct bpf_insn *in = malloc(p->len * sizeof(*in));
+	size_t k, m;
+
+	if (!in)
+		return -ENOMEM;
+	memcpy(in, p->insns, p->len * sizeof(*in));
+	for (k = 0; k < p->nmaps; k++) {
+		const struct asm_ref *r = &p->maps[k];
+
+		for (m = 0; m < nmaps; m++)
+			if (!strcmp(maps[m].name, r->name))
+				break;
+		if (m == nmaps || maps[m].fd < 0) {
+			snprintf(errmsg, errlen, "%s:%d: unknown map '%s'", p->src[r->at].file,
+				 p->src[r->at].line, r->name);
+			free(in);
+			return -ENOENT;
+		}
+		in[r->at].imm = maps[m].fd;
+	}
+	*out = in;
+	return 0;
+}
+
+static int load_once(const struct bpf_insn *in, size_t len, enum bpf_prog_type type,
+		     const char *name, unsigned level, char *log, size_t log_size)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = type;
+	a.insns = (uint64_t)(uintptr_t)in;
+	a.insn_cnt = (uint32_t)len;
+	a.license = (uint64_t)(uintptr_t)license;
+	if (log && level) {
+		log[0] = 0;
+		a.log_buf = (uint64_t)(uintptr_t)log;
+		a.log_size = (uint32_t)log_size;
+		a.log_level = level;
+	}
+	strncpy(a.prog_name, name, sizeof(a.prog_name) - 1);
+	return sys_bpf(BPF_PROG_LOAD, &a, sizeof(a));
+}
+
+/* Loads, growing the log buffer while the kernel says it was too small. */
+static int load_logged(const struct bpf_insn *in, size_t len, enum bpf_prog_type type,
+		       const char *name, unsigned level, const struct load_opts *o,
+		       struct load_result *res)
+{
+	size_t size = o->log_initial ? o->log_initial : LOG_INITIAL_DEFAULT;
+	size_t max = o->log_max ? o->log_max : LOG_MAX_DEFAULT;
+	int r;
+
+	for (;;) {
+		char *nl = realloc(res->log, size);
+
+		if (!nl)
+			return -ENOMEM;
+		res->log = nl;
+		r = load_once(in, len, type, name, level, res->log, size);
+		if (r != -ENOSPC)
+			break;
+		/* A loaded program is never ENOSPC; only the log was short. */
+		size = log_next_size(size, max);
+		if (!size)
+			break;
+		res->grows++;
+	}
+	res->log_size = size ? size : max;
+	res->log_len = strlen(res->log);
+	return r;
+}
+
+int prog_load(const struct asm_prog *p, enum bpf_prog_type type, const char *name,
+	      const struct map_spec *maps, size_t nmaps, const struct load_opts *o,
+	      struct load_result *res)
+{
+	struct bpf_insn *in = NULL;
+	unsigned level = (o->log_level & 3) | (o->stats ? 4 : 0);
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	res->fd = -1;
+	if (p->err) {
+		snprintf(res->errmsg, sizeof(res->errmsg), "%s", p->errmsg);
+		return p->err;
+	}
+	r = resolve_maps(p, maps, nmaps, &in, res->errmsg, sizeof(res->errmsg));
+	if (r)
+		return r;
+	r = level ? load_logged(in, p->len, type, name, level, o, res)
+		  : load_once(in, p->len, type, name, 0, NULL, 0);
+	/* Rejected without a log: load again at level 1 to say why. */
+	if (r < 0 && !(level & 3) && r != -EPERM && r != -ENOSYS) {
+		int again = load_logged(in, p->len, type, name, 1 | (level & 4), o, res);
+
+		if (again >= 0)
+			r = again;
+	}
+	free(in);
+	if (r >= 0) {
+		res->fd = r;
+		return 0;
+	}
+	if (res->log && res->log_len) {
+		char reason[256];
+		long at = vlog_last_insn(res->log);
+		char text[128] = "";
+
+		vlog_reason(res->log, reason, sizeof(reason));
+		if (at >= 0 && (size_t)at < p->len) {
+			disasm_insn(p, (size_t)at, text, sizeof(text));
+			snprintf(res->errmsg, sizeof(res->errmsg),
+				 "verifier rejected '%s' at insn %ld %s (%s:%d): %s", name, at, text,
+				 p->src[at].file, p->src[at].line, reason);
+		} else {
+			snprintf(res->errmsg, sizeof(res->errmsg), "verifier rejected '%s': %s",
+				 name, reason);
+		}
+	} else {
+		const char *hint = bpf_errno_hint(r);
+
+		snprintf(res->errmsg, sizeof(res->errmsg), "loading '%s': %s%s%s", name,
+			 strerror(-r), hint ? ": " : "", hint ? hint : "");
+	}
+	return r;
+}
+
+void load_result_free(struct load_result *res)
+{
+	free(res->log);
+	res->log = NULL;
+	if (res->fd >= 0)
+		close(res->fd);
+	res->fd = -1;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/* Map creation and program loading with the verifier log captured. */
+#ifndef MINISNOOP_LOADER_H
+#define MINISNOOP_LOADER_H
+
+#include "bpf_asm.h"
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct map_spec {
+	const char *name;
+	enum bpf_map_type type;
+	uint32_t key_size, value_size, max_entries, flags;
+	int fd; /* -1 until created */
+};
+
+#define LOG_INITIAL_DEFAULT (64u * 1024)
+#define LOG_MAX_DEFAULT     (256u * 1024 * 1024)
+
+struct load_opts {
+	unsigned log_level; /* 0, 1 or 2 */
+	bool stats;         /* add BPF_LOG_STATS: "processed N insns ..." */
+	size_t log_initial; /* first log buffer size; grown on ENOSPC */
+	size_t log_max;     /* growth stops here */
+};
+
+struct load_result {
+	int fd;         /* program fd, or -1 */
+	char *log;      /* verifier log, NUL terminated, malloc'd (may be NULL) */
+	size_t log_len; /* strlen(log) */
+	size_t log_size; /* the buffer size that held the whole log */
+	unsigned grows;  /* times the buffer was grown */
+	char errmsg[512]; /* one-line reason on failure */
+};
+
+int maps_create(struct map_spec *maps, size_t n, char *errmsg, size_t errlen);
+void maps_close(struct map_spec *maps, size_t n);
+
+/* Next log buffer size after ENOSPC: doubles, capped at max; 0 when already at max. */
+size_t log_next_size(size_t cur, size_t max);
+
+/*
+ * Resolves p's map names against maps[], loads it, and returns the fd in res->fd.
+ * On rejection returns a negative errno with res->errmsg set (the verifier's reason and the
+ * emitting source line when it can tell) and the whole log in res->log.
+ * The log is captured even when opts->log_level is 0 and the load fails (retried at level 1).
+ */
+int prog_load(const struct asm_prog *p, enum bpf_prog_type type, const char *name,
+	      const struct map_spec *maps, size_t nmaps, const struct load_opts *opts,
+	      struct load_result *res);
+void load_result_free(struct load_result *res);
+
+/* Words for a bpf() errno at the edge: what to do about it. */
+const char *bpf_errno_hint(int err);
+
+#endif

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: MIT
+/* Command line: trace (default), dump, verify, check. */
+#include "check.h"
+#include "disasm.h"
+#include "programs.h"
+#include "tracefs.h"
+#include "tracer.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+static const char usage_line[] =
+	"usage: minisnoop [-TtUxqj] [-u UID] [-n NAME] [-l LINE] [-P PPID] [-c CGROUP]\n"
+	"                 [--max-args N] [--count N] [--duration S] [--pages N]\n"
+	"                 [--verifier-log[=LEVEL]] [--no-btf]\n"
+	"       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n";
+
+static void help(void)
+{
+	printf("%s", usage_line);
+	printf("\n"
+	       "Traces every execve()/execveat() on the system with eBPF; needs root.\n"
+	       "\n"
+	       "  -T, --time           HH:MM:SS column\n"
+	       "  -t, --timestamp      seconds since start column\n"
+	       "  -U, --print-uid      UID column\n"
+	       "  -x, --fails          only failed execs\n"
+	       "  -q, --quote          quote arguments\n"
+	       "  -j, --json           one JSON object per line\n"
+	       "  -u, --uid UID        only this uid (number or user name); in the kernel\n"
+	       "  -c, --cgroup PATH    only processes in this cgroup v2 directory; in the kernel\n"
+	       "  -n, --name REGEX     only commands whose name matches (POSIX extended)\n"
+	       "  -l, --line REGEX     only commands whose argument line matches\n"
+	       "  -P, --ppid PID       only children of PID\n"
+	       "      --max-args N     arguments kept per exec (default %d, at most %d)\n"
+	       "      --count N        exit after N events\n"
+	       "      --duration S     exit after S seconds\n"
+	       "      --pages N        perf ring pages per CPU, a power of two (default 64)\n"
+	       "      --verifier-log[=LEVEL]  print each program's verifier log on stderr\n"
+	       "      --no-btf         find ppid by tracking forks, not with BTF (also\n"
+	       "                       MINISNOOP_NO_BTF=1)\n"
+	       "  -h, --help, -V, --version\n"
+	       "\n"
+	       "  dump [PROGRAM]       disassemble the built-in programs with source lines\n"
+	       "  verify               load every program, print the verifier's log and stats\n"
+	       "  check                say whether this system can trace, and what is missing\n",
+	       EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "minisnoop: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s", usage_line);
+	return 2;
+}
+
+static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_uid(const char *s, uint32_t *uid)
+{
+	uint64_t v;
+	const struct passwd *pw;
+
+	if (parse_u64(s, UINT32_MAX - 1, &v)) {
+		*uid = (uint32_t)v;
+		return true;
+	}
+	pw = getpwnam(s);
+	if (!pw)
+		return false;
+	*uid = pw->pw_uid;
+	return true;
+}
+
+/* Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK. */
+static void raise_memlock(void)
+{
+	struct rlimit r = {RLIM_INFINITY, RLIM_INFINITY};
+
+	setrlimit(RLIMIT_MEMLOCK, &r);
+}
+
+static struct prog_cfg default_cfg(void)
+{
+	struct prog_cfg c;
+
+	memset(&c, 0, sizeof(c));
+	c.max_args = EV_MAX_ARGS_DEF;
+	return c;
+}
+
+static int cmd_dump(int argc, char **argv)
+{
+	static const struct option lo[] = {{"no-source", no_argument, NULL, 's'},
+					   {"help", no_argument, NULL, 'h'},
+					   {0, 0, 0, 0}};
+	struct prog_cfg c = default_cfg();
+	struct progset ps;
+	const char *only = NULL;
+	bool with_src = true, any = false;
+	char err[512];
+	int o, k;
+
+	while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		if (o == 's')
+			with_src = false;
+		else if (o == 'h')
+			return help(), 0;
+		else
+			return usage_error("dump: bad option%s", "");
+	}
+	if (optind < argc)
+		only = argv[optind++];
+	if (optind < argc)
+		return usage_error("dump: unexpected argument '%s'", argv[optind]);
+	/* Offsets from tracefs when it can be read; the generic layout otherwise. */
+	if (progset_build(&ps, &c, getenv("MINISNOOP_NO_BTF") == NULL, false, err, sizeof(err))) {
+		fprintf(stderr, "minisnoop: %s\n", err);
+		progset_close(&ps);
+		return 1;
+	}
+	for (k = 0; k < P_COUNT; k++) {
+		if (only && strcmp(only, prog_defs[k].name))
+			continue;
+		any = true;
+		printf("%s%s: %s:%s, %zu insns%s\n", k ? "\n" : "", prog_defs[k].name,
+		       prog_defs[k].tp_category, prog_defs[k].tp_event, ps.asm_[k].len,
+		       ps.used[k] ? "" : " (not loaded on this system: BTF gives ppid)");
+		if (!ps.used[k]) {
+			struct prog_cfg cc = ps.cfg;
+
+			asm_init(&ps.asm_[k]);
+			prog_defs[k].build(&ps.asm_[k], &cc);
+			asm_finish(&ps.asm_[k]);
+		}
+		disasm_prog(stdout, &ps.asm_[k], with_src);
+	}
+	progset_close(&ps);
+	if (!any) {
+		fprintf(stderr, "minisnoop: dump: no program named '%s' (", only);
+		for (k = 0; k < P_COUNT; k++)
+			fprintf(stderr, "%s%s", k ? ", " : "", prog_defs[k].name);
+		fprintf(stderr, ")\n");
+		return 2;
+	}
+	return 0;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	static const struct option lo[] = {{"log-level", required_argument, NULL, 'L'},
+					   {"no-btf", no_argument, NULL, 'B'},
+					   {"help", no_argument, NULL, 'h'},
+					   {0, 0, 0, 0}};
+	struct prog_cfg c = default_cfg();
+	struct load_opts lopt = {.log_level = 1, .stats = true};
+	struct progset ps;
+	bool no_btf = getenv("MINISNOOP_NO_BTF") != NULL;
+	char err[512];
+	uint64_t v;
+	int o, r, k, loaded = 0;
+
+	while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		if (o == 'L') {
+			if (!parse_u64(optarg, 2, &v))
+				return usage_error("verify: --log-level must be 0, 1 or 2, not '%s'",
+						   optarg);
+			lopt.log_level = (unsigned)v;
+		} else if (o == 'B') {
+			no_btf = true;
+		} else if (o == 'h') {
+			return help(), 0;
+		} else {
+			return usage_error("verify: bad option%s", "");
+		}
+	}
+	if (optind < argc)
+		return usage_error("verify: unexpected argument '%s'", argv[optind]);
+	raise_memlock();
+	r = progset_build(&ps, &c, !no_btf, true, err, sizeof(err));
+	if (!r)
+		r = progset_load(&ps, &lopt, stdout, err, sizeof(err));
+	for (k = 0; k < P_COUNT; k++)
+		loaded += ps.prog_fd[k] >= 0;
+	if (r)
+		fprintf(stderr, "minisnoop: %s\n", err);
+	else
+		printf("minisnoop: %d programs loaded and verified (ppid: %s)\n", loaded,
+		       ps.btf_note);
+	progset_close(&ps);
+	return r ? 1 : 0;
+}
+
+static int cmd_trace(int argc, char **argv)
+{
+	enum { O_MAX_ARGS = 256, O_COUNT, O_DURATION, O_PAGES, O_VLOG, O_NO_BTF };
+	static const struct option lo[] = {
+		{"time", no_argument, NULL, 'T'},
+		{"timestamp", no_argument, NULL, 't'},
+		{"print-uid", no_argument, NULL, 'U'},
+		{"fails", no_argument, NULL, 'x'},
+		{"quote", no_argument, NULL, 'q'},
+		{"json", no_argument, NULL, 'j'},
+		{"uid", required_argument, NULL, 'u'},
+		{"cgroup", required_argument, NULL, 'c'},
+		{"name", required_argument, NULL, 'n'},
+		{"line", required_argument, NULL, 'l'},
+		{"ppid", required_argument, NULL, 'P'},
+		{"max-args", required_argument, NULL, O_MAX_ARGS},
+		{"count", required_argument, NULL, O_COUNT},
+		{"duration", required_argument, NULL, O_DURATION},
+		{"pages", required_argument, NULL, O_PAGES},
+		{"verifier-log", optional_argument, NULL, O_VLOG},
+		{"no-btf", no_argument, NULL, O_NO_BTF},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0, 0, 0, 0},
+	};
+	struct tracer_opts t;
+	char err[256];
+	uint64_t v;
+	char *end;
+	int o, r;
+
+	memset(&t, 0, sizeof(t));
+	t.cfg = default_cfg();
+	t.verifier_log = -1;
+	t.pages = 64;
+	t.no_btf = getenv("MINISNOOP_NO_BTF") != NULL;
+	while ((o = getopt_long(argc, argv, "TtUxqju:c:n:l:P:hV", lo, NULL)) != -1) {
+		switch (o) {
+		case 'T':
+			t.out.clock = true;
+			break;
+		case 't':
+			t.out.since = true;
+			break;
+		case 'U':
+			t.out.uid = true;
+			break;
+		case 'x':
+			t.cfg.failed_only = true;
+			break;
+		case 'q':
+			t.out.quote = true;
+			break;
+		case 'j':
+			t.out.json = true;
+			break;
+		case 'u':
+			if (!parse_uid(optarg, &t.cfg.uid))
+				return usage_error("-u: no such user or uid '%s'", optarg);
+			t.cfg.filter_uid = true;
+			break;
+		case 'c':
+			t.cgroup_path = optarg;
+			t.cfg.filter_cgroup = true;
+			break;
+		case 'n':
+		case 'l':
+			filter_free(&t.filter);
+			if (filter_set_regex(o == 'n' ? &t.filter.name_re : &t.filter.line_re,
+					     optarg, err, sizeof(err)))
+				return usage_error("%s", err);
+			if (o == 'n')
+				t.filter.name_set = true;
+			else
+				t.filter.line_set = true;
+			break;
+		case 'P':
+			if (!parse_u64(optarg, INT_MAX, &v))
+				return usage_error("-P: bad pid '%s'", optarg);
+			t.filter.ppid = (pid_t)v;
+			t.filter.ppid_set = true;
+			break;
+		case O_MAX_ARGS:
+			if (!parse_u64(optarg, EV_MAX_ARGS_LIM, &v) || v < 1)
+				return usage_error("--max-args: need 1..128, not '%s'", optarg);
+			t.cfg.max_args = (unsigned)v;
+			break;
+		case O_COUNT:
+			if (!parse_u64(optarg, UINT64_MAX, &v) || v < 1)
+				return usage_error("--count: need a positive number, not '%s'",
+						   optarg);
+			t.count = v;
+			break;
+		case O_DURATION:
+			errno = 0;
+			t.duration = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(t.duration > 0) || t.duration > 1e9)
+				return usage_error("--duration: need seconds > 0, not '%s'", optarg);
+			break;
+		case O_PAGES:
+			if (!parse_u64(optarg, 1u << 20, &v) || v < 1 || (v & (v - 1)))
+				return usage_error("--pages: need a power of two, not '%s'", optarg);
+			t.pages = (unsigned)v;
+			break;
+		case O_VLOG:
+			t.verifier_log = 1;
+			if (optarg) {
+				if (!parse_u64(optarg, 2, &v))
+					return usage_error("--verifier-log: level 0, 1 or 2, not '%s'",
+							   optarg);
+				t.verifier_log = (int)v;
+			}
+			break;
+		case O_NO_BTF:
+			t.no_btf = true;
+			break;
+		case 'h':
+			help();
+			return 0;
+		case 'V':
+			printf("minisnoop %s\n", MINISNOOP_VERSION);
+			return 0;
+		default:
+			fprintf(stderr, "%s", usage_line);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	raise_memlock();
+	r = tracer_run(&t);
+	filter_free(&t.filter);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "dump"))
+		return cmd_dump(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "verify"))
+		return cmd_verify(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "check"))
+		return cmd_check(argc - 1, argv + 1);
+	return cmd_trace(argc, argv);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* Decoding exec records and writing them as text columns (BCC's layout) or JSON lines. */
+#ifndef MINISNOOP_OUTPUT_H
+#define MINISNOOP_OUTPUT_H
+
+#include "event.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A record checked and split into its strings; pointers point into the record. */
+struct ev_view {
+	const struct ms_event *ev;
+	const char *filename; /* NUL terminated */
+	size_t filename_len;  /* without NUL */
+	const char *args[EV_MAX_ARGS_LIM];
+	size_t arg_len[EV_MAX_ARGS_LIM]; /* without NUL */
+	unsigned argc;
+	bool truncated; /* any EV_F_TRUNC_* or EV_F_READ_ERR flag */
+};
+
+/* Checks sizes (the record is untrusted) and splits the text. 0 or -EINVAL. */
+int ev_decode(const void *data, size_t size, struct ev_view *v);
+
+struct out_opts {
+	bool json;
+	bool quote;      /* -q: "arg" with " and \ escaped */
+	bool clock;      /* -T: HH:MM:SS column (local time) */
+	bool since;      /* -t: seconds since start column */
+	bool uid;        /* -U: UID column */
+	int64_t mono_to_real_ns; /* add to ts_ns for wall-clock time */
+	uint64_t start_ns;       /* monotonic start, for -t */
+};
+
+/* Output buffer: events are formatted here and written once per batch. */
+struct outbuf {
+	char *buf;
+	size_t len, cap;
+	int fd;
+};
+
+int outbuf_init(struct outbuf *o, int fd, size_t cap);
+void outbuf_free(struct outbuf *o);
+/* Writes everything buffered; 0, or -EPIPE / negative errno when the reader is gone. */
+int outbuf_flush(struct outbuf *o);
+
+/* The text header line (nothing for JSON). */
+void out_header(struct outbuf *o, const struct out_opts *opt);
+/* One event as a text line or a JSON object line. */
+void out_event(struct outbuf *o, const struct out_opts *opt, const struct ev_view *v);
+
+/*
+ * Escaping, exposed for tests. Text: printable ASCII as is, except backslash as "\\";
+ * \n \t \r as such, other bytes < 0x20, 0x7f and every byte >= 0x80 that is not part of
+ * valid UTF-8 as \xHH; valid multi-byte UTF-8 except C1 controls kept.
+ * JSON: a valid JSON string body (quotes included); valid UTF-8 is kept, control characters
+ * are escaped, and each byte that is not part of valid UTF-8 becomes \udcHH (U+DC80 + byte,
+ * Python's "surrogateescape"), so the exact bytes can be recovered; documented in README.
+ */
+void out_text_escaped(struct outbuf *o, const char *s, size_t n);
+void out_json_string(struct outbuf *o, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: MIT
+/* The tracing loop: poll the rings, decode, filter, format into one buffer, write per batch. */
+#include "tracer.h"
+
+#include "bpf_sys.h"
+#include "perf_ring.h"
+#include "programs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+struct session {
+	const struct tracer_opts *o;
+	struct outbuf out;
+	uint64_t events, lost, matched;
+	bool done, pipe_closed;
+};
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Parent from /proc, for processes forked before fork tracking started (no BTF). */
+static uint32_t proc_ppid(uint32_t pid)
+{
+	char path[64], buf[1024], *p;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strstr(buf, "\nPPid:");
+	return p ? (uint32_t)strtoul(p + 6, NULL, 10) : 0;
+}
+
+static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
+{
+	struct session *s = ctx;
+	struct ev_view v;
+	uint32_t ppid;
+
+	(void)cpu;
+	if (s->done)
+		return 1;
+	if (ev_decode(data, size, &v)) {
+		fprintf(stderr, "minisnoop: skipped a malformed record of %u bytes\n", size);
+		return 0;
+	}
+	ppid = v.ev->ppid;
+	if (!(v.ev->flags & EV_F_PPID_KERNEL))
+		ppid = proc_ppid(v.ev->pid);
+	s->events++;
+	if (!filter_match(&s->o->filter, &v, ppid))
+		return 0;
+	/* The record is in the ring, read-only: ppid from /proc goes in a copy of the header. */
+	if (ppid != v.ev->ppid) {
+		struct ms_event *copy = malloc(size);
+
+		if (copy) {
+			memcpy(copy, data, size);
+			copy->ppid = ppid;
+			ev_decode(copy, size, &v);
+			out_event(&s->out, &s->o->out, &v);
+			free(copy);
+		}
+	} else {
+		out_event(&s->out, &s->o->out, &v);
+	}
+	s->matched++;
+	if (s->o->count && s->matched >= s->o->count) {
+		s->done = true;
+		return 1;
+	}
+	return 0;
+}
+
+static void on_lost(void *ctx, int cpu, uint64_t lost)
+{
+	struct session *s = ctx;
+
+	s->lost += lost;
+	fprintf(stderr, "minisnoop: lost %llu events on CPU %d (ring full: try --pages)\n",
+		(unsigned long long)lost, cpu);
+}
+
+/* Sum of a per-CPU u64 counter. */
+static uint64_t stat_sum(int fd, uint32_t idx)
+{
+	int ncpu = bpf_possible_cpus();
+	uint64_t *vals, sum = 0;
+	int k;
+
+	if (fd < 0 || ncpu < 1)
+		return 0;
+	vals = calloc((size_t)ncpu, 8);
+	if (vals && bpf_map_lookup(fd, &idx, vals) == 0)
+		for (k = 0; k < ncpu; k++)
+			sum += vals[k];
+	free(vals);
+	return sum;
+}
+
+static int open_cgroup(const struct tracer_opts *o, struct progset *ps, char *err, size_t n)
+{
+	int cg, key = 0, r;
+
+	if (!o->cgroup_path)
+		return 0;
+	cg = open(o->cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cg < 0) {
+		snprintf(err, n, "cgroup %s: %s", o->cgroup_path, strerror(errno));
+		return -errno;
+	}
+	r = bpf_map_update(progset_map_fd(ps, MAP_CGROUP), &key, &cg, BPF_ANY);
+	close(cg);
+	if (r)
+		snprintf(err, n, "cgroup %s: %s (a cgroup v2 directory is needed)", o->cgroup_path,
+			 strerror(-r));
+	return r;
+}
+
+static int open_rings(struct progset *ps, unsigned pages, struct perf_ring **rings, int *nr,
+		      char *err, size_t n)
+{
+	int ncpu = bpf_possible_cpus(), cpu, opened = 0, r;
+	int events = progset_map_fd(ps, MAP_EVENTS);
+	/* Wake the reader once a quarter of the ring is full; poll's timeout bounds latency. */
+	uint32_t watermark = (uint32_t)(pages * (size_t)sysconf(_SC_PAGESIZE) / 4);
+
+	*rings = calloc((size_t)(ncpu > 0 ? ncpu : 1), sizeof(**rings));
+	if (!*rings)
+		return -ENOMEM;
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		struct perf_ring *rg = &(*rings)[opened];
+
+		r = perf_ring_open(rg, cpu, pages, watermark);
+		if (r == -ENODEV || r == -EINVAL) /* offline CPU */
+			continue;
+		if (r) {
+			snprintf(err, n, "opening the perf ring of CPU %d: %s", cpu, strerror(-r));
+			goto fail;
+		}
+		opened++;
+		r = bpf_map_update(events, &cpu, &rg->fd, BPF_ANY);
+		if (r) {
+			snprintf(err, n, "adding CPU %d's ring to the events map: %s", cpu,
+				 strerror(-r));
+			goto fail;
+		}
+	}
+	if (!opened) {
+		snprintf(err, n, "no CPU accepted a perf ring");
+		r = -ENODEV;
+		goto fail;
+	}
+	*nr = opened;
+	return 0;
+fail:
+	while (opened > 0)
+		perf_ring_close(&(*rings)[--opened]);
+	free(*rings);
+	*rings = NULL;
+	return r;
+}
+
+static int drain(struct session *s, struct perf_ring *rings, int nr)
+{
+	int k, r;
+
+	for (k = 0; k < nr && !s->done; k++) {
+		r = perf_ring_consume(&rings[k], on_sample, on_lost, s);
+		if (r < 0) {
+			fprintf(stderr, "minisnoop: CPU %d's ring is corrupt: %s\n", rings[k].cpu,
+				strerror(-r));
+			return r;
+		}
+	}
+	if (outbuf_flush(&s->out)) {
+		s->pipe_closed = true;
+		s->done = true;
+	}
+	return 0;
+}
+
+int tracer_run(const struct tracer_opts *o)
+{
+	struct session s = {.o = o};
+	struct progset ps;
+	struct load_opts lo = {.log_level = o->verifier_log > 0 ? (unsigned)o->verifier_log : 0,
+			       .stats = o->verifier_log >= 0};
+	struct perf_ring *rings = NULL;
+	struct pollfd *pfd = NULL;
+	struct sigaction sa;
+	char err[512] = "";
+	int nr = 0, k, r, status = 1;
+	uint64_t deadline = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (outbuf_init(&s.out, STDOUT_FILENO, 1 << 16)) {
+		fprintf(stderr, "minisnoop: out of memory\n");
+		return 1;
+	}
+	r = progset_build(&ps, &o->cfg, !o->no_btf, true, err, sizeof(err));
+	if (!r)
+		r = progset_load(&ps, &lo, o->verifier_log >= 0 ? stderr : NULL, err, sizeof(err));
+	if (!r)
+		r = open_cgroup(o, &ps, err, sizeof(err));
+	if (!r)
+		r = open_rings(&ps, o->pages, &rings, &nr, err, sizeof(err));
+	if (!r)
+		r = progset_attach(&ps, err, sizeof(err));
+	if (r) {
+		fprintf(stderr, "minisnoop: %s\n", err);
+		goto out;
+	}
+	pfd = calloc((size_t)nr, sizeof(*pfd));
+	if (!pfd) {
+		fprintf(stderr, "minisnoop: out of memory\n");
+		goto out;
+	}
+	for (k = 0; k < nr; k++) {
+		pfd[k].fd = rings[k].fd;
+		pfd[k].events = POLLIN;
+	}
+	{
+		struct out_opts *oo = (struct out_opts *)&o->out;
+
+		oo->start_ns = now_ns(CLOCK_MONOTONIC);
+		oo->mono_to_real_ns = (int64_t)(now_ns(CLOCK_REALTIME) - oo->start_ns);
+	}
+	if (o->duration > 0)
+		deadline = o->out.start_ns + (uint64_t)(o->duration * 1e9);
+	out_header(&s.out, &o->out);
+	if (outbuf_flush(&s.out))
+		s.pipe_closed = s.done = true;
+	/* Tell a waiting script that tracing has started (events from now on are seen). */
+	fprintf(stderr, "minisnoop: tracing (%s); Ctrl-C to stop\n", ps.btf_note);
+
+	status = 0;
+	while (!s.done && !stop_signal) {
+		int timeout = 100;
+
+		if (deadline) {
+			uint64_t now = now_ns(CLOCK_MONOTONIC);
+
+			if (now >= deadline)
+				break;
+			if ((deadline - now) / 1000000 < (uint64_t)timeout)
+				timeout = (int)((deadline - now) / 1000000) + 1;
+		}
+		r = poll(pfd, (nfds_t)nr, timeout);
+		if (r < 0 && errno != EINTR) {
+			fprintf(stderr, "minisnoop: poll: %s\n", strerror(errno));
+			status = 1;
+			break;
+		}
+		/* Read every ring each round: a watermark may hold back a few records. */
+		if (drain(&s, rings, nr)) {
+			status = 1;
+			break;
+		}
+	}
+	/* Whatever the kernel already wrote is still shown. */
+	if (!s.done && status == 0)
+		drain(&s, rings, nr);
+	{
+		uint64_t fails = stat_sum(progset_map_fd(&ps, MAP_STATS), MS_STAT_OUTPUT_FAIL);
+		uint64_t stash = stat_sum(progset_map_fd(&ps, MAP_STATS), MS_STAT_STASH_FAIL);
+		uint64_t lost = s.lost > fails ? s.lost : fails;
+
+		if (!s.pipe_closed)
+			fprintf(stderr, "minisnoop: %llu events, %llu lost\n",
+				(unsigned long long)s.matched, (unsigned long long)(lost + stash));
+		if (stash)
+			fprintf(stderr, "minisnoop: %llu execs not captured: too many in flight\n",
+				(unsigned long long)stash);
+	}
+out:
+	free(pfd);
+	for (k = 0; k < nr; k++)
+		perf_ring_close(&rings[k]);
+	free(rings);
+	progset_close(&ps);
+	outbuf_free(&s.out);
+	return status;
+}

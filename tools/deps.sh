@@ -1,0 +1,30 @@
+#!/bin/sh
+# Installs the Debian packages minisnoop's build and tests need, only those missing.
+# Usage: tools/deps.sh [build|test|bench|initramfs]...  (default: build)
+set -eu
+want="gcc make libc6-dev linux-libc-dev"
+for what in "${@:-build}"; do
+	case "$what" in
+	build) want="$want musl-tools" ;;
+	test) want="$want musl-tools libcmocka-dev pkg-config bpftool python3 util-linux" ;;
+	bench) want="$want musl-tools" ;;
+	initramfs) want="$want musl-tools busybox-static qemu-system-x86 cpio gzip" ;;
+	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, initramfs)" >&2; exit 2 ;;
+	esac
+done
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "minisnoop: missing Debian packages:$missing: run as root (sudo) to install them" >&2
+	exit 1
+fi
+echo "minisnoop: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# An old or empty package list cannot find new packages: refresh once if needed.
+apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1 || {
+	apt-get update -q >/dev/null
+	apt-get install -y -q --no-install-recommends $missing >/dev/null
+}
