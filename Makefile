@@ -71,15 +71,18 @@ $(B)/minisnoop: $(OBJS)
 
 $(B)/host/%.o: %.c $(wildcard include/*.h src/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<
+	@echo "  HOSTCC  $<"
+	@$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c $(HOST_LIB_OBJS) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_OBJS) -lcmocka
+	@echo "  TEST    $@"
+	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_OBJS) -lcmocka
 
 $(B)/tests/%: tests/kernel/%.c $(HOST_LIB_OBJS) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_OBJS) -lcmocka
+	@echo "  TEST    $@"
+	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_OBJS) -lcmocka
 
 $(B)/storm: tools/storm.c
 	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<

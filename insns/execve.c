@@ -17,33 +17,36 @@
 #define FP_ARGC  (-20) /* u32: arguments kept */
 #define FP_IDS   (-32) /* u64: pid_tgid */
 
-/* r1 = r10 + off: a pointer to a stack slot. */
-static void stack_ptr(struct asm_prog *p, int reg, int off)
-{
-	E(BPF_MOV64_REG(reg, R10));
-	E(BPF_ALU64_IMM(BPF_ADD, reg, off));
-}
+/* Emitters used by several programs; macros so that each instruction keeps the line of
+ * the program that uses them. */
 
-/* flags |= bits, in the FP_FLAGS slot. */
-static void set_flag(struct asm_prog *p, uint32_t bits)
-{
-	E(BPF_LDX_MEM(BPF_W, R1, R10, FP_FLAGS));
-	E(BPF_ALU32_IMM(BPF_OR, R1, (int32_t)bits));
-	E(BPF_STX_MEM(BPF_W, R10, R1, FP_FLAGS));
-}
+/* reg = r10 + off: a pointer to a stack slot */
+#define STACK_PTR(reg, off)                                                                        \
+	do {                                                                                       \
+		E(BPF_MOV64_REG(reg, R10));                                                        \
+		E(BPF_ALU64_IMM(BPF_ADD, reg, off));                                               \
+	} while (0)
 
-/* stats[idx]++ (per-CPU, so no atomics). Uses r1-r2 and the key slot at key_off. */
-static void count_stat(struct asm_prog *p, enum ms_stat idx, int key_off, const char *skip)
-{
-	E(BPF_ST_MEM(BPF_W, R10, key_off, idx));
-	E(BPF_LD_MAP_FD(R1, MAP_STATS));
-	stack_ptr(p, R2, key_off);
-	CALL(map_lookup_elem);
-	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, skip));
-	E(BPF_LDX_MEM(BPF_DW, R1, R0, 0));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, 1));
-	E(BPF_STX_MEM(BPF_DW, R0, R1, 0));
-}
+/* flags |= bits, in the FP_FLAGS slot */
+#define SET_FLAG(bits)                                                                             \
+	do {                                                                                       \
+		E(BPF_LDX_MEM(BPF_W, R1, R10, FP_FLAGS));                                          \
+		E(BPF_ALU32_IMM(BPF_OR, R1, (int32_t)(bits)));                                     \
+		E(BPF_STX_MEM(BPF_W, R10, R1, FP_FLAGS));                                          \
+	} while (0)
+
+/* stats[idx]++ (per-CPU, so no atomics); uses r0-r2 and the stack slot at key_off */
+#define COUNT_STAT(idx, key_off, skip)                                                             \
+	do {                                                                                       \
+		E(BPF_ST_MEM(BPF_W, R10, key_off, idx));                                           \
+		E(BPF_LD_MAP_FD(R1, MAP_STATS));                                                   \
+		STACK_PTR(R2, key_off);                                                            \
+		CALL(map_lookup_elem);                                                             \
+		E(BPF_JMP_IMM(BPF_JEQ, R0, 0, skip));                                              \
+		E(BPF_LDX_MEM(BPF_DW, R1, R0, 0));                                                 \
+		E(BPF_ALU64_IMM(BPF_ADD, R1, 1));                                                  \
+		E(BPF_STX_MEM(BPF_DW, R0, R1, 0));                                                 \
+	} while (0)
 
 void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 {
@@ -66,7 +69,7 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 	/* r7 = this CPU's scratch */
 	E(BPF_ST_MEM(BPF_W, R10, FP_KEY, 0));
 	E(BPF_LD_MAP_FD(R1, MAP_SCRATCH));
-	stack_ptr(p, R2, FP_KEY);
+	STACK_PTR(R2, FP_KEY);
 	CALL(map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "out"));
 	E(BPF_MOV64_REG(R7, R0));
@@ -79,7 +82,7 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 
 	/* Unrolled: one block per argument kept. */
 	for (i = 0; i < c->max_args; i++) {
-		stack_ptr(p, R1, FP_TMP);
+		STACK_PTR(R1, FP_TMP);
 		E(BPF_MOV64_IMM(R2, 8));
 		E(BPF_MOV64_REG(R3, R9));
 		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)(i * 8)));
@@ -103,7 +106,7 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 		E(BPF_JMP_IMM(BPF_JGE, R8, EV_ARGS_MAX, "arg_cut"));
 	}
 	/* Kept max_args: say so if there is one more. */
-	stack_ptr(p, R1, FP_TMP);
+	STACK_PTR(R1, FP_TMP);
 	E(BPF_MOV64_IMM(R2, 8));
 	E(BPF_MOV64_REG(R3, R9));
 	E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)(c->max_args * 8)));
@@ -112,13 +115,13 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP_TMP));
 	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "args_done"));
 	L("args_full");
-	set_flag(p, EV_F_TRUNC_ARGS);
+	SET_FLAG(EV_F_TRUNC_ARGS);
 	E(BPF_JMP_A("args_done"));
 	L("arg_cut");
-	set_flag(p, EV_F_TRUNC_ARG);
+	SET_FLAG(EV_F_TRUNC_ARG);
 	E(BPF_JMP_A("args_done"));
 	L("read_err");
-	set_flag(p, EV_F_READ_ERR);
+	SET_FLAG(EV_F_READ_ERR);
 
 	L("args_done");
 	/* Stash a record under the tgid; then fill it in place. */
@@ -127,13 +130,13 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 	E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
 	E(BPF_STX_MEM(BPF_W, R10, R0, FP_KEY));
 	E(BPF_LD_MAP_FD(R1, MAP_STASH));
-	stack_ptr(p, R2, FP_KEY);
+	STACK_PTR(R2, FP_KEY);
 	E(BPF_MOV64_REG(R3, R7)); /* any STASH_SIZE bytes: all are overwritten or unused */
 	E(BPF_MOV64_IMM(R4, BPF_ANY));
 	CALL(map_update_elem);
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "stash_fail"));
 	E(BPF_LD_MAP_FD(R1, MAP_STASH));
-	stack_ptr(p, R2, FP_KEY);
+	STACK_PTR(R2, FP_KEY);
 	CALL(map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "stash_fail"));
 	E(BPF_MOV64_REG(R9, R7)); /* r9 = scratch (argument text) */
@@ -153,7 +156,7 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 		CALL(get_current_task);
 		E(BPF_MOV64_REG(R3, R0));
 		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)c->off_real_parent));
-		stack_ptr(p, R1, FP_TMP);
+		STACK_PTR(R1, FP_TMP);
 		E(BPF_MOV64_IMM(R2, 8));
 		CALL(probe_read_kernel);
 		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "ppid_done"));
@@ -167,13 +170,13 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 	} else {
 		/* ppid = forks[tgid], recorded when this process was forked */
 		E(BPF_LD_MAP_FD(R1, MAP_FORKS));
-		stack_ptr(p, R2, FP_KEY);
+		STACK_PTR(R2, FP_KEY);
 		CALL(map_lookup_elem);
 		E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "ppid_done"));
 		E(BPF_LDX_MEM(BPF_W, R1, R0, 0));
 		E(BPF_STX_MEM(BPF_W, R7, R1, EV_OFF(ppid)));
 	}
-	set_flag(p, EV_F_PPID_KERNEL);
+	SET_FLAG(EV_F_PPID_KERNEL);
 	L("ppid_done");
 
 	/* The path, right after the header. */
@@ -186,12 +189,12 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 	E(BPF_JMP_IMM(BPF_JGT, R0, EV_FILENAME_MAX, "name_err"));
 	E(BPF_MOV64_REG(R6, R0)); /* r6 = path bytes with NUL, 1..EV_FILENAME_MAX */
 	E(BPF_JMP_IMM(BPF_JLT, R6, EV_FILENAME_MAX, "args_copy"));
-	set_flag(p, EV_F_TRUNC_FILE);
+	SET_FLAG(EV_F_TRUNC_FILE);
 	E(BPF_JMP_A("args_copy"));
 	L("name_err");
 	E(BPF_ST_MEM(BPF_B, R7, EV_HDR, 0));
 	E(BPF_MOV64_IMM(R6, 1));
-	set_flag(p, EV_F_READ_ERR);
+	SET_FLAG(EV_F_READ_ERR);
 
 	/* Then the argument text from the scratch. */
 	L("args_copy");
@@ -215,7 +218,7 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 	E(BPF_JMP_A("out"));
 
 	L("stash_fail");
-	count_stat(p, MS_STAT_STASH_FAIL, FP_KEY, "out");
+	COUNT_STAT(MS_STAT_STASH_FAIL, FP_KEY, "out");
 	L("out");
 	E(BPF_MOV64_IMM(R0, 0));
 	E(BPF_EXIT_INSN());
@@ -228,7 +231,7 @@ void prog_exec_exit(struct asm_prog *p, const struct prog_cfg *c)
 	E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
 	E(BPF_STX_MEM(BPF_W, R10, R0, -4));
 	E(BPF_LD_MAP_FD(R1, MAP_STASH));
-	stack_ptr(p, R2, -4);
+	STACK_PTR(R2, -4);
 	CALL(map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "out")); /* enter was not seen */
 	E(BPF_MOV64_REG(R7, R0));
@@ -254,11 +257,11 @@ void prog_exec_exit(struct asm_prog *p, const struct prog_cfg *c)
 	E(BPF_MOV64_REG(R4, R7));
 	CALL(perf_event_output);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "drop"));
-	count_stat(p, MS_STAT_OUTPUT_FAIL, -8, "drop");
+	COUNT_STAT(MS_STAT_OUTPUT_FAIL, -8, "drop");
 
 	L("drop");
 	E(BPF_LD_MAP_FD(R1, MAP_STASH));
-	stack_ptr(p, R2, -4);
+	STACK_PTR(R2, -4);
 	CALL(map_delete_elem);
 	L("out");
 	E(BPF_MOV64_IMM(R0, 0));
@@ -274,8 +277,8 @@ void prog_fork(struct asm_prog *p, const struct prog_cfg *c)
 	E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
 	E(BPF_STX_MEM(BPF_W, R10, R0, -8));
 	E(BPF_LD_MAP_FD(R1, MAP_FORKS));
-	stack_ptr(p, R2, -4);
-	stack_ptr(p, R3, -8);
+	STACK_PTR(R2, -4);
+	STACK_PTR(R3, -8);
 	E(BPF_MOV64_IMM(R4, BPF_ANY));
 	CALL(map_update_elem);
 	E(BPF_MOV64_IMM(R0, 0));

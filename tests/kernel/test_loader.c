@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+/* Loads real programs into the running kernel; needs root (CAP_BPF + CAP_PERFMON). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "bpf_sys.h"
+#include "loader.h"
+#include "programs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const struct load_opts lopt1 = {.log_level = 1, .stats = true};
+
+/* Every test needs a working bpf(); say why when there is none. */
+static int need_bpf(void **state)
+{
+	int fd;
+
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("skipped: kernel tests need root\n");
+		return 0;
+	}
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "probe", 4, 4, 1, 0);
+	if (fd < 0) {
+		print_message("skipped: bpf() unusable: %s\n", strerror(-fd));
+		return 0;
+	}
+	close(fd);
+	return 0;
+}
+
+#define REQUIRE_BPF()                                                                              \
+	do {                                                                                       \
+		int fd_;                                                                           \
+		if (geteuid() != 0)                                                                \
+			skip();                                                                    \
+		fd_ = bpf_map_create(BPF_MAP_TYPE_ARRAY, "probe", 4, 4, 1, 0);                     \
+		if (fd_ < 0)                                                                       \
+			skip();                                                                    \
+		close(fd_);                                                                        \
+	} while (0)
+
+static void test_load_real_program_and_read_info(void **state)
+{
+	struct asm_prog p;
+	struct load_result r;
+	struct bpf_prog_info info;
+	struct bpf_map_info minfo;
+	uint32_t len = sizeof(info), prog_map_id = 0;
+	struct map_spec maps[] = {{.name = "counts", .type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
+				   .value_size = 8, .max_entries = 1}};
+	char err[256];
+
+	(void)state;
+	REQUIRE_BPF();
+	assert_int_equal(maps_create(maps, 1, err, sizeof(err)), 0);
+	asm_init(&p);
+	EMIT(&p, BPF_ST_MEM(BPF_W, R10, -4, 0));
+	EMIT(&p, BPF_LD_MAP_FD(R1, "counts"));
+	EMIT(&p, BPF_MOV64_REG(R2, R10));
+	EMIT(&p, BPF_ALU64_IMM(BPF_ADD, R2, -4));
+	EMIT(&p, BPF_EMIT_CALL(BPF_FUNC_map_lookup_elem));
+	EMIT(&p, BPF_JMP_IMM(BPF_JEQ, R0, 0, "out"));
+	EMIT(&p, BPF_MOV64_IMM(R1, 1));
+	EMIT(&p, BPF_ATOMIC_OP(BPF_DW, BPF_ADD, R0, R1, 0));
+	LABEL(&p, "out");
+	EMIT(&p, BPF_MOV64_IMM(R0, 0));
+	EMIT(&p, BPF_EXIT_INSN());
+	assert_int_equal(asm_finish(&p), 0);
+
+	assert_int_equal(prog_load(&p, BPF_PROG_TYPE_TRACEPOINT, "ms_test", maps, 1, &lopt1, &r),
+			 0);
+	assert_true(r.fd >= 0);
+	assert_non_null(strstr(r.log, "processed "));
+	memset(&info, 0, sizeof(info));
+	assert_int_equal(bpf_obj_info(r.fd, &info, &len), 0);
+	assert_int_equal(info.type, BPF_PROG_TYPE_TRACEPOINT);
+	assert_string_equal(info.name, "ms_test");
+	assert_int_equal(info.nr_map_ids, 1);
+	/* The kernel may inline the array lookup, so its copy is at least as long as ours. */
+	assert_true(info.xlated_prog_len >= p.len * sizeof(struct bpf_insn));
+	/* The map the program uses is the one we created and named. */
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = 1;
+	info.map_ids = (uint64_t)(uintptr_t)&prog_map_id;
+	len = sizeof(info);
+	assert_int_equal(bpf_obj_info(r.fd, &info, &len), 0);
+	memset(&minfo, 0, sizeof(minfo));
+	len = sizeof(minfo);
+	assert_int_equal(bpf_obj_info(maps[0].fd, &minfo, &len), 0);
+	assert_int_equal(prog_map_id, minfo.id);
+	assert_string_equal(minfo.name, "counts");
+	load_result_free(&r);
+	maps_close(maps, 1);
+	asm_free(&p);
+}
+
+static int uninit_line, oob_line;
+
+static void test_uninitialised_register_names_reason_and_line(void **state)
+{
+	struct asm_prog p;
+	struct load_result r;
+	char want[128];
+	int e;
+
+	(void)state;
+	REQUIRE_BPF();
+	asm_init(&p);
+	EMIT(&p, BPF_MOV64_IMM(R0, 0));
+	uninit_line = __LINE__ + 1;
+	EMIT(&p, BPF_ALU64_REG(BPF_ADD, R0, R7)); /* r7 never written */
+	EMIT(&p, BPF_EXIT_INSN());
+	assert_int_equal(asm_finish(&p), 0);
+	/* Level 0: the loader asks again with a log to say why. */
+	e = prog_load(&p, BPF_PROG_TYPE_TRACEPOINT, "ms_uninit", NULL, 0,
+		      &(struct load_opts){0}, &r);
+	assert_true(e < 0);
+	assert_int_equal(r.fd, -1);
+	assert_non_null(strstr(r.errmsg, "R7 !read_ok"));
+	snprintf(want, sizeof(want), "at insn 1 (0f) r0 += r7 (%s:%d)", __FILE__, uninit_line);
+	assert_non_null(strstr(r.errmsg, want));
+	load_result_free(&r);
+	asm_free(&p);
+}
+
+static void test_stack_out_of_bounds_names_reason_and_line(void **state)
+{
+	struct asm_prog p;
+	struct load_result r;
+	char want[128];
+
+	(void)state;
+	REQUIRE_BPF();
+	asm_init(&p);
+	EMIT(&p, BPF_MOV64_IMM(R0, 0));
+	oob_line = __LINE__ + 1;
+	EMIT(&p, BPF_STX_MEM(BPF_DW, R10, R0, -520)); /* below the 512-byte stack */
+	EMIT(&p, BPF_EXIT_INSN());
+	assert_int_equal(asm_finish(&p), 0);
+	assert_true(prog_load(&p, BPF_PROG_TYPE_TRACEPOINT, "ms_oob", NULL, 0, &lopt1, &r) < 0);
+	assert_non_null(strstr(r.errmsg, "invalid write to stack"));
+	snprintf(want, sizeof(want), "(%s:%d)", __FILE__, oob_line);
+	assert_non_null(strstr(r.errmsg, want));
+	load_result_free(&r);
+	asm_free(&p);
+}
+
+/* "verification time N usec" differs between two loads of the same program. */
+static void drop_time_line(char *log)
+{
+	char *s = strstr(log, "verification time "), *e;
+
+	if (!s)
+		return;
+	e = strchr(s, '\n');
+	e = e ? e + 1 : s + strlen(s);
+	memmove(s, e, strlen(e) + 1);
+}
+
+static void test_tiny_log_grows_until_whole(void **state)
+{
+	struct progset ps;
+	struct prog_cfg c = {.max_args = 8};
+	struct load_opts big = {.log_level = 2, .stats = true};
+	struct load_opts tiny = {.log_level = 2, .stats = true, .log_initial = 64};
+	struct load_result r1, r2;
+	char err[512];
+	int i = P_EXIT_EXECVE;
+
+	(void)state;
+	REQUIRE_BPF();
+	assert_int_equal(progset_build(&ps, &c, true, false, err, sizeof(err)), 0);
+	/* The exit program with real maps, loaded twice: once with room, once from 64 bytes. */
+	assert_int_equal(progset_load(&ps, &(struct load_opts){0}, NULL, err, sizeof(err)), 0);
+	assert_int_equal(prog_load(&ps.asm_[i], BPF_PROG_TYPE_TRACEPOINT, "ms_big", ps.maps,
+				   ps.nmaps, &big, &r1),
+			 0);
+	assert_int_equal(prog_load(&ps.asm_[i], BPF_PROG_TYPE_TRACEPOINT, "ms_tiny", ps.maps,
+				   ps.nmaps, &tiny, &r2),
+			 0);
+	assert_true(r2.grows > 0);
+	assert_true(r1.log_len > 1000);
+	/* Same log apart from the timing line. */
+	assert_true(r2.grows > 3);
+	assert_non_null(strstr(r2.log, "processed "));
+	drop_time_line(r1.log);
+	drop_time_line(r2.log);
+	assert_string_equal(r1.log, r2.log);
+	load_result_free(&r1);
+	load_result_free(&r2);
+	progset_close(&ps);
+}
+
+static void test_not_permitted_says_which_capabilities(void **state)
+{
+	int pfd[2];
+	pid_t pid;
+	char buf[512] = "";
+	ssize_t n;
+	int status;
+
+	(void)state;
+	REQUIRE_BPF();
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct asm_prog p;
+		struct load_result r;
+
+		close(pfd[0]);
+		/* nobody: no capabilities left */
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(3);
+		asm_init(&p);
+		EMIT(&p, BPF_MOV64_IMM(R0, 0));
+		EMIT(&p, BPF_EXIT_INSN());
+		asm_finish(&p);
+		prog_load(&p, BPF_PROG_TYPE_TRACEPOINT, "ms_eperm", NULL, 0, &lopt1, &r);
+		n = write(pfd[1], r.errmsg, strlen(r.errmsg));
+		_exit(n > 0 ? 0 : 4);
+	}
+	close(pfd[1]);
+	n = read(pfd[0], buf, sizeof(buf) - 1);
+	close(pfd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	buf[n > 0 ? n : 0] = 0;
+	assert_non_null(strstr(buf, "Operation not permitted"));
+	assert_non_null(strstr(buf, "CAP_BPF"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_real_program_and_read_info),
+		cmocka_unit_test(test_uninitialised_register_names_reason_and_line),
+		cmocka_unit_test(test_stack_out_of_bounds_names_reason_and_line),
+		cmocka_unit_test(test_tiny_log_grows_until_whole),
+		cmocka_unit_test(test_not_permitted_says_which_capabilities),
+	};
+	need_bpf(NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
