@@ -7,13 +7,13 @@
 #include <stdint.h>
 
 struct perf_ring {
-	int fd;         /* perf event fd, -1 for a ring in plain memory (tests) */
+	int fd; /* perf event fd, -1 for a ring in plain memory (tests) */
 	int cpu;
-	void *base;     /* struct perf_event_mmap_page, then the data area */
+	void *base; /* struct perf_event_mmap_page, then the data area */
 	size_t mmap_len;
 	size_t data_off;  /* offset of the data area from base (the page size) */
 	size_t data_size; /* power of two */
-	char *copy;       /* where a record that wraps the end is reassembled */
+	char *copy;	  /* where a record that wraps the end is reassembled */
 	size_t copy_cap;
 };
 
