@@ -17,8 +17,8 @@ struct map_spec {
 	int fd; /* -1 until created */
 };
 
-#define LOG_INITIAL_DEFAULT (64u * 1024)
-#define LOG_MAX_DEFAULT     (256u * 1024 * 1024)
+#define LOG_INITIAL_DEFAULT ((size_t)64 * 1024)
+#define LOG_MAX_DEFAULT     ((size_t)256 * 1024 * 1024)
 
 struct load_opts {
 	unsigned log_level; /* 0, 1 or 2 */

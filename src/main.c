@@ -82,6 +82,8 @@ static bool parse_uid(const char *s, uint32_t *uid)
 	uint64_t v;
 	const struct passwd *pw;
 
+	if (!s)
+		return false;
 	if (parse_u64(s, UINT32_MAX - 1, &v)) {
 		*uid = (uint32_t)v;
 		return true;
@@ -306,6 +308,8 @@ static int cmd_trace(int argc, char **argv)
 			t.count = v;
 			break;
 		case O_DURATION:
+			if (!optarg)
+				return usage_error("--duration: need seconds%s", "");
 			errno = 0;
 			t.duration = strtod(optarg, &end);
 			if (errno || end == optarg || *end || !(t.duration > 0) || t.duration > 1e9)

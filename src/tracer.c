@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -299,11 +300,12 @@ int tracer_run(const struct tracer_opts *o)
 		uint64_t lost = s.lost > fails ? s.lost : fails;
 
 		if (!s.pipe_closed)
-			fprintf(stderr, "minisnoop: %llu events, %llu lost\n",
-				(unsigned long long)s.matched, (unsigned long long)(lost + stash));
+			fprintf(stderr, "minisnoop: %" PRIu64 " events, %" PRIu64 " lost\n",
+				s.matched, lost + stash);
 		if (stash)
-			fprintf(stderr, "minisnoop: %llu execs not captured: too many in flight\n",
-				(unsigned long long)stash);
+			fprintf(stderr,
+				"minisnoop: %" PRIu64 " execs not captured: too many in flight\n",
+				stash);
 	}
 out:
 	free(pfd);
