@@ -34,40 +34,39 @@ struct asm_insn {
 };
 
 #define ASM_I_(c, d, s, o, i)                                                                      \
-	((struct asm_insn){.slot = {{.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o),      \
-				     .imm = (i)}},                                                 \
-			   .n = 1})
+	((struct asm_insn){                                                                        \
+	    .slot = {{.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)}},       \
+	    .n = 1})
 
 /* ALU: op is BPF_ADD, BPF_SUB, ... BPF_ARSH; MOV and NEG have their own names. */
 #define BPF_ALU64_REG(op, dst, src) ASM_I_(BPF_ALU64 | BPF_OP(op) | BPF_X, dst, src, 0, 0)
 #define BPF_ALU32_REG(op, dst, src) ASM_I_(BPF_ALU | BPF_OP(op) | BPF_X, dst, src, 0, 0)
 #define BPF_ALU64_IMM(op, dst, imm) ASM_I_(BPF_ALU64 | BPF_OP(op) | BPF_K, dst, 0, 0, imm)
 #define BPF_ALU32_IMM(op, dst, imm) ASM_I_(BPF_ALU | BPF_OP(op) | BPF_K, dst, 0, 0, imm)
-#define BPF_MOV64_REG(dst, src)     BPF_ALU64_REG(BPF_MOV, dst, src)
-#define BPF_MOV32_REG(dst, src)     BPF_ALU32_REG(BPF_MOV, dst, src)
-#define BPF_MOV64_IMM(dst, imm)     BPF_ALU64_IMM(BPF_MOV, dst, imm)
-#define BPF_MOV32_IMM(dst, imm)     BPF_ALU32_IMM(BPF_MOV, dst, imm)
-#define BPF_NEG64(dst)              ASM_I_(BPF_ALU64 | BPF_NEG, dst, 0, 0, 0)
-#define BPF_NEG32(dst)              ASM_I_(BPF_ALU | BPF_NEG, dst, 0, 0, 0)
+#define BPF_MOV64_REG(dst, src)	    BPF_ALU64_REG(BPF_MOV, dst, src)
+#define BPF_MOV32_REG(dst, src)	    BPF_ALU32_REG(BPF_MOV, dst, src)
+#define BPF_MOV64_IMM(dst, imm)	    BPF_ALU64_IMM(BPF_MOV, dst, imm)
+#define BPF_MOV32_IMM(dst, imm)	    BPF_ALU32_IMM(BPF_MOV, dst, imm)
+#define BPF_NEG64(dst)		    ASM_I_(BPF_ALU64 | BPF_NEG, dst, 0, 0, 0)
+#define BPF_NEG32(dst)		    ASM_I_(BPF_ALU | BPF_NEG, dst, 0, 0, 0)
 /* Byte swap to/from big or little endian; bits is 16, 32 or 64. */
 #define BPF_ENDIAN(type, dst, bits) ASM_I_(BPF_ALU | BPF_END | (type), dst, 0, 0, bits)
 
 /* 64-bit immediate: two slots, the high half in the second. */
 #define BPF_LD_IMM64_RAW_(dst, src, imm64, mapname)                                                \
-	((struct asm_insn){                                                                        \
-	    .slot = {{.code = BPF_LD | BPF_DW | BPF_IMM,                                           \
-		      .dst_reg = (dst),                                                            \
-		      .src_reg = (src),                                                            \
-		      .imm = (int32_t)(uint32_t)(uint64_t)(imm64)},                                \
-		     {.imm = (int32_t)(uint32_t)((uint64_t)(imm64) >> 32)}},                       \
-	    .n = 2,                                                                                \
-	    .map = (mapname)})
+	((struct asm_insn){.slot = {{.code = BPF_LD | BPF_DW | BPF_IMM,                            \
+				     .dst_reg = (dst),                                             \
+				     .src_reg = (src),                                             \
+				     .imm = (int32_t)(uint32_t)(uint64_t)(imm64)},                 \
+				    {.imm = (int32_t)(uint32_t)((uint64_t)(imm64) >> 32)}},        \
+			   .n = 2,                                                                 \
+			   .map = (mapname)})
 #define BPF_LD_IMM64(dst, imm64) BPF_LD_IMM64_RAW_(dst, 0, imm64, NULL)
 /* Loads a map's fd; the name is looked up when the program is loaded. */
 #define BPF_LD_MAP_FD(dst, name) BPF_LD_IMM64_RAW_(dst, BPF_PSEUDO_MAP_FD, 0, name)
 
 /* Legacy packet loads (socket filters): R0 = *(size *)(skb->data + [src +] imm). */
-#define BPF_LD_ABS(size, imm)      ASM_I_(BPF_LD | BPF_SIZE(size) | BPF_ABS, 0, 0, 0, imm)
+#define BPF_LD_ABS(size, imm)	   ASM_I_(BPF_LD | BPF_SIZE(size) | BPF_ABS, 0, 0, 0, imm)
 #define BPF_LD_IND(size, src, imm) ASM_I_(BPF_LD | BPF_SIZE(size) | BPF_IND, 0, src, 0, imm)
 
 /* Memory: size is BPF_B, BPF_H, BPF_W or BPF_DW. */
@@ -85,14 +84,14 @@ struct asm_insn {
 	((struct asm_insn){.slot = {{.code = (c), .dst_reg = (d), .src_reg = (s), .imm = (i)}},    \
 			   .n = 1,                                                                 \
 			   .label = (lbl)})
-#define BPF_JMP_REG(op, dst, src, lbl)   ASM_J_(BPF_JMP | BPF_OP(op) | BPF_X, dst, src, 0, lbl)
-#define BPF_JMP_IMM(op, dst, imm, lbl)   ASM_J_(BPF_JMP | BPF_OP(op) | BPF_K, dst, 0, imm, lbl)
+#define BPF_JMP_REG(op, dst, src, lbl)	 ASM_J_(BPF_JMP | BPF_OP(op) | BPF_X, dst, src, 0, lbl)
+#define BPF_JMP_IMM(op, dst, imm, lbl)	 ASM_J_(BPF_JMP | BPF_OP(op) | BPF_K, dst, 0, imm, lbl)
 #define BPF_JMP32_REG(op, dst, src, lbl) ASM_J_(BPF_JMP32 | BPF_OP(op) | BPF_X, dst, src, 0, lbl)
 #define BPF_JMP32_IMM(op, dst, imm, lbl) ASM_J_(BPF_JMP32 | BPF_OP(op) | BPF_K, dst, 0, imm, lbl)
-#define BPF_JMP_A(lbl)                   ASM_J_(BPF_JMP | BPF_JA, 0, 0, 0, lbl)
+#define BPF_JMP_A(lbl)			 ASM_J_(BPF_JMP | BPF_JA, 0, 0, 0, lbl)
 
 #define BPF_EMIT_CALL(helper) ASM_I_(BPF_JMP | BPF_CALL, 0, 0, 0, helper)
-#define BPF_EXIT_INSN()       ASM_I_(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+#define BPF_EXIT_INSN()	      ASM_I_(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
 /* Raw encoding, for tests and for instructions without a name here. */
 #define BPF_RAW_INSN(code, dst, src, off, imm) ASM_I_(code, dst, src, off, imm)
@@ -123,7 +122,7 @@ struct asm_prog {
 	size_t nlabels, labels_cap;
 	struct asm_ref *jumps, *maps;
 	size_t njumps, jumps_cap, nmaps, maps_cap;
-	int err;          /* first error, negative errno; later emits are ignored */
+	int err;	  /* first error, negative errno; later emits are ignored */
 	char errmsg[256]; /* "insns/x.c:12: undefined label 'out'" */
 };
 
@@ -140,7 +139,7 @@ const char *asm_label_name(const struct asm_prog *p, size_t at);
 /* Name of the map referenced by the LD_IMM64 at index at, or NULL. */
 const char *asm_map_name(const struct asm_prog *p, size_t at);
 
-#define EMIT(p, insn)    asm_emit((p), (insn), __FILE__, __LINE__)
-#define LABEL(p, name)   asm_label((p), (name), __FILE__, __LINE__)
+#define EMIT(p, insn)  asm_emit((p), (insn), __FILE__, __LINE__)
+#define LABEL(p, name) asm_label((p), (name), __FILE__, __LINE__)
 
 #endif

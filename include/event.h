@@ -10,38 +10,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EV_COMM_LEN     16
+#define EV_COMM_LEN	16
 #define EV_FILENAME_MAX 4096  /* bytes of the exec path kept, NUL included */
-#define EV_ARGS_MAX     16384 /* bytes of argument text kept, NULs included */
-#define EV_TEXT_MAX     (EV_FILENAME_MAX + EV_ARGS_MAX)
+#define EV_ARGS_MAX	16384 /* bytes of argument text kept, NULs included */
+#define EV_TEXT_MAX	(EV_FILENAME_MAX + EV_ARGS_MAX)
 #define EV_MAX_ARGS_LIM 128 /* --max-args upper bound */
 #define EV_MAX_ARGS_DEF 20
 
 /* flags */
-#define EV_F_TRUNC_ARGS  (1u << 0) /* more arguments than were kept */
-#define EV_F_TRUNC_ARG   (1u << 1) /* an argument (the last kept) was cut */
-#define EV_F_TRUNC_FILE  (1u << 2) /* the filename was cut */
-#define EV_F_READ_ERR    (1u << 3) /* user memory could not be read; text ends early */
-#define EV_F_EXECVEAT    (1u << 4) /* came from execveat() */
+#define EV_F_TRUNC_ARGS	 (1u << 0) /* more arguments than were kept */
+#define EV_F_TRUNC_ARG	 (1u << 1) /* an argument (the last kept) was cut */
+#define EV_F_TRUNC_FILE	 (1u << 2) /* the filename was cut */
+#define EV_F_READ_ERR	 (1u << 3) /* user memory could not be read; text ends early */
+#define EV_F_EXECVEAT	 (1u << 4) /* came from execveat() */
 #define EV_F_PPID_KERNEL (1u << 5) /* ppid read in the kernel (BTF or fork tracking) */
 
 struct ms_event {
-	uint64_t ts_ns;        /* CLOCK_MONOTONIC at exec return */
-	uint32_t pid;          /* tgid */
-	uint32_t tid;          /* thread that called exec */
-	uint32_t ppid;         /* parent's tgid, 0 if unknown */
-	uint32_t uid;          /* real uid at exec entry */
-	int32_t ret;           /* 0 or -errno */
-	uint32_t flags;        /* EV_F_* */
+	uint64_t ts_ns;	       /* CLOCK_MONOTONIC at exec return */
+	uint32_t pid;	       /* tgid */
+	uint32_t tid;	       /* thread that called exec */
+	uint32_t ppid;	       /* parent's tgid, 0 if unknown */
+	uint32_t uid;	       /* real uid at exec entry */
+	int32_t ret;	       /* 0 or -errno */
+	uint32_t flags;	       /* EV_F_* */
 	uint32_t text_len;     /* bytes of text[] that follow */
-	uint16_t argc;         /* arguments kept in text */
+	uint16_t argc;	       /* arguments kept in text */
 	uint16_t filename_len; /* bytes of the filename in text, NUL included */
 	char comm[EV_COMM_LEN];
 	char text[];
 };
 
 #define EV_OFF(f) ((int16_t)offsetof(struct ms_event, f))
-#define EV_HDR    ((int)sizeof(struct ms_event))
+#define EV_HDR	  ((int)sizeof(struct ms_event))
 
 _Static_assert(sizeof(struct ms_event) == 56, "record header layout is part of the ABI");
 

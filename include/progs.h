@@ -25,10 +25,10 @@
 struct prog_cfg {
 	/* Offsets into the tracepoint context, from tracefs' format files. */
 	int16_t off_filename, off_argv; /* sys_enter_execve(at) */
-	int16_t off_ret;                /* sys_exit_execve(at) */
-	int16_t off_child_pid;          /* sched_process_fork */
-	bool execveat;                  /* the enter program sets EV_F_EXECVEAT */
-	unsigned max_args;              /* 1..EV_MAX_ARGS_LIM */
+	int16_t off_ret;		/* sys_exit_execve(at) */
+	int16_t off_child_pid;		/* sched_process_fork */
+	bool execveat;			/* the enter program sets EV_F_EXECVEAT */
+	unsigned max_args;		/* 1..EV_MAX_ARGS_LIM */
 	/* Filters the kernel applies. */
 	bool filter_uid;
 	uint32_t uid;

@@ -6,16 +6,16 @@
  */
 #include "progs.h"
 
-#define E(insn)  EMIT(p, insn)
-#define L(name)  LABEL(p, name)
+#define E(insn)	 EMIT(p, insn)
+#define L(name)	 LABEL(p, name)
 #define CALL(fn) E(BPF_EMIT_CALL(BPF_FUNC_##fn))
 
 /* Stack slots of the enter program (r10-relative). */
-#define FP_TMP   (-8)  /* u64: argv[i], the parent task */
-#define FP_KEY   (-12) /* u32: map key (0, then tgid) */
+#define FP_TMP	 (-8)  /* u64: argv[i], the parent task */
+#define FP_KEY	 (-12) /* u32: map key (0, then tgid) */
 #define FP_FLAGS (-16) /* u32: EV_F_* gathered on the way */
-#define FP_ARGC  (-20) /* u32: arguments kept */
-#define FP_IDS   (-32) /* u64: pid_tgid */
+#define FP_ARGC	 (-20) /* u32: arguments kept */
+#define FP_IDS	 (-32) /* u64: pid_tgid */
 
 /* Emitters used by several programs; macros so that each instruction keeps the line of
  * the program that uses them. */
@@ -76,9 +76,9 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 
 	E(BPF_ST_MEM(BPF_W, R10, FP_FLAGS, c->execveat ? EV_F_EXECVEAT : 0));
 	E(BPF_ST_MEM(BPF_W, R10, FP_ARGC, 0));
-	E(BPF_MOV64_IMM(R8, 0));                      /* r8 = argument bytes used */
+	E(BPF_MOV64_IMM(R8, 0));		     /* r8 = argument bytes used */
 	E(BPF_LDX_MEM(BPF_DW, R9, R6, c->off_argv)); /* r9 = argv (user) */
-	E(BPF_JMP_IMM(BPF_JEQ, R9, 0, "args_done"));  /* NULL argv: no arguments */
+	E(BPF_JMP_IMM(BPF_JEQ, R9, 0, "args_done")); /* NULL argv: no arguments */
 
 	/* Unrolled: one block per argument kept. */
 	for (i = 0; i < c->max_args; i++) {

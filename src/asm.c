@@ -177,8 +177,8 @@ int asm_finish(struct asm_prog *p)
 		off = to - (long)r->at - 1;
 		if (off < INT16_MIN || off > INT16_MAX) {
 			fail(p, -ERANGE, p->src[r->at].file, p->src[r->at].line,
-			     "jump to '%s' is %ld instructions away, more than 16 bits hold", r->name,
-			     off);
+			     "jump to '%s' is %ld instructions away, more than 16 bits hold",
+			     r->name, off);
 			return p->err;
 		}
 		p->insns[r->at].off = (int16_t)off;

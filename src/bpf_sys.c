@@ -17,8 +17,8 @@ int sys_bpf(int cmd, union bpf_attr *attr, unsigned size)
 	return r < 0 ? -errno : (int)r;
 }
 
-int bpf_map_create(enum bpf_map_type type, const char *name, uint32_t key_size,
-		   uint32_t value_size, uint32_t max_entries, uint32_t flags)
+int bpf_map_create(enum bpf_map_type type, const char *name, uint32_t key_size, uint32_t value_size,
+		   uint32_t max_entries, uint32_t flags)
 {
 	union bpf_attr a;
 	int fd;

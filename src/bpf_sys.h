@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 int sys_bpf(int cmd, union bpf_attr *attr, unsigned size);
-int bpf_map_create(enum bpf_map_type type, const char *name, uint32_t key_size,
-		   uint32_t value_size, uint32_t max_entries, uint32_t flags);
+int bpf_map_create(enum bpf_map_type type, const char *name, uint32_t key_size, uint32_t value_size,
+		   uint32_t max_entries, uint32_t flags);
 int bpf_map_update(int fd, const void *key, const void *value, uint64_t flags);
 int bpf_map_lookup(int fd, const void *key, void *value);
 int bpf_map_delete(int fd, const void *key);

@@ -66,8 +66,9 @@ int cmd_check(int argc, char **argv)
 	}
 	/* CAP_SYS_ADMIN = 21, CAP_PERFMON = 38, CAP_BPF = 39 */
 	priv = has_cap(21) || (has_cap(38) && has_cap(39));
-	line(priv, true, "privileges", priv ? "CAP_SYS_ADMIN or CAP_BPF+CAP_PERFMON"
-					    : "run as root, or grant CAP_BPF and CAP_PERFMON");
+	line(priv, true, "privileges",
+	     priv ? "CAP_SYS_ADMIN or CAP_BPF+CAP_PERFMON"
+		  : "run as root, or grant CAP_BPF and CAP_PERFMON");
 
 	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "check", 4, 4, 1, 0);
 	if (fd >= 0) {
@@ -114,7 +115,8 @@ int cmd_check(int argc, char **argv)
 		btf_free(b);
 		if (!r)
 			snprintf(buf, sizeof(buf),
-				 "task_struct.real_parent at %u, tgid at %u: ppid from BTF", rp, tg);
+				 "task_struct.real_parent at %u, tgid at %u: ppid from BTF", rp,
+				 tg);
 		else
 			snprintf(buf, sizeof(buf),
 				 "%s: %s: ppid from fork tracking (exact for processes started "
@@ -134,8 +136,9 @@ int cmd_check(int argc, char **argv)
 		jit[strcspn(jit, "\n")] = 0;
 	}
 	snprintf(buf, sizeof(buf), "bpf_jit_enable=%s%s", jit[0] ? jit : "?",
-		 jit[0] == '1' || jit[0] == '2' ? "" : " (interpreted: slower; sysctl "
-						       "net.core.bpf_jit_enable=1)");
+		 jit[0] == '1' || jit[0] == '2' ? ""
+						: " (interpreted: slower; sysctl "
+						  "net.core.bpf_jit_enable=1)");
 	line(jit[0] == '1' || jit[0] == '2', false, "JIT", buf);
 
 	if (failures)

@@ -40,14 +40,14 @@ static bool line_match(const regex_t *re, const struct ev_view *v)
 	return regexec(re, line, 0, NULL, 0) == 0;
 }
 
-bool filter_match(const struct filter *f, const struct ev_view *v, uint32_t ppid)
+bool filter_match(const struct filter *f, const struct ev_view *v)
 {
-	if (f->ppid_set && (uint32_t)f->ppid != ppid)
+	if (f->ppid_set && (uint32_t)f->ppid != v->hdr.ppid)
 		return false;
 	if (f->name_set) {
 		char comm[EV_COMM_LEN + 1];
 
-		memcpy(comm, v->ev->comm, EV_COMM_LEN);
+		memcpy(comm, v->hdr.comm, EV_COMM_LEN);
 		comm[EV_COMM_LEN] = 0;
 		if (regexec(&f->name_re, comm, 0, NULL, 0))
 			return false;

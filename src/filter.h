@@ -13,13 +13,13 @@ struct filter {
 	bool name_set, line_set, ppid_set;
 	regex_t name_re; /* -n: on comm */
 	regex_t line_re; /* -l: on the argument line */
-	pid_t ppid;      /* -P */
+	pid_t ppid;	 /* -P */
 };
 
 /* Compiles pattern as a POSIX extended regex; 0 or -EINVAL with err set. */
 int filter_set_regex(regex_t *re, const char *pattern, char *err, size_t errlen);
 /* True when the event passes every filter that is set. */
-bool filter_match(const struct filter *f, const struct ev_view *v, uint32_t ppid);
+bool filter_match(const struct filter *f, const struct ev_view *v);
 void filter_free(struct filter *f);
 
 #endif

@@ -191,8 +191,8 @@ int prog_load(const struct asm_prog *p, enum bpf_prog_type type, const char *nam
 		if (at >= 0 && (size_t)at < p->len) {
 			disasm_insn(p, (size_t)at, text, sizeof(text));
 			snprintf(res->errmsg, sizeof(res->errmsg),
-				 "verifier rejected '%s' at insn %ld %s (%s:%d): %s", name, at, text,
-				 p->src[at].file, p->src[at].line, reason);
+				 "verifier rejected '%s' at insn %ld %s (%s:%d): %s", name, at,
+				 text, p->src[at].file, p->src[at].line, reason);
 		} else {
 			snprintf(res->errmsg, sizeof(res->errmsg), "verifier rejected '%s': %s",
 				 name, reason);

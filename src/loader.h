@@ -18,21 +18,21 @@ struct map_spec {
 };
 
 #define LOG_INITIAL_DEFAULT ((size_t)64 * 1024)
-#define LOG_MAX_DEFAULT     ((size_t)256 * 1024 * 1024)
+#define LOG_MAX_DEFAULT	    ((size_t)256 * 1024 * 1024)
 
 struct load_opts {
 	unsigned log_level; /* 0, 1 or 2 */
-	bool stats;         /* add BPF_LOG_STATS: "processed N insns ..." */
+	bool stats;	    /* add BPF_LOG_STATS: "processed N insns ..." */
 	size_t log_initial; /* first log buffer size; grown on ENOSPC */
-	size_t log_max;     /* growth stops here */
+	size_t log_max;	    /* growth stops here */
 };
 
 struct load_result {
-	int fd;         /* program fd, or -1 */
-	char *log;      /* verifier log, NUL terminated, malloc'd (may be NULL) */
-	size_t log_len; /* strlen(log) */
-	size_t log_size; /* the buffer size that held the whole log */
-	unsigned grows;  /* times the buffer was grown */
+	int fd;		  /* program fd, or -1 */
+	char *log;	  /* verifier log, NUL terminated, malloc'd (may be NULL) */
+	size_t log_len;	  /* strlen(log) */
+	size_t log_size;  /* the buffer size that held the whole log */
+	unsigned grows;	  /* times the buffer was grown */
 	char errmsg[512]; /* one-line reason on failure */
 };
 

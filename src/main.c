@@ -17,10 +17,10 @@
 #include <unistd.h>
 
 static const char usage_line[] =
-	"usage: minisnoop [-TtUxqj] [-u UID] [-n NAME] [-l LINE] [-P PPID] [-c CGROUP]\n"
-	"                 [--max-args N] [--count N] [--duration S] [--pages N]\n"
-	"                 [--verifier-log[=LEVEL]] [--no-btf]\n"
-	"       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n";
+    "usage: minisnoop [-TtUxqj] [-u UID] [-n NAME] [-l LINE] [-P PPID] [-c CGROUP]\n"
+    "                 [--max-args N] [--count N] [--duration S] [--pages N]\n"
+    "                 [--verifier-log[=LEVEL]] [--no-btf]\n"
+    "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n";
 
 static void help(void)
 {
@@ -114,9 +114,8 @@ static struct prog_cfg default_cfg(void)
 
 static int cmd_dump(int argc, char **argv)
 {
-	static const struct option lo[] = {{"no-source", no_argument, NULL, 's'},
-					   {"help", no_argument, NULL, 'h'},
-					   {0, 0, 0, 0}};
+	static const struct option lo[] = {
+	    {"no-source", no_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
 	struct prog_cfg c = default_cfg();
 	struct progset ps;
 	const char *only = NULL;
@@ -186,8 +185,8 @@ static int cmd_verify(int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		if (o == 'L') {
 			if (!parse_u64(optarg, 2, &v))
-				return usage_error("verify: --log-level must be 0, 1 or 2, not '%s'",
-						   optarg);
+				return usage_error(
+				    "verify: --log-level must be 0, 1 or 2, not '%s'", optarg);
 			lopt.log_level = (unsigned)v;
 		} else if (o == 'B') {
 			no_btf = true;
@@ -218,26 +217,26 @@ static int cmd_trace(int argc, char **argv)
 {
 	enum { O_MAX_ARGS = 256, O_COUNT, O_DURATION, O_PAGES, O_VLOG, O_NO_BTF };
 	static const struct option lo[] = {
-		{"time", no_argument, NULL, 'T'},
-		{"timestamp", no_argument, NULL, 't'},
-		{"print-uid", no_argument, NULL, 'U'},
-		{"fails", no_argument, NULL, 'x'},
-		{"quote", no_argument, NULL, 'q'},
-		{"json", no_argument, NULL, 'j'},
-		{"uid", required_argument, NULL, 'u'},
-		{"cgroup", required_argument, NULL, 'c'},
-		{"name", required_argument, NULL, 'n'},
-		{"line", required_argument, NULL, 'l'},
-		{"ppid", required_argument, NULL, 'P'},
-		{"max-args", required_argument, NULL, O_MAX_ARGS},
-		{"count", required_argument, NULL, O_COUNT},
-		{"duration", required_argument, NULL, O_DURATION},
-		{"pages", required_argument, NULL, O_PAGES},
-		{"verifier-log", optional_argument, NULL, O_VLOG},
-		{"no-btf", no_argument, NULL, O_NO_BTF},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0, 0, 0, 0},
+	    {"time", no_argument, NULL, 'T'},
+	    {"timestamp", no_argument, NULL, 't'},
+	    {"print-uid", no_argument, NULL, 'U'},
+	    {"fails", no_argument, NULL, 'x'},
+	    {"quote", no_argument, NULL, 'q'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"uid", required_argument, NULL, 'u'},
+	    {"cgroup", required_argument, NULL, 'c'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"line", required_argument, NULL, 'l'},
+	    {"ppid", required_argument, NULL, 'P'},
+	    {"max-args", required_argument, NULL, O_MAX_ARGS},
+	    {"count", required_argument, NULL, O_COUNT},
+	    {"duration", required_argument, NULL, O_DURATION},
+	    {"pages", required_argument, NULL, O_PAGES},
+	    {"verifier-log", optional_argument, NULL, O_VLOG},
+	    {"no-btf", no_argument, NULL, O_NO_BTF},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {0, 0, 0, 0},
 	};
 	struct tracer_opts t;
 	char err[256];
@@ -313,19 +312,21 @@ static int cmd_trace(int argc, char **argv)
 			errno = 0;
 			t.duration = strtod(optarg, &end);
 			if (errno || end == optarg || *end || !(t.duration > 0) || t.duration > 1e9)
-				return usage_error("--duration: need seconds > 0, not '%s'", optarg);
+				return usage_error("--duration: need seconds > 0, not '%s'",
+						   optarg);
 			break;
 		case O_PAGES:
 			if (!parse_u64(optarg, 1u << 20, &v) || v < 1 || (v & (v - 1)))
-				return usage_error("--pages: need a power of two, not '%s'", optarg);
+				return usage_error("--pages: need a power of two, not '%s'",
+						   optarg);
 			t.pages = (unsigned)v;
 			break;
 		case O_VLOG:
 			t.verifier_log = 1;
 			if (optarg) {
 				if (!parse_u64(optarg, 2, &v))
-					return usage_error("--verifier-log: level 0, 1 or 2, not '%s'",
-							   optarg);
+					return usage_error(
+					    "--verifier-log: level 0, 1 or 2, not '%s'", optarg);
 				t.verifier_log = (int)v;
 			}
 			break;

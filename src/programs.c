@@ -13,11 +13,11 @@
 #include <unistd.h>
 
 const struct prog_def prog_defs[P_COUNT] = {
-	[P_ENTER_EXECVE] = {"execve_enter", "syscalls", "sys_enter_execve", prog_exec_enter},
-	[P_EXIT_EXECVE] = {"execve_exit", "syscalls", "sys_exit_execve", prog_exec_exit},
-	[P_ENTER_EXECVEAT] = {"execveat_enter", "syscalls", "sys_enter_execveat", prog_exec_enter},
-	[P_EXIT_EXECVEAT] = {"execveat_exit", "syscalls", "sys_exit_execveat", prog_exec_exit},
-	[P_FORK] = {"fork", "sched", "sched_process_fork", prog_fork},
+    [P_ENTER_EXECVE] = {"execve_enter", "syscalls", "sys_enter_execve", prog_exec_enter},
+    [P_EXIT_EXECVE] = {"execve_exit", "syscalls", "sys_exit_execve", prog_exec_exit},
+    [P_ENTER_EXECVEAT] = {"execveat_enter", "syscalls", "sys_enter_execveat", prog_exec_enter},
+    [P_EXIT_EXECVEAT] = {"execveat_exit", "syscalls", "sys_exit_execveat", prog_exec_exit},
+    [P_FORK] = {"fork", "sched", "sched_process_fork", prog_fork},
 };
 
 /* Syscall tracepoints: 8 bytes of common fields, the syscall number, then 8 bytes an
@@ -52,8 +52,8 @@ static int field(struct progset *s, const char *cat, const char *event, const ch
 		return r;
 	}
 	if (off < 0 || off > 4096) {
-		snprintf(err, errlen, "tracepoint %s:%s field %s: odd offset %d", cat, event,
-			 name, off);
+		snprintf(err, errlen, "tracepoint %s:%s field %s: odd offset %d", cat, event, name,
+			 off);
 		return -EINVAL;
 	}
 	*out = (int16_t)off;
@@ -88,8 +88,8 @@ static void ppid_source(struct progset *s, bool want_btf)
 	}
 }
 
-int progset_build(struct progset *s, const struct prog_cfg *base, bool want_btf,
-		  bool need_tracefs, char *err, size_t errlen)
+int progset_build(struct progset *s, const struct prog_cfg *base, bool want_btf, bool need_tracefs,
+		  char *err, size_t errlen)
 {
 	size_t k;
 	int r;
@@ -190,8 +190,8 @@ int progset_load(struct progset *s, const struct load_opts *o, FILE *log_out, ch
 		r = prog_load(&s->asm_[k], BPF_PROG_TYPE_TRACEPOINT, prog_defs[k].name, s->maps,
 			      s->nmaps, o, &res);
 		if (log_out && res.log && res.log_len) {
-			fprintf(log_out, "=== %s: verifier log (%zu bytes) ===\n", prog_defs[k].name,
-				res.log_len);
+			fprintf(log_out, "=== %s: verifier log (%zu bytes) ===\n",
+				prog_defs[k].name, res.log_len);
 			vlog_annotate(log_out, res.log, &s->asm_[k]);
 		}
 		if (r) {

@@ -44,8 +44,8 @@ struct progset {
  * fork-tracking ppid. need_tracefs false allows the generic layout when tracefs is missing.
  * 0 or negative errno with err set.
  */
-int progset_build(struct progset *s, const struct prog_cfg *base, bool want_btf,
-		  bool need_tracefs, char *err, size_t errlen);
+int progset_build(struct progset *s, const struct prog_cfg *base, bool want_btf, bool need_tracefs,
+		  char *err, size_t errlen);
 /* Creates the maps and loads the programs; with log_out, prints each verifier log there. */
 int progset_load(struct progset *s, const struct load_opts *o, FILE *log_out, char *err,
 		 size_t errlen);

@@ -63,7 +63,6 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 {
 	struct session *s = ctx;
 	struct ev_view v;
-	uint32_t ppid;
 
 	(void)cpu;
 	if (s->done)
@@ -72,26 +71,12 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 		fprintf(stderr, "minisnoop: skipped a malformed record of %u bytes\n", size);
 		return 0;
 	}
-	ppid = v.ev->ppid;
-	if (!(v.ev->flags & EV_F_PPID_KERNEL))
-		ppid = proc_ppid(v.ev->pid);
+	if (!(v.hdr.flags & EV_F_PPID_KERNEL))
+		v.hdr.ppid = proc_ppid(v.hdr.pid);
 	s->events++;
-	if (!filter_match(&s->o->filter, &v, ppid))
+	if (!filter_match(&s->o->filter, &v))
 		return 0;
-	/* The record is in the ring, read-only: ppid from /proc goes in a copy of the header. */
-	if (ppid != v.ev->ppid) {
-		struct ms_event *copy = malloc(size);
-
-		if (copy) {
-			memcpy(copy, data, size);
-			copy->ppid = ppid;
-			ev_decode(copy, size, &v);
-			out_event(&s->out, &s->o->out, &v);
-			free(copy);
-		}
-	} else {
-		out_event(&s->out, &s->o->out, &v);
-	}
+	out_event(&s->out, &s->o->out, &v);
 	s->matched++;
 	if (s->o->count && s->matched >= s->o->count) {
 		s->done = true;

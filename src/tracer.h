@@ -11,15 +11,15 @@
 #include <stdint.h>
 
 struct tracer_opts {
-	struct prog_cfg cfg;    /* kernel-side filters, max_args */
-	struct filter filter;   /* user-space filters */
+	struct prog_cfg cfg;  /* kernel-side filters, max_args */
+	struct filter filter; /* user-space filters */
 	struct out_opts out;
 	const char *cgroup_path;
 	bool no_btf;
-	int verifier_log;       /* -1: none, else the level to print */
-	uint64_t count;         /* stop after this many events (0: no limit) */
-	double duration;        /* seconds (0: no limit) */
-	unsigned pages;         /* ring pages per CPU */
+	int verifier_log; /* -1: none, else the level to print */
+	uint64_t count;	  /* stop after this many events (0: no limit) */
+	double duration;  /* seconds (0: no limit) */
+	unsigned pages;	  /* ring pages per CPU */
 };
 
 /* Runs until a signal, --count, --duration or a closed stdout. Returns the exit status. */

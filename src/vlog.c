@@ -72,8 +72,8 @@ long vlog_last_insn(const char *log)
 
 static int is_stats_line(const char *s, const char *e)
 {
-	static const char *const pre[] = {"processed ", "verification time", "stack depth",
-					  "Func#", "max_states_per_insn"};
+	static const char *const pre[] = {"processed ", "verification time", "stack depth", "Func#",
+					  "max_states_per_insn"};
 	size_t k;
 
 	for (k = 0; k < sizeof(pre) / sizeof(pre[0]); k++)

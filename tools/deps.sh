@@ -6,7 +6,7 @@ want="gcc make libc6-dev linux-libc-dev"
 for what in "${@:-build}"; do
 	case "$what" in
 	build) want="$want musl-tools" ;;
-	test) want="$want musl-tools libcmocka-dev pkg-config bpftool python3 util-linux" ;;
+	test) want="$want musl-tools libcmocka-dev bpftool python3 util-linux" ;;
 	bench) want="$want musl-tools" ;;
 	initramfs) want="$want musl-tools busybox-static qemu-system-x86 cpio gzip" ;;
 	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, initramfs)" >&2; exit 2 ;;

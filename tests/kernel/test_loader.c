@@ -56,8 +56,11 @@ static void test_load_real_program_and_read_info(void **state)
 	struct bpf_prog_info info;
 	struct bpf_map_info minfo;
 	uint32_t len = sizeof(info), prog_map_id = 0;
-	struct map_spec maps[] = {{.name = "counts", .type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
-				   .value_size = 8, .max_entries = 1}};
+	struct map_spec maps[] = {{.name = "counts",
+				   .type = BPF_MAP_TYPE_ARRAY,
+				   .key_size = 4,
+				   .value_size = 8,
+				   .max_entries = 1}};
 	char err[256];
 
 	(void)state;
@@ -122,8 +125,8 @@ static void test_uninitialised_register_names_reason_and_line(void **state)
 	EMIT(&p, BPF_EXIT_INSN());
 	assert_int_equal(asm_finish(&p), 0);
 	/* Level 0: the loader asks again with a log to say why. */
-	e = prog_load(&p, BPF_PROG_TYPE_TRACEPOINT, "ms_uninit", NULL, 0,
-		      &(struct load_opts){0}, &r);
+	e = prog_load(&p, BPF_PROG_TYPE_TRACEPOINT, "ms_uninit", NULL, 0, &(struct load_opts){0},
+		      &r);
 	assert_true(e < 0);
 	assert_int_equal(r.fd, -1);
 	assert_non_null(strstr(r.errmsg, "R7 !read_ok"));
@@ -243,11 +246,11 @@ static void test_not_permitted_says_which_capabilities(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_load_real_program_and_read_info),
-		cmocka_unit_test(test_uninitialised_register_names_reason_and_line),
-		cmocka_unit_test(test_stack_out_of_bounds_names_reason_and_line),
-		cmocka_unit_test(test_tiny_log_grows_until_whole),
-		cmocka_unit_test(test_not_permitted_says_which_capabilities),
+	    cmocka_unit_test(test_load_real_program_and_read_info),
+	    cmocka_unit_test(test_uninitialised_register_names_reason_and_line),
+	    cmocka_unit_test(test_stack_out_of_bounds_names_reason_and_line),
+	    cmocka_unit_test(test_tiny_log_grows_until_whole),
+	    cmocka_unit_test(test_not_permitted_says_which_capabilities),
 	};
 	need_bpf(NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);

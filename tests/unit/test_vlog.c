@@ -17,15 +17,15 @@
 
 /* A real 6.18 log of the program built by build_bad(), rejected at insn 3. */
 static const char recorded_log[] =
-	"0: R1=ctx() R10=fp0\n"
-	"0: (bf) r6 = r1                       ; R1=ctx() R6=ctx()\n"
-	"1: (15) if r6 == 0x0 goto pc+1 3: R1=ctx() R6=ctx() R10=fp0\n"
-	"3: (95) exit\n"
-	"R0 !read_ok\n"
-	"verification time 60 usec\n"
-	"stack depth 8\n"
-	"processed 5 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 "
-	"mark_read 0\n";
+    "0: R1=ctx() R10=fp0\n"
+    "0: (bf) r6 = r1                       ; R1=ctx() R6=ctx()\n"
+    "1: (15) if r6 == 0x0 goto pc+1 3: R1=ctx() R6=ctx() R10=fp0\n"
+    "3: (95) exit\n"
+    "R0 !read_ok\n"
+    "verification time 60 usec\n"
+    "stack depth 8\n"
+    "processed 5 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 "
+    "mark_read 0\n";
 
 static int line_exit, line_mov;
 
@@ -67,8 +67,9 @@ static void test_annotate_maps_insns_to_lines(void **state)
 	out = annotate(recorded_log, &p, 0);
 	snprintf(want, sizeof(want), "3: (95) exit  ; %s:%d\n", __FILE__, line_exit);
 	assert_non_null(strstr(out, want));
-	snprintf(want, sizeof(want), "0: (bf) r6 = r1                       ; R1=ctx() R6=ctx()  ; %s:%d\n",
-		 __FILE__, line_mov);
+	snprintf(want, sizeof(want),
+		 "0: (bf) r6 = r1                       ; R1=ctx() R6=ctx()  ; %s:%d\n", __FILE__,
+		 line_mov);
 	assert_non_null(strstr(out, want));
 	/* State lines and the reason are left alone. */
 	assert_true(strncmp(out, "0: R1=ctx() R10=fp0\n", 20) == 0);
@@ -118,14 +119,14 @@ static void test_log_growth_doubles_to_cap(void **state)
 }
 
 static const char fmt_enter[] =
-	"name: sys_enter_execveat\nID: 860\nformat:\n"
-	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
-	"\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
-	"\tfield:int fd;\toffset:16;\tsize:8;\tsigned:0;\n"
-	"\tfield:const char * filename;\toffset:24;\tsize:8;\tsigned:0;\n"
-	"\tfield:const char *const * argv;\toffset:32;\tsize:8;\tsigned:0;\n"
-	"\tfield:char comm[16];\toffset:40;\tsize:16;\tsigned:0;\n"
-	"\tfield:__data_loc char[] child_comm;\toffset:56;\tsize:4;\tsigned:0;\n";
+    "name: sys_enter_execveat\nID: 860\nformat:\n"
+    "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+    "\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+    "\tfield:int fd;\toffset:16;\tsize:8;\tsigned:0;\n"
+    "\tfield:const char * filename;\toffset:24;\tsize:8;\tsigned:0;\n"
+    "\tfield:const char *const * argv;\toffset:32;\tsize:8;\tsigned:0;\n"
+    "\tfield:char comm[16];\toffset:40;\tsize:16;\tsigned:0;\n"
+    "\tfield:__data_loc char[] child_comm;\toffset:56;\tsize:4;\tsigned:0;\n";
 
 static void test_tracefs_format_fields(void **state)
 {
@@ -153,11 +154,11 @@ static void test_tracefs_format_fields(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_annotate_maps_insns_to_lines),
-		cmocka_unit_test(test_tail_keeps_last_lines),
-		cmocka_unit_test(test_reason_and_last_insn),
-		cmocka_unit_test(test_log_growth_doubles_to_cap),
-		cmocka_unit_test(test_tracefs_format_fields),
+	    cmocka_unit_test(test_annotate_maps_insns_to_lines),
+	    cmocka_unit_test(test_tail_keeps_last_lines),
+	    cmocka_unit_test(test_reason_and_last_insn),
+	    cmocka_unit_test(test_log_growth_doubles_to_cap),
+	    cmocka_unit_test(test_tracefs_format_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

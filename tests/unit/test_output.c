@@ -1,0 +1,1266 @@
+// SPDX-License-Identifier: MIT
+/* Record decoding, text and JSON formatting, escaping and the output buffer. */
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+/* Event time 2026-11-25T06:21:00.123456789Z, 12.3456789 s after start. */
+#define TS_NS	 5000123456789ULL
+#define REAL_NS	 1795587660123456789LL
+#define START_NS (TS_NS - 12345678900ULL)
+
+static const struct out_opts base_opts = {
+    .mono_to_real_ns = REAL_NS - (int64_t)TS_NS,
+    .start_ns = START_NS,
+};
+
+#define BASE_HDR                                                                                   \
+	{                                                                                          \
+		.ts_ns = TS_NS, .pid = 4242, .tid = 4242, .ppid = 1000, .uid = 1001,               \
+		.comm = "bash"                                                                     \
+	}
+
+static void base_hdr(struct ms_event *h)
+{
+	struct ms_event b = BASE_HDR;
+
+	memcpy(h, &b, sizeof(b));
+}
+
+/* A heap record of exactly header + n bytes, so that ASan catches any read past it. */
+static unsigned char *mkrec(const struct ms_event *h, const void *text, size_t n, size_t *size)
+{
+	unsigned char *r = malloc(EV_HDR + n);
+
+	assert_non_null(r);
+	memcpy(r, h, EV_HDR);
+	memcpy(r + EV_HDR, text, n);
+	*size = EV_HDR + n;
+	return r;
+}
+
+/* A consistent record: filename NUL, then argv. */
+static unsigned char *mkgood(struct ms_event *h, const char *filename, int argc,
+			     const char *const *argv, size_t *size)
+{
+	static char text[EV_TEXT_MAX];
+	size_t n = strlen(filename) + 1;
+
+	memcpy(text, filename, n);
+	h->filename_len = (uint16_t)n;
+	for (int i = 0; i < argc; i++) {
+		size_t l = strlen(argv[i]) + 1;
+
+		memcpy(text + n, argv[i], l);
+		n += l;
+	}
+	h->argc = (uint16_t)argc;
+	h->text_len = (uint32_t)n;
+	return mkrec(h, text, n, size);
+}
+
+static const char *const ls_argv[] = {"ls", "-l", "/tmp dir"};
+
+/* Appends raw bytes (test scaffolding, not escaped). */
+static void ob_add(struct outbuf *o, const void *s, size_t n)
+{
+	if (o->cap - o->len < n) {
+		o->cap = 2 * o->cap + n;
+		o->buf = realloc(o->buf, o->cap);
+		assert_non_null(o->buf);
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static void expect_out(struct outbuf *o, const char *want, size_t wn)
+{
+	if (o->len != wn || memcmp(o->buf, want, wn) != 0) {
+		print_error("got  [%.*s] (%zu)\nwant [%.*s] (%zu)\n", (int)o->len, o->buf, o->len,
+			    (int)wn, want, wn);
+		fail();
+	}
+	o->len = 0;
+}
+#define EXPECT(o, lit) expect_out(o, lit, sizeof(lit) - 1)
+
+/* Runs a python3 script with input on stdin; returns its stdout (malloc'd), asserts exit 0. */
+static char *py_run(const char *script, const char *in, size_t n)
+{
+	char path[] = "/tmp/test_output_XXXXXX";
+	char cmd[4096];
+	char *out = malloc(1 << 20);
+	size_t got = 0, r;
+	FILE *p;
+	int fd = mkstemp(path), st;
+
+	assert_true(fd >= 0);
+	assert_non_null(out);
+	assert_int_equal(write(fd, in, n), (ssize_t)n);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "python3 -c '%s' < %s", script, path);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while ((r = fread(out + got, 1, (1 << 20) - 1 - got, p)) > 0)
+		got += r;
+	out[got] = 0;
+	st = pclose(p);
+	unlink(path);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		print_error("python3 failed (%d) on:\n%.*s\n", st, (int)(n > 4000 ? 4000 : n), in);
+		fail();
+	}
+	return out;
+}
+
+/* Every line must be a JSON object with exactly these keys, in this order. */
+static const char json_lines_py[] =
+    "import json,sys\n"
+    "K=[\"time\",\"pid\",\"ppid\",\"uid\",\"comm\",\"ret\",\"filename\",\"args\",\"truncated\"]\n"
+    "n=0\n"
+    "for l in sys.stdin.buffer:\n"
+    "    assert l.endswith(b\"\\n\")\n"
+    "    d=json.loads(l.decode(\"utf-8\"))\n"
+    "    assert list(d)==K, list(d)\n"
+    "    n+=1\n"
+    "print(n)\n";
+
+static void json_lines_valid(const char *buf, size_t n, int lines)
+{
+	char *out = py_run(json_lines_py, buf, n);
+
+	assert_int_equal(atoi(out), lines);
+	free(out);
+}
+
+/* Text lines: strict UTF-8, no C0, DEL or C1 character except the final newline. */
+static const char text_lines_py[] =
+    "import sys\n"
+    "n=0\n"
+    "for l in sys.stdin.buffer:\n"
+    "    t=l.decode(\"utf-8\")\n"
+    "    assert t.endswith(\"\\n\")\n"
+    "    assert not any(ord(c)<32 or 127<=ord(c)<160 for c in t[:-1]), repr(t)\n"
+    "    n+=1\n"
+    "print(n)\n";
+
+static void text_lines_valid(const char *buf, size_t n, int lines)
+{
+	char *out = py_run(text_lines_py, buf, n);
+
+	assert_int_equal(atoi(out), lines);
+	free(out);
+}
+
+/* ---- decoding ---- */
+
+static void test_decode_good(void **state)
+{
+	struct ms_event h = BASE_HDR;
+	struct ev_view v;
+	size_t size;
+	unsigned char *r;
+
+	(void)state;
+	h.flags = EV_F_EXECVEAT | EV_F_PPID_KERNEL;
+	r = mkgood(&h, "/usr/bin/ls", 3, ls_argv, &size);
+	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_memory_equal(&v.hdr, r, sizeof(v.hdr));
+	assert_string_equal(v.filename, "/usr/bin/ls");
+	assert_int_equal(v.filename_len, 11);
+	assert_int_equal(v.argc, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_string_equal(v.args[i], ls_argv[i]);
+		assert_int_equal(v.arg_len[i], strlen(ls_argv[i]));
+	}
+	assert_false(v.truncated);
+	free(r);
+
+	/* No arguments, and an empty argument. */
+	r = mkgood(&h, "/x", 0, NULL, &size);
+	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(v.argc, 0);
+	assert_false(v.truncated);
+	free(r);
+	{
+		const char *const a[] = {"", "b"};
+
+		r = mkgood(&h, "/x", 2, a, &size);
+		assert_int_equal(ev_decode(r, size, &v), 0);
+		assert_int_equal(v.argc, 2);
+		assert_int_equal(v.arg_len[0], 0);
+		assert_string_equal(v.args[1], "b");
+		assert_false(v.truncated);
+		free(r);
+	}
+}
+
+static void test_decode_bad_header(void **state)
+{
+	struct ms_event h = BASE_HDR;
+	struct ev_view v;
+	size_t size;
+	unsigned char *r;
+
+	(void)state;
+	r = mkgood(&h, "/usr/bin/ls", 3, ls_argv, &size);
+	assert_int_equal(ev_decode(NULL, size, &v), -EINVAL);
+	assert_int_equal(ev_decode(r, size, NULL), -EINVAL);
+	/* Shorter than the header. */
+	assert_int_equal(ev_decode(r, 0, &v), -EINVAL);
+	assert_int_equal(ev_decode(r, EV_HDR - 1, &v), -EINVAL);
+	/* text_len claims more bytes than the record has. */
+	assert_int_equal(ev_decode(r, size - 1, &v), -EINVAL);
+	assert_int_equal(ev_decode(r, EV_HDR, &v), -EINVAL);
+	free(r);
+
+	h.text_len = UINT32_MAX;
+	r = mkrec(&h, "a", 2, &size);
+	assert_int_equal(ev_decode(r, size, &v), -EINVAL);
+	free(r);
+
+	/* text_len above the ABI's maximum, even though the record is that long. */
+	{
+		size_t n = EV_TEXT_MAX + 1;
+		char *text = calloc(1, n);
+
+		base_hdr(&h);
+		h.text_len = (uint32_t)n;
+		h.filename_len = 1;
+		r = mkrec(&h, text, n, &size);
+		assert_int_equal(ev_decode(r, size, &v), -EINVAL);
+		h.text_len = EV_TEXT_MAX; /* the maximum itself is fine */
+		memcpy(r, &h, sizeof(h));
+		assert_int_equal(ev_decode(r, size, &v), 0);
+		free(r);
+		free(text);
+	}
+
+	/* Exactly a header and no text: valid, but the filename is missing. */
+	base_hdr(&h);
+	r = mkrec(&h, "", 0, &size);
+	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_string_equal(v.filename, "");
+	assert_int_equal(v.argc, 0);
+	assert_true(v.truncated);
+	free(r);
+}
+
+static void test_decode_flags(void **state)
+{
+	static const uint32_t trunc[] = {EV_F_TRUNC_ARGS, EV_F_TRUNC_ARG, EV_F_TRUNC_FILE,
+					 EV_F_READ_ERR};
+	struct ms_event h = BASE_HDR;
+	struct ev_view v;
+	size_t size;
+	unsigned char *r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(trunc) / sizeof(trunc[0]); i++) {
+		h.flags = trunc[i];
+		r = mkgood(&h, "/usr/bin/ls", 3, ls_argv, &size);
+		assert_int_equal(ev_decode(r, size, &v), 0);
+		assert_true(v.truncated);
+		assert_int_equal(v.argc, 3);
+		free(r);
+	}
+}
+
+/* Decodes text as a record with the given header fields; the heap record is exactly sized. */
+static void decode_text(struct ev_view *v, unsigned char **r, const void *text, size_t n,
+			uint16_t filename_len, uint16_t argc, uint32_t flags)
+{
+	struct ms_event h = BASE_HDR;
+	size_t size;
+
+	h.text_len = (uint32_t)n;
+	h.filename_len = filename_len;
+	h.argc = argc;
+	h.flags = flags;
+	*r = mkrec(&h, text, n, &size);
+	assert_int_equal(ev_decode(*r, size, v), 0);
+}
+
+static void test_decode_inconsistent(void **state)
+{
+	struct ev_view v;
+	unsigned char *r;
+
+	(void)state;
+	/* filename_len beyond text_len: the filename's NUL is found earlier. */
+	decode_text(&v, &r, "/bin/ls\0", 8, 20, 0, 0);
+	assert_string_equal(v.filename, "/bin/ls");
+	assert_int_equal(v.argc, 0);
+	assert_true(v.truncated);
+	free(r);
+
+	/* filename without NUL: no over-read, empty filename. */
+	decode_text(&v, &r, "/bin/ls", 7, 7, 0, 0);
+	assert_string_equal(v.filename, "");
+	assert_true(v.truncated);
+	free(r);
+	decode_text(&v, &r, "/bin/ls", 7, 8, 0, 0);
+	assert_string_equal(v.filename, "");
+	assert_true(v.truncated);
+	free(r);
+
+	/* NUL before filename_len - 1; args still start at filename_len. */
+	decode_text(&v, &r, "ab\0de\0x\0", 8, 6, 1, 0);
+	assert_string_equal(v.filename, "ab");
+	assert_int_equal(v.argc, 1);
+	assert_string_equal(v.args[0], "x");
+	assert_true(v.truncated);
+	free(r);
+
+	/* filename_len 0. */
+	decode_text(&v, &r, "x\0", 2, 0, 1, 0);
+	assert_string_equal(v.filename, "");
+	assert_int_equal(v.argc, 1);
+	assert_string_equal(v.args[0], "x");
+	assert_true(v.truncated);
+	free(r);
+
+	/* argc larger than the strings present. */
+	decode_text(&v, &r, "/x\0a\0b\0", 7, 3, 5, 0);
+	assert_int_equal(v.argc, 2);
+	assert_string_equal(v.args[1], "b");
+	assert_true(v.truncated);
+	free(r);
+
+	/* Last argument without its NUL: dropped, no over-read. */
+	decode_text(&v, &r, "/x\0a\0bcd", 8, 3, 2, 0);
+	assert_int_equal(v.argc, 1);
+	assert_string_equal(v.args[0], "a");
+	assert_true(v.truncated);
+	free(r);
+
+	/* Text ending early after a failed read (EV_F_READ_ERR): what is there is shown. */
+	decode_text(&v, &r, "/x\0a\0", 5, 3, 3, EV_F_READ_ERR);
+	assert_string_equal(v.filename, "/x");
+	assert_int_equal(v.argc, 1);
+	assert_true(v.truncated);
+	free(r);
+
+	/* Non-NUL bytes after the last argument: argc undercounts. */
+	decode_text(&v, &r, "/x\0a\0b\0", 7, 3, 1, 0);
+	assert_int_equal(v.argc, 1);
+	assert_true(v.truncated);
+	free(r);
+
+	/* NUL padding after the last argument is not an inconsistency. */
+	decode_text(&v, &r, "/x\0a\0\0\0\0", 8, 3, 1, 0);
+	assert_int_equal(v.argc, 1);
+	assert_false(v.truncated);
+	free(r);
+
+	/* More arguments than EV_MAX_ARGS_LIM. */
+	{
+		char text[1 + 2 * (EV_MAX_ARGS_LIM + 5)];
+		size_t n = 1;
+
+		text[0] = 0;
+		for (int i = 0; i < EV_MAX_ARGS_LIM + 5; i++) {
+			text[n++] = 'a';
+			text[n++] = 0;
+		}
+		decode_text(&v, &r, text, n, 1, EV_MAX_ARGS_LIM + 5, 0);
+		assert_int_equal(v.argc, EV_MAX_ARGS_LIM);
+		assert_true(v.truncated);
+		free(r);
+		/* Exactly the limit is fine. */
+		decode_text(&v, &r, text, 1 + 2 * EV_MAX_ARGS_LIM, 1, EV_MAX_ARGS_LIM, 0);
+		assert_int_equal(v.argc, EV_MAX_ARGS_LIM);
+		assert_false(v.truncated);
+		free(r);
+	}
+}
+
+/* Raw samples from the perf ring are only 4-byte aligned; UBSan checks the accesses. */
+static void test_decode_misaligned(void **state)
+{
+	struct ms_event h = BASE_HDR;
+	struct outbuf o;
+	struct out_opts opt = base_opts;
+	struct ev_view v;
+	size_t size;
+	unsigned char *r = mkgood(&h, "/usr/bin/ls", 3, ls_argv, &size);
+	unsigned char *m = malloc(size + 4);
+
+	(void)state;
+	memcpy(m + 4, r, size);
+	assert_int_equal(ev_decode(m + 4, size, &v), 0);
+	assert_int_equal(v.argc, 3);
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "bash             4242    1000      0 /usr/bin/ls -l /tmp dir\n");
+	opt.json = true;
+	out_event(&o, &opt, &v);
+	assert_true(o.len > 0);
+	outbuf_free(&o);
+	free(m);
+	free(r);
+}
+
+/* ---- text lines ---- */
+
+static const struct {
+	bool clock, since, uid;
+	const char *header, *line;
+} layouts[] = {
+    {0, 0, 0, "PCOMM            PID     PPID    RET ARGS\n",
+     "bash             4242    1000      0 /usr/bin/ls -l /tmp dir\n"},
+    {0, 0, 1, "UID   PCOMM            PID     PPID    RET ARGS\n",
+     "1001  bash             4242    1000      0 /usr/bin/ls -l /tmp dir\n"},
+    {0, 1, 0, "TIME(s) PCOMM            PID     PPID    RET ARGS\n",
+     "12.346  bash             4242    1000      0 /usr/bin/ls -l /tmp dir\n"},
+    {0, 1, 1, "TIME(s) UID   PCOMM            PID     PPID    RET ARGS\n",
+     "12.346  1001  bash             4242    1000      0 /usr/bin/ls -l /tmp dir\n"},
+    {1, 0, 0, "TIME     PCOMM            PID     PPID    RET ARGS\n",
+     "06:21:00 bash             4242    1000      0 /usr/bin/ls -l /tmp dir\n"},
+    {1, 0, 1, "TIME     UID   PCOMM            PID     PPID    RET ARGS\n",
+     "06:21:00 1001  bash             4242    1000      0 /usr/bin/ls -l /tmp dir\n"},
+    {1, 1, 0, "TIME     TIME(s) PCOMM            PID     PPID    RET ARGS\n",
+     "06:21:00 12.346  bash             4242    1000      0 /usr/bin/ls -l /tmp dir\n"},
+    {1, 1, 1, "TIME     TIME(s) UID   PCOMM            PID     PPID    RET ARGS\n",
+     "06:21:00 12.346  1001  bash             4242    1000      0 /usr/bin/ls -l /tmp dir\n"},
+};
+
+static void test_text_layouts(void **state)
+{
+	struct ms_event h = BASE_HDR;
+	struct outbuf o;
+	struct ev_view v;
+	size_t size;
+	unsigned char *r = mkgood(&h, "/usr/bin/ls", 3, ls_argv, &size);
+
+	(void)state;
+	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		struct out_opts opt = base_opts;
+
+		opt.clock = layouts[i].clock;
+		opt.since = layouts[i].since;
+		opt.uid = layouts[i].uid;
+		out_header(&o, &opt);
+		expect_out(&o, layouts[i].header, strlen(layouts[i].header));
+		out_event(&o, &opt, &v);
+		expect_out(&o, layouts[i].line, strlen(layouts[i].line));
+	}
+	/* The header and the clock column follow the local time zone. */
+	setenv("TZ", "EST5", 1);
+	tzset();
+	{
+		struct out_opts opt = base_opts;
+
+		opt.clock = true;
+		out_event(&o, &opt, &v);
+		EXPECT(&o,
+		       "01:21:00 bash             4242    1000      0 /usr/bin/ls -l /tmp dir\n");
+	}
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	outbuf_free(&o);
+	free(r);
+}
+
+static void test_text_fields(void **state)
+{
+	struct ms_event h = BASE_HDR;
+	struct outbuf o;
+	struct out_opts opt = base_opts;
+	struct ev_view v;
+	size_t size;
+	unsigned char *r;
+
+	(void)state;
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+
+	/* argc 0 or 1: only the path; ret is %3d. */
+	h.ret = -2;
+	r = mkgood(&h, "/usr/bin/ls", 0, NULL, &size);
+	assert_int_equal(ev_decode(r, size, &v), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "bash             4242    1000     -2 /usr/bin/ls\n");
+	free(r);
+	h.ret = -13;
+	r = mkgood(&h, "/usr/bin/ls", 1, ls_argv, &size);
+	assert_int_equal(ev_decode(r, size, &v), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "bash             4242    1000    -13 /usr/bin/ls\n");
+	free(r);
+
+	/* Wide values: columns never run into each other. */
+	base_hdr(&h);
+	h.pid = 4194304;
+	h.ppid = 4194303;
+	h.uid = 4294967294u;
+	h.ret = -100;
+	h.ts_ns = START_NS + 1234567890123ULL;
+	r = mkgood(&h, "/x", 0, NULL, &size);
+	assert_int_equal(ev_decode(r, size, &v), 0);
+	opt.since = opt.uid = true;
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "1234.568 4294967294 bash             4194304 4194303 -100 /x\n");
+	/* An event from before the start, and exactly 1000 s. */
+	v.hdr.ts_ns = START_NS - 1500000;
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "-0.002  4294967294 bash             4194304 4194303 -100 /x\n");
+	v.hdr.ts_ns = START_NS + 999999500000ULL;
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "1000.000 4294967294 bash             4194304 4194303 -100 /x\n");
+	free(r);
+	outbuf_free(&o);
+}
+
+static void test_text_quote_and_trunc(void **state)
+{
+	static const char *const argv[] = {"echo", "a\"b", "c\\d", "e f", ""};
+	struct ms_event h = BASE_HDR;
+	struct outbuf o;
+	struct out_opts opt = base_opts;
+	struct ev_view v;
+	size_t size;
+	unsigned char *r;
+
+	(void)state;
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	r = mkgood(&h, "/bin/e\"cho", 5, argv, &size);
+	assert_int_equal(ev_decode(r, size, &v), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "bash             4242    1000      0 /bin/e\"cho a\"b c\\\\d e f \n");
+	opt.quote = true;
+	out_event(&o, &opt, &v);
+	EXPECT(
+	    &o,
+	    "bash             4242    1000      0 \"/bin/e\\\"cho\" \"a\\\"b\" \"c\\\\d\" \"e f\" "
+	    "\"\"\n");
+	free(r);
+
+	/* Truncation marker, quoted and not. */
+	h.flags = EV_F_TRUNC_ARG;
+	r = mkgood(&h, "/usr/bin/ls", 3, ls_argv, &size);
+	assert_int_equal(ev_decode(r, size, &v), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o,
+	       "bash             4242    1000      0 \"/usr/bin/ls\" \"-l\" \"/tmp dir\" ...\n");
+	opt.quote = false;
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "bash             4242    1000      0 /usr/bin/ls -l /tmp dir ...\n");
+	free(r);
+
+	/* Inconsistent text also shows the marker. */
+	decode_text(&v, &r, "/x\0a\0", 5, 3, 4, 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "bash             4242    1000      0 /x ...\n");
+	free(r);
+	outbuf_free(&o);
+}
+
+static void test_text_comm(void **state)
+{
+	static const struct {
+		const char *comm;
+		const char *line;
+	} cases[] = {
+	    {"a\x1b"
+	     "b\n",
+	     "a\\x1bb\\n         1       0         0 /x\n"},
+	    {"\xc3\xa9t\xc3\xa9", "\xc3\xa9t\xc3\xa9              1       0         0 /x\n"},
+	    {"a\\b", "a\\\\b             1       0         0 /x\n"},
+	    {"\x01\x02\x03\x04\x05", "\\x01\\x02\\x03\\x04\\x05 1       0         0 /x\n"},
+	    /* No NUL in all 16 bytes: bounded, never read past comm. */
+	    {"0123456789abcdef", "0123456789abcdef 1       0         0 /x\n"},
+	    {"", "                 1       0         0 /x\n"},
+	};
+	struct outbuf o;
+	struct out_opts opt = base_opts;
+	struct ev_view v;
+	size_t size;
+
+	(void)state;
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ms_event h = BASE_HDR;
+		unsigned char *r;
+
+		h.pid = 1;
+		h.ppid = 0;
+		memset(h.comm, 0, sizeof(h.comm));
+		memcpy(h.comm, cases[i].comm, strlen(cases[i].comm));
+		r = mkgood(&h, "/x", 0, NULL, &size);
+		assert_int_equal(ev_decode(r, size, &v), 0);
+		out_event(&o, &opt, &v);
+		expect_out(&o, cases[i].line, strlen(cases[i].line));
+		free(r);
+	}
+	outbuf_free(&o);
+}
+
+/* ---- escaping ---- */
+
+static const struct {
+	const char *in;
+	size_t n;
+	const char *text, *json;
+} escapes[] = {
+#define S(lit) lit, sizeof(lit) - 1
+    {S("plain /x-y_z.1"), "plain /x-y_z.1", "\"plain /x-y_z.1\""},
+    {S(""), "", "\"\""},
+    {S("a\\b"), "a\\\\b", "\"a\\\\b\""},
+    {S("q\"q"), "q\"q", "\"q\\\"q\""},
+    {S("\n\t\r"), "\\n\\t\\r", "\"\\n\\t\\r\""},
+    {S("\b\f"), "\\x08\\x0c", "\"\\b\\f\""},
+    {S("\x1b[31mred"), "\\x1b[31mred", "\"\\u001b[31mred\""},
+    {S("\0z"), "\\x00z", "\"\\u0000z\""},
+    {S("\x01\x1f\x7f"), "\\x01\\x1f\\x7f", "\"\\u0001\\u001f\\u007f\""},
+    /* Valid UTF-8 is kept: é, €, an emoji, U+00A0, U+FFFD, U+10FFFF, U+2028. */
+    {S("\xc3\xa9"), "\xc3\xa9", "\"\xc3\xa9\""},
+    {S("\xe2\x82\xac"), "\xe2\x82\xac", "\"\xe2\x82\xac\""},
+    {S("\xf0\x9f\x98\x80"), "\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\""},
+    {S("\xc2\xa0"), "\xc2\xa0", "\"\xc2\xa0\""},
+    {S("\xef\xbf\xbd"), "\xef\xbf\xbd", "\"\xef\xbf\xbd\""},
+    {S("\xf4\x8f\xbf\xbf"), "\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\""},
+    {S("\xe2\x80\xa8"), "\xe2\x80\xa8", "\"\xe2\x80\xa8\""},
+    /* C1 controls (U+0080..U+009F), e.g. U+009B is a one-byte CSI. */
+    {S("\xc2\x80"), "\\xc2\\x80", "\"\\u0080\""},
+    {S("\xc2\x9b"
+       "31m"),
+     "\\xc2\\x9b31m", "\"\\u009b31m\""},
+    {S("\xc2\x9f"), "\\xc2\\x9f", "\"\\u009f\""},
+    /* Overlong encodings. */
+    {S("\xc0\xaf"), "\\xc0\\xaf", "\"\\udcc0\\udcaf\""},
+    {S("\xc1\xbf"), "\\xc1\\xbf", "\"\\udcc1\\udcbf\""},
+    {S("\xe0\x80\xaf"), "\\xe0\\x80\\xaf", "\"\\udce0\\udc80\\udcaf\""},
+    {S("\xf0\x80\x80\xaf"), "\\xf0\\x80\\x80\\xaf", "\"\\udcf0\\udc80\\udc80\\udcaf\""},
+    /* UTF-16 surrogates. */
+    {S("\xed\xa0\x80"), "\\xed\\xa0\\x80", "\"\\udced\\udca0\\udc80\""},
+    {S("\xed\xbf\xbf"), "\\xed\\xbf\\xbf", "\"\\udced\\udcbf\\udcbf\""},
+    {S("\xed\x9f\xbf"), "\xed\x9f\xbf", "\"\xed\x9f\xbf\""}, /* U+D7FF is fine */
+    /* Above U+10FFFF, and bytes that never occur in UTF-8. */
+    {S("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80", "\"\\udcf4\\udc90\\udc80\\udc80\""},
+    {S("\xf5\x80\x80\x80"), "\\xf5\\x80\\x80\\x80", "\"\\udcf5\\udc80\\udc80\\udc80\""},
+    {S("\xfe\xff"), "\\xfe\\xff", "\"\\udcfe\\udcff\""},
+    /* Truncated sequences, at the end and followed by ASCII. */
+    {S("\xe2\x82"), "\\xe2\\x82", "\"\\udce2\\udc82\""},
+    {S("\xe2\x82"
+       "A"),
+     "\\xe2\\x82A", "\"\\udce2\\udc82A\""},
+    {S("\xf0\x9f\x98"), "\\xf0\\x9f\\x98", "\"\\udcf0\\udc9f\\udc98\""},
+    {S("\xc3"), "\\xc3", "\"\\udcc3\""},
+    /* Stray continuation bytes, also right after a valid sequence. */
+    {S("\x80"), "\\x80", "\"\\udc80\""},
+    {S("\xc3\xa9\xa9"), "\xc3\xa9\\xa9", "\"\xc3\xa9\\udca9\""},
+#undef S
+};
+
+static void test_escape_text(void **state)
+{
+	struct outbuf o;
+
+	(void)state;
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
+		out_text_escaped(&o, escapes[i].in, escapes[i].n);
+		expect_out(&o, escapes[i].text, strlen(escapes[i].text));
+	}
+	outbuf_free(&o);
+}
+
+static void test_escape_json(void **state)
+{
+	struct outbuf o, all;
+	char *out;
+
+	(void)state;
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	assert_int_equal(outbuf_init(&all, -1, 0), 0);
+	for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
+		out_json_string(&o, escapes[i].in, escapes[i].n);
+		out_json_string(&all, escapes[i].in, escapes[i].n);
+		ob_add(&all, "\n", 1);
+		expect_out(&o, escapes[i].json, strlen(escapes[i].json));
+	}
+	/* Each line is a JSON string that decodes back to the input bytes. */
+	out = py_run("import json,sys\n"
+		     "for l in sys.stdin.buffer:\n"
+		     "    s=json.loads(l.decode(\"utf-8\"))\n"
+		     "    assert isinstance(s,str)\n"
+		     "    print(s.encode(\"utf-8\",\"surrogateescape\").hex())\n",
+		     all.buf, all.len);
+	{
+		char *line = out;
+
+		for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
+			char want[64] = "";
+
+			for (size_t k = 0; k < escapes[i].n; k++)
+				sprintf(want + 2 * k, "%02x", (unsigned char)escapes[i].in[k]);
+			assert_memory_equal(line, want, strlen(want));
+			assert_int_equal(line[strlen(want)], '\n');
+			line += strlen(want) + 1;
+		}
+		assert_int_equal(*line, 0);
+	}
+	free(out);
+	outbuf_free(&o);
+	outbuf_free(&all);
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 16);
+}
+
+/* Random bytes biased towards the interesting ones: NUL, controls, UTF-8 leads, quotes. */
+static unsigned char rnd_byte(void)
+{
+	static const unsigned char pick[] = {0,	   'a',	 ' ',  '\\', '"',  '\n', 0x1b, 0x7f,
+					     0x80, 0xbf, 0xc2, 0xc3, 0xe2, 0xed, 0xf0, 0xf4};
+
+	return rnd() % 3 ? pick[rnd() % sizeof(pick)] : (unsigned char)rnd();
+}
+
+/* Inverse of the text escaping, to show it loses nothing. */
+static size_t text_unescape(const char *s, size_t n, unsigned char *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '\\') {
+			out[k++] = (unsigned char)s[i];
+			continue;
+		}
+		i++;
+		assert_true(i < n);
+		switch (s[i]) {
+		case '\\':
+			out[k++] = '\\';
+			break;
+		case 'n':
+			out[k++] = '\n';
+			break;
+		case 't':
+			out[k++] = '\t';
+			break;
+		case 'r':
+			out[k++] = '\r';
+			break;
+		case 'x': {
+			char hex[3] = {s[i + 1], s[i + 2], 0};
+
+			out[k++] = (unsigned char)strtoul(hex, NULL, 16);
+			i += 2;
+			break;
+		}
+		default:
+			fail_msg("bad escape \\%c", s[i]);
+		}
+	}
+	return k;
+}
+
+/* All 256 byte values and random strings: JSON round-trips through surrogateescape, text
+ * unescapes to the same bytes, and both are valid on their own terms. */
+static void test_escape_roundtrip(void **state)
+{
+	struct outbuf j, t;
+	char *want, *out, *w;
+	unsigned char in[256], back[256];
+	int lines = 0;
+
+	(void)state;
+	assert_int_equal(outbuf_init(&j, -1, 0), 0);
+	assert_int_equal(outbuf_init(&t, -1, 0), 0);
+	want = w = malloc(1 << 20);
+	for (int round = 0; round < 500; round++) {
+		size_t n = 256, tstart;
+
+		if (round == 0) {
+			for (int i = 0; i < 256; i++)
+				in[i] = (unsigned char)i;
+		} else {
+			n = rnd() % 64;
+			for (size_t i = 0; i < n; i++)
+				in[i] = rnd_byte();
+		}
+		out_json_string(&j, (const char *)in, n);
+		ob_add(&j, "\n", 1);
+		for (size_t i = 0; i < n; i++)
+			w += sprintf(w, "%02x", in[i]);
+		*w++ = '\n';
+
+		tstart = t.len;
+		out_text_escaped(&t, (const char *)in, n);
+		assert_int_equal(text_unescape(t.buf + tstart, t.len - tstart, back), n);
+		assert_memory_equal(back, in, n);
+		ob_add(&t, "\n", 1);
+		lines++;
+	}
+	*w = 0;
+	out =
+	    py_run("import json,sys\n"
+		   "for l in sys.stdin.buffer:\n"
+		   "    print(json.loads(l.decode(\"utf-8\")).encode(\"utf-8\",\"surrogateescape\")"
+		   ".hex())\n",
+		   j.buf, j.len);
+	assert_string_equal(out, want);
+	free(out);
+	text_lines_valid(t.buf, t.len, lines);
+	free(want);
+	outbuf_free(&j);
+	outbuf_free(&t);
+}
+
+/* ---- JSON lines ---- */
+
+static void test_json_event(void **state)
+{
+	static const char *const argv[] = {"ls", "a\"\\\n\x1b", "\xc3\xa9\xff"};
+	struct ms_event h = BASE_HDR;
+	struct outbuf o, all;
+	struct out_opts opt = base_opts;
+	struct ev_view v;
+	size_t size;
+	unsigned char *r;
+
+	(void)state;
+	opt.json = true;
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	assert_int_equal(outbuf_init(&all, -1, 0), 0);
+
+	/* No header line for JSON. */
+	out_header(&o, &opt);
+	assert_int_equal(o.len, 0);
+
+#define JSON_EXPECT(lit)                                                                           \
+	do {                                                                                       \
+		ob_add(&all, o.buf, o.len);                                                        \
+		EXPECT(&o, lit);                                                                   \
+	} while (0)
+
+	r = mkgood(&h, "/usr/bin/ls", 3, ls_argv, &size);
+	assert_int_equal(ev_decode(r, size, &v), 0);
+	/* Options for text columns do not change JSON. */
+	opt.quote = opt.clock = opt.since = opt.uid = true;
+	out_event(&o, &opt, &v);
+	JSON_EXPECT("{\"time\":\"2026-11-25T06:21:00.123456Z\",\"pid\":4242,\"ppid\":1000,"
+		    "\"uid\":1001,\"comm\":\"bash\",\"ret\":0,\"filename\":\"/usr/bin/ls\","
+		    "\"args\":[\"ls\",\"-l\",\"/tmp dir\"],\"truncated\":false}\n");
+	/* UTC whatever the local zone. */
+	setenv("TZ", "EST5", 1);
+	tzset();
+	out_event(&o, &opt, &v);
+	JSON_EXPECT("{\"time\":\"2026-11-25T06:21:00.123456Z\",\"pid\":4242,\"ppid\":1000,"
+		    "\"uid\":1001,\"comm\":\"bash\",\"ret\":0,\"filename\":\"/usr/bin/ls\","
+		    "\"args\":[\"ls\",\"-l\",\"/tmp dir\"],\"truncated\":false}\n");
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	free(r);
+
+	/* Hostile bytes everywhere, a failed exec, truncated. */
+	h.ret = -2;
+	h.flags = EV_F_TRUNC_ARGS;
+	h.uid = 4294967295u;
+	memcpy(h.comm, "x\x1b]0;\xc2\x9b\xe2\x82", 10);
+	r = mkgood(&h, "/tmp/\"\xff", 3, argv, &size);
+	assert_int_equal(ev_decode(r, size, &v), 0);
+	out_event(&o, &opt, &v);
+	JSON_EXPECT("{\"time\":\"2026-11-25T06:21:00.123456Z\",\"pid\":4242,\"ppid\":1000,"
+		    "\"uid\":4294967295,\"comm\":\"x\\u001b]0;\\u009b\\udce2\\udc82\",\"ret\":-2,"
+		    "\"filename\":\"/tmp/\\\"\\udcff\",\"args\":[\"ls\",\"a\\\"\\\\\\n\\u001b\","
+		    "\"\xc3\xa9\\udcff\"],\"truncated\":true}\n");
+	free(r);
+
+	/* No arguments; a clock offset that makes the time go back across the epoch. */
+	base_hdr(&h);
+	h.ts_ns = 1500000000;
+	opt.mono_to_real_ns = -1600000000;
+	r = mkgood(&h, "/x", 0, NULL, &size);
+	assert_int_equal(ev_decode(r, size, &v), 0);
+	out_event(&o, &opt, &v);
+	JSON_EXPECT("{\"time\":\"1969-12-31T23:59:59.900000Z\",\"pid\":4242,\"ppid\":1000,"
+		    "\"uid\":1001,\"comm\":\"bash\",\"ret\":0,\"filename\":\"/x\",\"args\":[],"
+		    "\"truncated\":false}\n");
+	/* Largest timestamp with a large offset: still a well-formed line. */
+	v.hdr.ts_ns = UINT64_MAX;
+	opt.mono_to_real_ns = INT64_MAX;
+	out_event(&o, &opt, &v);
+	ob_add(&all, o.buf, o.len);
+	o.len = 0;
+	free(r);
+#undef JSON_EXPECT
+
+	json_lines_valid(all.buf, all.len, 5);
+	outbuf_free(&o);
+	outbuf_free(&all);
+}
+
+/* Random records, mostly consistent: decode never reads outside the record, and every line
+ * produced is a valid JSON object or clean text. */
+static void test_fuzz_records(void **state)
+{
+	struct outbuf js, tx;
+	int jlines = 0, tlines = 0;
+
+	(void)state;
+	assert_int_equal(outbuf_init(&js, -1, 0), 0);
+	assert_int_equal(outbuf_init(&tx, -1, 0), 0);
+	for (int round = 0; round < 3000; round++) {
+		struct ms_event h = BASE_HDR;
+		unsigned char text[400], *buf, *rec;
+		size_t n = rnd() % sizeof(text), size, off = rnd() % 2 * 4;
+		struct ev_view v;
+		struct out_opts opt = base_opts;
+		int err;
+
+		for (size_t i = 0; i < n; i++)
+			text[i] = rnd() % 4 ? rnd_byte() : 0;
+		h.text_len = rnd() % 16 ? (uint32_t)(n - (n ? rnd() % (n + 1) / 4 : 0))
+					: (uint32_t)(n + 1 + rnd() % 8);
+		h.filename_len = (uint16_t)(rnd() % 16 ? rnd() % 40 : rnd());
+		h.argc = (uint16_t)(rnd() % 16 ? rnd() % 10 : rnd() % 300);
+		h.flags = rnd() % 4 ? 0 : rnd() % 64;
+		h.ret = (int32_t)rnd();
+		for (int i = 0; i < EV_COMM_LEN; i++)
+			h.comm[i] = (char)rnd_byte();
+		/* Sometimes 4-byte aligned, as raw samples in the ring are. */
+		buf = malloc(off + EV_HDR + n);
+		rec = buf + off;
+		memcpy(rec, &h, EV_HDR);
+		memcpy(rec + EV_HDR, text, n);
+		size = EV_HDR + n;
+
+		err = ev_decode(rec, size, &v);
+		if (h.text_len > n) {
+			assert_int_equal(err, -EINVAL);
+			free(buf);
+			continue;
+		}
+		assert_int_equal(err, 0);
+		assert_true(v.argc <= h.argc && v.argc <= EV_MAX_ARGS_LIM);
+		assert_int_equal(v.filename[v.filename_len], 0);
+		for (unsigned i = 0; i < v.argc; i++) {
+			assert_true((const unsigned char *)v.args[i] >= rec + EV_HDR);
+			assert_true((const unsigned char *)v.args[i] + v.arg_len[i] <
+				    rec + EV_HDR + h.text_len);
+			assert_int_equal(v.args[i][v.arg_len[i]], 0);
+		}
+		if (!v.truncated) {
+			assert_int_equal(v.argc, h.argc);
+			assert_int_equal(v.filename_len + 1, h.filename_len);
+			assert_int_equal(h.flags & 15, 0);
+		}
+		opt.json = true;
+		out_event(&js, &opt, &v);
+		jlines++;
+		opt.json = false;
+		opt.quote = round & 1;
+		opt.clock = opt.since = opt.uid = round & 2;
+		out_event(&tx, &opt, &v);
+		tlines++;
+		free(buf);
+	}
+	json_lines_valid(js.buf, js.len, jlines);
+	text_lines_valid(tx.buf, tx.len, tlines);
+	outbuf_free(&js);
+	outbuf_free(&tx);
+}
+
+/* ---- output buffer ---- */
+
+struct reader {
+	int fd;
+	int delay_ms;
+	char *data;
+	size_t len;
+};
+
+static void *reader_main(void *arg)
+{
+	struct reader *rd = arg;
+	size_t cap = 1 << 16;
+	ssize_t n;
+	struct timespec ts = {rd->delay_ms / 1000, rd->delay_ms % 1000 * 1000000L};
+
+	/* Sleeps the full delay even when signals interrupt it. */
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	rd->data = malloc(cap);
+	rd->len = 0;
+	for (;;) {
+		if (rd->len == cap)
+			rd->data = realloc(rd->data, cap *= 2);
+		n = read(rd->fd, rd->data + rd->len, cap - rd->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		rd->len += (size_t)n;
+	}
+	return NULL;
+}
+
+/* Writes size bytes of a pattern through a pipe with a reader that starts late. */
+static void pipe_roundtrip(size_t size, bool nonblock, int delay_ms)
+{
+	struct outbuf o;
+	struct reader rd = {.delay_ms = delay_ms};
+	pthread_t th;
+	int p[2];
+	char chunk[4096];
+
+	assert_int_equal(pipe(p), 0);
+	if (nonblock)
+		assert_int_equal(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
+	rd.fd = p[0];
+	assert_int_equal(outbuf_init(&o, p[1], 0), 0);
+	for (size_t i = 0; i < size; i += sizeof(chunk)) {
+		for (size_t k = 0; k < sizeof(chunk); k++)
+			chunk[k] = (char)('a' + (i / sizeof(chunk) + k) % 26);
+		out_text_escaped(&o, chunk, sizeof(chunk));
+	}
+	assert_int_equal(o.len, size);
+	assert_int_equal(pthread_create(&th, NULL, reader_main, &rd), 0);
+	assert_int_equal(outbuf_flush(&o), 0);
+	assert_int_equal(o.len, 0);
+	close(p[1]);
+	pthread_join(th, NULL);
+	close(p[0]);
+	assert_int_equal(rd.len, size);
+	for (size_t i = 0; i < size; i += sizeof(chunk))
+		for (size_t k = 0; k < sizeof(chunk); k++)
+			assert_int_equal(rd.data[i + k],
+					 (char)('a' + (i / sizeof(chunk) + k) % 26));
+	free(rd.data);
+	outbuf_free(&o);
+}
+
+static void test_outbuf_pipe(void **state)
+{
+	(void)state;
+	pipe_roundtrip(4096, false, 0);
+	/* Far more than a pipe holds: partial writes. */
+	pipe_roundtrip(1 << 20, false, 20);
+	/* A non-blocking fd: EAGAIN is waited out, not an error. */
+	pipe_roundtrip(1 << 20, true, 20);
+}
+
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+static void test_outbuf_eintr(void **state)
+{
+	struct sigaction sa, old;
+	struct itimerval it = {{0, 1000}, {0, 1000}}, off = {{0, 0}, {0, 0}};
+
+	(void)state;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sa.sa_flags = 0; /* no SA_RESTART: the blocked write fails with EINTR or comes back short */
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
+	alarms = 0;
+	assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
+	pipe_roundtrip(1 << 20, false, 50);
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	assert_true(alarms > 0);
+}
+
+static void test_outbuf_epipe(void **state)
+{
+	struct outbuf o;
+	int p[2];
+
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	assert_int_equal(pipe(p), 0);
+	close(p[0]);
+	assert_int_equal(outbuf_init(&o, p[1], 0), 0);
+	ob_add(&o, "hello\n", 6);
+	assert_int_equal(outbuf_flush(&o), -EPIPE);
+	/* Nothing was written, so nothing is lost from the buffer. */
+	assert_int_equal(o.len, 6);
+	close(p[1]);
+	outbuf_free(&o);
+
+	/* Other errors come back as negative errno too. */
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	out_text_escaped(&o, "x", 1);
+	assert_int_equal(outbuf_flush(&o), -EBADF);
+	outbuf_free(&o);
+	assert_null(o.buf);
+	assert_int_equal(o.cap, 0);
+
+	/* An empty flush writes nothing, even to a bad fd. */
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	assert_int_equal(outbuf_flush(&o), 0);
+	outbuf_free(&o);
+}
+
+static void *close_later(void *arg)
+{
+	struct timespec ts = {0, 50000000};
+
+	nanosleep(&ts, NULL);
+	close(*(int *)arg);
+	return NULL;
+}
+
+/* The reader goes away mid-flush: what was not written stays, at the front of the buffer. */
+static void test_outbuf_epipe_partial(void **state)
+{
+	struct outbuf o;
+	pthread_t th;
+	int p[2], pipe_size;
+	char data[20000];
+
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (char)('A' + i % 23);
+	assert_int_equal(pipe(p), 0);
+	pipe_size = fcntl(p[1], F_SETPIPE_SZ, 4096);
+	assert_true(pipe_size > 0 && (size_t)pipe_size < sizeof(data));
+	assert_int_equal(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
+	assert_int_equal(outbuf_init(&o, p[1], 0), 0);
+	ob_add(&o, data, sizeof(data));
+	assert_int_equal(pthread_create(&th, NULL, close_later, &p[0]), 0);
+	assert_int_equal(outbuf_flush(&o), -EPIPE);
+	pthread_join(th, NULL);
+	assert_int_equal(o.len, sizeof(data) - (size_t)pipe_size);
+	assert_memory_equal(o.buf, data + pipe_size, o.len);
+	close(p[1]);
+	outbuf_free(&o);
+}
+
+static void test_outbuf_growth(void **state)
+{
+	struct ms_event h = BASE_HDR;
+	struct outbuf o;
+	struct out_opts opt = base_opts;
+	struct ev_view v;
+	size_t size, cap1, line;
+	char *buf1;
+	unsigned char *r = mkgood(&h, "/usr/bin/ls", 3, ls_argv, &size);
+	int fd = open("/dev/null", O_WRONLY);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(outbuf_init(&o, fd, 16), 0);
+	/* Room for the largest record, whatever was asked for. */
+	assert_true(o.cap >= 6 * EV_TEXT_MAX);
+	out_event(&o, &opt, &v);
+	line = o.len;
+	for (int i = 1; i < 5000; i++)
+		out_event(&o, &opt, &v);
+	assert_int_equal(o.len, 5000 * line);
+	assert_true(o.cap >= o.len);
+	for (int i = 0; i < 5000; i++)
+		assert_memory_equal(o.buf + i * line, o.buf, line);
+	assert_int_equal(outbuf_flush(&o), 0);
+	/* Warmed up: the same batch again needs no allocation. */
+	cap1 = o.cap;
+	buf1 = o.buf;
+	for (int i = 0; i < 5000; i++)
+		out_event(&o, &opt, &v);
+	assert_int_equal(o.cap, cap1);
+	assert_ptr_equal(o.buf, buf1);
+	assert_int_equal(outbuf_flush(&o), 0);
+	outbuf_free(&o);
+	close(fd);
+	free(r);
+}
+
+/* The largest record ev_decode accepts, escaped worst-case, fits without failing. */
+static void test_outbuf_worst_case(void **state)
+{
+	struct ms_event h = BASE_HDR;
+	struct outbuf o;
+	struct out_opts opt = base_opts;
+	struct ev_view v;
+	unsigned char *r;
+	size_t size;
+	char *text = malloc(EV_TEXT_MAX);
+
+	(void)state;
+	memset(text, 0x01, EV_TEXT_MAX);
+	text[EV_FILENAME_MAX - 1] = 0;
+	for (size_t i = EV_FILENAME_MAX + 100; i < EV_TEXT_MAX; i += 100)
+		text[i] = 0;
+	text[EV_TEXT_MAX - 1] = 0;
+	h.text_len = EV_TEXT_MAX;
+	h.filename_len = EV_FILENAME_MAX;
+	h.argc = EV_MAX_ARGS_LIM;
+	r = mkrec(&h, text, EV_TEXT_MAX, &size);
+	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	opt.json = true;
+	out_event(&o, &opt, &v);
+	assert_true(o.len > 6 * (EV_FILENAME_MAX - 1));
+	assert_int_equal(o.buf[o.len - 1], '\n');
+	json_lines_valid(o.buf, o.len, 1);
+	outbuf_free(&o);
+	free(r);
+	free(text);
+}
+
+int main(void)
+{
+	/* clang-format off */
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode_good),
+		cmocka_unit_test(test_decode_bad_header),
+		cmocka_unit_test(test_decode_flags),
+		cmocka_unit_test(test_decode_inconsistent),
+		cmocka_unit_test(test_decode_misaligned),
+		cmocka_unit_test(test_text_layouts),
+		cmocka_unit_test(test_text_fields),
+		cmocka_unit_test(test_text_quote_and_trunc),
+		cmocka_unit_test(test_text_comm),
+		cmocka_unit_test(test_escape_text),
+		cmocka_unit_test(test_escape_json),
+		cmocka_unit_test(test_escape_roundtrip),
+		cmocka_unit_test(test_json_event),
+		cmocka_unit_test(test_fuzz_records),
+		cmocka_unit_test(test_outbuf_pipe),
+		cmocka_unit_test(test_outbuf_eintr),
+		cmocka_unit_test(test_outbuf_epipe),
+		cmocka_unit_test(test_outbuf_epipe_partial),
+		cmocka_unit_test(test_outbuf_growth),
+		cmocka_unit_test(test_outbuf_worst_case),
+	};
+	/* clang-format on */
+
+	/* Fixed zone for the HH:MM:SS column. */
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
