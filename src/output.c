@@ -112,12 +112,19 @@ void outbuf_free(struct outbuf *o)
 
 int outbuf_flush(struct outbuf *o)
 {
+	return outbuf_flush_n(o, o->len);
+}
+
+int outbuf_flush_n(struct outbuf *o, size_t upto)
+{
 	size_t off = 0;
 	ssize_t n;
 	int err = 0;
 
-	while (off < o->len) {
-		n = write(o->fd, o->buf + off, o->len - off);
+	if (upto > o->len)
+		upto = o->len;
+	while (off < upto) {
+		n = write(o->fd, o->buf + off, upto - off);
 		if (n > 0) {
 			off += (size_t)n;
 			continue;

@@ -44,6 +44,8 @@ int outbuf_init(struct outbuf *o, int fd, size_t cap);
 void outbuf_free(struct outbuf *o);
 /* Writes everything buffered; 0, or -EPIPE / negative errno when the reader is gone. */
 int outbuf_flush(struct outbuf *o);
+/* Writes the first upto bytes; the rest moves to the front, kept for a later flush. */
+int outbuf_flush_n(struct outbuf *o, size_t upto);
 
 /* The text header line (nothing for JSON). */
 void out_header(struct outbuf *o, const struct out_opts *opt);

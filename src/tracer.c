@@ -24,9 +24,20 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
+/* Where each event of a batch sits in the output buffer, to put the batch in time order:
+ * each CPU's ring is in order, but the rings are read one after the other. */
+struct line_ref {
+	uint64_t ts;
+	size_t off, len;
+};
+
 struct session {
 	const struct tracer_opts *o;
 	struct outbuf out;
+	struct line_ref *lines;
+	size_t nlines, lines_cap;
+	char *sorted; /* the batch in time order, as large as out.buf */
+	size_t sorted_cap;
 	uint64_t events, lost, matched;
 	bool done, pipe_closed;
 };
@@ -76,7 +87,23 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 	s->events++;
 	if (!filter_match(&s->o->filter, &v))
 		return 0;
+	if (s->nlines == s->lines_cap) {
+		size_t cap = s->lines_cap ? s->lines_cap * 2 : 256;
+		struct line_ref *n = realloc(s->lines, cap * sizeof(*n));
+
+		if (!n) {
+			fprintf(stderr, "minisnoop: out of memory\n");
+			s->done = true;
+			return 1;
+		}
+		s->lines = n;
+		s->lines_cap = cap;
+	}
+	s->lines[s->nlines].ts = v.hdr.ts_ns;
+	s->lines[s->nlines].off = s->out.len;
 	out_event(&s->out, &s->o->out, &v);
+	s->lines[s->nlines].len = s->out.len - s->lines[s->nlines].off;
+	s->nlines++;
 	s->matched++;
 	if (s->o->count && s->matched >= s->o->count) {
 		s->done = true;
@@ -174,8 +201,71 @@ fail:
 	return r;
 }
 
-static int drain(struct session *s, struct perf_ring *rings, int nr)
+static int by_time(const void *a, const void *b)
 {
+	const struct line_ref *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Rewrites the pending lines of the output buffer in time order. */
+static void sort_lines(struct session *s)
+{
+	size_t k, at = 0, base = s->lines[0].off;
+	bool ordered = true;
+	char *tmp;
+
+	for (k = 1; k < s->nlines && ordered; k++)
+		ordered = s->lines[k - 1].ts <= s->lines[k].ts;
+	if (ordered)
+		return;
+	if (s->sorted_cap < s->out.len) {
+		tmp = realloc(s->sorted, s->out.cap);
+		if (!tmp)
+			return; /* keep ring order rather than lose events */
+		s->sorted = tmp;
+		s->sorted_cap = s->out.cap;
+	}
+	qsort(s->lines, s->nlines, sizeof(*s->lines), by_time);
+	for (k = 0; k < s->nlines; k++) {
+		memcpy(s->sorted + at, s->out.buf + s->lines[k].off, s->lines[k].len);
+		s->lines[k].off = base + at;
+		at += s->lines[k].len;
+	}
+	memcpy(s->out.buf + base, s->sorted, at);
+}
+
+/*
+ * Writes, in time order, the pending events up to time `upto`. Later ones wait for the next
+ * round: another CPU's ring may still receive events older than them, and it was read
+ * before they arrived.
+ */
+static void emit(struct session *s, uint64_t upto)
+{
+	size_t keep = 0, cut = s->out.len, k;
+
+	if (s->nlines > 1)
+		sort_lines(s);
+	while (keep < s->nlines && s->lines[keep].ts <= upto)
+		keep++;
+	if (keep < s->nlines)
+		cut = s->lines[keep].off;
+	if (outbuf_flush_n(&s->out, cut)) {
+		s->pipe_closed = true;
+		s->done = true;
+	}
+	for (k = keep; k < s->nlines; k++) {
+		s->lines[k - keep] = s->lines[k];
+		s->lines[k - keep].off -= cut;
+	}
+	s->nlines -= keep;
+}
+
+static int drain(struct session *s, struct perf_ring *rings, int nr, bool final)
+{
+	uint64_t upto = final ? UINT64_MAX : now_ns(CLOCK_MONOTONIC);
 	int k, r;
 
 	for (k = 0; k < nr && !s->done; k++) {
@@ -186,10 +276,8 @@ static int drain(struct session *s, struct perf_ring *rings, int nr)
 			return r;
 		}
 	}
-	if (outbuf_flush(&s->out)) {
-		s->pipe_closed = true;
-		s->done = true;
-	}
+	/* --count reached or a closed pipe: nothing more comes, write all. */
+	emit(s, final || s->done ? UINT64_MAX : upto);
 	return 0;
 }
 
@@ -271,14 +359,14 @@ int tracer_run(const struct tracer_opts *o)
 			break;
 		}
 		/* Read every ring each round: a watermark may hold back a few records. */
-		if (drain(&s, rings, nr)) {
+		if (drain(&s, rings, nr, false)) {
 			status = 1;
 			break;
 		}
 	}
 	/* Whatever the kernel already wrote is still shown. */
-	if (!s.done && status == 0)
-		drain(&s, rings, nr);
+	if (!s.pipe_closed && status == 0)
+		drain(&s, rings, nr, true);
 	{
 		uint64_t fails = stat_sum(progset_map_fd(&ps, MAP_STATS), MS_STAT_OUTPUT_FAIL);
 		uint64_t stash = stat_sum(progset_map_fd(&ps, MAP_STATS), MS_STAT_STASH_FAIL);
@@ -299,5 +387,7 @@ out:
 	free(rings);
 	progset_close(&ps);
 	outbuf_free(&s.out);
+	free(s.lines);
+	free(s.sorted);
 	return status;
 }
