@@ -317,7 +317,7 @@ int tracer_run(const struct tracer_opts *o)
 		fprintf(stderr, "minisnoop: %s\n", err);
 		goto out;
 	}
-	pfd = calloc((size_t)nr, sizeof(*pfd));
+	pfd = calloc((size_t)nr + 1, sizeof(*pfd));
 	if (!pfd) {
 		fprintf(stderr, "minisnoop: out of memory\n");
 		goto out;
@@ -326,6 +326,9 @@ int tracer_run(const struct tracer_opts *o)
 		pfd[k].fd = rings[k].fd;
 		pfd[k].events = POLLIN;
 	}
+	/* No events asked for: a pipe whose reader left reports POLLERR, so that
+	 * `minisnoop | head -3` ends when head does, not at the next exec. */
+	pfd[nr].fd = STDOUT_FILENO;
 	{
 		struct out_opts *oo = (struct out_opts *)&o->out;
 
@@ -352,10 +355,14 @@ int tracer_run(const struct tracer_opts *o)
 			if ((deadline - now) / 1000000 < (uint64_t)timeout)
 				timeout = (int)((deadline - now) / 1000000) + 1;
 		}
-		r = poll(pfd, (nfds_t)nr, timeout);
+		r = poll(pfd, (nfds_t)nr + 1, timeout);
 		if (r < 0 && errno != EINTR) {
 			fprintf(stderr, "minisnoop: poll: %s\n", strerror(errno));
 			status = 1;
+			break;
+		}
+		if (r > 0 && (pfd[nr].revents & (POLLERR | POLLHUP))) {
+			s.pipe_closed = s.done = true;
 			break;
 		}
 		/* Read every ring each round: a watermark may hold back a few records. */
