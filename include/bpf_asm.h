@@ -34,7 +34,7 @@ struct asm_insn {
 };
 
 #define ASM_I_(c, d, s, o, i)                                                                      \
-	((struct asm_insn){                                                                        \
+	((const struct asm_insn){                                                                        \
 	    .slot = {{.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)}},       \
 	    .n = 1})
 
@@ -54,7 +54,7 @@ struct asm_insn {
 
 /* 64-bit immediate: two slots, the high half in the second. */
 #define BPF_LD_IMM64_RAW_(dst, src, imm64, mapname)                                                \
-	((struct asm_insn){.slot = {{.code = BPF_LD | BPF_DW | BPF_IMM,                            \
+	((const struct asm_insn){.slot = {{.code = BPF_LD | BPF_DW | BPF_IMM,                            \
 				     .dst_reg = (dst),                                             \
 				     .src_reg = (src),                                             \
 				     .imm = (int32_t)(uint32_t)(uint64_t)(imm64)},                 \
@@ -81,7 +81,7 @@ struct asm_insn {
 
 /* Jumps to a named label; op is BPF_JEQ, BPF_JGT, ... */
 #define ASM_J_(c, d, s, i, lbl)                                                                    \
-	((struct asm_insn){.slot = {{.code = (c), .dst_reg = (d), .src_reg = (s), .imm = (i)}},    \
+	((const struct asm_insn){.slot = {{.code = (c), .dst_reg = (d), .src_reg = (s), .imm = (i)}},    \
 			   .n = 1,                                                                 \
 			   .label = (lbl)})
 #define BPF_JMP_REG(op, dst, src, lbl)	 ASM_J_(BPF_JMP | BPF_OP(op) | BPF_X, dst, src, 0, lbl)
@@ -128,7 +128,7 @@ struct asm_prog {
 
 void asm_init(struct asm_prog *p);
 void asm_free(struct asm_prog *p);
-void asm_emit(struct asm_prog *p, struct asm_insn i, const char *file, int line);
+void asm_emit(struct asm_prog *p, const struct asm_insn *i, const char *file, int line);
 void asm_label(struct asm_prog *p, const char *name, const char *file, int line);
 /* Resolves jump labels. Returns 0 or a negative errno with p->errmsg set. */
 int asm_finish(struct asm_prog *p);
@@ -139,7 +139,7 @@ const char *asm_label_name(const struct asm_prog *p, size_t at);
 /* Name of the map referenced by the LD_IMM64 at index at, or NULL. */
 const char *asm_map_name(const struct asm_prog *p, size_t at);
 
-#define EMIT(p, insn)  asm_emit((p), (insn), __FILE__, __LINE__)
+#define EMIT(p, insn)  asm_emit((p), &(insn), __FILE__, __LINE__)
 #define LABEL(p, name) asm_label((p), (name), __FILE__, __LINE__)
 
 #endif

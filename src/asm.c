@@ -67,8 +67,9 @@ static int add_ref(struct asm_ref **refs, size_t *n, size_t *cap, size_t at, con
 	return 0;
 }
 
-void asm_emit(struct asm_prog *p, struct asm_insn i, const char *file, int line)
+void asm_emit(struct asm_prog *p, const struct asm_insn *ip, const char *file, int line)
 {
+	const struct asm_insn i = *ip;
 	size_t cap = p->cap;
 	unsigned k;
 
