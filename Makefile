@@ -26,10 +26,12 @@ HOSTCC ?= gcc
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -Os -g
+# No unwind tables: C without exceptions needs none, and they are a tenth of the binary.
 CFLAGS += -std=gnu11 $(WARN) -ffunction-sections -fdata-sections -D_GNU_SOURCE \
+	  -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	  -DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc
 LDFLAGS ?=
-LDFLAGS += -static -Wl,--gc-sections
+LDFLAGS += -static -Wl,--gc-sections -Wl,-z,noseparate-code
 
 # musl-gcc sees only musl's headers: give it the kernel UAPI ones, and nothing else.
 ifneq ($(findstring musl,$(CC)),)

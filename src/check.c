@@ -59,9 +59,11 @@ int cmd_check(int argc, char **argv)
 	uname(&u);
 	snprintf(buf, sizeof(buf), "%s %s (5.5 or later needed)", u.release, u.machine);
 	{
-		int maj = 0, min = 0;
+		char *dot;
+		long maj = strtol(u.release, &dot, 10), min = 0;
 
-		sscanf(u.release, "%d.%d", &maj, &min);
+		if (*dot == '.')
+			min = strtol(dot + 1, NULL, 10);
 		line(maj > 5 || (maj == 5 && min >= 5), true, "kernel version", buf);
 	}
 	/* CAP_SYS_ADMIN = 21, CAP_PERFMON = 38, CAP_BPF = 39 */

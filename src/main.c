@@ -77,6 +77,29 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return true;
 }
 
+/* "S" or "S.FFF" seconds, to milliseconds; no strtod, which would pull a float parser in. */
+static bool parse_seconds(const char *s, uint64_t *ms)
+{
+	uint64_t whole = 0, frac = 0, scale = 1000;
+	const char *p = s;
+
+	if (!s || !*s)
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		whole = whole * 10 + (uint64_t)(*p - '0');
+		if (whole > 1000000000)
+			return false;
+	}
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			if (scale > 1)
+				frac += (uint64_t)(*p - '0') * (scale /= 10);
+	if (*p || p == s)
+		return false;
+	*ms = whole * 1000 + frac;
+	return *ms > 0;
+}
+
 static bool parse_uid(const char *s, uint32_t *uid)
 {
 	uint64_t v;
@@ -241,7 +264,6 @@ static int cmd_trace(int argc, char **argv)
 	struct tracer_opts t;
 	char err[256];
 	uint64_t v;
-	char *end;
 	int o, r;
 
 	memset(&t, 0, sizeof(t));
@@ -307,11 +329,7 @@ static int cmd_trace(int argc, char **argv)
 			t.count = v;
 			break;
 		case O_DURATION:
-			if (!optarg)
-				return usage_error("--duration: need seconds%s", "");
-			errno = 0;
-			t.duration = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(t.duration > 0) || t.duration > 1e9)
+			if (!parse_seconds(optarg, &t.duration_ms))
 				return usage_error("--duration: need seconds > 0, not '%s'",
 						   optarg);
 			break;

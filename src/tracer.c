@@ -335,8 +335,8 @@ int tracer_run(const struct tracer_opts *o)
 		oo->start_ns = now_ns(CLOCK_MONOTONIC);
 		oo->mono_to_real_ns = (int64_t)(now_ns(CLOCK_REALTIME) - oo->start_ns);
 	}
-	if (o->duration > 0)
-		deadline = o->out.start_ns + (uint64_t)(o->duration * 1e9);
+	if (o->duration_ms)
+		deadline = o->out.start_ns + o->duration_ms * 1000000;
 	out_header(&s.out, &o->out);
 	if (outbuf_flush(&s.out))
 		s.pipe_closed = s.done = true;

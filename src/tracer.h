@@ -16,10 +16,10 @@ struct tracer_opts {
 	struct out_opts out;
 	const char *cgroup_path;
 	bool no_btf;
-	int verifier_log; /* -1: none, else the level to print */
-	uint64_t count;	  /* stop after this many events (0: no limit) */
-	double duration;  /* seconds (0: no limit) */
-	unsigned pages;	  /* ring pages per CPU */
+	int verifier_log;     /* -1: none, else the level to print */
+	uint64_t count;	      /* stop after this many events (0: no limit) */
+	uint64_t duration_ms; /* 0: no limit */
+	unsigned pages;	      /* ring pages per CPU */
 };
 
 /* Runs until a signal, --count, --duration or a closed stdout. Returns the exit status. */
