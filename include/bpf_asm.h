@@ -34,7 +34,7 @@ struct asm_insn {
 };
 
 #define ASM_I_(c, d, s, o, i)                                                                      \
-	((const struct asm_insn){                                                                        \
+	((const struct asm_insn){                                                                  \
 	    .slot = {{.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)}},       \
 	    .n = 1})
 
@@ -54,13 +54,13 @@ struct asm_insn {
 
 /* 64-bit immediate: two slots, the high half in the second. */
 #define BPF_LD_IMM64_RAW_(dst, src, imm64, mapname)                                                \
-	((const struct asm_insn){.slot = {{.code = BPF_LD | BPF_DW | BPF_IMM,                            \
-				     .dst_reg = (dst),                                             \
-				     .src_reg = (src),                                             \
-				     .imm = (int32_t)(uint32_t)(uint64_t)(imm64)},                 \
-				    {.imm = (int32_t)(uint32_t)((uint64_t)(imm64) >> 32)}},        \
-			   .n = 2,                                                                 \
-			   .map = (mapname)})
+	((const struct asm_insn){.slot = {{.code = BPF_LD | BPF_DW | BPF_IMM,                      \
+					   .dst_reg = (dst),                                       \
+					   .src_reg = (src),                                       \
+					   .imm = (int32_t)(uint32_t)(uint64_t)(imm64)},           \
+					  {.imm = (int32_t)(uint32_t)((uint64_t)(imm64) >> 32)}},  \
+				 .n = 2,                                                           \
+				 .map = (mapname)})
 #define BPF_LD_IMM64(dst, imm64) BPF_LD_IMM64_RAW_(dst, 0, imm64, NULL)
 /* Loads a map's fd; the name is looked up when the program is loaded. */
 #define BPF_LD_MAP_FD(dst, name) BPF_LD_IMM64_RAW_(dst, BPF_PSEUDO_MAP_FD, 0, name)
@@ -81,9 +81,10 @@ struct asm_insn {
 
 /* Jumps to a named label; op is BPF_JEQ, BPF_JGT, ... */
 #define ASM_J_(c, d, s, i, lbl)                                                                    \
-	((const struct asm_insn){.slot = {{.code = (c), .dst_reg = (d), .src_reg = (s), .imm = (i)}},    \
-			   .n = 1,                                                                 \
-			   .label = (lbl)})
+	((const struct asm_insn){                                                                  \
+	    .slot = {{.code = (c), .dst_reg = (d), .src_reg = (s), .imm = (i)}},                   \
+	    .n = 1,                                                                                \
+	    .label = (lbl)})
 #define BPF_JMP_REG(op, dst, src, lbl)	 ASM_J_(BPF_JMP | BPF_OP(op) | BPF_X, dst, src, 0, lbl)
 #define BPF_JMP_IMM(op, dst, imm, lbl)	 ASM_J_(BPF_JMP | BPF_OP(op) | BPF_K, dst, 0, imm, lbl)
 #define BPF_JMP32_REG(op, dst, src, lbl) ASM_J_(BPF_JMP32 | BPF_OP(op) | BPF_X, dst, src, 0, lbl)
@@ -128,6 +129,13 @@ struct asm_prog {
 
 void asm_init(struct asm_prog *p);
 void asm_free(struct asm_prog *p);
+/*
+ * Takes the instruction apart so that each EMIT() site passes constants in registers (a
+ * third of the size of passing the struct). ref is the label of a jump or the map of a
+ * BPF_PSEUDO_MAP_FD load; the slot count follows from the opcode.
+ */
+void asm_emit_parts(struct asm_prog *p, struct bpf_insn s0, struct bpf_insn s1, const char *ref,
+		    const char *file, int line);
 void asm_emit(struct asm_prog *p, const struct asm_insn *i, const char *file, int line);
 void asm_label(struct asm_prog *p, const char *name, const char *file, int line);
 /* Resolves jump labels. Returns 0 or a negative errno with p->errmsg set. */
@@ -139,7 +147,9 @@ const char *asm_label_name(const struct asm_prog *p, size_t at);
 /* Name of the map referenced by the LD_IMM64 at index at, or NULL. */
 const char *asm_map_name(const struct asm_prog *p, size_t at);
 
-#define EMIT(p, insn)  asm_emit((p), &(insn), __FILE__, __LINE__)
+#define EMIT(p, insn)                                                                              \
+	asm_emit_parts((p), (insn).slot[0], (insn).slot[1],                                        \
+		       (insn).label ? (insn).label : (insn).map, __FILE__, __LINE__)
 #define LABEL(p, name) asm_label((p), (name), __FILE__, __LINE__)
 
 #endif

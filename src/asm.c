@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,20 @@ static int add_ref(struct asm_ref **refs, size_t *n, size_t *cap, size_t at, con
 	(*refs)[*n].name = name;
 	(*n)++;
 	return 0;
+}
+
+void asm_emit_parts(struct asm_prog *p, struct bpf_insn s0, struct bpf_insn s1, const char *ref,
+		    const char *file, int line)
+{
+	bool wide = s0.code == (BPF_LD | BPF_DW | BPF_IMM);
+	struct asm_insn i = {.slot = {s0, s1}, .n = wide ? 2 : 1};
+
+	if (wide && s0.src_reg == BPF_PSEUDO_MAP_FD)
+		i.map = ref;
+	else
+		i.label = ref;
+
+	asm_emit(p, &i, file, line);
 }
 
 void asm_emit(struct asm_prog *p, const struct asm_insn *ip, const char *file, int line)
