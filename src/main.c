@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +61,20 @@ static int usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
+/* Digits up to the byte end, as a uid. */
+static bool parse_u64_prefix(const char *s, char end, uint32_t *out)
+{
+	uint64_t v = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9' && v <= UINT32_MAX; p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	if (p == s || *p != end || v >= UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
 static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
 	char *end;
@@ -100,10 +113,35 @@ static bool parse_seconds(const char *s, uint64_t *ms)
 	return *ms > 0;
 }
 
+/*
+ * A user name from /etc/passwd, read directly: getpwnam in a static glibc binary needs NSS
+ * libraries at run time, and a minimal system has only the file.
+ */
+static bool passwd_uid(const char *name, uint32_t *uid)
+{
+	char line[512];
+	size_t n = strlen(name);
+	bool found = false;
+	FILE *f = fopen("/etc/passwd", "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		const char *p;
+
+		/* name:password:uid:... */
+		if (strncmp(line, name, n) || line[n] != ':')
+			continue;
+		p = strchr(line + n + 1, ':');
+		found = p && parse_u64_prefix(p + 1, ':', uid);
+	}
+	fclose(f);
+	return found;
+}
+
 static bool parse_uid(const char *s, uint32_t *uid)
 {
 	uint64_t v;
-	const struct passwd *pw;
 
 	if (!s)
 		return false;
@@ -111,11 +149,7 @@ static bool parse_uid(const char *s, uint32_t *uid)
 		*uid = (uint32_t)v;
 		return true;
 	}
-	pw = getpwnam(s);
-	if (!pw)
-		return false;
-	*uid = pw->pw_uid;
-	return true;
+	return passwd_uid(s, uid);
 }
 
 /* Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK. */
