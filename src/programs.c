@@ -103,6 +103,13 @@ int progset_build(struct progset *s, const struct prog_cfg *base, bool want_btf,
 			 EV_MAX_ARGS_LIM);
 		return -EINVAL;
 	}
+	if (need_tracefs && !tracefs_find(true, &r)) {
+		snprintf(err, errlen,
+			 "tracefs: not mounted and mounting it at /sys/kernel/tracing failed: %s "
+			 "(needs root and CONFIG_FTRACE)",
+			 strerror(-r));
+		return r;
+	}
 	ppid_source(s, want_btf);
 	s->used[P_ENTER_EXECVE] = s->used[P_EXIT_EXECVE] = true;
 	s->used[P_ENTER_EXECVEAT] = s->used[P_EXIT_EXECVEAT] = true;
