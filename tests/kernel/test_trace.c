@@ -1,0 +1,2773 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The tracer end to end: start build/minisnoop as a user would (fork/exec, stdout and
+ * stderr on pipes, wait for its "tracing" line), run our own processes with fork+execve
+ * (exact argv, pids known from fork), and compare what it printed with what really
+ * happened. JSON output goes through a real parser: python3's json module, which turns
+ * every line into a normalized line (ids, ret, hex of each string's bytes, recovered with
+ * surrogateescape) that is compared here byte for byte.
+ *
+ * Needs root and a usable bpf(); otherwise every test is skipped with the reason.
+ * build/minisnoop must exist (make); MINISNOOP_BIN overrides where it is, MINISNOOP_PYTHON
+ * which python3 is used. Every process started here is killed and reaped, with timeouts,
+ * even when a test fails; a watchdog alarm ends the whole run if anything still hangs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/bpf.h>
+#include <poll.h>
+#include <regex.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* SPEC()/WANT() give defaults that the caller's designated initializers override. */
+#pragma GCC diagnostic ignored "-Woverride-init"
+
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+
+#define TRUE_PATH      "/bin/true"
+#define WAIT_EVENTS_MS 5000  /* how long an expected event may take to show up */
+#define EXIT_MS	       10000 /* how long minisnoop may take to exit */
+#define WATCHDOG_S     50    /* per test; SIGALRM ends the run if a test hangs */
+
+/* ---------------------------------------------------------------------------------------- */
+/* Global state                                                                             */
+
+static char g_bin[PATH_MAX];	     /* the minisnoop binary, "" if not found */
+static char g_python[PATH_MAX + 64]; /* python3, "" if not found */
+static char g_skip[256];	     /* why kernel tests cannot run here, "" if they can */
+static char g_tmpdir[256];	     /* scratch files of this run */
+static char g_comm[32];		     /* our comm, which forked children keep until they exec */
+static char g_cgdir[PATH_MAX + 64];  /* a cgroup made by a test, removed in teardown */
+static pid_t g_self;
+static unsigned g_seq;
+
+static char *const g_envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A string no other process on the system passes to exec. */
+static const char *marker(char *buf, size_t n, const char *what)
+{
+	snprintf(buf, n, "mstest-%d-%u-%s", (int)g_self, ++g_seq, what);
+	return buf;
+}
+
+/* close_range(2), or a loop on kernels before 5.9. */
+static void close_fds(unsigned first, unsigned last)
+{
+	if (syscall(SYS_close_range, first, last, 0) == 0 || errno != ENOSYS)
+		return;
+	for (unsigned fd = first; fd <= last && fd < 4096; fd++)
+		close((int)fd);
+}
+
+/* Closes every fd >= 3 except keep1 and keep2 (either may be -1). In forked children. */
+static void close_fds_except(int keep1, int keep2)
+{
+	int keep[2] = {keep1 < keep2 ? keep1 : keep2, keep1 < keep2 ? keep2 : keep1};
+	unsigned first = 3;
+
+	for (int k = 0; k < 2; k++) {
+		if (keep[k] < (int)first)
+			continue;
+		if ((unsigned)keep[k] > first)
+			close_fds(first, (unsigned)keep[k] - 1);
+		first = (unsigned)keep[k] + 1;
+	}
+	close_fds(first, ~0u);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Growing byte buffers                                                                     */
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void buf_add(struct buf *b, const void *d, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t c = b->cap ? b->cap : 4096;
+		char *p;
+
+		while (b->len + n + 1 > c)
+			c *= 2;
+		p = realloc(b->p, c);
+		if (!p)
+			abort();
+		b->p = p;
+		b->cap = c;
+	}
+	memcpy(b->p + b->len, d, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+static void buf_free(struct buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+static bool buf_has(const struct buf *b, const char *needle)
+{
+	return b->len && memmem(b->p, b->len, needle, strlen(needle)) != NULL;
+}
+
+static const char *buf_str(const struct buf *b)
+{
+	return b->p ? b->p : "";
+}
+
+static int count_lines(const struct buf *b)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < b->len; i++)
+		n += b->p[i] == '\n';
+	return n;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* minisnoop runs (in static slots: a failed assertion leaves the test's stack behind)      */
+
+struct snoop {
+	bool used;
+	pid_t pid;
+	int out_fd, err_fd; /* -1 once at EOF or closed */
+	struct buf out, err;
+	bool reaped;
+	int status;
+};
+
+static struct snoop g_snoops[4];
+
+struct start_opts {
+	void (*pre_exec)(void); /* runs in the child before exec */
+	const char *no_btf_env; /* MINISNOOP_NO_BTF value, NULL: unset */
+};
+
+static void snoop_read(int *fd, struct buf *b)
+{
+	char tmp[65536];
+
+	for (;;) {
+		ssize_t r = read(*fd, tmp, sizeof(tmp));
+
+		if (r > 0) {
+			buf_add(b, tmp, (size_t)r);
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+			close(*fd);
+			*fd = -1;
+		}
+		return;
+	}
+}
+
+/* Reads what is there (waiting up to timeout_ms); false once both pipes are at EOF. */
+static bool pump(struct snoop *s, int timeout_ms)
+{
+	struct pollfd p[2];
+	int n = 0;
+
+	if (s->out_fd >= 0)
+		p[n++] = (struct pollfd){.fd = s->out_fd, .events = POLLIN};
+	if (s->err_fd >= 0)
+		p[n++] = (struct pollfd){.fd = s->err_fd, .events = POLLIN};
+	if (!n)
+		return false;
+	if (poll(p, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
+		return false;
+	for (int k = 0; k < n; k++) {
+		if (!p[k].revents)
+			continue;
+		if (p[k].fd == s->out_fd)
+			snoop_read(&s->out_fd, &s->out);
+		else if (p[k].fd == s->err_fd)
+			snoop_read(&s->err_fd, &s->err);
+	}
+	return s->out_fd >= 0 || s->err_fd >= 0;
+}
+
+static bool snoop_exited(struct snoop *s)
+{
+	if (!s->reaped && waitpid(s->pid, &s->status, WNOHANG) == s->pid)
+		s->reaped = true;
+	return s->reaped;
+}
+
+/*
+ * Reads both pipes to EOF and reaps, within timeout_ms; SIGKILL after that.
+ * Returns the wait status, or -1 when it had to be killed.
+ */
+static int snoop_finish(struct snoop *s, int timeout_ms)
+{
+	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
+	bool killed = false;
+
+	while (now_ms() < deadline && pump(s, 50))
+		;
+	while (!snoop_exited(s)) {
+		if (now_ms() >= deadline) {
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, &s->status, 0);
+			s->reaped = killed = true;
+			break;
+		}
+		usleep(10000);
+	}
+	/* It is gone: whatever is left in the pipes comes now. */
+	deadline = now_ms() + 1000;
+	while (now_ms() < deadline && pump(s, 50))
+		;
+	return killed ? -1 : s->status;
+}
+
+static struct snoop *snoop_spawn(const char *const *args, const struct start_opts *o)
+{
+	const char *argv[64];
+	struct snoop *s = NULL;
+	int po[2], pe[2], n = 0;
+
+	if (!g_bin[0])
+		fail_msg("minisnoop binary not found: run make first (or set MINISNOOP_BIN)");
+	for (size_t k = 0; k < sizeof(g_snoops) / sizeof(g_snoops[0]); k++)
+		if (!g_snoops[k].used) {
+			s = &g_snoops[k];
+			break;
+		}
+	assert_non_null(s);
+	memset(s, 0, sizeof(*s));
+	argv[n++] = g_bin;
+	for (; args && *args; args++) {
+		assert_true(n < 62);
+		argv[n++] = *args;
+	}
+	argv[n] = NULL;
+	assert_int_equal(pipe2(po, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(pe, O_CLOEXEC), 0);
+	s->pid = fork();
+	assert_true(s->pid >= 0);
+	if (s->pid == 0) {
+		sigset_t none;
+		int nul = open("/dev/null", O_RDONLY);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(nul, 0);
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close_fds_except(-1, -1);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		unsetenv("MINISNOOP_NO_BTF");
+		if (o && o->no_btf_env)
+			setenv("MINISNOOP_NO_BTF", o->no_btf_env, 1);
+		if (o && o->pre_exec)
+			o->pre_exec();
+		execv(g_bin, (char *const *)argv);
+		dprintf(2, "test: exec %s: %s\n", g_bin, strerror(errno));
+		_exit(127);
+	}
+	s->used = true;
+	close(po[1]);
+	close(pe[1]);
+	s->out_fd = po[0];
+	s->err_fd = pe[0];
+	fcntl(s->out_fd, F_SETFL, O_NONBLOCK);
+	fcntl(s->err_fd, F_SETFL, O_NONBLOCK);
+	return s;
+}
+
+static bool tracing_line_seen(const struct snoop *s)
+{
+	const char *p = strstr(buf_str(&s->err), "minisnoop: tracing");
+
+	return p && strchr(p, '\n');
+}
+
+/* Starts minisnoop and waits until it says it is tracing. */
+static struct snoop *snoop_start_opts(const char *const *args, const struct start_opts *o)
+{
+	struct snoop *s = snoop_spawn(args, o);
+	uint64_t deadline = now_ms() + 20000;
+
+	while (!tracing_line_seen(s)) {
+		if (now_ms() >= deadline || !pump(s, 100)) {
+			int st = snoop_finish(s, 2000);
+
+			fail_msg("minisnoop did not start tracing (wait status %d); stderr:\n%s",
+				 st, buf_str(&s->err));
+		}
+	}
+	return s;
+}
+
+static struct snoop *snoop_start(const char *const *args)
+{
+	return snoop_start_opts(args, NULL);
+}
+
+static void expect_exit0(const struct snoop *s, const char *what)
+{
+	if (!WIFEXITED(s->status) || WEXITSTATUS(s->status) != 0)
+		fail_msg(
+		    "%s: minisnoop ended with wait status 0x%x (exit %d, signal %d), not exit 0; "
+		    "stderr:\n%s",
+		    what, s->status, WIFEXITED(s->status) ? WEXITSTATUS(s->status) : -1,
+		    WIFSIGNALED(s->status) ? WTERMSIG(s->status) : 0, buf_str(&s->err));
+}
+
+/* Ends it with sig, collects everything, expects exit status 0. */
+static void snoop_stop(struct snoop *s, int sig)
+{
+	if (!snoop_exited(s))
+		kill(s->pid, sig);
+	if (snoop_finish(s, EXIT_MS) == -1)
+		fail_msg("minisnoop did not exit within %d ms of signal %d; stderr:\n%s", EXIT_MS,
+			 sig, buf_str(&s->err));
+	expect_exit0(s, "after a signal");
+}
+
+/* Waits until a JSON event of each pid was printed (or the timeout). */
+static bool snoop_wait_pids(struct snoop *s, const pid_t *pids, int n, int timeout_ms)
+{
+	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
+	char needle[48];
+
+	for (int k = 0; k < n; k++) {
+		snprintf(needle, sizeof(needle), "\"pid\":%d,", (int)pids[k]);
+		while (!buf_has(&s->out, needle))
+			if (now_ms() >= deadline || !pump(s, 50))
+				return false;
+	}
+	return true;
+}
+
+/* Waits until needle was printed (or the timeout). */
+static bool snoop_wait_out(struct snoop *s, const char *needle, int timeout_ms)
+{
+	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
+
+	while (!buf_has(&s->out, needle))
+		if (now_ms() >= deadline || !pump(s, 50))
+			return false;
+	return true;
+}
+
+/* Runs minisnoop with args to its end (for subcommands and bad flags). */
+static struct snoop *run_minisnoop(const char *const *args, int timeout_ms)
+{
+	struct snoop *s = snoop_spawn(args, NULL);
+
+	if (snoop_finish(s, timeout_ms) == -1)
+		fail_msg("minisnoop did not exit within %d ms; stderr:\n%s", timeout_ms,
+			 buf_str(&s->err));
+	return s;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Our own processes                                                                        */
+
+static pid_t g_kids[64];
+static int g_nkids;
+
+static void kid_add(pid_t pid)
+{
+	assert_true(g_nkids < (int)(sizeof(g_kids) / sizeof(g_kids[0])));
+	g_kids[g_nkids++] = pid;
+}
+
+static void kid_forget(pid_t pid)
+{
+	for (int k = 0; k < g_nkids; k++)
+		if (g_kids[k] == pid) {
+			g_kids[k] = g_kids[--g_nkids];
+			return;
+		}
+}
+
+/* Reaps pid within 10 s (SIGKILL and fail after that); returns its wait status. */
+static int kid_wait(pid_t pid)
+{
+	uint64_t deadline = now_ms() + 10000;
+	int st = 0;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r < 0)
+			fail_msg("waitpid %d: %s", (int)pid, strerror(errno));
+		if (now_ms() >= deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			kid_forget(pid);
+			fail_msg("process %d did not end within 10 s", (int)pid);
+		}
+		usleep(2000);
+	}
+	kid_forget(pid);
+	return st;
+}
+
+static void kid_expect_exit(pid_t pid, int code, const char *what)
+{
+	int st = kid_wait(pid);
+
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != code)
+		fail_msg("%s (pid %d): wait status 0x%x, expected exit %d", what, (int)pid, st,
+			 code);
+}
+
+/* Forks a child that runs fn(arg) (which execs or _exits) with only keep1/keep2 open. */
+static pid_t kid_fork(void (*fn)(void *), void *arg, int keep1, int keep2)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDWR);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(nul, 0);
+		dup2(nul, 1);
+		close_fds_except(keep1, keep2);
+		fn(arg);
+		_exit(120);
+	}
+	kid_add(pid);
+	return pid;
+}
+
+enum exec_how { HOW_EXECVE, HOW_EXECVEAT_DIR, HOW_EXECVEAT_EMPTY };
+
+struct exec_spec {
+	const char *path; /* execve path; for execveat the name relative to dir */
+	char *const *argv;
+	enum exec_how how;
+	const char *dir;    /* execveat: the directory (HOW_EXECVEAT_DIR) or the file (EMPTY) */
+	long uid;	    /* >= 0: exec as this uid and gid */
+	int gate_fd;	    /* >= 0: exec only after reading a byte from it */
+	int stdin_fd;	    /* >= 0: the exec'd program's stdin */
+	const char *cgroup; /* move into this cgroup v2 directory first */
+};
+
+#define SPEC(...) ((struct exec_spec){.uid = -1, .gate_fd = -1, .stdin_fd = -1, __VA_ARGS__})
+
+/*
+ * A forked child does not have the parent's file-backed pages (string literals in .rodata)
+ * in its page tables until it touches them, and BPF cannot fault them in at
+ * sys_enter_execve. Tests read their strings first so that they test what they are about;
+ * test_exec_strings_not_faulted_in covers the other case on purpose.
+ */
+static void touch_strings(const char *path, char *const *argv)
+{
+	volatile char sink = 0;
+
+	for (const char *p = path; p && *p; p++)
+		sink ^= *p;
+	for (; argv && *argv; argv++)
+		for (const char *p = *argv; *p; p++)
+			sink ^= *p;
+	(void)sink;
+}
+
+static void exec_child(void *arg)
+{
+	const struct exec_spec *e = arg;
+	int fd;
+
+	touch_strings(e->path, e->argv);
+	touch_strings(e->dir, NULL);
+
+	if (e->gate_fd >= 0) {
+		char c;
+
+		if (read(e->gate_fd, &c, 1) != 1)
+			_exit(121);
+		close(e->gate_fd);
+	}
+	if (e->stdin_fd >= 0) {
+		dup2(e->stdin_fd, 0);
+		close(e->stdin_fd);
+	}
+	if (e->cgroup) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/cgroup.procs", e->cgroup);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "0", 1) != 1) {
+			dprintf(2, "test: moving into %s: %s\n", path, strerror(errno));
+			_exit(122);
+		}
+		close(fd);
+	}
+	if (e->uid >= 0) {
+		if (setgroups(0, NULL) || setresgid((gid_t)e->uid, (gid_t)e->uid, (gid_t)e->uid) ||
+		    setresuid((uid_t)e->uid, (uid_t)e->uid, (uid_t)e->uid)) {
+			dprintf(2, "test: becoming uid %ld: %s\n", e->uid, strerror(errno));
+			_exit(123);
+		}
+	}
+	switch (e->how) {
+	case HOW_EXECVE:
+		execve(e->path, e->argv, g_envp);
+		break;
+	case HOW_EXECVEAT_DIR:
+		fd = open(e->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			_exit(124);
+		syscall(SYS_execveat, fd, e->path, e->argv, g_envp, 0);
+		break;
+	case HOW_EXECVEAT_EMPTY:
+		fd = open(e->dir, O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			_exit(124);
+		syscall(SYS_execveat, fd, "", e->argv, g_envp, AT_EMPTY_PATH);
+		break;
+	}
+	_exit(127);
+}
+
+static pid_t spawn(struct exec_spec *e)
+{
+	return kid_fork(exec_child, e, e->gate_fd, e->stdin_fd);
+}
+
+/* execve(path, argv) in a child, waited for; expects exit code (127: exec failed). */
+static pid_t run_exec(const char *path, char *const argv[], int code)
+{
+	struct exec_spec e = SPEC(.path = path, .argv = argv);
+	pid_t pid = spawn(&e);
+
+	kid_expect_exit(pid, code, path);
+	return pid;
+}
+
+static pid_t run_spec(struct exec_spec *e, int code)
+{
+	pid_t pid = spawn(e);
+
+	kid_expect_exit(pid, code, e->path);
+	return pid;
+}
+
+/*
+ * A child that forks a grandchild which execs /bin/true argv_g, waits for it, then execs
+ * /bin/true argv_c itself. The grandchild's pid comes back on a pipe.
+ */
+struct family {
+	int pipe_w;
+	char *const *argv_c, *const *argv_g;
+};
+
+static void family_child(void *arg)
+{
+	const struct family *f = arg;
+	pid_t g = fork();
+	int st;
+
+	if (g == 0) {
+		close(f->pipe_w);
+		touch_strings(TRUE_PATH, f->argv_g);
+		execve(TRUE_PATH, f->argv_g, g_envp);
+		_exit(127);
+	}
+	if (g < 0 || write(f->pipe_w, &g, sizeof(g)) != sizeof(g))
+		_exit(2);
+	close(f->pipe_w);
+	if (waitpid(g, &st, 0) != g || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		_exit(3);
+	touch_strings(TRUE_PATH, f->argv_c);
+	execve(TRUE_PATH, f->argv_c, g_envp);
+	_exit(127);
+}
+
+/* Runs a family; returns the child's pid and sets *grandchild. */
+static pid_t run_family(char *const *argv_c, char *const *argv_g, pid_t *grandchild)
+{
+	struct family f = {.argv_c = argv_c, .argv_g = argv_g};
+	int p[2];
+	pid_t c;
+
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	f.pipe_w = p[1];
+	c = kid_fork(family_child, &f, p[1], -1);
+	close(p[1]);
+	kid_expect_exit(c, 0, "family child");
+	*grandchild = 0;
+	assert_int_equal(read(p[0], grandchild, sizeof(*grandchild)), sizeof(*grandchild));
+	close(p[0]);
+	assert_true(*grandchild > 0);
+	return c;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* JSON through python3's parser                                                            */
+
+/*
+ * Reads minisnoop's stdout, fails (exit 1) on any line that is not exactly one JSON object
+ * with the documented keys and types; prints one normalized line per event:
+ *   EV pid ppid uid ret truncated x<comm hex> x<filename hex> nargs x<arg hex>...
+ * Strings are turned back into their bytes with surrogateescape.
+ */
+static const char py_normalize[] =
+    "import sys, json, re, datetime\n"
+    "KEYS = {'time', 'pid', 'ppid', 'uid', 'comm', 'ret', 'filename', 'args', 'truncated'}\n"
+    "TIME = re.compile(r'\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z')\n"
+    "def h(s):\n"
+    "    return 'x' + s.encode('utf-8', 'surrogateescape').hex()\n"
+    "def nodup(kv):\n"
+    "    d = {}\n"
+    "    for k, v in kv:\n"
+    "        if k in d:\n"
+    "            raise ValueError('duplicate key %r' % k)\n"
+    "        d[k] = v\n"
+    "    return d\n"
+    "def check(o):\n"
+    "    if type(o) is not dict or set(o) != KEYS:\n"
+    "        raise ValueError('not an object with exactly the keys %s' % sorted(KEYS))\n"
+    "    for k in ('pid', 'ppid', 'uid', 'ret'):\n"
+    "        if type(o[k]) is not int:\n"
+    "            raise ValueError('%s is not an integer' % k)\n"
+    "    for k in ('time', 'comm', 'filename'):\n"
+    "        if type(o[k]) is not str:\n"
+    "            raise ValueError('%s is not a string' % k)\n"
+    "    if type(o['truncated']) is not bool:\n"
+    "        raise ValueError('truncated is not a boolean')\n"
+    "    if type(o['args']) is not list or any(type(a) is not str for a in o['args']):\n"
+    "        raise ValueError('args is not a list of strings')\n"
+    "    if not TIME.fullmatch(o['time']):\n"
+    "        raise ValueError('time is not RFC 3339 UTC with microseconds')\n"
+    "    t = datetime.datetime.strptime(o['time'], '%Y-%m-%dT%H:%M:%S.%fZ')\n"
+    "    t = t.replace(tzinfo=datetime.timezone.utc)\n"
+    "    if abs((t - NOW).total_seconds()) > 600:\n"
+    "        raise ValueError('time is not now (%s)' % NOW)\n"
+    "NOW = datetime.datetime.now(datetime.timezone.utc)\n"
+    "text = sys.stdin.buffer.read().decode('utf-8')\n"
+    "if text and not text.endswith('\\n'):\n"
+    "    sys.exit('minisnoop JSON output does not end with a newline')\n"
+    "out = []\n"
+    "for n, line in enumerate(text.split('\\n')[:-1], 1):\n"
+    "    try:\n"
+    "        o = json.loads(line, object_pairs_hook=nodup)\n"
+    "        check(o)\n"
+    "        out.append('EV %d %d %d %d %d %s %s %d %s\\n' % (o['pid'], o['ppid'], o['uid'],\n"
+    "                   o['ret'], o['truncated'], h(o['comm']), h(o['filename']),\n"
+    "                   len(o['args']), ' '.join(h(a) for a in o['args'])))\n"
+    "    except Exception as e:\n"
+    "        sys.stderr.write('minisnoop JSON line %d is bad: %s: %r\\n' % (n, e, line[:500]))\n"
+    "        sys.exit(1)\n"
+    "sys.stdout.write(''.join(out))\n";
+
+struct bytes {
+	unsigned char *p;
+	size_t n;
+};
+
+struct ev {
+	long pid, ppid, uid, ret;
+	int trunc;
+	struct bytes comm, filename;
+	int nargs;
+	struct bytes *args;
+};
+
+static struct ev *g_evs;
+static int g_nevs;
+
+static void evs_free(void)
+{
+	for (int k = 0; k < g_nevs; k++) {
+		free(g_evs[k].comm.p);
+		free(g_evs[k].filename.p);
+		for (int a = 0; a < g_evs[k].nargs; a++)
+			free(g_evs[k].args[a].p);
+		free(g_evs[k].args);
+	}
+	free(g_evs);
+	g_evs = NULL;
+	g_nevs = 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static struct bytes unhex(const char *tok)
+{
+	struct bytes b = {0};
+	size_t n;
+
+	if (!tok || tok[0] != 'x' || (strlen(tok) - 1) % 2)
+		fail_msg("bad hex token from the normalizer: '%.60s'", tok ? tok : "(none)");
+	n = (strlen(tok) - 1) / 2;
+	b.p = malloc(n + 1);
+	assert_non_null(b.p);
+	for (size_t i = 0; i < n; i++) {
+		int hi = hexval(tok[1 + 2 * i]), lo = hexval(tok[2 + 2 * i]);
+
+		if (hi < 0 || lo < 0)
+			fail_msg("bad hex token from the normalizer: '%.60s'", tok);
+		b.p[i] = (unsigned char)(hi << 4 | lo);
+	}
+	b.p[n] = 0;
+	b.n = n;
+	return b;
+}
+
+static long num(const char *tok)
+{
+	char *end;
+	long v;
+
+	if (!tok)
+		fail_msg("short line from the normalizer");
+	v = strtol(tok, &end, 10);
+	if (*end)
+		fail_msg("bad number from the normalizer: '%s'", tok);
+	return v;
+}
+
+/* Runs the normalizer on data; fails when it rejects the output. */
+static void run_python(const struct buf *data, struct buf *res)
+{
+	int mfd, p[2], st;
+	pid_t pid;
+	uint64_t deadline;
+	size_t off = 0;
+
+	mfd = memfd_create("minisnoop-stdout", MFD_CLOEXEC);
+	assert_true(mfd >= 0);
+	while (off < data->len) {
+		ssize_t w = write(mfd, data->p + off, data->len - off);
+
+		assert_true(w > 0);
+		off += (size_t)w;
+	}
+	assert_int_equal(lseek(mfd, 0, SEEK_SET), 0);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(mfd, 0);
+		dup2(p[1], 1);
+		close_fds_except(-1, -1);
+		execl(g_python, "python3", "-c", py_normalize, (char *)NULL);
+		dprintf(2, "test: exec %s: %s\n", g_python, strerror(errno));
+		_exit(127);
+	}
+	kid_add(pid);
+	close(mfd);
+	close(p[1]);
+	deadline = now_ms() + 30000;
+	for (;;) {
+		struct pollfd pf = {.fd = p[0], .events = POLLIN};
+		char tmp[65536];
+		ssize_t r;
+
+		if (now_ms() >= deadline)
+			break;
+		if (poll(&pf, 1, 100) <= 0)
+			continue;
+		r = read(p[0], tmp, sizeof(tmp));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		buf_add(res, tmp, (size_t)r);
+	}
+	close(p[0]);
+	st = kid_wait(pid);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fail_msg("minisnoop's JSON output failed to parse (python3 wait status 0x%x; its "
+			 "message is above); the output was %zu bytes",
+			 st, data->len);
+}
+
+/* Parses minisnoop's JSON stdout into g_evs. */
+static void parse_json(const struct buf *out)
+{
+	struct buf res = {0};
+	char *save = NULL, *line;
+
+	evs_free();
+	run_python(out, &res);
+	for (line = res.len ? strtok_r(res.p, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct ev e;
+		char *s2 = NULL, *tok = strtok_r(line, " ", &s2);
+		struct ev *nv;
+
+		memset(&e, 0, sizeof(e));
+		if (!tok || strcmp(tok, "EV"))
+			fail_msg("bad line from the normalizer: '%.80s'", line);
+		e.pid = num(strtok_r(NULL, " ", &s2));
+		e.ppid = num(strtok_r(NULL, " ", &s2));
+		e.uid = num(strtok_r(NULL, " ", &s2));
+		e.ret = num(strtok_r(NULL, " ", &s2));
+		e.trunc = (int)num(strtok_r(NULL, " ", &s2));
+		e.comm = unhex(strtok_r(NULL, " ", &s2));
+		e.filename = unhex(strtok_r(NULL, " ", &s2));
+		e.nargs = (int)num(strtok_r(NULL, " ", &s2));
+		e.args = calloc((size_t)e.nargs + 1, sizeof(*e.args));
+		assert_non_null(e.args);
+		for (int a = 0; a < e.nargs; a++)
+			e.args[a] = unhex(strtok_r(NULL, " ", &s2));
+		assert_null(strtok_r(NULL, " ", &s2));
+		nv = realloc(g_evs, (size_t)(g_nevs + 1) * sizeof(*g_evs));
+		assert_non_null(nv);
+		g_evs = nv;
+		g_evs[g_nevs++] = e;
+	}
+	buf_free(&res);
+}
+
+static int ev_count(pid_t pid)
+{
+	int n = 0;
+
+	for (int k = 0; k < g_nevs; k++)
+		n += g_evs[k].pid == pid;
+	return n;
+}
+
+static const struct ev *ev_of(pid_t pid)
+{
+	for (int k = 0; k < g_nevs; k++)
+		if (g_evs[k].pid == pid)
+			return &g_evs[k];
+	return NULL;
+}
+
+/* The one event of pid (fails when there is none or more than one). */
+static const struct ev *ev_one(pid_t pid, const char *what)
+{
+	int n = ev_count(pid);
+
+	if (n != 1)
+		fail_msg(
+		    "%s: expected exactly 1 event of pid %d, minisnoop printed %d (of %d events "
+		    "in all)",
+		    what, (int)pid, n, g_nevs);
+	return ev_of(pid);
+}
+
+static void expect_no_event(pid_t pid, const char *what)
+{
+	if (ev_count(pid))
+		fail_msg("%s: pid %d should have been filtered out, but minisnoop printed %d "
+			 "event(s) of it",
+			 what, (int)pid, ev_count(pid));
+}
+
+static void hex_snip(char *out, size_t n, const unsigned char *p, size_t len, size_t at)
+{
+	size_t from = at > 8 ? at - 8 : 0, o = 0;
+
+	out[0] = 0;
+	for (size_t i = from; i < len && i < from + 24 && o + 4 < n; i++)
+		o += (size_t)snprintf(out + o, n - o, "%02x ", p[i]);
+}
+
+static void expect_bytes(const char *what, int idx, const struct bytes *got, const void *exp,
+			 size_t n)
+{
+	size_t i = 0, m = got->n < n ? got->n : n;
+	char g[128], x[128];
+
+	if (got->n == n && !memcmp(got->p, exp, n))
+		return;
+	while (i < m && got->p[i] == ((const unsigned char *)exp)[i])
+		i++;
+	hex_snip(g, sizeof(g), got->p, got->n, i);
+	hex_snip(x, sizeof(x), exp, n, i);
+	if (idx >= 0)
+		fail_msg("%s #%d: got %zu bytes, expected %zu; first difference at byte %zu\n"
+			 "   got: %s\n  want: %s",
+			 what, idx, got->n, n, i, g, x);
+	fail_msg("%s: got %zu bytes, expected %zu; first difference at byte %zu\n"
+		 "   got: %s\n  want: %s",
+		 what, got->n, n, i, g, x);
+}
+
+static int argc_of(char *const *argv)
+{
+	int n = 0;
+
+	while (argv[n])
+		n++;
+	return n;
+}
+
+struct want {
+	pid_t pid, ppid;
+	long uid;
+	int ret;
+	const char *comm; /* NULL: not checked */
+	const char *filename;
+	char *const *argv;
+	int nargs; /* args expected: the first nargs of argv (-1: all of argv) */
+	int trunc;
+};
+
+#define WANT(...) ((struct want){.uid = 0, .nargs = -1, __VA_ARGS__})
+
+static void print_bytes(const char *what, const struct bytes *b)
+{
+	char out[200];
+	size_t o = 0;
+
+	for (size_t i = 0; i < b->n && o < sizeof(out) - 8; i++) {
+		unsigned char c = b->p[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			out[o++] = (char)c;
+		else
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x", c);
+	}
+	out[o] = 0;
+	print_error("  %s (%zu bytes): \"%s\"%s\n", what, b->n, out,
+		    o >= sizeof(out) - 8 ? "..." : "");
+}
+
+/* What minisnoop printed, for the failure message. */
+static void print_event(const struct ev *e)
+{
+	char what[32];
+
+	print_error("minisnoop printed: pid %ld ppid %ld uid %ld ret %ld truncated %d, %d args\n",
+		    e->pid, e->ppid, e->uid, e->ret, e->trunc, e->nargs);
+	print_bytes("comm", &e->comm);
+	print_bytes("filename", &e->filename);
+	for (int a = 0; a < e->nargs && a < 8; a++) {
+		snprintf(what, sizeof(what), "arg #%d", a);
+		print_bytes(what, &e->args[a]);
+	}
+}
+
+static bool event_matches(const struct ev *e, const struct want *w, int nargs)
+{
+	if (e->pid != w->pid || e->ppid != w->ppid || e->uid != w->uid || e->ret != w->ret ||
+	    e->trunc != w->trunc || e->nargs != nargs)
+		return false;
+	if (w->comm && (e->comm.n != strlen(w->comm) || memcmp(e->comm.p, w->comm, e->comm.n)))
+		return false;
+	if (e->filename.n != strlen(w->filename) ||
+	    memcmp(e->filename.p, w->filename, e->filename.n))
+		return false;
+	for (int a = 0; a < nargs; a++)
+		if (e->args[a].n != strlen(w->argv[a]) ||
+		    memcmp(e->args[a].p, w->argv[a], e->args[a].n))
+			return false;
+	return true;
+}
+
+static void expect_event(const struct ev *e, const struct want *w)
+{
+	int nargs = w->nargs >= 0 ? w->nargs : argc_of(w->argv);
+
+	assert_non_null(e);
+	if (!event_matches(e, w, nargs))
+		print_event(e);
+	assert_int_equal(e->pid, w->pid);
+	if (e->ppid != w->ppid)
+		fail_msg("pid %d: ppid %ld, really %d", (int)w->pid, e->ppid, (int)w->ppid);
+	if (e->uid != w->uid)
+		fail_msg("pid %d: uid %ld, really %ld", (int)w->pid, e->uid, w->uid);
+	if (e->ret != w->ret)
+		fail_msg("pid %d: ret %ld, really %d", (int)w->pid, e->ret, w->ret);
+	if (w->comm)
+		expect_bytes("comm", -1, &e->comm, w->comm, strlen(w->comm));
+	expect_bytes("filename", -1, &e->filename, w->filename, strlen(w->filename));
+	if (e->nargs != nargs)
+		fail_msg("pid %d: %d args, expected %d", (int)w->pid, e->nargs, nargs);
+	for (int a = 0; a < nargs; a++)
+		expect_bytes("arg", a, &e->args[a], w->argv[a], strlen(w->argv[a]));
+	if (e->trunc != w->trunc)
+		fail_msg("pid %d: truncated is %s, expected %s", (int)w->pid,
+			 e->trunc ? "true" : "false", w->trunc ? "true" : "false");
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Environment checks, fixtures                                                             */
+
+static void find_binaries(void)
+{
+	const char *env = getenv("MINISNOOP_BIN");
+	char exe[PATH_MAX], cand[PATH_MAX + 32];
+	ssize_t n;
+
+	g_bin[0] = 0;
+	if (env && *env) {
+		if (!realpath(env, g_bin))
+			snprintf(g_bin, sizeof(g_bin), "%s", env);
+	} else {
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n > 0) {
+			exe[n] = 0;
+			*strrchr(exe, '/') = 0; /* build/tests */
+			snprintf(cand, sizeof(cand), "%s/../minisnoop", exe);
+			if (access(cand, X_OK) == 0 && realpath(cand, g_bin))
+				goto python;
+		}
+		if (access("build/minisnoop", X_OK) == 0 && realpath("build/minisnoop", g_bin))
+			goto python;
+		g_bin[0] = 0;
+	}
+python:
+	env = getenv("MINISNOOP_PYTHON");
+	g_python[0] = 0;
+	if (env && *env) {
+		snprintf(g_python, sizeof(g_python), "%s", env);
+		return;
+	}
+	if (access("/usr/bin/python3", X_OK) == 0) {
+		snprintf(g_python, sizeof(g_python), "/usr/bin/python3");
+		return;
+	}
+	env = getenv("PATH");
+	if (env) {
+		char *path = strdup(env), *save = NULL;
+
+		for (char *d = strtok_r(path, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+			snprintf(cand, sizeof(cand), "%s/python3", d);
+			if (access(cand, X_OK) == 0) {
+				snprintf(g_python, sizeof(g_python), "%s", cand);
+				break;
+			}
+		}
+		free(path);
+	}
+}
+
+static void check_environment(void)
+{
+	union bpf_attr a;
+	int fd;
+
+	g_skip[0] = 0;
+	if (geteuid() != 0) {
+		snprintf(g_skip, sizeof(g_skip), "not root (euid %d): kernel tests need root",
+			 (int)geteuid());
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_ARRAY;
+	a.key_size = 4;
+	a.value_size = 4;
+	a.max_entries = 1;
+	fd = (int)syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a));
+	if (fd < 0) {
+		snprintf(g_skip, sizeof(g_skip), "bpf() is not usable here: %s", strerror(errno));
+		return;
+	}
+	close(fd);
+}
+
+/* Skips (with the reason) when the kernel tests cannot run; fails without the binary. */
+#define REQUIRE_KERNEL()                                                                           \
+	do {                                                                                       \
+		if (g_skip[0]) {                                                                   \
+			print_message("[  SKIP    ] %s\n", g_skip);                                \
+			skip();                                                                    \
+		}                                                                                  \
+		if (!g_bin[0])                                                                     \
+			fail_msg("minisnoop binary not found: run make first (or set "             \
+				 "MINISNOOP_BIN)");                                                \
+	} while (0)
+
+#define REQUIRE_PYTHON()                                                                           \
+	do {                                                                                       \
+		REQUIRE_KERNEL();                                                                  \
+		if (!g_python[0]) {                                                                \
+			print_message("[  SKIP    ] python3 not found (tools/deps.sh test "        \
+				      "installs it; MINISNOOP_PYTHON overrides)\n");               \
+			skip();                                                                    \
+		}                                                                                  \
+	} while (0)
+
+static void cleanup_all(void)
+{
+	for (size_t k = 0; k < sizeof(g_snoops) / sizeof(g_snoops[0]); k++) {
+		struct snoop *s = &g_snoops[k];
+
+		if (!s->used)
+			continue;
+		if (!s->reaped) {
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, &s->status, 0);
+		}
+		if (s->out_fd >= 0)
+			close(s->out_fd);
+		if (s->err_fd >= 0)
+			close(s->err_fd);
+		buf_free(&s->out);
+		buf_free(&s->err);
+		memset(s, 0, sizeof(*s));
+	}
+	for (int k = 0; k < g_nkids; k++) {
+		kill(g_kids[k], SIGKILL);
+		waitpid(g_kids[k], NULL, 0);
+	}
+	g_nkids = 0;
+	evs_free();
+	if (g_cgdir[0]) {
+		for (int k = 0; k < 100 && rmdir(g_cgdir) && errno == EBUSY; k++)
+			usleep(10000);
+		g_cgdir[0] = 0;
+	}
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	cleanup_all();
+	alarm(WATCHDOG_S);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	cleanup_all();
+	alarm(0);
+	return 0;
+}
+
+static int group_setup(void **state)
+{
+	int fd;
+	ssize_t n;
+
+	(void)state;
+	g_self = getpid();
+	find_binaries();
+	check_environment();
+	fd = open("/proc/self/comm", O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, g_comm, sizeof(g_comm) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	g_comm[n > 0 ? n : 0] = 0;
+	if (n > 0 && g_comm[n - 1] == '\n')
+		g_comm[n - 1] = 0;
+	if (g_skip[0])
+		print_message("kernel tests will be skipped: %s\n", g_skip);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	char cmd[PATH_MAX + 16];
+
+	(void)state;
+	cleanup_all();
+	if (g_tmpdir[0] && strstr(g_tmpdir, "/tmp/minisnoop-test.") == g_tmpdir) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_tmpdir);
+		if (system(cmd))
+			print_message("could not remove %s\n", g_tmpdir);
+	}
+	return 0;
+}
+
+/* The scratch directory of this run, made when first needed. */
+static const char *tmpdir(void)
+{
+	if (!g_tmpdir[0]) {
+		snprintf(g_tmpdir, sizeof(g_tmpdir), "/tmp/minisnoop-test.XXXXXX");
+		if (!mkdtemp(g_tmpdir)) {
+			g_tmpdir[0] = 0;
+			fail_msg("mkdtemp: %s", strerror(errno));
+		}
+	}
+	return g_tmpdir;
+}
+
+/* Writes a file named name in the scratch directory, with mode; its path goes to path. */
+static void write_file(char *path, size_t n, const char *name, const char *content, mode_t mode)
+{
+	int fd;
+
+	snprintf(path, n, "%s/%s", tmpdir(), name);
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* JSON: arguments exactly                                                                  */
+
+static void test_json_args_exact(void **state)
+{
+	char m1[64], m2[64];
+	char *printable[] = {"true",
+			     "hello world",
+			     "  leading and trailing  ",
+			     "",
+			     " ",
+			     "\"double\" 'single' `back`",
+			     "back\\slash \\n not a newline",
+			     "",
+			     "{\"json\": [1, 2], \"k\": null}",
+			     "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+			     "$HOME;`id`|&<>*?",
+			     (char *)marker(m1, sizeof(m1), "printable"),
+			     NULL};
+	char *binary[] = {"argv0 is not the path \x1b",
+			  "line1\nline2\n",
+			  "\x1b[31mred\x1b[0m",
+			  "tab\there\rcr",
+			  "\x01\x02\x1f\x7f",
+			  "\xff\xfe",
+			  "bad\xc3\x28utf8",
+			  "\xed\xa0\x80",
+			  "\xc2\x85"
+			  "c1",
+			  "\xf4\x90\x80\x80",
+			  "\xc0\xaf",
+			  "cut \xe2\x82",
+			  "\x80",
+			  (char *)marker(m2, sizeof(m2), "binary"),
+			  NULL};
+	const char *args[] = {"-j", NULL};
+	struct snoop *s;
+	pid_t pids[2];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	pids[0] = run_exec(TRUE_PATH, printable, 0);
+	pids[1] = run_exec(TRUE_PATH, binary, 0);
+	snoop_wait_pids(s, pids, 2, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(pids[0], "printable args"),
+		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
+			   .argv = printable));
+	expect_event(ev_one(pids[1], "control and non-UTF-8 args"),
+		     &WANT(.pid = pids[1], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
+			   .argv = binary));
+}
+
+static char *pattern(size_t n, char first)
+{
+	char *p = malloc(n + 1);
+
+	assert_non_null(p);
+	for (size_t i = 0; i < n; i++)
+		p[i] = (char)(first + (char)(i % 26));
+	p[n] = 0;
+	return p;
+}
+
+static void test_json_long_arg(void **state)
+{
+	char m[64];
+	char *big = pattern(10000, 'a');
+	char *argv[] = {"true", big, "after the long one", (char *)marker(m, sizeof(m), "long"),
+			NULL};
+	const char *args[] = {"-j", NULL};
+	struct snoop *s;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	pid = run_exec(TRUE_PATH, argv, 0);
+	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(
+	    ev_one(pid, "10000-byte arg"),
+	    &WANT(.pid = pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH, .argv = argv));
+	free(big);
+}
+
+/* argv of n entries: "true", then "a<i>-" with a varying tail, NULL terminated. */
+static char **many_argv(int n)
+{
+	char **argv = calloc((size_t)n + 1, sizeof(*argv));
+
+	assert_non_null(argv);
+	argv[0] = strdup("true");
+	for (int i = 1; i < n; i++) {
+		argv[i] = malloc(48);
+		assert_non_null(argv[i]);
+		snprintf(argv[i], 48, "a%d-%.*s", i, i % 23, "zyxwvutsrqponmlkjihgfedcba");
+	}
+	return argv;
+}
+
+static void free_argv(char **argv)
+{
+	for (int i = 0; argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+static void test_json_many_args(void **state)
+{
+	const char *args[] = {"-j", "--max-args", "128", NULL};
+	char **a100 = many_argv(100), **a128 = many_argv(128), **a129 = many_argv(129),
+	     **a200 = many_argv(200);
+	struct snoop *s;
+	pid_t pids[4];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	pids[0] = run_exec(TRUE_PATH, a100, 0);
+	pids[1] = run_exec(TRUE_PATH, a128, 0);
+	pids[2] = run_exec(TRUE_PATH, a129, 0);
+	pids[3] = run_exec(TRUE_PATH, a200, 0);
+	snoop_wait_pids(s, pids, 4, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(pids[0], "100 args"),
+		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
+			   .argv = a100));
+	expect_event(ev_one(pids[1], "exactly --max-args args"),
+		     &WANT(.pid = pids[1], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
+			   .argv = a128));
+	expect_event(ev_one(pids[2], "--max-args + 1 args"),
+		     &WANT(.pid = pids[2], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
+			   .argv = a129, .nargs = 128, .trunc = 1));
+	expect_event(ev_one(pids[3], "200 args"),
+		     &WANT(.pid = pids[3], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
+			   .argv = a200, .nargs = 128, .trunc = 1));
+	free_argv(a100);
+	free_argv(a128);
+	free_argv(a129);
+	free_argv(a200);
+}
+
+static void test_json_max_args_small(void **state)
+{
+	const char *args[] = {"-j", "--max-args", "5", NULL};
+	char **a4 = many_argv(4), **a5 = many_argv(5), **a6 = many_argv(6), **a9 = many_argv(9);
+	struct snoop *s;
+	pid_t pids[4];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	pids[0] = run_exec(TRUE_PATH, a4, 0);
+	pids[1] = run_exec(TRUE_PATH, a5, 0);
+	pids[2] = run_exec(TRUE_PATH, a6, 0);
+	pids[3] = run_exec(TRUE_PATH, a9, 0);
+	snoop_wait_pids(s, pids, 4, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(pids[0], "4 args, --max-args 5"),
+		     &WANT(.pid = pids[0], .ppid = g_self, .filename = TRUE_PATH, .argv = a4));
+	expect_event(ev_one(pids[1], "5 args, --max-args 5"),
+		     &WANT(.pid = pids[1], .ppid = g_self, .filename = TRUE_PATH, .argv = a5));
+	expect_event(ev_one(pids[2], "6 args, --max-args 5"),
+		     &WANT(.pid = pids[2], .ppid = g_self, .filename = TRUE_PATH, .argv = a6,
+			   .nargs = 5, .trunc = 1));
+	expect_event(ev_one(pids[3], "9 args, --max-args 5"),
+		     &WANT(.pid = pids[3], .ppid = g_self, .filename = TRUE_PATH, .argv = a9,
+			   .nargs = 5, .trunc = 1));
+	free_argv(a4);
+	free_argv(a5);
+	free_argv(a6);
+	free_argv(a9);
+}
+
+static void test_json_max_args_default(void **state)
+{
+	const char *args[] = {"-j", NULL};
+	char **a20 = many_argv(20), **a21 = many_argv(21);
+	struct snoop *s;
+	pid_t pids[2];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	pids[0] = run_exec(TRUE_PATH, a20, 0);
+	pids[1] = run_exec(TRUE_PATH, a21, 0);
+	snoop_wait_pids(s, pids, 2, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(pids[0], "20 args, default --max-args"),
+		     &WANT(.pid = pids[0], .ppid = g_self, .filename = TRUE_PATH, .argv = a20));
+	expect_event(ev_one(pids[1], "21 args, default --max-args"),
+		     &WANT(.pid = pids[1], .ppid = g_self, .filename = TRUE_PATH, .argv = a21,
+			   .nargs = 20, .trunc = 1));
+	free_argv(a20);
+	free_argv(a21);
+}
+
+/* argv: "true", then n args of len bytes each (distinct patterns). */
+static char **sized_argv(int n, size_t len)
+{
+	char **argv = calloc((size_t)n + 2, sizeof(*argv));
+
+	assert_non_null(argv);
+	argv[0] = strdup("true");
+	for (int i = 1; i <= n; i++)
+		argv[i] = pattern(len, (char)('A' + i % 20));
+	return argv;
+}
+
+static void test_json_args_over_16k(void **state)
+{
+	const char *args[] = {"-j", "--max-args", "128", NULL};
+	char **big = sized_argv(30, 1000), **fits = sized_argv(4, 4000);
+	struct snoop *s;
+	const struct ev *e;
+	size_t kept = 0;
+	pid_t pids[2];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	pids[0] = run_exec(TRUE_PATH, big, 0);
+	pids[1] = run_exec(TRUE_PATH, fits, 0);
+	snoop_wait_pids(s, pids, 2, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+
+	/* 16 KB of text with a little under it: all of it, exactly. */
+	expect_event(ev_one(pids[1], "16004 bytes of args"),
+		     &WANT(.pid = pids[1], .ppid = g_self, .filename = TRUE_PATH, .argv = fits));
+
+	/* 30 KB: truncated, every kept argument exact except a cut last one, >= 16 KiB kept. */
+	e = ev_one(pids[0], "30000 bytes of args");
+	assert_int_equal(e->pid, pids[0]);
+	assert_int_equal(e->ppid, g_self);
+	assert_int_equal(e->ret, 0);
+	expect_bytes("filename", -1, &e->filename, TRUE_PATH, strlen(TRUE_PATH));
+	if (!e->trunc)
+		fail_msg("30000 bytes of arguments: truncated is false");
+	assert_true(e->nargs >= 1);
+	assert_true(e->nargs < 31);
+	for (int a = 0; a < e->nargs; a++) {
+		const struct bytes *g = &e->args[a];
+
+		if (a < e->nargs - 1) {
+			expect_bytes("kept arg", a, g, big[a], strlen(big[a]));
+		} else {
+			/* the last one kept may be cut: a prefix of the real one */
+			if (g->n > strlen(big[a]) || memcmp(g->p, big[a], g->n))
+				fail_msg(
+				    "last kept arg #%d (%zu bytes) is not a prefix of the real one",
+				    a, g->n);
+		}
+		kept += g->n + 1;
+	}
+	if (kept < 16384)
+		fail_msg("only %zu bytes of argument text kept (NULs included), want >= 16384",
+			 kept);
+	free_argv(big);
+	free_argv(fits);
+}
+
+/* Arguments that fill the 16 KiB exactly (NULs included): nothing is cut. */
+static void test_json_args_exactly_16k(void **state)
+{
+	const char *args[] = {"-j", NULL};
+	/* "true\0" (5) + 4 x 4001 (16004) + last: 16384 - 16009 = 375 bytes with its NUL */
+	char **argv = sized_argv(5, 4000);
+	struct snoop *s;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	argv[5][374] = 0;
+	s = snoop_start(args);
+	pid = run_exec(TRUE_PATH, argv, 0);
+	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(pid, "16384 bytes of args with NULs"),
+		     &WANT(.pid = pid, .ppid = g_self, .filename = TRUE_PATH, .argv = argv));
+	free_argv(argv);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* pid, ppid, uid, ret                                                                      */
+
+/* A child forked before minisnoop started; it execs when the gate opens. */
+struct gated {
+	struct exec_spec spec;
+	int gate_w;
+	pid_t pid;
+};
+
+static void gated_fork(struct gated *g, const char *path, char *const *argv, int stdin_fd)
+{
+	int p[2];
+
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	g->spec = SPEC(.path = path, .argv = argv, .gate_fd = p[0], .stdin_fd = stdin_fd);
+	g->pid = spawn(&g->spec);
+	close(p[0]);
+	g->gate_w = p[1];
+}
+
+static void gated_open(struct gated *g)
+{
+	assert_int_equal(write(g->gate_w, "x", 1), 1);
+	close(g->gate_w);
+}
+
+static void ppid_test(const char *const *args, const struct start_opts *o)
+{
+	char m1[64], m2[64], m3[64];
+	char *argv_pre[] = {"true", (char *)marker(m1, sizeof(m1), "forked-before"), NULL};
+	char *argv_c[] = {"true", (char *)marker(m2, sizeof(m2), "child"), NULL};
+	char *argv_g[] = {"true", (char *)marker(m3, sizeof(m3), "grandchild"), NULL};
+	struct gated pre;
+	struct snoop *s;
+	pid_t c, g;
+
+	gated_fork(&pre, TRUE_PATH, argv_pre, -1);
+	s = snoop_start_opts(args, o);
+	gated_open(&pre);
+	kid_expect_exit(pre.pid, 0, "child forked before minisnoop");
+	c = run_family(argv_c, argv_g, &g);
+	snoop_wait_pids(s, (pid_t[]){pre.pid, c, g}, 3, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(c, "child"), &WANT(.pid = c, .ppid = g_self, .comm = "true",
+					       .filename = TRUE_PATH, .argv = argv_c));
+	expect_event(ev_one(g, "grandchild"), &WANT(.pid = g, .ppid = c, .comm = "true",
+						    .filename = TRUE_PATH, .argv = argv_g));
+	expect_event(ev_one(pre.pid, "short-lived child forked before minisnoop started"),
+		     &WANT(.pid = pre.pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
+			   .argv = argv_pre));
+}
+
+static void test_pid_ppid(void **state)
+{
+	const char *args[] = {"-j", NULL};
+
+	(void)state;
+	REQUIRE_PYTHON();
+	ppid_test(args, NULL);
+}
+
+/*
+ * Without BTF, ppid of processes forked while tracing comes from fork tracking; for one
+ * forked before, from /proc (so it must still be alive: it runs cat until we close its
+ * stdin).
+ */
+static void no_btf_test(const char *const *args, const struct start_opts *o)
+{
+	char m1[64], m2[64];
+	char *argv_pre[] = {"cat", "-", NULL};
+	char *argv_c[] = {"true", (char *)marker(m1, sizeof(m1), "child"), NULL};
+	char *argv_g[] = {"true", (char *)marker(m2, sizeof(m2), "grandchild"), NULL};
+	struct gated pre;
+	struct snoop *s;
+	int in[2];
+	pid_t c, g;
+
+	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+	gated_fork(&pre, "/bin/cat", argv_pre, in[0]);
+	close(in[0]);
+	s = snoop_start_opts(args, o);
+	if (!buf_has(&s->err, "fork tracking"))
+		fail_msg("BTF not disabled: the tracing line does not say 'fork tracking':\n%s",
+			 buf_str(&s->err));
+	c = run_family(argv_c, argv_g, &g);
+	gated_open(&pre);
+	snoop_wait_pids(s, (pid_t[]){pre.pid, c, g}, 3, WAIT_EVENTS_MS);
+	close(in[1]);
+	kid_expect_exit(pre.pid, 0, "cat forked before minisnoop");
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(c, "child (no BTF)"), &WANT(.pid = c, .ppid = g_self, .comm = "true",
+							.filename = TRUE_PATH, .argv = argv_c));
+	expect_event(
+	    ev_one(g, "grandchild (no BTF)"),
+	    &WANT(.pid = g, .ppid = c, .comm = "true", .filename = TRUE_PATH, .argv = argv_g));
+	expect_event(ev_one(pre.pid, "child forked before minisnoop (no BTF)"),
+		     &WANT(.pid = pre.pid, .ppid = g_self, .comm = "cat", .filename = "/bin/cat",
+			   .argv = argv_pre));
+}
+
+static void test_pid_ppid_no_btf(void **state)
+{
+	const char *args[] = {"-j", "--no-btf", NULL};
+
+	(void)state;
+	REQUIRE_PYTHON();
+	no_btf_test(args, NULL);
+}
+
+static void test_pid_ppid_no_btf_env(void **state)
+{
+	const char *args[] = {"-j", NULL};
+	struct start_opts o = {.no_btf_env = "1"};
+
+	(void)state;
+	REQUIRE_PYTHON();
+	no_btf_test(args, &o);
+}
+
+static void test_uid(void **state)
+{
+	char m1[64], m2[64];
+	char *argv_root[] = {"true", (char *)marker(m1, sizeof(m1), "root"), NULL};
+	char *argv_nobody[] = {"true", (char *)marker(m2, sizeof(m2), "nobody"), NULL};
+	struct exec_spec nobody = SPEC(.path = TRUE_PATH, .argv = argv_nobody, .uid = 65534);
+	const char *args[] = {"-j", NULL};
+	struct snoop *s;
+	pid_t pids[2];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	pids[0] = run_exec(TRUE_PATH, argv_root, 0);
+	pids[1] = run_spec(&nobody, 0);
+	snoop_wait_pids(s, pids, 2, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(pids[0], "as root"),
+		     &WANT(.pid = pids[0], .ppid = g_self, .uid = 0, .comm = "true",
+			   .filename = TRUE_PATH, .argv = argv_root));
+	expect_event(ev_one(pids[1], "as uid 65534"),
+		     &WANT(.pid = pids[1], .ppid = g_self, .uid = 65534, .comm = "true",
+			   .filename = TRUE_PATH, .argv = argv_nobody));
+}
+
+static void test_ret_values(void **state)
+{
+	char m1[64], m2[64], m3[64], m4[64], noexec[PATH_MAX], garbage[PATH_MAX];
+	const char *missing = "/nonexistent-minisnoop-test/no such program";
+	char *argv_ok[] = {"true", (char *)marker(m1, sizeof(m1), "ok"), NULL};
+	char *argv_missing[] = {"missing", "arg with space",
+				(char *)marker(m2, sizeof(m2), "enoent"), NULL};
+	char *argv_noexec[] = {"noexec", (char *)marker(m3, sizeof(m3), "eacces"), NULL};
+	char *argv_garbage[] = {"garbage", (char *)marker(m4, sizeof(m4), "enoexec"), NULL};
+	const char *args[] = {"-j", NULL};
+	struct snoop *s;
+	pid_t pids[4];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	write_file(noexec, sizeof(noexec), "not-executable", "#!/bin/sh\nexit 0\n", 0644);
+	write_file(garbage, sizeof(garbage), "garbage", "\x01\x02\x03 this is no program\n", 0755);
+	s = snoop_start(args);
+	pids[0] = run_exec(TRUE_PATH, argv_ok, 0);
+	pids[1] = run_exec(missing, argv_missing, 127);
+	pids[2] = run_exec(noexec, argv_noexec, 127);
+	pids[3] = run_exec(garbage, argv_garbage, 127);
+	snoop_wait_pids(s, pids, 4, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(pids[0], "good exec"),
+		     &WANT(.pid = pids[0], .ppid = g_self, .ret = 0, .comm = "true",
+			   .filename = TRUE_PATH, .argv = argv_ok));
+	/* A failed exec keeps the comm it had: ours, inherited by the forked child. */
+	expect_event(ev_one(pids[1], "missing file"),
+		     &WANT(.pid = pids[1], .ppid = g_self, .ret = -ENOENT, .comm = g_comm,
+			   .filename = missing, .argv = argv_missing));
+	expect_event(ev_one(pids[2], "file without x bits"),
+		     &WANT(.pid = pids[2], .ppid = g_self, .ret = -EACCES, .comm = g_comm,
+			   .filename = noexec, .argv = argv_noexec));
+	expect_event(ev_one(pids[3], "file of an unknown format"),
+		     &WANT(.pid = pids[3], .ppid = g_self, .ret = -ENOEXEC, .comm = g_comm,
+			   .filename = garbage, .argv = argv_garbage));
+}
+
+static void test_execveat(void **state)
+{
+	char m1[64], m2[64], m3[64];
+	char *argv_dir[] = {"true", (char *)marker(m1, sizeof(m1), "dirfd"), NULL};
+	char *argv_empty[] = {"true", (char *)marker(m2, sizeof(m2), "empty-path"), NULL};
+	char *argv_missing[] = {"nope", (char *)marker(m3, sizeof(m3), "missing"), NULL};
+	struct exec_spec dir =
+	    SPEC(.path = "true", .argv = argv_dir, .how = HOW_EXECVEAT_DIR, .dir = "/bin");
+	struct exec_spec empty =
+	    SPEC(.path = "", .argv = argv_empty, .how = HOW_EXECVEAT_EMPTY, .dir = TRUE_PATH);
+	struct exec_spec missing = SPEC(.path = "no-such-program-here", .argv = argv_missing,
+					.how = HOW_EXECVEAT_DIR, .dir = "/bin");
+	const char *args[] = {"-j", NULL};
+	struct snoop *s;
+	pid_t pids[3];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	pids[0] = run_spec(&dir, 0);
+	pids[1] = run_spec(&empty, 0);
+	pids[2] = run_spec(&missing, 127);
+	snoop_wait_pids(s, pids, 3, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(pids[0], "execveat(dirfd, \"true\")"),
+		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = "true",
+			   .argv = argv_dir));
+	/* comm after an AT_EMPTY_PATH exec is the fd number, so it is not checked */
+	expect_event(ev_one(pids[1], "execveat(fd, \"\", AT_EMPTY_PATH)"),
+		     &WANT(.pid = pids[1], .ppid = g_self, .filename = "", .argv = argv_empty));
+	expect_event(ev_one(pids[2], "execveat of a missing name"),
+		     &WANT(.pid = pids[2], .ppid = g_self, .ret = -ENOENT, .comm = g_comm,
+			   .filename = "no-such-program-here", .argv = argv_missing));
+}
+
+/* A process whose second thread execs; the thread's id comes back on a pipe. */
+struct thr {
+	int pipe_w;
+	char *const *argv;
+};
+
+static int thread_fn(void *arg)
+{
+	const struct thr *t = arg;
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+
+	syscall(SYS_write, t->pipe_w, &tid, sizeof(tid));
+	syscall(SYS_execve, TRUE_PATH, t->argv, g_envp);
+	syscall(SYS_exit_group, 5);
+	return 0;
+}
+
+static void thread_child(void *arg)
+{
+	size_t sz = 256 * 1024;
+	char *stack =
+	    mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+
+	if (stack == MAP_FAILED)
+		_exit(6);
+	touch_strings(TRUE_PATH, ((const struct thr *)arg)->argv);
+	if (clone(thread_fn, stack + sz,
+		  CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM,
+		  arg) < 0)
+		_exit(7);
+	/* The exec in the other thread ends this one. */
+	sleep(10);
+	_exit(8);
+}
+
+static void test_exec_from_thread(void **state)
+{
+	char m[64];
+	char *argv[] = {"true", (char *)marker(m, sizeof(m), "thread"), NULL};
+	const char *args[] = {"-j", NULL};
+	struct thr t = {.argv = argv};
+	struct snoop *s;
+	pid_t pid, tid = 0;
+	int p[2];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	t.pipe_w = p[1];
+	pid = kid_fork(thread_child, &t, p[1], -1);
+	close(p[1]);
+	kid_expect_exit(pid, 0, "exec from a second thread");
+	assert_int_equal(read(p[0], &tid, sizeof(tid)), sizeof(tid));
+	close(p[0]);
+	assert_true(tid > 0);
+	assert_true(tid != pid); /* it really was another thread */
+	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	if (ev_count(tid))
+		fail_msg("the exec was reported with the thread id %d, not the pid %d", (int)tid,
+			 (int)pid);
+	expect_event(
+	    ev_one(pid, "exec from a non-main thread"),
+	    &WANT(.pid = pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH, .argv = argv));
+}
+
+static void test_script_exec(void **state)
+{
+	char m[64], path[PATH_MAX];
+	const char *args[] = {"-j", NULL};
+	struct snoop *s;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	write_file(path, sizeof(path), "ms-script.sh", "#!/bin/sh\nexit 0\n", 0755);
+	{
+		char *argv[] = {path, "script arg", (char *)marker(m, sizeof(m), "script"), NULL};
+
+		s = snoop_start(args);
+		pid = run_exec(path, argv, 0);
+		snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
+		snoop_stop(s, SIGINT);
+		parse_json(&s->out);
+		/* comm is the script's name; sh runs "exit 0" itself, no other exec */
+		expect_event(ev_one(pid, "#!/bin/sh script"),
+			     &WANT(.pid = pid, .ppid = g_self, .comm = "ms-script.sh",
+				   .filename = path, .argv = argv));
+	}
+}
+
+/*
+ * The path and argv strings are in a file-backed page the process has never touched (like
+ * string literals in a freshly forked child): the kernel faults them in when it copies them,
+ * after sys_enter_execve, and the exec succeeds. What minisnoop shows must still be them.
+ */
+struct unfaulted {
+	const char *file; /* "path\0arg0\0arg1\0" */
+	size_t off[2];	  /* where arg0 and arg1 start */
+};
+
+static void unfaulted_child(void *arg)
+{
+	const struct unfaulted *u = arg;
+	char *argv[3];
+	const char *p;
+	int fd = open(u->file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		_exit(124);
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		_exit(124);
+	/* pointers only: nothing in the mapping is read before the exec */
+	argv[0] = (char *)p + u->off[0];
+	argv[1] = (char *)p + u->off[1];
+	argv[2] = NULL;
+	execve(p, argv, g_envp);
+	_exit(127);
+}
+
+static void test_exec_strings_not_faulted_in(void **state)
+{
+	char m[64], path[PATH_MAX], content[128];
+	char *argv[3];
+	struct unfaulted u = {.file = path, .off = {sizeof(TRUE_PATH), sizeof(TRUE_PATH) + 5}};
+	const char *args[] = {"-j", NULL};
+	struct snoop *s;
+	size_t len;
+	pid_t pid;
+	int fd;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	marker(m, sizeof(m), "unfaulted");
+	/* "/bin/true\0true\0<marker>\0" */
+	len = (size_t)snprintf(content, sizeof(content), "%s%ctrue%c%s", TRUE_PATH, 0, 0, m) + 1;
+	snprintf(path, sizeof(path), "%s/strings", tmpdir());
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, content, len), (ssize_t)len);
+	close(fd);
+	argv[0] = "true";
+	argv[1] = m;
+	argv[2] = NULL;
+	s = snoop_start(args);
+	pid = kid_fork(unfaulted_child, &u, -1, -1);
+	kid_expect_exit(pid, 0, "exec with strings in an untouched page");
+	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(
+	    ev_one(pid, "exec with strings in an untouched page"),
+	    &WANT(.pid = pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH, .argv = argv));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Filters                                                                                  */
+
+static void test_filter_uid(void **state)
+{
+	char m1[64], m2[64];
+	char *argv_root[] = {"true", (char *)marker(m1, sizeof(m1), "root"), NULL};
+	char *argv_nobody[] = {"true", (char *)marker(m2, sizeof(m2), "nobody"), NULL};
+	struct exec_spec nobody = SPEC(.path = TRUE_PATH, .argv = argv_nobody, .uid = 65534);
+	const char *args[] = {"-j", "-u", "65534", NULL};
+	struct snoop *s;
+	pid_t pids[2];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	pids[0] = run_exec(TRUE_PATH, argv_root, 0);
+	pids[1] = run_spec(&nobody, 0);
+	snoop_wait_pids(s, &pids[1], 1, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_no_event(pids[0], "-u 65534, exec as root");
+	expect_event(ev_one(pids[1], "-u 65534, exec as 65534"),
+		     &WANT(.pid = pids[1], .ppid = g_self, .uid = 65534, .comm = "true",
+			   .filename = TRUE_PATH, .argv = argv_nobody));
+	for (int k = 0; k < g_nevs; k++)
+		if (g_evs[k].uid != 65534)
+			fail_msg("-u 65534 printed an event of uid %ld (pid %ld)", g_evs[k].uid,
+				 g_evs[k].pid);
+}
+
+static void test_filter_fails(void **state)
+{
+	char m1[64], m2[64];
+	const char *missing = "/nonexistent-minisnoop-test/prog";
+	char *argv_ok[] = {"true", (char *)marker(m1, sizeof(m1), "ok"), NULL};
+	char *argv_bad[] = {"prog", (char *)marker(m2, sizeof(m2), "missing"), NULL};
+	const char *args[] = {"-j", "-x", NULL};
+	struct snoop *s;
+	pid_t pids[2];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	pids[0] = run_exec(TRUE_PATH, argv_ok, 0);
+	pids[1] = run_exec(missing, argv_bad, 127);
+	snoop_wait_pids(s, &pids[1], 1, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_no_event(pids[0], "-x, successful exec");
+	expect_event(ev_one(pids[1], "-x, failed exec"),
+		     &WANT(.pid = pids[1], .ppid = g_self, .ret = -ENOENT, .comm = g_comm,
+			   .filename = missing, .argv = argv_bad));
+	for (int k = 0; k < g_nevs; k++)
+		if (g_evs[k].ret >= 0)
+			fail_msg("-x printed a successful exec (pid %ld)", g_evs[k].pid);
+}
+
+static void test_filter_name(void **state)
+{
+	char m1[64], m2[64];
+	char *argv_true[] = {"true", (char *)marker(m1, sizeof(m1), "true"), NULL};
+	char *argv_echo[] = {"echo", (char *)marker(m2, sizeof(m2), "echo"), NULL};
+	const char *args[] = {"-j", "-n", "^tr.e$", NULL};
+	struct snoop *s;
+	pid_t pids[2];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	pids[0] = run_exec(TRUE_PATH, argv_true, 0);
+	pids[1] = run_exec("/bin/echo", argv_echo, 0);
+	snoop_wait_pids(s, pids, 1, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(pids[0], "-n '^tr.e$', true"),
+		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
+			   .argv = argv_true));
+	expect_no_event(pids[1], "-n '^tr.e$', echo");
+	for (int k = 0; k < g_nevs; k++)
+		if (g_evs[k].comm.n != 4 || memcmp(g_evs[k].comm.p, "true", 4))
+			fail_msg("-n '^tr.e$' printed comm '%s'", (char *)g_evs[k].comm.p);
+}
+
+static void test_filter_line(void **state)
+{
+	char m[64], pat[96];
+	char *argv_yes[] = {"true", (char *)marker(m, sizeof(m), "line"), "beta", NULL};
+	char *argv_no[] = {"true", m, "gamma", NULL};
+	char *argv_no2[] = {"true", "beta", m, NULL};
+	const char *args[] = {"-j", "-l", pat, NULL};
+	struct snoop *s;
+	pid_t pids[3];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	/* the argument line is the args joined with spaces: this spans two of them */
+	snprintf(pat, sizeof(pat), "%s beta$", m);
+	s = snoop_start(args);
+	pids[0] = run_exec(TRUE_PATH, argv_yes, 0);
+	pids[1] = run_exec(TRUE_PATH, argv_no, 0);
+	pids[2] = run_exec(TRUE_PATH, argv_no2, 0);
+	snoop_wait_pids(s, pids, 1, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(pids[0], "-l, matching"),
+		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
+			   .argv = argv_yes));
+	expect_no_event(pids[1], "-l, not matching");
+	expect_no_event(pids[2], "-l, not matching (other order)");
+	assert_int_equal(g_nevs, 1);
+}
+
+/* -n and -l together: an event must match both. */
+static void test_filter_name_and_line(void **state)
+{
+	char m[64], pat[80];
+	char *argv_true[] = {"true", (char *)marker(m, sizeof(m), "both"), NULL};
+	char *argv_echo[] = {"echo", m, NULL};
+	char *argv_other[] = {"true", "no marker here", NULL};
+	const char *args[] = {"-j", "-n", "^true$", "-l", pat, NULL};
+	struct snoop *s;
+	pid_t pids[3];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	snprintf(pat, sizeof(pat), "%s", m);
+	s = snoop_start(args);
+	pids[0] = run_exec(TRUE_PATH, argv_true, 0);
+	pids[1] = run_exec("/bin/echo", argv_echo, 0);
+	pids[2] = run_exec(TRUE_PATH, argv_other, 0);
+	snoop_wait_pids(s, pids, 1, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(pids[0], "-n and -l, both match"),
+		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
+			   .argv = argv_true));
+	expect_no_event(pids[1], "-n '^true$' -l MARKER: echo MARKER (name does not match)");
+	expect_no_event(pids[2], "-n '^true$' -l MARKER: true without the marker");
+}
+
+static void test_filter_ppid(void **state)
+{
+	char m1[64], m2[64], m3[64], ppid[16];
+	char *argv_c[] = {"true", (char *)marker(m1, sizeof(m1), "child"), NULL};
+	char *argv_g[] = {"true", (char *)marker(m2, sizeof(m2), "grandchild"), NULL};
+	char *argv_d[] = {"true", (char *)marker(m3, sizeof(m3), "direct"), NULL};
+	const char *args[] = {"-j", "-P", ppid, NULL};
+	struct snoop *s;
+	pid_t c, g, d;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	snprintf(ppid, sizeof(ppid), "%d", (int)g_self);
+	s = snoop_start(args);
+	c = run_family(argv_c, argv_g, &g);
+	d = run_exec(TRUE_PATH, argv_d, 0);
+	snoop_wait_pids(s, (pid_t[]){c, d}, 2, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(c, "-P: child"), &WANT(.pid = c, .ppid = g_self, .comm = "true",
+						   .filename = TRUE_PATH, .argv = argv_c));
+	expect_event(ev_one(d, "-P: another child"), &WANT(.pid = d, .ppid = g_self, .comm = "true",
+							   .filename = TRUE_PATH, .argv = argv_d));
+	expect_no_event(g, "-P: grandchild");
+	for (int k = 0; k < g_nevs; k++)
+		if (g_evs[k].ppid != g_self)
+			fail_msg("-P %d printed an event with ppid %ld", (int)g_self,
+				 g_evs[k].ppid);
+}
+
+/* The first cgroup2 mount in /proc/mounts, or false. */
+static bool cgroup2_mount(char *out, size_t n)
+{
+	FILE *f = fopen("/proc/mounts", "re");
+	char dev[256], dir[PATH_MAX], type[64];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3)
+		if (!strcmp(type, "cgroup2")) {
+			snprintf(out, n, "%s", dir);
+			found = true;
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
+static void test_filter_cgroup(void **state)
+{
+	char root[PATH_MAX], m1[64], m2[64];
+	char *argv_in[] = {"true", (char *)marker(m1, sizeof(m1), "in-cgroup"), NULL};
+	char *argv_out[] = {"true", (char *)marker(m2, sizeof(m2), "outside"), NULL};
+	const char *args[] = {"-j", "-c", g_cgdir, NULL};
+	struct exec_spec in;
+	struct snoop *s;
+	pid_t pids[2];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	if (!cgroup2_mount(root, sizeof(root))) {
+		print_message("[  SKIP    ] no cgroup2 mount in /proc/mounts\n");
+		skip();
+	}
+	snprintf(g_cgdir, sizeof(g_cgdir), "%s/minisnoop-test-%d", root, (int)g_self);
+	if (mkdir(g_cgdir, 0755) && errno != EEXIST) {
+		print_message("[  SKIP    ] cannot make a cgroup under %s: %s\n", root,
+			      strerror(errno));
+		g_cgdir[0] = 0;
+		skip();
+	}
+	in = SPEC(.path = TRUE_PATH, .argv = argv_in, .cgroup = g_cgdir);
+	s = snoop_start(args);
+	pids[1] = run_exec(TRUE_PATH, argv_out, 0);
+	pids[0] = run_spec(&in, 0);
+	snoop_wait_pids(s, pids, 1, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(pids[0], "-c: process in the cgroup"),
+		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
+			   .argv = argv_in));
+	expect_no_event(pids[1], "-c: process outside the cgroup");
+	/* Nothing else is in that new cgroup. */
+	assert_int_equal(g_nevs, 1);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Ending: --count, --duration, signals, closed stdout                                      */
+
+static void test_count_exits(void **state)
+{
+	char m[64];
+	char *argv[] = {"true", (char *)marker(m, sizeof(m), "count"), NULL};
+	const char *args[] = {"-j", "--count", "3", "-l", m, NULL};
+	struct snoop *s;
+	pid_t pids[5];
+	int st;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	for (int k = 0; k < 5; k++)
+		pids[k] = run_exec(TRUE_PATH, argv, 0);
+	st = snoop_finish(s, 5000);
+	if (st == -1)
+		fail_msg("--count 3 did not exit by itself within 5 s after 5 matching execs; "
+			 "stderr:\n%s",
+			 buf_str(&s->err));
+	expect_exit0(s, "--count 3");
+	parse_json(&s->out);
+	assert_int_equal(g_nevs, 3);
+	for (int k = 0; k < g_nevs; k++) {
+		int ours = 0;
+
+		for (int j = 0; j < 5; j++)
+			ours += g_evs[k].pid == pids[j];
+		if (ours != 1 || ev_count((pid_t)g_evs[k].pid) != 1)
+			fail_msg("--count: event of pid %ld is not one of ours or is repeated",
+				 g_evs[k].pid);
+		expect_event(&g_evs[k], &WANT(.pid = (pid_t)g_evs[k].pid, .ppid = g_self,
+					      .comm = "true", .filename = TRUE_PATH, .argv = argv));
+	}
+	if (!buf_has(&s->err, "minisnoop: 3 events, 0 lost\n"))
+		fail_msg("--count 3: no summary 'minisnoop: 3 events, 0 lost'; stderr:\n%s",
+			 buf_str(&s->err));
+}
+
+static void test_duration_exits(void **state)
+{
+	const char *args[] = {"-j", "--duration", "1", NULL};
+	struct snoop *s;
+	uint64_t t0;
+	regex_t re;
+	int st;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = snoop_start(args);
+	t0 = now_ms();
+	st = snoop_finish(s, 5000);
+	if (st == -1)
+		fail_msg("--duration 1 still ran after 5 s");
+	expect_exit0(s, "--duration 1");
+	if (now_ms() - t0 > 3000)
+		fail_msg("--duration 1 took %llu ms", (unsigned long long)(now_ms() - t0));
+	assert_int_equal(regcomp(&re, "minisnoop: [0-9]+ events, 0 lost\n", REG_EXTENDED), 0);
+	st = regexec(&re, buf_str(&s->err), 0, NULL, 0);
+	regfree(&re);
+	if (st)
+		fail_msg("--duration: no summary line; stderr:\n%s", buf_str(&s->err));
+}
+
+static void signal_test(int sig)
+{
+	char m[64];
+	char *argv[] = {"true", "signal test", (char *)marker(m, sizeof(m), "signal"), NULL};
+	const char *args[] = {"-j", "-l", m, NULL};
+	struct snoop *s;
+	pid_t pids[3];
+
+	s = snoop_start(args);
+	for (int k = 0; k < 3; k++)
+		pids[k] = run_exec(TRUE_PATH, argv, 0);
+	/* No waiting for the output: what the kernel already has must come out on exit. */
+	snoop_stop(s, sig);
+	parse_json(&s->out);
+	for (int k = 0; k < 3; k++)
+		expect_event(ev_one(pids[k], "event before the signal"),
+			     &WANT(.pid = pids[k], .ppid = g_self, .comm = "true",
+				   .filename = TRUE_PATH, .argv = argv));
+	assert_int_equal(g_nevs, 3);
+	if (!buf_has(&s->err, "minisnoop: 3 events, 0 lost\n"))
+		fail_msg("after signal %d: no summary 'minisnoop: 3 events, 0 lost'; stderr:\n%s",
+			 sig, buf_str(&s->err));
+}
+
+static void test_sigint(void **state)
+{
+	(void)state;
+	REQUIRE_PYTHON();
+	signal_test(SIGINT);
+}
+
+static void test_sigterm(void **state)
+{
+	(void)state;
+	REQUIRE_PYTHON();
+	signal_test(SIGTERM);
+}
+
+/* Like `minisnoop | head -n 3`: the reader goes away after 3 lines. */
+static void test_closed_stdout(void **state)
+{
+	char m[64];
+	char *argv[] = {"true", (char *)marker(m, sizeof(m), "head"), NULL};
+	const char *args[] = {"-l", m, NULL};
+	struct snoop *s;
+	uint64_t t0;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = snoop_start(args);
+	for (int k = 0; k < 20 && count_lines(&s->out) < 3; k++) {
+		int before = count_lines(&s->out);
+		uint64_t until;
+
+		run_exec(TRUE_PATH, argv, 0);
+		until = now_ms() + 2000;
+		while (count_lines(&s->out) == before && now_ms() < until && pump(s, 50))
+			;
+	}
+	if (count_lines(&s->out) < 3)
+		fail_msg("fewer than 3 lines (header and 2 events) came; stdout:\n%s",
+			 buf_str(&s->out));
+	close(s->out_fd);
+	s->out_fd = -1;
+	/* It notices at its next write: keep execing until it is gone. */
+	t0 = now_ms();
+	while (!snoop_exited(s) && now_ms() - t0 < 5000) {
+		run_exec(TRUE_PATH, argv, 0);
+		pump(s, 100);
+	}
+	if (!snoop_exited(s))
+		fail_msg("still running 5 s after its stdout was closed; stderr:\n%s",
+			 buf_str(&s->err));
+	snoop_finish(s, 2000);
+	expect_exit0(s, "closed stdout");
+	if (buf_has(&s->err, " events, "))
+		fail_msg("a summary was printed although stdout was closed; stderr:\n%s",
+			 buf_str(&s->err));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Text output                                                                              */
+
+/* The line of stdout equal to want, or fail showing the lines that contain hint. */
+static void expect_line(const struct buf *out, const char *want, const char *hint)
+{
+	const char *p = buf_str(out), *nl;
+	size_t wl = strlen(want);
+
+	for (; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		if ((size_t)(nl - p) == wl && !memcmp(p, want, wl))
+			return;
+	}
+	print_error("expected the line:\n[%s]\n", want);
+	for (p = buf_str(out); *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		if (memmem(p, (size_t)(nl - p), hint, strlen(hint)))
+			print_error("got:\n[%.*s]\n", (int)(nl - p), p);
+	}
+	fail_msg("no such line in the text output");
+}
+
+static void expect_no_raw_controls(const struct buf *out)
+{
+	for (size_t i = 0; i < out->len; i++) {
+		unsigned char c = (unsigned char)out->p[i];
+
+		if ((c < 0x20 && c != '\n') || c == 0x7f)
+			fail_msg("raw control byte 0x%02x at offset %zu of the text output", c, i);
+	}
+}
+
+static const char header[] = "PCOMM            PID     PPID    RET ARGS\n";
+
+static void test_text_escaping(void **state)
+{
+	char m[64], want[1024];
+	char *argv[] = {"true",
+			"a\nb",
+			"\x1b[31mred\x1b[0m",
+			"t\tab\rcr",
+			"back\\slash",
+			"\xff\xfe",
+			"caf\xc3\xa9",
+			"",
+			"\x01\x7f",
+			(char *)marker(m, sizeof(m), "text"),
+			NULL};
+	const char *args[] = {"-l", m, NULL};
+	struct snoop *s;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = snoop_start(args);
+	pid = run_exec(TRUE_PATH, argv, 0);
+	snoop_wait_out(s, m, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	if (s->out.len < strlen(header) || memcmp(s->out.p, header, strlen(header)))
+		fail_msg("text output does not start with the header line; stdout:\n%s",
+			 buf_str(&s->out));
+	snprintf(want, sizeof(want), "%-16s %-7d %-7d %3d %s", "true", (int)pid, (int)g_self, 0,
+		 "/bin/true a\\nb \\x1b[31mred\\x1b[0m t\\tab\\rcr back\\\\slash \\xff\\xfe "
+		 "caf\xc3\xa9  \\x01\\x7f ");
+	strcat(want, m);
+	expect_line(&s->out, want, m);
+	expect_no_raw_controls(&s->out);
+	assert_int_equal(count_lines(&s->out), 2);
+}
+
+static void test_text_quote(void **state)
+{
+	char m[64], want[1024];
+	char *argv[] = {"true",
+			"a b",
+			"say \"hi\"",
+			"",
+			"back\\slash",
+			"\x1b",
+			(char *)marker(m, sizeof(m), "quote"),
+			NULL};
+	const char *args[] = {"-q", "-l", m, NULL};
+	struct snoop *s;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = snoop_start(args);
+	pid = run_exec(TRUE_PATH, argv, 0);
+	snoop_wait_out(s, m, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	snprintf(want, sizeof(want), "%-16s %-7d %-7d %3d %s\"%s\"", "true", (int)pid, (int)g_self,
+		 0, "\"/bin/true\" \"a b\" \"say \\\"hi\\\"\" \"\" \"back\\\\slash\" \"\\x1b\" ",
+		 m);
+	expect_line(&s->out, want, m);
+	expect_no_raw_controls(&s->out);
+}
+
+static void test_text_failed_and_columns(void **state)
+{
+	char m1[64], m2[64], want[1024], rest[512];
+	char *argv_bad[] = {"x", "arg", (char *)marker(m1, sizeof(m1), "failed"), NULL};
+	char *argv_nobody[] = {"true", (char *)marker(m2, sizeof(m2), "columns"), NULL};
+	struct exec_spec nobody = SPEC(.path = TRUE_PATH, .argv = argv_nobody, .uid = 65534);
+	const char *missing = "/nonexistent-minisnoop-test/x";
+	char pat[32];
+	const char *args[] = {"-T", "-t", "-U", "-l", pat, NULL};
+	const char *p, *nl;
+	struct snoop *s;
+	regex_t re;
+	pid_t bad, nob;
+	bool found = false;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	snprintf(pat, sizeof(pat), "mstest-%d-", (int)g_self);
+	s = snoop_start(args);
+	bad = run_exec(missing, argv_bad, 127);
+	nob = run_spec(&nobody, 0);
+	snoop_wait_out(s, m2, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	snprintf(want, sizeof(want), "TIME     TIME(s) UID   %s", header);
+	if (s->out.len < strlen(want) || memcmp(s->out.p, want, strlen(want)))
+		fail_msg("header with -T -t -U: expected [%s]; stdout:\n%s", want,
+			 buf_str(&s->out));
+	/* the failed exec: ret -2 and our comm */
+	snprintf(rest, sizeof(rest), "%-16s %-7d %-7d %3d %s arg %s", g_comm, (int)bad, (int)g_self,
+		 -2, missing, m1);
+	assert_int_equal(regcomp(&re,
+				 "^[0-2][0-9]:[0-5][0-9]:[0-6][0-9] [0-9]+\\.[0-9]{3} *"
+				 "(0|65534) +$",
+				 REG_EXTENDED),
+			 0);
+	for (int which = 0; which < 2; which++) {
+		if (which == 1)
+			snprintf(rest, sizeof(rest), "%-16s %-7d %-7d %3d %s %s", "true", (int)nob,
+				 (int)g_self, 0, TRUE_PATH, m2);
+		found = false;
+		for (p = buf_str(&s->out); *p && !found; p = nl + 1) {
+			char prefix[128];
+			size_t len, rl = strlen(rest);
+
+			nl = strchr(p, '\n');
+			if (!nl)
+				break;
+			len = (size_t)(nl - p);
+			if (len <= rl || len - rl >= sizeof(prefix) || memcmp(nl - rl, rest, rl))
+				continue;
+			memcpy(prefix, p, len - rl);
+			prefix[len - rl] = 0;
+			if (regexec(&re, prefix, 0, NULL, 0))
+				fail_msg("columns before PCOMM look wrong: [%s]", prefix);
+			if (!strstr(prefix, which ? " 65534 " : " 0 "))
+				fail_msg("UID column: [%s], expected %s", prefix,
+					 which ? "65534" : "0");
+			found = true;
+		}
+		if (!found) {
+			regfree(&re);
+			fail_msg("no line ending in [%s]; stdout:\n%s", rest, buf_str(&s->out));
+		}
+	}
+	regfree(&re);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* BPF objects, usage, subcommands, tracefs                                                 */
+
+static int bpf_get_fd_by_id(int cmd, uint32_t id)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	if (cmd == BPF_PROG_GET_FD_BY_ID)
+		a.prog_id = id;
+	else
+		a.map_id = id;
+	return (int)syscall(SYS_bpf, cmd, &a, sizeof(a));
+}
+
+/* prog_id / map_id of every bpf fd of pid, from /proc/PID/fdinfo. */
+static int bpf_ids(pid_t pid, const char *key, uint32_t *ids, int max)
+{
+	char path[64], line[256];
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, key, strlen(key)) && n < max) {
+				uint32_t id = (uint32_t)strtoul(line + strlen(key), NULL, 10);
+				bool dup = false;
+
+				for (int k = 0; k < n; k++)
+					dup |= ids[k] == id;
+				if (!dup)
+					ids[n++] = id;
+			}
+		fclose(f);
+	}
+	return n;
+}
+
+static void test_no_bpf_objects_left(void **state)
+{
+	const char *args[] = {"-j", NULL};
+	static const char *const names[] = {"execve_enter", "execve_exit", "execveat_enter",
+					    "execveat_exit"};
+	uint32_t progs[32], maps[32];
+	int np, nm, seen = 0;
+	struct snoop *s;
+	uint64_t deadline;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = snoop_start(args);
+	np = bpf_ids(s->pid, "prog_id:", progs, 32);
+	nm = bpf_ids(s->pid, "map_id:", maps, 32);
+	if (np < 4 || nm < 1)
+		fail_msg("while tracing, minisnoop holds %d programs and %d maps (want >= 4, >= 1)",
+			 np, nm);
+	for (int k = 0; k < np; k++) {
+		int fd = bpf_get_fd_by_id(BPF_PROG_GET_FD_BY_ID, progs[k]);
+		struct bpf_prog_info info;
+		union bpf_attr a;
+
+		assert_true(fd >= 0);
+		memset(&info, 0, sizeof(info));
+		memset(&a, 0, sizeof(a));
+		a.info.bpf_fd = (uint32_t)fd;
+		a.info.info_len = sizeof(info);
+		a.info.info = (uint64_t)(uintptr_t)&info;
+		assert_int_equal(syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)), 0);
+		close(fd);
+		for (int j = 0; j < 4; j++)
+			if (!strcmp(info.name, names[j]))
+				seen |= 1 << j;
+	}
+	if (seen != 15)
+		fail_msg(
+		    "programs execve_enter, execve_exit, execveat_enter, execveat_exit not all "
+		    "loaded (mask %x)",
+		    seen);
+	snoop_stop(s, SIGINT);
+	/* Freeing is deferred a little in the kernel. */
+	deadline = now_ms() + 3000;
+	for (int k = 0; k < np + nm; k++) {
+		int cmd = k < np ? BPF_PROG_GET_FD_BY_ID : BPF_MAP_GET_FD_BY_ID;
+		uint32_t id = k < np ? progs[k] : maps[k - np];
+		int fd;
+
+		while ((fd = bpf_get_fd_by_id(cmd, id)) >= 0 && now_ms() < deadline) {
+			close(fd);
+			usleep(20000);
+		}
+		if (fd >= 0) {
+			close(fd);
+			fail_msg("%s id %u is still loaded 3 s after minisnoop exited",
+				 k < np ? "program" : "map", id);
+		}
+		assert_int_equal(errno, ENOENT);
+	}
+}
+
+static void test_bad_flags(void **state)
+{
+	static const char *const cases[][4] = {
+	    {"--bogus", NULL},	       {"-Z", NULL},
+	    {"--max-args", "0", NULL}, {"--max-args", "129", NULL},
+	    {"--max-args", "x", NULL}, {"--pages", "3", NULL},
+	    {"--count", "0", NULL},    {"--duration", "-1", NULL},
+	    {"-P", "abc", NULL},       {"-u", "no-such-user-minisnoop", NULL},
+	    {"-n", "(", NULL},	       {"-l", "[", NULL},
+	    {"unexpected", NULL},      {"--verifier-log=7", NULL},
+	};
+
+	(void)state;
+	REQUIRE_KERNEL();
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct snoop *s = run_minisnoop(cases[k], 5000);
+
+		if (!WIFEXITED(s->status) || WEXITSTATUS(s->status) != 2)
+			fail_msg("minisnoop %s %s: wait status 0x%x, expected exit 2; stderr:\n%s",
+				 cases[k][0], cases[k][1] ? cases[k][1] : "", s->status,
+				 buf_str(&s->err));
+		if (!buf_has(&s->err, "usage: minisnoop"))
+			fail_msg("minisnoop %s %s: no usage line on stderr:\n%s", cases[k][0],
+				 cases[k][1] ? cases[k][1] : "", buf_str(&s->err));
+		if (s->out.len)
+			fail_msg("minisnoop %s: wrote to stdout:\n%s", cases[k][0],
+				 buf_str(&s->out));
+		if (buf_has(&s->err, "tracing"))
+			fail_msg("minisnoop %s: started tracing", cases[k][0]);
+		cleanup_all();
+	}
+}
+
+static void test_check(void **state)
+{
+	static const char *const want[] = {"tracefs ",
+					   "tracepoint sys_enter_execve ",
+					   "tracepoint sys_exit_execve ",
+					   "tracepoint sys_enter_execveat",
+					   "tracepoint sys_exit_execveat",
+					   "BTF ",
+					   "bpf() usable "};
+	const char *args[] = {"check", NULL};
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = run_minisnoop(args, 10000);
+	expect_exit0(s, "minisnoop check");
+	for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+		const char *p = buf_str(&s->out), *nl;
+		bool ok = false;
+
+		for (; *p; p = nl + 1) {
+			nl = strchr(p, '\n');
+			if (!nl)
+				nl = p + strlen(p) - 1;
+			if (!strncmp(p, want[k], strlen(want[k]))) {
+				char line[512];
+
+				snprintf(line, sizeof(line), "%.*s", (int)(nl - p), p);
+				ok = strstr(line, " ok ") != NULL;
+				if (!ok)
+					fail_msg("check: line not ok here: [%s]", line);
+				break;
+			}
+		}
+		if (!ok)
+			fail_msg("check: no line for '%s'; stdout:\n%s", want[k], buf_str(&s->out));
+	}
+}
+
+static void test_verify(void **state)
+{
+	const char *args[] = {"verify", NULL};
+	struct snoop *s;
+	int processed = 0;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = run_minisnoop(args, 20000);
+	expect_exit0(s, "minisnoop verify");
+	for (const char *p = buf_str(&s->out); (p = strstr(p, "processed ")); p++)
+		if (p == s->out.p || p[-1] == '\n')
+			processed++;
+	if (processed < 4)
+		fail_msg("verify: %d 'processed' lines, want one per program (>= 4); stdout:\n%s",
+			 processed, buf_str(&s->out));
+	if (!buf_has(&s->out, "=== execve_enter") || !buf_has(&s->out, "=== execveat_exit"))
+		fail_msg("verify: programs not named in its output:\n%s", buf_str(&s->out));
+}
+
+static bool tracefs_in(const char *mounts_path)
+{
+	FILE *f = fopen(mounts_path, "re");
+	char dev[256], dir[PATH_MAX], type[64];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3)
+		found |= !strcmp(type, "tracefs");
+	fclose(f);
+	return found;
+}
+
+/* In minisnoop's child before exec: a mount namespace without tracefs (nor debugfs). */
+static void hide_tracefs(void)
+{
+	static const char *const where[] = {"/sys/kernel/debug/tracing", "/sys/kernel/tracing",
+					    "/sys/kernel/debug"};
+	struct stat st;
+
+	if (unshare(CLONE_NEWNS)) {
+		dprintf(2, "test: unshare(CLONE_NEWNS): %s\n", strerror(errno));
+		_exit(125);
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		dprintf(2, "test: making mounts private: %s\n", strerror(errno));
+		_exit(125);
+	}
+	for (int round = 0; round < 16; round++) {
+		bool any = false;
+
+		for (size_t k = 0; k < sizeof(where) / sizeof(where[0]); k++)
+			any |= umount2(where[k], MNT_DETACH) == 0;
+		if (!any)
+			break;
+	}
+	if (tracefs_in("/proc/self/mounts") ||
+	    stat("/sys/kernel/tracing/events/syscalls", &st) == 0) {
+		dprintf(2, "test: tracefs is still mounted\n");
+		_exit(125);
+	}
+}
+
+static void test_tracefs_not_mounted(void **state)
+{
+	char m[64], path[64];
+	char *argv[] = {"true", (char *)marker(m, sizeof(m), "no-tracefs"), NULL};
+	const char *args[] = {"-j", NULL};
+	struct start_opts o = {.pre_exec = hide_tracefs};
+	bool host_had = tracefs_in("/proc/self/mounts");
+	struct snoop *s;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start_opts(args, &o);
+	/* it got there by mounting tracefs itself, in its own mount namespace */
+	snprintf(path, sizeof(path), "/proc/%d/mounts", (int)s->pid);
+	if (!tracefs_in(path))
+		fail_msg("minisnoop traces but no tracefs is mounted in its namespace");
+	pid = run_exec(TRUE_PATH, argv, 0);
+	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(
+	    ev_one(pid, "traced after mounting tracefs"),
+	    &WANT(.pid = pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH, .argv = argv));
+	assert_int_equal(tracefs_in("/proc/self/mounts"), host_had);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	    T(test_json_args_exact),
+	    T(test_json_long_arg),
+	    T(test_json_many_args),
+	    T(test_json_max_args_small),
+	    T(test_json_max_args_default),
+	    T(test_json_args_over_16k),
+	    T(test_json_args_exactly_16k),
+	    T(test_pid_ppid),
+	    T(test_pid_ppid_no_btf),
+	    T(test_pid_ppid_no_btf_env),
+	    T(test_uid),
+	    T(test_ret_values),
+	    T(test_execveat),
+	    T(test_exec_from_thread),
+	    T(test_script_exec),
+	    T(test_exec_strings_not_faulted_in),
+	    T(test_filter_uid),
+	    T(test_filter_fails),
+	    T(test_filter_name),
+	    T(test_filter_line),
+	    T(test_filter_name_and_line),
+	    T(test_filter_ppid),
+	    T(test_filter_cgroup),
+	    T(test_count_exits),
+	    T(test_duration_exits),
+	    T(test_sigint),
+	    T(test_sigterm),
+	    T(test_closed_stdout),
+	    T(test_text_escaping),
+	    T(test_text_quote),
+	    T(test_text_failed_and_columns),
+	    T(test_no_bpf_objects_left),
+	    T(test_bad_flags),
+	    T(test_check),
+	    T(test_verify),
+	    T(test_tracefs_not_mounted),
+#undef T
+	};
+
+	return cmocka_run_group_tests_name("trace", tests, group_setup, group_teardown);
+}
