@@ -6,17 +6,25 @@
 #include <stdio.h>
 #include <string.h>
 
-int filter_set_regex(regex_t *re, const char *pattern, char *err, size_t errlen)
+int filter_set(struct filter *f, enum filter_kind kind, const char *pattern, char *err,
+	       size_t errlen)
 {
-	int r = regcomp(re, pattern, REG_EXTENDED | REG_NOSUB);
+	regex_t *re = kind == FILTER_NAME ? &f->name_re : &f->line_re;
+	bool *set = kind == FILTER_NAME ? &f->name_set : &f->line_set;
+	regex_t fresh;
+	int r = regcomp(&fresh, pattern, REG_EXTENDED | REG_NOSUB);
 
 	if (r) {
 		char why[128];
 
-		regerror(r, re, why, sizeof(why));
+		regerror(r, &fresh, why, sizeof(why));
 		snprintf(err, errlen, "bad regular expression '%s': %s", pattern, why);
 		return -EINVAL;
 	}
+	if (*set)
+		regfree(re);
+	*re = fresh;
+	*set = true;
 	return 0;
 }
 

@@ -16,8 +16,12 @@ struct filter {
 	pid_t ppid;	 /* -P */
 };
 
-/* Compiles pattern as a POSIX extended regex; 0 or -EINVAL with err set. */
-int filter_set_regex(regex_t *re, const char *pattern, char *err, size_t errlen);
+enum filter_kind { FILTER_NAME, FILTER_LINE };
+
+/* Sets the -n or -l pattern (a POSIX extended regex), replacing an earlier one of that kind
+ * only; 0 or -EINVAL with err set. */
+int filter_set(struct filter *f, enum filter_kind kind, const char *pattern, char *err,
+	       size_t errlen);
 /* True when the event passes every filter that is set. */
 bool filter_match(const struct filter *f, const struct ev_view *v);
 void filter_free(struct filter *f);

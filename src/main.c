@@ -336,14 +336,9 @@ static int cmd_trace(int argc, char **argv)
 			break;
 		case 'n':
 		case 'l':
-			filter_free(&t.filter);
-			if (filter_set_regex(o == 'n' ? &t.filter.name_re : &t.filter.line_re,
-					     optarg, err, sizeof(err)))
+			if (filter_set(&t.filter, o == 'n' ? FILTER_NAME : FILTER_LINE, optarg, err,
+				       sizeof(err)))
 				return usage_error("%s", err);
-			if (o == 'n')
-				t.filter.name_set = true;
-			else
-				t.filter.line_set = true;
 			break;
 		case 'P':
 			if (!parse_u64(optarg, INT_MAX, &v))
