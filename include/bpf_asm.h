@@ -123,6 +123,8 @@ struct asm_prog {
 	size_t nlabels, labels_cap;
 	struct asm_ref *jumps, *maps;
 	size_t njumps, jumps_cap, nmaps, maps_cap;
+	char **names; /* label names made by asm_name(), owned here */
+	size_t nnames, names_cap;
 	int err;	  /* first error, negative errno; later emits are ignored */
 	char errmsg[256]; /* "insns/x.c:12: undefined label 'out'" */
 };
@@ -138,6 +140,8 @@ void asm_emit_parts(struct asm_prog *p, struct bpf_insn s0, struct bpf_insn s1, 
 		    const char *file, int line);
 void asm_emit(struct asm_prog *p, const struct asm_insn *i, const char *file, int line);
 void asm_label(struct asm_prog *p, const char *name, const char *file, int line);
+/* A label name made of prefix and n ("next3"), for labels inside C loops; owned by p. */
+const char *asm_name(struct asm_prog *p, const char *prefix, unsigned n);
 /* Resolves jump labels. Returns 0 or a negative errno with p->errmsg set. */
 int asm_finish(struct asm_prog *p);
 /* Index of label name, or -1. */

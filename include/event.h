@@ -24,6 +24,9 @@
 #define EV_F_READ_ERR	 (1u << 3) /* user memory could not be read; text ends early */
 #define EV_F_EXECVEAT	 (1u << 4) /* came from execveat() */
 #define EV_F_PPID_KERNEL (1u << 5) /* ppid read in the kernel (BTF or fork tracking) */
+/* Argument text was copied as one block from the new process image (its argv area), because
+ * the caller's strings could not be read at entry: count the arguments in the text. */
+#define EV_F_ARGS_BLOCK (1u << 6)
 
 struct ms_event {
 	uint64_t ts_ns;	       /* CLOCK_MONOTONIC at exec return */

@@ -20,7 +20,10 @@
 /* The scratch value: argument text, plus as much again for the verifier, which cannot
  * relate a read's offset to its size (offset < EV_ARGS_MAX, size <= EV_ARGS_MAX). */
 #define SCRATCH_SIZE (2 * EV_ARGS_MAX)
-#define STASH_SIZE   (EV_HDR + EV_TEXT_MAX)
+/* The stash holds the record, then the caller's path and argv pointers, which the exit
+ * program needs if entry could not read them; only the record is emitted. */
+#define STASH_PTRS (EV_HDR + EV_TEXT_MAX)
+#define STASH_SIZE (STASH_PTRS + 16)
 
 struct prog_cfg {
 	/* Offsets into the tracepoint context, from tracefs' format files. */
@@ -34,9 +37,11 @@ struct prog_cfg {
 	uint32_t uid;
 	bool failed_only;
 	bool filter_cgroup;
-	/* ppid: task_struct offsets from BTF, else the forks map. */
-	bool ppid_btf;
-	uint32_t off_real_parent, off_tgid;
+	/* From BTF: ppid (else the forks map), and where a new image keeps its argv and path
+	 * (else arguments the caller's memory did not give up at entry stay missing). */
+	bool btf;
+	uint32_t off_real_parent, off_tgid, off_mm;
+	uint32_t off_arg_start, off_arg_end, off_env_end;
 };
 
 void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c);

@@ -16,6 +16,8 @@
 #define FP_FLAGS (-16) /* u32: EV_F_* gathered on the way */
 #define FP_ARGC	 (-20) /* u32: arguments kept */
 #define FP_IDS	 (-32) /* u64: pid_tgid */
+#define FP_NEXT	 (-40) /* u64: &argv[i + 1] when the buffer filled up */
+#define FP_LAST	 (-48) /* u64: where the last byte kept of that argument came from */
 
 /* Emitters used by several programs; macros so that each instruction keeps the line of
  * the program that uses them. */
@@ -102,8 +104,17 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 		E(BPF_LDX_MEM(BPF_W, R1, R10, FP_ARGC));
 		E(BPF_ALU64_IMM(BPF_ADD, R1, 1));
 		E(BPF_STX_MEM(BPF_W, R10, R1, FP_ARGC));
-		/* Filled the buffer: this argument may have been cut. */
-		E(BPF_JMP_IMM(BPF_JGE, R8, EV_ARGS_MAX, "arg_cut"));
+		E(BPF_JMP_IMM(BPF_JLT, R8, EV_ARGS_MAX, asm_name(p, "next", i)));
+		/* The buffer is full: "buf_full" looks at what was cut, if anything. */
+		E(BPF_LDX_MEM(BPF_DW, R1, R10, FP_TMP));
+		E(BPF_ALU64_REG(BPF_ADD, R1, R0));
+		E(BPF_ALU64_IMM(BPF_ADD, R1, -1));
+		E(BPF_STX_MEM(BPF_DW, R10, R1, FP_LAST));
+		E(BPF_MOV64_REG(R1, R9));
+		E(BPF_ALU64_IMM(BPF_ADD, R1, (int32_t)((i + 1) * 8)));
+		E(BPF_STX_MEM(BPF_DW, R10, R1, FP_NEXT));
+		E(BPF_JMP_A("buf_full"));
+		L(asm_name(p, "next", i));
 	}
 	/* Kept max_args: say so if there is one more. */
 	STACK_PTR(R1, FP_TMP);
@@ -116,6 +127,25 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "args_done"));
 	L("args_full");
 	SET_FLAG(EV_F_TRUNC_ARGS);
+	E(BPF_JMP_A("args_done"));
+
+	/* The last argument filled the buffer: it was cut unless the byte its NUL replaced
+	 * was its own NUL; if it was whole, were there more? */
+	L("buf_full");
+	STACK_PTR(R1, FP_TMP);
+	E(BPF_MOV64_IMM(R2, 1));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP_LAST));
+	CALL(probe_read_user);
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "arg_cut"));
+	E(BPF_LDX_MEM(BPF_B, R1, R10, FP_TMP));
+	E(BPF_JMP_IMM(BPF_JNE, R1, 0, "arg_cut"));
+	STACK_PTR(R1, FP_TMP);
+	E(BPF_MOV64_IMM(R2, 8));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP_NEXT));
+	CALL(probe_read_user);
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "args_done"));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP_TMP));
+	E(BPF_JMP_IMM(BPF_JNE, R3, 0, "args_full"));
 	E(BPF_JMP_A("args_done"));
 	L("arg_cut");
 	SET_FLAG(EV_F_TRUNC_ARG);
@@ -141,6 +171,11 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "stash_fail"));
 	E(BPF_MOV64_REG(R9, R7)); /* r9 = scratch (argument text) */
 	E(BPF_MOV64_REG(R7, R0)); /* r7 = the record */
+	/* For the exit program, in case this one could not read them. */
+	E(BPF_LDX_MEM(BPF_DW, R1, R6, c->off_filename));
+	E(BPF_STX_MEM(BPF_DW, R7, R1, STASH_PTRS));
+	E(BPF_LDX_MEM(BPF_DW, R1, R6, c->off_argv));
+	E(BPF_STX_MEM(BPF_DW, R7, R1, STASH_PTRS + 8));
 
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP_IDS));
 	E(BPF_STX_MEM(BPF_W, R7, R1, EV_OFF(tid)));
@@ -151,7 +186,7 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 	E(BPF_ST_MEM(BPF_W, R7, EV_OFF(ppid), 0));
 	E(BPF_ST_MEM(BPF_W, R7, EV_OFF(ret), 0));
 
-	if (c->ppid_btf) {
+	if (c->btf) {
 		/* ppid = current->real_parent->tgid */
 		CALL(get_current_task);
 		E(BPF_MOV64_REG(R3, R0));
@@ -240,6 +275,108 @@ void prog_exec_exit(struct asm_prog *p, const struct prog_cfg *c)
 	E(BPF_STX_MEM(BPF_W, R7, R1, EV_OFF(ret)));
 	if (c->failed_only)
 		E(BPF_JMP_IMM(BPF_JSGE, R1, 0, "drop"));
+
+	/* Entry could not read the caller's strings (pages not faulted in yet, as for string
+	 * literals in a freshly forked child): the kernel has read them since. */
+	E(BPF_LDX_MEM(BPF_W, R2, R7, EV_OFF(flags)));
+	E(BPF_ALU32_IMM(BPF_AND, R2, EV_F_READ_ERR));
+	E(BPF_JMP_IMM(BPF_JEQ, R2, 0, "emit"));
+	E(BPF_JMP_IMM(BPF_JSLT, R1, 0, "old_image"));
+	if (c->btf) {
+		/* New image: argv strings lie in [mm->arg_start, mm->arg_end), and the path the
+		 * kernel copied sits right after the environment, at mm->env_end. */
+		CALL(get_current_task);
+		E(BPF_MOV64_REG(R3, R0));
+		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)c->off_mm));
+		STACK_PTR(R1, -16);
+		E(BPF_MOV64_IMM(R2, 8));
+		CALL(probe_read_kernel);
+		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "emit"));
+		E(BPF_LDX_MEM(BPF_DW, R9, R10, -16)); /* r9 = mm */
+		E(BPF_JMP_IMM(BPF_JEQ, R9, 0, "emit"));
+		E(BPF_MOV64_REG(R3, R9));
+		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)c->off_arg_start));
+		STACK_PTR(R1, -16);
+		E(BPF_MOV64_IMM(R2, 8));
+		CALL(probe_read_kernel);
+		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "emit"));
+		E(BPF_MOV64_REG(R3, R9));
+		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)c->off_arg_end));
+		STACK_PTR(R1, -24);
+		E(BPF_MOV64_IMM(R2, 8));
+		CALL(probe_read_kernel);
+		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "emit"));
+		E(BPF_MOV64_REG(R3, R9));
+		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)c->off_env_end));
+		STACK_PTR(R1, -32);
+		E(BPF_MOV64_IMM(R2, 8));
+		CALL(probe_read_kernel);
+		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "emit"));
+
+		E(BPF_MOV64_REG(R1, R7));
+		E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
+		E(BPF_MOV64_IMM(R2, EV_FILENAME_MAX));
+		E(BPF_LDX_MEM(BPF_DW, R3, R10, -32));
+		CALL(probe_read_user_str);
+		E(BPF_JMP_IMM(BPF_JSLT, R0, 1, "emit"));
+		E(BPF_JMP_IMM(BPF_JGT, R0, EV_FILENAME_MAX, "emit"));
+		E(BPF_MOV64_REG(R9, R0)); /* r9 = path bytes with NUL */
+
+		E(BPF_ST_MEM(BPF_W, R10, -36, 0)); /* extra flags */
+		E(BPF_LDX_MEM(BPF_DW, R8, R10, -24));
+		E(BPF_LDX_MEM(BPF_DW, R1, R10, -16));
+		E(BPF_ALU64_REG(BPF_SUB, R8, R1)); /* r8 = argv bytes */
+		E(BPF_JMP_IMM(BPF_JSGT, R8, 0, "blk_some"));
+		E(BPF_MOV64_IMM(R8, 0));
+		E(BPF_JMP_A("blk_len_ok"));
+		L("blk_some");
+		E(BPF_JMP_IMM(BPF_JLE, R8, EV_ARGS_MAX, "blk_len_ok"));
+		E(BPF_MOV64_IMM(R8, EV_ARGS_MAX));
+		E(BPF_ST_MEM(BPF_W, R10, -36, EV_F_TRUNC_ARG));
+		L("blk_len_ok");
+		E(BPF_MOV64_REG(R1, R7));
+		E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
+		E(BPF_ALU64_REG(BPF_ADD, R1, R9));
+		E(BPF_MOV64_REG(R2, R8));
+		E(BPF_LDX_MEM(BPF_DW, R3, R10, -16));
+		CALL(probe_read_user);
+		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "emit"));
+
+		E(BPF_STX_MEM(BPF_H, R7, R9, EV_OFF(filename_len)));
+		E(BPF_MOV64_REG(R1, R9));
+		E(BPF_ALU64_REG(BPF_ADD, R1, R8));
+		E(BPF_STX_MEM(BPF_W, R7, R1, EV_OFF(text_len)));
+		E(BPF_ST_MEM(BPF_H, R7, EV_OFF(argc), 0)); /* the reader counts them */
+		E(BPF_LDX_MEM(BPF_W, R1, R7, EV_OFF(flags)));
+		E(BPF_ALU32_IMM(BPF_AND, R1,
+				(int32_t) ~(EV_F_READ_ERR | EV_F_TRUNC_ARG | EV_F_TRUNC_ARGS |
+					    EV_F_TRUNC_FILE)));
+		E(BPF_ALU32_IMM(BPF_OR, R1, EV_F_ARGS_BLOCK));
+		E(BPF_LDX_MEM(BPF_W, R2, R10, -36));
+		E(BPF_ALU32_REG(BPF_OR, R1, R2));
+		E(BPF_JMP_IMM(BPF_JLT, R9, EV_FILENAME_MAX, "blk_flags"));
+		E(BPF_ALU32_IMM(BPF_OR, R1, EV_F_TRUNC_FILE));
+		L("blk_flags");
+		E(BPF_STX_MEM(BPF_W, R7, R1, EV_OFF(flags)));
+	}
+	E(BPF_JMP_A("emit"));
+
+	/* Failed exec, old image: the kernel has read the path by now; the arguments stay
+	 * missing (the kernel may have failed before reading them). */
+	L("old_image");
+	E(BPF_LDX_MEM(BPF_W, R1, R7, EV_OFF(text_len)));
+	E(BPF_JMP_IMM(BPF_JGT, R1, 1, "emit"));
+	E(BPF_MOV64_REG(R1, R7));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
+	E(BPF_MOV64_IMM(R2, EV_FILENAME_MAX));
+	E(BPF_LDX_MEM(BPF_DW, R3, R7, STASH_PTRS));
+	CALL(probe_read_user_str);
+	E(BPF_JMP_IMM(BPF_JSLT, R0, 1, "emit"));
+	E(BPF_JMP_IMM(BPF_JGT, R0, EV_FILENAME_MAX, "emit"));
+	E(BPF_STX_MEM(BPF_H, R7, R0, EV_OFF(filename_len)));
+	E(BPF_STX_MEM(BPF_W, R7, R0, EV_OFF(text_len)));
+
+	L("emit");
 
 	E(BPF_MOV64_REG(R1, R7));
 	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_OFF(comm)));

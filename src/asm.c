@@ -21,6 +21,9 @@ void asm_free(struct asm_prog *p)
 	free(p->labels);
 	free(p->jumps);
 	free(p->maps);
+	while (p->nnames)
+		free(p->names[--p->nnames]);
+	free(p->names);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -113,6 +116,21 @@ void asm_emit(struct asm_prog *p, const struct asm_insn *ip, const char *file, i
 		p->src[p->len].line = line;
 		p->len++;
 	}
+}
+
+const char *asm_name(struct asm_prog *p, const char *prefix, unsigned n)
+{
+	size_t len = strlen(prefix) + 12;
+	char *s;
+
+	if (grow((void **)&p->names, &p->names_cap, p->nnames + 1, sizeof(*p->names)))
+		return prefix; /* a duplicate label then reports the problem */
+	s = malloc(len);
+	if (!s)
+		return prefix;
+	snprintf(s, len, "%s%u", prefix, n);
+	p->names[p->nnames++] = s;
+	return s;
 }
 
 long asm_label_at(const struct asm_prog *p, const char *name)

@@ -106,19 +106,14 @@ int cmd_check(int argc, char **argv)
 	}
 
 	{
-		struct btf *b = NULL;
-		uint32_t rp = 0, tg = 0;
-		int r = btf_load_file(BTF_VMLINUX_PATH, &b);
+		struct prog_cfg c;
+		int r = progset_btf_offsets(&c);
 
 		if (!r)
-			r = btf_member_offset(b, "task_struct", "real_parent", &rp);
-		if (!r)
-			r = btf_member_offset(b, "task_struct", "tgid", &tg);
-		btf_free(b);
-		if (!r)
 			snprintf(buf, sizeof(buf),
-				 "task_struct.real_parent at %u, tgid at %u: ppid from BTF", rp,
-				 tg);
+				 "task_struct.real_parent at %u, tgid at %u, mm at %u; "
+				 "mm_struct.arg_start at %u: ppid and late argv from BTF",
+				 c.off_real_parent, c.off_tgid, c.off_mm, c.off_arg_start);
 		else
 			snprintf(buf, sizeof(buf),
 				 "%s: %s: ppid from fork tracking (exact for processes started "

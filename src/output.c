@@ -37,6 +37,7 @@ int ev_decode(const void *data, size_t size, struct ev_view *v)
 	struct ms_event h;
 	const char *text, *nul;
 	size_t tlen, pos, want, i;
+	bool block;
 
 	if (!data || !v || size < (size_t)EV_HDR)
 		return -EINVAL;
@@ -65,7 +66,9 @@ int ev_decode(const void *data, size_t size, struct ev_view *v)
 		v->truncated = true;
 	}
 
-	want = h.argc;
+	/* A block copied from the new image carries no count: take every string. */
+	block = (h.flags & EV_F_ARGS_BLOCK) != 0;
+	want = block ? EV_MAX_ARGS_LIM : h.argc;
 	if (want > EV_MAX_ARGS_LIM) {
 		want = EV_MAX_ARGS_LIM;
 		v->truncated = true;
@@ -79,7 +82,7 @@ int ev_decode(const void *data, size_t size, struct ev_view *v)
 		v->argc++;
 		pos = (size_t)(nul - text) + 1;
 	}
-	if (v->argc < h.argc)
+	if (!block && v->argc < h.argc)
 		v->truncated = true;
 	/* NUL padding after the arguments is harmless; anything else means argc undercounts. */
 	for (i = pos; i < tlen && !v->truncated; i++)

@@ -60,25 +60,42 @@ static int field(struct progset *s, const char *cat, const char *event, const ch
 	return 0;
 }
 
+/* The kernel struct members the programs read, and where each offset goes. */
+int progset_btf_offsets(struct prog_cfg *c)
+{
+	const struct {
+		const char *type, *member;
+		uint32_t *off;
+	} want[] = {
+	    {"task_struct", "real_parent", &c->off_real_parent},
+	    {"task_struct", "tgid", &c->off_tgid},
+	    {"task_struct", "mm", &c->off_mm},
+	    {"mm_struct", "arg_start", &c->off_arg_start},
+	    {"mm_struct", "arg_end", &c->off_arg_end},
+	    {"mm_struct", "env_end", &c->off_env_end},
+	};
+	struct btf *b = NULL;
+	size_t k;
+	int r = btf_load_file(BTF_VMLINUX_PATH, &b);
+
+	for (k = 0; !r && k < sizeof(want) / sizeof(want[0]); k++)
+		r = btf_member_offset(b, want[k].type, want[k].member, want[k].off);
+	btf_free(b);
+	return r;
+}
+
 static void ppid_source(struct progset *s, bool want_btf)
 {
-	struct btf *b = NULL;
 	int r;
 
-	s->cfg.ppid_btf = false;
+	s->cfg.btf = false;
 	if (!want_btf) {
 		snprintf(s->btf_note, sizeof(s->btf_note), "fork tracking (BTF not used: forced)");
 		return;
 	}
-	r = btf_load_file(BTF_VMLINUX_PATH, &b);
+	r = progset_btf_offsets(&s->cfg);
 	if (r == 0) {
-		r = btf_member_offset(b, "task_struct", "real_parent", &s->cfg.off_real_parent);
-		if (r == 0)
-			r = btf_member_offset(b, "task_struct", "tgid", &s->cfg.off_tgid);
-		btf_free(b);
-	}
-	if (r == 0) {
-		s->cfg.ppid_btf = true;
+		s->cfg.btf = true;
 		snprintf(s->btf_note, sizeof(s->btf_note),
 			 "BTF: task_struct.real_parent at %u, tgid at %u", s->cfg.off_real_parent,
 			 s->cfg.off_tgid);
@@ -113,7 +130,7 @@ int progset_build(struct progset *s, const struct prog_cfg *base, bool want_btf,
 	ppid_source(s, want_btf);
 	s->used[P_ENTER_EXECVE] = s->used[P_EXIT_EXECVE] = true;
 	s->used[P_ENTER_EXECVEAT] = s->used[P_EXIT_EXECVEAT] = true;
-	s->used[P_FORK] = !s->cfg.ppid_btf;
+	s->used[P_FORK] = !s->cfg.btf;
 
 	for (k = 0; k < P_COUNT; k++) {
 		const struct prog_def *d = &prog_defs[k];

@@ -49,6 +49,8 @@ int progset_build(struct progset *s, const struct prog_cfg *base, bool want_btf,
 /* Creates the maps and loads the programs; with log_out, prints each verifier log there. */
 int progset_load(struct progset *s, const struct load_opts *o, FILE *log_out, char *err,
 		 size_t errlen);
+/* Reads the kernel struct offsets the programs use from /sys/kernel/btf/vmlinux. */
+int progset_btf_offsets(struct prog_cfg *c);
 int progset_attach(struct progset *s, char *err, size_t errlen);
 int progset_map_fd(const struct progset *s, const char *name);
 void progset_close(struct progset *s);

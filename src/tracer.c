@@ -82,6 +82,11 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 		fprintf(stderr, "minisnoop: skipped a malformed record of %u bytes\n", size);
 		return 0;
 	}
+	/* Arguments copied as a block are counted here, so --max-args applies here too. */
+	if (v.argc > s->o->cfg.max_args) {
+		v.argc = s->o->cfg.max_args;
+		v.truncated = true;
+	}
 	if (!(v.hdr.flags & EV_F_PPID_KERNEL))
 		v.hdr.ppid = proc_ppid(v.hdr.pid);
 	s->events++;
