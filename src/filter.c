@@ -9,27 +9,23 @@
 int filter_set(struct filter *f, enum filter_kind kind, const char *pattern, char *err,
 	       size_t errlen)
 {
-	regex_t *re = kind == FILTER_NAME ? &f->name_re : &f->line_re;
-	bool *set = kind == FILTER_NAME ? &f->name_set : &f->line_set;
-	regex_t fresh;
-	int r = regcomp(&fresh, pattern, REG_EXTENDED | REG_NOSUB);
+	struct ere **re = kind == FILTER_NAME ? &f->name_re : &f->line_re;
+	struct ere *fresh;
+	char why[128];
+	int r = ere_compile(pattern, &fresh, why, sizeof(why));
 
 	if (r) {
-		char why[128];
-
-		regerror(r, &fresh, why, sizeof(why));
-		snprintf(err, errlen, "bad regular expression '%s': %s", pattern, why);
-		return -EINVAL;
+		snprintf(err, errlen, "bad regular expression '%s': %s", pattern,
+			 r == -ENOMEM ? "out of memory" : why);
+		return r;
 	}
-	if (*set)
-		regfree(re);
+	ere_free(*re);
 	*re = fresh;
-	*set = true;
 	return 0;
 }
 
-/* regexec needs a C string; argument text is NUL separated, so join it with spaces. */
-static bool line_match(const regex_t *re, const struct ev_view *v)
+/* Arguments are matched as one line, joined with spaces, as they are shown. */
+static bool line_match(const struct ere *re, const struct ev_view *v)
 {
 	char line[EV_TEXT_MAX + EV_MAX_ARGS_LIM + 2];
 	size_t len = 0, k;
@@ -44,30 +40,21 @@ static bool line_match(const regex_t *re, const struct ev_view *v)
 		memcpy(line + len, v->args[k], n);
 		len += n;
 	}
-	line[len] = 0;
-	return regexec(re, line, 0, NULL, 0) == 0;
+	return ere_search(re, line, len);
 }
 
 bool filter_match(const struct filter *f, const struct ev_view *v)
 {
 	if (f->ppid_set && (uint32_t)f->ppid != v->hdr.ppid)
 		return false;
-	if (f->name_set) {
-		char comm[EV_COMM_LEN + 1];
-
-		memcpy(comm, v->hdr.comm, EV_COMM_LEN);
-		comm[EV_COMM_LEN] = 0;
-		if (regexec(&f->name_re, comm, 0, NULL, 0))
-			return false;
-	}
-	return !f->line_set || line_match(&f->line_re, v);
+	if (f->name_re && !ere_search(f->name_re, v->hdr.comm, strnlen(v->hdr.comm, EV_COMM_LEN)))
+		return false;
+	return !f->line_re || line_match(f->line_re, v);
 }
 
 void filter_free(struct filter *f)
 {
-	if (f->name_set)
-		regfree(&f->name_re);
-	if (f->line_set)
-		regfree(&f->line_re);
-	f->name_set = f->line_set = false;
+	ere_free(f->name_re);
+	ere_free(f->line_re);
+	f->name_re = f->line_re = NULL;
 }

@@ -5,15 +5,16 @@
 
 #include "output.h"
 
-#include <regex.h>
+#include "ere.h"
+
 #include <stdbool.h>
 #include <sys/types.h>
 
 struct filter {
-	bool name_set, line_set, ppid_set;
-	regex_t name_re; /* -n: on comm */
-	regex_t line_re; /* -l: on the argument line */
-	pid_t ppid;	 /* -P */
+	struct ere *name_re; /* -n: on comm, NULL when not set */
+	struct ere *line_re; /* -l: on the argument line */
+	bool ppid_set;
+	pid_t ppid; /* -P */
 };
 
 enum filter_kind { FILTER_NAME, FILTER_LINE };
