@@ -31,7 +31,8 @@ CFLAGS += -std=gnu11 $(WARN) -ffunction-sections -fdata-sections -D_GNU_SOURCE \
 	  -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	  -DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc
 LDFLAGS ?=
-LDFLAGS += -static -Wl,--gc-sections -Wl,-z,noseparate-code
+# No page-aligned padding between segments: a static binary has no GOT worth a RELRO page.
+LDFLAGS += -static -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none
 
 # musl-gcc sees only musl's headers: give it the kernel UAPI ones, and nothing else.
 ifneq ($(findstring musl,$(CC)),)
@@ -53,7 +54,11 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(B)/tests/%,$(wildcard tests/kernel/test_*.c))
 TOOLS := $(B)/storm $(B)/true-static
 
-.PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools
+# The stripped x86_64 binary must stay within this (bytes); the goal is half of it.
+SIZE_BUDGET ?= 131072
+
+.PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools \
+	size-check
 
 all: $(B)/minisnoop
 
@@ -117,6 +122,12 @@ bench:
 	@tools/deps.sh bench
 	@$(MAKE) --no-print-directory all tools
 	@tools/bench.sh
+
+size-check: $(B)/minisnoop
+	@$(CROSS_COMPILE)strip -o $(B)/minisnoop.stripped $(B)/minisnoop
+	@size=$$(stat -c %s $(B)/minisnoop.stripped); \
+	echo "build/minisnoop stripped: $$size bytes (budget $(SIZE_BUDGET))"; \
+	[ $$size -le $(SIZE_BUDGET) ] || { echo "minisnoop: binary over the size budget" >&2; exit 1; }
 
 install: $(B)/minisnoop
 	install -d $(DESTDIR)$(BINDIR)
