@@ -94,7 +94,8 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 		return 0;
 	if (s->nlines == s->lines_cap) {
 		size_t cap = s->lines_cap ? s->lines_cap * 2 : 256;
-		struct line_ref *n = realloc(s->lines, cap * sizeof(*n));
+		/* twice: the second half is the sort's scratch */
+		struct line_ref *n = realloc(s->lines, 2 * cap * sizeof(*n));
 
 		if (!n) {
 			fprintf(stderr, "minisnoop: out of memory\n");
@@ -206,13 +207,25 @@ fail:
 	return r;
 }
 
-static int by_time(const void *a, const void *b)
+/* Stable bottom-up merge sort by time (no qsort: it would add 2 KB to a small binary). */
+static void sort_refs(struct line_ref *a, struct line_ref *tmp, size_t n)
 {
-	const struct line_ref *x = a, *y = b;
+	size_t w, i;
 
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	return x->off < y->off ? -1 : x->off > y->off;
+	for (w = 1; w < n; w *= 2) {
+		for (i = 0; i < n; i += 2 * w) {
+			size_t m = i + w < n ? i + w : n, r = i + 2 * w < n ? i + 2 * w : n;
+			size_t x = i, y = m, k = i;
+
+			while (x < m && y < r)
+				tmp[k++] = a[y].ts < a[x].ts ? a[y++] : a[x++];
+			while (x < m)
+				tmp[k++] = a[x++];
+			while (y < r)
+				tmp[k++] = a[y++];
+		}
+		memcpy(a, tmp, n * sizeof(*a));
+	}
 }
 
 /* Rewrites the pending lines of the output buffer in time order. */
@@ -233,7 +246,7 @@ static void sort_lines(struct session *s)
 		s->sorted = tmp;
 		s->sorted_cap = s->out.cap;
 	}
-	qsort(s->lines, s->nlines, sizeof(*s->lines), by_time);
+	sort_refs(s->lines, s->lines + s->lines_cap, s->nlines);
 	for (k = 0; k < s->nlines; k++) {
 		memcpy(s->sorted + at, s->out.buf + s->lines[k].off, s->lines[k].len);
 		s->lines[k].off = base + at;
