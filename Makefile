@@ -15,7 +15,13 @@ B := build
 CROSS_COMPILE ?=
 ifeq ($(origin CC),default)
   ifneq ($(CROSS_COMPILE),)
-    CC := $(CROSS_COMPILE)gcc
+    # musl's cross wrapper (Debian's musl-dev:ARCH) when present: a fifth of glibc's size.
+    MUSL_CROSS := $(subst -gnu-,-musl-,$(CROSS_COMPILE))gcc
+    ifneq ($(shell command -v $(MUSL_CROSS) 2>/dev/null),)
+      CC := $(MUSL_CROSS)
+    else
+      CC := $(CROSS_COMPILE)gcc
+    endif
   else ifneq ($(shell command -v musl-gcc 2>/dev/null),)
     CC := musl-gcc
   else
@@ -36,7 +42,7 @@ LDFLAGS += -static -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,-
 
 # musl-gcc sees only musl's headers: give it the kernel UAPI ones, and nothing else.
 ifneq ($(findstring musl,$(CC)),)
-  ARCH_TRIPLET := $(shell gcc -dumpmachine 2>/dev/null)
+  ARCH_TRIPLET := $(shell $(CC) -dumpmachine 2>/dev/null | sed 's/-musl$$/-gnu/')
   CFLAGS += -I$(B)/uapi
   UAPI := $(B)/uapi/.stamp
 endif
@@ -58,7 +64,7 @@ TOOLS := $(B)/storm $(B)/true-static
 SIZE_BUDGET ?= 131072
 
 .PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools \
-	size-check
+	size-check test-initramfs
 
 all: $(B)/minisnoop
 
@@ -66,6 +72,7 @@ $(B)/uapi/.stamp:
 	@mkdir -p $(B)/uapi
 	@for d in linux asm-generic; do ln -sfn /usr/include/$$d $(B)/uapi/$$d; done
 	@if [ -d /usr/include/$(ARCH_TRIPLET)/asm ]; then ln -sfn /usr/include/$(ARCH_TRIPLET)/asm $(B)/uapi/asm; \
+	 elif [ -d /usr/$(ARCH_TRIPLET)/include/asm ]; then ln -sfn /usr/$(ARCH_TRIPLET)/include/asm $(B)/uapi/asm; \
 	 else ln -sfn /usr/include/asm $(B)/uapi/asm; fi
 	@touch $@
 
@@ -129,13 +136,17 @@ size-check: $(B)/minisnoop
 	echo "build/minisnoop stripped: $$size bytes (budget $(SIZE_BUDGET))"; \
 	[ $$size -le $(SIZE_BUDGET) ] || { echo "minisnoop: binary over the size budget" >&2; exit 1; }
 
+# Boots Debian's 6.1 kernel (x86_64, aarch64) under qemu with busybox and minisnoop only.
+test-initramfs:
+	@tools/boot-test.sh $(BOOT_ARGS)
+
 install: $(B)/minisnoop
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(B)/minisnoop $(DESTDIR)$(BINDIR)/minisnoop
 	strip $(DESTDIR)$(BINDIR)/minisnoop 2>/dev/null || true
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) build-arm64
 
 format:
 	clang-format -i $(SRCS) $(INSNS) include/*.h $(wildcard src/*.h tests/*.h tests/*/*.c tools/*.c)

@@ -99,7 +99,14 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 		E(BPF_MOV64_IMM(R2, EV_ARGS_MAX));
 		E(BPF_ALU64_REG(BPF_SUB, R2, R8)); /* room left, 1..EV_ARGS_MAX */
 		CALL(probe_read_user_str);
-		E(BPF_JMP_IMM(BPF_JSLT, R0, 1, "read_err"));
+		E(BPF_JMP_IMM(BPF_JSLT, R0, 0, "read_err"));
+		E(BPF_JMP_IMM(BPF_JNE, R0, 0, asm_name(p, "counted", i)));
+		/* Some kernels (6.1) read an empty string as 0: its NUL is not counted. */
+		E(BPF_MOV64_REG(R1, R7));
+		E(BPF_ALU64_REG(BPF_ADD, R1, R8));
+		E(BPF_ST_MEM(BPF_B, R1, 0, 0));
+		E(BPF_MOV64_IMM(R0, 1));
+		L(asm_name(p, "counted", i));
 		E(BPF_ALU64_REG(BPF_ADD, R8, R0));
 		E(BPF_LDX_MEM(BPF_W, R1, R10, FP_ARGC));
 		E(BPF_ALU64_IMM(BPF_ADD, R1, 1));
@@ -220,8 +227,12 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
 	E(BPF_MOV64_IMM(R2, EV_FILENAME_MAX));
 	CALL(probe_read_user_str);
-	E(BPF_JMP_IMM(BPF_JSLT, R0, 1, "name_err"));
+	E(BPF_JMP_IMM(BPF_JSLT, R0, 0, "name_err"));
 	E(BPF_JMP_IMM(BPF_JGT, R0, EV_FILENAME_MAX, "name_err"));
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "name_counted"));
+	E(BPF_ST_MEM(BPF_B, R7, EV_HDR, 0)); /* "" read as 0, as above */
+	E(BPF_MOV64_IMM(R0, 1));
+	L("name_counted");
 	E(BPF_MOV64_REG(R6, R0)); /* r6 = path bytes with NUL, 1..EV_FILENAME_MAX */
 	E(BPF_JMP_IMM(BPF_JLT, R6, EV_FILENAME_MAX, "args_copy"));
 	SET_FLAG(EV_F_TRUNC_FILE);

@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Host side of the initramfs boot test: reads a guest's console log and compares what
+minisnoop captured (its JSON lines) with what the guest ran (tests/initramfs/guest.sh's
+`@@ms truth` / `@@ms arg` lines): pid, ppid, ret, filename, args, comm, uid, truncated.
+Also checks `minisnoop check` (exit 0, the ppid source the mode asks for), `minisnoop
+verify --log-level 2` (exit 0, a log and its statistics came back), that each of check,
+verify and the tracer mounted tracefs itself (the guest unmounts it in between), and the
+tracer's summary (N events, 0 lost).
+
+Usage: check.py LOG --label LABEL --mode btf|no-btf [--boot SECONDS]
+Prints `LABEL: ok (...)` or `LABEL: FAILED (...)` and the reasons, one per line, indented.
+Exit status 0 when every check passed, 1 otherwise.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+KEYS = ["time", "pid", "ppid", "uid", "comm", "ret", "filename", "args", "truncated"]
+TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+ANSI_RE = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z]|c)")
+MAX_ARGS_DEFAULT = 20  # README: --max-args default; argv[0] counts
+
+
+def parse(path):
+    """The @@ms records, the JSON lines between json-begin and json-end, in order."""
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8", "surrogateescape")
+    recs, json_lines, in_json = [], [], False
+    for raw in text.split("\n"):
+        line = ANSI_RE.sub("", raw.replace("\r", ""))
+        i = line.find("@@ms ")
+        if i >= 0:
+            rec = line[i + 5:]
+            if rec == "json-begin":
+                in_json = True
+            elif rec == "json-end":
+                in_json = False
+            recs.append(rec)
+        elif in_json and line.strip():
+            json_lines.append(line)
+    return recs, json_lines
+
+
+def to_bytes(s):
+    return s.encode("utf-8", "surrogateescape")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("log")
+    ap.add_argument("--label", required=True)
+    ap.add_argument("--mode", choices=["btf", "no-btf"], required=True)
+    ap.add_argument("--boot", type=float, default=None, help="wall time of the boot, seconds")
+    a = ap.parse_args()
+
+    errs = []
+    recs, json_lines = parse(a.log)
+    rec_set = set(recs)
+
+    def first(prefix):
+        return next((r[len(prefix):] for r in recs if r.startswith(prefix)), None)
+
+    kernel = first("kernel ")
+    if kernel is None:
+        errs.append("the guest script never started (no '@@ms kernel' line)")
+    if "done" not in rec_set:
+        errs.append("the guest script did not finish (no '@@ms done' line)")
+    for r in recs:
+        if r.startswith("bad-test") or r == "trace-not-attached":
+            errs.append("guest: " + r)
+
+    # mode, check, tracefs
+    mode = first("mode ")
+    if mode is not None and mode != a.mode:
+        errs.append(f"guest ran in mode {mode}, expected {a.mode} (kernel command line?)")
+    check = [r[len("check| "):] for r in recs if r.startswith("check| ")]
+    check_rc = first("check-rc ")
+    if check_rc is not None and check_rc != "0":
+        bad = [c for c in check if " ok " not in c]
+        errs.append(f"minisnoop check exited {check_rc}: " + " | ".join(bad or check[-3:]))
+    if check_rc is not None:
+        # btf: the BTF line ends "...: ppid ... from BTF", nothing says fork tracking;
+        # no-btf: "ppid source  ok  fork tracking (MINISNOOP_NO_BTF set)".
+        fork = any(re.search(r"\bfork tracking\b", c) for c in check)
+        btf = any(re.search(r"\bppid\b.*\bfrom BTF\b", c) for c in check)
+        if (a.mode == "btf") != (btf and not fork) or (a.mode == "no-btf" and not fork):
+            said = " | ".join(c for c in check if "BTF" in c or "ppid" in c)
+            errs.append(f"minisnoop check does not say ppid comes from "
+                        f"{'BTF' if a.mode == 'btf' else 'fork tracking'}: {said}")
+    if first("tracefs-before ") == "mounted":
+        errs.append("tracefs was mounted before minisnoop ran (the init must not mount it)")
+    # guest.sh unmounts tracefs after check and after verify: each command mounts it itself.
+    for step, cmd in (("after-check", "check"), ("after-verify", "verify --log-level 2"),
+                      ("after-trace", "-j --count")):
+        state = first(f"tracefs-{step} ")
+        if state is not None and state != "mounted":
+            errs.append(f"tracefs not mounted after minisnoop {cmd} (it mounts tracefs itself)")
+
+    # verify
+    vrc = first("verify-rc ")
+    stats = [r for r in recs if r.startswith("verify-stat| ")]
+    if vrc is not None:
+        size = (first("verify-size ") or "0 0").split()
+        if vrc != "0":
+            tail = [r[len("verify-tail| "):] for r in recs if r.startswith("verify-tail| ")]
+            errs.append(f"minisnoop verify --log-level 2 exited {vrc}: " + " | ".join(tail[-5:]))
+        if not stats:
+            errs.append("minisnoop verify printed no 'processed N insns' line")
+        if int(size[0]) < 20:
+            errs.append(f"minisnoop verify --log-level 2 printed only {size[0]} lines")
+
+    # the tracer's exit and summary
+    trc = first("trace-rc ")
+    stderr = [r[len("stderr| "):] for r in recs if r.startswith("stderr| ")]
+    truths = [r.split()[1:] for r in recs if r.startswith("truth ")]
+    if trc is not None:
+        if trc != "0":
+            errs.append(f"minisnoop -j --count exited {trc}: " + " | ".join(stderr[-3:]))
+        summ = [re.search(r"minisnoop: (\d+) events?, (\d+) lost", s) for s in stderr]
+        summ = [m for m in summ if m]
+        if not summ:
+            errs.append("no 'minisnoop: N events, M lost' summary on stderr: " + " | ".join(stderr[-3:]))
+        else:
+            n, lost = int(summ[-1].group(1)), int(summ[-1].group(2))
+            if lost:
+                errs.append(f"minisnoop lost {lost} events")
+            if n != len(truths):
+                errs.append(f"minisnoop reported {n} events, the guest ran {len(truths)} execs")
+        tracing = [s for s in stderr if s.startswith("minisnoop: tracing")]
+        want = "fork tracking" if a.mode == "no-btf" else "(BTF"
+        if tracing and want not in tracing[0]:
+            errs.append(f"tracer started in the wrong ppid mode (want '{want}'): {tracing[0]}")
+        for s in stderr:
+            if "tracing" not in s and not re.search(r"\d+ events?, \d+ lost", s):
+                errs.append("unexpected stderr from the tracer: " + s)
+
+    # events
+    events = []
+    for ln in json_lines:
+        try:
+            ev = json.loads(ln)
+        except ValueError as e:
+            errs.append(f"not JSON ({e}): {ln[:200]}")
+            continue
+        if not isinstance(ev, dict) or set(ev) != set(KEYS):
+            errs.append(f"JSON keys {sorted(ev) if isinstance(ev, dict) else type(ev)}, expected {KEYS}: {ln[:200]}")
+            continue
+        if not TIME_RE.match(ev["time"]):
+            errs.append(f"bad time {ev['time']!r}")
+        events.append(ev)
+
+    args_of = {}
+    for r in recs:
+        if r.startswith("arg "):
+            p = r.split(" ")
+            args_of.setdefault(p[1], {})[int(p[2])] = bytes.fromhex(p[3] if len(p) > 3 else "")
+    compared = 0
+    seen = set()
+    for t in truths:
+        name, kv = t[0], dict(x.split("=", 1) for x in t[1:])
+        argv = [args_of.get(name, {}).get(i, b"?") for i in range(int(kv["argc"]))]
+        ret, pid, ppid = int(kv["ret"]), int(kv["pid"]), int(kv["ppid"])
+        trunc = kv["truncated"] == "1"
+        want_args = argv[:MAX_ARGS_DEFAULT] if trunc else argv
+        want_comm = os.path.basename(argv[0])[:15].decode("utf-8", "replace") if ret == 0 else "sh"
+        mine = [e for e in events if e["pid"] == pid]
+        if not mine:
+            errs.append(f"{name}: no event for pid {pid} ({b' '.join(argv)[:80]!r}, ret {ret})")
+            continue
+        if len(mine) > 1:
+            errs.append(f"{name}: {len(mine)} events for pid {pid}, expected 1")
+        ev = mine[0]
+        seen.add(id(ev))
+        compared += 1
+        diffs = []
+        if ev["ppid"] != ppid:
+            diffs.append(f"ppid {ev['ppid']}, expected {ppid}")
+        if ev["ret"] != ret:
+            diffs.append(f"ret {ev['ret']}, expected {ret}")
+        if ev["uid"] != 0:
+            diffs.append(f"uid {ev['uid']}, expected 0")
+        if to_bytes(ev["filename"]) != argv[0]:
+            diffs.append(f"filename {ev['filename']!r}, expected {argv[0]!r}")
+        got_args = [to_bytes(x) for x in ev["args"]]
+        if got_args != want_args:
+            for i in range(max(len(got_args), len(want_args))):
+                g = got_args[i] if i < len(got_args) else None
+                w = want_args[i] if i < len(want_args) else None
+                if g != w:
+                    got = "missing" if g is None else repr(g[:60])
+                    exp = "none" if w is None else repr(w[:60])
+                    diffs.append(f"args[{i}] {got}, expected {exp} "
+                                 f"({len(got_args)} args, {len(want_args)} expected)")
+                    break
+        if ev["truncated"] != trunc:
+            diffs.append(f"truncated {str(ev['truncated']).lower()}, expected {str(trunc).lower()}")
+        if ev["comm"] != want_comm:
+            diffs.append(f"comm {ev['comm']!r}, expected {want_comm!r}")
+        if diffs:
+            errs.append(f"{name} (pid {pid}): " + "; ".join(diffs))
+    for e in events:
+        if id(e) not in seen:
+            errs.append(f"unexpected event: {json.dumps(e)[:200]}")
+    if trc is not None and not truths:
+        errs.append("the guest recorded no truth")
+
+    # timings (guest uptime at each step)
+    at = {}
+    for r in recs:
+        if r.startswith("at "):
+            _, step, up = r.split()
+            at[step] = float(up)
+    head = f"{compared} events compared"
+    if a.boot is not None:
+        head = f"boot {a.boot:.1f} s, " + head
+    parts = [head]
+    detail = []
+    if "userspace" in at:
+        detail.append(f"userspace at {at['userspace']:.1f} s")
+    if "check" in at and "verify" in at:
+        detail.append(f"verify {at['verify'] - at['check']:.1f} s")
+    if "verify" in at and "attached" in at:
+        detail.append(f"attach {at['attached'] - at['verify']:.1f} s")
+    if kernel:
+        detail.append(kernel.split()[0])
+    if detail:
+        parts.append(", ".join(detail))
+    if errs:
+        print(f"{a.label}: FAILED ({'; '.join(parts)})")
+        for e in errs:
+            print("    " + e)
+        return 1
+    print(f"{a.label}: ok ({'; '.join(parts)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
