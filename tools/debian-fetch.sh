@@ -62,6 +62,11 @@ kernel)
 		series=${MINISNOOP_KERNEL:-6.1}
 		re="^linux-image-$(echo "$series" | sed 's/\./\\./g')\.[0-9]+-[0-9]+-$debarch-unsigned\$"
 		pkg=$(apt-cache pkgnames "linux-image-$series." 2>/dev/null | grep -E "$re" | sort -V | tail -n 1 || true)
+		# A fresh machine's package lists may be empty or old: refresh them once.
+		if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then
+			apt-get update -q >/dev/null 2>&1 || true
+			pkg=$(apt-cache pkgnames "linux-image-$series." 2>/dev/null | grep -E "$re" | sort -V | tail -n 1 || true)
+		fi
 	fi
 	ver=${pkg:+$(candidate "$pkg")}
 	if [ -z "$pkg" ] || [ -z "$ver" ]; then
@@ -93,6 +98,10 @@ busybox)
 	ensure_arch
 	pkg=busybox-static:$debarch
 	ver=$(candidate "$pkg")
+	if [ -z "$ver" ] && [ "$(id -u)" = 0 ]; then
+		apt-get update -q >/dev/null 2>&1 || true
+		ver=$(candidate "$pkg")
+	fi
 	if [ -z "$ver" ]; then
 		dir=$(ls -d "$cache"/busybox-static_*_"$debarch" 2>/dev/null | sort -V | tail -n 1 || true)
 		if [ -z "$dir" ] || [ ! -f "$dir/busybox" ]; then
