@@ -34,11 +34,12 @@ struct line_ref {
 struct session {
 	const struct tracer_opts *o;
 	struct outbuf out;
+	struct out_opts fmt; /* the options, with the clocks read at start */
 	struct line_ref *lines;
 	size_t nlines, lines_cap;
 	char *sorted; /* the batch in time order, as large as out.buf */
 	size_t sorted_cap;
-	uint64_t events, lost, matched;
+	uint64_t lost, matched;
 	bool done, pipe_closed;
 };
 
@@ -89,7 +90,6 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 	}
 	if (!(v.hdr.flags & EV_F_PPID_KERNEL))
 		v.hdr.ppid = proc_ppid(v.hdr.pid);
-	s->events++;
 	if (!filter_match(&s->o->filter, &v))
 		return 0;
 	if (s->nlines == s->lines_cap) {
@@ -107,7 +107,7 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 	}
 	s->lines[s->nlines].ts = v.hdr.ts_ns;
 	s->lines[s->nlines].off = s->out.len;
-	out_event(&s->out, &s->o->out, &v);
+	out_event(&s->out, &s->fmt, &v);
 	s->lines[s->nlines].len = s->out.len - s->lines[s->nlines].off;
 	s->nlines++;
 	s->matched++;
@@ -301,7 +301,7 @@ static int drain(struct session *s, struct perf_ring *rings, int nr, bool final)
 
 int tracer_run(const struct tracer_opts *o)
 {
-	struct session s = {.o = o};
+	struct session s = {.o = o, .fmt = o->out};
 	struct progset ps;
 	struct load_opts lo = {.log_level = o->verifier_log > 0 ? (unsigned)o->verifier_log : 0,
 			       .stats = o->verifier_log >= 0};
@@ -347,15 +347,11 @@ int tracer_run(const struct tracer_opts *o)
 	/* No events asked for: a pipe whose reader left reports POLLERR, so that
 	 * `minisnoop | head -3` ends when head does, not at the next exec. */
 	pfd[nr].fd = STDOUT_FILENO;
-	{
-		struct out_opts *oo = (struct out_opts *)&o->out;
-
-		oo->start_ns = now_ns(CLOCK_MONOTONIC);
-		oo->mono_to_real_ns = (int64_t)(now_ns(CLOCK_REALTIME) - oo->start_ns);
-	}
+	s.fmt.start_ns = now_ns(CLOCK_MONOTONIC);
+	s.fmt.mono_to_real_ns = (int64_t)(now_ns(CLOCK_REALTIME) - s.fmt.start_ns);
 	if (o->duration_ms)
-		deadline = o->out.start_ns + o->duration_ms * 1000000;
-	out_header(&s.out, &o->out);
+		deadline = s.fmt.start_ns + o->duration_ms * 1000000;
+	out_header(&s.out, &s.fmt);
 	if (outbuf_flush(&s.out))
 		s.pipe_closed = s.done = true;
 	/* Tell a waiting script that tracing has started (events from now on are seen). */
