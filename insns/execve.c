@@ -37,6 +37,17 @@
 		E(BPF_STX_MEM(BPF_W, R10, R1, FP_FLAGS));                                          \
 	} while (0)
 
+/* *(u64 *)(r10 + slot) = *(u64 *)(base + off) from kernel memory, or goto fail; uses r0-r3 */
+#define READ_KERNEL_U64(slot, base, off, fail)                                                     \
+	do {                                                                                       \
+		E(BPF_MOV64_REG(R3, base));                                                        \
+		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)(off)));                                     \
+		STACK_PTR(R1, slot);                                                               \
+		E(BPF_MOV64_IMM(R2, 8));                                                           \
+		CALL(probe_read_kernel);                                                           \
+		E(BPF_JMP_IMM(BPF_JNE, R0, 0, fail));                                              \
+	} while (0)
+
 /* stats[idx]++ (per-CPU, so no atomics); uses r0-r2 and the stack slot at key_off */
 #define COUNT_STAT(idx, key_off, skip)                                                             \
 	do {                                                                                       \
@@ -196,12 +207,7 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 	if (c->btf) {
 		/* ppid = current->real_parent->tgid */
 		CALL(get_current_task);
-		E(BPF_MOV64_REG(R3, R0));
-		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)c->off_real_parent));
-		STACK_PTR(R1, FP_TMP);
-		E(BPF_MOV64_IMM(R2, 8));
-		CALL(probe_read_kernel);
-		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "ppid_done"));
+		READ_KERNEL_U64(FP_TMP, R0, c->off_real_parent, "ppid_done");
 		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP_TMP));
 		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)c->off_tgid));
 		E(BPF_MOV64_REG(R1, R7));
@@ -297,32 +303,12 @@ void prog_exec_exit(struct asm_prog *p, const struct prog_cfg *c)
 		/* New image: argv strings lie in [mm->arg_start, mm->arg_end), and the path the
 		 * kernel copied sits right after the environment, at mm->env_end. */
 		CALL(get_current_task);
-		E(BPF_MOV64_REG(R3, R0));
-		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)c->off_mm));
-		STACK_PTR(R1, -16);
-		E(BPF_MOV64_IMM(R2, 8));
-		CALL(probe_read_kernel);
-		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "emit"));
+		READ_KERNEL_U64(-16, R0, c->off_mm, "emit");
 		E(BPF_LDX_MEM(BPF_DW, R9, R10, -16)); /* r9 = mm */
 		E(BPF_JMP_IMM(BPF_JEQ, R9, 0, "emit"));
-		E(BPF_MOV64_REG(R3, R9));
-		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)c->off_arg_start));
-		STACK_PTR(R1, -16);
-		E(BPF_MOV64_IMM(R2, 8));
-		CALL(probe_read_kernel);
-		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "emit"));
-		E(BPF_MOV64_REG(R3, R9));
-		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)c->off_arg_end));
-		STACK_PTR(R1, -24);
-		E(BPF_MOV64_IMM(R2, 8));
-		CALL(probe_read_kernel);
-		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "emit"));
-		E(BPF_MOV64_REG(R3, R9));
-		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)c->off_env_end));
-		STACK_PTR(R1, -32);
-		E(BPF_MOV64_IMM(R2, 8));
-		CALL(probe_read_kernel);
-		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "emit"));
+		READ_KERNEL_U64(-16, R9, c->off_arg_start, "emit");
+		READ_KERNEL_U64(-24, R9, c->off_arg_end, "emit");
+		READ_KERNEL_U64(-32, R9, c->off_env_end, "emit");
 
 		E(BPF_MOV64_REG(R1, R7));
 		E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));

@@ -51,35 +51,17 @@ for c in "${cases[@]}"; do
 done
 
 # --- packages ------------------------------------------------------------------------------
-bash tools/deps.sh initramfs || exit 1
-want="python3 coreutils"
+sets="initramfs"
 for a in "${arches[@]}"; do
 	case "$a" in
-	x86_64) want="$want qemu-system-x86" ;;
 	aarch64)
-		want="$want qemu-system-arm"
-		[ $build = 0 ] || [ -n "${BIN[aarch64]}" ] || want="$want gcc-aarch64-linux-gnu"
+		sets="$sets initramfs-arm64"
+		[ $build = 0 ] || [ -n "${BIN[aarch64]}" ] || sets="$sets cross-arm64"
 		;;
 	esac
 done
-missing=""
-for p in $want; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		echo "minisnoop: missing Debian packages:$missing: run as root (sudo) to install them" >&2
-		exit 1
-	fi
-	echo "minisnoop: installing$missing" >&2
-	export DEBIAN_FRONTEND=noninteractive
-	# shellcheck disable=SC2086 # a list of names
-	apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1 || {
-		apt-get update -q >/dev/null
-		# shellcheck disable=SC2086 # a list of names
-		apt-get install -y -q --no-install-recommends $missing >/dev/null
-	} || exit 1
-fi
+# shellcheck disable=SC2086 # a list of set names
+bash tools/deps.sh $sets || exit 1
 
 # --- binaries, kernels, images: a failure here fails that architecture's cases --------------
 declare -A ERR KERNEL IMAGE

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages minisnoop's build and tests need, only those missing.
-# Usage: tools/deps.sh [build|test|bench|initramfs]...  (default: build)
+# Usage: tools/deps.sh [build|test|bench|initramfs|initramfs-arm64|cross-arm64]...
+# (default: build)
 set -eu
 want="gcc make libc6-dev linux-libc-dev"
 for what in "${@:-build}"; do
@@ -8,8 +9,10 @@ for what in "${@:-build}"; do
 	build) want="$want musl-tools" ;;
 	test) want="$want musl-tools libcmocka-dev bpftool python3 util-linux" ;;
 	bench) want="$want musl-tools" ;;
-	initramfs) want="$want musl-tools busybox-static qemu-system-x86 cpio gzip" ;;
-	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, initramfs)" >&2; exit 2 ;;
+	initramfs) want="$want musl-tools busybox-static qemu-system-x86 cpio gzip python3 coreutils" ;;
+	initramfs-arm64) want="$want qemu-system-arm" ;;
+	cross-arm64) want="$want gcc-aarch64-linux-gnu" ;;
+	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, initramfs, initramfs-arm64, cross-arm64)" >&2; exit 2 ;;
 	esac
 done
 missing=""
