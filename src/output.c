@@ -419,6 +419,21 @@ static void realtime(uint64_t ts_ns, int64_t off_ns, int64_t *sec, long *nsec)
 	*nsec = (long)ns;
 }
 
+/* The event's wall-clock time, broken down in local time or UTC; returns the nanoseconds. */
+static long event_tm(const struct ms_event *h, const struct out_opts *opt, bool local,
+		     struct tm *tm)
+{
+	int64_t sec;
+	long nsec;
+	time_t t;
+
+	realtime(h->ts_ns, opt->mono_to_real_ns, &sec, &nsec);
+	t = (time_t)sec;
+	if (!(local ? localtime_r(&t, tm) : gmtime_r(&t, tm)))
+		memset(tm, 0, sizeof(*tm));
+	return nsec;
+}
+
 /* Seconds since start with 3 decimals, rounded like %.3f. */
 static char *put_since(char *d, uint64_t ts_ns, uint64_t start_ns)
 {
@@ -487,15 +502,9 @@ static char *text_event(char *d, const struct out_opts *opt, const struct ms_eve
 	size_t rl;
 
 	if (opt->clock) {
-		int64_t sec;
-		long nsec;
-		time_t t;
 		struct tm tm;
 
-		realtime(h->ts_ns, opt->mono_to_real_ns, &sec, &nsec);
-		t = (time_t)sec;
-		if (!localtime_r(&t, &tm))
-			memset(&tm, 0, sizeof(tm));
+		event_tm(h, opt, true, &tm);
 		c = d;
 		d = put_u0(d, (unsigned)tm.tm_hour % 100, 2);
 		*d++ = ':';
@@ -545,15 +554,9 @@ static char *text_event(char *d, const struct out_opts *opt, const struct ms_eve
 static char *json_event(char *d, const struct out_opts *opt, const struct ms_event *h,
 			const char *comm, const struct ev_view *v, unsigned argc)
 {
-	int64_t sec;
-	long nsec;
-	time_t t;
 	struct tm tm;
+	long nsec = event_tm(h, opt, false, &tm);
 
-	realtime(h->ts_ns, opt->mono_to_real_ns, &sec, &nsec);
-	t = (time_t)sec;
-	if (!gmtime_r(&t, &tm))
-		memset(&tm, 0, sizeof(tm));
 	d = put_str(d, "{\"time\":\"");
 	/* Years outside 0..9999 only come from a bogus clock offset; keep the field well-formed. */
 	d = put_u0(d, (uint64_t)(tm.tm_year + 1900LL) % 10000, 4);
