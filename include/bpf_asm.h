@@ -26,17 +26,27 @@
 #define R9  BPF_REG_9
 #define R10 BPF_REG_10
 
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "ASM_PACK_ lays out struct bpf_insn as a little-endian host does"
+#endif
+
+/* One slot as a 64-bit integer, laid out as struct bpf_insn is in memory: a constant that
+ * the compiler can pass in a register, where a struct would be built on the stack. */
+#define ASM_PACK_(c, d, s, o, i)                                                                   \
+	((uint64_t)(uint8_t)(c) | (uint64_t)((d)&0xf) << 8 | (uint64_t)((s)&0xf) << 12 |           \
+	 (uint64_t)(uint16_t)(o) << 16 | (uint64_t)(uint32_t)(i) << 32)
+
 struct asm_insn {
-	struct bpf_insn slot[2];
+	union {
+		struct bpf_insn slot[2];
+		uint64_t w[2]; /* the same slots, packed */
+	};
 	unsigned char n;   /* slots used: 1, or 2 for LD_IMM64 */
 	const char *label; /* jump target, resolved by asm_finish() */
 	const char *map;   /* map name for BPF_PSEUDO_MAP_FD loads */
 };
 
-#define ASM_I_(c, d, s, o, i)                                                                      \
-	((const struct asm_insn){                                                                  \
-	    .slot = {{.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)}},       \
-	    .n = 1})
+#define ASM_I_(c, d, s, o, i) ((struct asm_insn){.w = {ASM_PACK_(c, d, s, o, i), 0}, .n = 1})
 
 /* ALU: op is BPF_ADD, BPF_SUB, ... BPF_ARSH; MOV and NEG have their own names. */
 #define BPF_ALU64_REG(op, dst, src) ASM_I_(BPF_ALU64 | BPF_OP(op) | BPF_X, dst, src, 0, 0)
@@ -54,13 +64,11 @@ struct asm_insn {
 
 /* 64-bit immediate: two slots, the high half in the second. */
 #define BPF_LD_IMM64_RAW_(dst, src, imm64, mapname)                                                \
-	((const struct asm_insn){.slot = {{.code = BPF_LD | BPF_DW | BPF_IMM,                      \
-					   .dst_reg = (dst),                                       \
-					   .src_reg = (src),                                       \
-					   .imm = (int32_t)(uint32_t)(uint64_t)(imm64)},           \
-					  {.imm = (int32_t)(uint32_t)((uint64_t)(imm64) >> 32)}},  \
-				 .n = 2,                                                           \
-				 .map = (mapname)})
+	((struct asm_insn){                                                                        \
+	    .w = {ASM_PACK_(BPF_LD | BPF_DW | BPF_IMM, dst, src, 0, (uint32_t)(uint64_t)(imm64)),  \
+		  ASM_PACK_(0, 0, 0, 0, (uint64_t)(imm64) >> 32)},                                 \
+	    .n = 2,                                                                                \
+	    .map = (mapname)})
 #define BPF_LD_IMM64(dst, imm64) BPF_LD_IMM64_RAW_(dst, 0, imm64, NULL)
 /* Loads a map's fd; the name is looked up when the program is loaded. */
 #define BPF_LD_MAP_FD(dst, name) BPF_LD_IMM64_RAW_(dst, BPF_PSEUDO_MAP_FD, 0, name)
@@ -81,10 +89,7 @@ struct asm_insn {
 
 /* Jumps to a named label; op is BPF_JEQ, BPF_JGT, ... */
 #define ASM_J_(c, d, s, i, lbl)                                                                    \
-	((const struct asm_insn){                                                                  \
-	    .slot = {{.code = (c), .dst_reg = (d), .src_reg = (s), .imm = (i)}},                   \
-	    .n = 1,                                                                                \
-	    .label = (lbl)})
+	((struct asm_insn){.w = {ASM_PACK_(c, d, s, 0, i), 0}, .n = 1, .label = (lbl)})
 #define BPF_JMP_REG(op, dst, src, lbl)	 ASM_J_(BPF_JMP | BPF_OP(op) | BPF_X, dst, src, 0, lbl)
 #define BPF_JMP_IMM(op, dst, imm, lbl)	 ASM_J_(BPF_JMP | BPF_OP(op) | BPF_K, dst, 0, imm, lbl)
 #define BPF_JMP32_REG(op, dst, src, lbl) ASM_J_(BPF_JMP32 | BPF_OP(op) | BPF_X, dst, src, 0, lbl)
@@ -136,8 +141,8 @@ void asm_free(struct asm_prog *p);
  * third of the size of passing the struct). ref is the label of a jump or the map of a
  * BPF_PSEUDO_MAP_FD load; the slot count follows from the opcode.
  */
-void asm_emit_parts(struct asm_prog *p, struct bpf_insn s0, struct bpf_insn s1, const char *ref,
-		    const char *file, int line);
+void asm_emit_parts(struct asm_prog *p, uint64_t w0, uint64_t w1, const char *ref, const char *file,
+		    int line);
 void asm_emit(struct asm_prog *p, const struct asm_insn *i, const char *file, int line);
 void asm_label(struct asm_prog *p, const char *name, const char *file, int line);
 /* A label name made of prefix and n ("next3"), for labels inside C loops; owned by p. */
@@ -152,8 +157,8 @@ const char *asm_label_name(const struct asm_prog *p, size_t at);
 const char *asm_map_name(const struct asm_prog *p, size_t at);
 
 #define EMIT(p, insn)                                                                              \
-	asm_emit_parts((p), (insn).slot[0], (insn).slot[1],                                        \
-		       (insn).label ? (insn).label : (insn).map, __FILE__, __LINE__)
+	asm_emit_parts((p), (insn).w[0], (insn).w[1], (insn).label ? (insn).label : (insn).map,    \
+		       __FILE__, __LINE__)
 #define LABEL(p, name) asm_label((p), (name), __FILE__, __LINE__)
 
 #endif

@@ -71,13 +71,14 @@ static int add_ref(struct asm_ref **refs, size_t *n, size_t *cap, size_t at, con
 	return 0;
 }
 
-void asm_emit_parts(struct asm_prog *p, struct bpf_insn s0, struct bpf_insn s1, const char *ref,
-		    const char *file, int line)
+void asm_emit_parts(struct asm_prog *p, uint64_t w0, uint64_t w1, const char *ref, const char *file,
+		    int line)
 {
-	bool wide = s0.code == (BPF_LD | BPF_DW | BPF_IMM);
-	struct asm_insn i = {.slot = {s0, s1}, .n = wide ? 2 : 1};
+	struct asm_insn i = {.w = {w0, w1}};
+	bool wide = i.slot[0].code == (BPF_LD | BPF_DW | BPF_IMM);
 
-	if (wide && s0.src_reg == BPF_PSEUDO_MAP_FD)
+	i.n = wide ? 2 : 1;
+	if (wide && i.slot[0].src_reg == BPF_PSEUDO_MAP_FD)
 		i.map = ref;
 	else
 		i.label = ref;
