@@ -60,8 +60,8 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(B)/tests/%,$(wildcard tests/kernel/test_*.c))
 TOOLS := $(B)/storm $(B)/true-static
 
-# The stripped x86_64 binary must stay within this (bytes); the goal is half of it.
-SIZE_BUDGET ?= 131072
+# The stripped x86_64 binary must stay within this (120 KiB); the goal is 64 KiB.
+SIZE_BUDGET ?= 122880
 
 .PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools \
 	size-check test-initramfs
