@@ -75,6 +75,27 @@ static bool parse_u64_prefix(const char *s, char end, uint32_t *out)
 	return true;
 }
 
+/* getopt's own messages name the full argv[0]; ours say "minisnoop:". */
+static int bad_option(const char *cmd, int o, int argc, char **argv)
+{
+	char what[96];
+	/* The argument getopt stopped at (optind may be past the end after a missing value). */
+	const char *arg = argv[optind - 1 < argc ? optind - 1 : argc - 1];
+	/* A short option's letter is in optopt; a long one is that argument. */
+	bool is_short = arg[0] == '-' && arg[1] != '-' && optopt > ' ' && optopt < 127;
+
+	if (o == ':' && is_short)
+		snprintf(what, sizeof(what), "option -%c needs a value", optopt);
+	else if (o == ':')
+		snprintf(what, sizeof(what), "option %.40s needs a value", arg);
+	else if (is_short)
+		snprintf(what, sizeof(what), "unknown option -%c", optopt);
+	else
+		snprintf(what, sizeof(what), "unknown option %.40s", arg);
+	fprintf(stderr, "minisnoop: %s%s\n%s", cmd, what, usage_line);
+	return 2;
+}
+
 static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
 	char *end;
@@ -180,13 +201,13 @@ static int cmd_dump(int argc, char **argv)
 	char err[512];
 	int o, k;
 
-	while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		if (o == 's')
 			with_src = false;
 		else if (o == 'h')
 			return help(), 0;
 		else
-			return usage_error("dump: bad option%s", "");
+			return bad_option("dump: ", o, argc, argv);
 	}
 	if (optind < argc)
 		only = argv[optind++];
@@ -239,7 +260,7 @@ static int cmd_verify(int argc, char **argv)
 	uint64_t v;
 	int o, r, k, loaded = 0;
 
-	while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		if (o == 'L') {
 			if (!parse_u64(optarg, 2, &v))
 				return usage_error(
@@ -250,7 +271,7 @@ static int cmd_verify(int argc, char **argv)
 		} else if (o == 'h') {
 			return help(), 0;
 		} else {
-			return usage_error("verify: bad option%s", "");
+			return bad_option("verify: ", o, argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -305,7 +326,7 @@ static int cmd_trace(int argc, char **argv)
 	t.verifier_log = -1;
 	t.pages = 64;
 	t.no_btf = getenv("MINISNOOP_NO_BTF") != NULL;
-	while ((o = getopt_long(argc, argv, "TtUxqju:c:n:l:P:hV", lo, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, ":TtUxqju:c:n:l:P:hV", lo, NULL)) != -1) {
 		switch (o) {
 		case 'T':
 			t.out.clock = true;
@@ -387,8 +408,7 @@ static int cmd_trace(int argc, char **argv)
 			printf("minisnoop %s\n", MINISNOOP_VERSION);
 			return 0;
 		default:
-			fprintf(stderr, "%s", usage_line);
-			return 2;
+			return bad_option("", o, argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -401,6 +421,7 @@ static int cmd_trace(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	opterr = 0;
 	if (argc > 1 && !strcmp(argv[1], "dump"))
 		return cmd_dump(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "verify"))

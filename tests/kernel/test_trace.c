@@ -2566,13 +2566,22 @@ static void test_no_bpf_objects_left(void **state)
 static void test_bad_flags(void **state)
 {
 	static const char *const cases[][4] = {
-	    {"--bogus", NULL},	       {"-Z", NULL},
-	    {"--max-args", "0", NULL}, {"--max-args", "129", NULL},
-	    {"--max-args", "x", NULL}, {"--pages", "3", NULL},
-	    {"--count", "0", NULL},    {"--duration", "-1", NULL},
-	    {"-P", "abc", NULL},       {"-u", "no-such-user-minisnoop", NULL},
-	    {"-n", "(", NULL},	       {"-l", "[", NULL},
-	    {"unexpected", NULL},      {"--verifier-log=7", NULL},
+	    {"--bogus", NULL},
+	    {"-Z", NULL},
+	    {"--max-args", "0", NULL},
+	    {"--max-args", "129", NULL},
+	    {"--max-args", "x", NULL},
+	    {"--pages", "3", NULL},
+	    {"--count", "0", NULL},
+	    {"--duration", "-1", NULL},
+	    {"-P", "abc", NULL},
+	    {"-u", "no-such-user-minisnoop", NULL},
+	    {"-n", "(", NULL},
+	    {"-l", "[", NULL},
+	    {"unexpected", NULL},
+	    {"--verifier-log=7", NULL},
+	    {"-u", NULL},
+	    {"--max-args", NULL},
 	};
 
 	(void)state;
@@ -2584,6 +2593,10 @@ static void test_bad_flags(void **state)
 			fail_msg("minisnoop %s %s: wait status 0x%x, expected exit 2; stderr:\n%s",
 				 cases[k][0], cases[k][1] ? cases[k][1] : "", s->status,
 				 buf_str(&s->err));
+		/* The message is ours, one line first: not getopt's, which names argv[0]. */
+		if (strncmp(buf_str(&s->err), "minisnoop: ", 11))
+			fail_msg("minisnoop %s: stderr does not start with 'minisnoop: ':\n%s",
+				 cases[k][0], buf_str(&s->err));
 		if (!buf_has(&s->err, "usage: minisnoop"))
 			fail_msg("minisnoop %s %s: no usage line on stderr:\n%s", cases[k][0],
 				 cases[k][1] ? cases[k][1] : "", buf_str(&s->err));
