@@ -359,7 +359,7 @@ int tracer_run(const struct tracer_opts *o)
 
 	status = 0;
 	while (!s.done && !stop_signal) {
-		int timeout = 100;
+		int timeout = 50;
 
 		if (deadline) {
 			uint64_t now = now_ns(CLOCK_MONOTONIC);

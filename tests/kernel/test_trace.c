@@ -2146,6 +2146,73 @@ static void test_filter_cgroup(void **state)
 /* ---------------------------------------------------------------------------------------- */
 /* Ending: --count, --duration, signals, closed stdout                                      */
 
+/* A child pinned to one CPU that execs TRUE_PATH with the marker, n times. */
+struct pinned {
+	int cpu, n;
+	char *marker;
+};
+
+static void pinned_storm(void *arg)
+{
+	const struct pinned *p = arg;
+	char *argv[] = {"true", p->marker, NULL};
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(p->cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		_exit(3);
+	touch_strings(TRUE_PATH, argv);
+	for (int k = 0; k < p->n; k++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			execv(TRUE_PATH, argv);
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, NULL, 0) != pid)
+			_exit(4);
+	}
+	_exit(0);
+}
+
+/* Each CPU's ring is in order; the output must be in time order across them too. */
+static void test_events_in_time_order_across_cpus(void **state)
+{
+	char m[64];
+	const char *args[] = {"-j", "-l", NULL, NULL};
+	struct pinned a = {.cpu = 0, .n = 150}, b = {.cpu = 1, .n = 150};
+	struct snoop *s;
+	const char *p, *prev = NULL;
+	pid_t pa, pb;
+	int n = 0;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		print_message("skipped: needs two online CPUs\n");
+		skip();
+	}
+	a.marker = b.marker = (char *)marker(m, sizeof(m), "order");
+	args[2] = m;
+	s = snoop_start(args);
+	pa = kid_fork(pinned_storm, &a, -1, -1);
+	pb = kid_fork(pinned_storm, &b, -1, -1);
+	kid_expect_exit(pa, 0, "pinned storm on CPU 0");
+	kid_expect_exit(pb, 0, "pinned storm on CPU 1");
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	assert_int_equal(g_nevs, 300);
+	/* RFC 3339 times of one format: string order is time order. */
+	for (p = buf_str(&s->out); (p = strstr(p, "\"time\":\"")) != NULL; p += 8, n++) {
+		if (prev && strncmp(p, prev, 36) < 0)
+			fail_msg("event %d is older than the one before it:\n%.36s\n%.36s", n, prev,
+				 p);
+		prev = p;
+	}
+	assert_int_equal(n, 300);
+}
+
 static void test_count_exits(void **state)
 {
 	char m[64];
@@ -2766,6 +2833,7 @@ int main(void)
 	    T(test_filter_name_and_line),
 	    T(test_filter_ppid),
 	    T(test_filter_cgroup),
+	    T(test_events_in_time_order_across_cpus),
 	    T(test_count_exits),
 	    T(test_duration_exits),
 	    T(test_sigint),

@@ -1066,6 +1066,36 @@ static void test_outbuf_pipe(void **state)
 	pipe_roundtrip(1 << 20, true, 20);
 }
 
+/* flush_n writes a prefix and keeps the rest, in order, for the next flush. */
+static void test_outbuf_flush_n(void **state)
+{
+	struct outbuf o;
+	int fds[2];
+	char got[32];
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(outbuf_init(&o, fds[1], 0), 0);
+	memcpy(o.buf, "first\nsecond\n", 13);
+	o.len = 13;
+	assert_int_equal(outbuf_flush_n(&o, 6), 0);
+	assert_int_equal(o.len, 7);
+	assert_memory_equal(o.buf, "second\n", 7);
+	n = read(fds[0], got, sizeof(got));
+	assert_int_equal(n, 6);
+	assert_memory_equal(got, "first\n", 6);
+	/* More than is held writes what is held. */
+	assert_int_equal(outbuf_flush_n(&o, 100), 0);
+	assert_int_equal(o.len, 0);
+	n = read(fds[0], got, sizeof(got));
+	assert_int_equal(n, 7);
+	assert_memory_equal(got, "second\n", 7);
+	outbuf_free(&o);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 static volatile sig_atomic_t alarms;
 
 static void on_alarm(int sig)
@@ -1251,6 +1281,7 @@ int main(void)
 		cmocka_unit_test(test_json_event),
 		cmocka_unit_test(test_fuzz_records),
 		cmocka_unit_test(test_outbuf_pipe),
+		cmocka_unit_test(test_outbuf_flush_n),
 		cmocka_unit_test(test_outbuf_eintr),
 		cmocka_unit_test(test_outbuf_epipe),
 		cmocka_unit_test(test_outbuf_epipe_partial),
