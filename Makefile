@@ -143,7 +143,7 @@ test-initramfs:
 install: $(B)/minisnoop
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(B)/minisnoop $(DESTDIR)$(BINDIR)/minisnoop
-	strip $(DESTDIR)$(BINDIR)/minisnoop 2>/dev/null || true
+	$(CROSS_COMPILE)strip $(DESTDIR)$(BINDIR)/minisnoop
 
 clean:
 	rm -rf $(B) build-arm64
