@@ -1,5 +1,15 @@
 // SPDX-License-Identifier: MIT
-/* A minimal BTF reader: validates a raw BTF blob, indexes its types, finds member offsets. */
+/*
+ * A minimal BTF reader: validates a raw BTF blob and finds member offsets in bounded memory.
+ * A file is not loaded (vmlinux is 5+ MB, for a handful of numbers): it is read through two
+ * small windows, one for type records and one for strings. A blob in memory goes through the
+ * same code, with both windows covering all of it.
+ *
+ * A lookup reads the strings once, marking in a filter each offset where a name asked for is,
+ * then the type records once, checking each, keeping every STRIDE-th one's offset and noting
+ * the first struct or union with a wanted name. Members are then found by reading the few
+ * records needed, from the nearest kept offset.
+ */
 #include "btf.h"
 
 #include <errno.h>
@@ -12,298 +22,433 @@
 
 /* Bounds for walking type chains, so that corrupt (cyclic) BTF cannot hang us. */
 #define MAX_CHAIN 32
+/* Bytes per window; also the longest name a file lookup accepts. */
+#define WIN ((size_t)32768)
+/* Finding a type by id walks at most STRIDE - 1 records from a kept offset. */
+#define STRIDE 32
+/* Bits per name filter: few names are asked for, so false hits (read to be sure) are rare. */
+#define FILTER_BITS 32768
+
+enum { TYPES, STRS };	       /* windows */
+enum { TNAME, MNAME };	       /* filters and query names: type, member */
+enum { SEARCH = 1, EVAL = 2 }; /* query states while resolving; results are <= 0 */
+
+struct win {
+	uint8_t *p;
+	uint64_t off;
+	size_t len;
+};
 
 struct btf {
-	uint8_t *data;
-	const char *strs;
-	uint32_t str_len;
-	uint32_t nr_types;
-	const struct btf_type **types; /* types[id - 1]; id 0 is void */
+	int fd;	 /* -1: the blob is in memory and both windows cover it */
+	int err; /* first read error; sticky */
+	uint64_t tstart, sstart;
+	uint32_t type_len, str_len;
+	uint32_t nr_types; /* 0 until a walk has checked every record */
+	uint8_t *mem;	   /* blob copy or window buffers */
+	uint32_t *ckpt;	   /* ckpt[k]: offset in the type section of type id k * STRIDE + 1 */
+	struct win win[2];
+	uint8_t filter[2][FILTER_BITS / 8];
+};
+
+/* A query while it is resolved; state goes to the caller's err at the end. */
+struct qstate {
+	const char *name[2];
+	size_t len[2];
+	uint32_t id; /* the struct tried, or to try */
+	int state;
 };
 
 void btf_free(struct btf *b)
 {
 	if (!b)
 		return;
-	free(b->types);
-	free(b->data);
+	if (b->fd >= 0)
+		close(b->fd);
+	free(b->ckpt);
+	free(b->mem);
 	free(b);
 }
 
-/* Size of the data following a btf_type of this kind and the size of each named element. */
-static int trailer(uint32_t info, size_t *len, size_t *named_elem)
+/*
+ * Bytes [off, off + len) of the blob; NULL (and b->err) past its end or on a read error. A miss
+ * refills window w from off: type records are read at multiples of 4 from the start of the
+ * file (checked first), so they are aligned in it. Regular and sysfs files do not fail with
+ * EINTR.
+ */
+static const void *at(struct btf *b, int w, uint64_t off, size_t len)
 {
-	size_t vlen = BTF_INFO_VLEN(info);
+	struct win *v = &b->win[w];
+	ssize_t n = 0;
 
-	*named_elem = 0;
-	switch (BTF_INFO_KIND(info)) {
-	case BTF_KIND_INT:
-	case BTF_KIND_VAR:
-	case BTF_KIND_DECL_TAG:
-		*len = sizeof(uint32_t);
+	if (off >= v->off && len <= v->len && off - v->off <= v->len - len)
+		return v->p + (off - v->off);
+	if (b->fd >= 0 && len <= WIN) {
+		v->off = off;
+		for (v->len = 0; v->len < WIN; v->len += (size_t)n) {
+			n = pread(b->fd, v->p + v->len, WIN - v->len, (off_t)(off + v->len));
+			if (n <= 0)
+				break;
+		}
+		if (n < 0)
+			b->err = b->err ? b->err : -errno;
+		else if (len <= v->len)
+			return v->p;
+	}
+	b->err = b->err ? b->err : -EINVAL; /* past the end of the blob */
+	return NULL;
+}
+
+/*
+ * Reads the header of the type record at off. Returns the record's whole length, 0 for an
+ * unknown kind or a failed read; *elem is the size of each element that starts with a name_off.
+ */
+static size_t record(struct btf *b, uint64_t off, struct btf_type *t, size_t *elem)
+{
+	/* Per kind: bytes after the header, fixed and per vlen entry; kinds 1..ENUM64 are known. */
+	static const uint8_t fixed[BTF_KIND_ENUM64 + 1] = {[BTF_KIND_INT] = 4,
+							   [BTF_KIND_ARRAY] =
+							       sizeof(struct btf_array),
+							   [BTF_KIND_VAR] = 4,
+							   [BTF_KIND_DECL_TAG] = 4};
+	static const uint8_t each[BTF_KIND_ENUM64 + 1] = {
+	    [BTF_KIND_STRUCT] = sizeof(struct btf_member),
+	    [BTF_KIND_UNION] = sizeof(struct btf_member),
+	    [BTF_KIND_ENUM] = sizeof(struct btf_enum),
+	    [BTF_KIND_FUNC_PROTO] = sizeof(struct btf_param),
+	    [BTF_KIND_DATASEC] = sizeof(struct btf_var_secinfo),
+	    [BTF_KIND_ENUM64] = sizeof(struct btf_enum64)};
+	const struct btf_type *p = at(b, TYPES, off, sizeof(*p));
+	uint32_t kind;
+
+	if (!p)
 		return 0;
-	case BTF_KIND_ARRAY:
-		*len = sizeof(struct btf_array);
+	*t = *p; /* a copy: the window may move */
+	kind = BTF_INFO_KIND(p->info);
+	if (!kind || kind > BTF_KIND_ENUM64)
 		return 0;
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		*named_elem = sizeof(struct btf_member);
-		break;
-	case BTF_KIND_ENUM:
-		*named_elem = sizeof(struct btf_enum);
-		break;
-	case BTF_KIND_ENUM64:
-		*named_elem = sizeof(struct btf_enum64);
-		break;
-	case BTF_KIND_FUNC_PROTO:
-		*named_elem = sizeof(struct btf_param);
-		break;
-	case BTF_KIND_DATASEC:
-		*len = vlen * sizeof(struct btf_var_secinfo);
+	*elem = kind == BTF_KIND_DATASEC ? 0 : each[kind]; /* a var_secinfo has no name */
+	return sizeof(*t) + fixed[kind] + BTF_INFO_VLEN(p->info) * each[kind];
+}
+
+static int is_composite(uint32_t info)
+{
+	return BTF_INFO_KIND(info) == BTF_KIND_STRUCT || BTF_INFO_KIND(info) == BTF_KIND_UNION;
+}
+
+/* Tests (or sets) filter f's bit for a string offset. */
+static int filter(struct btf *b, int f, uint32_t off, int set)
+{
+	uint32_t h = off * 0x9e3779b1u >> 17; /* 15 bits: FILTER_BITS */
+	uint8_t *p = &b->filter[f][h / 8], m = (uint8_t)(1u << h % 8);
+
+	if (set)
+		*p |= m;
+	return *p & m;
+}
+
+/* Is the string at off `name`? The filter answers most offsets without reading the string. */
+static int name_is(struct btf *b, int f, uint32_t off, const char *name, size_t len)
+{
+	const uint8_t *s;
+
+	if (!filter(b, f, off, 0) || len >= b->str_len - off)
 		return 0;
-	case BTF_KIND_PTR:
-	case BTF_KIND_FWD:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_FLOAT:
-	case BTF_KIND_TYPE_TAG:
-		*len = 0;
-		return 0;
-	default:
+	s = at(b, STRS, b->sstart + off, len + 1);
+	return s && !memcmp(s, name, len + 1);
+}
+
+/*
+ * Checks the string section's ends and sets the filter bit of every offset where a name asked
+ * for is, i.e. where "name\0" is, also inside longer strings: a name_off may point into one.
+ * Looks at each NUL, 8 bytes at a time.
+ */
+static int scan_strings(struct btf *b, const struct qstate *st, size_t n)
+{
+	uint8_t last[256] = {0}; /* last bytes of the names: most strings end otherwise */
+	uint64_t pos = 0, base;
+	size_t len, j, maxl = 0;
+
+	memset(b->filter, 0, sizeof(b->filter));
+	for (j = 0; j < 2 * n; j++) {
+		const struct qstate *s = &st[j / 2];
+		size_t l = s->len[j % 2];
+
+		if (s->state != SEARCH)
+			continue;
+		last[l ? (uint8_t)s->name[j % 2][l - 1] : 0] = 1; /* 0: "" ends at every NUL */
+		maxl = l > maxl ? l : maxl;
+	}
+	/* A file's strings are compared in a window, so a name must fit in one. */
+	if (b->fd >= 0 && maxl >= WIN)
 		return -EINVAL;
+	for (; pos < b->str_len; pos = base + len) {
+		const uint8_t *p;
+
+		/* Chunks overlap by maxl so that a name ending in this chunk is all in it. */
+		base = pos > maxl ? pos - maxl : 0;
+		len = b->str_len - base < WIN || b->fd < 0 ? b->str_len - base : WIN;
+		p = at(b, STRS, b->sstart + base, len);
+		/* First string "", last one terminated: any name_off < str_len is then safe. */
+		if (!p || (!base && *p) || (base + len == b->str_len && p[len - 1]))
+			return -EINVAL;
+		for (size_t i = pos - base; i < len; i += 8) {
+			uint64_t w, m = 0x8080808080808080u; /* the tail: try every byte */
+
+			if (len - i >= 8) {
+				memcpy(&w, p + i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+				w = __builtin_bswap64(w); /* so that byte k is bits 8k.. */
+#endif
+				/* The top bit of each 0 byte, and maybe of a 1 byte after one */
+				m &= (w - 0x0101010101010101u) & ~w;
+			}
+			for (; m; m &= m - 1) {
+				size_t z = i + (size_t)__builtin_ctzll(m) / 8;
+				uint64_t end = base + z;
+				uint8_t c;
+
+				if (z >= len || p[z])
+					continue;
+				c = end ? p[z - 1] : 0;
+				if (!last[0] && !last[c])
+					continue;
+				for (j = 0; j < 2 * n; j++) {
+					const struct qstate *s = &st[j / 2];
+					size_t l = s->len[j % 2];
+
+					/* Checking the first byte first saves most memcmp calls. */
+					if (s->state == SEARCH && l <= end &&
+					    (!l || (p[z - l] == (uint8_t)*s->name[j % 2] &&
+						    !memcmp(p + z - l, s->name[j % 2], l))))
+						filter(b, (int)(j % 2), (uint32_t)(end - l), 1);
+				}
+			}
+		}
 	}
-	*len = vlen * *named_elem;
 	return 0;
 }
 
-/* Walks the type section once, checking every record's length and every name offset. */
-static int index_types(struct btf *b, const uint8_t *p, size_t len)
+/*
+ * Walks all type records, checking each one's length and name offsets, keeping checkpoints,
+ * and giving each searching query the first struct or union after the one it tried last that
+ * has the type name.
+ */
+static int walk(struct btf *b, struct qstate *st, size_t n)
 {
-	size_t pos = 0, cap = 0;
+	uint64_t off = b->tstart, end = off + b->type_len;
+	uint32_t id = 1;
 
-	while (pos < len) {
-		const struct btf_type *t = (const void *)(p + pos);
-		size_t tlen, esz;
+	for (; off < end; id++) {
+		struct btf_type t;
+		size_t elem, len = record(b, off, &t, &elem); /* may read past end: checked next */
 
-		if (len - pos < sizeof(*t) || trailer(t->info, &tlen, &esz) < 0)
+		if (!len || end - off < len || t.name_off >= b->str_len)
 			return -EINVAL;
-		if (len - pos - sizeof(*t) < tlen || t->name_off >= b->str_len)
-			return -EINVAL;
+		if ((id - 1) % STRIDE == 0)
+			b->ckpt[(id - 1) / STRIDE] = (uint32_t)(off - b->tstart);
 		/* Every element with a name (member, enumerator, param) starts with name_off. */
-		for (size_t e = 0; esz && e < tlen; e += esz) {
-			uint32_t name_off;
+		for (size_t e = sizeof(t), c; elem && e < len; e += c) {
+			const uint32_t *p;
 
-			memcpy(&name_off, p + pos + sizeof(*t) + e, sizeof(name_off));
-			if (name_off >= b->str_len)
-				return -EINVAL;
+			c = len - e < WIN ? len - e : WIN / elem * elem; /* a window's worth */
+			p = at(b, TYPES, off + e, c);
+			for (size_t j = 0; j < c; j += elem)
+				if (!p || p[j / 4] >= b->str_len)
+					return -EINVAL;
 		}
-		if (b->nr_types == cap) {
-			const struct btf_type **n;
-
-			cap = cap ? cap * 2 : 1024;
-			n = realloc(b->types, cap * sizeof(*n));
-			if (!n)
-				return -ENOMEM;
-			b->types = n;
+		for (size_t i = 0; i < n && is_composite(t.info) && filter(b, TNAME, t.name_off, 0);
+		     i++) {
+			if (st[i].state == SEARCH && id > st[i].id &&
+			    name_is(b, TNAME, t.name_off, st[i].name[TNAME], st[i].len[TNAME])) {
+				st[i].id = id;
+				st[i].state = EVAL;
+			}
 		}
-		b->types[b->nr_types++] = t;
-		pos += sizeof(*t) + tlen;
+		off += len;
 	}
+	b->nr_types = id - 1;
 	return 0;
 }
 
-/* Takes ownership of data (malloc'd, so suitably aligned for the header and types). */
-static int parse(uint8_t *data, size_t len, struct btf **out)
+/*
+ * Bit offset of the member in type `id`, a struct or union maybe under typedefs and qualifiers,
+ * searching anonymous members depth-first.
+ */
+static int find_member(struct btf *b, uint32_t id, const struct qstate *s, int depth,
+		       uint64_t *bits)
 {
-	const struct btf_header *h = (const void *)data;
-	struct btf *b;
-	uint64_t tstart, sstart;
-	int err;
+	const uint32_t modifiers = 1u << BTF_KIND_TYPEDEF | 1u << BTF_KIND_CONST |
+				   1u << BTF_KIND_VOLATILE | 1u << BTF_KIND_RESTRICT |
+				   1u << BTF_KIND_TYPE_TAG;
+	struct btf_type t;
+	uint64_t off;
+	size_t elem;
+
+	for (int n = 0; n < MAX_CHAIN; n++, id = t.type) {
+		if (!id || id > b->nr_types)
+			return -ENOENT;
+		/* From the checkpoint, over records that the walk checked. */
+		off = b->tstart + b->ckpt[(id - 1) / STRIDE];
+		for (uint32_t k = (id - 1) % STRIDE;; k--) {
+			size_t len = record(b, off, &t, &elem);
+
+			if (!len)
+				return -ENOENT;
+			if (!k)
+				break;
+			off += len;
+		}
+		if (!(modifiers >> BTF_INFO_KIND(t.info) & 1))
+			break;
+	}
+	if (depth > MAX_CHAIN || !is_composite(t.info))
+		return -ENOENT;
+	for (uint32_t i = 0; i < BTF_INFO_VLEN(t.info); i++) {
+		const struct btf_member *mp =
+		    at(b, TYPES, off + sizeof(t) + (uint64_t)i * sizeof(*mp), sizeof(*mp));
+		struct btf_member m;
+		uint64_t moff;
+
+		if (!mp)
+			return -ENOENT;
+		m = *mp;
+		moff = BTF_INFO_KFLAG(t.info) ? BTF_MEMBER_BIT_OFFSET(m.offset) : m.offset;
+		if (m.name_off) {
+			if (!name_is(b, MNAME, m.name_off, s->name[MNAME], s->len[MNAME]))
+				continue;
+			*bits = moff;
+			return 0;
+		}
+		if (find_member(b, m.type, s, depth + 1, bits) == 0) {
+			*bits += moff;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int btf_resolve(struct btf *b, struct btf_query *q, size_t n)
+{
+	struct qstate *st = calloc(n + 1, sizeof(*st));
+	size_t i;
+	int err = st ? 0 : -ENOMEM, again = 1, first = 0;
+
+	for (i = 0; i < n && st; i++) {
+		st[i].len[TNAME] = strlen(st[i].name[TNAME] = q[i].type);
+		st[i].len[MNAME] = strlen(st[i].name[MNAME] = q[i].member);
+		st[i].state = SEARCH;
+	}
+	if (!err)
+		err = scan_strings(b, st, n);
+	while (!err && again) {
+		err = walk(b, st, n);
+		for (again = 0, i = 0; i < n && !err; i++) {
+			struct qstate *s = &st[i];
+			uint64_t bits;
+
+			if (s->state == SEARCH)
+				s->state =
+				    -ENOENT; /* no (further) struct or union with that name */
+			if (s->state != EVAL)
+				continue;
+			if (find_member(b, s->id, s, 0, &bits) < 0) {
+				s->state = SEARCH; /* try the next one with that name */
+				again = 1;
+			} else if (bits % 8 || bits / 8 > UINT32_MAX) {
+				s->state = -EINVAL;
+			} else {
+				*q[i].off = (uint32_t)(bits / 8);
+				s->state = 0;
+			}
+		}
+	}
+	err = b->err ? b->err : err;
+	for (i = n; i-- > 0;) {
+		q[i].err = err ? err : st[i].state;
+		first = q[i].err ? q[i].err : first;
+	}
+	free(st);
+	return first ? first : err;
+}
+
+int btf_member_offset(struct btf *b, const char *type, const char *member, uint32_t *off)
+{
+	struct btf_query q = {type, member, off, 0};
+
+	return btf_resolve(b, &q, 1);
+}
+
+/*
+ * Copies data, or opens the file at path. Checks the header; a blob in memory also every record
+ * and string now, while a file is checked by each lookup, which reads all of it anyway.
+ */
+static int load(const char *path, const void *data, size_t len, struct btf **out)
+{
+	struct btf *b = calloc(1, sizeof(*b));
+	const struct btf_header *hp;
+	struct btf_header h;
+	struct stat st;
+	uint64_t size;
+	int err = -ENOMEM;
 
 	*out = NULL;
-	if (len < sizeof(*h) || h->magic != BTF_MAGIC || h->version != BTF_VERSION || h->flags ||
-	    h->hdr_len < sizeof(*h) || h->hdr_len > len)
-		goto bad;
-	tstart = (uint64_t)h->hdr_len + h->type_off;
-	sstart = (uint64_t)h->hdr_len + h->str_off;
-	/* Types are read in place as u32 records, so their section must be 4-byte aligned. */
-	if (tstart % 4 || h->type_len % 4 || tstart + h->type_len > len ||
-	    sstart + h->str_len > len)
-		goto bad;
-	/* Strings: first is "" and the last is terminated, so any offset < str_len is safe. */
-	if (!h->str_len || data[sstart] || data[sstart + h->str_len - 1])
-		goto bad;
-	b = calloc(1, sizeof(*b));
-	if (!b) {
-		free(data);
-		return -ENOMEM;
+	if (!b)
+		return err;
+	b->fd = data ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	if (!data && (b->fd < 0 || fstat(b->fd, &st) < 0)) {
+		err = -errno;
+		goto out;
 	}
-	b->data = data;
-	b->strs = (const char *)data + sstart;
-	b->str_len = h->str_len;
-	err = index_types(b, data + tstart, h->type_len);
+	/* A pseudo-file may report size 0: then only reads bound the sections. */
+	size = data ? len : st.st_size > 0 ? (uint64_t)st.st_size : UINT64_MAX;
+	b->mem = malloc(data ? len : 2 * WIN);
+	if (!b->mem)
+		goto out;
+	b->win[TYPES].p = b->mem;
+	b->win[STRS].p = b->mem + WIN;
+	if (data) {
+		memcpy(b->mem, data, len);
+		b->win[TYPES] = b->win[STRS] = (struct win){b->mem, 0, len};
+	}
+	err = -EINVAL;
+	hp = at(b, TYPES, 0, sizeof(h));
+	if (!hp)
+		goto out;
+	h = *hp;
+	if (h.magic != BTF_MAGIC || h.version != BTF_VERSION || h.flags || h.hdr_len < sizeof(h) ||
+	    h.hdr_len > size)
+		goto out;
+	b->tstart = (uint64_t)h.hdr_len + h.type_off;
+	b->sstart = (uint64_t)h.hdr_len + h.str_off;
+	b->type_len = h.type_len;
+	b->str_len = h.str_len;
+	/* BTF requires aligned type records. */
+	if (b->tstart % 4 || h.type_len % 4 || b->tstart + h.type_len > size ||
+	    b->sstart + h.str_len > size || !h.str_len)
+		goto out;
+	b->ckpt = calloc(h.type_len / (sizeof(struct btf_type) * STRIDE) + 1, sizeof(*b->ckpt));
+	err = !b->ckpt		 ? -ENOMEM
+	      : !data		 ? 0
+	      : walk(b, NULL, 0) ? -EINVAL
+				 : scan_strings(b, NULL, 0);
+out:
+	err = b->err ? b->err : err;
 	if (err) {
 		btf_free(b);
 		return err;
 	}
 	*out = b;
 	return 0;
-bad:
-	free(data);
-	return -EINVAL;
 }
 
 int btf_load_mem(const void *data, size_t len, struct btf **out)
 {
-	uint8_t *copy;
-
 	*out = NULL;
-	if (!data || !len)
-		return -EINVAL;
-	copy = malloc(len);
-	if (!copy)
-		return -ENOMEM;
-	memcpy(copy, data, len);
-	return parse(copy, len, out);
+	return data && len ? load(NULL, data, len, out) : -EINVAL;
 }
 
 int btf_load_file(const char *path, struct btf **out)
 {
-	struct stat st;
-	uint8_t *buf = NULL;
-	size_t len = 0, cap;
-	int fd, err = 0;
-
-	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		err = -errno;
-		goto out;
-	}
-	/* sysfs reports the real size; the +1 lets one read hit EOF without growing. */
-	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
-	buf = malloc(cap);
-	if (!buf) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			uint8_t *nb = realloc(buf, cap * 2);
-
-			if (!nb) {
-				err = -ENOMEM;
-				goto out;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = -errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (!len) {
-		free(buf);
-		return -EINVAL;
-	}
-	return parse(buf, len, out);
-out:
-	close(fd);
-	free(buf);
-	return err;
-}
-
-static const struct btf_type *type_by_id(const struct btf *b, uint32_t id)
-{
-	return id && id <= b->nr_types ? b->types[id - 1] : NULL;
-}
-
-/* Skips typedef and qualifiers, e.g. for "const union { ... };" members. */
-static const struct btf_type *resolve(const struct btf *b, uint32_t id)
-{
-	const struct btf_type *t = type_by_id(b, id);
-
-	for (int i = 0; t && i < MAX_CHAIN; i++) {
-		switch (BTF_INFO_KIND(t->info)) {
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_CONST:
-		case BTF_KIND_VOLATILE:
-		case BTF_KIND_RESTRICT:
-		case BTF_KIND_TYPE_TAG:
-			t = type_by_id(b, t->type);
-			break;
-		default:
-			return t;
-		}
-	}
-	return NULL;
-}
-
-static int is_composite(const struct btf_type *t)
-{
-	return t && (BTF_INFO_KIND(t->info) == BTF_KIND_STRUCT ||
-		     BTF_INFO_KIND(t->info) == BTF_KIND_UNION);
-}
-
-/* Bit offset of `name` in composite t, searching anonymous members depth-first. */
-static int find_member(const struct btf *b, const struct btf_type *t, const char *name, int depth,
-		       uint64_t *bits)
-{
-	const struct btf_member *m = (const void *)(t + 1);
-	int kflag = BTF_INFO_KFLAG(t->info);
-
-	if (depth > MAX_CHAIN)
-		return -ENOENT;
-	for (uint32_t i = 0; i < BTF_INFO_VLEN(t->info); i++, m++) {
-		uint64_t off = kflag ? BTF_MEMBER_BIT_OFFSET(m->offset) : m->offset;
-		const struct btf_type *mt;
-
-		if (m->name_off) {
-			if (strcmp(b->strs + m->name_off, name))
-				continue;
-			*bits = off;
-			return 0;
-		}
-		mt = resolve(b, m->type);
-		if (!is_composite(mt))
-			continue;
-		if (find_member(b, mt, name, depth + 1, bits) == 0) {
-			*bits += off;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-int btf_member_offset(const struct btf *b, const char *type, const char *member, uint32_t *off)
-{
-	for (uint32_t id = 1; id <= b->nr_types; id++) {
-		const struct btf_type *t = b->types[id - 1];
-		uint64_t bits;
-
-		if (!is_composite(t) || strcmp(b->strs + t->name_off, type))
-			continue;
-		if (find_member(b, t, member, 0, &bits) < 0)
-			continue;
-		if (bits % 8 || bits / 8 > UINT32_MAX)
-			return -EINVAL;
-		*off = (uint32_t)(bits / 8);
-		return 0;
-	}
-	return -ENOENT;
+	return load(path, NULL, 0, out);
 }

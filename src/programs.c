@@ -63,23 +63,20 @@ static int field(struct progset *s, const char *cat, const char *event, const ch
 /* The kernel struct members the programs read, and where each offset goes. */
 int progset_btf_offsets(struct prog_cfg *c)
 {
-	const struct {
-		const char *type, *member;
-		uint32_t *off;
-	} want[] = {
-	    {"task_struct", "real_parent", &c->off_real_parent},
-	    {"task_struct", "tgid", &c->off_tgid},
-	    {"task_struct", "mm", &c->off_mm},
-	    {"mm_struct", "arg_start", &c->off_arg_start},
-	    {"mm_struct", "arg_end", &c->off_arg_end},
-	    {"mm_struct", "env_end", &c->off_env_end},
+	struct btf_query q[] = {
+	    {"task_struct", "real_parent", &c->off_real_parent, 0},
+	    {"task_struct", "tgid", &c->off_tgid, 0},
+	    {"task_struct", "mm", &c->off_mm, 0},
+	    {"mm_struct", "arg_start", &c->off_arg_start, 0},
+	    {"mm_struct", "arg_end", &c->off_arg_end, 0},
+	    {"mm_struct", "env_end", &c->off_env_end, 0},
 	};
 	struct btf *b = NULL;
-	size_t k;
+	/* One pass over the file for all of them, in small buffers. */
 	int r = btf_load_file(BTF_VMLINUX_PATH, &b);
 
-	for (k = 0; !r && k < sizeof(want) / sizeof(want[0]); k++)
-		r = btf_member_offset(b, want[k].type, want[k].member, want[k].off);
+	if (!r)
+		r = btf_resolve(b, q, sizeof(q) / sizeof(q[0]));
 	btf_free(b);
 	return r;
 }
