@@ -11,7 +11,7 @@ for what in "${@:-build}"; do
 	bench) want="$want musl-tools" ;;
 	initramfs) want="$want musl-tools busybox-static qemu-system-x86 cpio gzip python3 coreutils" ;;
 	initramfs-arm64) want="$want qemu-system-arm" ;;
-	cross-arm64) want="$want gcc-aarch64-linux-gnu" ;;
+	cross-arm64) want="$want gcc-aarch64-linux-gnu musl-dev:arm64" ;;
 	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, initramfs, initramfs-arm64, cross-arm64)" >&2; exit 2 ;;
 	esac
 done
@@ -26,6 +26,18 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "minisnoop: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Packages of another architecture (musl-dev:arm64 for musl cross builds) need it known.
+for p in $missing; do
+	case "$p" in *:*)
+		arch=${p#*:}
+		if ! dpkg --print-foreign-architectures | grep -qx "$arch" &&
+			[ "$arch" != "$(dpkg --print-architecture)" ]; then
+			dpkg --add-architecture "$arch"
+			apt-get update -q >/dev/null
+		fi
+		;;
+	esac
+done
 # An old or empty package list cannot find new packages: refresh once if needed.
 apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1 || {
 	apt-get update -q >/dev/null
