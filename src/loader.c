@@ -34,6 +34,20 @@ const char *bpf_errno_hint(int err)
 	}
 }
 
+int bpf_usable(char *err, size_t errlen)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "probe", 4, 4, 1, 0);
+	const char *hint;
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	hint = bpf_errno_hint(fd);
+	snprintf(err, errlen, "bpf(): %s%s%s", strerror(-fd), hint ? ": " : "", hint ? hint : "");
+	return fd;
+}
+
 int maps_create(struct map_spec *maps, size_t n, char *errmsg, size_t errlen)
 {
 	size_t k;

@@ -53,6 +53,10 @@ int prog_load(const struct asm_prog *p, enum bpf_prog_type type, const char *nam
 	      struct load_result *res);
 void load_result_free(struct load_result *res);
 
+/* Whether bpf() works for us at all (a tiny map is created and dropped); 0, or a negative
+ * errno with err saying what to do. Run first, so that a missing privilege is named as such
+ * rather than as whatever fails next. */
+int bpf_usable(char *err, size_t errlen);
 /* Words for a bpf() errno at the edge: what to do about it. */
 const char *bpf_errno_hint(int err);
 

@@ -2806,10 +2806,70 @@ static void test_tracefs_not_mounted(void **state)
 	assert_int_equal(tracefs_in("/proc/self/mounts"), host_had);
 }
 
+/* No tracefs, and no CAP_SYS_ADMIN to mount it (bpf and perf still allowed). */
+static void hide_tracefs_no_mount(void)
+{
+	hide_tracefs();
+	if (prctl(PR_CAPBSET_DROP, 21 /* CAP_SYS_ADMIN */, 0, 0, 0)) {
+		dprintf(2, "test: dropping CAP_SYS_ADMIN: %s\n", strerror(errno));
+		_exit(125);
+	}
+}
+
+static void as_nobody(void)
+{
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534)) {
+		dprintf(2, "test: becoming nobody: %s\n", strerror(errno));
+		_exit(125);
+	}
+}
+
+/* Runs minisnoop with pre_exec to its end; expects exit 1 and one line naming what. */
+static void expect_runtime_error(void (*pre_exec)(void), const char *const *want, int nwant)
+{
+	const char *args[] = {"--count", "1", NULL};
+	struct start_opts o = {.pre_exec = pre_exec};
+	struct snoop *s = snoop_spawn(args, &o);
+
+	if (snoop_finish(s, EXIT_MS) == -1)
+		fail_msg("minisnoop did not exit; stderr:\n%s", buf_str(&s->err));
+	if (!WIFEXITED(s->status) || WEXITSTATUS(s->status) != 1)
+		fail_msg("wait status 0x%x, expected exit 1; stderr:\n%s", s->status,
+			 buf_str(&s->err));
+	if (strncmp(buf_str(&s->err), "minisnoop: ", 11) || count_lines(&s->err) != 1)
+		fail_msg("expected one 'minisnoop: ' line on stderr, got:\n%s", buf_str(&s->err));
+	for (int k = 0; k < nwant; k++)
+		if (!buf_has(&s->err, want[k]))
+			fail_msg("stderr does not say '%s':\n%s", want[k], buf_str(&s->err));
+	if (s->out.len)
+		fail_msg("wrote to stdout:\n%s", buf_str(&s->out));
+}
+
+static void test_error_tracefs_cannot_mount(void **state)
+{
+	static const char *const want[] = {"tracefs", "mounting it", "not permitted"};
+
+	(void)state;
+	REQUIRE_KERNEL();
+	expect_runtime_error(hide_tracefs_no_mount, want, 3);
+}
+
+static void test_error_not_permitted(void **state)
+{
+	static const char *const want[] = {"Operation not permitted", "CAP_BPF", "CAP_PERFMON"};
+
+	(void)state;
+	REQUIRE_KERNEL();
+	expect_runtime_error(as_nobody, want, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	    T(test_error_tracefs_cannot_mount),
+	    T(test_error_not_permitted),
 	    T(test_json_args_exact),
 	    T(test_json_long_arg),
 	    T(test_json_many_args),
