@@ -103,6 +103,7 @@ busybox)
 		ver=$(candidate "$pkg")
 	fi
 	if [ -z "$ver" ]; then
+		# shellcheck disable=SC2012 # names are ours, without spaces
 		dir=$(ls -d "$cache"/busybox-static_*_"$debarch" 2>/dev/null | sort -V | tail -n 1 || true)
 		if [ -z "$dir" ] || [ ! -f "$dir/busybox" ]; then
 			die "no $pkg in the package lists (apt-get update?) and none cached in $cache"

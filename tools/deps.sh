@@ -39,7 +39,9 @@ for p in $missing; do
 	esac
 done
 # An old or empty package list cannot find new packages: refresh once if needed.
+# shellcheck disable=SC2086 # a list of names
 apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1 || {
 	apt-get update -q >/dev/null
+	# shellcheck disable=SC2086 # a list of names
 	apt-get install -y -q --no-install-recommends $missing >/dev/null
 }
