@@ -16,7 +16,7 @@
 #define FP_FLAGS (-16) /* u32: EV_F_* gathered on the way */
 #define FP_ARGC	 (-20) /* u32: arguments kept */
 #define FP_IDS	 (-32) /* u64: pid_tgid */
-#define FP_NEXT	 (-40) /* u64: &argv[i + 1] when the buffer filled up */
+#define FP_NEXT	 (-40) /* u64: &argv[n], to see whether there are more than n */
 #define FP_LAST	 (-48) /* u64: where the last byte kept of that argument came from */
 
 /* Emitters used by several programs; macros so that each instruction keeps the line of
@@ -134,21 +134,14 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 		E(BPF_JMP_A("buf_full"));
 		L(asm_name(p, "next", i));
 	}
-	/* Kept max_args: say so if there is one more. */
-	STACK_PTR(R1, FP_TMP);
-	E(BPF_MOV64_IMM(R2, 8));
-	E(BPF_MOV64_REG(R3, R9));
-	E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)(c->max_args * 8)));
-	CALL(probe_read_user);
-	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "args_done"));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP_TMP));
-	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "args_done"));
-	L("args_full");
-	SET_FLAG(EV_F_TRUNC_ARGS);
-	E(BPF_JMP_A("args_done"));
+	/* Kept max_args: say so if there is one more, at &argv[max_args]. */
+	E(BPF_MOV64_REG(R1, R9));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, (int32_t)(c->max_args * 8)));
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP_NEXT));
+	E(BPF_JMP_A("more_args"));
 
 	/* The last argument filled the buffer: it was cut unless the byte its NUL replaced
-	 * was its own NUL; if it was whole, were there more? */
+	 * was its own NUL; if it was whole, were there more? (Jumps stay forward.) */
 	L("buf_full");
 	STACK_PTR(R1, FP_TMP);
 	E(BPF_MOV64_IMM(R2, 1));
@@ -157,13 +150,17 @@ void prog_exec_enter(struct asm_prog *p, const struct prog_cfg *c)
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "arg_cut"));
 	E(BPF_LDX_MEM(BPF_B, R1, R10, FP_TMP));
 	E(BPF_JMP_IMM(BPF_JNE, R1, 0, "arg_cut"));
+
+	L("more_args");
 	STACK_PTR(R1, FP_TMP);
 	E(BPF_MOV64_IMM(R2, 8));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP_NEXT));
 	CALL(probe_read_user);
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "args_done"));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP_TMP));
-	E(BPF_JMP_IMM(BPF_JNE, R3, 0, "args_full"));
+	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "args_done"));
+	L("args_full");
+	SET_FLAG(EV_F_TRUNC_ARGS);
 	E(BPF_JMP_A("args_done"));
 	L("arg_cut");
 	SET_FLAG(EV_F_TRUNC_ARG);

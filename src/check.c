@@ -72,15 +72,10 @@ int cmd_check(int argc, char **argv)
 	     priv ? "CAP_SYS_ADMIN or CAP_BPF+CAP_PERFMON"
 		  : "run as root, or grant CAP_BPF and CAP_PERFMON");
 
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "check", 4, 4, 1, 0);
-	if (fd >= 0) {
-		close(fd);
+	if (bpf_usable(buf, sizeof(buf)) == 0)
 		line(true, true, "bpf() usable", "created a test map");
-	} else {
-		snprintf(buf, sizeof(buf), "%s: %s", strerror(-fd),
-			 bpf_errno_hint(fd) ? bpf_errno_hint(fd) : "");
+	else
 		line(false, true, "bpf() usable", buf);
-	}
 
 	dir = tracefs_find(true, &err);
 	if (dir)

@@ -277,12 +277,7 @@ static int cmd_verify(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("verify: unexpected argument '%s'", argv[optind]);
 	raise_memlock();
-	memset(&ps, 0, sizeof(ps));
-	for (k = 0; k < P_COUNT; k++)
-		ps.prog_fd[k] = ps.tp_fd[k] = -1;
-	r = bpf_usable(err, sizeof(err));
-	if (!r)
-		r = progset_build(&ps, &c, !no_btf, true, err, sizeof(err));
+	r = progset_build(&ps, &c, !no_btf, true, err, sizeof(err));
 	if (!r)
 		r = progset_load(&ps, &lopt, stdout, err, sizeof(err));
 	for (k = 0; k < P_COUNT; k++)

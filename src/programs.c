@@ -35,11 +35,15 @@ static int guess_field(const char *event, const char *field)
 	return 20; /* sched_process_fork's child_pid on 5.x/6.x */
 }
 
-static int field(struct progset *s, const char *cat, const char *event, const char *name,
-		 int16_t *out, bool need, char *err, size_t errlen)
+/* A field's offset from the event's format text, or r's error when it could not be read. */
+static int field(struct progset *s, const struct prog_def *d, const char *format, int r,
+		 const char *name, int16_t *out, bool need, char *err, size_t errlen)
 {
+	const char *cat = d->tp_category, *event = d->tp_event;
 	int off = 0, size = 0;
-	int r = tracefs_field(cat, event, name, &off, &size);
+
+	if (r >= 0)
+		r = tracefs_parse_field(format, name, &off, &size);
 
 	if (r < 0 && !need) {
 		s->offsets_guessed = true;
@@ -117,6 +121,9 @@ int progset_build(struct progset *s, const struct prog_cfg *base, bool want_btf,
 			 EV_MAX_ARGS_LIM);
 		return -EINVAL;
 	}
+	/* A missing privilege is named as such, not as whatever would fail next. */
+	if (need_tracefs && (r = bpf_usable(err, errlen)) != 0)
+		return r;
 	if (need_tracefs && !tracefs_find(true, &r)) {
 		snprintf(err, errlen,
 			 "tracefs: not mounted and mounting it at /sys/kernel/tracing failed: %s "
@@ -132,22 +139,25 @@ int progset_build(struct progset *s, const struct prog_cfg *base, bool want_btf,
 	for (k = 0; k < P_COUNT; k++) {
 		const struct prog_def *d = &prog_defs[k];
 		struct prog_cfg c = s->cfg;
+		char fmt[4096];
+		int fr;
 
 		if (!s->used[k])
 			continue;
 		c.execveat = k == P_ENTER_EXECVEAT;
+		/* One read of the format file for all the fields this program needs. */
+		fr = tracefs_format(d->tp_category, d->tp_event, fmt, sizeof(fmt));
 		if (d->build == prog_exec_enter) {
-			r = field(s, d->tp_category, d->tp_event, "filename", &c.off_filename,
-				  need_tracefs, err, errlen);
+			r = field(s, d, fmt, fr, "filename", &c.off_filename, need_tracefs, err,
+				  errlen);
 			if (!r)
-				r = field(s, d->tp_category, d->tp_event, "argv", &c.off_argv,
-					  need_tracefs, err, errlen);
+				r = field(s, d, fmt, fr, "argv", &c.off_argv, need_tracefs, err,
+					  errlen);
 		} else if (d->build == prog_exec_exit) {
-			r = field(s, d->tp_category, d->tp_event, "ret", &c.off_ret, need_tracefs,
-				  err, errlen);
+			r = field(s, d, fmt, fr, "ret", &c.off_ret, need_tracefs, err, errlen);
 		} else {
-			r = field(s, d->tp_category, d->tp_event, "child_pid", &c.off_child_pid,
-				  need_tracefs, err, errlen);
+			r = field(s, d, fmt, fr, "child_pid", &c.off_child_pid, need_tracefs, err,
+				  errlen);
 		}
 		if (r)
 			return r;

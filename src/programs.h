@@ -40,7 +40,8 @@ struct progset {
 };
 
 /*
- * Fills in cfg from tracefs and BTF and builds every program. want_btf false forces the
+ * Fills in cfg from tracefs and BTF and builds every program; with need_tracefs it first
+ * checks that bpf() is usable at all. want_btf false forces the
  * fork-tracking ppid. need_tracefs false allows the generic layout when tracefs is missing.
  * 0 or negative errno with err set.
  */

@@ -138,13 +138,7 @@ int tracefs_parse_field(const char *format, const char *field, int *offset, int 
 	return -ENOENT;
 }
 
-int tracefs_field(const char *category, const char *event, const char *field, int *offset,
-		  int *size)
+int tracefs_format(const char *category, const char *event, char *buf, size_t n)
 {
-	char buf[4096];
-	int r = event_file(category, event, "format", buf, sizeof(buf));
-
-	if (r < 0)
-		return r;
-	return tracefs_parse_field(buf, field, offset, size);
+	return event_file(category, event, "format", buf, n);
 }

@@ -13,9 +13,8 @@ const char *tracefs_find(bool mount_it, int *err);
 bool tracefs_mounted_by_us(void);
 /* Id of category/event, or a negative errno (-ENOENT: no such tracepoint). */
 int tracefs_event_id(const char *category, const char *event);
-/* Offset and size of a field of category/event from its format file. */
-int tracefs_field(const char *category, const char *event, const char *field, int *offset,
-		  int *size);
+/* Reads category/event's format file into buf (NUL terminated); its length or -errno. */
+int tracefs_format(const char *category, const char *event, char *buf, size_t n);
 /* Same, parsing a format file's text (for tests). */
 int tracefs_parse_field(const char *format, const char *field, int *offset, int *size);
 

@@ -322,12 +322,7 @@ int tracer_run(const struct tracer_opts *o)
 		fprintf(stderr, "minisnoop: out of memory\n");
 		return 1;
 	}
-	memset(&ps, 0, sizeof(ps));
-	for (k = 0; k < P_COUNT; k++)
-		ps.prog_fd[k] = ps.tp_fd[k] = -1;
-	r = bpf_usable(err, sizeof(err));
-	if (!r)
-		r = progset_build(&ps, &o->cfg, !o->no_btf, true, err, sizeof(err));
+	r = progset_build(&ps, &o->cfg, !o->no_btf, true, err, sizeof(err));
 	if (!r)
 		r = progset_load(&ps, &lo, o->verifier_log >= 0 ? stderr : NULL, err, sizeof(err));
 	if (!r)

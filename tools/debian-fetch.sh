@@ -54,6 +54,17 @@ download() {
 	ls "$tmp"/*.deb
 }
 
+# Offline or not in the package lists: prints the newest cached DIR/FILE for glob and exits.
+use_cached() {
+	# shellcheck disable=SC2086,SC2012 # $1 is a glob; names are ours, without spaces
+	cached=$(ls -d "$cache"/$1 2>/dev/null | sort -V | tail -n 1 || true)
+	if [ -z "$cached" ] || [ ! -f "$cached/$2" ]; then
+		die "no $3 in the package lists (apt-get update?) and none cached in $cache"
+	fi
+	echo "$cached/$2"
+	exit 0
+}
+
 case "$what" in
 kernel)
 	ensure_arch
@@ -70,15 +81,8 @@ kernel)
 	fi
 	ver=${pkg:+$(candidate "$pkg")}
 	if [ -z "$pkg" ] || [ -z "$ver" ]; then
-		# Offline or not in the package lists: the newest cached one.
 		want=${MINISNOOP_KERNEL_PKG:-linux-image-${MINISNOOP_KERNEL:-6.1}.*-$debarch-unsigned}
-		# shellcheck disable=SC2086,SC2012 # $want is a glob
-		dir=$(ls -d "$cache"/$want"_"* 2>/dev/null | sort -V | tail -n 1 || true)
-		if [ -z "$dir" ] || [ ! -f "$dir/vmlinuz" ]; then
-			die "no $want in the package lists (apt-get update?) and none cached in $cache"
-		fi
-		echo "$dir/vmlinuz"
-		exit 0
+		use_cached "${want}_*" vmlinuz "$want"
 	fi
 	dir="$cache/${pkg}_${ver#*:}"
 	if [ ! -f "$dir/vmlinuz" ]; then
@@ -102,15 +106,7 @@ busybox)
 		apt-get update -q >/dev/null 2>&1 || true
 		ver=$(candidate "$pkg")
 	fi
-	if [ -z "$ver" ]; then
-		# shellcheck disable=SC2012 # names are ours, without spaces
-		dir=$(ls -d "$cache"/busybox-static_*_"$debarch" 2>/dev/null | sort -V | tail -n 1 || true)
-		if [ -z "$dir" ] || [ ! -f "$dir/busybox" ]; then
-			die "no $pkg in the package lists (apt-get update?) and none cached in $cache"
-		fi
-		echo "$dir/busybox"
-		exit 0
-	fi
+	[ -n "$ver" ] || use_cached "busybox-static_*_$debarch" busybox "$pkg"
 	dir="$cache/busybox-static_${ver#*:}_$debarch"
 	if [ ! -f "$dir/busybox" ]; then
 		echo "tools/debian-fetch.sh: fetching $pkg $ver" >&2
