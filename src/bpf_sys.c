@@ -2,6 +2,8 @@
 /* Raw bpf(2) wrappers; no libbpf. */
 #include "bpf_sys.h"
 
+#include "sysfile.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -62,11 +64,6 @@ int bpf_map_lookup(int fd, const void *key, void *value)
 	return map_elem(BPF_MAP_LOOKUP_ELEM, fd, key, value, 0);
 }
 
-int bpf_map_delete(int fd, const void *key)
-{
-	return map_elem(BPF_MAP_DELETE_ELEM, fd, key, NULL, 0);
-}
-
 int bpf_obj_info(int fd, void *info, uint32_t *len)
 {
 	union bpf_attr a;
@@ -82,21 +79,20 @@ int bpf_obj_info(int fd, void *info, uint32_t *len)
 	return r;
 }
 
-/* Parses "0-3,5" style lists from sysfs; the count is the highest id + 1. */
+/* Parses "0-3,5" style lists from sysfs; the count is the highest id + 1. Read once: it
+ * does not change while we run. */
 int bpf_possible_cpus(void)
 {
+	static int cached;
 	char buf[256], *p;
-	int fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 	long hi = -1;
+	int n;
 
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	if (cached)
+		return cached;
+	n = read_small_file("/sys/devices/system/cpu/possible", buf, sizeof(buf));
 	if (n <= 0)
-		return -EIO;
-	buf[n] = 0;
+		return n < 0 ? n : -EIO;
 	for (p = buf; *p && *p != '\n';) {
 		char *end;
 		long a = strtol(p, &end, 10), b = a;
@@ -113,5 +109,7 @@ int bpf_possible_cpus(void)
 			hi = b;
 		p = *end == ',' ? end + 1 : end;
 	}
-	return hi < 0 ? -EINVAL : (int)hi + 1;
+	if (hi < 0 || hi >= 1 << 16)
+		return -EINVAL;
+	return cached = (int)hi + 1;
 }

@@ -2,13 +2,13 @@
 /* One line per requirement: ok or missing, and what to do about it. */
 #include "check.h"
 
-#include "bpf_sys.h"
 #include "btf.h"
-#include "programs.h"
+#include "layout.h"
+#include "loader.h"
+#include "sysfile.h"
 #include "tracefs.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,27 +28,134 @@ static void line(bool ok, bool required, const char *what, const char *detail)
 static bool has_cap(int cap)
 {
 	char buf[2048], *p;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 
-	if (fd < 0)
+	if (read_small_file("/proc/self/status", buf, sizeof(buf)) <= 0)
 		return geteuid() == 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
 	p = strstr(buf, "CapEff:");
 	return p && (strtoull(p + 7, NULL, 16) >> cap) & 1;
 }
 
-int cmd_check(int argc, char **argv)
+static void check_kernel(void)
 {
 	struct utsname u;
-	char buf[256], jit[8] = "";
-	const char *dir;
-	bool priv;
-	int err, fd, k;
+	char buf[256], *dot;
+	long maj, min = 0;
+
+	uname(&u);
+	snprintf(buf, sizeof(buf), "%s %s (5.5 or later needed)", u.release, u.machine);
+	maj = strtol(u.release, &dot, 10);
+	if (*dot == '.')
+		min = strtol(dot + 1, NULL, 10);
+	line(maj > 5 || (maj == 5 && min >= 5), true, "kernel version", buf);
+}
+
+static void check_privileges(void)
+{
+	char buf[256];
+	/* CAP_SYS_ADMIN = 21, CAP_PERFMON = 38, CAP_BPF = 39 */
+	bool priv = has_cap(21) || (has_cap(38) && has_cap(39));
+
+	line(priv, true, "privileges",
+	     priv ? "CAP_SYS_ADMIN or CAP_BPF+CAP_PERFMON"
+		  : "run as root, or grant CAP_BPF and CAP_PERFMON");
+	if (bpf_usable(buf, sizeof(buf)) == 0)
+		line(true, true, "bpf() usable", "created a test map");
+	else
+		line(false, true, "bpf() usable", buf);
+}
+
+static void check_tracefs(void)
+{
+	char buf[256];
+	int r = tracefs_mount();
+
+	if (!r)
+		snprintf(buf, sizeof(buf), "%s%s", tracefs_dir(),
+			 tracefs_mounted_by_us() ? " (mounted it now)" : "");
+	else
+		snprintf(buf, sizeof(buf), "cannot mount tracefs: %s (CONFIG_FTRACE, root)",
+			 strerror(-r));
+	line(!r, true, "tracefs", buf);
+}
+
+/* Each declared program's tracepoint: its id and the fields it reads, as found. */
+static void check_tracepoints(const struct kernel_layout *k)
+{
+	for (size_t p = 0; p < P_COUNT; p++) {
+		const struct prog_def *d = &prog_defs[p];
+		const struct tp_state *t = &k->tp[p];
+		char what[64], buf[256];
+		int n;
+
+		snprintf(what, sizeof(what), "tracepoint %s", d->tp_event);
+		if (t->err && t->bad)
+			n = snprintf(buf, sizeof(buf), "field %s: %s", t->bad,
+				     t->err == -ENOENT ? "not found" : "odd offset or size");
+		else if (t->err)
+			n = snprintf(buf, sizeof(buf), "%s (CONFIG_FTRACE_SYSCALLS)",
+				     strerror(-t->err));
+		else
+			n = snprintf(buf, sizeof(buf), "id %d", t->id);
+		for (size_t f = 0; !t->err && f < PROG_TP_FIELDS && d->fields[f] && n > 0 &&
+				   (size_t)n < sizeof(buf);
+		     f++)
+			n += snprintf(buf + n, sizeof(buf) - (size_t)n, ", %s at %d (%u bytes)",
+				      d->fields[f], t->field[f].off, t->field[f].size);
+		/* A fallback program is needed only when what it stands in for is missing. */
+		line(!t->err, layout_loads(k, (enum prog_id)p), what, buf);
+	}
+}
+
+/* BTF, then each feature: the members it found, or what is lost without them. */
+static void check_btf(const struct kernel_layout *k)
+{
+	char buf[256];
+
+	if (!k->btf_used)
+		snprintf(buf, sizeof(buf), "not used (--no-btf or MINISNOOP_NO_BTF)");
+	else if (k->btf_err)
+		snprintf(buf, sizeof(buf), "%s: %s", BTF_VMLINUX_PATH, strerror(-k->btf_err));
+	else
+		snprintf(buf, sizeof(buf), "%s", BTF_VMLINUX_PATH);
+	line(k->btf_used && !k->btf_err, false, "BTF", buf);
+	for (size_t f = 0; f < KF_COUNT; f++) {
+		const struct kfeature_def *d = &kfeature_defs[f];
+		int n = 0;
+
+		buf[0] = 0;
+		for (size_t m = 0; m < KM_COUNT; m++) {
+			if (!(d->members & (1u << m)) || n < 0 || (size_t)n >= sizeof(buf))
+				continue;
+			if (k->member_found[m])
+				n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s%s.%s at %u",
+					      n ? ", " : "", kmember_defs[m].type,
+					      kmember_defs[m].member, k->member[m]);
+			else
+				n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s%s.%s missing",
+					      n ? ", " : "", kmember_defs[m].type,
+					      kmember_defs[m].member);
+		}
+		line(k->feature[f], false, d->name, k->feature[f] ? buf : d->without);
+	}
+}
+
+static void check_jit(void)
+{
+	char jit[8] = "", buf[128];
+
+	if (read_small_file("/proc/sys/net/core/bpf_jit_enable", jit, sizeof(jit)) < 0)
+		jit[0] = 0;
+	jit[strcspn(jit, "\n")] = 0;
+	snprintf(buf, sizeof(buf), "bpf_jit_enable=%s%s", jit[0] ? jit : "?",
+		 jit[0] == '1' || jit[0] == '2' ? ""
+						: " (interpreted: slower; sysctl "
+						  "net.core.bpf_jit_enable=1)");
+	line(jit[0] == '1' || jit[0] == '2', false, "JIT", buf);
+}
+
+int cmd_check(int argc, char **argv, bool no_btf)
+{
+	struct kernel_layout k;
 
 	(void)argv;
 	if (argc > 1) {
@@ -56,83 +163,14 @@ int cmd_check(int argc, char **argv)
 		return 2;
 	}
 	failures = 0;
-	uname(&u);
-	snprintf(buf, sizeof(buf), "%s %s (5.5 or later needed)", u.release, u.machine);
-	{
-		char *dot;
-		long maj = strtol(u.release, &dot, 10), min = 0;
-
-		if (*dot == '.')
-			min = strtol(dot + 1, NULL, 10);
-		line(maj > 5 || (maj == 5 && min >= 5), true, "kernel version", buf);
-	}
-	/* CAP_SYS_ADMIN = 21, CAP_PERFMON = 38, CAP_BPF = 39 */
-	priv = has_cap(21) || (has_cap(38) && has_cap(39));
-	line(priv, true, "privileges",
-	     priv ? "CAP_SYS_ADMIN or CAP_BPF+CAP_PERFMON"
-		  : "run as root, or grant CAP_BPF and CAP_PERFMON");
-
-	if (bpf_usable(buf, sizeof(buf)) == 0)
-		line(true, true, "bpf() usable", "created a test map");
-	else
-		line(false, true, "bpf() usable", buf);
-
-	dir = tracefs_find(true, &err);
-	if (dir)
-		snprintf(buf, sizeof(buf), "%s%s", dir,
-			 tracefs_mounted_by_us() ? " (mounted it now)" : "");
-	else
-		snprintf(buf, sizeof(buf), "cannot mount tracefs: %s (CONFIG_FTRACE, root)",
-			 strerror(-err));
-	line(dir != NULL, true, "tracefs", buf);
-
-	for (k = 0; k < P_COUNT; k++) {
-		int id = dir ? tracefs_event_id(prog_defs[k].tp_category, prog_defs[k].tp_event)
-			     : -ENOENT;
-		char what[64];
-
-		snprintf(what, sizeof(what), "tracepoint %s", prog_defs[k].tp_event);
-		if (id >= 0)
-			snprintf(buf, sizeof(buf), "id %d", id);
-		else
-			snprintf(buf, sizeof(buf), "%s (CONFIG_FTRACE_SYSCALLS)", strerror(-id));
-		/* fork tracking is needed only without BTF */
-		line(id >= 0, k != P_FORK, what, buf);
-	}
-
-	{
-		struct prog_cfg c;
-		int r = progset_btf_offsets(&c);
-
-		if (!r)
-			snprintf(buf, sizeof(buf),
-				 "task_struct.real_parent at %u, tgid at %u, mm at %u; "
-				 "mm_struct.arg_start at %u: ppid and late argv from BTF",
-				 c.off_real_parent, c.off_tgid, c.off_mm, c.off_arg_start);
-		else
-			snprintf(buf, sizeof(buf),
-				 "%s: %s: ppid from fork tracking (exact for processes started "
-				 "after minisnoop)",
-				 BTF_VMLINUX_PATH, strerror(-r));
-		line(!r, false, "BTF", buf);
-		if (getenv("MINISNOOP_NO_BTF"))
-			line(true, false, "ppid source", "fork tracking (MINISNOOP_NO_BTF set)");
-	}
-
-	fd = open("/proc/sys/net/core/bpf_jit_enable", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, jit, sizeof(jit) - 1);
-
-		close(fd);
-		jit[n > 0 ? n : 0] = 0;
-		jit[strcspn(jit, "\n")] = 0;
-	}
-	snprintf(buf, sizeof(buf), "bpf_jit_enable=%s%s", jit[0] ? jit : "?",
-		 jit[0] == '1' || jit[0] == '2' ? ""
-						: " (interpreted: slower; sysctl "
-						  "net.core.bpf_jit_enable=1)");
-	line(jit[0] == '1' || jit[0] == '2', false, "JIT", buf);
-
+	check_kernel();
+	check_privileges();
+	/* Mounting is this explicit step; the probe below only looks. */
+	check_tracefs();
+	layout_probe(&k, !no_btf);
+	check_tracepoints(&k);
+	check_btf(&k);
+	check_jit();
 	if (failures)
 		printf("minisnoop cannot trace here: %d requirement%s missing\n", failures,
 		       failures > 1 ? "s" : "");

@@ -3,6 +3,8 @@
 #ifndef MINISNOOP_CHECK_H
 #define MINISNOOP_CHECK_H
 
-int cmd_check(int argc, char **argv);
+#include <stdbool.h>
+
+int cmd_check(int argc, char **argv, bool no_btf);
 
 #endif

@@ -3,9 +3,8 @@
 #ifndef MINISNOOP_FILTER_H
 #define MINISNOOP_FILTER_H
 
-#include "output.h"
-
 #include "ere.h"
+#include "event.h"
 
 #include <stdbool.h>
 #include <sys/types.h>

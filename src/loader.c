@@ -160,7 +160,6 @@ static int load_logged(const struct bpf_insn *in, size_t len, enum bpf_prog_type
 			break;
 		res->grows++;
 	}
-	res->log_size = size ? size : max;
 	res->log_len = strlen(res->log);
 	return r;
 }

@@ -31,7 +31,6 @@ struct load_result {
 	int fd;		  /* program fd, or -1 */
 	char *log;	  /* verifier log, NUL terminated, malloc'd (may be NULL) */
 	size_t log_len;	  /* strlen(log) */
-	size_t log_size;  /* the buffer size that held the whole log */
 	unsigned grows;	  /* times the buffer was grown */
 	char errmsg[512]; /* one-line reason on failure */
 };

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Command line: trace (default), dump, verify, check. */
 #include "check.h"
-#include "disasm.h"
-#include "programs.h"
-#include "tracefs.h"
+#include "progset.h"
 #include "tracer.h"
 
 #include <errno.h>
@@ -181,25 +179,21 @@ static void raise_memlock(void)
 	setrlimit(RLIMIT_MEMLOCK, &r);
 }
 
-static struct prog_cfg default_cfg(void)
-{
-	struct prog_cfg c;
+/* MINISNOOP_NO_BTF, read once. */
+static bool env_no_btf;
 
-	memset(&c, 0, sizeof(c));
-	c.max_args = EV_MAX_ARGS_DEF;
-	return c;
-}
+static const struct prog_opts default_prog_opts = {.max_args = EV_MAX_ARGS_DEF};
 
 static int cmd_dump(int argc, char **argv)
 {
 	static const struct option lo[] = {
 	    {"no-source", no_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
-	struct prog_cfg c = default_cfg();
+	struct kernel_layout k;
 	struct progset ps;
 	const char *only = NULL;
-	bool with_src = true, any = false;
+	bool with_src = true;
 	char err[512];
-	int o, k;
+	int o;
 
 	while ((o = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		if (o == 's')
@@ -213,33 +207,22 @@ static int cmd_dump(int argc, char **argv)
 		only = argv[optind++];
 	if (optind < argc)
 		return usage_error("dump: unexpected argument '%s'", argv[optind]);
-	/* Offsets from tracefs when it can be read; the generic layout otherwise. */
-	if (progset_build(&ps, &c, getenv("MINISNOOP_NO_BTF") == NULL, false, err, sizeof(err))) {
+	/* Offsets from tracefs when it is mounted; the generic layout otherwise. */
+	layout_probe(&k, !env_no_btf);
+	if (layout_guess(&k))
+		fprintf(stderr, "minisnoop: dump: tracefs not readable: generic 64-bit syscall "
+				"layout shown\n");
+	if (progset_build(&ps, &default_prog_opts, &k, true, err, sizeof(err))) {
 		fprintf(stderr, "minisnoop: %s\n", err);
 		progset_close(&ps);
 		return 1;
 	}
-	for (k = 0; k < P_COUNT; k++) {
-		if (only && strcmp(only, prog_defs[k].name))
-			continue;
-		any = true;
-		printf("%s%s: %s:%s, %zu insns%s\n", k ? "\n" : "", prog_defs[k].name,
-		       prog_defs[k].tp_category, prog_defs[k].tp_event, ps.asm_[k].len,
-		       ps.used[k] ? "" : " (not loaded on this system: BTF gives ppid)");
-		if (!ps.used[k]) {
-			struct prog_cfg cc = ps.cfg;
-
-			asm_init(&ps.asm_[k]);
-			prog_defs[k].build(&ps.asm_[k], &cc);
-			asm_finish(&ps.asm_[k]);
-		}
-		disasm_prog(stdout, &ps.asm_[k], with_src);
-	}
+	o = progset_dump(stdout, &ps, only, with_src);
 	progset_close(&ps);
-	if (!any) {
+	if (!o) {
 		fprintf(stderr, "minisnoop: dump: no program named '%s' (", only);
-		for (k = 0; k < P_COUNT; k++)
-			fprintf(stderr, "%s%s", k ? ", " : "", prog_defs[k].name);
+		for (size_t p = 0; p < P_COUNT; p++)
+			fprintf(stderr, "%s%s", p ? ", " : "", prog_defs[p].name);
 		fprintf(stderr, ")\n");
 		return 2;
 	}
@@ -252,13 +235,13 @@ static int cmd_verify(int argc, char **argv)
 					   {"no-btf", no_argument, NULL, 'B'},
 					   {"help", no_argument, NULL, 'h'},
 					   {0, 0, 0, 0}};
-	struct prog_cfg c = default_cfg();
 	struct load_opts lopt = {.log_level = 1, .stats = true};
-	struct progset ps;
-	bool no_btf = getenv("MINISNOOP_NO_BTF") != NULL;
-	char err[512];
+	struct kernel_layout k;
+	struct progset ps = {0};
+	bool no_btf = env_no_btf;
+	char err[512], note[160];
 	uint64_t v;
-	int o, r, k, loaded = 0;
+	int o, r, loaded = 0;
 
 	while ((o = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		if (o == 'L') {
@@ -277,23 +260,114 @@ static int cmd_verify(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("verify: unexpected argument '%s'", argv[optind]);
 	raise_memlock();
-	r = progset_build(&ps, &c, !no_btf, true, err, sizeof(err));
+	r = progset_prepare(&k, !no_btf, err, sizeof(err));
+	if (!r)
+		r = progset_build(&ps, &default_prog_opts, &k, false, err, sizeof(err));
 	if (!r)
 		r = progset_load(&ps, &lopt, stdout, err, sizeof(err));
-	for (k = 0; k < P_COUNT; k++)
-		loaded += ps.prog_fd[k] >= 0;
-	if (r)
+	for (size_t p = 0; p < P_COUNT; p++)
+		loaded += ps.k && ps.prog_fd[p] >= 0;
+	if (r) {
 		fprintf(stderr, "minisnoop: %s\n", err);
-	else
-		printf("minisnoop: %d programs loaded and verified (ppid: %s)\n", loaded,
-		       ps.btf_note);
+	} else {
+		layout_ppid_note(&k, note, sizeof(note));
+		printf("minisnoop: %d programs loaded and verified (ppid: %s)\n", loaded, note);
+	}
 	progset_close(&ps);
 	return r ? 1 : 0;
 }
 
+enum { O_MAX_ARGS = 256, O_COUNT, O_DURATION, O_PAGES, O_VLOG, O_NO_BTF };
+
+/* Options whose value is a number; 0, or the exit status of a usage error. */
+static int trace_number_option(struct tracer_opts *t, int o, const char *arg)
+{
+	uint64_t v;
+
+	switch (o) {
+	case 'P':
+		if (!parse_u64(arg, INT_MAX, &v))
+			return usage_error("-P: bad pid '%s'", arg);
+		t->filter.ppid = (pid_t)v;
+		t->filter.ppid_set = true;
+		return 0;
+	case O_MAX_ARGS:
+		if (!parse_u64(arg, EV_MAX_ARGS_LIM, &v) || v < 1)
+			return usage_error("--max-args: need 1..128, not '%s'", arg);
+		t->prog.max_args = (unsigned)v;
+		return 0;
+	case O_COUNT:
+		if (!parse_u64(arg, UINT64_MAX, &v) || v < 1)
+			return usage_error("--count: need a positive number, not '%s'", arg);
+		t->count = v;
+		return 0;
+	case O_DURATION:
+		if (!parse_seconds(arg, &t->duration_ms))
+			return usage_error("--duration: need seconds > 0, not '%s'", arg);
+		return 0;
+	case O_PAGES:
+		if (!parse_u64(arg, 1u << 20, &v) || v < 1 || (v & (v - 1)))
+			return usage_error("--pages: need a power of two, not '%s'", arg);
+		t->pages = (unsigned)v;
+		return 0;
+	default: /* O_VLOG */
+		t->verifier_log = 1;
+		if (arg && !parse_u64(arg, 2, &v))
+			return usage_error("--verifier-log: level 0, 1 or 2, not '%s'", arg);
+		if (arg)
+			t->verifier_log = (int)v;
+		return 0;
+	}
+}
+
+/* One option of the tracer; 0, or the exit status of a usage error. */
+static int trace_option(struct tracer_opts *t, int o, const char *arg)
+{
+	char err[256];
+
+	switch (o) {
+	case 'T':
+		t->out.clock = true;
+		return 0;
+	case 't':
+		t->out.since = true;
+		return 0;
+	case 'U':
+		t->out.show_uid = true;
+		return 0;
+	case 'x':
+		t->prog.failed_only = true;
+		return 0;
+	case 'q':
+		t->out.quote = true;
+		return 0;
+	case 'j':
+		t->out.json = true;
+		return 0;
+	case 'u':
+		if (!parse_uid(arg, &t->prog.uid))
+			return usage_error("-u: no such user or uid '%s'", arg);
+		t->prog.match_uid = true;
+		return 0;
+	case 'c':
+		t->cgroup_path = arg;
+		return 0;
+	case 'n':
+	case 'l':
+		if (filter_set(&t->filter, o == 'n' ? FILTER_NAME : FILTER_LINE, arg, err,
+			       sizeof(err)))
+			return usage_error("%s", err);
+		return 0;
+	case O_NO_BTF:
+		t->no_btf = true;
+		return 0;
+	default:
+		return trace_number_option(t, o, arg);
+	}
+}
+
 static int cmd_trace(int argc, char **argv)
 {
-	enum { O_MAX_ARGS = 256, O_COUNT, O_DURATION, O_PAGES, O_VLOG, O_NO_BTF };
 	static const struct option lo[] = {
 	    {"time", no_argument, NULL, 'T'},
 	    {"timestamp", no_argument, NULL, 't'},
@@ -317,98 +391,24 @@ static int cmd_trace(int argc, char **argv)
 	    {0, 0, 0, 0},
 	};
 	struct tracer_opts t;
-	char err[256];
-	uint64_t v;
 	int o, r;
 
 	memset(&t, 0, sizeof(t));
-	t.cfg = default_cfg();
+	t.prog = default_prog_opts;
 	t.verifier_log = -1;
 	t.pages = 64;
-	t.no_btf = getenv("MINISNOOP_NO_BTF") != NULL;
+	t.no_btf = env_no_btf;
 	while ((o = getopt_long(argc, argv, ":TtUxqju:c:n:l:P:hV", lo, NULL)) != -1) {
-		switch (o) {
-		case 'T':
-			t.out.clock = true;
-			break;
-		case 't':
-			t.out.since = true;
-			break;
-		case 'U':
-			t.out.uid = true;
-			break;
-		case 'x':
-			t.cfg.failed_only = true;
-			break;
-		case 'q':
-			t.out.quote = true;
-			break;
-		case 'j':
-			t.out.json = true;
-			break;
-		case 'u':
-			if (!parse_uid(optarg, &t.cfg.uid))
-				return usage_error("-u: no such user or uid '%s'", optarg);
-			t.cfg.filter_uid = true;
-			break;
-		case 'c':
-			t.cgroup_path = optarg;
-			t.cfg.filter_cgroup = true;
-			break;
-		case 'n':
-		case 'l':
-			if (filter_set(&t.filter, o == 'n' ? FILTER_NAME : FILTER_LINE, optarg, err,
-				       sizeof(err)))
-				return usage_error("%s", err);
-			break;
-		case 'P':
-			if (!parse_u64(optarg, INT_MAX, &v))
-				return usage_error("-P: bad pid '%s'", optarg);
-			t.filter.ppid = (pid_t)v;
-			t.filter.ppid_set = true;
-			break;
-		case O_MAX_ARGS:
-			if (!parse_u64(optarg, EV_MAX_ARGS_LIM, &v) || v < 1)
-				return usage_error("--max-args: need 1..128, not '%s'", optarg);
-			t.cfg.max_args = (unsigned)v;
-			break;
-		case O_COUNT:
-			if (!parse_u64(optarg, UINT64_MAX, &v) || v < 1)
-				return usage_error("--count: need a positive number, not '%s'",
-						   optarg);
-			t.count = v;
-			break;
-		case O_DURATION:
-			if (!parse_seconds(optarg, &t.duration_ms))
-				return usage_error("--duration: need seconds > 0, not '%s'",
-						   optarg);
-			break;
-		case O_PAGES:
-			if (!parse_u64(optarg, 1u << 20, &v) || v < 1 || (v & (v - 1)))
-				return usage_error("--pages: need a power of two, not '%s'",
-						   optarg);
-			t.pages = (unsigned)v;
-			break;
-		case O_VLOG:
-			t.verifier_log = 1;
-			if (optarg) {
-				if (!parse_u64(optarg, 2, &v))
-					return usage_error(
-					    "--verifier-log: level 0, 1 or 2, not '%s'", optarg);
-				t.verifier_log = (int)v;
-			}
-			break;
-		case O_NO_BTF:
-			t.no_btf = true;
-			break;
-		case 'h':
-			help();
-			return 0;
-		case 'V':
-			printf("minisnoop %s\n", MINISNOOP_VERSION);
-			return 0;
-		default:
+		if (o == 'h')
+			return help(), 0;
+		if (o == 'V')
+			return printf("minisnoop %s\n", MINISNOOP_VERSION), 0;
+		if (o == '?' || o == ':')
 			return bad_option("", o, argc, argv);
+		r = trace_option(&t, o, optarg);
+		if (r) {
+			filter_free(&t.filter);
+			return r;
 		}
 	}
 	if (optind < argc)
@@ -422,11 +422,12 @@ static int cmd_trace(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	opterr = 0;
+	env_no_btf = getenv("MINISNOOP_NO_BTF") != NULL;
 	if (argc > 1 && !strcmp(argv[1], "dump"))
 		return cmd_dump(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "verify"))
 		return cmd_verify(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "check"))
-		return cmd_check(argc - 1, argv + 1);
+		return cmd_check(argc - 1, argv + 1, env_no_btf);
 	return cmd_trace(argc, argv);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Decoding exec records and writing them as text columns (BCC's layout) or JSON lines. */
+/* Writing exec events as text columns (BCC's layout) or JSON lines. */
 #include "output.h"
 
 #include <errno.h>
@@ -12,8 +12,6 @@
 
 #define NSEC_PER_SEC 1000000000LL
 
-#define EV_TRUNC_FLAGS (EV_F_TRUNC_ARGS | EV_F_TRUNC_ARG | EV_F_TRUNC_FILE | EV_F_READ_ERR)
-
 /*
  * Worst case bytes for one decoded event (JSON: 6 output bytes per input byte, plus quotes,
  * commas and the fixed fields). The buffer never gets smaller than this, so that when realloc
@@ -23,73 +21,6 @@
 #define OB_PER_STR 8
 #define OB_EVENT_MAX                                                                               \
 	(OB_FIXED + 6 * (EV_COMM_LEN + EV_TEXT_MAX) + OB_PER_STR * (EV_MAX_ARGS_LIM + 2))
-
-/*
- * ev_decode: -EINVAL only when the header contradicts the record it came in (shorter than the
- * header, text_len beyond the record's end or beyond EV_TEXT_MAX). Inconsistent text (missing
- * NULs, filename_len or argc not matching the strings present, argc above EV_MAX_ARGS_LIM,
- * non-NUL bytes after the last argument) decodes the strings that are NUL-terminated inside
- * text_len and sets truncated. A filename without its NUL becomes "" since the view promises
- * NUL-terminated strings; an argument without its NUL ends the list.
- */
-int ev_decode(const void *data, size_t size, struct ev_view *v)
-{
-	struct ms_event h;
-	const char *text, *nul;
-	size_t tlen, pos, want, i;
-	bool block;
-
-	if (!data || !v || size < (size_t)EV_HDR)
-		return -EINVAL;
-	/* Records from the perf ring are only 4-byte aligned: copy the header, never cast. */
-	memcpy(&h, data, sizeof(h));
-	tlen = h.text_len;
-	if (tlen > size - EV_HDR || tlen > EV_TEXT_MAX)
-		return -EINVAL;
-
-	text = (const char *)data + EV_HDR;
-	v->hdr = h;
-	v->argc = 0;
-	v->truncated = (h.flags & EV_TRUNC_FLAGS) != 0;
-
-	/* filename_len counts the NUL; the filename's NUL must sit exactly at its end. */
-	pos = h.filename_len < tlen ? h.filename_len : tlen;
-	nul = memchr(text, 0, pos);
-	if (nul) {
-		v->filename = text;
-		v->filename_len = (size_t)(nul - text);
-		if (v->filename_len + 1 != h.filename_len)
-			v->truncated = true;
-	} else {
-		v->filename = "";
-		v->filename_len = 0;
-		v->truncated = true;
-	}
-
-	/* A block copied from the new image carries no count: take every string. */
-	block = (h.flags & EV_F_ARGS_BLOCK) != 0;
-	want = block ? EV_MAX_ARGS_LIM : h.argc;
-	if (want > EV_MAX_ARGS_LIM) {
-		want = EV_MAX_ARGS_LIM;
-		v->truncated = true;
-	}
-	while (v->argc < want && pos < tlen) {
-		nul = memchr(text + pos, 0, tlen - pos);
-		if (!nul)
-			break;
-		v->args[v->argc] = text + pos;
-		v->arg_len[v->argc] = (size_t)(nul - (text + pos));
-		v->argc++;
-		pos = (size_t)(nul - text) + 1;
-	}
-	if (!block && v->argc < h.argc)
-		v->truncated = true;
-	/* NUL padding after the arguments is harmless; anything else means argc undercounts. */
-	for (i = pos; i < tlen && !v->truncated; i++)
-		if (text[i])
-			v->truncated = true;
-	return 0;
-}
 
 int outbuf_init(struct outbuf *o, int fd, size_t cap)
 {
@@ -486,7 +417,7 @@ void out_header(struct outbuf *o, const struct out_opts *opt)
 		c = d;
 		d = pad(put_str(d, "TIME(s)"), c, 8);
 	}
-	if (opt->uid) {
+	if (opt->show_uid) {
 		c = d;
 		d = pad(put_str(d, "UID"), c, 6);
 	}
@@ -517,7 +448,7 @@ static char *text_event(char *d, const struct out_opts *opt, const struct ms_eve
 		c = d;
 		d = end_col(put_since(d, h->ts_ns, opt->start_ns), c, 8);
 	}
-	if (opt->uid) {
+	if (opt->show_uid) {
 		c = d;
 		d = end_col(put_u64(d, h->uid), c, 6);
 	}
@@ -598,7 +529,7 @@ void out_event(struct outbuf *o, const struct out_opts *opt, const struct ev_vie
 {
 	struct ms_event h;
 	const char *comm;
-	unsigned argc = v->argc < EV_MAX_ARGS_LIM ? v->argc : EV_MAX_ARGS_LIM;
+	unsigned argc = v->argc; /* at most EV_MAX_ARGS_LIM: ev_decode sees to it */
 	size_t need =
 	    OB_FIXED + 6 * (EV_COMM_LEN + v->filename_len) + OB_PER_STR * ((size_t)argc + 2);
 	char *d;

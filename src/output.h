@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Decoding exec records and writing them as text columns (BCC's layout) or JSON lines. */
+/* Writing exec events as text columns (BCC's layout) or JSON lines. */
 #ifndef MINISNOOP_OUTPUT_H
 #define MINISNOOP_OUTPUT_H
 
@@ -9,26 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A record checked and split into its strings; pointers point into the record. */
-struct ev_view {
-	struct ms_event hdr;  /* copied: records in the ring are only 4-byte aligned */
-	const char *filename; /* NUL terminated */
-	size_t filename_len;  /* without NUL */
-	const char *args[EV_MAX_ARGS_LIM];
-	size_t arg_len[EV_MAX_ARGS_LIM]; /* without NUL */
-	unsigned argc;
-	bool truncated; /* any EV_F_TRUNC_* or EV_F_READ_ERR flag, or an inconsistent record */
-};
-
-/* Checks sizes (the record is untrusted) and splits the text. 0 or -EINVAL. */
-int ev_decode(const void *data, size_t size, struct ev_view *v);
-
 struct out_opts {
 	bool json;
 	bool quote;		 /* -q: "arg" with " and \ escaped */
 	bool clock;		 /* -T: HH:MM:SS column (local time) */
 	bool since;		 /* -t: seconds since start column */
-	bool uid;		 /* -U: UID column */
+	bool show_uid;		 /* -U: UID column */
 	int64_t mono_to_real_ns; /* add to ts_ns for wall-clock time */
 	uint64_t start_ns;	 /* monotonic start, for -t */
 };

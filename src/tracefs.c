@@ -2,6 +2,8 @@
 /* tracefs lookups; minisnoop mounts tracefs itself so that it works in a bare initramfs. */
 #include "tracefs.h"
 
+#include "sysfile.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,38 +25,42 @@ static bool has_events(const char *dir)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-const char *tracefs_find(bool mount_it, int *err)
-{
-	static const char tracing[] = "/sys/kernel/tracing";
-	static const char debug_tracing[] = "/sys/kernel/debug/tracing";
+static const char tracing[] = "/sys/kernel/tracing";
+static const char debug_tracing[] = "/sys/kernel/debug/tracing";
 
-	*err = 0;
+const char *tracefs_dir(void)
+{
 	if (found)
 		return found;
 	if (has_events(tracing))
 		return found = tracing;
 	if (has_events(debug_tracing))
 		return found = debug_tracing;
-	if (!mount_it) {
-		*err = -ENOENT;
-		return NULL;
-	}
+	return NULL;
+}
+
+int tracefs_mount(void)
+{
+	int err;
+
+	if (tracefs_dir())
+		return 0;
 	if (mount("nodev", tracing, "tracefs", 0, NULL) == 0 && has_events(tracing)) {
 		mounted_here = true;
-		return found = tracing;
+		found = tracing;
+		return 0;
 	}
-	*err = -errno;
+	err = -errno;
 	/* Kernels before 4.1 have tracing only inside debugfs. */
 	if (mount("nodev", "/sys/kernel/debug", "debugfs", 0, NULL) == 0 &&
 	    has_events(debug_tracing)) {
 		mounted_here = true;
-		return found = debug_tracing;
+		found = debug_tracing;
+		return 0;
 	}
-	if (*err == 0)
-		*err = -errno;
-	if (*err == -ENODEV || *err == 0)
-		*err = -ENODEV;
-	return NULL;
+	if (err == 0)
+		err = -errno;
+	return err == 0 ? -ENODEV : err;
 }
 
 bool tracefs_mounted_by_us(void)
@@ -62,32 +68,16 @@ bool tracefs_mounted_by_us(void)
 	return mounted_here;
 }
 
-static int read_file(const char *path, char *buf, size_t n)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
-	ssize_t r;
-
-	if (fd < 0)
-		return -errno;
-	while (len + 1 < n && (r = read(fd, buf + len, n - 1 - len)) > 0)
-		len += (size_t)r;
-	close(fd);
-	buf[len] = 0;
-	return (int)len;
-}
-
 static int event_file(const char *category, const char *event, const char *file, char *buf,
 		      size_t n)
 {
 	char path[512];
-	int err;
-	const char *dir = tracefs_find(true, &err);
+	const char *dir = tracefs_dir();
 
 	if (!dir)
-		return err;
+		return -ENOENT;
 	snprintf(path, sizeof(path), "%s/events/%s/%s/%s", dir, category, event, file);
-	return read_file(path, buf, n);
+	return read_small_file(path, buf, n);
 }
 
 int tracefs_event_id(const char *category, const char *event)
@@ -105,35 +95,61 @@ int tracefs_event_id(const char *category, const char *event)
 	return (int)id;
 }
 
+/* "key:N" inside [p, eol) as an int in 0..65535; false when absent or not a number. */
+static bool line_int(const char *p, const char *eol, const char *key, int *out)
+{
+	size_t klen = strlen(key);
+	const char *at = memmem(p, (size_t)(eol - p), key, klen);
+	long v = 0;
+
+	if (!at)
+		return false;
+	at += klen;
+	if (at >= eol || *at < '0' || *at > '9')
+		return false;
+	for (; at < eol && *at >= '0' && *at <= '9'; at++)
+		if ((v = v * 10 + (*at - '0')) > 65535)
+			return false;
+	*out = (int)v;
+	return true;
+}
+
+static bool ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
 int tracefs_parse_field(const char *format, const char *field, int *offset, int *size)
 {
-	const char *s = format;
 	size_t flen = strlen(field);
+	const char *s = format;
 
 	/* Lines look like: "\tfield:const char * filename;\toffset:16;\tsize:8;\tsigned:0;" */
 	while ((s = strstr(s, "field:")) != NULL) {
-		const char *semi = strchr(s, ';'), *name;
+		const char *decl = s + 6, *eol = strchr(decl, '\n'), *semi, *end, *name;
 
+		if (!eol)
+			eol = decl + strlen(decl);
+		s = eol; /* the next search starts past this line: always forward */
+		semi = memchr(decl, ';', (size_t)(eol - decl));
 		if (!semi)
-			break;
-		name = semi;
-		if (name > s && name[-1] == ']') /* "char comm[16]" */
-			while (name > s && name[-1] != '[')
-				name--, semi = name - 1;
-		name = semi;
-		while (name > s && name[-1] != ' ' && name[-1] != '*' && name[-1] != ':')
-			name--;
-		if ((size_t)(semi - name) == flen && !strncmp(name, field, flen)) {
-			const char *o = strstr(semi, "offset:"), *z = strstr(semi, "size:");
-			const char *nl = strchr(semi, '\n');
+			continue;
+		end = semi;
+		if (end > decl && end[-1] == ']') { /* "char comm[16]": the name is before '[' */
+			const char *lb = memrchr(decl, '[', (size_t)(end - decl));
 
-			if (!o || !z || (nl && (o > nl || z > nl)))
-				return -EINVAL;
-			*offset = atoi(o + 7);
-			*size = atoi(z + 5);
-			return 0;
+			if (!lb)
+				continue;
+			end = lb;
 		}
-		s = semi;
+		for (name = end; name > decl && ident_char(name[-1]);)
+			name--;
+		if ((size_t)(end - name) != flen || strncmp(name, field, flen))
+			continue;
+		if (!line_int(semi, eol, "offset:", offset) || !line_int(semi, eol, "size:", size))
+			return -EINVAL;
+		return 0;
 	}
 	return -ENOENT;
 }

@@ -1,21 +1,24 @@
 /* SPDX-License-Identifier: MIT */
-/* tracefs: where it is (mounting it when it is not), event ids and field offsets. */
+/* tracefs: where it is, mounting it (one explicit step), event ids and field offsets. */
 #ifndef MINISNOOP_TRACEFS_H
 #define MINISNOOP_TRACEFS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Finds tracefs, mounting it at /sys/kernel/tracing (or debugfs) when allowed.
- * Returns the directory holding events/, or NULL with *err a negative errno. */
-const char *tracefs_find(bool mount_it, int *err);
-/* Whether tracefs_find() mounted it (for `check`'s report). */
+/* The directory holding events/ when tracefs (or debugfs' tracing/) is mounted, else NULL.
+ * Looks only: never mounts. */
+const char *tracefs_dir(void);
+/* Mounts tracefs at /sys/kernel/tracing (debugfs on old kernels) unless it is there already.
+ * 0, or a negative errno. */
+int tracefs_mount(void);
+/* Whether tracefs_mount() mounted it (for `check`'s report). */
 bool tracefs_mounted_by_us(void);
-/* Id of category/event, or a negative errno (-ENOENT: no such tracepoint). */
+/* Id of category/event, or a negative errno (-ENOENT: no such tracepoint or no tracefs). */
 int tracefs_event_id(const char *category, const char *event);
 /* Reads category/event's format file into buf (NUL terminated); its length or -errno. */
 int tracefs_format(const char *category, const char *event, char *buf, size_t n);
-/* Same, parsing a format file's text (for tests). */
+/* Finds a field in a format file's text: 0 with its offset and size, -ENOENT, or -EINVAL. */
 int tracefs_parse_field(const char *format, const char *field, int *offset, int *size);
 
 #endif

@@ -4,7 +4,8 @@
 
 #include "bpf_sys.h"
 #include "perf_ring.h"
-#include "programs.h"
+#include "progset.h"
+#include "sysfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +42,11 @@ struct session {
 	size_t sorted_cap;
 	uint64_t lost, matched;
 	bool done, pipe_closed;
+	struct kernel_layout layout;
+	struct progset ps;
+	struct perf_ring *rings;
+	int nr;
+	struct pollfd *pfd;
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -55,18 +61,10 @@ static uint64_t now_ns(clockid_t clk)
 static uint32_t proc_ppid(uint32_t pid)
 {
 	char path[64], buf[1024], *p;
-	int fd;
-	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%u/status", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small_file(path, buf, sizeof(buf)) <= 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
 	p = strstr(buf, "\nPPid:");
 	return p ? (uint32_t)strtoul(p + 6, NULL, 10) : 0;
 }
@@ -79,14 +77,9 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 	(void)cpu;
 	if (s->done)
 		return 1;
-	if (ev_decode(data, size, &v)) {
+	if (ev_decode(data, size, s->o->prog.max_args, &v)) {
 		fprintf(stderr, "minisnoop: skipped a malformed record of %u bytes\n", size);
 		return 0;
-	}
-	/* Arguments copied as a block are counted here, so --max-args applies here too. */
-	if (v.argc > s->o->cfg.max_args) {
-		v.argc = s->o->cfg.max_args;
-		v.truncated = true;
 	}
 	if (!(v.hdr.flags & EV_F_PPID_KERNEL))
 		v.hdr.ppid = proc_ppid(v.hdr.pid);
@@ -260,7 +253,7 @@ static void sort_lines(struct session *s)
  * round: another CPU's ring may still receive events older than them, and it was read
  * before they arrived.
  */
-static void emit(struct session *s, uint64_t upto)
+static void write_upto(struct session *s, uint64_t upto)
 {
 	size_t keep = 0, cut = s->out.len, k;
 
@@ -295,21 +288,98 @@ static int drain(struct session *s, struct perf_ring *rings, int nr, bool final)
 		}
 	}
 	/* --count reached or a closed pipe: nothing more comes, write all. */
-	emit(s, final || s->done ? UINT64_MAX : upto);
+	write_upto(s, final || s->done ? UINT64_MAX : upto);
 	return 0;
+}
+
+/* Everything the kernel side needs, in the order that names the first real problem. */
+static int start(struct session *s, char *err, size_t errlen)
+{
+	const struct tracer_opts *o = s->o;
+	struct prog_opts po = o->prog;
+	struct load_opts lo = {.log_level = o->verifier_log > 0 ? (unsigned)o->verifier_log : 0,
+			       .stats = o->verifier_log >= 0};
+	int r = progset_prepare(&s->layout, !o->no_btf, err, errlen);
+
+	po.match_cgroup = o->cgroup_path != NULL;
+	if (!r)
+		r = progset_build(&s->ps, &po, &s->layout, false, err, errlen);
+	if (!r)
+		r = progset_load(&s->ps, &lo, o->verifier_log >= 0 ? stderr : NULL, err, errlen);
+	if (!r)
+		r = open_cgroup(o, &s->ps, err, errlen);
+	if (!r)
+		r = open_rings(&s->ps, o->pages, &s->rings, &s->nr, err, errlen);
+	if (!r)
+		r = progset_attach(&s->ps, err, errlen);
+	if (r)
+		return r;
+	s->pfd = calloc((size_t)s->nr + 1, sizeof(*s->pfd));
+	if (!s->pfd) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (int k = 0; k < s->nr; k++) {
+		s->pfd[k].fd = s->rings[k].fd;
+		s->pfd[k].events = POLLIN;
+	}
+	/* No events asked for: a pipe whose reader left reports POLLERR, so that
+	 * `minisnoop | head -3` ends when head does, not at the next exec. */
+	s->pfd[s->nr].fd = STDOUT_FILENO;
+	return 0;
+}
+
+/* Polls and drains until a signal, --count, --duration or a closed pipe; the exit status. */
+static int trace_loop(struct session *s, uint64_t deadline)
+{
+	while (!s->done && !stop_signal) {
+		int timeout = 50, r;
+
+		if (deadline) {
+			uint64_t now = now_ns(CLOCK_MONOTONIC);
+
+			if (now >= deadline)
+				break;
+			if ((deadline - now) / 1000000 < (uint64_t)timeout)
+				timeout = (int)((deadline - now) / 1000000) + 1;
+		}
+		r = poll(s->pfd, (nfds_t)s->nr + 1, timeout);
+		if (r < 0 && errno != EINTR) {
+			fprintf(stderr, "minisnoop: poll: %s\n", strerror(errno));
+			return 1;
+		}
+		if (r > 0 && (s->pfd[s->nr].revents & (POLLERR | POLLHUP))) {
+			s->pipe_closed = s->done = true;
+			break;
+		}
+		/* Read every ring each round: a watermark may hold back a few records. */
+		if (drain(s, s->rings, s->nr, false))
+			return 1;
+	}
+	return 0;
+}
+
+static void summary(struct session *s)
+{
+	int stats = progset_map_fd(&s->ps, MAP_STATS);
+	uint64_t fails = stat_sum(stats, MS_STAT_OUTPUT_FAIL);
+	uint64_t stash = stat_sum(stats, MS_STAT_STASH_FAIL);
+	uint64_t lost = s->lost > fails ? s->lost : fails;
+
+	if (!s->pipe_closed)
+		fprintf(stderr, "minisnoop: %" PRIu64 " events, %" PRIu64 " lost\n", s->matched,
+			lost + stash);
+	if (stash)
+		fprintf(stderr, "minisnoop: %" PRIu64 " execs not captured: too many in flight\n",
+			stash);
 }
 
 int tracer_run(const struct tracer_opts *o)
 {
 	struct session s = {.o = o, .fmt = o->out};
-	struct progset ps;
-	struct load_opts lo = {.log_level = o->verifier_log > 0 ? (unsigned)o->verifier_log : 0,
-			       .stats = o->verifier_log >= 0};
-	struct perf_ring *rings = NULL;
-	struct pollfd *pfd = NULL;
 	struct sigaction sa;
-	char err[512] = "";
-	int nr = 0, k, r, status = 1;
+	char err[512] = "", note[160];
+	int status = 1;
 	uint64_t deadline = 0;
 
 	memset(&sa, 0, sizeof(sa));
@@ -322,31 +392,10 @@ int tracer_run(const struct tracer_opts *o)
 		fprintf(stderr, "minisnoop: out of memory\n");
 		return 1;
 	}
-	r = progset_build(&ps, &o->cfg, !o->no_btf, true, err, sizeof(err));
-	if (!r)
-		r = progset_load(&ps, &lo, o->verifier_log >= 0 ? stderr : NULL, err, sizeof(err));
-	if (!r)
-		r = open_cgroup(o, &ps, err, sizeof(err));
-	if (!r)
-		r = open_rings(&ps, o->pages, &rings, &nr, err, sizeof(err));
-	if (!r)
-		r = progset_attach(&ps, err, sizeof(err));
-	if (r) {
+	if (start(&s, err, sizeof(err))) {
 		fprintf(stderr, "minisnoop: %s\n", err);
 		goto out;
 	}
-	pfd = calloc((size_t)nr + 1, sizeof(*pfd));
-	if (!pfd) {
-		fprintf(stderr, "minisnoop: out of memory\n");
-		goto out;
-	}
-	for (k = 0; k < nr; k++) {
-		pfd[k].fd = rings[k].fd;
-		pfd[k].events = POLLIN;
-	}
-	/* No events asked for: a pipe whose reader left reports POLLERR, so that
-	 * `minisnoop | head -3` ends when head does, not at the next exec. */
-	pfd[nr].fd = STDOUT_FILENO;
 	s.fmt.start_ns = now_ns(CLOCK_MONOTONIC);
 	s.fmt.mono_to_real_ns = (int64_t)(now_ns(CLOCK_REALTIME) - s.fmt.start_ns);
 	if (o->duration_ms)
@@ -355,58 +404,20 @@ int tracer_run(const struct tracer_opts *o)
 	if (outbuf_flush(&s.out))
 		s.pipe_closed = s.done = true;
 	/* Tell a waiting script that tracing has started (events from now on are seen). */
-	fprintf(stderr, "minisnoop: tracing (%s); Ctrl-C to stop\n", ps.btf_note);
+	layout_ppid_note(&s.layout, note, sizeof(note));
+	fprintf(stderr, "minisnoop: tracing (%s); Ctrl-C to stop\n", note);
 
-	status = 0;
-	while (!s.done && !stop_signal) {
-		int timeout = 50;
-
-		if (deadline) {
-			uint64_t now = now_ns(CLOCK_MONOTONIC);
-
-			if (now >= deadline)
-				break;
-			if ((deadline - now) / 1000000 < (uint64_t)timeout)
-				timeout = (int)((deadline - now) / 1000000) + 1;
-		}
-		r = poll(pfd, (nfds_t)nr + 1, timeout);
-		if (r < 0 && errno != EINTR) {
-			fprintf(stderr, "minisnoop: poll: %s\n", strerror(errno));
-			status = 1;
-			break;
-		}
-		if (r > 0 && (pfd[nr].revents & (POLLERR | POLLHUP))) {
-			s.pipe_closed = s.done = true;
-			break;
-		}
-		/* Read every ring each round: a watermark may hold back a few records. */
-		if (drain(&s, rings, nr, false)) {
-			status = 1;
-			break;
-		}
-	}
+	status = trace_loop(&s, deadline);
 	/* Whatever the kernel already wrote is still shown. */
 	if (!s.pipe_closed && status == 0)
-		drain(&s, rings, nr, true);
-	{
-		uint64_t fails = stat_sum(progset_map_fd(&ps, MAP_STATS), MS_STAT_OUTPUT_FAIL);
-		uint64_t stash = stat_sum(progset_map_fd(&ps, MAP_STATS), MS_STAT_STASH_FAIL);
-		uint64_t lost = s.lost > fails ? s.lost : fails;
-
-		if (!s.pipe_closed)
-			fprintf(stderr, "minisnoop: %" PRIu64 " events, %" PRIu64 " lost\n",
-				s.matched, lost + stash);
-		if (stash)
-			fprintf(stderr,
-				"minisnoop: %" PRIu64 " execs not captured: too many in flight\n",
-				stash);
-	}
+		drain(&s, s.rings, s.nr, true);
+	summary(&s);
 out:
-	free(pfd);
-	for (k = 0; k < nr; k++)
-		perf_ring_close(&rings[k]);
-	free(rings);
-	progset_close(&ps);
+	free(s.pfd);
+	for (int k = 0; k < s.nr; k++)
+		perf_ring_close(&s.rings[k]);
+	free(s.rings);
+	progset_close(&s.ps);
 	outbuf_free(&s.out);
 	free(s.lines);
 	free(s.sorted);

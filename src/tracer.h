@@ -5,13 +5,14 @@
 
 #include "filter.h"
 #include "output.h"
-#include "progs.h"
+#include "insns.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
 struct tracer_opts {
-	struct prog_cfg cfg;  /* kernel-side filters, max_args */
+	struct prog_opts
+	    prog;	      /* kernel-side filters, max_args (match_cgroup follows cgroup_path) */
 	struct filter filter; /* user-space filters */
 	struct out_opts out;
 	const char *cgroup_path;

@@ -8,7 +8,7 @@
 
 #include "bpf_sys.h"
 #include "loader.h"
-#include "programs.h"
+#include "progset.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -173,16 +173,20 @@ static void drop_time_line(char *log)
 static void test_tiny_log_grows_until_whole(void **state)
 {
 	struct progset ps;
-	struct prog_cfg c = {.max_args = 8};
+	struct kernel_layout k;
+	struct prog_opts c = {.max_args = 8};
 	struct load_opts big = {.log_level = 2, .stats = true};
 	struct load_opts tiny = {.log_level = 2, .stats = true, .log_initial = 64};
 	struct load_result r1, r2;
 	char err[512];
-	int i = P_EXIT_EXECVE;
+	int i = P_EXECVE_EXIT;
 
 	(void)state;
 	REQUIRE_BPF();
-	assert_int_equal(progset_build(&ps, &c, true, false, err, sizeof(err)), 0);
+	/* tracefs' offsets when it is mounted, else the generic layout, as dump does */
+	layout_probe(&k, true);
+	layout_guess(&k);
+	assert_int_equal(progset_build(&ps, &c, &k, false, err, sizeof(err)), 0);
 	/* The exit program with real maps, loaded twice: once with room, once from 64 bytes. */
 	assert_int_equal(progset_load(&ps, &(struct load_opts){0}, NULL, err, sizeof(err)), 0);
 	assert_int_equal(prog_load(&ps.asm_[i], BPF_PROG_TYPE_TRACEPOINT, "ms_big", ps.maps,

@@ -179,7 +179,7 @@ static void test_decode_good(void **state)
 	(void)state;
 	h.flags = EV_F_EXECVEAT | EV_F_PPID_KERNEL;
 	r = mkgood(&h, "/usr/bin/ls", 3, ls_argv, &size);
-	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 	assert_memory_equal(&v.hdr, r, sizeof(v.hdr));
 	assert_string_equal(v.filename, "/usr/bin/ls");
 	assert_int_equal(v.filename_len, 11);
@@ -193,7 +193,7 @@ static void test_decode_good(void **state)
 
 	/* No arguments, and an empty argument. */
 	r = mkgood(&h, "/x", 0, NULL, &size);
-	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 	assert_int_equal(v.argc, 0);
 	assert_false(v.truncated);
 	free(r);
@@ -201,7 +201,7 @@ static void test_decode_good(void **state)
 		const char *const a[] = {"", "b"};
 
 		r = mkgood(&h, "/x", 2, a, &size);
-		assert_int_equal(ev_decode(r, size, &v), 0);
+		assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 		assert_int_equal(v.argc, 2);
 		assert_int_equal(v.arg_len[0], 0);
 		assert_string_equal(v.args[1], "b");
@@ -219,19 +219,19 @@ static void test_decode_bad_header(void **state)
 
 	(void)state;
 	r = mkgood(&h, "/usr/bin/ls", 3, ls_argv, &size);
-	assert_int_equal(ev_decode(NULL, size, &v), -EINVAL);
-	assert_int_equal(ev_decode(r, size, NULL), -EINVAL);
+	assert_int_equal(ev_decode(NULL, size, EV_MAX_ARGS_LIM, &v), -EINVAL);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, NULL), -EINVAL);
 	/* Shorter than the header. */
-	assert_int_equal(ev_decode(r, 0, &v), -EINVAL);
-	assert_int_equal(ev_decode(r, EV_HDR - 1, &v), -EINVAL);
+	assert_int_equal(ev_decode(r, 0, EV_MAX_ARGS_LIM, &v), -EINVAL);
+	assert_int_equal(ev_decode(r, EV_HDR - 1, EV_MAX_ARGS_LIM, &v), -EINVAL);
 	/* text_len claims more bytes than the record has. */
-	assert_int_equal(ev_decode(r, size - 1, &v), -EINVAL);
-	assert_int_equal(ev_decode(r, EV_HDR, &v), -EINVAL);
+	assert_int_equal(ev_decode(r, size - 1, EV_MAX_ARGS_LIM, &v), -EINVAL);
+	assert_int_equal(ev_decode(r, EV_HDR, EV_MAX_ARGS_LIM, &v), -EINVAL);
 	free(r);
 
 	h.text_len = UINT32_MAX;
 	r = mkrec(&h, "a", 2, &size);
-	assert_int_equal(ev_decode(r, size, &v), -EINVAL);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), -EINVAL);
 	free(r);
 
 	/* text_len above the ABI's maximum, even though the record is that long. */
@@ -243,10 +243,10 @@ static void test_decode_bad_header(void **state)
 		h.text_len = (uint32_t)n;
 		h.filename_len = 1;
 		r = mkrec(&h, text, n, &size);
-		assert_int_equal(ev_decode(r, size, &v), -EINVAL);
+		assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), -EINVAL);
 		h.text_len = EV_TEXT_MAX; /* the maximum itself is fine */
 		memcpy(r, &h, sizeof(h));
-		assert_int_equal(ev_decode(r, size, &v), 0);
+		assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 		free(r);
 		free(text);
 	}
@@ -254,7 +254,7 @@ static void test_decode_bad_header(void **state)
 	/* Exactly a header and no text: valid, but the filename is missing. */
 	base_hdr(&h);
 	r = mkrec(&h, "", 0, &size);
-	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 	assert_string_equal(v.filename, "");
 	assert_int_equal(v.argc, 0);
 	assert_true(v.truncated);
@@ -274,7 +274,7 @@ static void test_decode_flags(void **state)
 	for (size_t i = 0; i < sizeof(trunc) / sizeof(trunc[0]); i++) {
 		h.flags = trunc[i];
 		r = mkgood(&h, "/usr/bin/ls", 3, ls_argv, &size);
-		assert_int_equal(ev_decode(r, size, &v), 0);
+		assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 		assert_true(v.truncated);
 		assert_int_equal(v.argc, 3);
 		free(r);
@@ -293,7 +293,7 @@ static void decode_text(struct ev_view *v, unsigned char **r, const void *text, 
 	h.argc = argc;
 	h.flags = flags;
 	*r = mkrec(&h, text, n, &size);
-	assert_int_equal(ev_decode(*r, size, v), 0);
+	assert_int_equal(ev_decode(*r, size, EV_MAX_ARGS_LIM, v), 0);
 }
 
 static void test_decode_inconsistent(void **state)
@@ -403,7 +403,7 @@ static void test_decode_misaligned(void **state)
 
 	(void)state;
 	memcpy(m + 4, r, size);
-	assert_int_equal(ev_decode(m + 4, size, &v), 0);
+	assert_int_equal(ev_decode(m + 4, size, EV_MAX_ARGS_LIM, &v), 0);
 	assert_int_equal(v.argc, 3);
 	assert_int_equal(outbuf_init(&o, -1, 0), 0);
 	out_event(&o, &opt, &v);
@@ -449,14 +449,14 @@ static void test_text_layouts(void **state)
 	unsigned char *r = mkgood(&h, "/usr/bin/ls", 3, ls_argv, &size);
 
 	(void)state;
-	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 	assert_int_equal(outbuf_init(&o, -1, 0), 0);
 	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
 		struct out_opts opt = base_opts;
 
 		opt.clock = layouts[i].clock;
 		opt.since = layouts[i].since;
-		opt.uid = layouts[i].uid;
+		opt.show_uid = layouts[i].uid;
 		out_header(&o, &opt);
 		expect_out(&o, layouts[i].header, strlen(layouts[i].header));
 		out_event(&o, &opt, &v);
@@ -494,13 +494,13 @@ static void test_text_fields(void **state)
 	/* argc 0 or 1: only the path; ret is %3d. */
 	h.ret = -2;
 	r = mkgood(&h, "/usr/bin/ls", 0, NULL, &size);
-	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 	out_event(&o, &opt, &v);
 	EXPECT(&o, "bash             4242    1000     -2 /usr/bin/ls\n");
 	free(r);
 	h.ret = -13;
 	r = mkgood(&h, "/usr/bin/ls", 1, ls_argv, &size);
-	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 	out_event(&o, &opt, &v);
 	EXPECT(&o, "bash             4242    1000    -13 /usr/bin/ls\n");
 	free(r);
@@ -513,8 +513,8 @@ static void test_text_fields(void **state)
 	h.ret = -100;
 	h.ts_ns = START_NS + 1234567890123ULL;
 	r = mkgood(&h, "/x", 0, NULL, &size);
-	assert_int_equal(ev_decode(r, size, &v), 0);
-	opt.since = opt.uid = true;
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+	opt.since = opt.show_uid = true;
 	out_event(&o, &opt, &v);
 	EXPECT(&o, "1234.568 4294967294 bash             4194304 4194303 -100 /x\n");
 	/* An event from before the start, and exactly 1000 s. */
@@ -541,7 +541,7 @@ static void test_text_quote_and_trunc(void **state)
 	(void)state;
 	assert_int_equal(outbuf_init(&o, -1, 0), 0);
 	r = mkgood(&h, "/bin/e\"cho", 5, argv, &size);
-	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 	out_event(&o, &opt, &v);
 	EXPECT(&o, "bash             4242    1000      0 /bin/e\"cho a\"b c\\\\d e f \n");
 	opt.quote = true;
@@ -555,7 +555,7 @@ static void test_text_quote_and_trunc(void **state)
 	/* Truncation marker, quoted and not. */
 	h.flags = EV_F_TRUNC_ARG;
 	r = mkgood(&h, "/usr/bin/ls", 3, ls_argv, &size);
-	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 	out_event(&o, &opt, &v);
 	EXPECT(&o,
 	       "bash             4242    1000      0 \"/usr/bin/ls\" \"-l\" \"/tmp dir\" ...\n");
@@ -604,7 +604,7 @@ static void test_text_comm(void **state)
 		memset(h.comm, 0, sizeof(h.comm));
 		memcpy(h.comm, cases[i].comm, strlen(cases[i].comm));
 		r = mkgood(&h, "/x", 0, NULL, &size);
-		assert_int_equal(ev_decode(r, size, &v), 0);
+		assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 		out_event(&o, &opt, &v);
 		expect_out(&o, cases[i].line, strlen(cases[i].line));
 		free(r);
@@ -860,9 +860,9 @@ static void test_json_event(void **state)
 	} while (0)
 
 	r = mkgood(&h, "/usr/bin/ls", 3, ls_argv, &size);
-	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 	/* Options for text columns do not change JSON. */
-	opt.quote = opt.clock = opt.since = opt.uid = true;
+	opt.quote = opt.clock = opt.since = opt.show_uid = true;
 	out_event(&o, &opt, &v);
 	JSON_EXPECT("{\"time\":\"2026-11-25T06:21:00.123456Z\",\"pid\":4242,\"ppid\":1000,"
 		    "\"uid\":1001,\"comm\":\"bash\",\"ret\":0,\"filename\":\"/usr/bin/ls\","
@@ -884,7 +884,7 @@ static void test_json_event(void **state)
 	h.uid = 4294967295u;
 	memcpy(h.comm, "x\x1b]0;\xc2\x9b\xe2\x82", 10);
 	r = mkgood(&h, "/tmp/\"\xff", 3, argv, &size);
-	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 	out_event(&o, &opt, &v);
 	JSON_EXPECT("{\"time\":\"2026-11-25T06:21:00.123456Z\",\"pid\":4242,\"ppid\":1000,"
 		    "\"uid\":4294967295,\"comm\":\"x\\u001b]0;\\u009b\\udce2\\udc82\",\"ret\":-2,"
@@ -897,7 +897,7 @@ static void test_json_event(void **state)
 	h.ts_ns = 1500000000;
 	opt.mono_to_real_ns = -1600000000;
 	r = mkgood(&h, "/x", 0, NULL, &size);
-	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 	out_event(&o, &opt, &v);
 	JSON_EXPECT("{\"time\":\"1969-12-31T23:59:59.900000Z\",\"pid\":4242,\"ppid\":1000,"
 		    "\"uid\":1001,\"comm\":\"bash\",\"ret\":0,\"filename\":\"/x\",\"args\":[],"
@@ -951,7 +951,7 @@ static void test_fuzz_records(void **state)
 		memcpy(rec + EV_HDR, text, n);
 		size = EV_HDR + n;
 
-		err = ev_decode(rec, size, &v);
+		err = ev_decode(rec, size, EV_MAX_ARGS_LIM, &v);
 		if (h.text_len > n) {
 			assert_int_equal(err, -EINVAL);
 			free(buf);
@@ -976,7 +976,7 @@ static void test_fuzz_records(void **state)
 		jlines++;
 		opt.json = false;
 		opt.quote = round & 1;
-		opt.clock = opt.since = opt.uid = round & 2;
+		opt.clock = opt.since = opt.show_uid = round & 2;
 		out_event(&tx, &opt, &v);
 		tlines++;
 		free(buf);
@@ -1203,7 +1203,7 @@ static void test_outbuf_growth(void **state)
 
 	(void)state;
 	assert_true(fd >= 0);
-	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 	assert_int_equal(outbuf_init(&o, fd, 16), 0);
 	/* Room for the largest record, whatever was asked for. */
 	assert_true(o.cap >= 6 * EV_TEXT_MAX);
@@ -1250,7 +1250,7 @@ static void test_outbuf_worst_case(void **state)
 	h.filename_len = EV_FILENAME_MAX;
 	h.argc = EV_MAX_ARGS_LIM;
 	r = mkrec(&h, text, EV_TEXT_MAX, &size);
-	assert_int_equal(ev_decode(r, size, &v), 0);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
 	assert_int_equal(outbuf_init(&o, -1, 0), 0);
 	opt.json = true;
 	out_event(&o, &opt, &v);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A real 6.18 log of the program built by build_bad(), rejected at insn 3. */
 static const char recorded_log[] =
@@ -151,6 +152,40 @@ static void test_tracefs_format_fields(void **state)
 	assert_int_equal(tracefs_parse_field(fmt_enter, "ret", &off, &size), -ENOENT);
 }
 
+/* Malformed format files end the search; they never loop or read outside the text. */
+static void test_tracefs_format_malformed(void **state)
+{
+	static const char *const bad[] = {
+	    "\tfield:];", /* ']' without '[', at the very start */
+	    "name: x\n\tfield:int ];\toffset:8;\tsize:4;\n\tfield:int ret;\toffset:16;\tsize:8;\n",
+	    "\tfield:int ret\toffset:16;\tsize:8;\n",	 /* no ';' on the line */
+	    "\tfield:int ret;\toffset:;\tsize:8;\n",	 /* no number */
+	    "\tfield:int ret;\n\toffset:16;\tsize:8;\n", /* offset on another line */
+	    "\tfield:int ret;\toffset:99999999999;\tsize:8;\n",
+	    "field:",
+	    "",
+	};
+	static const int want[] = {-ENOENT, 0,	     -ENOENT, -EINVAL,
+				   -EINVAL, -EINVAL, -ENOENT, -ENOENT};
+	int off = -1, size = -1;
+
+	(void)state;
+	alarm(5); /* a loop here would otherwise hang the run */
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		/* An exact-size heap copy, so that ASan sees a read before or after it. */
+		size_t n = strlen(bad[k]) + 1;
+		char *copy = malloc(n);
+
+		assert_non_null(copy);
+		memcpy(copy, bad[k], n);
+		assert_int_equal(tracefs_parse_field(copy, "ret", &off, &size), want[k]);
+		free(copy);
+	}
+	alarm(0);
+	assert_int_equal(off, 16);
+	assert_int_equal(size, 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +194,7 @@ int main(void)
 	    cmocka_unit_test(test_reason_and_last_insn),
 	    cmocka_unit_test(test_log_growth_doubles_to_cap),
 	    cmocka_unit_test(test_tracefs_format_fields),
+	    cmocka_unit_test(test_tracefs_format_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

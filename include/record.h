@@ -4,8 +4,8 @@
  * and the reader (which decodes it). One record per exec, emitted by the exit
  * program: a fixed header followed by text = filename NUL, then each argument NUL.
  */
-#ifndef MINISNOOP_EVENT_H
-#define MINISNOOP_EVENT_H
+#ifndef MINISNOOP_RECORD_H
+#define MINISNOOP_RECORD_H
 
 #include <stddef.h>
 #include <stdint.h>

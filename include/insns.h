@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the programs in insns/ are built from: the user's options and this kernel's layout,
+ * two separate inputs, plus the maps they share with the loader. The table that says which
+ * program goes where is src/progtab.c.
+ */
+#ifndef MINISNOOP_INSNS_H
+#define MINISNOOP_INSNS_H
+
+#include "bpf_asm.h"
+#include "record.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Map names the programs refer to; src/progtab.c declares their types and sizes. */
+#define MAP_EVENTS  "events"  /* PERF_EVENT_ARRAY, one ring per CPU */
+#define MAP_SCRATCH "scratch" /* PERCPU_ARRAY: argument text is built here */
+#define MAP_STASH   "stash"   /* HASH tgid -> record, from enter to exit */
+#define MAP_STATS   "stats"   /* PERCPU_ARRAY of u64, enum ms_stat */
+#define MAP_CGROUP  "cgroup"  /* CGROUP_ARRAY[1]: the -c filter */
+#define MAP_FORKS   "forks"   /* LRU_HASH pid -> parent tgid, without BTF */
+
+/* The scratch value: argument text, plus as much again for the verifier, which cannot
+ * relate a read's offset to its size (offset < EV_ARGS_MAX, size <= EV_ARGS_MAX). */
+#define SCRATCH_SIZE (2 * EV_ARGS_MAX)
+/* The stash holds the record, then the caller's path and argv pointers, which the exit
+ * program needs if entry could not read them; only the record is emitted. */
+#define STASH_PTRS (EV_HDR + EV_TEXT_MAX)
+#define STASH_SIZE (STASH_PTRS + 16)
+
+/* What the user asked for that changes the programs' code. */
+struct prog_opts {
+	unsigned max_args; /* arguments kept, 1..EV_MAX_ARGS_LIM (the command line checks) */
+	bool match_uid;	   /* -u: only this real uid */
+	uint32_t uid;
+	bool failed_only;  /* -x */
+	bool match_cgroup; /* -c: only tasks under the cgroup in MAP_CGROUP */
+};
+
+/* Kernel struct members the programs read, at offsets from BTF. */
+enum kmember {
+	KM_TASK_REAL_PARENT,
+	KM_TASK_TGID,
+	KM_TASK_MM,
+	KM_MM_ARG_START,
+	KM_MM_ARG_END,
+	KM_MM_ENV_END,
+	KM_COUNT,
+};
+
+/* What a group of members gives: on when BTF gave every member of the group. */
+enum kfeature {
+	KF_PPID,       /* current->real_parent->tgid */
+	KF_IMAGE_ARGV, /* argv and path from the new image (mm->arg_start..arg_end, env_end) */
+	KF_COUNT,
+};
+
+/* A tracepoint field, as the event's format file describes it. */
+struct tp_field {
+	int16_t off;
+	uint16_t size;
+};
+
+#define PROG_TP_FIELDS 4
+
+/* This kernel, as one program sees it. */
+struct prog_layout {
+	struct tp_field tp[PROG_TP_FIELDS]; /* its fields, in its declaration's order */
+	uint32_t member[KM_COUNT];	    /* byte offsets; valid where the feature is on */
+	bool feature[KF_COUNT];
+};
+
+/* Field indexes, in the order each program's declaration names them. */
+enum { ENTER_FILENAME, ENTER_ARGV };
+enum { EXIT_RET };
+enum { FORK_CHILD_PID };
+
+typedef void prog_emit_fn(struct asm_prog *p, const struct prog_opts *o,
+			  const struct prog_layout *l);
+
+prog_emit_fn prog_execve_enter;
+prog_emit_fn prog_execveat_enter;
+prog_emit_fn prog_exec_exit;
+prog_emit_fn prog_fork;
+
+#endif

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+/* Probing this kernel's layout: tracefs format files and BTF, each read once. */
+#include "layout.h"
+
+#include "btf.h"
+#include "tracefs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* One format file read for all of a program's fields. */
+static void probe_tracepoint(const struct prog_def *d, struct tp_state *t)
+{
+	char fmt[4096];
+	int r = tracefs_format(d->tp_category, d->tp_event, fmt, sizeof(fmt));
+
+	t->id = tracefs_event_id(d->tp_category, d->tp_event);
+	t->err = r < 0 ? r : 0;
+	t->bad = NULL;
+	for (size_t f = 0; r >= 0 && f < PROG_TP_FIELDS && d->fields[f]; f++) {
+		int off = 0, size = 0;
+
+		r = tracefs_parse_field(fmt, d->fields[f], &off, &size);
+		/* Context offsets are small and loads are 1, 2, 4 or 8 bytes wide. */
+		if (!r && (off < 0 || off > 4096 || !size || size > 8 || (size & (size - 1))))
+			r = -EINVAL;
+		if (r) {
+			t->err = r;
+			t->bad = d->fields[f];
+			break;
+		}
+		t->field[f] = (struct tp_field){(int16_t)off, (uint16_t)size};
+	}
+}
+
+static void probe_btf(struct kernel_layout *k)
+{
+	struct btf_query q[KM_COUNT];
+	struct btf *b = NULL;
+	size_t m;
+
+	for (m = 0; m < KM_COUNT; m++)
+		q[m] = (struct btf_query){kmember_defs[m].type, kmember_defs[m].member,
+					  &k->member[m], 0};
+	/* One pass over the file for all of them, in small buffers. */
+	k->btf_err = btf_load_file(BTF_VMLINUX_PATH, &b);
+	if (!k->btf_err)
+		btf_resolve(b, q, KM_COUNT);
+	btf_free(b);
+	for (m = 0; m < KM_COUNT; m++)
+		k->member_found[m] = !k->btf_err && q[m].err == 0;
+	for (size_t f = 0; f < KF_COUNT; f++) {
+		k->feature[f] = true;
+		for (m = 0; m < KM_COUNT; m++)
+			if (kfeature_defs[f].members & (1u << m) && !k->member_found[m])
+				k->feature[f] = false;
+	}
+}
+
+void layout_probe(struct kernel_layout *k, bool use_btf)
+{
+	memset(k, 0, sizeof(*k));
+	k->tracefs = tracefs_dir();
+	for (size_t p = 0; p < P_COUNT; p++)
+		probe_tracepoint(&prog_defs[p], &k->tp[p]);
+	k->btf_used = use_btf;
+	if (use_btf)
+		probe_btf(k);
+}
+
+/* Syscall tracepoints on 64-bit kernels: 8 bytes of common fields, the syscall number, then
+ * 8 bytes an argument; sched_process_fork's child_pid after two comms. */
+static struct tp_field guess_field(const char *event, const char *field)
+{
+	bool at = strstr(event, "execveat") != NULL;
+
+	if (!strcmp(field, "filename"))
+		return (struct tp_field){at ? 24 : 16, 8};
+	if (!strcmp(field, "argv"))
+		return (struct tp_field){at ? 32 : 24, 8};
+	if (!strcmp(field, "ret"))
+		return (struct tp_field){16, 8};
+	return (struct tp_field){24, 4};
+}
+
+bool layout_guess(struct kernel_layout *k)
+{
+	bool any = false;
+
+	for (size_t p = 0; p < P_COUNT; p++) {
+		const struct prog_def *d = &prog_defs[p];
+
+		if (!k->tp[p].err)
+			continue;
+		for (size_t f = 0; f < PROG_TP_FIELDS && d->fields[f]; f++)
+			k->tp[p].field[f] = guess_field(d->tp_event, d->fields[f]);
+		k->tp[p].guessed = any = true;
+	}
+	return any;
+}
+
+bool layout_loads(const struct kernel_layout *k, enum prog_id id)
+{
+	int unless = prog_defs[id].unless_feature;
+
+	return unless == ALWAYS || !k->feature[unless];
+}
+
+int layout_check(const struct kernel_layout *k, char *err, size_t errlen)
+{
+	for (size_t p = 0; p < P_COUNT; p++) {
+		const struct prog_def *d = &prog_defs[p];
+		const struct tp_state *t = &k->tp[p];
+
+		if (!layout_loads(k, (enum prog_id)p) || !t->err)
+			continue;
+		if (t->bad)
+			snprintf(err, errlen, "tracepoint %s:%s field %s: %s", d->tp_category,
+				 d->tp_event, t->bad,
+				 t->err == -ENOENT ? "not found" : "odd offset or size");
+		else
+			snprintf(err, errlen, "tracepoint %s:%s: %s", d->tp_category, d->tp_event,
+				 t->err == -ENOENT ? "not found in this kernel"
+						   : strerror(-t->err));
+		return t->err;
+	}
+	return 0;
+}
+
+void layout_prog(const struct kernel_layout *k, enum prog_id id, struct prog_layout *out)
+{
+	memcpy(out->tp, k->tp[id].field, sizeof(out->tp));
+	memcpy(out->member, k->member, sizeof(out->member));
+	memcpy(out->feature, k->feature, sizeof(out->feature));
+}
+
+void layout_ppid_note(const struct kernel_layout *k, char *buf, size_t n)
+{
+	if (k->feature[KF_PPID])
+		snprintf(buf, n, "BTF: task_struct.real_parent at %u, tgid at %u",
+			 k->member[KM_TASK_REAL_PARENT], k->member[KM_TASK_TGID]);
+	else if (!k->btf_used)
+		snprintf(buf, n, "fork tracking (BTF not used: forced)");
+	else
+		snprintf(buf, n, "fork tracking (%s: %s)", BTF_VMLINUX_PATH,
+			 strerror(k->btf_err ? -k->btf_err : ENOENT));
+}

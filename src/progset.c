@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+/* The program set: the tables in, loaded and attached programs out. */
+#include "progset.h"
+
+#include "attach.h"
+#include "bpf_sys.h"
+#include "disasm.h"
+#include "tracefs.h"
+#include "vlog.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+int progset_prepare(struct kernel_layout *k, bool use_btf, char *err, size_t errlen)
+{
+	int r = bpf_usable(err, errlen);
+
+	if (r)
+		return r;
+	r = tracefs_mount();
+	if (r) {
+		snprintf(err, errlen,
+			 "tracefs: not mounted and mounting it at /sys/kernel/tracing failed: %s "
+			 "(needs root and CONFIG_FTRACE)",
+			 strerror(-r));
+		return r;
+	}
+	layout_probe(k, use_btf);
+	return layout_check(k, err, errlen);
+}
+
+/* Every map the program refers to must be one it declares. */
+static int check_maps(const struct prog_def *d, const struct asm_prog *p, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < p->nmaps; i++) {
+		size_t m = 0;
+
+		while (m < MAP_ID_COUNT && strcmp(map_defs[m].name, p->maps[i].name))
+			m++;
+		if (m == MAP_ID_COUNT || !(d->maps & (1u << m))) {
+			snprintf(err, errlen, "program %s refers to map '%s' it does not declare",
+				 d->name, p->maps[i].name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int progset_build(struct progset *s, const struct prog_opts *o, const struct kernel_layout *k,
+		  bool all, char *err, size_t errlen)
+{
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	s->k = k;
+	for (size_t p = 0; p < P_COUNT; p++)
+		s->prog_fd[p] = s->tp_fd[p] = -1;
+	for (size_t p = 0; p < P_COUNT; p++) {
+		const struct prog_def *d = &prog_defs[p];
+		struct prog_layout l;
+
+		s->loads[p] = layout_loads(k, (enum prog_id)p);
+		if (!s->loads[p] && !all)
+			continue;
+		layout_prog(k, (enum prog_id)p, &l);
+		asm_init(&s->asm_[p]);
+		s->built[p] = true;
+		d->emit(&s->asm_[p], o, &l);
+		r = asm_finish(&s->asm_[p]);
+		if (r) {
+			snprintf(err, errlen, "assembling %s: %s", d->name, s->asm_[p].errmsg);
+			return r;
+		}
+		r = check_maps(d, &s->asm_[p], err, errlen);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/* Whether a loaded program's code refers to map m. */
+static bool map_used(const struct progset *s, size_t m)
+{
+	for (size_t p = 0; p < P_COUNT; p++)
+		for (size_t i = 0; s->loads[p] && i < s->asm_[p].nmaps; i++)
+			if (!strcmp(s->asm_[p].maps[i].name, map_defs[m].name))
+				return true;
+	return false;
+}
+
+static int create_maps(struct progset *s, char *err, size_t errlen)
+{
+	int ncpu = bpf_possible_cpus();
+
+	if (ncpu < 1) {
+		snprintf(err, errlen, "reading the possible CPUs: %s", strerror(-ncpu));
+		return ncpu < 0 ? ncpu : -EINVAL;
+	}
+	s->nmaps = 0;
+	for (size_t m = 0; m < MAP_ID_COUNT; m++) {
+		const struct map_def *d = &map_defs[m];
+		uint32_t n = d->per_cpu * (uint32_t)ncpu;
+
+		if (!map_used(s, m))
+			continue;
+		s->maps[s->nmaps++] = (struct map_spec){
+		    d->name, d->type, d->key_size, d->value_size, n > d->entries ? n : d->entries,
+		    0,	     -1};
+	}
+	return maps_create(s->maps, s->nmaps, err, errlen);
+}
+
+static int load_one(struct progset *s, size_t p, const struct load_opts *o, FILE *log_out,
+		    char *err, size_t errlen)
+{
+	const char *name = prog_defs[p].name;
+	struct load_result res;
+	int r = prog_load(&s->asm_[p], BPF_PROG_TYPE_TRACEPOINT, name, s->maps, s->nmaps, o, &res);
+
+	if (log_out && res.log && res.log_len) {
+		fprintf(log_out, "=== %s: verifier log (%zu bytes) ===\n", name, res.log_len);
+		vlog_annotate(log_out, res.log, &s->asm_[p]);
+	}
+	if (r) {
+		snprintf(err, errlen, "%s", res.errmsg);
+		if (!log_out && res.log && res.log_len) {
+			fprintf(stderr, "minisnoop: verifier log tail for %s:\n", name);
+			vlog_tail(stderr, res.log, &s->asm_[p], 20);
+		}
+	} else {
+		s->prog_fd[p] = res.fd;
+	}
+	res.fd = -1;
+	load_result_free(&res);
+	return r;
+}
+
+int progset_load(struct progset *s, const struct load_opts *o, FILE *log_out, char *err,
+		 size_t errlen)
+{
+	int r = create_maps(s, err, errlen);
+
+	for (size_t p = 0; !r && p < P_COUNT; p++)
+		if (s->loads[p])
+			r = load_one(s, p, o, log_out, err, errlen);
+	return r;
+}
+
+int progset_attach(struct progset *s, char *err, size_t errlen)
+{
+	int top = 0;
+
+	for (size_t p = 0; p < P_COUNT; p++)
+		top = prog_defs[p].attach_rank > top ? prog_defs[p].attach_rank : top;
+	/* In rising rank: a reader of stashed records is in place before their writer. */
+	for (int rank = 0; rank <= top; rank++) {
+		for (size_t p = 0; p < P_COUNT; p++) {
+			const struct prog_def *d = &prog_defs[p];
+			int id = s->k->tp[p].id, fd;
+
+			if (!s->loads[p] || d->attach_rank != rank)
+				continue;
+			if (id < 0) {
+				snprintf(err, errlen, "tracepoint %s:%s: %s", d->tp_category,
+					 d->tp_event,
+					 id == -ENOENT ? "not found in this kernel"
+						       : strerror(-id));
+				return id;
+			}
+			fd = tp_attach(id, s->prog_fd[p]);
+			if (fd < 0) {
+				snprintf(err, errlen, "attaching %s to %s:%s: %s", d->name,
+					 d->tp_category, d->tp_event, strerror(-fd));
+				return fd;
+			}
+			s->tp_fd[p] = fd;
+		}
+	}
+	return 0;
+}
+
+int progset_dump(FILE *out, const struct progset *s, const char *only, bool with_src)
+{
+	int n = 0;
+
+	for (size_t p = 0; p < P_COUNT; p++) {
+		const struct prog_def *d = &prog_defs[p];
+
+		if (!s->built[p] || (only && strcmp(only, d->name)))
+			continue;
+		fprintf(out, "%s%s: %s:%s, %zu insns%s\n", n++ ? "\n" : "", d->name, d->tp_category,
+			d->tp_event, s->asm_[p].len,
+			s->loads[p] ? "" : " (not loaded on this system: BTF gives what it does)");
+		disasm_prog(out, &s->asm_[p], with_src);
+	}
+	return n;
+}
+
+int progset_map_fd(const struct progset *s, const char *name)
+{
+	for (size_t m = 0; m < s->nmaps; m++)
+		if (!strcmp(s->maps[m].name, name))
+			return s->maps[m].fd;
+	return -1;
+}
+
+void progset_close(struct progset *s)
+{
+	if (!s->k) /* never built: nothing is open */
+		return;
+	for (size_t p = 0; p < P_COUNT; p++) {
+		if (s->tp_fd[p] >= 0)
+			close(s->tp_fd[p]);
+		if (s->prog_fd[p] >= 0)
+			close(s->prog_fd[p]);
+		s->tp_fd[p] = s->prog_fd[p] = -1;
+		if (s->built[p])
+			asm_free(&s->asm_[p]);
+		s->built[p] = false;
+	}
+	maps_close(s->maps, s->nmaps);
+	s->nmaps = 0;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* The program set: the declared programs built for a layout, loaded and attached. */
+#ifndef MINISNOOP_PROGSET_H
+#define MINISNOOP_PROGSET_H
+
+#include "layout.h"
+#include "loader.h"
+
+#include <stdio.h>
+
+struct progset {
+	const struct kernel_layout *k;
+	bool loads[P_COUNT]; /* used on this kernel */
+	bool built[P_COUNT]; /* assembled: the used ones, or all of them for dump */
+	struct asm_prog asm_[P_COUNT];
+	struct map_spec maps[MAP_ID_COUNT];
+	size_t nmaps;
+	int prog_fd[P_COUNT];
+	int tp_fd[P_COUNT];
+};
+
+/*
+ * The tracer's and verify's first steps, in the order that names a missing privilege as
+ * such: bpf() usable, tracefs mounted, the layout probed and complete. 0 or -errno, err set.
+ */
+int progset_prepare(struct kernel_layout *k, bool use_btf, char *err, size_t errlen);
+/* Builds the programs this layout loads (every program with all) for options o; k must
+ * outlive s. 0 or -errno with err set. */
+int progset_build(struct progset *s, const struct prog_opts *o, const struct kernel_layout *k,
+		  bool all, char *err, size_t errlen);
+/* Creates the maps the built programs refer to and loads them; with log_out, prints each
+ * verifier log there. */
+int progset_load(struct progset *s, const struct load_opts *o, FILE *log_out, char *err,
+		 size_t errlen);
+int progset_attach(struct progset *s, char *err, size_t errlen);
+/* Prints the built programs as `minisnoop dump` does (only the one named only, unless NULL);
+ * the number printed. */
+int progset_dump(FILE *out, const struct progset *s, const char *only, bool with_src);
+int progset_map_fd(const struct progset *s, const char *name);
+void progset_close(struct progset *s);
+
+#endif

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+/* The declarations: one entry per program, map, struct member and feature. */
+#include "progtab.h"
+
+#define EXEC_MAPS (MAPS(EVENTS) | MAPS(SCRATCH) | MAPS(STASH) | MAPS(STATS))
+
+const struct prog_def prog_defs[P_COUNT] = {
+    [P_EXECVE_ENTER] = {"execve_enter",
+			"syscalls",
+			"sys_enter_execve",
+			{"filename", "argv"},
+			FEATURE(PPID),
+			ALWAYS,
+			EXEC_MAPS | MAPS(CGROUP) | MAPS(FORKS),
+			3,
+			prog_execve_enter},
+    [P_EXECVE_EXIT] = {"execve_exit",
+		       "syscalls",
+		       "sys_exit_execve",
+		       {"ret"},
+		       FEATURE(IMAGE_ARGV),
+		       ALWAYS,
+		       EXEC_MAPS,
+		       1,
+		       prog_exec_exit},
+    [P_EXECVEAT_ENTER] = {"execveat_enter",
+			  "syscalls",
+			  "sys_enter_execveat",
+			  {"filename", "argv"},
+			  FEATURE(PPID),
+			  ALWAYS,
+			  EXEC_MAPS | MAPS(CGROUP) | MAPS(FORKS),
+			  3,
+			  prog_execveat_enter},
+    [P_EXECVEAT_EXIT] = {"execveat_exit",
+			 "syscalls",
+			 "sys_exit_execveat",
+			 {"ret"},
+			 FEATURE(IMAGE_ARGV),
+			 ALWAYS,
+			 EXEC_MAPS,
+			 1,
+			 prog_exec_exit},
+    /* Attached first, so that no fork slips between it and the exec programs. */
+    [P_FORK] = {"fork",
+		"sched",
+		"sched_process_fork",
+		{"child_pid"},
+		0,
+		KF_PPID,
+		MAPS(FORKS),
+		0,
+		prog_fork},
+};
+
+const struct map_def map_defs[MAP_ID_COUNT] = {
+    [MAP_ID_EVENTS] = {MAP_EVENTS, BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 0, 1},
+    [MAP_ID_SCRATCH] = {MAP_SCRATCH, BPF_MAP_TYPE_PERCPU_ARRAY, 4, SCRATCH_SIZE, 1, 0},
+    /* Execs in flight between enter and exit; preallocated so that an insert never fails
+     * for want of memory in the kernel. */
+    [MAP_ID_STASH] = {MAP_STASH, BPF_MAP_TYPE_HASH, 4, STASH_SIZE, 128, 32},
+    [MAP_ID_STATS] = {MAP_STATS, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, MS_STAT_MAX, 0},
+    [MAP_ID_CGROUP] = {MAP_CGROUP, BPF_MAP_TYPE_CGROUP_ARRAY, 4, 4, 1, 0},
+    [MAP_ID_FORKS] = {MAP_FORKS, BPF_MAP_TYPE_LRU_HASH, 4, 4, 16384, 0},
+};
+
+const struct kmember_def kmember_defs[KM_COUNT] = {
+    [KM_TASK_REAL_PARENT] = {"task_struct", "real_parent"},
+    [KM_TASK_TGID] = {"task_struct", "tgid"},
+    [KM_TASK_MM] = {"task_struct", "mm"},
+    [KM_MM_ARG_START] = {"mm_struct", "arg_start"},
+    [KM_MM_ARG_END] = {"mm_struct", "arg_end"},
+    [KM_MM_ENV_END] = {"mm_struct", "env_end"},
+};
+
+const struct kfeature_def kfeature_defs[KF_COUNT] = {
+    [KF_PPID] = {"ppid", 1u << KM_TASK_REAL_PARENT | 1u << KM_TASK_TGID,
+		 "ppid from fork tracking (exact for processes started after minisnoop)"},
+    [KF_IMAGE_ARGV] = {"late argv",
+		       1u << KM_TASK_MM | 1u << KM_MM_ARG_START | 1u << KM_MM_ARG_END |
+			   1u << KM_MM_ENV_END,
+		       "arguments the caller had not faulted in stay missing"},
+};

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The program set, declared: for each program its tracepoint, the tracepoint fields it
+ * reads, the kernel struct members it may use, its maps and its emitter. Build, load,
+ * attach, dump, verify and check all walk these tables; nothing else names a program.
+ */
+#ifndef MINISNOOP_PROGTAB_H
+#define MINISNOOP_PROGTAB_H
+
+#include "insns.h"
+
+#include <linux/bpf.h>
+
+enum prog_id {
+	P_EXECVE_ENTER,
+	P_EXECVE_EXIT,
+	P_EXECVEAT_ENTER,
+	P_EXECVEAT_EXIT,
+	P_FORK,
+	P_COUNT,
+};
+
+enum map_id {
+	MAP_ID_EVENTS,
+	MAP_ID_SCRATCH,
+	MAP_ID_STASH,
+	MAP_ID_STATS,
+	MAP_ID_CGROUP,
+	MAP_ID_FORKS,
+	MAP_ID_COUNT
+};
+
+#define MAPS(x)	   (1u << MAP_ID_##x)
+#define FEATURE(x) (1u << KF_##x)
+#define ALWAYS	   (-1)
+
+struct prog_def {
+	const char *name;
+	const char *tp_category, *tp_event;
+	const char *fields[PROG_TP_FIELDS]; /* tracepoint fields it reads, by name */
+	unsigned features;		    /* FEATURE() bits it uses when BTF gives them */
+	int unless_feature;		    /* loaded only when this KF_* is off, or ALWAYS */
+	unsigned maps;			    /* MAPS() bits: the maps its code may refer to */
+	int attach_rank;		    /* attached in rising rank: readers before writers */
+	prog_emit_fn *emit;
+};
+
+struct map_def {
+	const char *name;
+	enum bpf_map_type type;
+	uint32_t key_size, value_size;
+	uint32_t entries, per_cpu; /* max_entries: entries, or per_cpu per possible CPU if more */
+};
+
+struct kmember_def {
+	const char *type, *member;
+};
+
+struct kfeature_def {
+	const char *name;
+	unsigned members;    /* 1 << KM_* */
+	const char *without; /* what is lost when it is off */
+};
+
+extern const struct prog_def prog_defs[P_COUNT];
+extern const struct map_def map_defs[MAP_ID_COUNT];
+extern const struct kmember_def kmember_defs[KM_COUNT];
+extern const struct kfeature_def kfeature_defs[KF_COUNT];
+
+#endif
