@@ -122,15 +122,22 @@ static void enter_filters(struct asm_prog *p, const struct prog_opts *o)
 	}
 }
 
+/* FP(tmp) = size bytes of user memory at *FP(from) + add, or goto fail */
+static void read_user_tmp(struct asm_prog *p, int size, int16_t from, int32_t add, const char *fail)
+{
+	stack_ptr(p, R1, FP(tmp));
+	E(BPF_MOV64_IMM(R2, size));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, from));
+	if (add)
+		E(BPF_ALU64_IMM(BPF_ADD, R3, add));
+	CALL(probe_read_user);
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, fail));
+}
+
 /* One argument, argv[i], appended to the scratch. */
 static void enter_arg(struct asm_prog *p, unsigned i)
 {
-	stack_ptr(p, R1, FP(tmp));
-	E(BPF_MOV64_IMM(R2, 8));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(argv)));
-	E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)(i * 8)));
-	CALL(probe_read_user); /* argv[i] */
-	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "read_err"));
+	read_user_tmp(p, 8, FP(argv), (int32_t)(i * 8), "read_err"); /* argv[i] */
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
 	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "args_done"));
 	/* The bound lets the verifier see ARGLEN < EV_ARGS_MAX below. */
@@ -177,20 +184,12 @@ static void enter_args_end(struct asm_prog *p, const struct prog_opts *o)
 	/* The last argument filled the buffer: it was cut unless the byte its NUL replaced
 	 * was its own NUL; if it was whole, were there more? */
 	L("buf_full");
-	stack_ptr(p, R1, FP(tmp));
-	E(BPF_MOV64_IMM(R2, 1));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(last)));
-	CALL(probe_read_user);
-	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "arg_cut"));
+	read_user_tmp(p, 1, FP(last), 0, "arg_cut");
 	E(BPF_LDX_MEM(BPF_B, R1, R10, FP(tmp)));
 	E(BPF_JMP_IMM(BPF_JNE, R1, 0, "arg_cut"));
 
 	L("more_args");
-	stack_ptr(p, R1, FP(tmp));
-	E(BPF_MOV64_IMM(R2, 8));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(next)));
-	CALL(probe_read_user);
-	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "args_done"));
+	read_user_tmp(p, 8, FP(next), 0, "args_done");
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
 	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "args_done"));
 	L("args_full");

@@ -27,7 +27,7 @@ void asm_free(struct asm_prog *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static void fail(struct asm_prog *p, int err, const char *file, int line, const char *fmt, ...)
+static void set_error(struct asm_prog *p, int err, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -95,20 +95,20 @@ void asm_emit(struct asm_prog *p, const struct asm_insn *ip, const char *file, i
 	if (p->err)
 		return;
 	if (i.n < 1 || i.n > 2) {
-		fail(p, -EINVAL, file, line, "instruction with %u slots", i.n);
+		set_error(p, -EINVAL, file, line, "instruction with %u slots", i.n);
 		return;
 	}
 	if (grow((void **)&p->insns, &cap, p->len + i.n, sizeof(*p->insns)) ||
 	    grow((void **)&p->src, &p->cap, p->len + i.n, sizeof(*p->src))) {
-		fail(p, -ENOMEM, file, line, "out of memory");
+		set_error(p, -ENOMEM, file, line, "out of memory");
 		return;
 	}
 	if (i.label && add_ref(&p->jumps, &p->njumps, &p->jumps_cap, p->len, i.label)) {
-		fail(p, -ENOMEM, file, line, "out of memory");
+		set_error(p, -ENOMEM, file, line, "out of memory");
 		return;
 	}
 	if (i.map && add_ref(&p->maps, &p->nmaps, &p->maps_cap, p->len, i.map)) {
-		fail(p, -ENOMEM, file, line, "out of memory");
+		set_error(p, -ENOMEM, file, line, "out of memory");
 		return;
 	}
 	for (k = 0; k < i.n; k++) {
@@ -172,13 +172,13 @@ void asm_label(struct asm_prog *p, const char *name, const char *file, int line)
 		return;
 	for (k = 0; k < p->nlabels; k++) {
 		if (!strcmp(p->labels[k].name, name)) {
-			fail(p, -EEXIST, file, line, "duplicate label '%s' (first at %s:%d)", name,
-			     p->labels[k].src.file, p->labels[k].src.line);
+			set_error(p, -EEXIST, file, line, "duplicate label '%s' (first at %s:%d)",
+				  name, p->labels[k].src.file, p->labels[k].src.line);
 			return;
 		}
 	}
 	if (grow((void **)&p->labels, &p->labels_cap, p->nlabels + 1, sizeof(*p->labels))) {
-		fail(p, -ENOMEM, file, line, "out of memory");
+		set_error(p, -ENOMEM, file, line, "out of memory");
 		return;
 	}
 	p->labels[p->nlabels].name = name;
@@ -200,20 +200,20 @@ int asm_finish(struct asm_prog *p)
 		long off;
 
 		if (to < 0) {
-			fail(p, -ENOENT, p->src[r->at].file, p->src[r->at].line,
-			     "undefined label '%s'", r->name);
+			set_error(p, -ENOENT, p->src[r->at].file, p->src[r->at].line,
+				  "undefined label '%s'", r->name);
 			return p->err;
 		}
 		if ((size_t)to >= p->len) {
-			fail(p, -ERANGE, p->src[r->at].file, p->src[r->at].line,
-			     "label '%s' is past the last instruction", r->name);
+			set_error(p, -ERANGE, p->src[r->at].file, p->src[r->at].line,
+				  "label '%s' is past the last instruction", r->name);
 			return p->err;
 		}
 		off = to - (long)r->at - 1;
 		if (off < INT16_MIN || off > INT16_MAX) {
-			fail(p, -ERANGE, p->src[r->at].file, p->src[r->at].line,
-			     "jump to '%s' is %ld instructions away, more than 16 bits hold",
-			     r->name, off);
+			set_error(p, -ERANGE, p->src[r->at].file, p->src[r->at].line,
+				  "jump to '%s' is %ld instructions away, more than 16 bits hold",
+				  r->name, off);
 			return p->err;
 		}
 		p->insns[r->at].off = (int16_t)off;

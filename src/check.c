@@ -120,20 +120,16 @@ static void check_btf(const struct kernel_layout *k)
 	line(k->btf_used && !k->btf_err, false, "BTF", buf);
 	for (size_t f = 0; f < KF_COUNT; f++) {
 		const struct kfeature_def *d = &kfeature_defs[f];
-		int n = 0;
+		const char *sep = "";
+		size_t n = (size_t)snprintf(buf, sizeof(buf), "from BTF: ");
 
-		buf[0] = 0;
-		for (size_t m = 0; m < KM_COUNT; m++) {
-			if (!(d->members & (1u << m)) || n < 0 || (size_t)n >= sizeof(buf))
+		for (size_t m = 0; m < KM_COUNT && n < sizeof(buf); m++) {
+			if (!(d->members & (1u << m)))
 				continue;
-			if (k->member_found[m])
-				n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s%s.%s at %u",
-					      n ? ", " : "", kmember_defs[m].type,
-					      kmember_defs[m].member, k->member[m]);
-			else
-				n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s%s.%s missing",
-					      n ? ", " : "", kmember_defs[m].type,
-					      kmember_defs[m].member);
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s.%s at %u", sep,
+					      kmember_defs[m].type, kmember_defs[m].member,
+					      k->member[m]);
+			sep = ", ";
 		}
 		line(k->feature[f], false, d->name, k->feature[f] ? buf : d->without);
 	}

@@ -11,7 +11,7 @@ for what in "${@:-build}"; do
 	bench) want="$want musl-tools" ;;
 	initramfs) want="$want musl-tools busybox-static qemu-system-x86 cpio gzip python3 coreutils" ;;
 	initramfs-arm64) want="$want qemu-system-arm" ;;
-	cross-arm64) want="$want gcc-aarch64-linux-gnu musl-dev:arm64" ;;
+	cross-arm64) want="$want gcc-aarch64-linux-gnu linux-libc-dev-arm64-cross musl-dev:arm64" ;;
 	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, initramfs, initramfs-arm64, cross-arm64)" >&2; exit 2 ;;
 	esac
 done
