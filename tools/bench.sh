@@ -10,11 +10,16 @@
 #   - "first event after start": start the tracer, exec a marker every 10 ms, time
 #     until the tracer has written it (median of a few tries);
 #   - peak RSS of minisnoop (/usr/bin/time -v, else VmHWM just before stopping),
-#     and the size of the binary.
+#     and the size of the binary;
+#   - CPU per traced exec, which machine noise hardly moves: each of the tracer's
+#     BPF programs' run time (kernel.bpf_stats_enabled=1 during the rounds, read
+#     with build/progstats before and after each storm) and the tracer process's
+#     user+system CPU time over the storm, divided by N (medians over rounds).
+#     The tracer's programs are those loaded after it started (and that it holds).
 # With BENCH_PEERS=1, libbpf-tools' execsnoop and bpftrace's execsnoop.bt, when
 # installed (this script installs nothing), take part in the same rounds.
 #
-# Environment: BENCH_N (8000 execs per storm), BENCH_WORKERS (2), BENCH_ROUNDS (5),
+# Environment: BENCH_N (8000 execs per storm), BENCH_WORKERS (2), BENCH_ROUNDS (9),
 # BENCH_LATENCY_TRIES (5), BENCH_PEERS (0), BENCH_MINISNOOP_ARGS (extra options,
 # e.g. "--pages 256"), B (build directory, default build).
 #
@@ -40,7 +45,8 @@ B=${B:-build}
 MS=$ROOT/$B/minisnoop
 STORM=$ROOT/$B/storm
 TRUE=$ROOT/$B/true-static
-for f in "$MS" "$STORM" "$TRUE"; do
+PROGSTATS=$ROOT/$B/progstats
+for f in "$MS" "$STORM" "$TRUE" "$PROGSTATS"; do
 	[ -x "$f" ] || die "$f is missing: run 'make all tools' (or 'make bench')"
 done
 
@@ -57,8 +63,16 @@ done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/minisnoop-bench.XXXXXX") || die "mktemp failed"
 TPID= # the background process we started (maybe /usr/bin/time)
 SPID= # the tracer itself, which gets SIGINT
+STATS_SYSCTL=/proc/sys/kernel/bpf_stats_enabled
+STATS_WAS= # its value before we set it, to restore
+# shellcheck disable=SC2317 # called by the trap
+restore_stats() {
+	[ -n "$STATS_WAS" ] && echo "$STATS_WAS" >"$STATS_SYSCTL"
+	STATS_WAS=
+}
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
+	restore_stats
 	if [ -n "$SPID" ] && kill -0 "$SPID" 2>/dev/null; then
 		kill -INT "$SPID" 2>/dev/null
 		sleep 0.5
@@ -85,6 +99,7 @@ median() {
 		      else printf "%.6g\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 min() { words "$@" | sort -g | head -n1; }
+us() { awk -v x="$1" 'BEGIN { printf "%.2f", x / 1000 }'; } # ns -> µs
 sum() { words "$@" | awk '{ s += $1 } END { print s + 0 }'; }
 ms_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f\n", (b - a) * 1000 }'; }
 
@@ -201,6 +216,47 @@ errtail() { grep -v -e $'^\t' -e '^Command ' "$1" | head -n2 | tr '\n' ' '; }
 
 vmhwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
+# snapshot [-p PID] >FILE: the programs' run counts and times (and PID's CPU time).
+snapshot() {
+	"$PROGSTATS" "$@" 2>"$TMP/progstats.err" || die "progstats: $(head -n1 "$TMP/progstats.err")"
+}
+
+# Ids of the BPF programs PID holds descriptors of (one a line).
+held_progs() { awk '$1 == "prog_id:" { print $2 }' "/proc/$1/fdinfo/"* 2>/dev/null; }
+
+# CPU per exec of one storm, from the snapshots PROGS0 (before the tracer
+# started), S1 and S2 (before and after the storm, with the tracer's pid line).
+# The tracer's programs are those in S1 and not in PROGS0; if it holds program
+# descriptors (HELD), only those, since other processes may load programs too.
+# Prints "NAME RUN_CNT NS_PER_EXEC" for each of the tracer's programs in load
+# order (a name loaded twice gets #2: the kernel keeps only 15 characters),
+# then "reader - NS_PER_EXEC".
+cpu_per_exec() { # HELD PROGS0 S1 S2
+	awk -v n="$N" '
+		FILENAME == ARGV[1] { held[$1] = 1; nheld++; next }
+		FILENAME == ARGV[2] { before[$1] = 1; next }
+		FILENAME == ARGV[3] {
+			if ($1 == "pid") cpu0 = $3
+			else if (!($1 in before) && (!nheld || ($1 in held))) {
+				ids[++k] = $1; name[$1] = $2; c0[$1] = $3; t0[$1] = $4
+			}
+			next
+		}
+		$1 == "pid" { cpu1 = $3; next }
+		{ c1[$1] = $3; t1[$1] = $4 }
+		END {
+			for (i = 1; i <= k; i++) {
+				id = ids[i]
+				nm = name[id]
+				if (++seen[nm] > 1) nm = nm "#" seen[nm]
+				# Gone before S2: no figures rather than negative ones.
+				if (!(id in c1)) { c1[id] = c0[id]; t1[id] = t0[id] }
+				printf "%s %d %.0f\n", nm, c1[id] - c0[id], (t1[id] - t0[id]) / n
+			}
+			printf "reader - %.0f\n", (cpu1 - cpu0) / n
+		}' "$@"
+}
+
 # ---- which tracers take part -------------------------------------------------
 
 TRACERS=(minisnoop)
@@ -219,9 +275,19 @@ say "minisnoop bench: N=$N execs per storm over K=$K workers, $ROUNDS rounds," \
 say "tracers: ${TRACERS[*]} (each writing to a file)"
 
 declare -A RATES CAPT LOST RSS FIRST
+# CPU per exec in ns, one word per round: BPF (sum of the tracer's programs),
+# READER (its process), TOTAL; per program PCNT and PNS keyed TRACER/NAME,
+# the names in load order in PNAMES.
+declare -A BPF READER TOTAL PCNT PNS PNAMES
 VARIANTS=(none "${TRACERS[@]}")
 
 # ---- storm rounds ------------------------------------------------------------
+
+# BPF run times are only counted while this is 1; it costs two clock reads per
+# program run, so it stays on only for the rounds (and cleanup restores it).
+[ -w "$STATS_SYSCTL" ] || die "$STATS_SYSCTL is not writable: cannot measure BPF run time"
+STATS_WAS=$(cat "$STATS_SYSCTL") || die "cannot read $STATS_SYSCTL"
+echo 1 >"$STATS_SYSCTL" || die "cannot enable $STATS_SYSCTL"
 
 for ((r = 1; r <= ROUNDS; r++)); do
 	# Odd rounds rotate the order, even rounds reverse the previous one (ABBA
@@ -244,21 +310,40 @@ for ((r = 1; r <= ROUNDS; r++)); do
 			continue
 		fi
 		out=$TMP/$v.out err=$TMP/$v.err
+		snapshot >"$TMP/progs0"
 		start_tracer "$v" "$out" "$err" wrap
+		snapshot -p "$SPID" >"$TMP/s1"
+		held_progs "$SPID" >"$TMP/held"
 		rate=$(storm "$mark") || exit 1
+		# Let the reader drain what the storm left in its buffers, so that its
+		# CPU time for them falls inside the window.
+		sleep 0.25
+		snapshot -p "$SPID" >"$TMP/s2"
 		hwm=$(vmhwm_kb "$SPID")
 		stop_tracer "$v"
+		bpf=0
+		while read -r pn pc pt; do
+			if [ "$pn" = reader ]; then
+				READER[$v]+=" $pt"
+				continue
+			fi
+			[[ " ${PNAMES[$v]:-} " == *" $pn "* ]] || PNAMES[$v]+=" $pn"
+			PCNT[$v/$pn]+=" $pc" PNS[$v/$pn]+=" $pt"
+			bpf=$((bpf + pt))
+		done < <(cpu_per_exec "$TMP/held" "$TMP/progs0" "$TMP/s1" "$TMP/s2")
+		BPF[$v]+=" $bpf" TOTAL[$v]+=" $((bpf + ${READER[$v]##* }))"
 		c=$(captured "$v" "$out" "$mark")
 		l=$(lost_of "$v" "$out" "$err") || exit 1
 		t=
 		[ -n "$TIME_V" ] &&
 			t=$(awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }' "$err")
 		RATES[$v]+=" $rate" CAPT[$v]+=" $c" LOST[$v]+=" $l" RSS[$v]+=" ${t:-$hwm}"
-		line+=" $v ${rate}/s $c/$N captured $l lost ${t:-$hwm} KB;"
+		line+=" $v ${rate}/s $c/$N captured $l lost ${t:-$hwm} KB $(us "${TOTAL[$v]##* }") µs/exec;"
 		rm -f "$out" "$err"
 	done
 	say "${line%;}"
 done
+restore_stats
 
 # Per-round ratios, then their median.
 read -r -a base <<<"${RATES[none]}"
@@ -321,19 +406,47 @@ size_of() { # NAME -> human text
 RSS_HOW="VmHWM just before stop"
 [ -n "$TIME_V" ] && RSS_HOW="/usr/bin/time -v"
 say ""
-printf '%-10s %10s %10s %6s %11s %5s %12s %9s  %s\n' tracer "rate w/o" "rate with" ratio \
-	"captured" lost "first event" "peak RSS" size
+# Headers with µ (two bytes) get one more column of width than their figures.
+printf '%-10s %10s %10s %6s %11s %5s %12s %9s %9s %10s %9s  %s\n' tracer "rate w/o" "rate with" \
+	ratio "captured" lost "first event" "peak RSS" "BPF µs" "reader µs" "total µs" size
 for v in "${TRACERS[@]}"; do
 	read -r -a c <<<"${CAPT[$v]}"
 	read -r -a r <<<"${RSS[$v]}"
 	rss=$(printf '%s\n' "${r[@]}" | sort -g | tail -n1)
-	printf '%-10s %8.0f/s %8.0f/s %6.3f %11s %5s %9s ms %6.1f MB  %s\n' "$v" \
+	printf '%-10s %8.0f/s %8.0f/s %6.3f %11s %5s %9s ms %6.1f MB %8s %9s %8s  %s\n' "$v" \
 		"$(median "${RATES[none]}")" "$(median "${RATES[$v]}")" "${RATIO[$v]}" \
 		"$(min "${c[@]}")/$N" "$(sum "${LOST[$v]}")" "${FIRST[$v]}" \
-		"$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(size_of "$v")"
+		"$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(us "$(median "${BPF[$v]}")")" \
+		"$(us "$(median "${READER[$v]}")")" "$(us "$(median "${TOTAL[$v]}")")" "$(size_of "$v")"
 done
 say "(rates: median of $ROUNDS rounds; ratio: median of per-round with/without; captured: worst round;"
-say " lost: sum over rounds; first event: median of $TRIES; peak RSS: max over rounds, $RSS_HOW)"
+say " lost: sum over rounds; first event: median of $TRIES; peak RSS: max over rounds, $RSS_HOW;"
+say " CPU per exec of the storm, median of per-round figures: BPF = run time of the tracer's"
+say " programs (kernel BPF stats), reader = the tracer process's user+system time, total = both)"
+
+say ""
+printf '%-10s %-20s %9s %9s\n' tracer "BPF program" run_cnt "ns/exec"
+for v in "${TRACERS[@]}"; do
+	read -r -a names <<<"${PNAMES[$v]:-}"
+	most=0
+	for pn in "${names[@]}"; do
+		runs=$(median "${PCNT[$v/$pn]}")
+		printf '%-10s %-20s %9.0f %9.0f\n' "$v" "$pn" "$runs" "$(median "${PNS[$v/$pn]}")"
+		most=$(awk -v a="$most" -v b="$runs" 'BEGIN { print (b > a ? b : a) }')
+	done
+	if [ ${#names[@]} = 0 ]; then
+		say "$v: no BPF program of its own was loaded while it ran"
+	elif [ "$most" = 0 ]; then
+		say "$v: its programs never ran during the storms: were BPF stats enabled?"
+	elif awk -v m="$most" -v n="$N" 'BEGIN { exit !(m > n * 1.02) }'; then
+		# The figures are divided by N: execs of other processes inflate them.
+		say "$v: note: $most runs per storm of $N execs: other processes exec'd too;" \
+			"its figures per exec are up to $(awk -v m="$most" -v n="$N" \
+				'BEGIN { printf "%.0f", (m / n - 1) * 100 }')% high"
+	fi
+done
+say "(per storm of $N execs, median of $ROUNDS rounds; a name the kernel cut to 15 characters"
+say " that two programs share is told apart by load order: NAME, NAME#2)"
 
 read -r -a c <<<"${CAPT[minisnoop]}"
 met=met
