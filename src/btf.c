@@ -22,6 +22,13 @@
 
 /* Bounds for walking type chains, so that corrupt (cyclic) BTF cannot hang us. */
 #define MAX_CHAIN 32
+/*
+ * Work units (types resolved, members read, inside anonymous members) one query may spend, so
+ * that anonymous members that fan out to the same types level after level cannot take
+ * exponential time. Linear in the size: ~104k for a 6.18 vmlinux, whose costliest struct search
+ * (for a missing member) takes 101 and a search of all its anonymous structs (type "") 1536.
+ */
+#define BUDGET(b) (4096 + (b)->type_len / 32)
 /* Bytes per window; also the longest name a file lookup accepts. */
 #define WIN ((size_t)32768)
 /* Finding a type by id walks at most STRIDE - 1 records from a kept offset. */
@@ -55,7 +62,9 @@ struct btf {
 struct qstate {
 	const char *name[2];
 	size_t len[2];
-	uint32_t id; /* the struct tried, or to try */
+	uint32_t id;	 /* the struct tried, or to try */
+	uint32_t budget; /* work units left: see BUDGET */
+	uint32_t off;	 /* the answer, in bytes */
 	int state;
 };
 
@@ -231,8 +240,7 @@ static int scan_strings(struct btf *b, const struct qstate *st, size_t n)
 
 /*
  * Walks all type records, checking each one's length and name offsets, keeping checkpoints,
- * and giving each searching query the first struct or union after the one it tried last that
- * has the type name.
+ * and giving each searching query the first struct or union that has the type name.
  */
 static int walk(struct btf *b, struct qstate *st, size_t n)
 {
@@ -271,45 +279,80 @@ static int walk(struct btf *b, struct qstate *st, size_t n)
 	return 0;
 }
 
+/* Takes one unit of the query's work budget: -ELOOP when none is left. */
+static int spend(struct qstate *s)
+{
+	if (!s->budget)
+		return -ELOOP;
+	s->budget--;
+	return 0;
+}
+
 /*
- * Bit offset of the member in type `id`, a struct or union maybe under typedefs and qualifiers,
- * searching anonymous members depth-first.
+ * Follows *id through typedefs and qualifiers to the type they name: *id becomes its id, *t its
+ * header and *off its record's offset. Each step is charged to s unless it is NULL. 0, -ENOENT
+ * for a bad id or too long a chain, or -ELOOP.
  */
-static int find_member(struct btf *b, uint32_t id, const struct qstate *s, int depth,
-		       uint64_t *bits)
+static int resolve_type(struct btf *b, uint32_t *id, struct qstate *s, struct btf_type *t,
+			uint64_t *off)
 {
 	const uint32_t modifiers = 1u << BTF_KIND_TYPEDEF | 1u << BTF_KIND_CONST |
 				   1u << BTF_KIND_VOLATILE | 1u << BTF_KIND_RESTRICT |
 				   1u << BTF_KIND_TYPE_TAG;
-	struct btf_type t;
-	uint64_t off;
 	size_t elem;
 
-	for (int n = 0; n < MAX_CHAIN; n++, id = t.type) {
-		if (!id || id > b->nr_types)
+	for (int n = 0; n < MAX_CHAIN; n++) {
+		if (s && spend(s))
+			return -ELOOP;
+		if (!*id || *id > b->nr_types)
 			return -ENOENT;
 		/* From the checkpoint, over records that the walk checked. */
-		off = b->tstart + b->ckpt[(id - 1) / STRIDE];
-		for (uint32_t k = (id - 1) % STRIDE;; k--) {
-			size_t len = record(b, off, &t, &elem);
+		*off = b->tstart + b->ckpt[(*id - 1) / STRIDE];
+		for (uint32_t k = (*id - 1) % STRIDE;; k--) {
+			size_t len = record(b, *off, t, &elem);
 
 			if (!len)
 				return -ENOENT;
 			if (!k)
 				break;
-			off += len;
+			*off += len;
 		}
-		if (!(modifiers >> BTF_INFO_KIND(t.info) & 1))
-			break;
+		if (!(modifiers >> BTF_INFO_KIND(t->info) & 1))
+			return 0;
+		*id = t->type;
 	}
+	return -ENOENT;
+}
+
+/*
+ * Bit offset of the member in type `id`, a struct or union maybe under typedefs and qualifiers,
+ * searching anonymous members depth-first. path[0..depth) are the structs being searched above:
+ * one met again (only corrupt BTF nests a struct in itself) is skipped. Only the work below the
+ * top is charged: the top structs of a query are read once each anyway. 0, -ENOENT or -ELOOP.
+ */
+static int find_member(struct btf *b, uint32_t id, struct qstate *s, uint32_t *path, int depth,
+		       uint64_t *bits)
+{
+	struct btf_type t;
+	uint64_t off;
+	int err = resolve_type(b, &id, depth ? s : NULL, &t, &off);
+
+	if (err)
+		return err;
 	if (depth > MAX_CHAIN || !is_composite(t.info))
 		return -ENOENT;
+	for (int d = 0; d < depth; d++)
+		if (path[d] == id)
+			return -ENOENT;
+	path[depth] = id;
 	for (uint32_t i = 0; i < BTF_INFO_VLEN(t.info); i++) {
 		const struct btf_member *mp =
 		    at(b, TYPES, off + sizeof(t) + (uint64_t)i * sizeof(*mp), sizeof(*mp));
 		struct btf_member m;
 		uint64_t moff;
 
+		if (depth && spend(s))
+			return -ELOOP;
 		if (!mp)
 			return -ENOENT;
 		m = *mp;
@@ -320,7 +363,10 @@ static int find_member(struct btf *b, uint32_t id, const struct qstate *s, int d
 			*bits = moff;
 			return 0;
 		}
-		if (find_member(b, m.type, s, depth + 1, bits) == 0) {
+		err = find_member(b, m.type, s, path, depth + 1, bits);
+		if (err == -ELOOP)
+			return err;
+		if (!err) {
 			*bits += moff;
 			return 0;
 		}
@@ -328,11 +374,56 @@ static int find_member(struct btf *b, uint32_t id, const struct qstate *s, int d
 	return -ENOENT;
 }
 
+/*
+ * Gives s the next struct or union after s->id that has its type name, reading on from there:
+ * all of a query's tries together read the type records once. 0, -ENOENT past the last one, or
+ * -EINVAL on a failed read.
+ */
+static int next_candidate(struct btf *b, struct qstate *s)
+{
+	uint32_t id = s->id / STRIDE * STRIDE + 1; /* s->id + 1 is in this checkpoint's stride */
+	uint64_t off;
+
+	if (s->id >= b->nr_types)
+		return -ENOENT;
+	for (off = b->tstart + b->ckpt[s->id / STRIDE]; id <= b->nr_types; id++) {
+		struct btf_type t;
+		size_t elem, len = record(b, off, &t, &elem);
+
+		if (!len)
+			return -EINVAL;
+		if (id > s->id && is_composite(t.info) &&
+		    name_is(b, TNAME, t.name_off, s->name[TNAME], s->len[TNAME])) {
+			s->id = id;
+			return 0;
+		}
+		off += len;
+	}
+	return -ENOENT;
+}
+
+/* Tries the query's structs of that name in order until one has the member. */
+static void eval(struct btf *b, struct qstate *s)
+{
+	uint32_t path[MAX_CHAIN + 1];
+	uint64_t bits;
+	int err;
+
+	s->budget = BUDGET(b);
+	do {
+		err = find_member(b, s->id, s, path, 0, &bits);
+	} while (err == -ENOENT && !(err = next_candidate(b, s)));
+	if (!err && (bits % 8 || bits / 8 > UINT32_MAX))
+		err = -EINVAL;
+	s->state = err;
+	s->off = err ? 0 : (uint32_t)(bits / 8);
+}
+
 int btf_resolve(struct btf *b, struct btf_query *q, size_t n)
 {
 	struct qstate *st = calloc(n + 1, sizeof(*st));
 	size_t i;
-	int err = st ? 0 : -ENOMEM, again = 1, first = 0;
+	int err = st ? 0 : -ENOMEM, first = 0;
 
 	for (i = 0; i < n && st; i++) {
 		st[i].len[TNAME] = strlen(st[i].name[TNAME] = q[i].type);
@@ -341,31 +432,20 @@ int btf_resolve(struct btf *b, struct btf_query *q, size_t n)
 	}
 	if (!err)
 		err = scan_strings(b, st, n);
-	while (!err && again) {
+	if (!err)
 		err = walk(b, st, n);
-		for (again = 0, i = 0; i < n && !err; i++) {
-			struct qstate *s = &st[i];
-			uint64_t bits;
-
-			if (s->state == SEARCH)
-				s->state =
-				    -ENOENT; /* no (further) struct or union with that name */
-			if (s->state != EVAL)
-				continue;
-			if (find_member(b, s->id, s, 0, &bits) < 0) {
-				s->state = SEARCH; /* try the next one with that name */
-				again = 1;
-			} else if (bits % 8 || bits / 8 > UINT32_MAX) {
-				s->state = -EINVAL;
-			} else {
-				*q[i].off = (uint32_t)(bits / 8);
-				s->state = 0;
-			}
-		}
+	for (i = 0; i < n && !err; i++) {
+		/* SEARCH: no struct or union of that name */
+		if (st[i].state == EVAL)
+			eval(b, &st[i]);
+		else
+			st[i].state = -ENOENT;
 	}
 	err = b->err ? b->err : err;
 	for (i = n; i-- > 0;) {
 		q[i].err = err ? err : st[i].state;
+		if (!q[i].err)
+			*q[i].off = st[i].off;
 		first = q[i].err ? q[i].err : first;
 	}
 	free(st);

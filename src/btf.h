@@ -22,9 +22,12 @@ void btf_free(struct btf *b);
 
 /*
  * A member to find: its byte offset in struct (or union) `type`, looking through anonymous
- * struct/union members. The first struct or union of that name that has the member decides.
- * err: 0 and *off set; -ENOENT if the type or member is missing; -EINVAL for a bitfield that is
- * not byte aligned, or for a name of 32 KB or more asked of a file.
+ * struct/union members (an anonymous member whose type is a struct already being searched, which
+ * only corrupt BTF has, is skipped). The first struct or union of that name that has the member
+ * decides. err: 0 and *off set; -ENOENT if the type or member is missing; -EINVAL for a bitfield
+ * that is not byte aligned, or for a name of 32 KB or more asked of a file; -ELOOP when the
+ * search gave up after work linear in the size of the BTF (far more than real BTF needs), as
+ * crafted BTF whose anonymous members fan out to the same types level after level makes it do.
  */
 struct btf_query {
 	const char *type, *member;
@@ -33,10 +36,10 @@ struct btf_query {
 };
 
 /*
- * Resolves n queries with one pass over the file: the strings, then the type records (another
- * pass over the types each time a struct of a wanted name lacks the member and one of the same
- * name follows it). 0 when all were found, else the first query's error; a bad or unreadable
- * file fails all of them.
+ * Resolves n queries with one pass over the file: the strings, then the type records (and, for
+ * a query whose first struct of that name lacks the member, one more pass over the records after
+ * it). 0 when all were found, else the first query's error; a bad or unreadable file fails all of
+ * them.
  */
 int btf_resolve(struct btf *b, struct btf_query *q, size_t n);
 /* One query: a pass over a file each time, so ask for several members with btf_resolve. */

@@ -772,6 +772,217 @@ static void test_modifier_chain(void **state)
 	unload(btf);
 }
 
+#define MAX_BOUNDED 4 /* queries per resolve_bounded() call */
+
+/*
+ * Resolves the queries from memory and from a file in a child process that SIGALRM ends after
+ * 5 s, so that a search that does not end fails the test instead of hanging it. Both paths must
+ * agree; their result goes to q. The child reports through a pipe: asserting there would run the
+ * remaining tests in it.
+ */
+static void resolve_bounded(struct builder *b, size_t len, struct btf_query *q, size_t n)
+{
+	struct result {
+		int err;
+		uint32_t off;
+	} r[2][MAX_BOUNDED];
+	const char *path = tmp_file(b->blob, len);
+	int pfd[2], status;
+	pid_t pid;
+
+	assert_true(n <= MAX_BOUNDED);
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		alarm(5);
+		for (int i = 0; i < 2; i++) {
+			struct btf *btf = NULL;
+			int err = i ? btf_load_file(path, &btf) : btf_load_mem(b->blob, len, &btf);
+
+			for (size_t k = 0; k < n; k++) {
+				r[i][k].off = 0xdeadbeef;
+				q[k].off = &r[i][k].off;
+				q[k].err = 1;
+			}
+			if (!err)
+				btf_resolve(btf, q, n);
+			for (size_t k = 0; k < n; k++)
+				r[i][k].err = err ? err : q[k].err;
+			btf_free(btf);
+		}
+		_exit(write(pfd[1], r, sizeof(r)) == (ssize_t)sizeof(r) ? 0 : 1);
+	}
+	close(pfd[1]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	unlink(path);
+	if (WIFSIGNALED(status))
+		print_message("lookup child killed by signal %d (SIGALRM: it hung)\n",
+			      WTERMSIG(status));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(read(pfd[0], r, sizeof(r)), (ssize_t)sizeof(r));
+	close(pfd[0]);
+	for (size_t k = 0; k < n; k++) {
+		assert_int_equal(r[0][k].err, r[1][k].err);
+		assert_int_equal(r[0][k].off, r[1][k].off);
+		q[k].err = r[0][k].err;
+		*q[k].off = r[0][k].off;
+	}
+}
+
+/* One query through resolve_bounded(): its error, and its offset when that is 0. */
+static void expect_bounded(struct builder *b, size_t len, const char *type, const char *member,
+			   int err, uint32_t want)
+{
+	uint32_t off;
+	struct btf_query q = {type, member, &off, 1};
+
+	resolve_bounded(b, len, &q, 1);
+	assert_int_equal(q.err, err);
+	assert_int_equal(off, err ? 0xdeadbeef : want);
+}
+
+/*
+ * Structs 1..k in a ring, each with `fan` anonymous members of the next one (the last one's are
+ * of the first), then "ok" at byte 4. Struct 1 is "ring"; k = 1 nests a struct in itself. A search
+ * that follows every anonymous member to depth 32 visits fan^32 structs.
+ */
+static size_t build_ring(struct builder *b, uint32_t k, uint32_t fan)
+{
+	uint32_t i32 = k + 1;
+
+	b_init(b);
+	for (uint32_t i = 1; i <= k; i++) {
+		assert_int_equal(b_type(b, i == 1 ? "ring" : NULL, BTF_KIND_STRUCT, 0, fan + 1, 8),
+				 i);
+		for (uint32_t f = 0; f < fan; f++)
+			b_member(b, NULL, i % k + 1, 0);
+		b_member(b, "ok", i32, 32);
+	}
+	assert_int_equal(b_int(b, "int", 4), i32);
+	return b_build(b);
+}
+
+/* Anonymous members that lead back to a struct being searched are skipped, fast. */
+static void test_anonymous_cycles(void **state)
+{
+	struct builder *b = *state;
+	uint32_t rings[][2] = {{1, 2}, {2, 2}, {3, 2}, {8, 2}, {1, 1000}, {2, 30}};
+	uint32_t td;
+	size_t len;
+
+	for (size_t i = 0; i < sizeof(rings) / sizeof(rings[0]); i++) {
+		len = build_ring(b, rings[i][0], rings[i][1]);
+		expect_bounded(b, len, "ring", "missing", -ENOENT, 0);
+		expect_bounded(b, len, "ring", "ok", 0, 4);
+	}
+	/* The smallest one: 88 bytes, struct s { struct s; struct s; } with no other type */
+	b_init(b);
+	b_type(b, "s", BTF_KIND_STRUCT, 0, 2, 8);
+	b_member(b, NULL, 1, 0);
+	b_member(b, NULL, 1, 0);
+	len = b_build(b);
+	assert_true(len < 100);
+	expect_bounded(b, len, "s", "x", -ENOENT, 0);
+	/* Back to itself through a typedef and a const: struct a { a_t; a_t; int y; } */
+	b_init(b);
+	b_type(b, "a", BTF_KIND_STRUCT, 0, 3, 8);
+	b_member(b, NULL, 3, 0);
+	b_member(b, NULL, 2, 0);
+	b_member(b, "y", 4, 32);
+	td = b_type(b, "a_t", BTF_KIND_TYPEDEF, 0, 0, 3);
+	assert_int_equal(b_type(b, NULL, BTF_KIND_CONST, 0, 0, 1), td + 1);
+	b_int(b, "int", 4);
+	len = b_build(b);
+	expect_bounded(b, len, "a", "x", -ENOENT, 0);
+	expect_bounded(b, len, "a", "y", 0, 4);
+}
+
+/*
+ * 32 levels, each with two anonymous members of the next (no cycle: what a search reaches is
+ * 2^31 struct paths), the last one with "deep" at byte 4, and "top" with the first level and then
+ * "after". A member that is not there makes the search give up.
+ */
+static size_t build_fanout(struct builder *b, uint32_t levels, uint32_t fan)
+{
+	uint32_t first = 2, i32 = first + levels;
+
+	b_init(b);
+	b_type(b, "top", BTF_KIND_STRUCT, 0, 2, 16);
+	b_member(b, NULL, first, 0);
+	b_member(b, "after", i32, 64);
+	for (uint32_t l = 0; l < levels; l++) {
+		uint32_t last = l + 1 == levels;
+
+		b_type(b, NULL, BTF_KIND_STRUCT, 0, last ? 1 : fan, 8);
+		for (uint32_t f = 0; f < fan && !last; f++)
+			b_member(b, NULL, first + l + 1, 0);
+		if (last)
+			b_member(b, "deep", i32, 32);
+	}
+	assert_int_equal(b_int(b, "int", 4), i32);
+	return b_build(b);
+}
+
+static void test_anonymous_fanout(void **state)
+{
+	struct builder *b = *state;
+	size_t len = build_fanout(b, 31, 2);
+	uint32_t off[4];
+	struct btf_query q[] = {
+	    {"top", "deep", &off[0], 1},
+	    {"top", "missing", &off[1], 1},
+	    {"top", "after", &off[2], 1},
+	    {"top", "deep", &off[3], 1},
+	};
+
+	/* The first path down finds "deep" at once; 32 structs deep is the most searched. */
+	expect_bounded(b, len, "top", "deep", 0, 4);
+	/* Giving up is not "no such member": that is not known. */
+	expect_bounded(b, len, "top", "missing", -ELOOP, 0);
+	expect_bounded(b, len, "top", "after", -ELOOP, 0);
+	/* Each query has its own budget: one that gave up does not starve the next. */
+	resolve_bounded(b, len, q, 4);
+	assert_int_equal(q[0].err, 0);
+	assert_int_equal(off[0], 4);
+	assert_int_equal(q[1].err, -ELOOP);
+	assert_int_equal(q[2].err, -ELOOP);
+	assert_int_equal(q[3].err, 0);
+	assert_int_equal(off[3], 4);
+	/* Wider and deeper than the search goes: 200^33 paths */
+	len = build_fanout(b, 40, 200);
+	expect_bounded(b, len, "top", "deep", -ELOOP, 0);
+	expect_bounded(b, len, "top", "missing", -ELOOP, 0);
+	/* Shallow fan-out is searched in full: 2^10 paths */
+	len = build_fanout(b, 10, 2);
+	expect_bounded(b, len, "top", "missing", -ENOENT, 0);
+	expect_bounded(b, len, "top", "after", 0, 8);
+}
+
+/* Many structs of one name, each without the member: each is tried once, in order. */
+static void test_many_same_name(void **state)
+{
+	struct builder *b = *state;
+	uint32_t i32;
+	size_t len;
+
+	b_init(b);
+	i32 = b_int(b, "int", 4);
+	for (int i = 0; i < 5000; i++) {
+		b_type(b, "dup", BTF_KIND_STRUCT, 0, 1, 4);
+		b_member(b, i == 4000 ? "here" : "m", i32, 0);
+	}
+	b_type(b, "dup", BTF_KIND_STRUCT, 0, 2, 8);
+	b_member(b, "m", i32, 0);
+	b_member(b, "last", i32, 32);
+	len = b_build(b);
+	assert_true(len > 2 * FILE_WINDOW);
+	expect_bounded(b, len, "dup", "here", 0, 0);
+	expect_bounded(b, len, "dup", "last", 0, 4);
+	expect_bounded(b, len, "dup", "missing", -ENOENT, 0);
+}
+
 static void test_load_file_missing(void **state)
 {
 	struct btf *btf = (struct btf *)(uintptr_t)1; /* must be reset to NULL */
@@ -1187,6 +1398,9 @@ int main(void)
 	    cmocka_unit_test(test_huge_record),
 	    cmocka_unit_test(test_name_inside_string),
 	    cmocka_unit_test(test_modifier_chain),
+	    cmocka_unit_test(test_anonymous_cycles),
+	    cmocka_unit_test(test_anonymous_fanout),
+	    cmocka_unit_test(test_many_same_name),
 	    cmocka_unit_test(test_load_file_missing),
 	    cmocka_unit_test(test_load_file_roundtrip),
 	    cmocka_unit_test(test_vmlinux_task_struct),
