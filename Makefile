@@ -76,14 +76,14 @@ $(B)/uapi/.stamp:
 	 else ln -sfn /usr/include/asm $(B)/uapi/asm; fi
 	@touch $@
 
-$(B)/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h)
+$(B)/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/minisnoop: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
 
-$(B)/host/%.o: %.c $(wildcard include/*.h src/*.h)
+$(B)/host/%.o: %.c $(wildcard include/*.h src/*.h insns/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
 	@$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<

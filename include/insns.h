@@ -11,23 +11,42 @@
 #include "record.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Map names the programs refer to; src/progtab.c declares their types and sizes. */
-#define MAP_EVENTS  "events"  /* PERF_EVENT_ARRAY, one ring per CPU */
-#define MAP_SCRATCH "scratch" /* PERCPU_ARRAY: argument text is built here */
-#define MAP_STASH   "stash"   /* HASH tgid -> record, from enter to exit */
-#define MAP_STATS   "stats"   /* PERCPU_ARRAY of u64, enum ms_stat */
-#define MAP_CGROUP  "cgroup"  /* CGROUP_ARRAY[1]: the -c filter */
-#define MAP_FORKS   "forks"   /* LRU_HASH pid -> parent tgid, without BTF */
+#define MAP_EVENTS   "events"	/* PERF_EVENT_ARRAY, one ring per CPU */
+#define MAP_SCRATCH  "scratch"	/* PERCPU_ARRAY: argument text is gathered here */
+#define MAP_RECORD   "record"	/* PERCPU_ARRAY: the record is built here, then emitted */
+#define MAP_INFLIGHT "inflight" /* LRU_HASH tid -> struct inflight, from enter to exit */
+#define MAP_ARGSTASH "argstash" /* LRU_HASH tid -> struct argstash, without BTF */
+#define MAP_STATS    "stats"	/* PERCPU_ARRAY of u64, enum ms_stat */
+#define MAP_CGROUP   "cgroup"	/* CGROUP_ARRAY[1]: the -c filter */
+#define MAP_FORKS    "forks"	/* LRU_HASH pid -> parent tgid, without BTF */
 
-/* The scratch value: argument text, plus as much again for the verifier, which cannot
- * relate a read's offset to its size (offset < EV_ARGS_MAX, size <= EV_ARGS_MAX). */
-#define SCRATCH_SIZE (2 * EV_ARGS_MAX)
-/* The stash holds the record, then the caller's path and argv pointers, which the exit
- * program needs if entry could not read them; only the record is emitted. */
-#define STASH_PTRS (EV_HDR + EV_TEXT_MAX)
-#define STASH_SIZE (STASH_PTRS + 16)
+/* What a syscall exec's entry leaves for its exit (and for sched_process_exec). */
+struct inflight {
+	uint64_t filename; /* the caller's pointers */
+	uint64_t argv;
+	uint32_t flags; /* EV_F_EXECVEAT */
+	uint32_t pad;
+};
+
+/* Arguments read at entry, for a successful exec when the new image cannot be read (no
+ * BTF). The scratch has this layout too, args first: its size is twice the text, since the
+ * verifier cannot relate a read's offset to its size (offset < EV_ARGS_MAX, size <=
+ * EV_ARGS_MAX), and the header sits in that second half. */
+struct argstash {
+	char args[EV_ARGS_MAX];
+	uint32_t argc;
+	uint32_t flags; /* EV_F_TRUNC_* and EV_F_READ_ERR of the reading */
+	uint32_t len;	/* bytes of args[] used */
+	uint32_t pad;
+};
+#define ARGSTASH_OFF(f) ((int16_t)offsetof(struct argstash, f))
+#define SCRATCH_SIZE	((uint32_t)(2 * EV_ARGS_MAX))
+/* A whole record: header, path and argument text. */
+#define RECORD_SIZE ((uint32_t)(EV_HDR + EV_TEXT_MAX))
 
 /* What the user asked for that changes the programs' code. */
 struct prog_opts {
@@ -74,6 +93,7 @@ struct prog_layout {
 /* Field indexes, in the order each program's declaration names them. */
 enum { ENTER_FILENAME, ENTER_ARGV };
 enum { EXIT_RET };
+enum { EXEC_FILENAME, EXEC_OLD_PID };
 enum { FORK_CHILD_PID };
 
 typedef void prog_emit_fn(struct asm_prog *p, const struct prog_opts *o,
@@ -81,7 +101,9 @@ typedef void prog_emit_fn(struct asm_prog *p, const struct prog_opts *o,
 
 prog_emit_fn prog_execve_enter;
 prog_emit_fn prog_execveat_enter;
-prog_emit_fn prog_exec_exit;
+prog_emit_fn prog_execve_exit;
+prog_emit_fn prog_execveat_exit;
+prog_emit_fn prog_exec;
 prog_emit_fn prog_fork;
 
 #endif

@@ -3,6 +3,7 @@
  * The exec record, shared by the BPF programs (which write it at these offsets)
  * and the reader (which decodes it). One record per exec, emitted by the exit
  * program: a fixed header followed by text = filename NUL, then each argument NUL.
+ * A successful exec is emitted by sched_process_exec, a failed one by the syscall's exit.
  */
 #ifndef MINISNOOP_RECORD_H
 #define MINISNOOP_RECORD_H
@@ -24,16 +25,19 @@
 #define EV_F_READ_ERR	 (1u << 3) /* user memory could not be read; text ends early */
 #define EV_F_EXECVEAT	 (1u << 4) /* came from execveat() */
 #define EV_F_PPID_KERNEL (1u << 5) /* ppid read in the kernel (BTF or fork tracking) */
-/* Argument text was copied as one block from the new process image (its argv area), because
- * the caller's strings could not be read at entry: count the arguments in the text. */
+/* Argument text was copied as one block from the new process image (its argv area): count
+ * the arguments in the text. */
 #define EV_F_ARGS_BLOCK (1u << 6)
+/* Not started through the syscall tracepoints (the kernel, a 32-bit program) and no BTF to
+ * read the new image with: the arguments are unknown. */
+#define EV_F_NO_ARGS (1u << 7)
 
 struct ms_event {
-	uint64_t ts_ns;	       /* CLOCK_MONOTONIC at exec return */
+	uint64_t ts_ns;	       /* CLOCK_MONOTONIC when the exec succeeded or failed */
 	uint32_t pid;	       /* tgid */
 	uint32_t tid;	       /* thread that called exec */
 	uint32_t ppid;	       /* parent's tgid, 0 if unknown */
-	uint32_t uid;	       /* real uid at exec entry */
+	uint32_t uid;	       /* real uid */
 	int32_t ret;	       /* 0 or -errno */
 	uint32_t flags;	       /* EV_F_* */
 	uint32_t text_len;     /* bytes of text[] that follow */
@@ -50,7 +54,7 @@ _Static_assert(sizeof(struct ms_event) == 56, "record header layout is part of t
 
 /* Counters kept by the programs in a per-CPU array, indexed by these. */
 enum ms_stat {
-	MS_STAT_STASH_FAIL,  /* enter could not stash its record */
+	MS_STAT_STASH_FAIL,  /* enter could not stash what its exit needs */
 	MS_STAT_OUTPUT_FAIL, /* bpf_perf_event_output failed */
 	MS_STAT_MAX,
 };

@@ -5,7 +5,8 @@
 #include <errno.h>
 #include <string.h>
 
-#define EV_TRUNC_FLAGS (EV_F_TRUNC_ARGS | EV_F_TRUNC_ARG | EV_F_TRUNC_FILE | EV_F_READ_ERR)
+#define EV_TRUNC_FLAGS                                                                             \
+	(EV_F_TRUNC_ARGS | EV_F_TRUNC_ARG | EV_F_TRUNC_FILE | EV_F_READ_ERR | EV_F_NO_ARGS)
 
 /*
  * ev_decode: -EINVAL only when the header contradicts the record it came in (shorter than the

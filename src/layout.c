@@ -70,11 +70,14 @@ void layout_probe(struct kernel_layout *k, bool use_btf)
 }
 
 /* Syscall tracepoints on 64-bit kernels: 8 bytes of common fields, the syscall number, then
- * 8 bytes an argument; sched_process_fork's child_pid after two comms. */
+ * 8 bytes an argument; sched_process_fork's child_pid after two comms; sched_process_exec's
+ * fields after the common ones. */
 static struct tp_field guess_field(const char *event, const char *field)
 {
 	bool at = strstr(event, "execveat") != NULL;
 
+	if (!strcmp(event, "sched_process_exec")) /* __data_loc filename, pid, old_pid */
+		return (struct tp_field){!strcmp(field, "filename") ? 8 : 16, 4};
 	if (!strcmp(field, "filename"))
 		return (struct tp_field){at ? 24 : 16, 8};
 	if (!strcmp(field, "argv"))

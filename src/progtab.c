@@ -2,46 +2,63 @@
 /* The declarations: one entry per program, map, struct member and feature. */
 #include "progtab.h"
 
-#define EXEC_MAPS (MAPS(EVENTS) | MAPS(SCRATCH) | MAPS(STASH) | MAPS(STATS))
+#define OUT_MAPS   (MAPS(EVENTS) | MAPS(RECORD) | MAPS(STATS) | MAPS(CGROUP) | MAPS(FORKS))
+#define ENTER_MAPS (MAPS(INFLIGHT) | MAPS(SCRATCH) | MAPS(ARGSTASH) | MAPS(STATS) | MAPS(CGROUP))
+#define EXIT_MAPS  (OUT_MAPS | MAPS(INFLIGHT) | MAPS(SCRATCH) | MAPS(ARGSTASH))
 
+/* Attached in rank order: fork tracking first, so that no fork slips between it and the exec
+ * programs; then whatever reads or drops in-flight state before what writes it. */
 const struct prog_def prog_defs[P_COUNT] = {
+    [P_EXEC] = {"exec",
+		"sched",
+		"sched_process_exec",
+		{"filename", "old_pid"},
+		FEATURE(PPID) | FEATURE(IMAGE_ARGV),
+		ALWAYS,
+		OUT_MAPS | MAPS(INFLIGHT) | MAPS(ARGSTASH),
+		1,
+		true,
+		prog_exec},
     [P_EXECVE_ENTER] = {"execve_enter",
 			"syscalls",
 			"sys_enter_execve",
 			{"filename", "argv"},
-			FEATURE(PPID),
+			FEATURE(IMAGE_ARGV),
 			ALWAYS,
-			EXEC_MAPS | MAPS(CGROUP) | MAPS(FORKS),
+			ENTER_MAPS,
 			3,
+			false,
 			prog_execve_enter},
     [P_EXECVE_EXIT] = {"execve_exit",
 		       "syscalls",
 		       "sys_exit_execve",
 		       {"ret"},
-		       FEATURE(IMAGE_ARGV),
+		       FEATURE(PPID) | FEATURE(IMAGE_ARGV),
 		       ALWAYS,
-		       EXEC_MAPS,
-		       1,
-		       prog_exec_exit},
+		       EXIT_MAPS,
+		       2,
+		       false,
+		       prog_execve_exit},
     [P_EXECVEAT_ENTER] = {"execveat_enter",
 			  "syscalls",
 			  "sys_enter_execveat",
 			  {"filename", "argv"},
-			  FEATURE(PPID),
+			  FEATURE(IMAGE_ARGV),
 			  ALWAYS,
-			  EXEC_MAPS | MAPS(CGROUP) | MAPS(FORKS),
+			  ENTER_MAPS,
 			  3,
+			  false,
 			  prog_execveat_enter},
     [P_EXECVEAT_EXIT] = {"execveat_exit",
 			 "syscalls",
 			 "sys_exit_execveat",
 			 {"ret"},
-			 FEATURE(IMAGE_ARGV),
+			 FEATURE(PPID) | FEATURE(IMAGE_ARGV),
 			 ALWAYS,
-			 EXEC_MAPS,
-			 1,
-			 prog_exec_exit},
-    /* Attached first, so that no fork slips between it and the exec programs. */
+			 EXIT_MAPS,
+			 2,
+			 false,
+			 prog_execveat_exit},
     [P_FORK] = {"fork",
 		"sched",
 		"sched_process_fork",
@@ -50,15 +67,18 @@ const struct prog_def prog_defs[P_COUNT] = {
 		KF_PPID,
 		MAPS(FORKS),
 		0,
+		false,
 		prog_fork},
 };
 
 const struct map_def map_defs[MAP_ID_COUNT] = {
     [MAP_ID_EVENTS] = {MAP_EVENTS, BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 0, 1},
     [MAP_ID_SCRATCH] = {MAP_SCRATCH, BPF_MAP_TYPE_PERCPU_ARRAY, 4, SCRATCH_SIZE, 1, 0},
-    /* Execs in flight between enter and exit; preallocated so that an insert never fails
-     * for want of memory in the kernel. */
-    [MAP_ID_STASH] = {MAP_STASH, BPF_MAP_TYPE_HASH, 4, STASH_SIZE, 128, 32},
+    [MAP_ID_RECORD] = {MAP_RECORD, BPF_MAP_TYPE_PERCPU_ARRAY, 4, RECORD_SIZE, 1, 0},
+    /* Execs in flight between entry and exit, per thread. LRU: when full, the oldest
+     * entry goes, so that nobody can fill it and blind the tracer. */
+    [MAP_ID_INFLIGHT] = {MAP_INFLIGHT, BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct inflight), 4096, 64},
+    [MAP_ID_ARGSTASH] = {MAP_ARGSTASH, BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct argstash), 128, 32},
     [MAP_ID_STATS] = {MAP_STATS, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, MS_STAT_MAX, 0},
     [MAP_ID_CGROUP] = {MAP_CGROUP, BPF_MAP_TYPE_CGROUP_ARRAY, 4, 4, 1, 0},
     [MAP_ID_FORKS] = {MAP_FORKS, BPF_MAP_TYPE_LRU_HASH, 4, 4, 16384, 0},

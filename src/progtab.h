@@ -12,6 +12,7 @@
 #include <linux/bpf.h>
 
 enum prog_id {
+	P_EXEC,
 	P_EXECVE_ENTER,
 	P_EXECVE_EXIT,
 	P_EXECVEAT_ENTER,
@@ -23,7 +24,9 @@ enum prog_id {
 enum map_id {
 	MAP_ID_EVENTS,
 	MAP_ID_SCRATCH,
-	MAP_ID_STASH,
+	MAP_ID_RECORD,
+	MAP_ID_INFLIGHT,
+	MAP_ID_ARGSTASH,
 	MAP_ID_STATS,
 	MAP_ID_CGROUP,
 	MAP_ID_FORKS,
@@ -42,6 +45,7 @@ struct prog_def {
 	int unless_feature;		    /* loaded only when this KF_* is off, or ALWAYS */
 	unsigned maps;			    /* MAPS() bits: the maps its code may refer to */
 	int attach_rank;		    /* attached in rising rank: readers before writers */
+	bool successes;			    /* reports successful execs only: not loaded with -x */
 	prog_emit_fn *emit;
 };
 

@@ -1721,9 +1721,32 @@ static void test_ret_values(void **state)
 			   .filename = garbage, .argv = argv_garbage));
 }
 
+/*
+ * A successful exec shows the path as the kernel resolved it (sched_process_exec): execveat
+ * with a directory fd gives "/dev/fd/N/name", with AT_EMPTY_PATH "/dev/fd/N". The fd number
+ * is the child's, so any N is taken; returns the event's own path for expect_event.
+ */
+static const char *dev_fd_path(const struct ev *e, const char *suffix, char *buf, size_t n)
+{
+	size_t k = 8, sl = strlen(suffix);
+
+	assert_non_null(e);
+	if (e->filename.n < 9 || e->filename.n >= n || memcmp(e->filename.p, "/dev/fd/", 8))
+		fail_msg("pid %d: filename %.*s is not /dev/fd/N%s", (int)e->pid,
+			 (int)e->filename.n, e->filename.p, suffix);
+	while (k < e->filename.n && e->filename.p[k] >= '0' && e->filename.p[k] <= '9')
+		k++;
+	if (k == 8 || e->filename.n - k != sl || memcmp(e->filename.p + k, suffix, sl))
+		fail_msg("pid %d: filename %.*s is not /dev/fd/N%s", (int)e->pid,
+			 (int)e->filename.n, e->filename.p, suffix);
+	memcpy(buf, e->filename.p, e->filename.n);
+	buf[e->filename.n] = 0;
+	return buf;
+}
+
 static void test_execveat(void **state)
 {
-	char m1[64], m2[64], m3[64];
+	char m1[64], m2[64], m3[64], f1[PATH_MAX], f2[PATH_MAX];
 	char *argv_dir[] = {"true", (char *)marker(m1, sizeof(m1), "dirfd"), NULL};
 	char *argv_empty[] = {"true", (char *)marker(m2, sizeof(m2), "empty-path"), NULL};
 	char *argv_missing[] = {"nope", (char *)marker(m3, sizeof(m3), "missing"), NULL};
@@ -1747,11 +1770,16 @@ static void test_execveat(void **state)
 	snoop_stop(s, SIGINT);
 	parse_json(&s->out);
 	expect_event(ev_one(pids[0], "execveat(dirfd, \"true\")"),
-		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = "true",
+		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true",
+			   .filename = dev_fd_path(ev_one(pids[0], "execveat(dirfd)"), "/true", f1,
+						   sizeof(f1)),
 			   .argv = argv_dir));
 	/* comm after an AT_EMPTY_PATH exec is the fd number, so it is not checked */
-	expect_event(ev_one(pids[1], "execveat(fd, \"\", AT_EMPTY_PATH)"),
-		     &WANT(.pid = pids[1], .ppid = g_self, .filename = "", .argv = argv_empty));
+	expect_event(
+	    ev_one(pids[1], "execveat(fd, \"\", AT_EMPTY_PATH)"),
+	    &WANT(.pid = pids[1], .ppid = g_self,
+		  .filename = dev_fd_path(ev_one(pids[1], "execveat(fd)"), "", f2, sizeof(f2)),
+		  .argv = argv_empty));
 	expect_event(ev_one(pids[2], "execveat of a missing name"),
 		     &WANT(.pid = pids[2], .ppid = g_self, .ret = -ENOENT, .comm = g_comm,
 			   .filename = "no-such-program-here", .argv = argv_missing));
@@ -1837,6 +1865,8 @@ static void test_script_exec(void **state)
 	write_file(path, sizeof(path), "ms-script.sh", "#!/bin/sh\nexit 0\n", 0755);
 	{
 		char *argv[] = {path, "script arg", (char *)marker(m, sizeof(m), "script"), NULL};
+		/* args are the new program's argv, as the kernel built it: the interpreter's */
+		char *ran[] = {"/bin/sh", path, argv[1], argv[2], NULL};
 
 		s = snoop_start(args);
 		pid = run_exec(path, argv, 0);
@@ -1846,7 +1876,7 @@ static void test_script_exec(void **state)
 		/* comm is the script's name; sh runs "exit 0" itself, no other exec */
 		expect_event(ev_one(pid, "#!/bin/sh script"),
 			     &WANT(.pid = pid, .ppid = g_self, .comm = "ms-script.sh",
-				   .filename = path, .argv = argv));
+				   .filename = path, .argv = ran));
 	}
 }
 

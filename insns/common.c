@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+/* Sequences shared by the exec programs (see emit.h). */
+#include "emit.h"
+
+void stack_ptr(struct asm_prog *p, int reg, int16_t off)
+{
+	E(BPF_MOV64_REG(reg, R10));
+	E(BPF_ALU64_IMM(BPF_ADD, reg, off));
+}
+
+void load_field(struct asm_prog *p, int dst, const struct tp_field *f)
+{
+	int size = f->size == 1 ? BPF_B : f->size == 2 ? BPF_H : f->size == 4 ? BPF_W : BPF_DW;
+
+	E(BPF_LDX_MEM(size, dst, CTX, f->off));
+}
+
+void set_flag(struct asm_prog *p, int16_t slot, uint32_t bits)
+{
+	E(BPF_LDX_MEM(BPF_W, R1, R10, slot));
+	E(BPF_ALU32_IMM(BPF_OR, R1, (int32_t)bits));
+	E(BPF_STX_MEM(BPF_W, R10, R1, slot));
+}
+
+void read_kernel_u64(struct asm_prog *p, int16_t slot, uint32_t off, const char *fail)
+{
+	E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)off));
+	stack_ptr(p, R1, slot);
+	E(BPF_MOV64_IMM(R2, 8));
+	CALL(probe_read_kernel);
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, fail));
+}
+
+void count_stat(struct asm_prog *p, enum ms_stat idx, const char *skip)
+{
+	E(BPF_ST_MEM(BPF_W, R10, FP(key), idx));
+	E(BPF_LD_MAP_FD(R1, MAP_STATS));
+	stack_ptr(p, R2, FP(key));
+	CALL(map_lookup_elem);
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, skip));
+	E(BPF_LDX_MEM(BPF_DW, R1, R0, 0));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, 1));
+	E(BPF_STX_MEM(BPF_DW, R0, R1, 0));
+}
+
+void percpu_value(struct asm_prog *p, int dst, const char *map, const char *fail)
+{
+	E(BPF_ST_MEM(BPF_W, R10, FP(key), 0));
+	E(BPF_LD_MAP_FD(R1, map));
+	stack_ptr(p, R2, FP(key));
+	CALL(map_lookup_elem);
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, fail));
+	E(BPF_MOV64_REG(dst, R0));
+}
+
+void delete_tid(struct asm_prog *p, const char *map)
+{
+	E(BPF_LD_MAP_FD(R1, map));
+	stack_ptr(p, R2, FP(tid));
+	CALL(map_delete_elem);
+}
+
+void kernel_filters(struct asm_prog *p, const struct prog_opts *o)
+{
+	if (o->match_uid) {
+		CALL(get_current_uid_gid);
+		/* the low half is the uid */
+		E(BPF_JMP32_IMM(BPF_JNE, R0, (int32_t)o->uid, "out"));
+	}
+	if (o->match_cgroup) {
+		E(BPF_LD_MAP_FD(R1, MAP_CGROUP));
+		E(BPF_MOV64_IMM(R2, 0));
+		CALL(current_task_under_cgroup);
+		E(BPF_JMP_IMM(BPF_JNE, R0, 1, "out"));
+	}
+}
+
+/* Some kernels (6.1) read an empty string as 0 bytes: its NUL is written and counted. */
+void read_path(struct asm_prog *p, bool from_kernel, const char *fail, const char *done)
+{
+	E(BPF_MOV64_REG(R1, REC));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
+	E(BPF_MOV64_IMM(R2, EV_FILENAME_MAX));
+	if (from_kernel)
+		CALL(probe_read_kernel_str);
+	else
+		CALL(probe_read_user_str);
+	E(BPF_JMP_IMM(BPF_JSLT, R0, 0, fail));
+	E(BPF_JMP_IMM(BPF_JGT, R0, EV_FILENAME_MAX, fail));
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, done));
+	E(BPF_ST_MEM(BPF_B, REC, EV_HDR, 0));
+	E(BPF_MOV64_IMM(R0, 1));
+	L(done);
+}
+
+void record_ids(struct asm_prog *p, const struct prog_layout *l)
+{
+	CALL(get_current_pid_tgid);
+	E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
+	E(BPF_STX_MEM(BPF_W, REC, R0, EV_OFF(pid)));
+	E(BPF_STX_MEM(BPF_W, R10, R0, FP(key))); /* the forks map's key */
+	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(tid)));
+	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(tid)));
+	CALL(get_current_uid_gid);
+	E(BPF_STX_MEM(BPF_W, REC, R0, EV_OFF(uid)));
+	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(ppid), 0));
+	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(ret), 0));
+
+	if (l->feature[KF_PPID]) {
+		/* ppid = current->real_parent->tgid */
+		CALL(get_current_task);
+		E(BPF_MOV64_REG(R3, R0));
+		read_kernel_u64(p, FP(tmp), l->member[KM_TASK_REAL_PARENT], "ppid_done");
+		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
+		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)l->member[KM_TASK_TGID]));
+		E(BPF_MOV64_REG(R1, REC));
+		E(BPF_ALU64_IMM(BPF_ADD, R1, EV_OFF(ppid)));
+		E(BPF_MOV64_IMM(R2, 4));
+		CALL(probe_read_kernel);
+		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "ppid_done"));
+	} else {
+		/* ppid = forks[tgid], recorded when this process was forked */
+		E(BPF_LD_MAP_FD(R1, MAP_FORKS));
+		stack_ptr(p, R2, FP(key));
+		CALL(map_lookup_elem);
+		E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "ppid_done"));
+		E(BPF_LDX_MEM(BPF_W, R1, R0, 0));
+		E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(ppid)));
+	}
+	set_flag(p, FP(flags), EV_F_PPID_KERNEL);
+	L("ppid_done");
+	E(BPF_ST_MEM(BPF_W, R10, FP(key), 0));
+}
+
+#define ARGLEN	R8
+#define SCRATCH R9
+
+/* FP(tmp) = size bytes of user memory at *FP(from) + add, or goto fail */
+static void read_user_tmp(struct asm_prog *p, int size, int16_t from, int32_t add, const char *fail)
+{
+	stack_ptr(p, R1, FP(tmp));
+	E(BPF_MOV64_IMM(R2, size));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, from));
+	if (add)
+		E(BPF_ALU64_IMM(BPF_ADD, R3, add));
+	CALL(probe_read_user);
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, fail));
+}
+
+/* One argument, argv[i], appended to the scratch. */
+static void gather_arg(struct asm_prog *p, unsigned i)
+{
+	read_user_tmp(p, 8, FP(in.argv), (int32_t)(i * 8), "read_err"); /* argv[i] */
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
+	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "args_done"));
+	/* The bound lets the verifier see ARGLEN < EV_ARGS_MAX below. */
+	E(BPF_JMP_IMM(BPF_JGE, ARGLEN, EV_ARGS_MAX, "args_full"));
+	E(BPF_MOV64_REG(R1, SCRATCH));
+	E(BPF_ALU64_REG(BPF_ADD, R1, ARGLEN));
+	E(BPF_MOV64_IMM(R2, EV_ARGS_MAX));
+	E(BPF_ALU64_REG(BPF_SUB, R2, ARGLEN)); /* room left, 1..EV_ARGS_MAX */
+	CALL(probe_read_user_str);
+	E(BPF_JMP_IMM(BPF_JSLT, R0, 0, "read_err"));
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, asm_name(p, "counted", i)));
+	/* Some kernels (6.1) read an empty string as 0: its NUL is not counted. */
+	E(BPF_MOV64_REG(R1, SCRATCH));
+	E(BPF_ALU64_REG(BPF_ADD, R1, ARGLEN));
+	E(BPF_ST_MEM(BPF_B, R1, 0, 0));
+	E(BPF_MOV64_IMM(R0, 1));
+	L(asm_name(p, "counted", i));
+	E(BPF_ALU64_REG(BPF_ADD, ARGLEN, R0));
+	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(argc)));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, 1));
+	E(BPF_STX_MEM(BPF_W, R10, R1, FP(argc)));
+	E(BPF_JMP_IMM(BPF_JLT, ARGLEN, EV_ARGS_MAX, asm_name(p, "next", i)));
+	/* The buffer is full: "buf_full" looks at what was cut, if anything. */
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
+	E(BPF_ALU64_REG(BPF_ADD, R1, R0));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, -1));
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(last)));
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, (int32_t)((i + 1) * 8)));
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(next)));
+	E(BPF_JMP_A("buf_full"));
+	L(asm_name(p, "next", i));
+}
+
+/* How the argument list ended: cut, more than kept, or unreadable; jumps stay forward. */
+static void gather_end(struct asm_prog *p, const struct prog_opts *o)
+{
+	/* Kept max_args: say so if there is one more, at &argv[max_args]. */
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, (int32_t)(o->max_args * 8)));
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(next)));
+	E(BPF_JMP_A("more_args"));
+
+	/* The last argument filled the buffer: it was cut unless the byte its NUL replaced
+	 * was its own NUL; if it was whole, were there more? */
+	L("buf_full");
+	read_user_tmp(p, 1, FP(last), 0, "arg_cut");
+	E(BPF_LDX_MEM(BPF_B, R1, R10, FP(tmp)));
+	E(BPF_JMP_IMM(BPF_JNE, R1, 0, "arg_cut"));
+
+	L("more_args");
+	read_user_tmp(p, 8, FP(next), 0, "args_done");
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
+	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "args_done"));
+	L("args_full");
+	set_flag(p, FP(flags), EV_F_TRUNC_ARGS);
+	E(BPF_JMP_A("args_done"));
+	L("arg_cut");
+	set_flag(p, FP(flags), EV_F_TRUNC_ARG);
+	E(BPF_JMP_A("args_done"));
+	L("read_err");
+	set_flag(p, FP(flags), EV_F_READ_ERR);
+	L("args_done");
+}
+
+void gather_args(struct asm_prog *p, const struct prog_opts *o)
+{
+	E(BPF_ST_MEM(BPF_W, R10, FP(argc), 0));
+	E(BPF_MOV64_IMM(ARGLEN, 0));
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
+	E(BPF_JMP_IMM(BPF_JEQ, R1, 0, "args_done")); /* NULL argv: no arguments */
+	for (unsigned i = 0; i < o->max_args; i++)
+		gather_arg(p, i);
+	gather_end(p, o);
+}
+
+void emit_record(struct asm_prog *p)
+{
+	E(BPF_MOV64_REG(R1, REC));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_OFF(comm)));
+	E(BPF_MOV64_IMM(R2, EV_COMM_LEN));
+	CALL(get_current_comm);
+	CALL(ktime_get_ns);
+	E(BPF_STX_MEM(BPF_DW, REC, R0, EV_OFF(ts_ns)));
+
+	E(BPF_LDX_MEM(BPF_W, R5, REC, EV_OFF(text_len)));
+	E(BPF_JMP_IMM(BPF_JGT, R5, EV_TEXT_MAX, "out")); /* never, but bounds the size */
+	E(BPF_ALU64_IMM(BPF_ADD, R5, EV_HDR));
+	E(BPF_MOV64_REG(R1, CTX));
+	E(BPF_LD_MAP_FD(R2, MAP_EVENTS));
+	E(BPF_MOV32_IMM(R3, -1)); /* BPF_F_CURRENT_CPU: zero-extended 0xffffffff */
+	E(BPF_MOV64_REG(R4, REC));
+	CALL(perf_event_output);
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "out"));
+	count_stat(p, MS_STAT_OUTPUT_FAIL, "out");
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sched_process_exec: every exec that succeeds, whoever started it (a syscall, a 32-bit
+ * program, the kernel's own helpers). The new image is in place: its path comes from the
+ * tracepoint, its arguments from mm->arg_start..arg_end (BTF), else from what the syscall's
+ * entry read (argstash). It also drops the thread's in-flight state: after a 64-bit process
+ * execs a 32-bit program the syscall's exit tracepoint never fires.
+ */
+#include "emit.h"
+
+#define TEXTLEN R8 /* bytes of argument text after the path */
+#define PATHLEN R9 /* bytes of the path, NUL included */
+
+/* The path as the kernel resolved it: a __data_loc string in the tracepoint's record. */
+static void exec_path(struct asm_prog *p, const struct prog_layout *l)
+{
+	load_field(p, R1, &l->tp[EXEC_FILENAME]);
+	E(BPF_ALU32_IMM(BPF_AND, R1, 0xffff)); /* low half: offset from the record's start */
+	E(BPF_MOV64_REG(R3, CTX));
+	E(BPF_ALU64_REG(BPF_ADD, R3, R1));
+	read_path(p, true, "name_err", "name_read");
+	E(BPF_MOV64_REG(PATHLEN, R0));
+	E(BPF_JMP_IMM(BPF_JLT, PATHLEN, EV_FILENAME_MAX, "path_done"));
+	set_flag(p, FP(flags), EV_F_TRUNC_FILE);
+	E(BPF_JMP_A("path_done"));
+	L("name_err");
+	E(BPF_ST_MEM(BPF_B, REC, EV_HDR, 0));
+	E(BPF_MOV64_IMM(PATHLEN, 1));
+	set_flag(p, FP(flags), EV_F_READ_ERR);
+	L("path_done");
+}
+
+/* The new image's argv strings, [mm->arg_start, mm->arg_end), as one block after the path;
+ * the reader counts them. */
+static void exec_image_args(struct asm_prog *p, const struct prog_layout *l)
+{
+	CALL(get_current_task);
+	E(BPF_MOV64_REG(R3, R0));
+	read_kernel_u64(p, FP(tmp), l->member[KM_TASK_MM], "no_args");
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
+	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "no_args"));
+	read_kernel_u64(p, FP(arg_start), l->member[KM_MM_ARG_START], "no_args");
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
+	read_kernel_u64(p, FP(arg_end), l->member[KM_MM_ARG_END], "no_args");
+
+	E(BPF_LDX_MEM(BPF_DW, TEXTLEN, R10, FP(arg_end)));
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(arg_start)));
+	E(BPF_ALU64_REG(BPF_SUB, TEXTLEN, R1));
+	E(BPF_JMP_IMM(BPF_JSLE, TEXTLEN, 0, "no_args"));
+	E(BPF_JMP_IMM(BPF_JLE, TEXTLEN, EV_ARGS_MAX, "blk_len_ok"));
+	E(BPF_MOV64_IMM(TEXTLEN, EV_ARGS_MAX));
+	set_flag(p, FP(flags), EV_F_TRUNC_ARG);
+	L("blk_len_ok");
+	E(BPF_MOV64_REG(R1, REC));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
+	E(BPF_ALU64_REG(BPF_ADD, R1, PATHLEN));
+	E(BPF_MOV64_REG(R2, TEXTLEN));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(arg_start)));
+	CALL(probe_read_user);
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "read_err"));
+	/* A cut block ends inside an argument: end it there, so that it is kept (cut). */
+	E(BPF_JMP_IMM(BPF_JLT, TEXTLEN, EV_ARGS_MAX, "blk_whole"));
+	E(BPF_MOV64_REG(R1, REC));
+	E(BPF_ALU64_REG(BPF_ADD, R1, PATHLEN));
+	E(BPF_ST_MEM(BPF_B, R1, EV_HDR + EV_ARGS_MAX - 1, 0));
+	L("blk_whole");
+	set_flag(p, FP(flags), EV_F_ARGS_BLOCK);
+	E(BPF_JMP_A("args_done"));
+	L("read_err");
+	set_flag(p, FP(flags), EV_F_READ_ERR);
+	L("no_args");
+	E(BPF_MOV64_IMM(TEXTLEN, 0));
+}
+
+/* What the syscall's entry read, from argstash[tid]; without it the arguments are unknown. */
+static void exec_stashed_args(struct asm_prog *p)
+{
+	E(BPF_LD_MAP_FD(R1, MAP_ARGSTASH));
+	stack_ptr(p, R2, FP(tid));
+	CALL(map_lookup_elem);
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "unknown"));
+	E(BPF_LDX_MEM(BPF_W, R1, R0, ARGSTASH_OFF(argc)));
+	E(BPF_STX_MEM(BPF_H, REC, R1, EV_OFF(argc)));
+	E(BPF_LDX_MEM(BPF_W, R1, R0, ARGSTASH_OFF(flags)));
+	E(BPF_LDX_MEM(BPF_W, R2, R10, FP(flags)));
+	E(BPF_ALU32_REG(BPF_OR, R2, R1));
+	E(BPF_STX_MEM(BPF_W, R10, R2, FP(flags)));
+	E(BPF_LDX_MEM(BPF_W, TEXTLEN, R0, ARGSTASH_OFF(len)));
+	E(BPF_JMP_IMM(BPF_JGT, TEXTLEN, EV_ARGS_MAX, "unknown")); /* never: a bound */
+	E(BPF_MOV64_REG(R3, R0));
+	E(BPF_ALU64_IMM(BPF_ADD, R3, ARGSTASH_OFF(args)));
+	E(BPF_MOV64_REG(R1, REC));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
+	E(BPF_ALU64_REG(BPF_ADD, R1, PATHLEN));
+	E(BPF_MOV64_REG(R2, TEXTLEN));
+	CALL(probe_read_kernel);
+	delete_tid(p, MAP_ARGSTASH);
+	E(BPF_JMP_A("args_done"));
+	L("unknown");
+	E(BPF_MOV64_IMM(TEXTLEN, 0));
+	set_flag(p, FP(flags), EV_F_NO_ARGS);
+}
+
+/* The thread that called exec, and what its syscall's entry left (the execveat flag). */
+static void exec_take_inflight(struct asm_prog *p, const struct prog_layout *l)
+{
+	load_field(p, R1, &l->tp[EXEC_OLD_PID]);
+	E(BPF_STX_MEM(BPF_W, R10, R1, FP(tid)));
+	E(BPF_ST_MEM(BPF_W, R10, FP(flags), 0));
+	E(BPF_LD_MAP_FD(R1, MAP_INFLIGHT));
+	stack_ptr(p, R2, FP(tid));
+	CALL(map_lookup_elem);
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "no_inflight"));
+	E(BPF_LDX_MEM(BPF_W, R1, R0, offsetof(struct inflight, flags)));
+	E(BPF_STX_MEM(BPF_W, R10, R1, FP(flags)));
+	delete_tid(p, MAP_INFLIGHT);
+	L("no_inflight");
+}
+
+void prog_exec(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
+{
+	E(BPF_MOV64_REG(CTX, R1));
+	exec_take_inflight(p, l);
+	kernel_filters(p, o);
+	percpu_value(p, REC, MAP_RECORD, "out");
+	record_ids(p, l);
+	E(BPF_ST_MEM(BPF_H, REC, EV_OFF(argc), 0));
+	exec_path(p, l);
+	if (l->feature[KF_IMAGE_ARGV])
+		exec_image_args(p, l);
+	else
+		exec_stashed_args(p);
+	L("args_done");
+	E(BPF_STX_MEM(BPF_H, REC, PATHLEN, EV_OFF(filename_len)));
+	E(BPF_MOV64_REG(R1, PATHLEN));
+	E(BPF_ALU64_REG(BPF_ADD, R1, TEXTLEN));
+	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
+	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(flags)));
+	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(flags)));
+	emit_record(p);
+	L("out");
+	E(BPF_MOV64_IMM(R0, 0));
+	E(BPF_EXIT_INSN());
+}
