@@ -5,6 +5,7 @@
 #include "btf.h"
 #include "layout.h"
 #include "loader.h"
+#include "selftest.h"
 #include "sysfile.h"
 #include "tracefs.h"
 
@@ -149,6 +150,33 @@ static void check_jit(void)
 	line(jit[0] == '1' || jit[0] == '2', false, "JIT", buf);
 }
 
+/* Test-only (MINISNOOP_TEST_LAYOUT=skew): a layout wrong on purpose, as a kernel could
+ * differ from what was read: argv read where envp is, mm's environment taken for argv. */
+static void skew_layout(struct kernel_layout *k)
+{
+	k->tp[P_EXECVE_ENTER].field[ENTER_ARGV].off += 8;
+	k->tp[P_EXECVEAT_ENTER].field[ENTER_ARGV].off += 8;
+	k->member[KM_MM_ARG_START] += 16;
+	k->member[KM_MM_ARG_END] += 16;
+}
+
+/* The real programs, attached, must report a canary exec exactly as it happened. */
+static void check_selftest(struct kernel_layout *k)
+{
+	char msg[320];
+	const char *t = getenv("MINISNOOP_TEST_LAYOUT");
+	int r;
+
+	if (failures) {
+		line(false, false, "self-test", "not run: something above is missing");
+		return;
+	}
+	if (t && !strcmp(t, "skew"))
+		skew_layout(k);
+	r = selftest_run(k, msg, sizeof(msg));
+	line(r == 0, true, "self-test", msg);
+}
+
 int cmd_check(int argc, char **argv, bool no_btf)
 {
 	struct kernel_layout k;
@@ -167,6 +195,7 @@ int cmd_check(int argc, char **argv, bool no_btf)
 	check_tracepoints(&k);
 	check_btf(&k);
 	check_jit();
+	check_selftest(&k);
 	if (failures)
 		printf("minisnoop cannot trace here: %d requirement%s missing\n", failures,
 		       failures > 1 ? "s" : "");

@@ -5,10 +5,12 @@
 #include "attach.h"
 #include "bpf_sys.h"
 #include "disasm.h"
+#include "perf_ring.h"
 #include "tracefs.h"
 #include "vlog.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -195,6 +197,50 @@ int progset_dump(FILE *out, const struct progset *s, const char *only, bool with
 		disasm_prog(out, &s->asm_[p], with_src);
 	}
 	return n;
+}
+
+int progset_open_rings(struct progset *ps, unsigned pages, struct perf_ring **rings, int *nr,
+		       char *err, size_t n)
+{
+	int ncpu = bpf_possible_cpus(), cpu, opened = 0, r;
+	int events = progset_map_fd(ps, MAP_EVENTS);
+	/* Wake the reader once a quarter of the ring is full; poll's timeout bounds latency. */
+	uint32_t watermark = (uint32_t)(pages * (size_t)sysconf(_SC_PAGESIZE) / 4);
+
+	*rings = calloc((size_t)(ncpu > 0 ? ncpu : 1), sizeof(**rings));
+	if (!*rings)
+		return -ENOMEM;
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		struct perf_ring *rg = &(*rings)[opened];
+
+		r = perf_ring_open(rg, cpu, pages, watermark);
+		if (r == -ENODEV || r == -EINVAL) /* offline CPU */
+			continue;
+		if (r) {
+			snprintf(err, n, "opening the perf ring of CPU %d: %s", cpu, strerror(-r));
+			goto fail;
+		}
+		opened++;
+		r = bpf_map_update(events, &cpu, &rg->fd, BPF_ANY);
+		if (r) {
+			snprintf(err, n, "adding CPU %d's ring to the events map: %s", cpu,
+				 strerror(-r));
+			goto fail;
+		}
+	}
+	if (!opened) {
+		snprintf(err, n, "no CPU accepted a perf ring");
+		r = -ENODEV;
+		goto fail;
+	}
+	*nr = opened;
+	return 0;
+fail:
+	while (opened > 0)
+		perf_ring_close(&(*rings)[--opened]);
+	free(*rings);
+	*rings = NULL;
+	return r;
 }
 
 int progset_map_fd(const struct progset *s, const char *name)

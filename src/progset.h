@@ -36,6 +36,10 @@ int progset_attach(struct progset *s, char *err, size_t errlen);
 /* Prints the built programs as `minisnoop dump` does (only the one named only, unless NULL);
  * the number printed. */
 int progset_dump(FILE *out, const struct progset *s, const char *only, bool with_src);
+struct perf_ring;
+/* One perf ring per online CPU (pages each), put into the events map. 0 or -errno, err set. */
+int progset_open_rings(struct progset *ps, unsigned pages, struct perf_ring **rings, int *nr,
+		       char *err, size_t n);
 int progset_map_fd(const struct progset *s, const char *name);
 void progset_close(struct progset *s);
 
