@@ -64,14 +64,13 @@ enum kmember {
 	KM_TASK_MM,
 	KM_MM_ARG_START,
 	KM_MM_ARG_END,
-	KM_MM_ENV_END,
 	KM_COUNT,
 };
 
 /* What a group of members gives: on when BTF gave every member of the group. */
 enum kfeature {
 	KF_PPID,       /* current->real_parent->tgid */
-	KF_IMAGE_ARGV, /* argv and path from the new image (mm->arg_start..arg_end, env_end) */
+	KF_IMAGE_ARGV, /* argv from the new image (mm->arg_start..arg_end) */
 	KF_COUNT,
 };
 

@@ -90,14 +90,13 @@ const struct kmember_def kmember_defs[KM_COUNT] = {
     [KM_TASK_MM] = {"task_struct", "mm"},
     [KM_MM_ARG_START] = {"mm_struct", "arg_start"},
     [KM_MM_ARG_END] = {"mm_struct", "arg_end"},
-    [KM_MM_ENV_END] = {"mm_struct", "env_end"},
 };
 
 const struct kfeature_def kfeature_defs[KF_COUNT] = {
     [KF_PPID] = {"ppid", 1u << KM_TASK_REAL_PARENT | 1u << KM_TASK_TGID,
 		 "ppid from fork tracking (exact for processes started after minisnoop)"},
-    [KF_IMAGE_ARGV] = {"late argv",
-		       1u << KM_TASK_MM | 1u << KM_MM_ARG_START | 1u << KM_MM_ARG_END |
-			   1u << KM_MM_ENV_END,
-		       "arguments the caller had not faulted in stay missing"},
+    [KF_IMAGE_ARGV] = {"argv from the new image",
+		       1u << KM_TASK_MM | 1u << KM_MM_ARG_START | 1u << KM_MM_ARG_END,
+		       "successful execs show argv as their syscall's entry read it; execs the "
+		       "kernel or a 32-bit program starts show none"},
 };
