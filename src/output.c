@@ -63,13 +63,13 @@ int outbuf_flush_n(struct outbuf *o, size_t upto)
 			off += (size_t)n;
 			continue;
 		}
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR && !(o->stop && *o->stop))
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			/* An inherited stdout may be non-blocking: wait, do not spin. */
 			struct pollfd p = {.fd = o->fd, .events = POLLOUT};
 
-			if (poll(&p, 1, -1) >= 0 || errno == EINTR)
+			if (poll(&p, 1, -1) >= 0 || (errno == EINTR && !(o->stop && *o->stop)))
 				continue;
 		}
 		err = n < 0 ? -errno : -EIO;

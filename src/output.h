@@ -5,6 +5,7 @@
 
 #include "event.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,11 +25,15 @@ struct outbuf {
 	char *buf;
 	size_t len, cap;
 	int fd;
+	/* When set and non-zero, a write interrupted by a signal gives up (-EINTR) instead of
+	 * being retried: a reader that does not read must not keep us from stopping. */
+	const volatile sig_atomic_t *stop;
 };
 
 int outbuf_init(struct outbuf *o, int fd, size_t cap);
 void outbuf_free(struct outbuf *o);
-/* Writes everything buffered; 0, or -EPIPE / negative errno when the reader is gone. */
+/* Writes everything buffered; 0, -EPIPE when the reader is gone, -EINTR when *stop was set
+ * while the write was blocked, or another negative errno (a full disk: -ENOSPC). */
 int outbuf_flush(struct outbuf *o);
 /* Writes the first upto bytes; the rest moves to the front, kept for a later flush. */
 int outbuf_flush_n(struct outbuf *o, size_t upto);

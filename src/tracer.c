@@ -25,6 +25,14 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
+/* After a stop was asked for, a write still blocked this long is given up. */
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (!stop_signal)
+		stop_signal = SIGALRM;
+}
+
 /* Where each event of a batch sits in the output buffer, to put the batch in time order:
  * each CPU's ring is in order, but the rings are read one after the other. */
 struct line_ref {
@@ -40,8 +48,8 @@ struct session {
 	size_t nlines, lines_cap;
 	char *sorted; /* the batch in time order, as large as out.buf */
 	size_t sorted_cap;
-	uint64_t lost, matched;
-	bool done, pipe_closed;
+	uint64_t lost, matched, unwritten;
+	bool done, pipe_closed, write_failed;
 	struct kernel_layout layout;
 	struct progset ps;
 	struct perf_ring *rings;
@@ -204,6 +212,29 @@ static void sort_lines(struct session *s)
 	memcpy(s->out.buf + base, s->sorted, at);
 }
 
+/* Writes the first `cut` bytes of the output; a closed pipe, a stop while blocked, or a
+ * write error (a full disk) ends the session, each said differently. */
+static void write_out(struct session *s, size_t cut)
+{
+	int r = outbuf_flush_n(&s->out, cut);
+
+	if (!r)
+		return;
+	s->done = true;
+	if (r == -EPIPE) {
+		s->pipe_closed = true;
+	} else if (r == -EINTR) {
+		/* Each event is one line: count the ones dropped. */
+		for (size_t i = 0; i < s->out.len; i++)
+			s->unwritten += s->out.buf[i] == '\n';
+	} else {
+		fprintf(stderr, "minisnoop: writing the output: %s\n", strerror(-r));
+		s->write_failed = true;
+	}
+	s->out.len = 0;
+	s->nlines = 0;
+}
+
 /*
  * Writes, in time order, the pending events up to time `upto`. Later ones wait for the next
  * round: another CPU's ring may still receive events older than them, and it was read
@@ -219,15 +250,12 @@ static void write_upto(struct session *s, uint64_t upto)
 		keep++;
 	if (keep < s->nlines)
 		cut = s->lines[keep].off;
-	if (outbuf_flush_n(&s->out, cut)) {
-		s->pipe_closed = true;
-		s->done = true;
-	}
+	write_out(s, cut);
 	for (k = keep; k < s->nlines; k++) {
 		s->lines[k - keep] = s->lines[k];
 		s->lines[k - keep].off -= cut;
 	}
-	s->nlines -= keep;
+	s->nlines = s->nlines >= keep ? s->nlines - keep : 0;
 }
 
 static int drain(struct session *s, struct perf_ring *rings, int nr, bool final)
@@ -322,9 +350,14 @@ static void summary(struct session *s)
 	uint64_t stash = stat_sum(stats, MS_STAT_STASH_FAIL);
 	uint64_t lost = s->lost > fails ? s->lost : fails;
 
-	if (!s->pipe_closed)
+	if (!s->pipe_closed && !s->unwritten)
 		fprintf(stderr, "minisnoop: %" PRIu64 " events, %" PRIu64 " lost\n", s->matched,
 			lost + stash);
+	else if (!s->pipe_closed)
+		fprintf(stderr,
+			"minisnoop: %" PRIu64 " events, %" PRIu64 " lost, %" PRIu64
+			" not written (output blocked when stopped)\n",
+			s->matched, lost + stash, s->unwritten);
 	if (stash)
 		fprintf(stderr, "minisnoop: %" PRIu64 " execs not captured: too many in flight\n",
 			stash);
@@ -342,8 +375,15 @@ int tracer_run(const struct tracer_opts *o)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	s.out.stop = &stop_signal;
 
+	if (fcntl(STDOUT_FILENO, F_GETFD) < 0) {
+		fprintf(stderr, "minisnoop: standard output is closed: nowhere to write events\n");
+		return 1;
+	}
 	if (outbuf_init(&s.out, STDOUT_FILENO, 1 << 16)) {
 		fprintf(stderr, "minisnoop: out of memory\n");
 		return 1;
@@ -357,17 +397,21 @@ int tracer_run(const struct tracer_opts *o)
 	if (o->duration_ms)
 		deadline = s.fmt.start_ns + o->duration_ms * 1000000;
 	out_header(&s.out, &s.fmt);
-	if (outbuf_flush(&s.out))
-		s.pipe_closed = s.done = true;
+	write_out(&s, s.out.len);
 	/* Tell a waiting script that tracing has started (events from now on are seen). */
 	layout_ppid_note(&s.layout, note, sizeof(note));
 	fprintf(stderr, "minisnoop: tracing (%s); Ctrl-C to stop\n", note);
 
 	status = trace_loop(&s, deadline);
-	/* Whatever the kernel already wrote is still shown. */
-	if (!s.pipe_closed && status == 0)
+	/* Whatever the kernel already wrote is still shown, unless the reader does not read:
+	 * then the write is given up after a second. */
+	alarm(1);
+	if (!s.pipe_closed && !s.unwritten && !s.write_failed && status == 0)
 		drain(&s, s.rings, s.nr, true);
+	alarm(0);
 	summary(&s);
+	if (s.write_failed)
+		status = 1;
 out:
 	free(s.pfd);
 	for (int k = 0; k < s.nr; k++)
