@@ -20,7 +20,7 @@
 #define MAP_RECORD   "record"	/* PERCPU_ARRAY: the record is built here, then emitted */
 #define MAP_INFLIGHT "inflight" /* LRU_HASH tid -> struct inflight, from enter to exit */
 #define MAP_ARGSTASH "argstash" /* LRU_HASH tid -> struct argstash, without BTF */
-#define MAP_STATS    "stats"	/* PERCPU_ARRAY of u64, enum ms_stat */
+#define MAP_STATS    "stats"	/* ARRAY[1], mmapable: u64 per enum ms_stat */
 #define MAP_CGROUP   "cgroup"	/* CGROUP_ARRAY[1]: the -c filter */
 #define MAP_FORKS    "forks"	/* LRU_HASH pid -> parent tgid, without BTF */
 

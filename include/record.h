@@ -52,10 +52,11 @@ struct ms_event {
 
 _Static_assert(sizeof(struct ms_event) == 56, "record header layout is part of the ABI");
 
-/* Counters kept by the programs in a per-CPU array, indexed by these. */
+/* Counters the programs keep in one mmapable array value (u64 each, atomic adds). */
 enum ms_stat {
 	MS_STAT_STASH_FAIL,  /* enter could not stash what its exit needs */
 	MS_STAT_OUTPUT_FAIL, /* bpf_perf_event_output failed */
+	MS_STAT_UNSEEN,	     /* a failed exec whose entry state was gone (evicted, or before start) */
 	MS_STAT_MAX,
 };
 

@@ -33,14 +33,14 @@ void read_kernel_u64(struct asm_prog *p, int16_t slot, uint32_t off, const char 
 
 void count_stat(struct asm_prog *p, enum ms_stat idx, const char *skip)
 {
-	E(BPF_ST_MEM(BPF_W, R10, FP(key), idx));
+	E(BPF_ST_MEM(BPF_W, R10, FP(key), 0));
 	E(BPF_LD_MAP_FD(R1, MAP_STATS));
 	stack_ptr(p, R2, FP(key));
 	CALL(map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, skip));
-	E(BPF_LDX_MEM(BPF_DW, R1, R0, 0));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, 1));
-	E(BPF_STX_MEM(BPF_DW, R0, R1, 0));
+	E(BPF_MOV64_IMM(R1, 1));
+	/* one value for all CPUs: an atomic add (XADD, there since the start of eBPF) */
+	E(BPF_ATOMIC_OP(BPF_DW, BPF_ADD, R0, R1, (int16_t)(idx * 8)));
 }
 
 void percpu_value(struct asm_prog *p, int dst, const char *map, const char *fail)

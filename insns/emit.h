@@ -40,7 +40,7 @@ void load_field(struct asm_prog *p, int dst, const struct tp_field *f);
 void set_flag(struct asm_prog *p, int16_t slot, uint32_t bits);
 /* *(u64 *)(r10 + slot) = *(u64 *)(r3 + off) from kernel memory, or goto fail; uses r0-r3 */
 void read_kernel_u64(struct asm_prog *p, int16_t slot, uint32_t off, const char *fail);
-/* stats[idx]++ (per-CPU, so no atomics); uses r0-r2 and FP(key) */
+/* stats[idx]++, atomically; uses r0-r2 and FP(key) */
 void count_stat(struct asm_prog *p, enum ms_stat idx, const char *skip);
 /* dst = the per-CPU value of map (key 0), or goto fail */
 void percpu_value(struct asm_prog *p, int dst, const char *map, const char *fail);

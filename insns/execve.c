@@ -74,12 +74,10 @@ void prog_execveat_enter(struct asm_prog *p, const struct prog_opts *o, const st
 /* FP(tid)'s in-flight state into FP(in), and out of the maps; goto out when there is none. */
 static void exit_take_inflight(struct asm_prog *p, const struct prog_layout *l)
 {
-	CALL(get_current_pid_tgid);
-	E(BPF_STX_MEM(BPF_W, R10, R0, FP(tid)));
 	E(BPF_LD_MAP_FD(R1, MAP_INFLIGHT));
 	stack_ptr(p, R2, FP(tid));
 	CALL(map_lookup_elem);
-	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "out")); /* entry was not seen */
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "unseen"));
 	E(BPF_LDX_MEM(BPF_DW, R1, R0, offsetof(struct inflight, filename)));
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(in.filename)));
 	E(BPF_LDX_MEM(BPF_DW, R1, R0, offsetof(struct inflight, argv)));
@@ -136,15 +134,22 @@ static void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struc
 	const struct tp_field *ret = &l->tp[EXIT_RET];
 
 	E(BPF_MOV64_REG(CTX, R1));
-	exit_take_inflight(p, l);
+	CALL(get_current_pid_tgid);
+	E(BPF_STX_MEM(BPF_W, R10, R0, FP(tid)));
 	load_field(p, R1, ret);
 	if (ret->size == 4) { /* a 32-bit kernel's long: sign-extend */
 		E(BPF_ALU64_IMM(BPF_LSH, R1, 32));
 		E(BPF_ALU64_IMM(BPF_ARSH, R1, 32));
 	}
-	/* Success was reported by sched_process_exec. */
-	E(BPF_JMP_IMM(BPF_JSGE, R1, 0, "out"));
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(ret)));
+	/* Success was reported by sched_process_exec. Kernel-internal codes (-512..-529,
+	 * ERESTART* and friends) never reach the caller: its syscall restarts, or a sibling's
+	 * exec killed the thread. */
+	E(BPF_JMP_IMM(BPF_JSGE, R1, 0, "drop"));
+	E(BPF_JMP_IMM(BPF_JSGT, R1, -512, "failed"));
+	E(BPF_JMP_IMM(BPF_JSGE, R1, -529, "drop"));
+	L("failed");
+	exit_take_inflight(p, l);
 	kernel_filters(p, o);
 	percpu_value(p, REC, MAP_RECORD, "out");
 	percpu_value(p, SCRATCH, MAP_SCRATCH, "out");
@@ -155,6 +160,14 @@ static void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struc
 	exit_path(p);
 	exit_args_copy(p);
 	emit_record(p);
+	E(BPF_JMP_A("out"));
+	L("unseen");
+	count_stat(p, MS_STAT_UNSEEN, "out");
+	E(BPF_JMP_A("out"));
+	L("drop");
+	delete_tid(p, MAP_INFLIGHT);
+	if (!l->feature[KF_IMAGE_ARGV])
+		delete_tid(p, MAP_ARGSTASH);
 	L("out");
 	E(BPF_MOV64_IMM(R0, 0));
 	E(BPF_EXIT_INSN());

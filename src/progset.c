@@ -108,7 +108,7 @@ static int create_maps(struct progset *s, char *err, size_t errlen)
 			continue;
 		s->maps[s->nmaps++] = (struct map_spec){
 		    d->name, d->type, d->key_size, d->value_size, n > d->entries ? n : d->entries,
-		    0,	     -1};
+		    d->flags, -1};
 	}
 	return maps_create(s->maps, s->nmaps, err, errlen);
 }

@@ -54,6 +54,7 @@ struct map_def {
 	enum bpf_map_type type;
 	uint32_t key_size, value_size;
 	uint32_t entries, per_cpu; /* max_entries: entries, or per_cpu per possible CPU if more */
+	uint32_t flags;
 };
 
 struct kmember_def {

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,9 @@ struct session {
 	struct perf_ring *rings;
 	int nr;
 	struct pollfd *pfd;
+	const volatile uint64_t *stats; /* the programs' counters, mmapped */
+	uint64_t said[3];		/* losses reported so far */
+	uint64_t reported_at;
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -119,30 +123,71 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 	return 0;
 }
 
+/* Counted here, reported with the programs' own counts (report_losses). */
 static void on_lost(void *ctx, int cpu, uint64_t lost)
 {
 	struct session *s = ctx;
 
+	(void)cpu;
 	s->lost += lost;
-	fprintf(stderr, "minisnoop: lost %llu events on CPU %d (ring full: try --pages)\n",
-		(unsigned long long)lost, cpu);
 }
 
-/* Sum of a per-CPU u64 counter. */
-static uint64_t stat_sum(int fd, uint32_t idx)
+/* The programs' counters, mapped at start: reading them needs no bpf() call, so no
+ * privilege once tracing. */
+static int map_stats(struct session *s, char *err, size_t n)
 {
-	int ncpu = bpf_possible_cpus();
-	uint64_t *vals, sum = 0;
-	int k;
+	void *m = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ, MAP_SHARED,
+		       progset_map_fd(&s->ps, MAP_STATS), 0);
 
-	if (fd < 0 || ncpu < 1)
-		return 0;
-	vals = calloc((size_t)ncpu, 8);
-	if (vals && bpf_map_lookup(fd, &idx, vals) == 0)
-		for (k = 0; k < ncpu; k++)
-			sum += vals[k];
-	free(vals);
-	return sum;
+	if (m == MAP_FAILED) {
+		snprintf(err, n, "mapping the counters: %s (kernel 5.5 or later needed)",
+			 strerror(errno));
+		return -errno;
+	}
+	s->stats = m;
+	return 0;
+}
+
+static uint64_t stat(const struct session *s, enum ms_stat idx)
+{
+	return s->stats ? s->stats[idx] : 0;
+}
+
+/* What was lost so far: a full ring shows both as a failed output and as a LOST record. */
+static void losses(const struct session *s, uint64_t *lost, uint64_t *stash, uint64_t *unseen)
+{
+	uint64_t fails = stat(s, MS_STAT_OUTPUT_FAIL);
+
+	*lost = s->lost > fails ? s->lost : fails;
+	*stash = stat(s, MS_STAT_STASH_FAIL);
+	*unseen = stat(s, MS_STAT_UNSEEN);
+}
+
+/* At most once a second, what was lost since the last report; the summary says the total. */
+static void report_losses(struct session *s, bool final)
+{
+	uint64_t lost, stash, unseen, now = now_ns(CLOCK_MONOTONIC);
+
+	if (!final && now - s->reported_at < 1000000000ull)
+		return;
+	s->reported_at = now;
+	losses(s, &lost, &stash, &unseen);
+	if (lost > s->said[0])
+		fprintf(stderr, "minisnoop: %" PRIu64 " events lost%s (rings full: try --pages)\n",
+			lost, final ? "" : " so far");
+	if (stash > s->said[1])
+		fprintf(stderr,
+			"minisnoop: %" PRIu64 " execs%s whose entry could not be kept: if they "
+			"fail, they are not reported\n",
+			stash, final ? "" : " so far");
+	if (unseen > s->said[2])
+		fprintf(stderr,
+			"minisnoop: %" PRIu64 " failed execs%s not reported: their entry was not "
+			"seen (in flight at start, or evicted)\n",
+			unseen, final ? "" : " so far");
+	s->said[0] = lost;
+	s->said[1] = stash;
+	s->said[2] = unseen;
 }
 
 static int open_cgroup(const struct tracer_opts *o, struct progset *ps, char *err, size_t n)
@@ -295,6 +340,8 @@ static int start(struct session *s, char *err, size_t errlen)
 	if (!r)
 		r = progset_open_rings(&s->ps, o->pages, &s->rings, &s->nr, err, errlen);
 	if (!r)
+		r = map_stats(s, err, errlen);
+	if (!r)
 		r = progset_attach(&s->ps, err, errlen);
 	if (r)
 		return r;
@@ -339,28 +386,27 @@ static int trace_loop(struct session *s, uint64_t deadline)
 		/* Read every ring each round: a watermark may hold back a few records. */
 		if (drain(s, s->rings, s->nr, false))
 			return 1;
+		report_losses(s, false);
 	}
 	return 0;
 }
 
 static void summary(struct session *s)
 {
-	int stats = progset_map_fd(&s->ps, MAP_STATS);
-	uint64_t fails = stat_sum(stats, MS_STAT_OUTPUT_FAIL);
-	uint64_t stash = stat_sum(stats, MS_STAT_STASH_FAIL);
-	uint64_t lost = s->lost > fails ? s->lost : fails;
+	uint64_t lost, stash, unseen;
 
-	if (!s->pipe_closed && !s->unwritten)
+	report_losses(s, true);
+	losses(s, &lost, &stash, &unseen);
+	if (s->pipe_closed)
+		return;
+	if (!s->unwritten)
 		fprintf(stderr, "minisnoop: %" PRIu64 " events, %" PRIu64 " lost\n", s->matched,
-			lost + stash);
-	else if (!s->pipe_closed)
+			lost);
+	else
 		fprintf(stderr,
 			"minisnoop: %" PRIu64 " events, %" PRIu64 " lost, %" PRIu64
 			" not written (output blocked when stopped)\n",
-			s->matched, lost + stash, s->unwritten);
-	if (stash)
-		fprintf(stderr, "minisnoop: %" PRIu64 " execs not captured: too many in flight\n",
-			stash);
+			s->matched, lost, s->unwritten);
 }
 
 int tracer_run(const struct tracer_opts *o)
@@ -413,6 +459,8 @@ int tracer_run(const struct tracer_opts *o)
 	if (s.write_failed)
 		status = 1;
 out:
+	if (s.stats)
+		munmap((void *)s.stats, (size_t)sysconf(_SC_PAGESIZE));
 	free(s.pfd);
 	for (int k = 0; k < s.nr; k++)
 		perf_ring_close(&s.rings[k]);
