@@ -144,6 +144,24 @@ static bool is_c1(const unsigned char *s, size_t len)
 	return len == 2 && s[0] == 0xc2 && s[1] < 0xa0;
 }
 
+/* Code point of a valid sequence of len bytes. */
+static uint32_t utf8_cp(const unsigned char *s, size_t len)
+{
+	uint32_t cp = s[0] & (0x7f >> len);
+
+	for (size_t i = 1; i < len; i++)
+		cp = cp << 6 | (s[i] & 0x3f);
+	return cp;
+}
+
+/* Bidi controls and invisible characters: they can make a line say something it does not
+ * (reorder what follows, hide a word), so text output escapes them. */
+static bool is_deceptive(uint32_t cp)
+{
+	return cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+}
+
 /* Text escape into d (room for 4 bytes per input byte); quote also escapes '"'. */
 static char *esc_text(char *d, const char *str, size_t n, bool quote)
 {
@@ -162,6 +180,16 @@ static char *esc_text(char *d, const char *str, size_t n, bool quote)
 		}
 		if (c >= 0x80) {
 			k = utf8_seq(s + i, n - i);
+			if (k && is_deceptive(utf8_cp(s + i, k))) {
+				uint32_t cp = utf8_cp(s + i, k);
+
+				*d++ = '\\';
+				*d++ = 'u';
+				for (int sh = 12; sh >= 0; sh -= 4)
+					*d++ = hexdig[(cp >> sh) & 15];
+				i += k;
+				continue;
+			}
 			if (k && !is_c1(s + i, k)) {
 				memcpy(d, s + i, k);
 				d += k;

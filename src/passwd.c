@@ -11,15 +11,35 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Where the parse is in the current line: name:password:uid:... */
-enum { NAME, PASSWORD, UID, SKIP };
+/* Where the parse is in the current line: name:password:uid:gid:... */
+enum { NAME, PASSWORD, UID, GID, SKIP };
 
 struct scan {
 	const char *name;
 	size_t len, pos; /* name's length, bytes of it matched */
-	uint64_t uid;
+	uint64_t id[2];	 /* uid, gid */
 	int digits, state;
+	int ids; /* fields wanted: 1 (uid) or 2 (uid and gid) */
 };
+
+/* One digit of the uid or gid field (which = 0 or 1); ':' after digits ends it. */
+static int id_digit(struct scan *s, int which, char c)
+{
+	if (c == ':' && s->digits) {
+		s->digits = 0;
+		return 1;
+	}
+	if (c < '0' || c > '9') {
+		s->state = SKIP;
+		return 0;
+	}
+	s->id[which] = s->id[which] * 10 + (uint64_t)(c - '0');
+	s->digits = 1;
+	/* More digits only make it bigger: stop before it can overflow. */
+	if (s->id[which] >= UINT32_MAX)
+		s->state = SKIP;
+	return 0;
+}
 
 /* Takes one byte of the file; 1 when it completes a line's uid field for the name. */
 static int feed(struct scan *s, char c)
@@ -39,23 +59,19 @@ static int feed(struct scan *s, char c)
 	case PASSWORD:
 		if (c == ':') {
 			s->state = UID;
-			s->uid = 0;
+			s->id[0] = s->id[1] = 0;
 			s->digits = 0;
 		}
 		break;
 	case UID:
-		if (c == ':' && s->digits)
-			return 1;
-		if (c < '0' || c > '9') {
-			s->state = SKIP;
-			break;
+		if (id_digit(s, 0, c)) {
+			if (s->ids == 1)
+				return 1;
+			s->state = GID;
 		}
-		s->uid = s->uid * 10 + (uint64_t)(c - '0');
-		s->digits = 1;
-		/* More digits only make it bigger: stop before it can overflow. */
-		if (s->uid >= UINT32_MAX)
-			s->state = SKIP;
 		break;
+	case GID:
+		return id_digit(s, 1, c);
 	default: /* SKIP: until the newline */
 		break;
 	}
@@ -94,9 +110,9 @@ static int search(int fd, struct scan *s)
 	return -EFBIG;
 }
 
-int passwd_uid(const char *path, const char *name, uint32_t *uid)
+static int lookup(const char *path, const char *name, int ids, uint32_t *uid, uint32_t *gid)
 {
-	struct scan s = {.name = name, .state = NAME};
+	struct scan s = {.name = name, .state = NAME, .ids = ids};
 	int fd, r;
 
 	while (name && s.len <= PASSWD_NAME_MAX && name[s.len])
@@ -108,7 +124,21 @@ int passwd_uid(const char *path, const char *name, uint32_t *uid)
 		return -errno;
 	r = search(fd, &s);
 	close(fd);
-	if (r == 1)
-		*uid = (uint32_t)s.uid;
+	if (r == 1) {
+		*uid = (uint32_t)s.id[0];
+		*gid = (uint32_t)s.id[1];
+	}
 	return r == 1 ? 0 : r ? r : -ENOENT;
+}
+
+int passwd_ids(const char *path, const char *name, uint32_t *uid, uint32_t *gid)
+{
+	return lookup(path, name, 2, uid, gid);
+}
+
+int passwd_uid(const char *path, const char *name, uint32_t *uid)
+{
+	uint32_t gid;
+
+	return lookup(path, name, 1, uid, &gid);
 }

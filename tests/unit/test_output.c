@@ -663,6 +663,18 @@ static const struct {
      "\\xe2\\x82A", "\"\\udce2\\udc82A\""},
     {S("\xf0\x9f\x98"), "\\xf0\\x9f\\x98", "\"\\udcf0\\udc9f\\udc98\""},
     {S("\xc3"), "\\xc3", "\"\\udcc3\""},
+    /* Bidi controls and invisible characters: escaped in text (they can make a line lie),
+     * kept in JSON (valid, and a JSON reader decodes escapes anyway). */
+    {S("a\xe2\x80\xae"
+       "b"),
+     "a\\u202eb",
+     "\"a\xe2\x80\xae"
+     "b\""},
+    {S("\xe2\x80\x8b"), "\\u200b", "\"\xe2\x80\x8b\""},
+    {S("\xd8\x9c"), "\\u061c", "\"\xd8\x9c\""},
+    {S("\xef\xbb\xbf"), "\\ufeff", "\"\xef\xbb\xbf\""},
+    {S("\xe2\x81\xa6"), "\\u2066", "\"\xe2\x81\xa6\""},
+    {S("\xe2\x81\xb0"), "\xe2\x81\xb0", "\"\xe2\x81\xb0\""}, /* U+2070 is fine */
     /* Stray continuation bytes, also right after a valid sequence. */
     {S("\x80"), "\\x80", "\"\\udc80\""},
     {S("\xc3\xa9\xa9"), "\xc3\xa9\\xa9", "\"\xc3\xa9\\udca9\""},

@@ -263,6 +263,24 @@ static void test_size_limit(void **state)
 	unlink(path);
 }
 
+/* uid and gid together (for -Z USER): a line without a good gid field does not match. */
+static void test_ids(void **state)
+{
+	uint32_t uid = 9, gid = 9;
+
+	(void)state;
+	write_str("a:x:1:2::/:/bin/sh\nb:x:3:\nc:x:4:x5:\nd:x:6:4294967295:\ne:x:7:8\n");
+	assert_int_equal(passwd_ids(path, "a", &uid, &gid), 0);
+	assert_int_equal(uid, 1);
+	assert_int_equal(gid, 2);
+	for (const char *const *n = (const char *const[]){"b", "c", "d", "e", NULL}; *n; n++)
+		assert_int_equal(passwd_ids(path, *n, &uid, &gid), -ENOENT);
+	assert_int_equal(uid, 1); /* untouched on failure */
+	assert_int_equal(passwd_uid(path, "b", &uid), 0);
+	assert_int_equal(uid, 3);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +293,7 @@ int main(void)
 	    cmocka_unit_test(test_comment_and_empty_lines),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_size_limit),
+	    cmocka_unit_test(test_ids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
