@@ -2,8 +2,10 @@
 # The initramfs boot test: boots Debian's 6.1 kernel under qemu (TCG) with an initramfs of
 # busybox-static and minisnoop only, runs tests/initramfs/guest.sh there (check, verify,
 # tracing known execs) and compares what minisnoop captured with what was run
-# (tests/initramfs/check.py). Installs what it needs from Debian's archive; kernels and
-# busybox are cached in build/debian/, images and console logs go to build/initramfs/.
+# (tests/initramfs/check.py). The x86_64 image also holds tests/initramfs/exec32.c, built
+# static for i686 (i686-linux-gnu-gcc): its execs go through the kernel's 32-bit entry.
+# Installs what it needs from Debian's archive; kernels and busybox are cached in
+# build/debian/, images and console logs go to build/initramfs/.
 #
 # Usage: tools/boot-test.sh [OPTIONS] [CASE...]
 #   CASE             x86_64, x86_64-nobtf, aarch64, aarch64-nobtf
@@ -54,6 +56,7 @@ done
 sets="initramfs"
 for a in "${arches[@]}"; do
 	case "$a" in
+	x86_64) sets="$sets cross-i686" ;;
 	aarch64)
 		sets="$sets initramfs-arm64"
 		[ $build = 0 ] || [ -n "${BIN[aarch64]}" ] || sets="$sets cross-arm64"
@@ -82,7 +85,17 @@ for a in "${arches[@]}"; do
 		ERR[$a]="no kernel: $(tail -n 1 "$out/fetch-$a.log")"
 		continue
 	fi
-	if ! IMAGE[$a]=$(tools/initramfs.sh -a "$a" -b "$bin" -r "$guest" -o "$out/$a.cpio.gz" 2>"$out/image-$a.log"); then
+	more=()
+	if [ "$a" = x86_64 ]; then
+		# A 32-bit program for the 64-bit kernel's IA32 emulation (Debian's kernels have it).
+		if ! i686-linux-gnu-gcc -static -Os -s -Wall -Wextra -Werror -o "$out/exec32" \
+			tests/initramfs/exec32.c >"$out/build-exec32.log" 2>&1; then
+			ERR[$a]="i686-linux-gnu-gcc tests/initramfs/exec32.c failed: $(grep -m1 -E 'error' "$out/build-exec32.log" || tail -n 1 "$out/build-exec32.log")"
+			continue
+		fi
+		more=(-e "$out/exec32")
+	fi
+	if ! IMAGE[$a]=$(tools/initramfs.sh -a "$a" -b "$bin" -r "$guest" "${more[@]}" -o "$out/$a.cpio.gz" 2>"$out/image-$a.log"); then
 		ERR[$a]="no initramfs: $(tail -n 1 "$out/image-$a.log")"
 		continue
 	fi

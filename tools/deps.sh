@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the Debian packages minisnoop's build and tests need, only those missing.
-# Usage: tools/deps.sh [build|test|bench|initramfs|initramfs-arm64|cross-arm64]...
+# Usage: tools/deps.sh [build|test|bench|initramfs|initramfs-arm64|cross-arm64|cross-i686]...
 # (default: build)
 set -eu
 want="gcc make libc6-dev linux-libc-dev"
@@ -12,7 +12,10 @@ for what in "${@:-build}"; do
 	initramfs) want="$want musl-tools busybox-static qemu-system-x86 cpio gzip python3 coreutils" ;;
 	initramfs-arm64) want="$want qemu-system-arm" ;;
 	cross-arm64) want="$want gcc-aarch64-linux-gnu linux-libc-dev-arm64-cross musl-dev:arm64" ;;
-	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, initramfs, initramfs-arm64, cross-arm64)" >&2; exit 2 ;;
+	# The boot test's static 32-bit program (i686-linux-gnu-gcc -static); libc6-dev-i386-cross
+	# is only a Recommends of the compiler. Not gcc-multilib: it conflicts with the cross gccs.
+	cross-i686) want="$want gcc-i686-linux-gnu libc6-dev-i386-cross" ;;
+	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, initramfs, initramfs-arm64, cross-arm64, cross-i686)" >&2; exit 2 ;;
 	esac
 done
 missing=""

@@ -2,12 +2,15 @@
 # Builds an initramfs (cpio newc + gzip) holding Debian's busybox-static, a static
 # minisnoop and an init script, for x86_64 or aarch64.
 #
-# Usage: tools/initramfs.sh [-a ARCH] [-b MINISNOOP] [-i INIT] [-r RC] [-o OUT]
+# Usage: tools/initramfs.sh [-a ARCH] [-b MINISNOOP] [-i INIT] [-r RC] [-e PROG]... [-o OUT]
 #   -a ARCH        x86_64 (default) or aarch64
 #   -b MINISNOOP   the static binary (default build/minisnoop, build-arm64/minisnoop for aarch64)
 #   -i INIT        the /init script (default tools/initramfs-init.sh)
 #   -r RC          a script installed as /etc/minisnoop-rc, which that /init runs instead of
 #                  an interactive shell (the boot test's guest script)
+#   -e PROG        one more static program, installed as /bin/$(basename PROG); repeatable
+#                  (the boot test's 32-bit exec32 on x86_64). An ELF for ARCH or for its
+#                  32-bit sibling (i386 on x86_64, arm on aarch64)
 #   -o OUT         the image (default build/initramfs/ARCH.cpio.gz)
 # busybox-static comes from Debian's archive for ARCH (tools/debian-fetch.sh, cached).
 # Boot it, e.g.:
@@ -17,13 +20,16 @@ set -eu
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 die() { echo "tools/initramfs.sh: $*" >&2; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd)
-arch=x86_64 bin="" init="$here/initramfs-init.sh" rc="" out=""
-while getopts a:b:i:r:o:h opt; do
+arch=x86_64 bin="" init="$here/initramfs-init.sh" rc="" out="" extra=""
+nl='
+'
+while getopts a:b:i:r:e:o:h opt; do
 	case "$opt" in
 	a) arch=$OPTARG ;;
 	b) bin=$OPTARG ;;
 	i) init=$OPTARG ;;
 	r) rc=$OPTARG ;;
+	e) extra="$extra$OPTARG$nl" ;;
 	o) out=$OPTARG ;;
 	*) usage ;;
 	esac
@@ -31,8 +37,8 @@ done
 shift $((OPTIND - 1))
 [ $# = 0 ] || usage
 case "$arch" in
-x86_64) machine=3e; : "${bin:=build/minisnoop}" ;;
-aarch64) machine=b7; : "${bin:=build-arm64/minisnoop}" ;;
+x86_64) machine=3e compat=03; : "${bin:=build/minisnoop}" ;;
+aarch64) machine=b7 compat=28; : "${bin:=build-arm64/minisnoop}" ;;
 *) echo "tools/initramfs.sh: unknown architecture '$arch' (x86_64, aarch64)" >&2; exit 2 ;;
 esac
 : "${out:=build/initramfs/$arch.cpio.gz}"
@@ -43,15 +49,24 @@ done
 [ -f "$init" ] || die "$init: no such file"
 [ -z "$rc" ] || [ -f "$rc" ] || die "$rc: no such file"
 
-# The binary must be an ELF for ARCH (e_machine, little-endian, at offset 18) and static:
-# the image has no dynamic loader and no libc.
-magic=$(od -An -tx1 -N4 "$bin" | tr -d ' \n')
-[ "$magic" = 7f454c46 ] || die "$bin: not an ELF file"
-m=$(od -An -tx1 -j18 -N1 "$bin" | tr -d ' \n')
-[ "$m" = "$machine" ] || die "$bin: not an $arch binary (ELF machine 0x$m)"
-if command -v readelf >/dev/null && readelf -lW "$bin" 2>/dev/null | grep -q 'program interpreter'; then
-	die "$bin: dynamically linked: a static binary is needed (musl-gcc or -static)"
-fi
+# A binary must be an ELF for ARCH (e_machine, little-endian, at offset 18) and static:
+# the image has no dynamic loader and no libc. check_elf FILE MACHINE...
+check_elf() {
+	f=$1
+	shift
+	magic=$(od -An -tx1 -N4 "$f" | tr -d ' \n')
+	[ "$magic" = 7f454c46 ] || die "$f: not an ELF file"
+	m=$(od -An -tx1 -j18 -N1 "$f" | tr -d ' \n')
+	case " $* " in *" $m "*) ;; *) die "$f: not an $arch binary (ELF machine 0x$m)" ;; esac
+	if command -v readelf >/dev/null && readelf -lW "$f" 2>/dev/null | grep -q 'program interpreter'; then
+		die "$f: dynamically linked: a static binary is needed (musl-gcc or -static)"
+	fi
+}
+check_elf "$bin" "$machine"
+printf '%s' "$extra" | while IFS= read -r f; do
+	[ -f "$f" ] || die "$f: no such file"
+	check_elf "$f" "$machine" "$compat"
+done
 
 busybox=$("$here/debian-fetch.sh" busybox "$arch")
 
@@ -62,6 +77,10 @@ mkdir -p "$stage"/bin "$stage"/sbin "$stage"/usr/bin "$stage"/usr/sbin "$stage"/
 cp "$busybox" "$stage/bin/busybox"
 cp "$bin" "$stage/bin/minisnoop"
 cp "$init" "$stage/init"
+printf '%s' "$extra" | while IFS= read -r f; do
+	cp "$f" "$stage/bin/${f##*/}"
+	chmod 0755 "$stage/bin/${f##*/}"
+done
 chmod 0755 "$stage/bin/busybox" "$stage/bin/minisnoop" "$stage/init"
 chmod 1777 "$stage/tmp"
 if [ -n "$rc" ]; then cp "$rc" "$stage/etc/minisnoop-rc"; fi

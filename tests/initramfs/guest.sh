@@ -1,14 +1,47 @@
 #!/bin/sh
-# shellcheck shell=dash disable=SC3045,SC2016,SC2154 # busybox ash: read -t; eval-assigned names
+# shellcheck shell=dash disable=SC3045,SC2016,SC2154,SC2034 # busybox ash: read -t; names set or read by eval
 # The boot test's guest side: /etc/minisnoop-rc in the initramfs (tools/initramfs-init.sh
-# runs it with proc, sysfs and devtmpfs mounted, nothing else). Runs minisnoop check and
-# verify, traces a fixed set of execs with `minisnoop -j --count N`, and prints on the
-# console, between `@@ms` markers, what minisnoop captured and the truth: pids from $! and
-# $$, the exec's expected return value and every argument, hex-encoded. The host
-# (tests/initramfs/check.py) compares the two. Nothing here knows what minisnoop printed.
+# sources it, as PID 1, with proc, sysfs and devtmpfs mounted, nothing else). Runs minisnoop
+# check and verify, traces a fixed set of execs with `minisnoop -j --count N`, and prints on
+# the console, between `@@ms` markers, what minisnoop captured and the truth: pids from $!,
+# $$ and the programs that fork, the exec's expected return value, its path and every
+# argument, hex-encoded. The host (tests/initramfs/check.py) compares the two. Nothing here
+# knows what minisnoop printed.
 #
 # While the tracer runs, this shell execs nothing but the test commands (only builtins and
 # forks), so that the N events are exactly the N expected ones.
+
+# The command PID 1 runs as its own child while the tracer runs (ppid 1): with_marker CMD...
+# runs CMD... followed by the marker's argv.
+with_marker() { "$@" /bin/busybox echo "init child" "ppid 1"; }
+spawn() { "$@" >/dev/null 2>&1 & }
+
+# --- PID 1's side -----------------------------------------------------------------------
+# Sourced by /init, this first runs as PID 1. It starts the test proper (this file again, as
+# a child shell) and serves it: `run` on /tmp/init.req starts the marker as PID 1's own child
+# and writes its pid to /tmp/init-child.pid; `end STATUS` comes when the test is over. Only
+# builtins and that one fork+exec happen here meanwhile. Never `exit` here: that kills init.
+if [ "$$" = 1 ]; then
+	mkfifo /tmp/init.req
+	exec 3<>/tmp/init.req
+	(
+		/bin/sh /etc/minisnoop-rc
+		echo "end $?" >/tmp/init.req
+	) 3<&- &
+	_st=1
+	while read -r _req _st <&3; do
+		case "$_req" in
+		run)
+			with_marker spawn
+			echo "$!" >/tmp/init-child.pid
+			;;
+		end) break ;;
+		esac
+	done
+	exec 3<&-
+	wait
+	return "${_st:-1}"
+fi
 
 say() { echo "@@ms $*"; }
 stamp() { read -r up _ </proc/uptime; say "at $1 $up"; }
@@ -53,6 +86,8 @@ stamp verify
 # --- the commands, and their truth ------------------------------------------------------
 NCASES=0
 CASES=""
+# Optional truths, set after record: T_NAME_file, the path exec was given when argv[0] is
+# not it; T_NAME_via=compat, an exec made by a 32-bit program (no syscall tracepoint sees it).
 # record NAME PID PPID RET TRUNC ARGV...: keeps the truth in shell variables (no exec)
 record() {
 	_n=$1
@@ -95,7 +130,10 @@ ff=$(printf '\377') # not UTF-8: JSON must carry it as \udcff
 ) &
 early=$!
 
-EXPECT=10
+EXPECT=11 # the cases below, with the init child
+# The 32-bit program (x86_64 images only) and the exec it makes.
+exec32=""
+if [ -x /bin/exec32 ]; then exec32=1 EXPECT=$((EXPECT + 2)); fi
 minisnoop -j --count $EXPECT >/tmp/trace.json 2>/tmp/trace.err &
 ms=$!
 # Wait for "minisnoop: tracing" with builtins only (no exec may happen once it attached).
@@ -125,6 +163,29 @@ watchdog=$!
 if [ -n "$attached" ]; then
 	record early $early $$ 0 0 /bin/busybox sleep 2
 	echo go >/tmp/go.fifo
+	# A child of PID 1 itself: asked of the PID 1 side of this script (top of the file).
+	if [ -p /tmp/init.req ]; then
+		echo run >/tmp/init.req
+		i=0
+		while [ ! -s /tmp/init-child.pid ] && [ $i -lt 100 ]; do nap 0.1; i=$((i + 1)); done
+		if [ -s /tmp/init-child.pid ] && read -r ipid </tmp/init-child.pid; then
+			with_marker record init "$ipid" 1 0 0
+		else
+			say "bad-test PID 1 did not start the init child"
+		fi
+	else
+		say "bad-test no /tmp/init.req: /init did not source this script as PID 1"
+	fi
+	if [ -n "$exec32" ]; then
+		# exec32 (an ordinary exec) forks; its child execs busybox with the 32-bit execve.
+		run exec32 0 0 /bin/exec32 /tmp/exec32.pid
+		if [ -s /tmp/exec32.pid ] && read -r c32 </tmp/exec32.pid; then
+			record exec32child "$c32" "$_pid" 0 0 echo exec32 "a b" ""
+			T_exec32child_file=/bin/busybox T_exec32child_via=compat
+		else
+			say "bad-test exec32 wrote no child pid"
+		fi
+	fi
 	run spaces 0 0 /bin/busybox echo "hello world" " lead" "tab${tab}x" 'q"uote' 'back\slash' "ünïcödé ✓" "$ff" "$nl" '$HOME *'
 	run empty 0 0 /bin/busybox echo "" a "" "" b ""
 	run symlink 0 0 /bin/true 1 2 3
@@ -154,7 +215,11 @@ tracefs_state after-trace
 
 # --- report -------------------------------------------------------------------------------
 for n in $CASES; do
-	eval "say truth $n pid=\$T_${n}_pid ppid=\$T_${n}_ppid ret=\$T_${n}_ret truncated=\$T_${n}_trunc argc=\$T_${n}_argc"
+	eval "f=\${T_${n}_file:-} via=\${T_${n}_via:-}"
+	more=""
+	[ -z "$f" ] || more="$more file=$(hex "$f")"
+	[ -z "$via" ] || more="$more via=$via"
+	eval "say truth $n pid=\$T_${n}_pid ppid=\$T_${n}_ppid ret=\$T_${n}_ret truncated=\$T_${n}_trunc argc=\$T_${n}_argc\$more"
 	eval "argc=\$T_${n}_argc"
 	i=0
 	while [ "$i" -lt "$argc" ]; do
