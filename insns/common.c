@@ -135,9 +135,11 @@ void record_ids(struct asm_prog *p, const struct prog_layout *l)
 #define ARGLEN	R8
 #define SCRATCH R9
 
-/* FP(tmp) = size bytes of user memory at *FP(from) + add, or goto fail */
+/* FP(tmp) = size bytes of user memory at *FP(from) + add (zero-extended), or goto fail */
 static void read_user_tmp(struct asm_prog *p, int size, int16_t from, int32_t add, const char *fail)
 {
+	if (size != 8 && size != 1)
+		E(BPF_ST_MEM(BPF_DW, R10, FP(tmp), 0));
 	stack_ptr(p, R1, FP(tmp));
 	E(BPF_MOV64_IMM(R2, size));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, from));
@@ -147,10 +149,10 @@ static void read_user_tmp(struct asm_prog *p, int size, int16_t from, int32_t ad
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, fail));
 }
 
-/* One argument, argv[i], appended to the scratch. */
-static void gather_arg(struct asm_prog *p, unsigned i)
+/* One argument, argv[i], appended to the scratch; ptr is the traced ABI's pointer size. */
+static void gather_arg(struct asm_prog *p, unsigned i, int ptr)
 {
-	read_user_tmp(p, 8, FP(in.argv), (int32_t)(i * 8), "read_err"); /* argv[i] */
+	read_user_tmp(p, ptr, FP(in.argv), (int32_t)(i * ptr), "read_err"); /* argv[i] */
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
 	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "args_done"));
 	/* The bound lets the verifier see ARGLEN < EV_ARGS_MAX below. */
@@ -179,18 +181,18 @@ static void gather_arg(struct asm_prog *p, unsigned i)
 	E(BPF_ALU64_IMM(BPF_ADD, R1, -1));
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(last)));
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, (int32_t)((i + 1) * 8)));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, (int32_t)((i + 1) * ptr)));
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(next)));
 	E(BPF_JMP_A("buf_full"));
 	L(asm_name(p, "next", i));
 }
 
 /* How the argument list ended: cut, more than kept, or unreadable; jumps stay forward. */
-static void gather_end(struct asm_prog *p, const struct prog_opts *o)
+static void gather_end(struct asm_prog *p, const struct prog_opts *o, int ptr)
 {
 	/* Kept max_args: say so if there is one more, at &argv[max_args]. */
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, (int32_t)(o->max_args * 8)));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, (int32_t)(o->max_args * ptr)));
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(next)));
 	E(BPF_JMP_A("more_args"));
 
@@ -202,7 +204,7 @@ static void gather_end(struct asm_prog *p, const struct prog_opts *o)
 	E(BPF_JMP_IMM(BPF_JNE, R1, 0, "arg_cut"));
 
 	L("more_args");
-	read_user_tmp(p, 8, FP(next), 0, "args_done");
+	read_user_tmp(p, ptr, FP(next), 0, "args_done");
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
 	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "args_done"));
 	L("args_full");
@@ -216,15 +218,17 @@ static void gather_end(struct asm_prog *p, const struct prog_opts *o)
 	L("args_done");
 }
 
-void gather_args(struct asm_prog *p, const struct prog_opts *o)
+void gather_args(struct asm_prog *p, const struct prog_opts *o, unsigned ptr_size)
 {
+	int ptr = ptr_size == 4 ? 4 : 8;
+
 	E(BPF_ST_MEM(BPF_W, R10, FP(argc), 0));
 	E(BPF_MOV64_IMM(ARGLEN, 0));
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
 	E(BPF_JMP_IMM(BPF_JEQ, R1, 0, "args_done")); /* NULL argv: no arguments */
 	for (unsigned i = 0; i < o->max_args; i++)
-		gather_arg(p, i);
-	gather_end(p, o);
+		gather_arg(p, i, ptr);
+	gather_end(p, o, ptr);
 }
 
 void emit_record(struct asm_prog *p)

@@ -55,9 +55,10 @@ void read_path(struct asm_prog *p, bool from_kernel, const char *fail, const cha
 /* Record header: pid from pid_tgid, tid from FP(tid), uid, ppid (BTF or the forks map),
  * ret 0, flags from FP(flags) | EV_F_PPID_KERNEL when ppid was found. */
 void record_ids(struct asm_prog *p, const struct prog_layout *l);
-/* The caller's argv (FP(in.argv)) as text into the scratch at r9: r8 bytes, FP(argc)
- * strings, truncation in FP(flags); unrolled up to max_args. */
-void gather_args(struct asm_prog *p, const struct prog_opts *o);
+/* The caller's argv (FP(in.argv), ptr_size bytes an entry: 4 on 32-bit kernels) as text
+ * into the scratch at r9: r8 bytes, FP(argc) strings, truncation in FP(flags); unrolled up
+ * to max_args. */
+void gather_args(struct asm_prog *p, const struct prog_opts *o, unsigned ptr_size);
 /* comm and time, then the record (r7) to the ring, EV_HDR + text_len bytes */
 void emit_record(struct asm_prog *p);
 

@@ -12,11 +12,12 @@
 #define SCRATCH R9 /* the scratch: where the argument text is gathered */
 
 /* Without BTF: the arguments now, into argstash[tid], for sched_process_exec. */
-static void enter_stash_args(struct asm_prog *p, const struct prog_opts *o)
+static void enter_stash_args(struct asm_prog *p, const struct prog_opts *o,
+			     const struct prog_layout *l)
 {
 	percpu_value(p, SCRATCH, MAP_SCRATCH, "out");
 	E(BPF_ST_MEM(BPF_W, R10, FP(flags), 0));
-	gather_args(p, o);
+	gather_args(p, o, l->tp[ENTER_ARGV].size);
 	/* The scratch's header, then the whole of it as the stash entry. */
 	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(argc)));
 	E(BPF_STX_MEM(BPF_W, SCRATCH, R1, ARGSTASH_OFF(argc)));
@@ -51,7 +52,7 @@ static void exec_enter(struct asm_prog *p, const struct prog_opts *o, const stru
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "stash_fail"));
 	if (!l->feature[KF_IMAGE_ARGV]) {
 		kernel_filters(p, o);
-		enter_stash_args(p, o);
+		enter_stash_args(p, o, l);
 	}
 	E(BPF_JMP_A("out"));
 	L("stash_fail");
@@ -156,7 +157,8 @@ static void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struc
 	record_ids(p, l);
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(ret)));
 	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(ret)));
-	gather_args(p, o);
+	/* ret is a long: as wide as the caller's pointers */
+	gather_args(p, o, l->tp[EXIT_RET].size);
 	exit_path(p);
 	exit_args_copy(p);
 	emit_record(p);

@@ -21,6 +21,13 @@ int progset_prepare(struct kernel_layout *k, bool use_btf, char *err, size_t err
 	if (r)
 		return r;
 	r = tracefs_mount();
+	if (r == -EACCES) {
+		snprintf(err, errlen,
+			 "tracefs: /sys/kernel/tracing is not readable: %s (needs "
+			 "CAP_DAC_READ_SEARCH besides CAP_BPF and CAP_PERFMON, or root)",
+			 strerror(-r));
+		return r;
+	}
 	if (r) {
 		snprintf(err, errlen,
 			 "tracefs: not mounted and mounting it at /sys/kernel/tracing failed: %s "
@@ -63,6 +70,10 @@ int progset_build(struct progset *s, const struct prog_opts *o, const struct ker
 		struct prog_layout l;
 
 		s->loads[p] = layout_loads(k, (enum prog_id)p) && !(d->successes && o->failed_only);
+		s->why_not[p] = !layout_loads(k, (enum prog_id)p)
+				    ? "on this kernel: BTF gives what it does"
+				: s->loads[p] ? NULL
+					      : "with -x: it reports successes only";
 		if (!s->loads[p] && !all)
 			continue;
 		layout_prog(k, (enum prog_id)p, &l);
@@ -107,7 +118,7 @@ static int create_maps(struct progset *s, char *err, size_t errlen)
 		if (!map_used(s, m))
 			continue;
 		s->maps[s->nmaps++] = (struct map_spec){
-		    d->name, d->type, d->key_size, d->value_size, n > d->entries ? n : d->entries,
+		    d->name,  d->type, d->key_size, d->value_size, n > d->entries ? n : d->entries,
 		    d->flags, -1};
 	}
 	return maps_create(s->maps, s->nmaps, err, errlen);
@@ -191,9 +202,12 @@ int progset_dump(FILE *out, const struct progset *s, const char *only, bool with
 
 		if (!s->built[p] || (only && strcmp(only, d->name)))
 			continue;
-		fprintf(out, "%s%s: %s:%s, %zu insns%s\n", n++ ? "\n" : "", d->name, d->tp_category,
-			d->tp_event, s->asm_[p].len,
-			s->loads[p] ? "" : " (not loaded on this system: BTF gives what it does)");
+		fprintf(out, "%s%s: %s:%s, %zu insns", n++ ? "\n" : "", d->name, d->tp_category,
+			d->tp_event, s->asm_[p].len);
+		if (s->loads[p])
+			fputc('\n', out);
+		else
+			fprintf(out, " (not loaded %s)\n", s->why_not[p]);
 		disasm_prog(out, &s->asm_[p], with_src);
 	}
 	return n;

@@ -78,7 +78,7 @@ const struct map_def map_defs[MAP_ID_COUNT] = {
     /* Execs in flight between entry and exit, per thread. LRU: when full, the oldest
      * entry goes, so that nobody can fill it and blind the tracer. */
     [MAP_ID_INFLIGHT] = {MAP_INFLIGHT, BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct inflight), 4096, 64},
-    [MAP_ID_ARGSTASH] = {MAP_ARGSTASH, BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct argstash), 128, 32},
+    [MAP_ID_ARGSTASH] = {MAP_ARGSTASH, BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct argstash), 128, 8},
     /* mmapable, so that the reader needs no bpf() call (nor privilege) to read it */
     [MAP_ID_STATS] = {MAP_STATS, BPF_MAP_TYPE_ARRAY, 4, 8 * MS_STAT_MAX, 1, 0, BPF_F_MMAPABLE},
     [MAP_ID_CGROUP] = {MAP_CGROUP, BPF_MAP_TYPE_CGROUP_ARRAY, 4, 4, 1, 0},

@@ -23,6 +23,7 @@ static void fixed_layout(struct kernel_layout *k, bool btf)
 {
 	static const struct tp_field enter[] = {{16, 8}, {24, 8}}, enter_at[] = {{24, 8}, {32, 8}};
 	static const struct tp_field ret[] = {{16, 8}}, child[] = {{20, 4}};
+	static const struct tp_field exec[] = {{8, 4}, {16, 4}}; /* __data_loc, old_pid */
 
 	memset(k, 0, sizeof(*k));
 	memcpy(k->tp[P_EXECVE_ENTER].field, enter, sizeof(enter));
@@ -30,6 +31,7 @@ static void fixed_layout(struct kernel_layout *k, bool btf)
 	memcpy(k->tp[P_EXECVE_EXIT].field, ret, sizeof(ret));
 	memcpy(k->tp[P_EXECVEAT_EXIT].field, ret, sizeof(ret));
 	memcpy(k->tp[P_FORK].field, child, sizeof(child));
+	memcpy(k->tp[P_EXEC].field, exec, sizeof(exec));
 	k->btf_used = btf;
 	for (size_t m = 0; m < KM_COUNT; m++) {
 		k->member[m] = btf ? 1000 + 8 * (uint32_t)m : 0;
@@ -39,7 +41,20 @@ static void fixed_layout(struct kernel_layout *k, bool btf)
 		k->feature[f] = btf;
 }
 
-/* Dumps of the two variants, as one text (malloc'd). */
+/* A 32-bit kernel's syscall tracepoints: 4-byte fields after the syscall number. */
+static void layout_32bit(struct kernel_layout *k)
+{
+	static const struct tp_field enter[] = {{12, 4}, {16, 4}}, enter_at[] = {{16, 4}, {20, 4}};
+	static const struct tp_field ret[] = {{12, 4}};
+
+	fixed_layout(k, false);
+	memcpy(k->tp[P_EXECVE_ENTER].field, enter, sizeof(enter));
+	memcpy(k->tp[P_EXECVEAT_ENTER].field, enter_at, sizeof(enter_at));
+	memcpy(k->tp[P_EXECVE_EXIT].field, ret, sizeof(ret));
+	memcpy(k->tp[P_EXECVEAT_EXIT].field, ret, sizeof(ret));
+}
+
+/* Dumps of the variants, as one text (malloc'd). */
 static char *listing(void)
 {
 	static const struct prog_opts plain = {.max_args = 2};
@@ -62,6 +77,12 @@ static char *listing(void)
 	progset_close(&ps);
 	fprintf(out, "\n# no BTF, -u 1000 -x -c CGROUP --max-args 1\n");
 	fixed_layout(&k, false);
+	assert_int_equal(progset_build(&ps, &filtered, &k, true, err, sizeof(err)), 0);
+	assert_int_equal(progset_dump(out, &ps, NULL, false), P_COUNT);
+	progset_close(&ps);
+	fprintf(out,
+		"\n# a 32-bit kernel (4-byte fields and argv entries), no BTF, --max-args 1\n");
+	layout_32bit(&k);
 	assert_int_equal(progset_build(&ps, &filtered, &k, true, err, sizeof(err)), 0);
 	assert_int_equal(progset_dump(out, &ps, NULL, false), P_COUNT);
 	progset_close(&ps);
