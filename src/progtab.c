@@ -77,8 +77,12 @@ const struct map_def map_defs[MAP_ID_COUNT] = {
     [MAP_ID_RECORD] = {MAP_RECORD, BPF_MAP_TYPE_PERCPU_ARRAY, 4, RECORD_SIZE, 1, 0},
     /* Execs in flight between entry and exit, per thread. LRU: when full, the oldest
      * entry goes, so that nobody can fill it and blind the tracer. */
-    [MAP_ID_INFLIGHT] = {MAP_INFLIGHT, BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct inflight), 4096, 64},
-    [MAP_ID_ARGSTASH] = {MAP_ARGSTASH, BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct argstash), 128, 8},
+    /* Each CPU its own LRU list: a shared one hands free slots to CPUs in batches of 128 and
+     * then evicts live entries long before the map is full. */
+    [MAP_ID_INFLIGHT] = {MAP_INFLIGHT, BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct inflight), 4096, 256,
+			 BPF_F_NO_COMMON_LRU},
+    [MAP_ID_ARGSTASH] = {MAP_ARGSTASH, BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct argstash), 128, 16,
+			 BPF_F_NO_COMMON_LRU},
     /* mmapable, so that the reader needs no bpf() call (nor privilege) to read it */
     [MAP_ID_STATS] = {MAP_STATS, BPF_MAP_TYPE_ARRAY, 4, 8 * MS_STAT_MAX, 1, 0, BPF_F_MMAPABLE},
     [MAP_ID_CGROUP] = {MAP_CGROUP, BPF_MAP_TYPE_CGROUP_ARRAY, 4, 4, 1, 0},
