@@ -53,12 +53,19 @@ static void check_kernel(void)
 static void check_privileges(void)
 {
 	char buf[256];
-	/* CAP_SYS_ADMIN = 21, CAP_PERFMON = 38, CAP_BPF = 39 */
-	bool priv = has_cap(21) || (has_cap(38) && has_cap(39));
+	/* CAP_DAC_OVERRIDE = 1, CAP_DAC_READ_SEARCH = 2, CAP_SYS_ADMIN = 21, CAP_PERFMON = 38,
+	 * CAP_BPF = 39; tracefs is mode 0700: root's, or CAP_DAC_READ_SEARCH's */
+	bool admin = has_cap(21), bpf = admin || has_cap(39), perfmon = admin || has_cap(38);
+	bool dac = geteuid() == 0 || has_cap(1) || has_cap(2);
 
-	line(priv, true, "privileges",
-	     priv ? "CAP_SYS_ADMIN or CAP_BPF+CAP_PERFMON"
-		  : "run as root, or grant CAP_BPF and CAP_PERFMON");
+	if (bpf && perfmon && dac)
+		snprintf(buf, sizeof(buf), "%s, tracefs readable",
+			 admin ? "CAP_SYS_ADMIN" : "CAP_BPF+CAP_PERFMON");
+	else
+		snprintf(buf, sizeof(buf), "missing%s%s%s: run as root, or grant them",
+			 bpf ? "" : " CAP_BPF", perfmon ? "" : " CAP_PERFMON",
+			 dac ? "" : " CAP_DAC_READ_SEARCH");
+	line(bpf && perfmon && dac, true, "privileges", buf);
 	if (bpf_usable(buf, sizeof(buf)) == 0)
 		line(true, true, "bpf() usable", "created a test map");
 	else
@@ -72,7 +79,11 @@ static void check_tracefs(void)
 
 	if (!r)
 		snprintf(buf, sizeof(buf), "%s%s", tracefs_dir(),
-			 tracefs_mounted_by_us() ? " (mounted it now)" : "");
+			 tracefs_mounted_by_us() ? " (mounted it for this check)" : "");
+	else if (r == -EACCES)
+		snprintf(buf, sizeof(buf),
+			 "/sys/kernel/tracing not readable: grant CAP_DAC_READ_SEARCH, or run as "
+			 "root");
 	else
 		snprintf(buf, sizeof(buf), "cannot mount tracefs: %s (CONFIG_FTRACE, root)",
 			 strerror(-r));
@@ -92,6 +103,8 @@ static void check_tracepoints(const struct kernel_layout *k)
 		if (t->err && t->bad)
 			n = snprintf(buf, sizeof(buf), "field %s: %s", t->bad,
 				     t->err == -ENOENT ? "not found" : "odd offset or size");
+		else if (t->err && !k->tracefs)
+			n = snprintf(buf, sizeof(buf), "not looked up: tracefs not available");
 		else if (t->err)
 			n = snprintf(buf, sizeof(buf), "%s (CONFIG_FTRACE_SYSCALLS)",
 				     strerror(-t->err));
@@ -196,6 +209,7 @@ int cmd_check(int argc, char **argv, bool no_btf)
 	check_btf(&k);
 	check_jit();
 	check_selftest(&k);
+	tracefs_unmount();
 	if (failures)
 		printf("minisnoop cannot trace here: %d requirement%s missing\n", failures,
 		       failures > 1 ? "s" : "");

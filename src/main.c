@@ -4,6 +4,7 @@
 #include "passwd.h"
 #include "progset.h"
 #include "selftest.h"
+#include "tracefs.h"
 #include "tracer.h"
 
 #include <errno.h>
@@ -16,7 +17,7 @@
 #include <unistd.h>
 
 static const char usage_line[] =
-    "usage: minisnoop [-TtUxqj] [-u UID] [-n NAME] [-l LINE] [-P PPID] [-c CGROUP]\n"
+    "usage: minisnoop [-TtUxqj] [-u UID] [-n NAME] [-l LINE] [-P PPID] [-c CGROUP] [-Z USER]\n"
     "                 [--max-args N] [--count N] [--duration S] [--pages N]\n"
     "                 [--verifier-log[=LEVEL]] [--no-btf]\n"
     "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n";
@@ -38,6 +39,8 @@ static void help(void)
 	       "  -n, --name REGEX     only commands whose name matches (POSIX extended)\n"
 	       "  -l, --line REGEX     only commands whose argument line matches\n"
 	       "  -P, --ppid PID       only children of PID\n"
+	       "  -Z, --user USER      run as USER once attached (all capabilities are\n"
+	       "                       dropped once attached in any case)\n"
 	       "      --max-args N     arguments kept per exec (default %d, at most %d)\n"
 	       "      --count N        exit after N events\n"
 	       "      --duration S     exit after S seconds\n"
@@ -118,6 +121,19 @@ static bool parse_seconds(const char *s, uint64_t *ms)
 		return false;
 	*ms = whole * 1000 + frac;
 	return *ms > 0;
+}
+
+/* -Z USER: a name from /etc/passwd (its uid and gid), or a number for both. */
+static bool parse_user(const char *s, struct run_as *as)
+{
+	uint64_t v;
+
+	if (parse_u64(s, UINT32_MAX - 1, &v))
+		as->uid = as->gid = (uint32_t)v;
+	else if (passwd_ids(PASSWD_PATH, s, &as->uid, &as->gid))
+		return false;
+	as->set = true;
+	return true;
 }
 
 static bool parse_uid(const char *s, uint32_t *uid)
@@ -236,6 +252,7 @@ static int cmd_verify(int argc, char **argv)
 		printf("minisnoop: %d programs loaded and verified (ppid: %s)\n", loaded, note);
 	}
 	progset_close(&ps);
+	tracefs_unmount();
 	return r ? 1 : 0;
 }
 
@@ -314,6 +331,10 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case 'c':
 		t->cgroup_path = arg;
 		return 0;
+	case 'Z':
+		if (!parse_user(arg, &t->run_as))
+			return usage_error("-Z: no such user '%s'", arg);
+		return 0;
 	case 'n':
 	case 'l':
 		if (filter_set(&t->filter, o == 'n' ? FILTER_NAME : FILTER_LINE, arg, err,
@@ -339,6 +360,7 @@ static int cmd_trace(int argc, char **argv)
 	    {"json", no_argument, NULL, 'j'},
 	    {"uid", required_argument, NULL, 'u'},
 	    {"cgroup", required_argument, NULL, 'c'},
+	    {"user", required_argument, NULL, 'Z'},
 	    {"name", required_argument, NULL, 'n'},
 	    {"line", required_argument, NULL, 'l'},
 	    {"ppid", required_argument, NULL, 'P'},
@@ -360,7 +382,7 @@ static int cmd_trace(int argc, char **argv)
 	t.verifier_log = -1;
 	t.pages = 64;
 	t.no_btf = env_no_btf;
-	while ((o = getopt_long(argc, argv, ":TtUxqju:c:n:l:P:hV", lo, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, ":TtUxqju:c:n:l:P:Z:hV", lo, NULL)) != -1) {
 		if (o == 'h')
 			return help(), 0;
 		if (o == 'V')

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 static const char *found;
+static const char *mounted_at; /* what tracefs_mount() mounted, to unmount it */
 static bool mounted_here;
 
 static bool has_events(const char *dir)
@@ -39,15 +40,28 @@ const char *tracefs_dir(void)
 	return NULL;
 }
 
+/* Mounted but closed to us (mode 0700 without CAP_DAC_READ_SEARCH): mounting again cannot
+ * help, and saying "not mounted" would mislead. */
+static bool closed_to_us(void)
+{
+	struct stat st;
+	char path[64];
+
+	snprintf(path, sizeof(path), "%s/events", tracing);
+	return stat(path, &st) < 0 && errno == EACCES;
+}
+
 int tracefs_mount(void)
 {
 	int err;
 
 	if (tracefs_dir())
 		return 0;
+	if (closed_to_us())
+		return -EACCES;
 	if (mount("nodev", tracing, "tracefs", 0, NULL) == 0 && has_events(tracing)) {
 		mounted_here = true;
-		found = tracing;
+		found = mounted_at = tracing;
 		return 0;
 	}
 	err = -errno;
@@ -56,11 +70,18 @@ int tracefs_mount(void)
 	    has_events(debug_tracing)) {
 		mounted_here = true;
 		found = debug_tracing;
+		mounted_at = "/sys/kernel/debug";
 		return 0;
 	}
 	if (err == 0)
 		err = -errno;
 	return err == 0 ? -ENODEV : err;
+}
+
+void tracefs_unmount(void)
+{
+	if (mounted_at && umount2(mounted_at, MNT_DETACH) == 0)
+		found = mounted_at = NULL;
 }
 
 bool tracefs_mounted_by_us(void)

@@ -10,8 +10,10 @@
  * Looks only: never mounts. */
 const char *tracefs_dir(void);
 /* Mounts tracefs at /sys/kernel/tracing (debugfs on old kernels) unless it is there already.
- * 0, or a negative errno. */
+ * 0, or a negative errno: -EACCES when it is mounted but we may not look inside. */
 int tracefs_mount(void);
+/* Unmounts what tracefs_mount() mounted, if anything (attached programs stay attached). */
+void tracefs_unmount(void);
 /* Whether tracefs_mount() mounted it (for `check`'s report). */
 bool tracefs_mounted_by_us(void);
 /* Id of category/event, or a negative errno (-ENOENT: no such tracepoint or no tracefs). */

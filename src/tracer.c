@@ -6,6 +6,7 @@
 #include "perf_ring.h"
 #include "progset.h"
 #include "sysfile.h"
+#include "tracefs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -435,6 +436,12 @@ int tracer_run(const struct tracer_opts *o)
 		return 1;
 	}
 	if (start(&s, err, sizeof(err))) {
+		fprintf(stderr, "minisnoop: %s\n", err);
+		goto out;
+	}
+	/* Attached: tracefs is not needed any more, nor any privilege. */
+	tracefs_unmount();
+	if (privs_drop(&o->run_as, err, sizeof(err))) {
 		fprintf(stderr, "minisnoop: %s\n", err);
 		goto out;
 	}

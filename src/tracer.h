@@ -5,6 +5,7 @@
 
 #include "filter.h"
 #include "output.h"
+#include "privs.h"
 #include "insns.h"
 
 #include <stdbool.h>
@@ -16,6 +17,7 @@ struct tracer_opts {
 	struct filter filter; /* user-space filters */
 	struct out_opts out;
 	const char *cgroup_path;
+	struct run_as run_as; /* -Z USER */
 	bool no_btf;
 	int verifier_log;     /* -1: none, else the level to print */
 	uint64_t count;	      /* stop after this many events (0: no limit) */

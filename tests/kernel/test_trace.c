@@ -25,6 +25,7 @@
 #include <limits.h>
 #include <linux/bpf.h>
 #include <poll.h>
+#include <pthread.h>
 #include <regex.h>
 #include <sched.h>
 #include <signal.h>
@@ -35,6 +36,8 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -1132,8 +1135,31 @@ static void check_environment(void)
 		}                                                                                  \
 	} while (0)
 
+#define CORE_PATTERN "/proc/sys/kernel/core_pattern"
+
+static char g_core_saved[256];	 /* core_pattern before a test set it */
+static ssize_t g_core_saved_len; /* > 0: it must be put back */
+
+/* Puts core_pattern back as it was: in the test, and again in teardown when a test failed. */
+static void core_pattern_restore(void)
+{
+	int fd;
+
+	if (g_core_saved_len <= 0)
+		return;
+	fd = open(CORE_PATTERN, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0 && write(fd, g_core_saved, (size_t)g_core_saved_len) == g_core_saved_len)
+		g_core_saved_len = 0;
+	else
+		print_error("could not restore %s to '%.*s': %s\n", CORE_PATTERN,
+			    (int)g_core_saved_len, g_core_saved, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 static void cleanup_all(void)
 {
+	core_pattern_restore();
 	for (size_t k = 0; k < sizeof(g_snoops) / sizeof(g_snoops[0]); k++) {
 		struct snoop *s = &g_snoops[k];
 
@@ -1820,37 +1846,52 @@ static void thread_child(void *arg)
 	_exit(8);
 }
 
-static void test_exec_from_thread(void **state)
+/* Runs thread_child with argv; returns the process id and sets *tid to the exec'ing thread. */
+static pid_t run_thread_exec(char *const *argv, pid_t *tid)
 {
-	char m[64];
-	char *argv[] = {"true", (char *)marker(m, sizeof(m), "thread"), NULL};
-	const char *args[] = {"-j", NULL};
 	struct thr t = {.argv = argv};
-	struct snoop *s;
-	pid_t pid, tid = 0;
+	pid_t pid;
 	int p[2];
 
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start(args);
 	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
 	t.pipe_w = p[1];
 	pid = kid_fork(thread_child, &t, p[1], -1);
 	close(p[1]);
 	kid_expect_exit(pid, 0, "exec from a second thread");
-	assert_int_equal(read(p[0], &tid, sizeof(tid)), sizeof(tid));
+	*tid = 0;
+	assert_int_equal(read(p[0], tid, sizeof(*tid)), sizeof(*tid));
 	close(p[0]);
-	assert_true(tid > 0);
-	assert_true(tid != pid); /* it really was another thread */
+	assert_true(*tid > 0);
+	assert_true(*tid != pid); /* it really was another thread */
+	return pid;
+}
+
+/* The one event of a thread's exec: under the process id, with the thread's argv. */
+static void expect_thread_event(pid_t pid, pid_t tid, char *const *argv, const char *what)
+{
+	if (ev_count(tid))
+		fail_msg("%s: the exec was reported with the thread id %d, not the pid %d", what,
+			 (int)tid, (int)pid);
+	expect_event(ev_one(pid, what), &WANT(.pid = pid, .ppid = g_self, .comm = "true",
+					      .filename = TRUE_PATH, .argv = argv));
+}
+
+static void test_exec_from_thread(void **state)
+{
+	char m[64];
+	char *argv[] = {"true", (char *)marker(m, sizeof(m), "thread"), NULL};
+	const char *args[] = {"-j", NULL};
+	struct snoop *s;
+	pid_t pid, tid;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	pid = run_thread_exec(argv, &tid);
 	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
 	snoop_stop(s, SIGINT);
 	parse_json(&s->out);
-	if (ev_count(tid))
-		fail_msg("the exec was reported with the thread id %d, not the pid %d", (int)tid,
-			 (int)pid);
-	expect_event(
-	    ev_one(pid, "exec from a non-main thread"),
-	    &WANT(.pid = pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH, .argv = argv));
+	expect_thread_event(pid, tid, argv, "exec from a non-main thread");
 }
 
 static void test_script_exec(void **state)
@@ -1943,6 +1984,577 @@ static void test_exec_strings_not_faulted_in(void **state)
 	expect_event(
 	    ev_one(pid, "exec with strings in an untouched page"),
 	    &WANT(.pid = pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH, .argv = argv));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Every exec once: finding events by argument                                              */
+
+static bool bytes_is(const struct bytes *b, const char *s)
+{
+	return b->n == strlen(s) && !memcmp(b->p, s, b->n);
+}
+
+static bool ev_has_arg(const struct ev *e, const char *arg)
+{
+	for (int a = 0; a < e->nargs; a++)
+		if (bytes_is(&e->args[a], arg))
+			return true;
+	return false;
+}
+
+/* The one event that has arg among its args (fails when there is none or more than one). */
+static const struct ev *ev_by_arg(const char *arg, const char *what)
+{
+	const struct ev *found = NULL;
+	int n = 0;
+
+	for (int k = 0; k < g_nevs; k++)
+		if (ev_has_arg(&g_evs[k], arg)) {
+			found = &g_evs[k];
+			n++;
+		}
+	if (n != 1)
+		fail_msg(
+		    "%s: expected exactly 1 event with the argument '%s', minisnoop printed %d "
+		    "(of %d events in all)",
+		    what, arg, n, g_nevs);
+	return found;
+}
+
+/* Starts minisnoop with MINISNOOP_NO_BTF=1 and checks that it says so. */
+static struct snoop *snoop_start_no_btf(const char *const *args)
+{
+	struct start_opts o = {.no_btf_env = "1"};
+	struct snoop *s = snoop_start_opts(args, &o);
+
+	if (!buf_has(&s->err, "fork tracking"))
+		fail_msg("BTF not disabled: the tracing line does not say 'fork tracking':\n%s",
+			 buf_str(&s->err));
+	return s;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* An exec storm: each exec reported exactly once                                           */
+
+#define STORM_WORKERS 3
+#define STORM_EACH    100 /* execs per worker */
+#define STORM_BATCH   10  /* children a worker has at once */
+
+struct storm_rec {
+	pid_t pid;
+	int worker, k;
+};
+
+struct storm {
+	const char *base; /* exec k of worker w passes "<base>-<w>-<k>" */
+	int worker, pipe_w;
+};
+
+static void storm_marker(char *buf, size_t n, const char *base, int worker, int k)
+{
+	snprintf(buf, n, "%s-%d-%d", base, worker, k);
+}
+
+/* STORM_EACH fork+execs of /bin/true, STORM_BATCH at a time; each child's pid on the pipe. */
+static void storm_worker(void *arg)
+{
+	const struct storm *w = arg;
+	char m[STORM_BATCH][96];
+	pid_t pids[STORM_BATCH];
+	int st;
+
+	for (int k = 0; k < STORM_EACH; k += STORM_BATCH) {
+		for (int b = 0; b < STORM_BATCH; b++) {
+			struct storm_rec r = {.worker = w->worker, .k = k + b};
+			char *argv[] = {"true", m[b], NULL};
+
+			storm_marker(m[b], sizeof(m[b]), w->base, w->worker, k + b);
+			pids[b] = r.pid = fork();
+			if (r.pid == 0) {
+				touch_strings(TRUE_PATH, argv);
+				execve(TRUE_PATH, argv, g_envp);
+				_exit(127);
+			}
+			if (r.pid < 0 || write(w->pipe_w, &r, sizeof(r)) != sizeof(r))
+				_exit(2);
+		}
+		for (int b = 0; b < STORM_BATCH; b++)
+			if (waitpid(pids[b], &st, 0) != pids[b] || !WIFEXITED(st) ||
+			    WEXITSTATUS(st) != 0)
+				_exit(3);
+	}
+	_exit(0);
+}
+
+static bool ev_has_arg_prefix(const struct ev *e, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	for (int a = 0; a < e->nargs; a++)
+		if (e->args[a].n >= n && !memcmp(e->args[a].p, prefix, n))
+			return true;
+	return false;
+}
+
+/* One event per exec of the storm, exact, and no other event with the storm's marker. */
+static void expect_storm_events(const struct snoop *s, const char *base,
+				const struct storm_rec *recs, int n, const pid_t *workers)
+{
+	char prefix[80], m[96];
+	int seen = 0;
+
+	snprintf(prefix, sizeof(prefix), "%s-", base);
+	for (int k = 0; k < g_nevs; k++)
+		seen += ev_has_arg_prefix(&g_evs[k], prefix);
+	if (seen != n)
+		fail_msg("%d execs of the storm, minisnoop printed %d events of them; stderr:\n%s",
+			 n, seen, buf_str(&s->err));
+	for (int k = 0; k < n; k++) {
+		char *argv[] = {"true", m, NULL};
+
+		storm_marker(m, sizeof(m), base, recs[k].worker, recs[k].k);
+		expect_event(ev_one(recs[k].pid, "one exec of a storm"),
+			     &WANT(.pid = recs[k].pid, .ppid = workers[recs[k].worker],
+				   .comm = "true", .filename = TRUE_PATH, .argv = argv));
+	}
+}
+
+static void test_exec_storm_each_once(void **state)
+{
+	char base[64];
+	const char *args[] = {"-j", NULL};
+	struct storm w[STORM_WORKERS];
+	struct storm_rec recs[STORM_WORKERS * STORM_EACH];
+	pid_t workers[STORM_WORKERS], pids[STORM_WORKERS * STORM_EACH];
+	struct snoop *s;
+	ssize_t got;
+	int p[2], n;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	marker(base, sizeof(base), "storm");
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	s = snoop_start(args);
+	for (int k = 0; k < STORM_WORKERS; k++) {
+		w[k] = (struct storm){.base = base, .worker = k, .pipe_w = p[1]};
+		workers[k] = kid_fork(storm_worker, &w[k], p[1], -1);
+	}
+	close(p[1]);
+	for (int k = 0; k < STORM_WORKERS; k++)
+		kid_expect_exit(workers[k], 0, "storm worker");
+	/* every worker is gone: the pipe holds all records (3.6 KB) and then EOF */
+	for (n = 0; (got = read(p[0], (char *)recs + n, sizeof(recs) - (size_t)n)) > 0;)
+		n += (int)got;
+	close(p[0]);
+	n /= (int)sizeof(recs[0]);
+	assert_int_equal(n, STORM_WORKERS * STORM_EACH);
+	for (int k = 0; k < n; k++)
+		pids[k] = recs[k].pid;
+	snoop_wait_pids(s, pids, n, 3 * WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_storm_events(s, base, recs, n, workers);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Threads of one process racing to exec: one wins, reported once with its own args         */
+
+#define RACE_THREADS 8
+#define RACE_ROUNDS  50
+#define ECHO_PATH    "/bin/echo"
+
+#define RACE_HEAD_US 150 /* the favourite's head start: losers still often get into execve */
+
+struct race_thread {
+	pthread_barrier_t *barrier;
+	bool wait;    /* not the round's favourite: start a little later */
+	char name[8]; /* "tN" */
+	char *argv[4];
+};
+
+static void *race_thread_fn(void *arg)
+{
+	struct race_thread *t = arg;
+	struct timespec head = {.tv_nsec = RACE_HEAD_US * 1000L};
+
+	pthread_barrier_wait(t->barrier);
+	if (t->wait)
+		nanosleep(&head, NULL);
+	execve(ECHO_PATH, t->argv, g_envp);
+	return NULL;
+}
+
+struct race {
+	const char *marker;
+	long uid;      /* >= 0: as this uid and gid */
+	int favourite; /* >= 0: this thread starts a little earlier than the others */
+};
+
+/*
+ * RACE_THREADS threads that all execve(echo, {"echo", marker, "tN"}) at once. t0 is the main
+ * thread: the last at the barrier, it would hardly ever win without a head start (favourite).
+ */
+static void race_child(void *arg)
+{
+	const struct race *r = arg;
+	static struct race_thread t[RACE_THREADS];
+	static pthread_barrier_t barrier;
+	pthread_t id;
+
+	if (r->uid >= 0 &&
+	    (setgroups(0, NULL) || setresgid((gid_t)r->uid, (gid_t)r->uid, (gid_t)r->uid) ||
+	     setresuid((uid_t)r->uid, (uid_t)r->uid, (uid_t)r->uid)))
+		_exit(123);
+	if (pthread_barrier_init(&barrier, NULL, RACE_THREADS))
+		_exit(5);
+	touch_strings(ECHO_PATH, NULL);
+	for (int k = 0; k < RACE_THREADS; k++) {
+		t[k].barrier = &barrier;
+		t[k].wait = r->favourite >= 0 && k != r->favourite;
+		snprintf(t[k].name, sizeof(t[k].name), "t%d", k);
+		t[k].argv[0] = "echo";
+		t[k].argv[1] = (char *)r->marker;
+		t[k].argv[2] = t[k].name;
+		t[k].argv[3] = NULL;
+		touch_strings(NULL, t[k].argv);
+		if (k && pthread_create(&id, NULL, race_thread_fn, &t[k]))
+			_exit(6);
+	}
+	race_thread_fn(&t[0]);
+	/* Another thread's exec won: it ends this one. */
+	sleep(5);
+	_exit(8);
+}
+
+/*
+ * One successful exec per round: ret 0, the process id, the args of one of the threads
+ * exactly. The threads that lost may leave failed-exec events; they are not looked at.
+ */
+static void expect_race_round(pid_t pid, const char *m, long uid)
+{
+	const struct ev *won = NULL;
+	char name[8] = "";
+	int n = 0;
+
+	for (int k = 0; k < g_nevs; k++)
+		if (g_evs[k].ret == 0 && (g_evs[k].pid == pid || ev_has_arg(&g_evs[k], m))) {
+			won = &g_evs[k];
+			n++;
+		}
+	if (n != 1)
+		fail_msg("threads of pid %d racing to exec: %d successful exec events, expected 1",
+			 (int)pid, n);
+	if (won->nargs == 3 && won->args[2].n == 2 && won->args[2].p[0] == 't' &&
+	    won->args[2].p[1] >= '0' && won->args[2].p[1] < '0' + RACE_THREADS)
+		memcpy(name, won->args[2].p, 3);
+	{
+		char *argv[] = {"echo", (char *)m, name, NULL};
+
+		expect_event(won, &WANT(.pid = pid, .ppid = g_self, .uid = uid < 0 ? 0 : uid,
+					.comm = "echo", .filename = ECHO_PATH, .argv = argv));
+	}
+}
+
+static void race_test(long uid)
+{
+	static char m[RACE_ROUNDS][64];
+	const char *args[] = {"-j", NULL};
+	pid_t pids[RACE_ROUNDS];
+	struct snoop *s;
+
+	s = snoop_start(args);
+	for (int r = 0; r < RACE_ROUNDS; r++) {
+		/* odd rounds: the leader (t0) is the favourite; even rounds: a plain race */
+		struct race rc = {.marker = marker(m[r], sizeof(m[r]), "race"),
+				  .uid = uid,
+				  .favourite = r % 2 ? 0 : -1};
+
+		pids[r] = kid_fork(race_child, &rc, -1, -1);
+		kid_expect_exit(pids[r], 0, "threads racing to exec echo");
+	}
+	snoop_wait_pids(s, pids, RACE_ROUNDS, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	for (int r = 0; r < RACE_ROUNDS; r++)
+		expect_race_round(pids[r], m[r], uid);
+}
+
+static void test_exec_race_threads(void **state)
+{
+	(void)state;
+	REQUIRE_PYTHON();
+	race_test(-1);
+}
+
+static void test_exec_race_threads_nobody(void **state)
+{
+	(void)state;
+	REQUIRE_PYTHON();
+	race_test(65534);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* fexecve of a memfd                                                                       */
+
+/* Copies /bin/true into a memfd and fexecve()s it with argv. */
+static void memfd_child(void *arg)
+{
+	char *const *argv = arg;
+	int src = open(TRUE_PATH, O_RDONLY | O_CLOEXEC);
+	int fd = memfd_create("ms-memfd", MFD_CLOEXEC);
+	struct stat st;
+	off_t off = 0;
+
+	if (src < 0 || fd < 0 || fstat(src, &st))
+		_exit(124);
+	while (off < st.st_size)
+		if (sendfile(fd, src, &off, (size_t)(st.st_size - off)) <= 0)
+			_exit(125);
+	close(src);
+	touch_strings(NULL, argv);
+	fexecve(fd, argv, g_envp);
+	_exit(127);
+}
+
+/* The path as the kernel resolved it, "/dev/fd/N"; the args exactly; ret 0. */
+static void memfd_test(bool no_btf, const char *what)
+{
+	char m[64], f[PATH_MAX];
+	char *argv[] = {"true", (char *)marker(m, sizeof(m), "memfd"), NULL};
+	const char *args[] = {"-j", NULL};
+	const struct ev *e;
+	struct snoop *s;
+	pid_t pid;
+
+	s = no_btf ? snoop_start_no_btf(args) : snoop_start(args);
+	pid = kid_fork(memfd_child, argv, -1, -1);
+	kid_expect_exit(pid, 0, what);
+	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	e = ev_one(pid, what);
+	/* comm after an AT_EMPTY_PATH exec depends on the kernel: not checked */
+	expect_event(e, &WANT(.pid = pid, .ppid = g_self,
+			      .filename = dev_fd_path(e, "", f, sizeof(f)), .argv = argv));
+}
+
+static void test_fexecve_memfd(void **state)
+{
+	(void)state;
+	REQUIRE_PYTHON();
+	memfd_test(false, "fexecve of a memfd");
+}
+
+static void test_fexecve_memfd_no_btf(void **state)
+{
+	(void)state;
+	REQUIRE_PYTHON();
+	memfd_test(true, "fexecve of a memfd (no BTF)");
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Without BTF: what sys_enter read                                                         */
+
+static void test_no_btf_args_thread_and_failure(void **state)
+{
+	char m1[64], m2[64], m3[64];
+	const char *missing = "/nonexistent-minisnoop-test/prog";
+	char *argv[] = {"true",	     "two words",   "",
+			"tab\there", "caf\xc3\xa9", (char *)marker(m1, sizeof(m1), "nobtf-args"),
+			NULL};
+	char *argv_thr[] = {"true", (char *)marker(m2, sizeof(m2), "nobtf-thread"), NULL};
+	char *argv_bad[] = {"prog", "x y", (char *)marker(m3, sizeof(m3), "nobtf-missing"), NULL};
+	const char *args[] = {"-j", NULL};
+	struct snoop *s;
+	pid_t pids[3], tid;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start_no_btf(args);
+	pids[0] = run_exec(TRUE_PATH, argv, 0);
+	pids[1] = run_thread_exec(argv_thr, &tid);
+	pids[2] = run_exec(missing, argv_bad, 127);
+	snoop_wait_pids(s, pids, 3, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(ev_one(pids[0], "execve with args (no BTF)"),
+		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
+			   .argv = argv));
+	expect_thread_event(pids[1], tid, argv_thr, "exec from a non-main thread (no BTF)");
+	expect_event(ev_one(pids[2], "failed exec (no BTF)"),
+		     &WANT(.pid = pids[2], .ppid = g_self, .ret = -ENOENT, .comm = g_comm,
+			   .filename = missing, .argv = argv_bad));
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* An exec the kernel starts: a core_pattern pipe helper                                    */
+
+#define CORE_WAIT_MS 20000 /* the helper runs asynchronously, after the crash */
+
+/* Saves core_pattern (for core_pattern_restore) and sets it. */
+static void core_pattern_set(const char *pattern)
+{
+	char back[256] = "";
+	ssize_t n;
+	int fd;
+
+	if (g_core_saved_len > 0)
+		fail_msg("%s was not restored after an earlier test", CORE_PATTERN);
+	fd = open(CORE_PATTERN, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	n = read(fd, g_core_saved, sizeof(g_core_saved));
+	close(fd);
+	assert_true(n > 0 && n < (ssize_t)sizeof(g_core_saved));
+	g_core_saved_len = n;
+	fd = open(CORE_PATTERN, O_RDWR | O_CLOEXEC);
+	assert_true(fd >= 0);
+	n = write(fd, pattern, strlen(pattern));
+	assert_int_equal(pread(fd, back, sizeof(back) - 1, 0) > 0, 1);
+	close(fd);
+	if (n != (ssize_t)strlen(pattern) || strncmp(back, pattern, strlen(pattern)))
+		fail_msg("could not set %s to '%s'", CORE_PATTERN, pattern);
+}
+
+/* Dies of SIGSEGV with RLIMIT_CORE unlimited: the kernel runs the core_pattern helper. */
+static void crash_child(void *arg)
+{
+	struct rlimit unlimited = {RLIM_INFINITY, RLIM_INFINITY};
+	sigset_t none;
+
+	(void)arg;
+	if (setrlimit(RLIMIT_CORE, &unlimited))
+		_exit(125);
+	prctl(PR_SET_DUMPABLE, 1);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGSEGV, SIG_DFL);
+	kill(getpid(), SIGSEGV);
+	_exit(126);
+}
+
+struct core_run {
+	char helper[PATH_MAX], ids[PATH_MAX], marker[64], child_marker[80], crashed[16];
+	pid_t helper_pid, helper_ppid; /* as the helper saw them ($$, $PPID) */
+};
+
+/*
+ * core_pattern "|<helper> %p <marker>"; the helper (a #! script the kernel execs) writes its
+ * pid and ppid to a file and runs /bin/true <marker>-child. Returns when that was reported.
+ */
+static void core_crash(struct snoop *s, struct core_run *c)
+{
+	char script[PATH_MAX + 128], pattern[PATH_MAX + 96], needle[96];
+	FILE *f;
+	pid_t pid;
+	int st;
+
+	marker(c->marker, sizeof(c->marker), "core");
+	snprintf(c->child_marker, sizeof(c->child_marker), "%s-child", c->marker);
+	snprintf(c->ids, sizeof(c->ids), "%s/ms-core.ids", tmpdir());
+	unlink(c->ids);
+	snprintf(script, sizeof(script),
+		 "#!/bin/sh\necho \"$$ $PPID\" >'%s'\n/bin/true \"$2-child\"\nexit 0\n", c->ids);
+	write_file(c->helper, sizeof(c->helper), "ms-core.sh", script, 0755);
+	snprintf(pattern, sizeof(pattern), "|%s %%p %s", c->helper, c->marker);
+	core_pattern_set(pattern);
+	pid = kid_fork(crash_child, NULL, -1, -1);
+	st = kid_wait(pid);
+	core_pattern_restore();
+	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGSEGV || !WCOREDUMP(st))
+		fail_msg("the crashing child (pid %d) did not dump core: wait status 0x%x",
+			 (int)pid, st);
+	snprintf(c->crashed, sizeof(c->crashed), "%d", (int)pid);
+	snprintf(needle, sizeof(needle), "\"%s\"", c->child_marker);
+	if (!snoop_wait_out(s, needle, CORE_WAIT_MS))
+		fail_msg("the core_pattern helper's child (/bin/true %s) was not reported within "
+			 "%d ms; minisnoop printed:\n%s",
+			 c->child_marker, CORE_WAIT_MS, buf_str(&s->out));
+	f = fopen(c->ids, "re");
+	if (!f || fscanf(f, "%d %d", &c->helper_pid, &c->helper_ppid) != 2)
+		fail_msg("the core_pattern helper did not write its ids to %s", c->ids);
+	fclose(f);
+}
+
+/* The one event whose path is the helper's. */
+static const struct ev *core_helper_event(const struct core_run *c)
+{
+	const struct ev *h = NULL;
+	int n = 0;
+
+	for (int k = 0; k < g_nevs; k++)
+		if (bytes_is(&g_evs[k].filename, c->helper)) {
+			h = &g_evs[k];
+			n++;
+		}
+	if (n != 1)
+		fail_msg(
+		    "expected exactly 1 event of the core_pattern helper %s, minisnoop printed "
+		    "%d",
+		    c->helper, n);
+	return h;
+}
+
+/* The helper's child: its own exec, with the helper's pid as its ppid. */
+static void expect_core_child(const struct core_run *c, pid_t helper)
+{
+	const struct ev *e = ev_by_arg(c->child_marker, "the core_pattern helper's child");
+	char *argv[] = {"/bin/true", (char *)c->child_marker, NULL};
+
+	expect_event(ev_one((pid_t)e->pid, "the core_pattern helper's child"),
+		     &WANT(.pid = (pid_t)e->pid, .ppid = helper, .comm = "true",
+			   .filename = TRUE_PATH, .argv = argv));
+}
+
+static void test_core_pattern_helper(void **state)
+{
+	const char *args[] = {"-j", NULL};
+	struct core_run c;
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	core_crash(s, &c);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	{
+		/* argv of the new image: the kernel's {helper, pid, marker} behind the #! */
+		char *ran[] = {"/bin/sh", c.helper, c.crashed, c.marker, NULL};
+
+		expect_event(core_helper_event(&c),
+			     &WANT(.pid = c.helper_pid, .ppid = c.helper_ppid, .comm = "ms-core.sh",
+				   .filename = c.helper, .argv = ran));
+	}
+	expect_core_child(&c, c.helper_pid);
+}
+
+/*
+ * Without BTF the helper's exec did not come through a syscall: its args are unknown (none,
+ * or exactly the new image's), and it says truncated. Its ppid is not checked: fork tracking
+ * records the kworker that forked the helper, not its real parent (kthreadd, CLONE_PARENT).
+ */
+static void test_core_pattern_helper_no_btf(void **state)
+{
+	const char *args[] = {"-j", NULL};
+	const struct ev *h;
+	struct core_run c;
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start_no_btf(args);
+	core_crash(s, &c);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	h = core_helper_event(&c);
+	{
+		char *ran[] = {"/bin/sh", c.helper, c.crashed, c.marker, NULL};
+
+		expect_event(h, &WANT(.pid = c.helper_pid, .ppid = (pid_t)h->ppid,
+				      .comm = "ms-core.sh", .filename = c.helper, .argv = ran,
+				      .nargs = h->nargs ? 4 : 0, .trunc = 1));
+	}
+	expect_core_child(&c, c.helper_pid);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -2714,7 +3326,8 @@ static void test_check(void **state)
 					   "tracepoint sys_enter_execveat",
 					   "tracepoint sys_exit_execveat",
 					   "BTF ",
-					   "bpf() usable "};
+					   "bpf() usable ",
+					   "self-test "};
 	const char *args[] = {"check", NULL};
 	struct snoop *s;
 
@@ -2743,6 +3356,31 @@ static void test_check(void **state)
 		if (!ok)
 			fail_msg("check: no line for '%s'; stdout:\n%s", want[k], buf_str(&s->out));
 	}
+}
+
+/* The test-only override: argv read where envp is, mm's environment taken for argv. */
+static void skew_layout_env(void)
+{
+	setenv("MINISNOOP_TEST_LAYOUT", "skew", 1);
+}
+
+/* check's self-test fails, and says so, when the layout it was given is wrong. */
+static void test_check_selftest_catches_a_wrong_layout(void **state)
+{
+	const char *args[] = {"check", NULL};
+	struct start_opts o = {.pre_exec = skew_layout_env};
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = snoop_spawn(args, &o);
+	if (snoop_finish(s, 20000) == -1)
+		fail_msg("check did not exit; stderr:\n%s", buf_str(&s->err));
+	if (!WIFEXITED(s->status) || WEXITSTATUS(s->status) != 1 ||
+	    !buf_has(&s->out, "self-test ") || !buf_has(&s->out, "canary exec misreported"))
+		fail_msg("check with a skewed layout: wait status 0x%x, want exit 1 and the "
+			 "self-test missing; stdout:\n%s",
+			 s->status, buf_str(&s->out));
 }
 
 static void test_verify(void **state)
@@ -2822,10 +3460,11 @@ static void test_tracefs_not_mounted(void **state)
 	(void)state;
 	REQUIRE_PYTHON();
 	s = snoop_start_opts(args, &o);
-	/* it got there by mounting tracefs itself, in its own mount namespace */
+	/* it got there by mounting tracefs itself, in its own mount namespace, and unmounted
+	 * it again once attached */
 	snprintf(path, sizeof(path), "/proc/%d/mounts", (int)s->pid);
-	if (!tracefs_in(path))
-		fail_msg("minisnoop traces but no tracefs is mounted in its namespace");
+	if (tracefs_in(path))
+		fail_msg("minisnoop traces with the tracefs it mounted still mounted");
 	pid = run_exec(TRUE_PATH, argv, 0);
 	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
 	snoop_stop(s, SIGINT);
@@ -2914,6 +3553,14 @@ int main(void)
 	    T(test_ret_values),
 	    T(test_execveat),
 	    T(test_exec_from_thread),
+	    T(test_exec_storm_each_once),
+	    T(test_exec_race_threads),
+	    T(test_exec_race_threads_nobody),
+	    T(test_fexecve_memfd),
+	    T(test_fexecve_memfd_no_btf),
+	    T(test_no_btf_args_thread_and_failure),
+	    T(test_core_pattern_helper),
+	    T(test_core_pattern_helper_no_btf),
 	    T(test_script_exec),
 	    T(test_exec_strings_not_faulted_in),
 	    T(test_filter_uid),
@@ -2935,6 +3582,7 @@ int main(void)
 	    T(test_no_bpf_objects_left),
 	    T(test_bad_flags),
 	    T(test_check),
+	    T(test_check_selftest_catches_a_wrong_layout),
 	    T(test_verify),
 	    T(test_tracefs_not_mounted),
 #undef T
