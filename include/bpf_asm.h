@@ -143,6 +143,8 @@ void asm_free(struct asm_prog *p);
  */
 void asm_emit_parts(struct asm_prog *p, uint64_t w0, uint64_t w1, const char *ref, const char *file,
 		    int line);
+/* The same for an instruction of one slot; ref is a jump's label or NULL. */
+void asm_emit_one(struct asm_prog *p, uint64_t w0, const char *label, const char *file, int line);
 void asm_emit(struct asm_prog *p, const struct asm_insn *i, const char *file, int line);
 void asm_label(struct asm_prog *p, const char *name, const char *file, int line);
 /* A label name made of prefix and n ("next3"), for labels inside C loops; owned by p. */
@@ -156,9 +158,12 @@ const char *asm_label_name(const struct asm_prog *p, size_t at);
 /* Name of the map referenced by the LD_IMM64 at index at, or NULL. */
 const char *asm_map_name(const struct asm_prog *p, size_t at);
 
+/* One-slot instructions (all but LD_IMM64) pass no second word: a smaller call site. */
 #define EMIT(p, insn)                                                                              \
-	asm_emit_parts((p), (insn).w[0], (insn).w[1], (insn).label ? (insn).label : (insn).map,    \
-		       __FILE__, __LINE__)
+	((insn).n == 2                                                                             \
+	     ? asm_emit_parts((p), (insn).w[0], (insn).w[1],                                       \
+			      (insn).label ? (insn).label : (insn).map, __FILE__, __LINE__)        \
+	     : asm_emit_one((p), (insn).w[0], (insn).label, __FILE__, __LINE__))
 #define LABEL(p, name) asm_label((p), (name), __FILE__, __LINE__)
 
 #endif

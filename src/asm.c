@@ -86,6 +86,11 @@ void asm_emit_parts(struct asm_prog *p, uint64_t w0, uint64_t w1, const char *re
 	asm_emit(p, &i, file, line);
 }
 
+void asm_emit_one(struct asm_prog *p, uint64_t w0, const char *label, const char *file, int line)
+{
+	asm_emit_parts(p, w0, 0, label, file, line);
+}
+
 void asm_emit(struct asm_prog *p, const struct asm_insn *ip, const char *file, int line)
 {
 	const struct asm_insn i = *ip;

@@ -120,10 +120,13 @@ int tracefs_event_id(const char *category, const char *event)
 static bool line_int(const char *p, const char *eol, const char *key, int *out)
 {
 	size_t klen = strlen(key);
-	const char *at = memmem(p, (size_t)(eol - p), key, klen);
+	const char *at = p;
 	long v = 0;
 
-	if (!at)
+	/* a plain scan: the line is short, and memmem costs a kilobyte in a static binary */
+	while (at + klen <= eol && memcmp(at, key, klen))
+		at++;
+	if (at + klen > eol)
 		return false;
 	at += klen;
 	if (at >= eol || *at < '0' || *at > '9')
