@@ -34,6 +34,7 @@ int outbuf_init(struct outbuf *o, int fd, size_t cap)
 	o->len = 0;
 	o->cap = cap;
 	o->fd = fd;
+	o->stop = NULL;
 	return 0;
 }
 
