@@ -2,6 +2,8 @@
 #
 #   make               build/minisnoop (musl-gcc when installed, else gcc -static)
 #   make test          unit tests, then kernel tests (root)
+#   make test-asan     the same tests built with AddressSanitizer and UBSan (build-asan/)
+#   make fuzz          each libFuzzer target for FUZZ_SECONDS (tests/fuzz/, clang)
 #   make run           the tracer
 #   make bench         exec storm with and without the tracer
 #   make install PREFIX=/usr/local DESTDIR=
@@ -53,8 +55,10 @@ LIB_SRCS := $(filter-out src/main.c,$(SRCS)) $(INSNS)
 OBJS := $(patsubst %.c,$(B)/obj/%.o,$(SRCS) $(INSNS))
 
 # Tests are host programs linked with cmocka; they reuse the sources, not the static objects.
+# HOST_SAN: sanitizer flags for test-asan's build.
+HOST_SAN ?=
 HOST_CFLAGS := -std=gnu11 $(WARN) -Wno-missing-prototypes -g -O1 -D_GNU_SOURCE \
-	-DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc -Itests
+	-DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc -Itests $(HOST_SAN)
 HOST_LIB_OBJS := $(patsubst %.c,$(B)/host/%.o,$(LIB_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(B)/tests/%,$(wildcard tests/kernel/test_*.c))
@@ -64,7 +68,7 @@ TOOLS := $(B)/storm $(B)/true-static $(B)/progstats
 SIZE_BUDGET ?= 122880
 
 .PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools \
-	size-check test-initramfs
+	size-check test-initramfs fuzz test-asan
 
 all: $(B)/minisnoop
 
@@ -123,6 +127,55 @@ test: test-deps
 unit-test:
 	@$(MAKE) --no-print-directory $(UNIT_TESTS)
 	@tools/run-tests.sh $(UNIT_TESTS) --
+
+# The tests again, with the test processes, the library code and the tracer the kernel tests
+# start all under AddressSanitizer and UBSan (any report fails the test). That tracer is
+# linked dynamically (ASan needs it); what users run stays build/minisnoop.
+ASAN_B := build-asan
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_UNIT := $(patsubst $(B)/%,$(ASAN_B)/%,$(UNIT_TESTS))
+ASAN_KERNEL := $(patsubst $(B)/%,$(ASAN_B)/%,$(KERNEL_TESTS))
+test-asan: test-deps
+	@$(MAKE) --no-print-directory B=$(ASAN_B) HOST_SAN='$(ASAN_FLAGS)' $(ASAN_UNIT) \
+		$(ASAN_KERNEL) $(ASAN_B)/minisnoop-host
+	@MINISNOOP_BIN=$(abspath $(ASAN_B)/minisnoop-host) tools/run-tests.sh $(ASAN_UNIT) -- $(ASAN_KERNEL)
+
+$(B)/minisnoop-host: $(B)/host/src/main.o $(HOST_LIB_OBJS)
+	@echo "  HOSTLD  $@"
+	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
+
+# libFuzzer targets, one per parser of input from outside (tests/fuzz/fuzz_*.c), built with
+# clang over the library sources. clang warns where gcc does not about two things these
+# sources do on purpose: a header struct with a flexible array member copied inside another
+# struct, and positional initializers that leave trailing fields zero.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FZ := $(B)/fuzz
+FUZZ_CFLAGS := -std=gnu11 $(WARN) -Wno-missing-prototypes -Wno-gnu-variable-sized-type-not-at-end \
+	-Wno-missing-field-initializers -g -O1 -D_GNU_SOURCE -DMINISNOOP_VERSION='"$(VERSION)"' \
+	-Iinclude -Isrc -Itests -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+FUZZ_LIB_OBJS := $(patsubst %.c,$(FZ)/obj/%.o,$(LIB_SRCS))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FZ)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FZ)/obj/%.o: %.c $(wildcard include/*.h src/*.h insns/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+# An archive: each target links only the objects it uses.
+$(FZ)/libminisnoop.a: $(FUZZ_LIB_OBJS)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FZ)/libminisnoop.a
+	@echo "  FUZZ    $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FZ)/libminisnoop.a
+
+fuzz:
+	@tools/deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS) $(FZ) $(FUZZ_TARGETS)
 
 run: deps
 	@$(MAKE) --no-print-directory all

@@ -33,11 +33,13 @@ static const char *line_end(const char *s)
 static void put_line(FILE *out, const char *s, const char *e, const struct asm_prog *p)
 {
 	long n = insn_of_line(s, e);
+	/* The ':' after N (insn_of_line saw "N: "). Only this line is looked at: a short state
+	 * line must not take the next line's "(", nor each line search the rest of the log. */
+	const char *colon = n >= 0 ? memchr(s, ':', (size_t)(e - s)) : NULL;
 
 	fwrite(s, 1, (size_t)(e - s), out);
-	/* Only instruction lines ("N: (op) ...") get a source; state lines do not. */
-	if (p && n >= 0 && (size_t)n < p->len && e - s > 0 && strstr(s, ": (") &&
-	    (size_t)(strstr(s, ": (") - s) < 12 && p->src[n].file)
+	/* Only instruction lines ("N: (op) ...") get a source; state lines ("N: R1=...") do not. */
+	if (p && colon && (size_t)n < p->len && e - colon > 2 && colon[2] == '(' && p->src[n].file)
 		fprintf(out, "  ; %s:%d", p->src[n].file, p->src[n].line);
 	fputc('\n', out);
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the Debian packages minisnoop's build and tests need, only those missing.
-# Usage: tools/deps.sh [build|test|bench|initramfs|initramfs-arm64|cross-arm64|cross-i686]...
+# Usage: tools/deps.sh [build|test|bench|initramfs|initramfs-arm64|cross-arm64|cross-i686|fuzz]...
 # (default: build)
 set -eu
 want="gcc make libc6-dev linux-libc-dev"
@@ -15,7 +15,10 @@ for what in "${@:-build}"; do
 	# The boot test's static 32-bit program (i686-linux-gnu-gcc -static); libc6-dev-i386-cross
 	# is only a Recommends of the compiler. Not gcc-multilib: it conflicts with the cross gccs.
 	cross-i686) want="$want gcc-i686-linux-gnu libc6-dev-i386-cross" ;;
-	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, initramfs, initramfs-arm64, cross-arm64, cross-i686)" >&2; exit 2 ;;
+	# make fuzz: clang, and libFuzzer with its sanitizer runtimes (libclang-rt-dev, only a
+	# Recommends of clang's headers package).
+	fuzz) want="$want clang libclang-rt-dev" ;;
+	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, initramfs, initramfs-arm64, cross-arm64, cross-i686, fuzz)" >&2; exit 2 ;;
 	esac
 done
 missing=""

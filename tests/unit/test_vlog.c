@@ -94,6 +94,25 @@ static void test_tail_keeps_last_lines(void **state)
 	asm_free(&p);
 }
 
+/*
+ * A state line is never annotated, even when it is short and the next line is an instruction
+ * line, or when it holds ": (" itself (found by tests/fuzz/fuzz_vlog.c).
+ */
+static void test_annotate_only_instruction_lines(void **state)
+{
+	struct asm_prog p;
+	char want[256], *out;
+
+	(void)state;
+	build_bad(&p);
+	out = annotate("1: R0=0\n3: (95) exit\n0: R1=ct: (x() R10=fp0\n", &p, 0);
+	snprintf(want, sizeof(want), "1: R0=0\n3: (95) exit  ; %s:%d\n0: R1=ct: (x() R10=fp0\n",
+		 __FILE__, line_exit);
+	assert_string_equal(out, want);
+	free(out);
+	asm_free(&p);
+}
+
 static void test_reason_and_last_insn(void **state)
 {
 	char reason[64];
@@ -191,6 +210,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_annotate_maps_insns_to_lines),
 	    cmocka_unit_test(test_tail_keeps_last_lines),
+	    cmocka_unit_test(test_annotate_only_instruction_lines),
 	    cmocka_unit_test(test_reason_and_last_insn),
 	    cmocka_unit_test(test_log_growth_doubles_to_cap),
 	    cmocka_unit_test(test_tracefs_format_fields),

@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+# Writes the seed inputs of tests/fuzz/corpus/ (run from the project root). The seeds are
+# committed; this says how they were made, and makes them again after a format change.
+# Files named regress-* are inputs a target once failed on: they are kept, never written here.
+import os
+import struct
+
+OUT = "tests/fuzz/corpus"
+
+
+def put(target, name, data):
+    d = os.path.join(OUT, target)
+    os.makedirs(d, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    assert len(data) < 64 * 1024, (target, name)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+# ---- BTF: a writer like tests/unit/test_btf.c's, kinds numbered as in linux/btf.h ----
+INT, PTR, ARRAY, STRUCT, UNION, ENUM, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT = range(1, 12)
+FUNC, FUNC_PROTO, VAR, DATASEC, FLOAT, DECL_TAG, TYPE_TAG, ENUM64 = range(12, 20)
+
+
+class Btf:
+    def __init__(self):
+        self.types = b""
+        self.strs = b"\0"
+        self.n = 0
+
+    def s(self, name):
+        if not name:
+            return 0
+        off = len(self.strs)
+        self.strs += name.encode() + b"\0"
+        return off
+
+    def t(self, name, kind, vlen=0, size_or_type=0, kflag=0, extra=b""):
+        self.types += struct.pack("<III", self.s(name), kflag << 31 | kind << 24 | vlen,
+                                  size_or_type) + extra
+        self.n += 1
+        return self.n
+
+    def int_(self, name, size):
+        return self.t(name, INT, 0, size, extra=struct.pack("<I", 1 << 24 | size * 8))
+
+    def comp(self, name, kind, size, members, kflag=0):
+        extra = b"".join(struct.pack("<III", self.s(m), ty, off) for m, ty, off in members)
+        return self.t(name, kind, len(members), size, kflag, extra)
+
+    def blob(self, **hdr):
+        h = dict(magic=0xEB9F, version=1, flags=0, hdr_len=24, type_off=0,
+                 type_len=len(self.types), str_off=len(self.types), str_len=len(self.strs))
+        h.update(hdr)
+        return struct.pack("<HBBIIIII", h["magic"], h["version"], h["flags"], h["hdr_len"],
+                           h["type_off"], h["type_len"], h["str_off"], h["str_len"]) + \
+            self.types + self.strs
+
+
+def btf_kernelish():
+    """task_struct and mm_struct as minisnoop reads them, with the kinds around them."""
+    b = Btf()
+    i32 = b.int_("int", 4)
+    u64 = b.int_("long unsigned int", 8)
+    pid_t = b.t("pid_t", TYPEDEF, 0, i32)
+    cpid = b.t("", CONST, 0, pid_t)
+    # ids are known in advance: task_struct is 9, its pointer 5
+    ptask = b.t("", PTR, 0, 9)
+    arr = b.t("", ARRAY, 0, 0, extra=struct.pack("<III", i32, i32, 16))
+    b.t("", ENUM, 2, 4, extra=struct.pack("<IiIi", b.s("A"), 0, b.s("B"), 1))
+    anon = b.comp("", STRUCT, 16, [("arg_start", u64, 0), ("arg_end", u64, 64)])
+    b.comp("task_struct", STRUCT, 64, [("pid", pid_t, 0), ("tgid", cpid, 32),
+                                       ("real_parent", ptask, 64), ("comm", arr, 128),
+                                       ("", 11, 256)])
+    b.comp("", UNION, 8, [("flags", i32, 0), ("raw", u64, 0)])  # id 10... then 11 below
+    b.comp("", STRUCT, 8, [("exit_code", i32, 0)])
+    b.comp("mm_struct", STRUCT, 32, [("", anon, 0), ("bits", i32, 3 << 24 | 128)], kflag=1)
+    b.t("", FUNC_PROTO, 1, i32, extra=struct.pack("<II", b.s("x"), i32))
+    b.t("", ENUM64, 1, 8, extra=struct.pack("<III", b.s("BIG"), 1, 2))
+    b.t("v", VAR, 0, i32, extra=struct.pack("<I", 1))
+    b.t(".data", DATASEC, 1, 4, extra=struct.pack("<III", 16, 0, 4))
+    b.t("tag", DECL_TAG, 0, 9, extra=struct.pack("<i", -1))
+    b.t("float", FLOAT, 0, 4)
+    return b
+
+
+def btf_two_structs():
+    """Two structs of one name: the first lacks the member, the second has it."""
+    b = Btf()
+    i32 = b.int_("int", 4)
+    b.comp("task_struct", STRUCT, 4, [("pid", i32, 0)])
+    b.t("", VOLATILE, 0, i32)
+    b.comp("task_struct", STRUCT, 12, [("pid", i32, 0), ("real_parent", i32, 64)])
+    return b
+
+
+def btf_cycle():
+    """Typedefs in a cycle and a struct nested in itself through an anonymous member."""
+    b = Btf()
+    b.t("a", TYPEDEF, 0, 2)
+    b.t("b", TYPEDEF, 0, 1)
+    b.comp("task_struct", STRUCT, 8, [("", 3, 0), ("", 1, 0), ("real_parent", 1, 32)])
+    return b
+
+
+def btf_fanout(depth=20):
+    """Anonymous members that fan out to the same type level after level: 2^depth paths."""
+    b = Btf()
+    i32 = b.int_("int", 4)
+    b.comp("task_struct", STRUCT, 8, [("", 3, 0), ("", 3, 0)])
+    for k in range(depth):
+        b.comp("", STRUCT, 8, [("", 4 + k, 0), ("", 4 + k, 32)])
+    b.comp("leaf", STRUCT, 4, [("real_parent", i32, 0)])
+    return b
+
+
+put("fuzz_btf", "kernelish", btf_kernelish().blob())
+put("fuzz_btf", "fanout", btf_fanout().blob())
+put("fuzz_btf", "two-structs", btf_two_structs().blob())
+put("fuzz_btf", "cycle", btf_cycle().blob())
+put("fuzz_btf", "empty", Btf().blob())
+put("fuzz_btf", "gap", btf_kernelish().blob(hdr_len=32)[:24] + b"\0" * 8 +
+    btf_kernelish().blob()[24:])
+
+# ---- tracefs: format files as Linux 6.x writes them; field name, NUL, text ----
+COMMON = ("\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+          "\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+          "\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+          "\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n")
+put("fuzz_tracefs", "sched_process_exec", "filename\0name: sched_process_exec\nID: 365\n"
+    "format:\n" + COMMON +
+    "\tfield:__data_loc char[] filename;\toffset:8;\tsize:4;\tsigned:0;\n"
+    "\tfield:pid_t pid;\toffset:12;\tsize:4;\tsigned:1;\n"
+    "\tfield:pid_t old_pid;\toffset:16;\tsize:4;\tsigned:1;\n\n"
+    "print fmt: \"filename=%s pid=%d old_pid=%d\", __get_str(filename), REC->pid, "
+    "REC->old_pid\n")
+put("fuzz_tracefs", "sys_enter_execve", "argv\0name: sys_enter_execve\nID: 862\nformat:\n" +
+    COMMON + "\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+    "\tfield:const char * filename;\toffset:16;\tsize:8;\tsigned:0;\n"
+    "\tfield:const char *const * argv;\toffset:24;\tsize:8;\tsigned:0;\n"
+    "\tfield:const char *const * envp;\toffset:32;\tsize:8;\tsigned:0;\n\n"
+    "print fmt: \"filename: 0x%08lx, argv: 0x%08lx, envp: 0x%08lx\", "
+    "((unsigned long)(REC->filename)), ((unsigned long)(REC->argv)), "
+    "((unsigned long)(REC->envp))\n")
+put("fuzz_tracefs", "sys_exit_execve", "ret\0name: sys_exit_execve\nID: 861\nformat:\n" +
+    COMMON + "\tfield:int __syscall_nr;\toffset:8;\tsize:4;\tsigned:1;\n"
+    "\tfield:long ret;\toffset:16;\tsize:8;\tsigned:1;\n\nprint fmt: \"0x%lx\", REC->ret\n")
+put("fuzz_tracefs", "array-field", "comm\0format:\n"
+    "\tfield:char comm[16];\toffset:8;\tsize:16;\tsigned:0;\n"
+    "\tfield:int bad;\toffset:99999;\tsize:4;\n")
+
+# ---- event: max_args, option bits, clock offset, start time, then the record ----
+
+
+def record(argv, filename, flags=0, argc=None, ret=0, comm=b"bash", pid=4242, ppid=1,
+           uid=1000, ts=10**12, text=None, filename_len=None):
+    if text is None:
+        text = filename + b"\0" + b"".join(a + b"\0" for a in argv)
+    if argc is None:
+        argc = len(argv)
+    if filename_len is None:
+        filename_len = len(filename) + 1
+    hdr = struct.pack("<QIIIIiIIHH16s", ts, pid, pid, ppid, uid, ret, flags, len(text),
+                      argc, filename_len, comm)
+    assert len(hdr) == 56
+    return hdr + text
+
+
+def pre(max_args=20, bits=0, mono_to_real=1_700_000_000 * 10**9, start=10**12 - 5 * 10**8):
+    return struct.pack("<BBqQ", max_args, bits, mono_to_real, start)
+
+
+put("fuzz_event", "ls", pre() + record([b"ls", b"-l", b"/tmp"], b"/usr/bin/ls"))
+put("fuzz_event", "failed", pre(bits=15) + record([b"nope"], b"/nonexistent", ret=-2))
+put("fuzz_event", "block", pre(max_args=3, bits=1) +
+    record([b"sh", b"-c", b"echo 'a b'", b"x", b"y"], b"/bin/sh", flags=1 << 6, argc=0))
+put("fuzz_event", "bytes", pre(bits=3) +
+    record([b"\xff\xfe", b"\x1b[31m", b"caf\xc3\xa9", b"\xc2\x85", b"\xed\xa0\x80", b"a\"\\"],
+           b"/tmp/\xe2\x82\xac\x7f", comm=b"\x01\xe2\x82"))
+put("fuzz_event", "truncated", pre() +
+    record([b"a" * 300, b"b"], b"/bin/true", flags=3, argc=7, filename_len=4))
+put("fuzz_event", "no-args", pre(mono_to_real=-(2**62)) +
+    record([], b"/sbin/modprobe", flags=1 << 7, ppid=0, comm=b"kworker/u8:1"))
+
+# ---- perf ring: size byte, stop byte, data_tail, head - tail, then the data area ----
+SAMPLE, LOST = 9, 2
+
+
+def sample(raw):
+    size = (8 + 4 + len(raw) + 7) // 8 * 8
+    return struct.pack("<IHHI", SAMPLE, 0, size, len(raw)) + raw + b"\0" * (size - 12 - len(raw))
+
+
+def lost(n):
+    return struct.pack("<IHHQQ", LOST, 0, 24, 7, n)
+
+
+def ring(log2, tail, recs, stop=0):
+    data = b"".join(recs)
+    size = 1 << log2
+    area = bytearray(size)
+    for i, c in enumerate(data):
+        area[(tail + i) % size] = c
+    return struct.pack("<BBQH", log2, stop, tail, len(data)) + bytes(area)
+
+
+ev = record([b"true"], b"/bin/true")
+put("fuzz_perf_ring", "samples", ring(9, 0, [sample(ev), lost(3), sample(b"xyz")]))
+put("fuzz_perf_ring", "wrapped", ring(8, 200, [sample(b"w" * 90), sample(b"k" * 20)]))
+put("fuzz_perf_ring", "stop", ring(10, 2**64 - 16, [sample(b"a"), sample(b"bb"),
+                                                    struct.pack("<IHH", 3, 0, 16) + b"\0" * 8,
+                                                    sample(b"ccc")], stop=8 | 1))
+put("fuzz_perf_ring", "corrupt", ring(6, 0, [sample(b"ok"), struct.pack("<IHH", 9, 0, 4)]))
+
+# ---- vlog: reason buffer size, tail lines, then the log ----
+REAL = ("0: R1=ctx() R10=fp0\n"
+        "0: (bf) r6 = r1                       ; R1=ctx() R6=ctx()\n"
+        "1: (15) if r6 == 0x0 goto pc+1 3: R1=ctx() R6=ctx() R10=fp0\n"
+        "3: (95) exit\n"
+        "R0 !read_ok\n"
+        "verification time 60 usec\n"
+        "stack depth 8\n"
+        "processed 5 insns (limit 1000000) max_states_per_insn 0 total_states 0 "
+        "peak_states 0 mark_read 0\n")
+put("fuzz_vlog", "rejected", b"\x80\x03" + REAL.encode())
+put("fuzz_vlog", "short-reason", b"\x05\x01" + REAL.encode())
+put("fuzz_vlog", "loaded", b"\x40\x00" + b"func#0 @0\n0: R1=ctx() R10=fp0\n"
+    b"0: (b7) r0 = 0                       ; R0_w=0\n1: (95) exit\n"
+    b"processed 2 insns (limit 1000000) max_states_per_insn 0 total_states 0 "
+    b"peak_states 0 mark_read 0\n")
+put("fuzz_vlog", "state-lines", b"\x20\x02" + b"4: R0=0\n5: (95) exit\n6: R1: (x)\n")
+
+# ---- ere: pattern, NUL, subject ----
+for name, pat, subj in [
+        ("name", b"^(ba|da)?sh$", b"bash"),
+        ("line", b"\\<-c\\>.*(echo|printf) [^;]+", b"sh -c echo hi; ls"),
+        ("classes", b"[[:alpha:]_][[:alnum:]_]*=[0-9a-fA-F]{2,8}\\b", b"X_1=deadbeef tail"),
+        ("repeat", b"(a|b){3,5}c?(d+|e*)$", b"xxababbdd"),
+        ("brackets", b"[]a-z.[:digit:]-][^[.-.][=e=]]\\w\\W\\s\\S", b"]-!e_ \t"),
+        ("empty", b"()|x*", b""),
+]:
+    put("fuzz_ere", name, pat + b"\0" + subj)
+
+# ---- passwd: name, NUL, file ----
+PASSWD = (b"root:x:0:0:root:/root:/bin/bash\n"
+          b"daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+          b"alice:x:1000:1000:Alice,,,:/home/alice:/bin/bash\n"
+          b"bad:x:99999999999:1::/:\n"
+          b"nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin")
+put("fuzz_passwd", "alice", b"alice\0" + PASSWD)
+put("fuzz_passwd", "nobody-no-newline", b"nobody\0" + PASSWD)
+put("fuzz_passwd", "bad-uid", b"bad\0" + PASSWD + b"\nbad::7:7\n")
+put("fuzz_passwd", "missing", b"mallory\0" + PASSWD)
