@@ -3,10 +3,13 @@
 #include "attach.h"
 
 #include <errno.h>
+#include <sched.h>
+#include <signal.h>
 #include <linux/perf_event.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int tp_attach(int tp_id, int prog_fd)
@@ -32,4 +35,37 @@ int tp_attach(int tp_id, int prog_fd)
 		return err;
 	}
 	return (int)fd;
+}
+
+/* Each detach waits for an RCU grace period (tens of ms): one child per fd, sharing our
+ * memory and fd table, so that the waits overlap instead of adding up. */
+#define DETACH_STACK 4096
+
+static int close_one(void *arg)
+{
+	return (int)syscall(SYS_close, *(int *)arg);
+}
+
+void tp_detach_all(int *fds, size_t n)
+{
+	static char stacks[TP_DETACH_MAX][DETACH_STACK] __attribute__((aligned(16)));
+	pid_t pids[TP_DETACH_MAX];
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		pids[k] = -1;
+		if (fds[k] < 0)
+			continue;
+		if (k < TP_DETACH_MAX)
+			pids[k] = clone(close_one, stacks[k] + DETACH_STACK,
+					CLONE_VM | CLONE_FILES | SIGCHLD, &fds[k]);
+		if (pids[k] < 0) /* no child: close it here */
+			close(fds[k]);
+	}
+	for (k = 0; k < n && k < TP_DETACH_MAX; k++)
+		if (pids[k] > 0)
+			while (waitpid(pids[k], NULL, __WALL) < 0 && errno == EINTR)
+				;
+	for (k = 0; k < n; k++)
+		fds[k] = -1;
 }

@@ -7,4 +7,11 @@
  * Returns the perf fd (closing it detaches) or a negative errno. */
 int tp_attach(int tp_id, int prog_fd);
 
+#include <stddef.h>
+
+#define TP_DETACH_MAX 16
+/* Closes the attached events' fds (-1 skipped) at once rather than one after the other;
+ * returns when all are detached, and sets them to -1. */
+void tp_detach_all(int *fds, size_t n);
+
 #endif

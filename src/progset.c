@@ -219,7 +219,9 @@ int progset_open_rings(struct progset *ps, unsigned pages, struct perf_ring **ri
 	int ncpu = bpf_possible_cpus(), cpu, opened = 0, r;
 	int events = progset_map_fd(ps, MAP_EVENTS);
 	/* Wake the reader once a quarter of the ring is full; poll's timeout bounds latency. */
-	uint32_t watermark = (uint32_t)(pages * (size_t)sysconf(_SC_PAGESIZE) / 4);
+	/* Woken by every record, so that an idle tracer shows an event at once; the reader
+	 * coalesces the wake-ups of a storm by pausing between batches. */
+	uint32_t watermark = 0;
 
 	*rings = calloc((size_t)(ncpu > 0 ? ncpu : 1), sizeof(**rings));
 	if (!*rings)
@@ -269,12 +271,11 @@ void progset_close(struct progset *s)
 {
 	if (!s->k) /* never built: nothing is open */
 		return;
+	tp_detach_all(s->tp_fd, P_COUNT);
 	for (size_t p = 0; p < P_COUNT; p++) {
-		if (s->tp_fd[p] >= 0)
-			close(s->tp_fd[p]);
 		if (s->prog_fd[p] >= 0)
 			close(s->prog_fd[p]);
-		s->tp_fd[p] = s->prog_fd[p] = -1;
+		s->prog_fd[p] = -1;
 		if (s->built[p])
 			asm_free(&s->asm_[p]);
 		s->built[p] = false;

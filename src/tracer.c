@@ -304,10 +304,11 @@ static void write_upto(struct session *s, uint64_t upto)
 	s->nlines = s->nlines >= keep ? s->nlines - keep : 0;
 }
 
+/* Reads every ring and writes what is in order; the number of records read, or -errno. */
 static int drain(struct session *s, struct perf_ring *rings, int nr, bool final)
 {
 	uint64_t upto = final ? UINT64_MAX : now_ns(CLOCK_MONOTONIC);
-	int k, r;
+	int k, r, n = 0;
 
 	for (k = 0; k < nr && !s->done; k++) {
 		r = perf_ring_consume(&rings[k], on_sample, on_lost, s);
@@ -316,10 +317,21 @@ static int drain(struct session *s, struct perf_ring *rings, int nr, bool final)
 				strerror(-r));
 			return r;
 		}
+		n += r;
 	}
 	/* --count reached or a closed pipe: nothing more comes, write all. */
 	write_upto(s, final || s->done ? UINT64_MAX : upto);
-	return 0;
+	return n;
+}
+
+/* After a batch, a pause before the next poll: a storm then costs at most about 100
+ * wake-ups a second, while a lone event is read as soon as it comes. */
+static void coalesce(void)
+{
+	struct timespec ts = {0, 10 * 1000 * 1000};
+
+	if (!stop_signal)
+		nanosleep(&ts, NULL);
 }
 
 /* Everything the kernel side needs, in the order that names the first real problem. */
@@ -365,7 +377,8 @@ static int start(struct session *s, char *err, size_t errlen)
 static int trace_loop(struct session *s, uint64_t deadline)
 {
 	while (!s->done && !stop_signal) {
-		int timeout = 50, r;
+		/* events held back for ordering are written at the next round, soon */
+		int timeout = s->nlines ? 5 : 1000, r;
 
 		if (deadline) {
 			uint64_t now = now_ns(CLOCK_MONOTONIC);
@@ -384,10 +397,12 @@ static int trace_loop(struct session *s, uint64_t deadline)
 			s->pipe_closed = s->done = true;
 			break;
 		}
-		/* Read every ring each round: a watermark may hold back a few records. */
-		if (drain(s, s->rings, s->nr, false))
+		r = drain(s, s->rings, s->nr, false);
+		if (r < 0)
 			return 1;
 		report_losses(s, false);
+		if (r > 0)
+			coalesce();
 	}
 	return 0;
 }
