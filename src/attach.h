@@ -9,9 +9,8 @@ int tp_attach(int tp_id, int prog_fd);
 
 #include <stddef.h>
 
-#define TP_DETACH_MAX 16
-/* Closes the attached events' fds (-1 skipped) at once rather than one after the other;
- * returns when all are detached, and sets them to -1. */
+/* Closes the attached events' fds (-1 skipped) and sets them to -1; the detaching, slow
+ * in the kernel, is left to a child process that holds nothing else. */
 void tp_detach_all(int *fds, size_t n);
 
 #endif
