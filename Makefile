@@ -18,9 +18,14 @@ CROSS_COMPILE ?=
 ifeq ($(origin CC),default)
   ifneq ($(CROSS_COMPILE),)
     # musl's cross wrapper (Debian's musl-dev:ARCH) when present: a fifth of glibc's size.
-    MUSL_CROSS := $(subst -gnu-,-musl-,$(CROSS_COMPILE))gcc
-    ifneq ($(shell command -v $(MUSL_CROSS) 2>/dev/null),)
-      CC := $(MUSL_CROSS)
+    # Debian names it after the musl triplet of the target's multiarch: aarch64-linux-musl-gcc,
+    # arm-linux-musleabihf-gcc (for arm-linux-gnueabihf-), i386-linux-musl-gcc (i686-linux-gnu-).
+    CROSS_MULTIARCH := $(shell $(CROSS_COMPILE)gcc -print-multiarch 2>/dev/null)
+    MUSL_CROSS := $(firstword $(foreach w,$(subst -gnu,-musl,$(CROSS_COMPILE))gcc \
+      $(if $(CROSS_MULTIARCH),$(subst -gnu,-musl,$(CROSS_MULTIARCH))-gcc),\
+      $(shell command -v $(w) 2>/dev/null)))
+    ifneq ($(MUSL_CROSS),)
+      CC := $(notdir $(MUSL_CROSS))
     else
       CC := $(CROSS_COMPILE)gcc
     endif
@@ -33,19 +38,23 @@ endif
 HOSTCC ?= gcc
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+# CFLAGS and LDFLAGS from the command line or the environment come first; the project's own
+# flags are always added after them (override: `make CFLAGS=-O2` does not drop -Iinclude).
 CFLAGS ?= -Os -g
 # No unwind tables: C without exceptions needs none, and they are a tenth of the binary.
-CFLAGS += -std=gnu11 $(WARN) -ffunction-sections -fdata-sections -D_GNU_SOURCE \
+override CFLAGS += -std=gnu11 $(WARN) -ffunction-sections -fdata-sections -D_GNU_SOURCE \
 	  -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	  -DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc
 LDFLAGS ?=
 # No page-aligned padding between segments: a static binary has no GOT worth a RELRO page.
-LDFLAGS += -static -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none
+override LDFLAGS += -static -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none
 
-# musl-gcc sees only musl's headers: give it the kernel UAPI ones, and nothing else.
+# musl-gcc sees only musl's headers: give it the kernel UAPI ones, and nothing else. asm/ is
+# the target's: /usr/include/TRIPLET/asm (native) or /usr/TRIPLET/include/asm
+# (linux-libc-dev-ARCH-cross).
 ifneq ($(findstring musl,$(CC)),)
-  ARCH_TRIPLET := $(shell $(CC) -dumpmachine 2>/dev/null | sed 's/-musl$$/-gnu/')
-  CFLAGS += -I$(B)/uapi
+  ARCH_TRIPLET := $(shell $(CC) -dumpmachine 2>/dev/null | sed 's/-musl/-gnu/')
+  override CFLAGS += -I$(B)/uapi
   UAPI := $(B)/uapi/.stamp
 endif
 
@@ -77,7 +86,9 @@ $(B)/uapi/.stamp:
 	@for d in linux asm-generic; do ln -sfn /usr/include/$$d $(B)/uapi/$$d; done
 	@if [ -d /usr/include/$(ARCH_TRIPLET)/asm ]; then ln -sfn /usr/include/$(ARCH_TRIPLET)/asm $(B)/uapi/asm; \
 	 elif [ -d /usr/$(ARCH_TRIPLET)/include/asm ]; then ln -sfn /usr/$(ARCH_TRIPLET)/include/asm $(B)/uapi/asm; \
-	 else ln -sfn /usr/include/asm $(B)/uapi/asm; fi
+	 else echo "minisnoop: no asm/ UAPI headers for $(ARCH_TRIPLET) (/usr/include/$(ARCH_TRIPLET)/asm," \
+		"/usr/$(ARCH_TRIPLET)/include/asm): install linux-libc-dev, or the target's" \
+		"linux-libc-dev-ARCH-cross (tools/deps.sh cross-arm64|cross-armhf|cross-riscv64|cross-i686)" >&2; exit 1; fi
 	@touch $@
 
 $(B)/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
@@ -202,7 +213,7 @@ install: $(B)/minisnoop
 	$(CROSS_COMPILE)strip $(DESTDIR)$(BINDIR)/minisnoop
 
 clean:
-	rm -rf $(B) build-arm64
+	rm -rf $(B) build-arm64 build-armhf build-riscv64 build-i386
 
 format:
 	clang-format -i $(SRCS) $(INSNS) include/*.h $(wildcard src/*.h tests/*.h tests/*/*.c tools/*.c)

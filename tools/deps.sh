@@ -1,7 +1,15 @@
 #!/bin/sh
 # Installs the Debian packages minisnoop's build and tests need, only those missing.
-# Usage: tools/deps.sh [build|test|bench|initramfs|initramfs-arm64|cross-arm64|cross-i686|fuzz]...
-# (default: build)
+# Usage: tools/deps.sh SET... (default: build)
+#   build, test, bench, fuzz       what those make targets need
+#   initramfs                      the boot test on x86_64 and i386 guests (qemu-system-x86)
+#   initramfs-arm64                aarch64 and armhf guests (qemu-system-arm; also initramfs-armhf)
+#   initramfs-riscv64              riscv64 guests (qemu-system-misc, with OpenSBI in qemu-system-data)
+#   cross-arm64, cross-armhf, cross-riscv64, cross-i686
+#                                  make CROSS_COMPILE=aarch64-linux-gnu- | arm-linux-gnueabihf- |
+#                                  riscv64-linux-gnu- | i686-linux-gnu-: the cross gcc, the
+#                                  target's kernel UAPI headers and musl (glibc for riscv64:
+#                                  Debian 12 has no riscv64 packages, so no musl-dev:riscv64)
 set -eu
 want="gcc make libc6-dev linux-libc-dev"
 for what in "${@:-build}"; do
@@ -9,16 +17,21 @@ for what in "${@:-build}"; do
 	build) want="$want musl-tools" ;;
 	test) want="$want musl-tools libcmocka-dev bpftool python3 util-linux" ;;
 	bench) want="$want musl-tools" ;;
-	initramfs) want="$want musl-tools busybox-static qemu-system-x86 cpio gzip python3 coreutils" ;;
-	initramfs-arm64) want="$want qemu-system-arm" ;;
+	initramfs) want="$want musl-tools qemu-system-x86 cpio gzip python3 coreutils" ;;
+	initramfs-arm64 | initramfs-armhf) want="$want qemu-system-arm" ;;
+	initramfs-riscv64) want="$want qemu-system-misc" ;;
 	cross-arm64) want="$want gcc-aarch64-linux-gnu linux-libc-dev-arm64-cross musl-dev:arm64" ;;
-	# The boot test's static 32-bit program (i686-linux-gnu-gcc -static); libc6-dev-i386-cross
-	# is only a Recommends of the compiler. Not gcc-multilib: it conflicts with the cross gccs.
-	cross-i686) want="$want gcc-i686-linux-gnu libc6-dev-i386-cross" ;;
+	cross-armhf) want="$want gcc-arm-linux-gnueabihf linux-libc-dev-armhf-cross musl-dev:armhf" ;;
+	# libc6-dev-riscv64-cross is only a Recommends of the compiler.
+	cross-riscv64) want="$want gcc-riscv64-linux-gnu libc6-dev-riscv64-cross linux-libc-dev-riscv64-cross" ;;
+	# i386 minisnoop (musl) and the boot test's static 32-bit program (i686-linux-gnu-gcc -static,
+	# glibc: libc6-dev-i386-cross is only a Recommends of the compiler). Not gcc-multilib: it
+	# conflicts with the cross gccs.
+	cross-i686) want="$want gcc-i686-linux-gnu libc6-dev-i386-cross linux-libc-dev-i386-cross musl-dev:i386" ;;
 	# make fuzz: clang, and libFuzzer with its sanitizer runtimes (libclang-rt-dev, only a
 	# Recommends of clang's headers package).
 	fuzz) want="$want clang libclang-rt-dev" ;;
-	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, initramfs, initramfs-arm64, cross-arm64, cross-i686, fuzz)" >&2; exit 2 ;;
+	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, fuzz, initramfs, initramfs-arm64, initramfs-armhf, initramfs-riscv64, cross-arm64, cross-armhf, cross-riscv64, cross-i686)" >&2; exit 2 ;;
 	esac
 done
 missing=""
@@ -32,6 +45,16 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "minisnoop: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+# apt-get update; a list that failed to download (a mirror in the middle of a sync) is said,
+# not fatal: the install below fails by itself if a package is really not found.
+update() {
+	log=$(mktemp)
+	apt-get update -q >"$log" 2>&1 || {
+		grep -E '^(E|W):' "$log" | head -n 3 >&2
+		echo "minisnoop: apt-get update reported errors; going on with the lists it got" >&2
+	}
+	rm -f "$log"
+}
 # Packages of another architecture (musl-dev:arm64 for musl cross builds) need it known.
 for p in $missing; do
 	case "$p" in *:*)
@@ -39,7 +62,7 @@ for p in $missing; do
 		if ! dpkg --print-foreign-architectures | grep -qx "$arch" &&
 			[ "$arch" != "$(dpkg --print-architecture)" ]; then
 			dpkg --add-architecture "$arch"
-			apt-get update -q >/dev/null
+			update
 		fi
 		;;
 	esac
@@ -47,7 +70,7 @@ done
 # An old or empty package list cannot find new packages: refresh once if needed.
 # shellcheck disable=SC2086 # a list of names
 apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1 || {
-	apt-get update -q >/dev/null
+	update
 	# shellcheck disable=SC2086 # a list of names
 	apt-get install -y -q --no-install-recommends $missing >/dev/null
 }
