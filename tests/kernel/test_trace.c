@@ -33,9 +33,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -65,6 +67,7 @@ static char g_skip[256];	     /* why kernel tests cannot run here, "" if they ca
 static char g_tmpdir[256];	     /* scratch files of this run */
 static char g_comm[32];		     /* our comm, which forked children keep until they exec */
 static char g_cgdir[PATH_MAX + 64];  /* a cgroup made by a test, removed in teardown */
+static int g_fifo_rd = -1;	     /* a FIFO's read end held by a test, closed in teardown */
 static pid_t g_self;
 static unsigned g_seq;
 
@@ -1183,6 +1186,10 @@ static void cleanup_all(void)
 	}
 	g_nkids = 0;
 	evs_free();
+	if (g_fifo_rd >= 0) {
+		close(g_fifo_rd);
+		g_fifo_rd = -1;
+	}
 	if (g_cgdir[0]) {
 		for (int k = 0; k < 100 && rmdir(g_cgdir) && errno == EBUSY; k++)
 			usleep(10000);
@@ -3533,6 +3540,613 @@ static void test_error_not_permitted(void **state)
 	expect_runtime_error(as_nobody, want, 3);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Hardening: nobody can blind it, nothing hangs it, it keeps no privilege                  */
+
+/* Reads n bytes from fd within timeout_ms; false at EOF or after the timeout. */
+static bool read_full(int fd, void *p, size_t n, int timeout_ms)
+{
+	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
+	size_t got = 0;
+
+	while (got < n) {
+		struct pollfd pf = {.fd = fd, .events = POLLIN};
+		ssize_t r;
+
+		if (now_ms() >= deadline)
+			return false;
+		if (poll(&pf, 1, 100) <= 0)
+			continue;
+		r = read(fd, (char *)p + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		got += (size_t)r;
+	}
+	return true;
+}
+
+/* The summary says that nothing was lost, and no live line said otherwise. */
+static void expect_nothing_lost(const struct snoop *s, const char *what)
+{
+	static const char *const bad[] = {" lost so far", "could not be kept", " not reported",
+					  "not written"};
+	regex_t re;
+	int r;
+
+	assert_int_equal(regcomp(&re, "minisnoop: [0-9]+ events, 0 lost\n", REG_EXTENDED), 0);
+	r = regexec(&re, buf_str(&s->err), 0, NULL, 0);
+	regfree(&re);
+	if (r)
+		fail_msg("%s: no summary 'N events, 0 lost'; stderr:\n%s", what, buf_str(&s->err));
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+		if (buf_has(&s->err, bad[k]))
+			fail_msg("%s: stderr says '%s':\n%s", what, bad[k], buf_str(&s->err));
+}
+
+#define HOLD_N		300 /* execs held inside execve by uid 65534 (the old table had 128) */
+#define HOLD_ROOT_EXECS 100 /* execs by root while they are held */
+
+struct holder {
+	const char *base; /* held exec k passes "<base>-<k>" */
+	int pipe_w;	  /* the held children's pids, once all of them are held */
+	int gate_r;	  /* a byte or EOF here: let them go */
+};
+
+static void hold_marker(char *buf, size_t n, const char *base, int k)
+{
+	snprintf(buf, n, "%s-%d", base, k);
+}
+
+/* The holder's child: stops until its parent traces it, then execs /bin/true. */
+static void held_child(const char *m)
+{
+	char *argv[] = {"true", (char *)m, NULL};
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	touch_strings(TRUE_PATH, argv);
+	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) || raise(SIGSTOP))
+		_exit(2);
+	execve(TRUE_PATH, argv, g_envp);
+	_exit(127);
+}
+
+/* Forks held exec k and waits until it is stopped at PTRACE_EVENT_EXEC; false if not. */
+static bool hold_one(const struct holder *h, int k, pid_t *pid)
+{
+	long opts = PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+	char m[96];
+	int st;
+
+	hold_marker(m, sizeof(m), h->base, k);
+	*pid = fork();
+	if (*pid == 0)
+		held_child(m);
+	if (*pid < 0 || waitpid(*pid, &st, 0) != *pid || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGSTOP)
+		return false;
+	if (ptrace(PTRACE_SETOPTIONS, *pid, NULL, (void *)opts) ||
+	    ptrace(PTRACE_CONT, *pid, NULL, NULL))
+		return false;
+	return waitpid(*pid, &st, 0) == *pid && WIFSTOPPED(st) &&
+	       st >> 8 == (SIGTRAP | PTRACE_EVENT_EXEC << 8);
+}
+
+/*
+ * As uid 65534, what any user can do: HOLD_N children, each held by its parent's ptrace at
+ * PTRACE_EVENT_EXEC, i.e. inside execve: after the exec succeeded (sched_process_exec) and
+ * before the syscall returns (sys_exit_execve). Their pids go on the pipe once all are held;
+ * at the gate they are let go, and each must then exit 0.
+ */
+static void holder_child(void *arg)
+{
+	const struct holder *h = arg;
+	static pid_t pids[HOLD_N];
+	char c;
+	int st;
+
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		_exit(123);
+	for (int k = 0; k < HOLD_N; k++)
+		if (!hold_one(h, k, &pids[k]))
+			_exit(3);
+	if (write(h->pipe_w, pids, sizeof(pids)) != sizeof(pids))
+		_exit(4);
+	if (read(h->gate_r, &c, 1) < 0)
+		_exit(5);
+	for (int k = 0; k < HOLD_N; k++)
+		if (ptrace(PTRACE_DETACH, pids[k], NULL, NULL))
+			_exit(6);
+	for (int k = 0; k < HOLD_N; k++)
+		if (waitpid(pids[k], &st, 0) != pids[k] || !WIFEXITED(st) || WEXITSTATUS(st))
+			_exit(7);
+	_exit(0);
+}
+
+/* Each held exec reported once, exactly, as uid 65534's child of the holder. */
+static void expect_held_events(const char *base, const pid_t *held, pid_t holder)
+{
+	char m[96];
+
+	for (int k = 0; k < HOLD_N; k++) {
+		char *argv[] = {"true", m, NULL};
+
+		hold_marker(m, sizeof(m), base, k);
+		expect_event(ev_one(held[k], "an exec held by ptrace at PTRACE_EVENT_EXEC"),
+			     &WANT(.pid = held[k], .ppid = holder, .uid = 65534, .comm = "true",
+				   .filename = TRUE_PATH, .argv = argv));
+	}
+}
+
+/*
+ * Issue 9, 1: a user who holds execs inside execve (ptrace) must not make anybody's exec
+ * invisible: root's execs, successful and failed, are reported while they are held, and so
+ * are the held execs themselves (they succeeded before the stop).
+ */
+static void test_execs_held_by_ptrace_hide_nothing(void **state)
+{
+	static pid_t held[HOLD_N], root[HOLD_ROOT_EXECS + 1];
+	char base[64], m[64], mf[64];
+	const char *missing = "/nonexistent-minisnoop-test/while held";
+	char *argv_root[] = {"true", (char *)marker(m, sizeof(m), "while-held"), NULL};
+	char *argv_fail[] = {"missing", (char *)marker(mf, sizeof(mf), "fails-while-held"), NULL};
+	const char *args[] = {"-j", NULL};
+	struct holder h;
+	struct snoop *s;
+	pid_t holder;
+	int p[2], g[2];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	marker(base, sizeof(base), "held");
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(g, O_CLOEXEC), 0);
+	s = snoop_start(args);
+	h = (struct holder){.base = base, .pipe_w = p[1], .gate_r = g[0]};
+	holder = kid_fork(holder_child, &h, p[1], g[0]);
+	close(p[1]);
+	close(g[0]);
+	if (!read_full(p[0], held, sizeof(held), 30000))
+		fail_msg("the uid 65534 process did not hold %d execs (its wait status: 0x%x)",
+			 HOLD_N, kid_wait(holder));
+	close(p[0]);
+	for (int k = 0; k < HOLD_ROOT_EXECS; k++)
+		root[k] = run_exec(TRUE_PATH, argv_root, 0);
+	root[HOLD_ROOT_EXECS] = run_exec(missing, argv_fail, 127);
+	/* reported while the others are still held, not when they are let go */
+	if (!snoop_wait_pids(s, root, HOLD_ROOT_EXECS + 1, WAIT_EVENTS_MS) ||
+	    !snoop_wait_pids(s, held, HOLD_N, WAIT_EVENTS_MS))
+		fail_msg("with %d execs held inside execve by uid 65534, not every exec was "
+			 "reported within %d ms; stderr:\n%s",
+			 HOLD_N, WAIT_EVENTS_MS, buf_str(&s->err));
+	close(g[1]);
+	kid_expect_exit(holder, 0, "the uid 65534 process holding execs");
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	for (int k = 0; k < HOLD_ROOT_EXECS; k++)
+		expect_event(ev_one(root[k], "root's exec while others are held"),
+			     &WANT(.pid = root[k], .ppid = g_self, .comm = "true",
+				   .filename = TRUE_PATH, .argv = argv_root));
+	expect_event(ev_one(root[HOLD_ROOT_EXECS], "root's failed exec while others are held"),
+		     &WANT(.pid = root[HOLD_ROOT_EXECS], .ppid = g_self, .ret = -ENOENT,
+			   .comm = g_comm, .filename = missing, .argv = argv_fail));
+	expect_held_events(base, held, holder);
+	expect_nothing_lost(s, "execs held inside execve");
+}
+
+static char g_pre_path[PATH_MAX]; /* what the pre_exec helpers below work on */
+
+/* In minisnoop's child: stdout is a file on a 64 KiB tmpfs mounted at g_pre_path, in a mount
+ * namespace of its own (gone with minisnoop). */
+static void stdout_on_tiny_tmpfs(void)
+{
+	char path[PATH_MAX + 16];
+	int fd;
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", g_pre_path, "tmpfs", 0, "size=64k")) {
+		dprintf(2, "test: a 64 KiB tmpfs at %s: %s\n", g_pre_path, strerror(errno));
+		_exit(125);
+	}
+	snprintf(path, sizeof(path), "%s/out.json", g_pre_path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || dup2(fd, 1) != 1) {
+		dprintf(2, "test: %s as stdout: %s\n", path, strerror(errno));
+		_exit(125);
+	}
+	close(fd);
+}
+
+/* Issue 9, 3: a full disk is said, and ends the run with status 1. */
+static void test_full_disk(void **state)
+{
+	static char big[2001];
+	char m[64];
+	char *argv[] = {"true", big, (char *)marker(m, sizeof(m), "full-disk"), NULL};
+	const char *args[] = {"-j", NULL};
+	struct start_opts o = {.pre_exec = stdout_on_tiny_tmpfs};
+	struct snoop *s;
+	int k;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	memset(big, 'd', sizeof(big) - 1);
+	snprintf(g_pre_path, sizeof(g_pre_path), "%s/tiny", tmpdir());
+	assert_true(mkdir(g_pre_path, 0755) == 0 || errno == EEXIST);
+	s = snoop_start_opts(args, &o);
+	/* 2 KB of JSON per exec: 64 KiB are full after about 32 */
+	for (k = 0; k < 400 && !snoop_exited(s); k++) {
+		run_exec(TRUE_PATH, argv, 0);
+		pump(s, 0);
+	}
+	if (snoop_finish(s, EXIT_MS) == -1)
+		fail_msg("still running after %d execs with 2 KB of output each on a 64 KiB "
+			 "tmpfs; stderr:\n%s",
+			 k, buf_str(&s->err));
+	if (!WIFEXITED(s->status) || WEXITSTATUS(s->status) != 1)
+		fail_msg("full disk: wait status 0x%x, expected exit 1; stderr:\n%s", s->status,
+			 buf_str(&s->err));
+	if (!buf_has(&s->err, "minisnoop: writing the output: No space left on device\n"))
+		fail_msg("full disk: stderr does not say 'minisnoop: writing the output: No space "
+			 "left on device':\n%s",
+			 buf_str(&s->err));
+}
+
+/* In minisnoop's child: stdout is the FIFO at g_pre_path (the test holds its read end). */
+static void stdout_on_fifo(void)
+{
+	int fd = open(g_pre_path, O_WRONLY);
+
+	if (fd < 0 || dup2(fd, 1) != 1) {
+		dprintf(2, "test: FIFO %s as stdout: %s\n", g_pre_path, strerror(errno));
+		_exit(125);
+	}
+	close(fd);
+}
+
+/* Reads fd to its end (a FIFO whose writer is gone, a /proc file) into b. */
+static void read_to_end(int fd, struct buf *b)
+{
+	char tmp[65536];
+	ssize_t r;
+
+	while ((r = read(fd, tmp, sizeof(tmp))) > 0 || (r < 0 && errno == EINTR))
+		if (r > 0)
+			buf_add(b, tmp, (size_t)r);
+}
+
+/*
+ * Issue 9, 4: stdout is a FIFO whose reader keeps it open and never reads. SIGTERM still
+ * ends minisnoop, and the summary says how many events were not written: every event counted
+ * is either a whole line in the FIFO or among those not written.
+ */
+static void test_blocked_output_ends_on_sigterm(void **state)
+{
+	static char big[1001];
+	char m[64];
+	char *argv[] = {"true", big, (char *)marker(m, sizeof(m), "blocked"), NULL};
+	const char *args[] = {"-j", NULL};
+	struct start_opts o = {.pre_exec = stdout_on_fifo};
+	unsigned long long events = 0, lost = 0, unwritten = 0;
+	struct buf piped = {0};
+	struct snoop *s;
+	const char *sum;
+	int size, queued = 0;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	memset(big, 'f', sizeof(big) - 1);
+	snprintf(g_pre_path, sizeof(g_pre_path), "%s/fifo", tmpdir());
+	unlink(g_pre_path);
+	assert_int_equal(mkfifo(g_pre_path, 0600), 0);
+	g_fifo_rd = open(g_pre_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	assert_true(g_fifo_rd >= 0);
+	size = fcntl(g_fifo_rd, F_SETPIPE_SZ, 4096); /* the smallest: full sooner */
+	if (size < 0)
+		size = fcntl(g_fifo_rd, F_GETPIPE_SZ);
+	assert_true(size > 0);
+	s = snoop_start_opts(args, &o);
+	/* 1 KB of JSON per exec: several times what the pipe holds */
+	for (int k = 0; k < 4 * size / 1000 + 20; k++)
+		run_exec(TRUE_PATH, argv, 0);
+	/* some of it reached the FIFO, which cannot take the rest: minisnoop's write blocks */
+	for (uint64_t until = now_ms() + WAIT_EVENTS_MS; queued <= 0 && now_ms() < until;)
+		if (ioctl(g_fifo_rd, FIONREAD, &queued) || queued <= 0)
+			usleep(10000);
+	if (queued <= 0)
+		fail_msg("nothing reached the FIFO within %d ms", WAIT_EVENTS_MS);
+	kill(s->pid, SIGTERM);
+	if (snoop_finish(s, EXIT_MS) == -1)
+		fail_msg("still running %d ms after SIGTERM while its output was blocked; "
+			 "stderr:\n%s",
+			 EXIT_MS, buf_str(&s->err));
+	expect_exit0(s, "SIGTERM with the output blocked");
+	read_to_end(g_fifo_rd, &piped);
+	/* the start of the line that says it */
+	sum = strstr(buf_str(&s->err), " not written (output blocked when stopped)\n");
+	while (sum && sum > s->err.p && sum[-1] != '\n')
+		sum--;
+	if (!sum ||
+	    sscanf(sum, "minisnoop: %llu events, %llu lost, %llu not written", &events, &lost,
+		   &unwritten) != 3 ||
+	    !unwritten)
+		fail_msg("no summary 'N events, M lost, K not written (output blocked when "
+			 "stopped)' with K > 0; stderr:\n%s",
+			 buf_str(&s->err));
+	if (events != (unsigned long long)count_lines(&piped) + unwritten)
+		fail_msg("the summary counts %llu events, %llu of them not written, but %d whole "
+			 "lines are in the FIFO",
+			 events, unwritten, count_lines(&piped));
+	buf_free(&piped);
+}
+
+static void close_stdout(void)
+{
+	close(1);
+}
+
+/* Issue 9, 10: started with stdout closed, it says so and exits 1 (was 0, silent). */
+static void test_started_with_stdout_closed(void **state)
+{
+	static const char *const want[] = {"standard output is closed"};
+
+	(void)state;
+	REQUIRE_KERNEL();
+	expect_runtime_error(close_stdout, want, 1);
+}
+
+/* The Groups: line of a /proc/PID/status lists no group but gid. */
+static void expect_groups_only(const struct buf *st, long gid)
+{
+	const char *p = strstr(buf_str(st), "\nGroups:");
+	char line[512], *save = NULL;
+
+	if (!p)
+		fail_msg("no Groups: line in:\n%s", buf_str(st));
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(p + 8, "\n"), p + 8);
+	for (char *g = strtok_r(line, " \t", &save); g; g = strtok_r(NULL, " \t", &save))
+		if (strtol(g, NULL, 10) != gid)
+			fail_msg("minisnoop tracing: in group %s, not only in %ld", g, gid);
+}
+
+/*
+ * /proc/PID/status of a tracing minisnoop: no capability in any set, no_new_privs, and
+ * (uid >= 0) that uid, its group and no other group.
+ */
+static void expect_no_privileges(pid_t pid, long uid)
+{
+	static const char *const zero[] = {
+	    "\nCapInh:\t0000000000000000\n", "\nCapPrm:\t0000000000000000\n",
+	    "\nCapEff:\t0000000000000000\n", "\nCapAmb:\t0000000000000000\n", "\nNoNewPrivs:\t1\n"};
+	char path[64], want[256];
+	struct buf st = {0};
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	read_to_end(fd, &st);
+	close(fd);
+	for (size_t k = 0; k < sizeof(zero) / sizeof(zero[0]); k++)
+		if (!buf_has(&st, zero[k]))
+			fail_msg("minisnoop tracing: its status has no line '%s':\n%s", zero[k] + 1,
+				 buf_str(&st));
+	if (uid >= 0) {
+		snprintf(want, sizeof(want),
+			 "\nUid:\t%ld\t%ld\t%ld\t%ld\nGid:\t%ld\t%ld\t%ld\t%ld\n", uid, uid, uid,
+			 uid, uid, uid, uid, uid);
+		if (!buf_has(&st, want))
+			fail_msg("minisnoop tracing: not uid and gid %ld:\n%s", uid, buf_str(&st));
+		expect_groups_only(&st, uid);
+	}
+	buf_free(&st);
+}
+
+/* Issue 9, 10: once tracing it keeps no capability; -Z nobody also switches user. */
+static void test_no_privileges_while_tracing(void **state)
+{
+	char m[64];
+	char *argv[] = {"true", (char *)marker(m, sizeof(m), "unprivileged"), NULL};
+	const char *args[] = {"-j", NULL}, *args_z[] = {"-j", "-Z", "nobody", NULL};
+	struct snoop *s, *z;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	s = snoop_start(args);
+	expect_no_privileges(s->pid, -1);
+	z = snoop_start(args_z);
+	expect_no_privileges(z->pid, 65534);
+	/* and both still trace */
+	pid = run_exec(TRUE_PATH, argv, 0);
+	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
+	snoop_wait_pids(z, &pid, 1, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	snoop_stop(z, SIGINT);
+	parse_json(&s->out);
+	expect_event(
+	    ev_one(pid, "traced without capabilities"),
+	    &WANT(.pid = pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH, .argv = argv));
+	parse_json(&z->out);
+	expect_event(
+	    ev_one(pid, "traced with -Z nobody"),
+	    &WANT(.pid = pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH, .argv = argv));
+}
+
+static char g_setpriv[PATH_MAX];	  /* setpriv (util-linux) */
+static char g_bin_copy[PATH_MAX + 32];	  /* minisnoop where uid 65534 can run it */
+static const char *g_setpriv_caps;	  /* "+bpf,+perfmon,..." */
+static const char *const *g_setpriv_args; /* minisnoop's arguments under setpriv */
+
+/* Finds setpriv (skips without it) and copies minisnoop where uid 65534 can run it. */
+static void setpriv_prepare(void)
+{
+	static const char *const where[] = {"/usr/bin/setpriv", "/bin/setpriv"};
+	int src, dst;
+	struct stat st;
+	off_t off = 0;
+
+	g_setpriv[0] = 0;
+	for (size_t k = 0; k < sizeof(where) / sizeof(where[0]) && !g_setpriv[0]; k++)
+		if (access(where[k], X_OK) == 0)
+			snprintf(g_setpriv, sizeof(g_setpriv), "%s", where[k]);
+	if (!g_setpriv[0]) {
+		print_message("[  SKIP    ] setpriv (util-linux) not found\n");
+		skip();
+	}
+	/* the scratch directory is 0700: let others through, to this file only */
+	assert_int_equal(chmod(tmpdir(), 0711), 0);
+	snprintf(g_bin_copy, sizeof(g_bin_copy), "%s/minisnoop", tmpdir());
+	src = open(g_bin, O_RDONLY | O_CLOEXEC);
+	assert_true(src >= 0);
+	assert_int_equal(fstat(src, &st), 0);
+	unlink(g_bin_copy);
+	dst = open(g_bin_copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	assert_true(dst >= 0);
+	while (off < st.st_size)
+		assert_true(sendfile(dst, src, &off, (size_t)(st.st_size - off)) > 0);
+	assert_int_equal(fchmod(dst, 0755), 0);
+	close(src);
+	close(dst);
+}
+
+/* In minisnoop's child: run the copy as uid 65534 with only the capabilities g_setpriv_caps,
+ * kept across exec as ambient capabilities. */
+static void via_setpriv(void)
+{
+	char inh[128], amb[128];
+	const char *argv[32];
+	int n = 0;
+
+	snprintf(inh, sizeof(inh), "--inh-caps=%s", g_setpriv_caps);
+	snprintf(amb, sizeof(amb), "--ambient-caps=%s", g_setpriv_caps);
+	argv[n++] = "setpriv";
+	argv[n++] = "--reuid=65534";
+	argv[n++] = "--regid=65534";
+	argv[n++] = "--clear-groups";
+	argv[n++] = inh;
+	argv[n++] = amb;
+	argv[n++] = g_bin_copy;
+	for (const char *const *a = g_setpriv_args; *a && n < 31; a++)
+		argv[n++] = *a;
+	argv[n] = NULL;
+	execv(g_setpriv, (char *const *)argv);
+	dprintf(2, "test: exec %s: %s\n", g_setpriv, strerror(errno));
+	_exit(127);
+}
+
+/* Issue 9, 5: CAP_BPF + CAP_PERFMON + CAP_DAC_READ_SEARCH, not root, are enough. */
+static void test_capabilities_enough_without_root(void **state)
+{
+	char m[64];
+	char *argv[] = {"true", (char *)marker(m, sizeof(m), "caps-only"), NULL};
+	const char *args[] = {"-j", NULL};
+	struct start_opts o = {.pre_exec = via_setpriv};
+	struct snoop *s;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	setpriv_prepare();
+	g_setpriv_caps = "+bpf,+perfmon,+dac_read_search";
+	g_setpriv_args = args;
+	s = snoop_start_opts(args, &o);
+	/* what it was given, it gave up once attached */
+	expect_no_privileges(s->pid, 65534);
+	pid = run_exec(TRUE_PATH, argv, 0);
+	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_event(
+	    ev_one(pid, "traced by uid 65534 with CAP_BPF, CAP_PERFMON, "
+			"CAP_DAC_READ_SEARCH"),
+	    &WANT(.pid = pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH, .argv = argv));
+	expect_nothing_lost(s, "with capabilities only");
+}
+
+/* Issue 9, 5: without CAP_DAC_READ_SEARCH, tracing and check both name it. */
+static void test_capabilities_missing_dac_read_search(void **state)
+{
+	static const char *const want[] = {"tracefs: /sys/kernel/tracing is not readable",
+					   "CAP_DAC_READ_SEARCH"};
+	const char *args[] = {"-j", NULL}, *args_check[] = {"check", NULL};
+	struct start_opts o = {.pre_exec = via_setpriv};
+	const char *line, *nl;
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	setpriv_prepare();
+	g_setpriv_caps = "+bpf,+perfmon";
+	g_setpriv_args = args;
+	expect_runtime_error(via_setpriv, want, 2);
+	g_setpriv_args = args_check;
+	s = snoop_spawn(args_check, &o);
+	if (snoop_finish(s, 20000) == -1)
+		fail_msg("check did not exit; stderr:\n%s", buf_str(&s->err));
+	if (!WIFEXITED(s->status) || WEXITSTATUS(s->status) != 1)
+		fail_msg("check without CAP_DAC_READ_SEARCH: wait status 0x%x, expected exit 1; "
+			 "stdout:\n%s",
+			 s->status, buf_str(&s->out));
+	line = strstr(buf_str(&s->out), "privileges ");
+	nl = line ? strchr(line, '\n') : NULL;
+	if (!line || (line != s->out.p && line[-1] != '\n') || !nl)
+		fail_msg("check: no privileges line; stdout:\n%s", buf_str(&s->out));
+	{
+		char l[512];
+
+		snprintf(l, sizeof(l), "%.*s", (int)(nl - line), line);
+		if (!strstr(l, " missing ") || !strstr(l, "CAP_DAC_READ_SEARCH") ||
+		    strstr(l, "CAP_BPF") || strstr(l, "CAP_PERFMON"))
+			fail_msg("check: the privileges line should say 'missing' and name "
+				 "CAP_DAC_READ_SEARCH only: [%s]",
+				 l);
+	}
+}
+
+/*
+ * Issue 9, 10: bidi controls and invisible characters are escaped as \uXXXX in text output
+ * (a right-to-left override makes "abc<RLO>fdp.exe" read as "abcexe.pdf"); their neighbours
+ * in Unicode are shown as they are; JSON keeps them all as valid UTF-8.
+ */
+static void test_text_escapes_bidi_and_invisible(void **state)
+{
+	char m[64], want[1024];
+	char *argv[] = {"true",
+			"abc\xe2\x80\xae"
+			"fdp.exe",
+			"zero\xe2\x80\x8bwidth",
+			"\xd8\x9c\xe2\x80\x8f\xe2\x81\xa0\xe2\x81\xa6\xe2\x81\xa9\xef\xbb\xbf",
+			"kept \xe2\x80\x8a\xe2\x80\x90\xe2\x80\xaf\xe2\x81\xa5 caf\xc3\xa9",
+			(char *)marker(m, sizeof(m), "bidi"),
+			NULL};
+	const char *targs[] = {"-l", m, NULL}, *jargs[] = {"-j", "-l", m, NULL};
+	struct snoop *t, *j;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	t = snoop_start(targs);
+	j = snoop_start(jargs);
+	pid = run_exec(TRUE_PATH, argv, 0);
+	snoop_wait_out(t, m, WAIT_EVENTS_MS);
+	snoop_wait_pids(j, &pid, 1, WAIT_EVENTS_MS);
+	snoop_stop(t, SIGINT);
+	snoop_stop(j, SIGINT);
+	snprintf(want, sizeof(want), "%-16s %-7d %-7d %3d %s%s", "true", (int)pid, (int)g_self, 0,
+		 "/bin/true abc\\u202efdp.exe zero\\u200bwidth "
+		 "\\u061c\\u200f\\u2060\\u2066\\u2069\\ufeff "
+		 "kept \xe2\x80\x8a\xe2\x80\x90\xe2\x80\xaf\xe2\x81\xa5 caf\xc3\xa9 ",
+		 m);
+	expect_line(&t->out, want, m);
+	if (buf_has(&t->out, "\xe2\x80\xae") || buf_has(&t->out, "\xe2\x80\x8b"))
+		fail_msg("a raw U+202E or U+200B reached the text output:\n%s", buf_str(&t->out));
+	parse_json(&j->out);
+	expect_event(
+	    ev_one(pid, "bidi and invisible characters in JSON"),
+	    &WANT(.pid = pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH, .argv = argv));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -3585,6 +4199,14 @@ int main(void)
 	    T(test_check_selftest_catches_a_wrong_layout),
 	    T(test_verify),
 	    T(test_tracefs_not_mounted),
+	    T(test_execs_held_by_ptrace_hide_nothing),
+	    T(test_full_disk),
+	    T(test_blocked_output_ends_on_sigterm),
+	    T(test_started_with_stdout_closed),
+	    T(test_no_privileges_while_tracing),
+	    T(test_capabilities_enough_without_root),
+	    T(test_capabilities_missing_dac_read_search),
+	    T(test_text_escapes_bidi_and_invisible),
 #undef T
 	};
 
