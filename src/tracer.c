@@ -440,8 +440,6 @@ int tracer_run(const struct tracer_opts *o)
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	s.out.stop = &stop_signal;
-
 	if (fcntl(STDOUT_FILENO, F_GETFD) < 0) {
 		fprintf(stderr, "minisnoop: standard output is closed: nowhere to write events\n");
 		return 1;
@@ -450,6 +448,7 @@ int tracer_run(const struct tracer_opts *o)
 		fprintf(stderr, "minisnoop: out of memory\n");
 		return 1;
 	}
+	s.out.stop = &stop_signal; /* after init, which clears it */
 	if (start(&s, err, sizeof(err))) {
 		fprintf(stderr, "minisnoop: %s\n", err);
 		goto out;
