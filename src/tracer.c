@@ -407,10 +407,27 @@ static int trace_loop(struct session *s, uint64_t deadline)
 	return 0;
 }
 
+/* An event read but not to be written: counted as an event, and as not written. */
+static int count_unwritten(void *ctx, int cpu, const void *data, uint32_t size)
+{
+	struct session *s = ctx;
+	struct ev_view v;
+
+	(void)cpu;
+	if (!ev_decode(data, size, s->o->prog.max_args, &v) && filter_match(&s->o->filter, &v)) {
+		s->matched++;
+		s->unwritten++;
+	}
+	return 0;
+}
+
 static void summary(struct session *s)
 {
 	uint64_t lost, stash, unseen;
 
+	/* Output blocked at the stop: what is still in the rings was not written either. */
+	for (int k = 0; s->unwritten && k < s->nr; k++)
+		perf_ring_consume(&s->rings[k], count_unwritten, on_lost, s);
 	report_losses(s, true);
 	losses(s, &lost, &stash, &unseen);
 	if (s->pipe_closed)
