@@ -20,19 +20,21 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, give_up;
 
+/* A write still blocked a second after the stop is given up: a slow reader still gets
+ * everything, one that does not read cannot keep us from stopping. */
 static void on_signal(int sig)
 {
+	if (!stop_signal)
+		alarm(1);
 	stop_signal = sig;
 }
 
-/* After a stop was asked for, a write still blocked this long is given up. */
 static void on_alarm(int sig)
 {
 	(void)sig;
-	if (!stop_signal)
-		stop_signal = SIGALRM;
+	give_up = 1;
 }
 
 /* Where each event of a batch sits in the output buffer, to put the batch in time order:
@@ -465,7 +467,7 @@ int tracer_run(const struct tracer_opts *o)
 		fprintf(stderr, "minisnoop: out of memory\n");
 		return 1;
 	}
-	s.out.stop = &stop_signal; /* after init, which clears it */
+	s.out.stop = &give_up; /* after init, which clears it */
 	if (start(&s, err, sizeof(err))) {
 		fprintf(stderr, "minisnoop: %s\n", err);
 		goto out;
@@ -488,8 +490,9 @@ int tracer_run(const struct tracer_opts *o)
 
 	status = trace_loop(&s, deadline);
 	/* Whatever the kernel already wrote is still shown, unless the reader does not read:
-	 * then the write is given up after a second. */
-	alarm(1);
+	 * then the write is given up a second after the stop. */
+	if (!stop_signal)
+		alarm(1);
 	if (!s.pipe_closed && !s.unwritten && !s.write_failed && status == 0)
 		drain(&s, s.rings, s.nr, true);
 	alarm(0);

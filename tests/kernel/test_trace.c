@@ -2963,6 +2963,75 @@ static void test_sigterm(void **state)
 	signal_test(SIGTERM);
 }
 
+/* A burst of execs whose records are 3 KB each, faster than a one-page ring is read. */
+static void burst_big_execs(int n)
+{
+	pid_t burst = fork();
+	int st;
+
+	assert_true(burst >= 0);
+	if (burst == 0) {
+		static char big[3000];
+		char *argv[] = {"true", big, NULL};
+
+		memset(big, 'b', sizeof(big) - 1);
+		for (int k = 0; k < n; k++) {
+			pid_t c = fork();
+
+			if (c == 0) {
+				execve(TRUE_PATH, argv, g_envp);
+				_exit(127);
+			}
+			waitpid(c, &st, 0);
+		}
+		_exit(0);
+	}
+	assert_int_equal(waitpid(burst, &st, 0), burst);
+}
+
+/* Losses said while tracing never exceed the summary's count, and the last one said equals
+ * it: the live reports and the summary count the same thing. */
+static void test_losses_live_and_summary_agree(void **state)
+{
+	const char *args[] = {"-j", "--pages", "1", NULL};
+	unsigned long long live = 0, v, total = 0, events;
+	const char *p;
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = snoop_start(args);
+	burst_big_execs(400);
+	usleep(1200 * 1000); /* past a live report */
+	snoop_stop(s, SIGINT);
+	for (p = buf_str(&s->err); *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+		char line[256];
+
+		snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
+		if (strstr(line, " events lost so far") &&
+		    sscanf(line, "minisnoop: %llu events lost", &v) == 1) {
+			if (v < live)
+				fail_msg("live loss counts went down (%llu after %llu)", v, live);
+			live = v;
+		} else if (sscanf(line, "minisnoop: %llu events, %llu lost", &events, &v) == 2) {
+			total = v;
+		}
+	}
+	if (!total || live > total)
+		fail_msg("lost %llu in the summary, %llu said while tracing (want a loss, and "
+			 "live <= summary); stderr:\n%s",
+			 total, live, buf_str(&s->err));
+	/* the last count said, live or at the end, is the summary's */
+	p = strstr(buf_str(&s->err), " events lost (rings full");
+	while (p && p > buf_str(&s->err) && p[-1] != ' ')
+		p--;
+	if (p && sscanf(p, "%llu", &v) == 1)
+		live = v;
+	if (live != total)
+		fail_msg("losses said: %llu, the summary says %llu; stderr:\n%s", live, total,
+			 buf_str(&s->err));
+}
+
 /* Like `minisnoop | head -n 3`: the reader goes away after 3 lines. */
 static void test_closed_stdout(void **state)
 {
@@ -4189,6 +4258,7 @@ int main(void)
 	    T(test_duration_exits),
 	    T(test_sigint),
 	    T(test_sigterm),
+	    T(test_losses_live_and_summary_agree),
 	    T(test_closed_stdout),
 	    T(test_text_escaping),
 	    T(test_text_quote),
