@@ -1,31 +1,35 @@
 #!/bin/sh
 # Builds an initramfs (cpio newc + gzip) holding Debian's busybox-static, a static
-# minisnoop and an init script, for x86_64 or aarch64.
+# minisnoop and an init script, for x86_64, aarch64, armhf, riscv64 or i386.
 #
-# Usage: tools/initramfs.sh [-a ARCH] [-b MINISNOOP] [-i INIT] [-r RC] [-e PROG]... [-o OUT]
-#   -a ARCH        x86_64 (default) or aarch64
-#   -b MINISNOOP   the static binary (default build/minisnoop, build-arm64/minisnoop for aarch64)
+# Usage: tools/initramfs.sh [-a ARCH] [-s SUITE] [-b MINISNOOP] [-i INIT] [-r RC] [-e PROG]... [-o OUT]
+#   -a ARCH        x86_64 (default), aarch64, armhf, riscv64 or i386
+#   -s SUITE       the Debian suite busybox-static comes from (bullseye, bookworm, trixie; default
+#                  tools/debian-fetch.sh's: bookworm, trixie for riscv64)
+#   -b MINISNOOP   the static binary (default build/minisnoop for x86_64, else build-ARCH/minisnoop:
+#                  build-arm64, build-armhf, build-riscv64, build-i386)
 #   -i INIT        the /init script (default tools/initramfs-init.sh)
 #   -r RC          a script installed as /etc/minisnoop-rc, which that /init runs instead of
 #                  an interactive shell (the boot test's guest script)
 #   -e PROG        one more static program, installed as /bin/$(basename PROG); repeatable
 #                  (the boot test's 32-bit exec32 on x86_64). An ELF for ARCH or for its
-#                  32-bit sibling (i386 on x86_64, arm on aarch64)
+#                  32-bit sibling (i386 on x86_64, armhf on aarch64)
 #   -o OUT         the image (default build/initramfs/ARCH.cpio.gz)
 # busybox-static comes from Debian's archive for ARCH (tools/debian-fetch.sh, cached).
-# Boot it, e.g.:
+# Boot it, e.g. (tools/boot-test.sh has the qemu command line of each ARCH):
 #   qemu-system-x86_64 -accel tcg -cpu max -m 512 -nographic -no-reboot \
 #     -kernel VMLINUZ -initrd build/initramfs/x86_64.cpio.gz -append "console=ttyS0 panic=-1"
 set -eu
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 die() { echo "tools/initramfs.sh: $*" >&2; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd)
-arch=x86_64 bin="" init="$here/initramfs-init.sh" rc="" out="" extra=""
+arch=x86_64 suite="" bin="" init="$here/initramfs-init.sh" rc="" out="" extra=""
 nl='
 '
-while getopts a:b:i:r:e:o:h opt; do
+while getopts a:s:b:i:r:e:o:h opt; do
 	case "$opt" in
 	a) arch=$OPTARG ;;
+	s) suite=$OPTARG ;;
 	b) bin=$OPTARG ;;
 	i) init=$OPTARG ;;
 	r) rc=$OPTARG ;;
@@ -36,39 +40,46 @@ while getopts a:b:i:r:e:o:h opt; do
 done
 shift $((OPTIND - 1))
 [ $# = 0 ] || usage
+# ELF class (1: 32-bit, 2: 64-bit) and e_machine of ARCH's binaries, and of its 32-bit sibling's
 case "$arch" in
-x86_64) machine=3e compat=03; : "${bin:=build/minisnoop}" ;;
-aarch64) machine=b7 compat=28; : "${bin:=build-arm64/minisnoop}" ;;
-*) echo "tools/initramfs.sh: unknown architecture '$arch' (x86_64, aarch64)" >&2; exit 2 ;;
+x86_64) elf=2:3e compat=1:03 dir=build ;;
+aarch64) elf=2:b7 compat=1:28 dir=build-arm64 ;;
+armhf) elf=1:28 compat="" dir=build-armhf ;;
+riscv64) elf=2:f3 compat="" dir=build-riscv64 ;;
+i386) elf=1:03 compat="" dir=build-i386 ;;
+*) echo "tools/initramfs.sh: unknown architecture '$arch' (x86_64, aarch64, armhf, riscv64, i386)" >&2; exit 2 ;;
 esac
+: "${bin:=$dir/minisnoop}"
 : "${out:=build/initramfs/$arch.cpio.gz}"
 for t in cpio gzip; do
 	command -v $t >/dev/null || die "$t is missing: apt-get install $t (or tools/deps.sh initramfs)"
 done
-[ -f "$bin" ] || die "$bin: no such file: build it first (make, or make CROSS_COMPILE=aarch64-linux-gnu- B=build-arm64)"
+[ -f "$bin" ] || die "$bin: no such file: build it first (make, or e.g. make CROSS_COMPILE=aarch64-linux-gnu- B=build-arm64)"
 [ -f "$init" ] || die "$init: no such file"
 [ -z "$rc" ] || [ -f "$rc" ] || die "$rc: no such file"
 
-# A binary must be an ELF for ARCH (e_machine, little-endian, at offset 18) and static:
-# the image has no dynamic loader and no libc. check_elf FILE MACHINE...
+# A binary must be a little-endian ELF for ARCH (class at offset 4, e_machine at 18) and
+# static: the image has no dynamic loader and no libc. check_elf FILE CLASS:MACHINE...
 check_elf() {
 	f=$1
 	shift
 	magic=$(od -An -tx1 -N4 "$f" | tr -d ' \n')
 	[ "$magic" = 7f454c46 ] || die "$f: not an ELF file"
+	c=$(od -An -tx1 -j4 -N1 "$f" | tr -d ' \n0')
 	m=$(od -An -tx1 -j18 -N1 "$f" | tr -d ' \n')
-	case " $* " in *" $m "*) ;; *) die "$f: not an $arch binary (ELF machine 0x$m)" ;; esac
+	case " $* " in *" $c:$m "*) ;; *) die "$f: not an $arch binary (ELF class $c, machine 0x$m)" ;; esac
 	if command -v readelf >/dev/null && readelf -lW "$f" 2>/dev/null | grep -q 'program interpreter'; then
 		die "$f: dynamically linked: a static binary is needed (musl-gcc or -static)"
 	fi
 }
-check_elf "$bin" "$machine"
+check_elf "$bin" "$elf"
 printf '%s' "$extra" | while IFS= read -r f; do
 	[ -f "$f" ] || die "$f: no such file"
-	check_elf "$f" "$machine" "$compat"
+	# shellcheck disable=SC2086 # compat may be empty
+	check_elf "$f" "$elf" $compat
 done
 
-busybox=$("$here/debian-fetch.sh" busybox "$arch")
+busybox=$("$here/debian-fetch.sh" ${suite:+-s "$suite"} busybox "$arch")
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT

@@ -49,7 +49,8 @@ hex() { printf '%s' "$1" | hexdump -v -e '1/1 "%02x"'; }
 
 stamp userspace
 say kernel "$(uname -r)" "$(uname -m)" cpus="$(nproc)"
-if [ -n "${MINISNOOP_NO_BTF:-}" ]; then say mode no-btf; else say mode btf; fi
+# no-btf: asked for (MINISNOOP_NO_BTF=1 on the kernel command line), or a kernel without BTF
+if [ -n "${MINISNOOP_NO_BTF:-}" ] || [ ! -e /sys/kernel/btf/vmlinux ]; then say mode no-btf; else say mode btf; fi
 # tracefs_state WHEN: says whether tracefs is mounted; `tracefs_state WHEN unmount` also
 # unmounts it, so that the next minisnoop command has to mount it again itself.
 tracefs_state() {
