@@ -6,6 +6,8 @@
 #   make fuzz          each libFuzzer target for FUZZ_SECONDS (tests/fuzz/, clang)
 #   make run           the tracer
 #   make bench         exec storm with and without the tracer
+#   make test-initramfs | test-initramfs-all    boots under qemu (tools/boot-test.sh)
+#   make CROSS_COMPILE=arm-linux-gnueabihf- B=build-armhf   a cross build (tools/deps.sh cross-armhf)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make format | lint | clean
 
@@ -77,7 +79,7 @@ TOOLS := $(B)/storm $(B)/true-static $(B)/progstats
 SIZE_BUDGET ?= 122880
 
 .PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools \
-	size-check test-initramfs fuzz test-asan
+	size-check test-initramfs test-initramfs-all fuzz test-asan
 
 all: $(B)/minisnoop
 
@@ -203,9 +205,15 @@ size-check: $(B)/minisnoop
 	echo "build/minisnoop stripped: $$size bytes (budget $(SIZE_BUDGET))"; \
 	[ $$size -le $(SIZE_BUDGET) ] || { echo "minisnoop: binary over the size budget" >&2; exit 1; }
 
-# Boots Debian's 6.1 kernel (x86_64, aarch64) under qemu with busybox and minisnoop only.
+# Boots Debian kernels under qemu (TCG) with busybox and minisnoop only, two at a time
+# (tools/boot-test.sh --help). CI: x86_64 5.10 and 6.12 with and without BTF (with a 32-bit
+# program's exec), aarch64 6.1, armhf 6.1. -all: every suite of x86_64, aarch64, armhf,
+# i386 and riscv64, with and without BTF.
 test-initramfs:
 	@tools/boot-test.sh $(BOOT_ARGS)
+
+test-initramfs-all:
+	@tools/boot-test.sh --all $(BOOT_ARGS)
 
 install: $(B)/minisnoop
 	install -d $(DESTDIR)$(BINDIR)
