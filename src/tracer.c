@@ -330,7 +330,7 @@ static int drain(struct session *s, struct perf_ring *rings, int nr, bool final)
  * wake-ups a second, while a lone event is read as soon as it comes. */
 static void coalesce(void)
 {
-	struct timespec ts = {0, 10 * 1000 * 1000};
+	struct timespec ts = {0, 10L * 1000 * 1000};
 
 	if (!stop_signal)
 		nanosleep(&ts, NULL);
