@@ -416,7 +416,9 @@ int main(int argc, char **argv)
 		return cmd_dump(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "verify"))
 		return cmd_verify(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "check"))
+	if (argc > 1 && !strcmp(argv[1], "check")) {
+		raise_memlock(); /* its self-test loads the programs */
 		return cmd_check(argc - 1, argv + 1, env_no_btf);
+	}
 	return cmd_trace(argc, argv);
 }
