@@ -135,6 +135,7 @@ EXPECT=11 # the cases below, with the init child
 # The 32-bit program (x86_64 images only) and the exec it makes.
 exec32=""
 if [ -x /bin/exec32 ]; then exec32=1 EXPECT=$((EXPECT + 2)); fi
+: >/tmp/trace.err # the loop below may read it before the tracer's redirection made it
 minisnoop -j --count $EXPECT >/tmp/trace.json 2>/tmp/trace.err &
 ms=$!
 # Wait for "minisnoop: tracing" with builtins only (no exec may happen once it attached).
