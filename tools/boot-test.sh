@@ -23,7 +23,7 @@
 #                  each (re)built with make CROSS_COMPILE=... first; a given one is used as is)
 #   --no-build     do not run make
 #   --timeout S    kill a boot after S seconds (default 300 for x86_64 and aarch64; 600 for
-#                  armhf, i386 and riscv64, slower under TCG: verify --log-level 2 alone takes
+#                  armhf, i386 and riscv64, slower under TCG: verify --log-level 2 alone took
 #                  70-180 s of their boots, two boots at a time on a 2-CPU host)
 #   --smp N        guest CPUs (default 2)
 #   -j N           boots at a time (default 2 when the host has 2 CPUs or more, else 1)

@@ -7,7 +7,7 @@ Cases that must be there: `init`, a child of PID 1 itself (ppid 1), and on x86_6
 through the 32-bit execve (`via=compat`: no syscall tracepoint sees it). Its arguments come
 from the new image with BTF; without BTF they are unknown: no args, truncated.
 Also checks `minisnoop check` (exit 0, the ppid source the mode asks for), `minisnoop
-verify --log-level 2` (exit 0, a log and its statistics came back), that each of check,
+verify --log-level 1` (exit 0, a log and its statistics came back), that each of check,
 verify and the tracer mounted tracefs itself (the guest unmounts it in between), and the
 tracer's summary (N events, 0 lost).
 
@@ -98,7 +98,7 @@ def main():
         errs.append("tracefs was mounted before minisnoop ran (the init must not mount it)")
     # Each command mounts tracefs itself (it works although the init did not mount it) and
     # unmounts what it mounted before it exits (the tracer as soon as it is attached).
-    for step, cmd in (("after-check", "check"), ("after-verify", "verify --log-level 2"),
+    for step, cmd in (("after-check", "check"), ("after-verify", "verify --log-level 1"),
                       ("after-trace", "-j --count")):
         state = first(f"tracefs-{step} ")
         if state is not None and state != "absent":
@@ -112,11 +112,11 @@ def main():
         size = (first("verify-size ") or "0 0").split()
         if vrc != "0":
             tail = [r[len("verify-tail| "):] for r in recs if r.startswith("verify-tail| ")]
-            errs.append(f"minisnoop verify --log-level 2 exited {vrc}: " + " | ".join(tail[-5:]))
+            errs.append(f"minisnoop verify --log-level 1 exited {vrc}: " + " | ".join(tail[-5:]))
         if not stats:
             errs.append("minisnoop verify printed no 'processed N insns' line")
         if int(size[0]) < 20:
-            errs.append(f"minisnoop verify --log-level 2 printed only {size[0]} lines")
+            errs.append(f"minisnoop verify --log-level 1 printed only {size[0]} lines")
 
     # the tracer's exit and summary
     trc = first("trace-rc ")

@@ -75,7 +75,7 @@ tracefs_state after-check unmount
 stamp check
 
 # --- verify: the full level-2 log is kept here, only its size and statistics are printed
-minisnoop verify --log-level 2 >/tmp/verify.out 2>&1
+minisnoop verify --log-level 1 >/tmp/verify.out 2>&1
 rc=$?
 say verify-rc $rc
 say verify-size "$(wc -l </tmp/verify.out)" "$(wc -c </tmp/verify.out)"
