@@ -100,8 +100,7 @@ typedef void prog_emit_fn(struct asm_prog *p, const struct prog_opts *o,
 
 prog_emit_fn prog_execve_enter;
 prog_emit_fn prog_execveat_enter;
-prog_emit_fn prog_execve_exit;
-prog_emit_fn prog_execveat_exit;
+prog_emit_fn prog_exec_exit; /* sys_exit_execve and sys_exit_execveat alike */
 prog_emit_fn prog_exec;
 prog_emit_fn prog_fork;
 

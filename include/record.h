@@ -56,7 +56,7 @@ _Static_assert(sizeof(struct ms_event) == 56, "record header layout is part of t
 enum ms_stat {
 	MS_STAT_STASH_FAIL,  /* enter could not stash what its exit needs */
 	MS_STAT_OUTPUT_FAIL, /* bpf_perf_event_output failed */
-	MS_STAT_UNSEEN,	     /* a failed exec whose entry state was gone (evicted, or before start) */
+	MS_STAT_UNSEEN, /* a failed exec whose entry state was gone (evicted, or before start) */
 	MS_STAT_MAX,
 };
 

@@ -30,7 +30,9 @@ struct exec_frame {
 	uint32_t key;	    /* 0: the key of per-CPU maps */
 	uint32_t tid;	    /* the thread that called exec: the key of in-flight state */
 };
-#define FP(m) ((int16_t)((int)offsetof(struct exec_frame, m) - (int)sizeof(struct exec_frame)))
+/* r10-relative offset of member m of a frame struct */
+#define SLOT(frame, m) ((int16_t)((int)offsetof(frame, m) - (int)sizeof(frame)))
+#define FP(m)	       SLOT(struct exec_frame, m)
 
 /* reg = r10 + off: a pointer to a stack slot */
 void stack_ptr(struct asm_prog *p, int reg, int16_t off);

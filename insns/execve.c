@@ -130,7 +130,7 @@ static void exit_args_copy(struct asm_prog *p)
 	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(flags)));
 }
 
-static void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
+void prog_exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
 {
 	const struct tp_field *ret = &l->tp[EXIT_RET];
 
@@ -173,14 +173,4 @@ static void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struc
 	L("out");
 	E(BPF_MOV64_IMM(R0, 0));
 	E(BPF_EXIT_INSN());
-}
-
-void prog_execve_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
-{
-	exec_exit(p, o, l);
-}
-
-void prog_execveat_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
-{
-	exec_exit(p, o, l);
 }

@@ -6,7 +6,7 @@ struct fork_frame {
 	uint32_t parent; /* the forking process's tgid */
 	uint32_t child;	 /* the new task's pid */
 };
-#define FORK_FP(m) ((int16_t)((int)offsetof(struct fork_frame, m) - (int)sizeof(struct fork_frame)))
+#define FORK_FP(m) SLOT(struct fork_frame, m)
 
 void prog_fork(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
 {

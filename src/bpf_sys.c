@@ -59,11 +59,6 @@ int bpf_map_update(int fd, const void *key, const void *value, uint64_t flags)
 	return map_elem(BPF_MAP_UPDATE_ELEM, fd, key, value, flags);
 }
 
-int bpf_map_lookup(int fd, const void *key, void *value)
-{
-	return map_elem(BPF_MAP_LOOKUP_ELEM, fd, key, value, 0);
-}
-
 int bpf_obj_info(int fd, void *info, uint32_t *len)
 {
 	union bpf_attr a;

@@ -98,7 +98,7 @@ bool layout_guess(struct kernel_layout *k)
 			continue;
 		for (size_t f = 0; f < PROG_TP_FIELDS && d->fields[f]; f++)
 			k->tp[p].field[f] = guess_field(d->tp_event, d->fields[f]);
-		k->tp[p].guessed = any = true;
+		any = true;
 	}
 	return any;
 }

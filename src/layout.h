@@ -16,7 +16,6 @@ struct tp_state {
 	int id;		 /* event id, or a negative errno */
 	int err;	 /* 0 when the format file was read and every field found, else -errno */
 	const char *bad; /* the field that was missing or odd; NULL: the format file */
-	bool guessed;	 /* fields are the generic syscall layout (dump without tracefs) */
 	struct tp_field field[PROG_TP_FIELDS];
 };
 

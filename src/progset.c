@@ -70,10 +70,6 @@ int progset_build(struct progset *s, const struct prog_opts *o, const struct ker
 		struct prog_layout l;
 
 		s->loads[p] = layout_loads(k, (enum prog_id)p) && !(d->successes && o->failed_only);
-		s->why_not[p] = !layout_loads(k, (enum prog_id)p)
-				    ? "on this kernel: BTF gives what it does"
-				: s->loads[p] ? NULL
-					      : "with -x: it reports successes only";
 		if (!s->loads[p] && !all)
 			continue;
 		layout_prog(k, (enum prog_id)p, &l);
@@ -207,7 +203,10 @@ int progset_dump(FILE *out, const struct progset *s, const char *only, bool with
 		if (s->loads[p])
 			fputc('\n', out);
 		else
-			fprintf(out, " (not loaded %s)\n", s->why_not[p]);
+			fprintf(out, " (not loaded %s)\n",
+				layout_loads(s->k, (enum prog_id)p)
+				    ? "with -x: it reports successes only"
+				    : "on this kernel: BTF gives what it does");
 		disasm_prog(out, &s->asm_[p], with_src);
 	}
 	return n;

@@ -10,9 +10,8 @@
 
 struct progset {
 	const struct kernel_layout *k;
-	bool loads[P_COUNT];	      /* used on this kernel */
-	bool built[P_COUNT];	      /* assembled: the used ones, or all of them for dump */
-	const char *why_not[P_COUNT]; /* why one is not loaded */
+	bool loads[P_COUNT]; /* used on this kernel */
+	bool built[P_COUNT]; /* assembled: the used ones, or all of them for dump */
 	struct asm_prog asm_[P_COUNT];
 	struct map_spec maps[MAP_ID_COUNT];
 	size_t nmaps;

@@ -15,7 +15,6 @@
 
 static const char *found;
 static const char *mounted_at; /* what tracefs_mount() mounted, to unmount it */
-static bool mounted_here;
 
 static bool has_events(const char *dir)
 {
@@ -60,7 +59,6 @@ int tracefs_mount(void)
 	if (closed_to_us())
 		return -EACCES;
 	if (mount("nodev", tracing, "tracefs", 0, NULL) == 0 && has_events(tracing)) {
-		mounted_here = true;
 		found = mounted_at = tracing;
 		return 0;
 	}
@@ -68,7 +66,6 @@ int tracefs_mount(void)
 	/* Kernels before 4.1 have tracing only inside debugfs. */
 	if (mount("nodev", "/sys/kernel/debug", "debugfs", 0, NULL) == 0 &&
 	    has_events(debug_tracing)) {
-		mounted_here = true;
 		found = debug_tracing;
 		mounted_at = "/sys/kernel/debug";
 		return 0;
@@ -86,7 +83,7 @@ void tracefs_unmount(void)
 
 bool tracefs_mounted_by_us(void)
 {
-	return mounted_here;
+	return mounted_at != NULL;
 }
 
 static int event_file(const char *category, const char *event, const char *file, char *buf,

@@ -151,7 +151,7 @@ static int map_stats(struct session *s, char *err, size_t n)
 	return 0;
 }
 
-static uint64_t stat(const struct session *s, enum ms_stat idx)
+static uint64_t counter(const struct session *s, enum ms_stat idx)
 {
 	return s->stats ? s->stats[idx] : 0;
 }
@@ -159,11 +159,11 @@ static uint64_t stat(const struct session *s, enum ms_stat idx)
 /* What was lost so far: a full ring shows both as a failed output and as a LOST record. */
 static void losses(const struct session *s, uint64_t *lost, uint64_t *stash, uint64_t *unseen)
 {
-	uint64_t fails = stat(s, MS_STAT_OUTPUT_FAIL);
+	uint64_t fails = counter(s, MS_STAT_OUTPUT_FAIL);
 
 	*lost = s->lost > fails ? s->lost : fails;
-	*stash = stat(s, MS_STAT_STASH_FAIL);
-	*unseen = stat(s, MS_STAT_UNSEEN);
+	*stash = counter(s, MS_STAT_STASH_FAIL);
+	*unseen = counter(s, MS_STAT_UNSEEN);
 }
 
 /* At most once a second, what was lost since the last report; the summary says the total. */
