@@ -1160,9 +1160,13 @@ static void core_pattern_restore(void)
 		close(fd);
 }
 
+static bool g_tracefs_mounted;
+
 static void cleanup_all(void)
 {
 	core_pattern_restore();
+	if (g_tracefs_mounted && umount2("/sys/kernel/tracing", MNT_DETACH) == 0)
+		g_tracefs_mounted = false;
 	for (size_t k = 0; k < sizeof(g_snoops) / sizeof(g_snoops[0]); k++) {
 		struct snoop *s = &g_snoops[k];
 
@@ -4048,6 +4052,19 @@ static const char *g_setpriv_caps;	  /* "+bpf,+perfmon,..." */
 static const char *const *g_setpriv_args; /* minisnoop's arguments under setpriv */
 
 /* Finds setpriv (skips without it) and copies minisnoop where uid 65534 can run it. */
+/* An unprivileged minisnoop cannot mount tracefs, and minisnoop leaves none mounted behind it:
+ * on a machine without tracefs, the capability tests mount it (cleanup_all unmounts it). */
+static void tracefs_for_unprivileged(void)
+{
+	struct stat st;
+
+	if (stat("/sys/kernel/tracing/events", &st) == 0)
+		return;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL))
+		fail_msg("mounting tracefs for an unprivileged run: %s", strerror(errno));
+	g_tracefs_mounted = true;
+}
+
 static void setpriv_prepare(void)
 {
 	static const char *const where[] = {"/usr/bin/setpriv", "/bin/setpriv"};
@@ -4063,6 +4080,7 @@ static void setpriv_prepare(void)
 		print_message("[  SKIP    ] setpriv (util-linux) not found\n");
 		skip();
 	}
+	tracefs_for_unprivileged();
 	/* the scratch directory is 0700: let others through, to this file only */
 	assert_int_equal(chmod(tmpdir(), 0711), 0);
 	snprintf(g_bin_copy, sizeof(g_bin_copy), "%s/minisnoop", tmpdir());
