@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The assembler: a growable instruction buffer with labels and source lines. */
+#include "fmt.h"
 #include "bpf_asm.h"
 
 #include <errno.h>
@@ -35,11 +36,11 @@ static void set_error(struct asm_prog *p, int err, const char *file, int line, c
 	if (p->err)
 		return;
 	p->err = err;
-	n = snprintf(p->errmsg, sizeof(p->errmsg), "%s:%d: ", file ? file : "?", line);
+	n = ms_snprintf(p->errmsg, sizeof(p->errmsg), "%s:%d: ", file ? file : "?", line);
 	if (n < 0 || (size_t)n >= sizeof(p->errmsg))
 		return;
 	va_start(ap, fmt);
-	vsnprintf(p->errmsg + n, sizeof(p->errmsg) - (size_t)n, fmt, ap);
+	ms_vsnprintf(p->errmsg + n, sizeof(p->errmsg) - (size_t)n, fmt, ap);
 	va_end(ap);
 }
 
@@ -134,7 +135,7 @@ const char *asm_name(struct asm_prog *p, const char *prefix, unsigned n)
 	s = malloc(len);
 	if (!s)
 		return prefix;
-	snprintf(s, len, "%s%u", prefix, n);
+	ms_snprintf(s, len, "%s%u", prefix, n);
 	p->names[p->nnames++] = s;
 	return s;
 }

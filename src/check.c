@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* One line per requirement: ok or missing, and what to do about it. */
+#include "fmt.h"
 #include "check.h"
 
 #include "btf.h"
@@ -20,7 +21,7 @@ static int failures;
 
 static void line(bool ok, bool required, const char *what, const char *detail)
 {
-	printf("%-28s %-8s %s\n", what, ok ? "ok" : required ? "missing" : "no", detail);
+	ms_printf("%-28s %-8s %s\n", what, ok ? "ok" : required ? "missing" : "no", detail);
 	if (!ok && required)
 		failures++;
 }
@@ -43,7 +44,7 @@ static void check_kernel(void)
 	long maj, min = 0;
 
 	uname(&u);
-	snprintf(buf, sizeof(buf), "%s %s (5.5 or later needed)", u.release, u.machine);
+	ms_snprintf(buf, sizeof(buf), "%s %s (5.5 or later needed)", u.release, u.machine);
 	maj = strtol(u.release, &dot, 10);
 	if (*dot == '.')
 		min = strtol(dot + 1, NULL, 10);
@@ -59,12 +60,12 @@ static void check_privileges(void)
 	bool dac = geteuid() == 0 || has_cap(1) || has_cap(2);
 
 	if (bpf && perfmon && dac)
-		snprintf(buf, sizeof(buf), "%s, tracefs readable",
-			 admin ? "CAP_SYS_ADMIN" : "CAP_BPF+CAP_PERFMON");
+		ms_snprintf(buf, sizeof(buf), "%s, tracefs readable",
+			    admin ? "CAP_SYS_ADMIN" : "CAP_BPF+CAP_PERFMON");
 	else
-		snprintf(buf, sizeof(buf), "missing%s%s%s: run as root, or grant them",
-			 bpf ? "" : " CAP_BPF", perfmon ? "" : " CAP_PERFMON",
-			 dac ? "" : " CAP_DAC_READ_SEARCH");
+		ms_snprintf(buf, sizeof(buf), "missing%s%s%s: run as root, or grant them",
+			    bpf ? "" : " CAP_BPF", perfmon ? "" : " CAP_PERFMON",
+			    dac ? "" : " CAP_DAC_READ_SEARCH");
 	line(bpf && perfmon && dac, true, "privileges", buf);
 	if (bpf_usable(buf, sizeof(buf)) == 0)
 		line(true, true, "bpf() usable", "created a test map");
@@ -78,15 +79,16 @@ static void check_tracefs(void)
 	int r = tracefs_mount();
 
 	if (!r)
-		snprintf(buf, sizeof(buf), "%s%s", tracefs_dir(),
-			 tracefs_mounted_by_us() ? " (mounted it for this check)" : "");
+		ms_snprintf(buf, sizeof(buf), "%s%s", tracefs_dir(),
+			    tracefs_mounted_by_us() ? " (mounted it for this check)" : "");
 	else if (r == -EACCES)
-		snprintf(buf, sizeof(buf),
-			 "/sys/kernel/tracing not readable: grant CAP_DAC_READ_SEARCH, or run as "
-			 "root");
+		ms_snprintf(
+		    buf, sizeof(buf),
+		    "/sys/kernel/tracing not readable: grant CAP_DAC_READ_SEARCH, or run as "
+		    "root");
 	else
-		snprintf(buf, sizeof(buf), "cannot mount tracefs: %s (CONFIG_FTRACE, root)",
-			 strerror(-r));
+		ms_snprintf(buf, sizeof(buf), "cannot mount tracefs: %s (CONFIG_FTRACE, root)",
+			    strerror(-r));
 	line(!r, true, "tracefs", buf);
 }
 
@@ -99,22 +101,22 @@ static void check_tracepoints(const struct kernel_layout *k)
 		char what[64], buf[256];
 		int n;
 
-		snprintf(what, sizeof(what), "tracepoint %s", d->tp_event);
+		ms_snprintf(what, sizeof(what), "tracepoint %s", d->tp_event);
 		if (t->err && t->bad)
-			n = snprintf(buf, sizeof(buf), "field %s: %s", t->bad,
-				     t->err == -ENOENT ? "not found" : "odd offset or size");
+			n = ms_snprintf(buf, sizeof(buf), "field %s: %s", t->bad,
+					t->err == -ENOENT ? "not found" : "odd offset or size");
 		else if (t->err && !k->tracefs)
-			n = snprintf(buf, sizeof(buf), "not looked up: tracefs not available");
+			n = ms_snprintf(buf, sizeof(buf), "not looked up: tracefs not available");
 		else if (t->err)
-			n = snprintf(buf, sizeof(buf), "%s (CONFIG_FTRACE_SYSCALLS)",
-				     strerror(-t->err));
+			n = ms_snprintf(buf, sizeof(buf), "%s (CONFIG_FTRACE_SYSCALLS)",
+					strerror(-t->err));
 		else
-			n = snprintf(buf, sizeof(buf), "id %d", t->id);
+			n = ms_snprintf(buf, sizeof(buf), "id %d", t->id);
 		for (size_t f = 0; !t->err && f < PROG_TP_FIELDS && d->fields[f] && n > 0 &&
 				   (size_t)n < sizeof(buf);
 		     f++)
-			n += snprintf(buf + n, sizeof(buf) - (size_t)n, ", %s at %d (%u bytes)",
-				      d->fields[f], t->field[f].off, t->field[f].size);
+			n += ms_snprintf(buf + n, sizeof(buf) - (size_t)n, ", %s at %d (%u bytes)",
+					 d->fields[f], t->field[f].off, t->field[f].size);
 		/* A fallback program is needed only when what it stands in for is missing. */
 		line(!t->err, layout_loads(k, (enum prog_id)p), what, buf);
 	}
@@ -126,23 +128,23 @@ static void check_btf(const struct kernel_layout *k)
 	char buf[256];
 
 	if (!k->btf_used)
-		snprintf(buf, sizeof(buf), "not used (--no-btf or MINISNOOP_NO_BTF)");
+		ms_snprintf(buf, sizeof(buf), "not used (--no-btf or MINISNOOP_NO_BTF)");
 	else if (k->btf_err)
-		snprintf(buf, sizeof(buf), "%s: %s", BTF_VMLINUX_PATH, strerror(-k->btf_err));
+		ms_snprintf(buf, sizeof(buf), "%s: %s", BTF_VMLINUX_PATH, strerror(-k->btf_err));
 	else
-		snprintf(buf, sizeof(buf), "%s", BTF_VMLINUX_PATH);
+		ms_snprintf(buf, sizeof(buf), "%s", BTF_VMLINUX_PATH);
 	line(k->btf_used && !k->btf_err, false, "BTF", buf);
 	for (size_t f = 0; f < KF_COUNT; f++) {
 		const struct kfeature_def *d = &kfeature_defs[f];
 		const char *sep = "";
-		size_t n = (size_t)snprintf(buf, sizeof(buf), "from BTF: ");
+		size_t n = (size_t)ms_snprintf(buf, sizeof(buf), "from BTF: ");
 
 		for (size_t m = 0; m < KM_COUNT && n < sizeof(buf); m++) {
 			if (!(d->members & (1u << m)))
 				continue;
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s.%s at %u", sep,
-					      kmember_defs[m].type, kmember_defs[m].member,
-					      k->member[m]);
+			n += (size_t)ms_snprintf(buf + n, sizeof(buf) - n, "%s%s.%s at %u", sep,
+						 kmember_defs[m].type, kmember_defs[m].member,
+						 k->member[m]);
 			sep = ", ";
 		}
 		line(k->feature[f], false, d->name, k->feature[f] ? buf : d->without);
@@ -156,10 +158,10 @@ static void check_jit(void)
 	if (read_small_file("/proc/sys/net/core/bpf_jit_enable", jit, sizeof(jit)) < 0)
 		jit[0] = 0;
 	jit[strcspn(jit, "\n")] = 0;
-	snprintf(buf, sizeof(buf), "bpf_jit_enable=%s%s", jit[0] ? jit : "?",
-		 jit[0] == '1' || jit[0] == '2' ? ""
-						: " (interpreted: slower; sysctl "
-						  "net.core.bpf_jit_enable=1)");
+	ms_snprintf(buf, sizeof(buf), "bpf_jit_enable=%s%s", jit[0] ? jit : "?",
+		    jit[0] == '1' || jit[0] == '2' ? ""
+						   : " (interpreted: slower; sysctl "
+						     "net.core.bpf_jit_enable=1)");
 	line(jit[0] == '1' || jit[0] == '2', false, "JIT", buf);
 }
 
@@ -196,7 +198,7 @@ int cmd_check(int argc, char **argv, bool no_btf)
 
 	(void)argv;
 	if (argc > 1) {
-		fprintf(stderr, "minisnoop: check takes no arguments\n");
+		ms_fprintf(stderr, "minisnoop: check takes no arguments\n");
 		return 2;
 	}
 	failures = 0;
@@ -211,9 +213,9 @@ int cmd_check(int argc, char **argv, bool no_btf)
 	check_selftest(&k);
 	tracefs_unmount();
 	if (failures)
-		printf("minisnoop cannot trace here: %d requirement%s missing\n", failures,
-		       failures > 1 ? "s" : "");
+		ms_printf("minisnoop cannot trace here: %d requirement%s missing\n", failures,
+			  failures > 1 ? "s" : "");
 	else
-		printf("minisnoop can trace here\n");
+		ms_printf("minisnoop can trace here\n");
 	return failures ? 1 : 0;
 }

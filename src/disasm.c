@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Disassembler: one instruction to text, in the layout of `bpftool prog dump xlated`. */
+#include "fmt.h"
 #include "disasm.h"
 
 #include <stdarg.h>
@@ -44,7 +45,7 @@ struct out {
 	size_t n, len;
 };
 
-__attribute__((format(printf, 2, 3))) static void put(struct out *o, const char *fmt, ...)
+__attribute__((format(__printf__, 2, 3))) static void put(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
 	int r;
@@ -52,7 +53,7 @@ __attribute__((format(printf, 2, 3))) static void put(struct out *o, const char 
 	if (o->len >= o->n) /* full (or n == 0): keep what is there, NUL included */
 		return;
 	va_start(ap, fmt);
-	r = vsnprintf(o->buf + o->len, o->n - o->len, fmt, ap);
+	r = ms_vsnprintf(o->buf + o->len, o->n - o->len, fmt, ap);
 	va_end(ap);
 	if (r > 0)
 		o->len += (size_t)r;
@@ -324,7 +325,7 @@ static void put_labels(FILE *out, const struct asm_prog *p, size_t at)
 	/* Walk the array rather than asm_label_name(): several labels may share an index. */
 	for (k = 0; k < p->nlabels; k++)
 		if (p->labels[k].at == at)
-			fprintf(out, "%s:\n", p->labels[k].name);
+			ms_fprintf(out, "%s:\n", p->labels[k].name);
 }
 
 void disasm_prog(FILE *out, const struct asm_prog *p, bool with_src)
@@ -336,9 +337,9 @@ void disasm_prog(FILE *out, const struct asm_prog *p, bool with_src)
 	for (i = 0; i < p->len; i += (size_t)n) {
 		put_labels(out, p, i);
 		n = disasm_insn(p, i, buf, sizeof(buf));
-		fprintf(out, "%4zu: %s", i, buf);
+		ms_fprintf(out, "%4zu: %s", i, buf);
 		if (with_src && p->src && p->src[i].file)
-			fprintf(out, "  ; %s:%d", p->src[i].file, p->src[i].line);
+			ms_fprintf(out, "  ; %s:%d", p->src[i].file, p->src[i].line);
 		fputc('\n', out);
 	}
 	/* A label after the last instruction is legal until something jumps to it. */

@@ -4,6 +4,7 @@
  * a Thompson simulation (all live states advance together, one byte at a time), so the
  * cost is O(subject length x program size) whatever the pattern.
  */
+#include "fmt.h"
 #include "ere.h"
 
 #include <errno.h>
@@ -495,7 +496,7 @@ int ere_compile(const char *pattern, struct ere **out, char *err, size_t errlen)
 		}
 	}
 	if (r && err && errlen)
-		snprintf(err, errlen, c.at ? "%s at %zu" : "%s", c.why, c.at);
+		ms_snprintf(err, errlen, c.at ? "%s at %zu" : "%s", c.why, c.at);
 	free(c.prog);
 	free(c.sets);
 	*out = re;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* User-space filters, for what the kernel cannot decide cheaply (regular expressions). */
+#include "fmt.h"
 #include "filter.h"
 
 #include <errno.h>
@@ -15,8 +16,8 @@ int filter_set(struct filter *f, enum filter_kind kind, const char *pattern, cha
 	int r = ere_compile(pattern, &fresh, why, sizeof(why));
 
 	if (r) {
-		snprintf(err, errlen, "bad regular expression '%s': %s", pattern,
-			 r == -ENOMEM ? "out of memory" : why);
+		ms_snprintf(err, errlen, "bad regular expression '%s': %s", pattern,
+			    r == -ENOMEM ? "out of memory" : why);
 		return r;
 	}
 	ere_free(*re);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Probing this kernel's layout: tracefs format files and BTF, each read once. */
+#include "fmt.h"
 #include "layout.h"
 
 #include "btf.h"
@@ -119,13 +120,13 @@ int layout_check(const struct kernel_layout *k, char *err, size_t errlen)
 		if (!layout_loads(k, (enum prog_id)p) || !t->err)
 			continue;
 		if (t->bad)
-			snprintf(err, errlen, "tracepoint %s:%s field %s: %s", d->tp_category,
-				 d->tp_event, t->bad,
-				 t->err == -ENOENT ? "not found" : "odd offset or size");
+			ms_snprintf(err, errlen, "tracepoint %s:%s field %s: %s", d->tp_category,
+				    d->tp_event, t->bad,
+				    t->err == -ENOENT ? "not found" : "odd offset or size");
 		else
-			snprintf(err, errlen, "tracepoint %s:%s: %s", d->tp_category, d->tp_event,
-				 t->err == -ENOENT ? "not found in this kernel"
-						   : strerror(-t->err));
+			ms_snprintf(
+			    err, errlen, "tracepoint %s:%s: %s", d->tp_category, d->tp_event,
+			    t->err == -ENOENT ? "not found in this kernel" : strerror(-t->err));
 		return t->err;
 	}
 	return 0;
@@ -141,11 +142,11 @@ void layout_prog(const struct kernel_layout *k, enum prog_id id, struct prog_lay
 void layout_ppid_note(const struct kernel_layout *k, char *buf, size_t n)
 {
 	if (k->feature[KF_PPID])
-		snprintf(buf, n, "BTF: task_struct.real_parent at %u, tgid at %u",
-			 k->member[KM_TASK_REAL_PARENT], k->member[KM_TASK_TGID]);
+		ms_snprintf(buf, n, "BTF: task_struct.real_parent at %u, tgid at %u",
+			    k->member[KM_TASK_REAL_PARENT], k->member[KM_TASK_TGID]);
 	else if (!k->btf_used)
-		snprintf(buf, n, "fork tracking (BTF not used: forced)");
+		ms_snprintf(buf, n, "fork tracking (BTF not used: forced)");
 	else
-		snprintf(buf, n, "fork tracking (%s: %s)", BTF_VMLINUX_PATH,
-			 strerror(k->btf_err ? -k->btf_err : ENOENT));
+		ms_snprintf(buf, n, "fork tracking (%s: %s)", BTF_VMLINUX_PATH,
+			    strerror(k->btf_err ? -k->btf_err : ENOENT));
 }

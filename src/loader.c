@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Creates maps and loads programs; grows the verifier log until it holds everything. */
+#include "fmt.h"
 #include "loader.h"
 
 #include "bpf_sys.h"
@@ -44,7 +45,8 @@ int bpf_usable(char *err, size_t errlen)
 		return 0;
 	}
 	hint = bpf_errno_hint(fd);
-	snprintf(err, errlen, "bpf(): %s%s%s", strerror(-fd), hint ? ": " : "", hint ? hint : "");
+	ms_snprintf(err, errlen, "bpf(): %s%s%s", strerror(-fd), hint ? ": " : "",
+		    hint ? hint : "");
 	return fd;
 }
 
@@ -60,8 +62,8 @@ int maps_create(struct map_spec *maps, size_t n, char *errmsg, size_t errlen)
 		if (fd < 0) {
 			const char *hint = bpf_errno_hint(fd);
 
-			snprintf(errmsg, errlen, "creating map '%s': %s%s%s", maps[k].name,
-				 strerror(-fd), hint ? ": " : "", hint ? hint : "");
+			ms_snprintf(errmsg, errlen, "creating map '%s': %s%s%s", maps[k].name,
+				    strerror(-fd), hint ? ": " : "", hint ? hint : "");
 			maps_close(maps, k);
 			return fd;
 		}
@@ -105,8 +107,8 @@ static int resolve_maps(const struct asm_prog *p, const struct map_spec *maps, s
 			if (!strcmp(maps[m].name, r->name))
 				break;
 		if (m == nmaps || maps[m].fd < 0) {
-			snprintf(errmsg, errlen, "%s:%d: unknown map '%s'", p->src[r->at].file,
-				 p->src[r->at].line, r->name);
+			ms_snprintf(errmsg, errlen, "%s:%d: unknown map '%s'", p->src[r->at].file,
+				    p->src[r->at].line, r->name);
 			free(in);
 			return -ENOENT;
 		}
@@ -175,7 +177,7 @@ int prog_load(const struct asm_prog *p, enum bpf_prog_type type, const char *nam
 	memset(res, 0, sizeof(*res));
 	res->fd = -1;
 	if (p->err) {
-		snprintf(res->errmsg, sizeof(res->errmsg), "%s", p->errmsg);
+		ms_snprintf(res->errmsg, sizeof(res->errmsg), "%s", p->errmsg);
 		return p->err;
 	}
 	r = resolve_maps(p, maps, nmaps, &in, res->errmsg, sizeof(res->errmsg));
@@ -203,18 +205,18 @@ int prog_load(const struct asm_prog *p, enum bpf_prog_type type, const char *nam
 		vlog_reason(res->log, reason, sizeof(reason));
 		if (at >= 0 && (size_t)at < p->len) {
 			disasm_insn(p, (size_t)at, text, sizeof(text));
-			snprintf(res->errmsg, sizeof(res->errmsg),
-				 "verifier rejected '%s' at insn %ld %s (%s:%d): %s", name, at,
-				 text, p->src[at].file, p->src[at].line, reason);
+			ms_snprintf(res->errmsg, sizeof(res->errmsg),
+				    "verifier rejected '%s' at insn %ld %s (%s:%d): %s", name, at,
+				    text, p->src[at].file, p->src[at].line, reason);
 		} else {
-			snprintf(res->errmsg, sizeof(res->errmsg), "verifier rejected '%s': %s",
-				 name, reason);
+			ms_snprintf(res->errmsg, sizeof(res->errmsg), "verifier rejected '%s': %s",
+				    name, reason);
 		}
 	} else {
 		const char *hint = bpf_errno_hint(r);
 
-		snprintf(res->errmsg, sizeof(res->errmsg), "loading '%s': %s%s%s", name,
-			 strerror(-r), hint ? ": " : "", hint ? hint : "");
+		ms_snprintf(res->errmsg, sizeof(res->errmsg), "loading '%s': %s%s%s", name,
+			    strerror(-r), hint ? ": " : "", hint ? hint : "");
 	}
 	return r;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Command line: trace (default), dump, verify, check. */
+#include "fmt.h"
 #include "check.h"
 #include "passwd.h"
 #include "progset.h"
@@ -25,43 +26,44 @@ static const char usage_line[] =
 
 static void help(void)
 {
-	printf("%s", usage_line);
-	printf("\n"
-	       "Traces every execve()/execveat() on the system with eBPF; needs root.\n"
-	       "\n"
-	       "  -T, --time           HH:MM:SS column\n"
-	       "  -t, --timestamp      seconds since start column\n"
-	       "  -U, --print-uid      UID column\n"
-	       "  -x, --fails          only failed execs\n"
-	       "  -q, --quote          quote arguments\n"
-	       "  -j, --json           one JSON object per line\n"
-	       "  -u, --uid UID        only this uid (number or user name); in the kernel\n"
-	       "  -c, --cgroup PATH    only processes in this cgroup v2 directory; in the kernel\n"
-	       "  -n, --name REGEX     only commands whose name matches (POSIX extended)\n"
-	       "  -l, --line REGEX     only commands whose argument line matches\n"
-	       "  -P, --ppid PID       only children of PID\n"
-	       "  -Z, --user USER      run as USER once attached (all capabilities are\n"
-	       "                       dropped once attached in any case)\n"
-	       "      --max-args N     arguments kept per exec (default %d, at most %d)\n"
-	       "      --count N        exit after N events\n"
-	       "      --duration S     exit after S seconds\n"
-	       "      --pages N        perf ring pages per CPU, a power of two (default 64)\n"
-	       "      --verifier-log[=LEVEL]  print each program's verifier log on stderr\n"
-	       "      --no-btf         find ppid by tracking forks, not with BTF (also\n"
-	       "                       MINISNOOP_NO_BTF=1)\n"
-	       "  -h, --help, -V, --version\n"
-	       "\n"
-	       "  dump [PROGRAM]       disassemble the built-in programs with source lines\n"
-	       "  verify               load every program, print the verifier's log and stats\n"
-	       "  check                say whether this system can trace, and what is missing\n",
-	       EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM);
+	ms_printf("%s", usage_line);
+	ms_printf(
+	    "\n"
+	    "Traces every execve()/execveat() on the system with eBPF; needs root.\n"
+	    "\n"
+	    "  -T, --time           HH:MM:SS column\n"
+	    "  -t, --timestamp      seconds since start column\n"
+	    "  -U, --print-uid      UID column\n"
+	    "  -x, --fails          only failed execs\n"
+	    "  -q, --quote          quote arguments\n"
+	    "  -j, --json           one JSON object per line\n"
+	    "  -u, --uid UID        only this uid (number or user name); in the kernel\n"
+	    "  -c, --cgroup PATH    only processes in this cgroup v2 directory; in the kernel\n"
+	    "  -n, --name REGEX     only commands whose name matches (POSIX extended)\n"
+	    "  -l, --line REGEX     only commands whose argument line matches\n"
+	    "  -P, --ppid PID       only children of PID\n"
+	    "  -Z, --user USER      run as USER once attached (all capabilities are\n"
+	    "                       dropped once attached in any case)\n"
+	    "      --max-args N     arguments kept per exec (default %d, at most %d)\n"
+	    "      --count N        exit after N events\n"
+	    "      --duration S     exit after S seconds\n"
+	    "      --pages N        perf ring pages per CPU, a power of two (default 64)\n"
+	    "      --verifier-log[=LEVEL]  print each program's verifier log on stderr\n"
+	    "      --no-btf         find ppid by tracking forks, not with BTF (also\n"
+	    "                       MINISNOOP_NO_BTF=1)\n"
+	    "  -h, --help, -V, --version\n"
+	    "\n"
+	    "  dump [PROGRAM]       disassemble the built-in programs with source lines\n"
+	    "  verify               load every program, print the verifier's log and stats\n"
+	    "  check                say whether this system can trace, and what is missing\n",
+	    EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM);
 }
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "minisnoop: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%s", usage_line);
+	ms_fprintf(stderr, "minisnoop: ");
+	ms_fprintf(stderr, fmt, arg);
+	ms_fprintf(stderr, "\n%s", usage_line);
 	return 2;
 }
 
@@ -75,14 +77,14 @@ static int bad_option(const char *cmd, int o, int argc, char **argv)
 	bool is_short = arg[0] == '-' && arg[1] != '-' && optopt > ' ' && optopt < 127;
 
 	if (o == ':' && is_short)
-		snprintf(what, sizeof(what), "option -%c needs a value", optopt);
+		ms_snprintf(what, sizeof(what), "option -%c needs a value", optopt);
 	else if (o == ':')
-		snprintf(what, sizeof(what), "option %.40s needs a value", arg);
+		ms_snprintf(what, sizeof(what), "option %.40s needs a value", arg);
 	else if (is_short)
-		snprintf(what, sizeof(what), "unknown option -%c", optopt);
+		ms_snprintf(what, sizeof(what), "unknown option -%c", optopt);
 	else
-		snprintf(what, sizeof(what), "unknown option %.40s", arg);
-	fprintf(stderr, "minisnoop: %s%s\n%s", cmd, what, usage_line);
+		ms_snprintf(what, sizeof(what), "unknown option %.40s", arg);
+	ms_fprintf(stderr, "minisnoop: %s%s\n%s", cmd, what, usage_line);
 	return 2;
 }
 
@@ -190,20 +192,20 @@ static int cmd_dump(int argc, char **argv)
 	/* Offsets from tracefs when it is mounted; the generic layout otherwise. */
 	layout_probe(&k, !env_no_btf);
 	if (layout_guess(&k))
-		fprintf(stderr, "minisnoop: dump: tracefs not readable: generic 64-bit syscall "
-				"layout shown\n");
+		ms_fprintf(stderr, "minisnoop: dump: tracefs not readable: generic 64-bit syscall "
+				   "layout shown\n");
 	if (progset_build(&ps, &default_prog_opts, &k, true, err, sizeof(err))) {
-		fprintf(stderr, "minisnoop: %s\n", err);
+		ms_fprintf(stderr, "minisnoop: %s\n", err);
 		progset_close(&ps);
 		return 1;
 	}
 	o = progset_dump(stdout, &ps, only, with_src);
 	progset_close(&ps);
 	if (!o) {
-		fprintf(stderr, "minisnoop: dump: no program named '%s' (", only);
+		ms_fprintf(stderr, "minisnoop: dump: no program named '%s' (", only);
 		for (size_t p = 0; p < P_COUNT; p++)
-			fprintf(stderr, "%s%s", p ? ", " : "", prog_defs[p].name);
-		fprintf(stderr, ")\n");
+			ms_fprintf(stderr, "%s%s", p ? ", " : "", prog_defs[p].name);
+		ms_fprintf(stderr, ")\n");
 		return 2;
 	}
 	return 0;
@@ -248,10 +250,10 @@ static int cmd_verify(int argc, char **argv)
 	for (size_t p = 0; p < P_COUNT; p++)
 		loaded += ps.k && ps.prog_fd[p] >= 0;
 	if (r) {
-		fprintf(stderr, "minisnoop: %s\n", err);
+		ms_fprintf(stderr, "minisnoop: %s\n", err);
 	} else {
 		layout_ppid_note(&k, note, sizeof(note));
-		printf("minisnoop: %d programs loaded and verified (ppid: %s)\n", loaded, note);
+		ms_printf("minisnoop: %d programs loaded and verified (ppid: %s)\n", loaded, note);
 	}
 	progset_close(&ps);
 	tracefs_unmount();
@@ -388,7 +390,7 @@ static int cmd_trace(int argc, char **argv)
 		if (o == 'h')
 			return help(), 0;
 		if (o == 'V')
-			return printf("minisnoop %s\n", MINISNOOP_VERSION), 0;
+			return ms_printf("minisnoop %s\n", MINISNOOP_VERSION), 0;
 		if (o == '?' || o == ':')
 			return bad_option("", o, argc, argv);
 		r = trace_option(&t, o, optarg);

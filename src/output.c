@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Writing exec events as text columns (BCC's layout) or JSON lines. */
+#include "fmt.h"
 #include "output.h"
 
 #include <errno.h>

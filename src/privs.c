@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* After attaching, minisnoop keeps no privilege: the rings and counters are mmapped. */
+#include "fmt.h"
 #include "privs.h"
 
 #include <errno.h>
@@ -14,7 +15,7 @@ static int fail(char *err, size_t errlen, const char *what)
 {
 	int e = errno;
 
-	snprintf(err, errlen, "%s: %s", what, strerror(e));
+	ms_snprintf(err, errlen, "%s: %s", what, strerror(e));
 	return -e;
 }
 

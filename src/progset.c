@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The program set: the tables in, loaded and attached programs out. */
+#include "fmt.h"
 #include "progset.h"
 
 #include "attach.h"
@@ -22,17 +23,18 @@ int progset_prepare(struct kernel_layout *k, bool use_btf, char *err, size_t err
 		return r;
 	r = tracefs_mount();
 	if (r == -EACCES) {
-		snprintf(err, errlen,
-			 "tracefs: /sys/kernel/tracing is not readable: %s (needs "
-			 "CAP_DAC_READ_SEARCH besides CAP_BPF and CAP_PERFMON, or root)",
-			 strerror(-r));
+		ms_snprintf(err, errlen,
+			    "tracefs: /sys/kernel/tracing is not readable: %s (needs "
+			    "CAP_DAC_READ_SEARCH besides CAP_BPF and CAP_PERFMON, or root)",
+			    strerror(-r));
 		return r;
 	}
 	if (r) {
-		snprintf(err, errlen,
-			 "tracefs: not mounted and mounting it at /sys/kernel/tracing failed: %s "
-			 "(needs root and CONFIG_FTRACE)",
-			 strerror(-r));
+		ms_snprintf(
+		    err, errlen,
+		    "tracefs: not mounted and mounting it at /sys/kernel/tracing failed: %s "
+		    "(needs root and CONFIG_FTRACE)",
+		    strerror(-r));
 		return r;
 	}
 	layout_probe(k, use_btf);
@@ -48,8 +50,9 @@ static int check_maps(const struct prog_def *d, const struct asm_prog *p, char *
 		while (m < MAP_ID_COUNT && strcmp(map_defs[m].name, p->maps[i].name))
 			m++;
 		if (m == MAP_ID_COUNT || !(d->maps & (1u << m))) {
-			snprintf(err, errlen, "program %s refers to map '%s' it does not declare",
-				 d->name, p->maps[i].name);
+			ms_snprintf(err, errlen,
+				    "program %s refers to map '%s' it does not declare", d->name,
+				    p->maps[i].name);
 			return -EINVAL;
 		}
 	}
@@ -78,7 +81,7 @@ int progset_build(struct progset *s, const struct prog_opts *o, const struct ker
 		d->emit(&s->asm_[p], o, &l);
 		r = asm_finish(&s->asm_[p]);
 		if (r) {
-			snprintf(err, errlen, "assembling %s: %s", d->name, s->asm_[p].errmsg);
+			ms_snprintf(err, errlen, "assembling %s: %s", d->name, s->asm_[p].errmsg);
 			return r;
 		}
 		r = check_maps(d, &s->asm_[p], err, errlen);
@@ -103,7 +106,7 @@ static int create_maps(struct progset *s, char *err, size_t errlen)
 	int ncpu = bpf_possible_cpus();
 
 	if (ncpu < 1) {
-		snprintf(err, errlen, "reading the possible CPUs: %s", strerror(-ncpu));
+		ms_snprintf(err, errlen, "reading the possible CPUs: %s", strerror(-ncpu));
 		return ncpu < 0 ? ncpu : -EINVAL;
 	}
 	s->nmaps = 0;
@@ -128,13 +131,13 @@ static int load_one(struct progset *s, size_t p, const struct load_opts *o, FILE
 	int r = prog_load(&s->asm_[p], BPF_PROG_TYPE_TRACEPOINT, name, s->maps, s->nmaps, o, &res);
 
 	if (log_out && res.log && res.log_len) {
-		fprintf(log_out, "=== %s: verifier log (%zu bytes) ===\n", name, res.log_len);
+		ms_fprintf(log_out, "=== %s: verifier log (%zu bytes) ===\n", name, res.log_len);
 		vlog_annotate(log_out, res.log, &s->asm_[p]);
 	}
 	if (r) {
-		snprintf(err, errlen, "%s", res.errmsg);
+		ms_snprintf(err, errlen, "%s", res.errmsg);
 		if (!log_out && res.log && res.log_len) {
-			fprintf(stderr, "minisnoop: verifier log tail for %s:\n", name);
+			ms_fprintf(stderr, "minisnoop: verifier log tail for %s:\n", name);
 			vlog_tail(stderr, res.log, &s->asm_[p], 20);
 		}
 	} else {
@@ -171,16 +174,16 @@ int progset_attach(struct progset *s, char *err, size_t errlen)
 			if (!s->loads[p] || d->attach_rank != rank)
 				continue;
 			if (id < 0) {
-				snprintf(err, errlen, "tracepoint %s:%s: %s", d->tp_category,
-					 d->tp_event,
-					 id == -ENOENT ? "not found in this kernel"
-						       : strerror(-id));
+				ms_snprintf(err, errlen, "tracepoint %s:%s: %s", d->tp_category,
+					    d->tp_event,
+					    id == -ENOENT ? "not found in this kernel"
+							  : strerror(-id));
 				return id;
 			}
 			fd = tp_attach(id, s->prog_fd[p]);
 			if (fd < 0) {
-				snprintf(err, errlen, "attaching %s to %s:%s: %s", d->name,
-					 d->tp_category, d->tp_event, strerror(-fd));
+				ms_snprintf(err, errlen, "attaching %s to %s:%s: %s", d->name,
+					    d->tp_category, d->tp_event, strerror(-fd));
 				return fd;
 			}
 			s->tp_fd[p] = fd;
@@ -198,15 +201,15 @@ int progset_dump(FILE *out, const struct progset *s, const char *only, bool with
 
 		if (!s->built[p] || (only && strcmp(only, d->name)))
 			continue;
-		fprintf(out, "%s%s: %s:%s, %zu insns", n++ ? "\n" : "", d->name, d->tp_category,
-			d->tp_event, s->asm_[p].len);
+		ms_fprintf(out, "%s%s: %s:%s, %zu insns", n++ ? "\n" : "", d->name, d->tp_category,
+			   d->tp_event, s->asm_[p].len);
 		if (s->loads[p])
 			fputc('\n', out);
 		else
-			fprintf(out, " (not loaded %s)\n",
-				layout_loads(s->k, (enum prog_id)p)
-				    ? "with -x: it reports successes only"
-				    : "on this kernel: BTF gives what it does");
+			ms_fprintf(out, " (not loaded %s)\n",
+				   layout_loads(s->k, (enum prog_id)p)
+				       ? "with -x: it reports successes only"
+				       : "on this kernel: BTF gives what it does");
 		disasm_prog(out, &s->asm_[p], with_src);
 	}
 	return n;
@@ -232,19 +235,20 @@ int progset_open_rings(struct progset *ps, unsigned pages, struct perf_ring **ri
 		if (r == -ENODEV || r == -EINVAL) /* offline CPU */
 			continue;
 		if (r) {
-			snprintf(err, n, "opening the perf ring of CPU %d: %s", cpu, strerror(-r));
+			ms_snprintf(err, n, "opening the perf ring of CPU %d: %s", cpu,
+				    strerror(-r));
 			goto fail;
 		}
 		opened++;
 		r = bpf_map_update(events, &cpu, &rg->fd, BPF_ANY);
 		if (r) {
-			snprintf(err, n, "adding CPU %d's ring to the events map: %s", cpu,
-				 strerror(-r));
+			ms_snprintf(err, n, "adding CPU %d's ring to the events map: %s", cpu,
+				    strerror(-r));
 			goto fail;
 		}
 	}
 	if (!opened) {
-		snprintf(err, n, "no CPU accepted a perf ring");
+		ms_snprintf(err, n, "no CPU accepted a perf ring");
 		r = -ENODEV;
 		goto fail;
 	}

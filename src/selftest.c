@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The canary exec: what the programs report compared with what really happened. */
+#include "fmt.h"
 #include "selftest.h"
 
 #include "event.h"
@@ -50,13 +51,13 @@ static void canary_init(struct canary *c)
 static void differ(struct canary *c, const char *fmt, long got, long want)
 {
 	if (!c->why[0])
-		snprintf(c->why, sizeof(c->why), fmt, got, want);
+		ms_snprintf(c->why, sizeof(c->why), fmt, got, want);
 }
 
 static void note(struct canary *c, const char *what)
 {
 	if (!c->why[0])
-		snprintf(c->why, sizeof(c->why), "%s", what);
+		ms_snprintf(c->why, sizeof(c->why), "%s", what);
 }
 
 /* One canary event against the truth; the first difference goes to c->why. */
@@ -180,7 +181,7 @@ static int run_canary(struct canary *c, struct perf_ring *rings, int nr, char *m
 
 	c->pid = start_canary(c, &go);
 	if (c->pid < 0) {
-		snprintf(msg, n, "starting the canary: %s", strerror(-c->pid));
+		ms_snprintf(msg, n, "starting the canary: %s", strerror(-c->pid));
 		return c->pid;
 	}
 	if (write(go, "g", 1) != 1)
@@ -195,11 +196,11 @@ static int run_canary(struct canary *c, struct perf_ring *rings, int nr, char *m
 	if (!(c->seen & 2))
 		note(c, "the successful exec was not reported");
 	if (c->why[0]) {
-		snprintf(msg, n, "canary exec misreported: %s", c->why);
+		ms_snprintf(msg, n, "canary exec misreported: %s", c->why);
 		return -EPROTO;
 	}
-	snprintf(msg, n, "a canary's failed and successful exec reported exactly (pid %d)",
-		 (int)c->pid);
+	ms_snprintf(msg, n, "a canary's failed and successful exec reported exactly (pid %d)",
+		    (int)c->pid);
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* tracefs lookups; minisnoop mounts tracefs itself so that it works in a bare initramfs. */
+#include "fmt.h"
 #include "tracefs.h"
 
 #include "sysfile.h"
@@ -21,7 +22,7 @@ static bool has_events(const char *dir)
 	char path[256];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/events", dir);
+	ms_snprintf(path, sizeof(path), "%s/events", dir);
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
@@ -46,7 +47,7 @@ static bool closed_to_us(void)
 	struct stat st;
 	char path[64];
 
-	snprintf(path, sizeof(path), "%s/events", tracing);
+	ms_snprintf(path, sizeof(path), "%s/events", tracing);
 	return stat(path, &st) < 0 && errno == EACCES;
 }
 
@@ -94,7 +95,7 @@ static int event_file(const char *category, const char *event, const char *file,
 
 	if (!dir)
 		return -ENOENT;
-	snprintf(path, sizeof(path), "%s/events/%s/%s/%s", dir, category, event, file);
+	ms_snprintf(path, sizeof(path), "%s/events/%s/%s/%s", dir, category, event, file);
 	return read_small_file(path, buf, n);
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The tracing loop: poll the rings, decode, filter, format into one buffer, write per batch. */
+#include "fmt.h"
 #include "tracer.h"
 
 #include "bpf_sys.h"
@@ -77,7 +78,7 @@ static uint32_t proc_ppid(uint32_t pid)
 {
 	char path[64], buf[1024], *p;
 
-	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	ms_snprintf(path, sizeof(path), "/proc/%u/status", pid);
 	if (read_small_file(path, buf, sizeof(buf)) <= 0)
 		return 0;
 	p = strstr(buf, "\nPPid:");
@@ -93,7 +94,7 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 	if (s->done)
 		return 1;
 	if (ev_decode(data, size, s->o->prog.max_args, &v)) {
-		fprintf(stderr, "minisnoop: skipped a malformed record of %u bytes\n", size);
+		ms_fprintf(stderr, "minisnoop: skipped a malformed record of %u bytes\n", size);
 		return 0;
 	}
 	if (!(v.hdr.flags & EV_F_PPID_KERNEL))
@@ -106,7 +107,7 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 		struct line_ref *n = realloc(s->lines, 2 * cap * sizeof(*n));
 
 		if (!n) {
-			fprintf(stderr, "minisnoop: out of memory\n");
+			ms_fprintf(stderr, "minisnoop: out of memory\n");
 			s->done = true;
 			return 1;
 		}
@@ -143,8 +144,8 @@ static int map_stats(struct session *s, char *err, size_t n)
 		       progset_map_fd(&s->ps, MAP_STATS), 0);
 
 	if (m == MAP_FAILED) {
-		snprintf(err, n, "mapping the counters: %s (kernel 5.5 or later needed)",
-			 strerror(errno));
+		ms_snprintf(err, n, "mapping the counters: %s (kernel 5.5 or later needed)",
+			    strerror(errno));
 		return -errno;
 	}
 	s->stats = m;
@@ -176,18 +177,20 @@ static void report_losses(struct session *s, bool final)
 	s->reported_at = now;
 	losses(s, &lost, &stash, &unseen);
 	if (lost > s->said[0])
-		fprintf(stderr, "minisnoop: %" PRIu64 " events lost%s (rings full: try --pages)\n",
-			lost, final ? "" : " so far");
+		ms_fprintf(stderr,
+			   "minisnoop: %" PRIu64 " events lost%s (rings full: try --pages)\n", lost,
+			   final ? "" : " so far");
 	if (stash > s->said[1])
-		fprintf(stderr,
-			"minisnoop: %" PRIu64 " execs%s whose entry could not be kept: if they "
-			"fail, they are not reported\n",
-			stash, final ? "" : " so far");
+		ms_fprintf(stderr,
+			   "minisnoop: %" PRIu64 " execs%s whose entry could not be kept: if they "
+			   "fail, they are not reported\n",
+			   stash, final ? "" : " so far");
 	if (unseen > s->said[2])
-		fprintf(stderr,
-			"minisnoop: %" PRIu64 " failed execs%s not reported: their entry was not "
-			"seen (in flight at start, or evicted)\n",
-			unseen, final ? "" : " so far");
+		ms_fprintf(stderr,
+			   "minisnoop: %" PRIu64
+			   " failed execs%s not reported: their entry was not "
+			   "seen (in flight at start, or evicted)\n",
+			   unseen, final ? "" : " so far");
 	s->said[0] = lost;
 	s->said[1] = stash;
 	s->said[2] = unseen;
@@ -201,14 +204,14 @@ static int open_cgroup(const struct tracer_opts *o, struct progset *ps, char *er
 		return 0;
 	cg = open(o->cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cg < 0) {
-		snprintf(err, n, "cgroup %s: %s", o->cgroup_path, strerror(errno));
+		ms_snprintf(err, n, "cgroup %s: %s", o->cgroup_path, strerror(errno));
 		return -errno;
 	}
 	r = bpf_map_update(progset_map_fd(ps, MAP_CGROUP), &key, &cg, BPF_ANY);
 	close(cg);
 	if (r)
-		snprintf(err, n, "cgroup %s: %s (a cgroup v2 directory is needed)", o->cgroup_path,
-			 strerror(-r));
+		ms_snprintf(err, n, "cgroup %s: %s (a cgroup v2 directory is needed)",
+			    o->cgroup_path, strerror(-r));
 	return r;
 }
 
@@ -276,7 +279,7 @@ static void write_out(struct session *s, size_t cut)
 		for (size_t i = 0; i < s->out.len; i++)
 			s->unwritten += s->out.buf[i] == '\n';
 	} else {
-		fprintf(stderr, "minisnoop: writing the output: %s\n", strerror(-r));
+		ms_fprintf(stderr, "minisnoop: writing the output: %s\n", strerror(-r));
 		s->write_failed = true;
 	}
 	s->out.len = 0;
@@ -315,8 +318,8 @@ static int drain(struct session *s, struct perf_ring *rings, int nr, bool final)
 	for (k = 0; k < nr && !s->done; k++) {
 		r = perf_ring_consume(&rings[k], on_sample, on_lost, s);
 		if (r < 0) {
-			fprintf(stderr, "minisnoop: CPU %d's ring is corrupt: %s\n", rings[k].cpu,
-				strerror(-r));
+			ms_fprintf(stderr, "minisnoop: CPU %d's ring is corrupt: %s\n",
+				   rings[k].cpu, strerror(-r));
 			return r;
 		}
 		n += r;
@@ -364,7 +367,7 @@ static int start(struct session *s, char *err, size_t errlen)
 		return r;
 	s->pfd = calloc((size_t)s->nr + 1, sizeof(*s->pfd));
 	if (!s->pfd) {
-		snprintf(err, errlen, "out of memory");
+		ms_snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	for (int k = 0; k < s->nr; k++) {
@@ -394,7 +397,7 @@ static int trace_loop(struct session *s, uint64_t deadline)
 		}
 		r = poll(s->pfd, (nfds_t)s->nr + 1, timeout);
 		if (r < 0 && errno != EINTR) {
-			fprintf(stderr, "minisnoop: poll: %s\n", strerror(errno));
+			ms_fprintf(stderr, "minisnoop: poll: %s\n", strerror(errno));
 			return 1;
 		}
 		if (r > 0 && (s->pfd[s->nr].revents & (POLLERR | POLLHUP))) {
@@ -437,13 +440,13 @@ static void summary(struct session *s)
 	if (s->pipe_closed)
 		return;
 	if (!s->unwritten)
-		fprintf(stderr, "minisnoop: %" PRIu64 " events, %" PRIu64 " lost\n", s->matched,
-			lost);
+		ms_fprintf(stderr, "minisnoop: %" PRIu64 " events, %" PRIu64 " lost\n", s->matched,
+			   lost);
 	else
-		fprintf(stderr,
-			"minisnoop: %" PRIu64 " events, %" PRIu64 " lost, %" PRIu64
-			" not written (output blocked when stopped)\n",
-			s->matched, lost, s->unwritten);
+		ms_fprintf(stderr,
+			   "minisnoop: %" PRIu64 " events, %" PRIu64 " lost, %" PRIu64
+			   " not written (output blocked when stopped)\n",
+			   s->matched, lost, s->unwritten);
 }
 
 int tracer_run(const struct tracer_opts *o)
@@ -462,22 +465,23 @@ int tracer_run(const struct tracer_opts *o)
 	sigaction(SIGALRM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (fcntl(STDOUT_FILENO, F_GETFD) < 0) {
-		fprintf(stderr, "minisnoop: standard output is closed: nowhere to write events\n");
+		ms_fprintf(stderr,
+			   "minisnoop: standard output is closed: nowhere to write events\n");
 		return 1;
 	}
 	if (outbuf_init(&s.out, STDOUT_FILENO, 1 << 16)) {
-		fprintf(stderr, "minisnoop: out of memory\n");
+		ms_fprintf(stderr, "minisnoop: out of memory\n");
 		return 1;
 	}
 	s.out.stop = &give_up; /* after init, which clears it */
 	if (start(&s, err, sizeof(err))) {
-		fprintf(stderr, "minisnoop: %s\n", err);
+		ms_fprintf(stderr, "minisnoop: %s\n", err);
 		goto out;
 	}
 	/* Attached: tracefs is not needed any more, nor any privilege. */
 	tracefs_unmount();
 	if (privs_drop(&o->run_as, err, sizeof(err))) {
-		fprintf(stderr, "minisnoop: %s\n", err);
+		ms_fprintf(stderr, "minisnoop: %s\n", err);
 		goto out;
 	}
 	s.fmt.start_ns = now_ns(CLOCK_MONOTONIC);
@@ -488,7 +492,7 @@ int tracer_run(const struct tracer_opts *o)
 	write_out(&s, s.out.len);
 	/* Tell a waiting script that tracing has started (events from now on are seen). */
 	layout_ppid_note(&s.layout, note, sizeof(note));
-	fprintf(stderr, "minisnoop: tracing (%s); Ctrl-C to stop\n", note);
+	ms_fprintf(stderr, "minisnoop: tracing (%s); Ctrl-C to stop\n", note);
 
 	status = trace_loop(&s, deadline);
 	/* Whatever the kernel already wrote is still shown, unless the reader does not read:

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Verifier log parsing: maps "N: ..." lines back to the source that emitted insn N. */
+#include "fmt.h"
 #include "vlog.h"
 
 #include <ctype.h>
@@ -40,7 +41,7 @@ static void put_line(FILE *out, const char *s, const char *e, const struct asm_p
 	fwrite(s, 1, (size_t)(e - s), out);
 	/* Only instruction lines ("N: (op) ...") get a source; state lines ("N: R1=...") do not. */
 	if (p && colon && (size_t)n < p->len && e - colon > 2 && colon[2] == '(' && p->src[n].file)
-		fprintf(out, "  ; %s:%d", p->src[n].file, p->src[n].line);
+		ms_fprintf(out, "  ; %s:%d", p->src[n].file, p->src[n].line);
 	fputc('\n', out);
 }
 
@@ -99,7 +100,7 @@ void vlog_reason(const char *log, char *buf, size_t n)
 	if (!n)
 		return;
 	if (!best) {
-		snprintf(buf, n, "no reason in the verifier log");
+		ms_snprintf(buf, n, "no reason in the verifier log");
 		return;
 	}
 	len = (size_t)(best_end - best);
