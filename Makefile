@@ -9,6 +9,7 @@
 #   make test-initramfs | test-initramfs-all    boots under qemu (tools/boot-test.sh)
 #   make CROSS_COMPILE=arm-linux-gnueabihf- B=build-armhf   a cross build (tools/deps.sh cross-armhf)
 #   make install PREFIX=/usr/local DESTDIR=
+#   make size-check | size-report    stripped size vs the budget | where its bytes go, by object
 #   make format | lint | clean
 
 VERSION := 0.1.0
@@ -97,8 +98,9 @@ $(B)/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# The map says which object (ours or a libc.a member) each byte comes from: make size-report.
 $(B)/minisnoop: $(OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -Wl,-Map=$(B)/minisnoop.map
 
 $(B)/host/%.o: %.c $(wildcard include/*.h src/*.h insns/*.h)
 	@mkdir -p $(dir $@)
@@ -204,6 +206,12 @@ size-check: $(B)/minisnoop
 	@size=$$(stat -c %s $(B)/minisnoop.stripped); \
 	echo "build/minisnoop stripped: $$size bytes (budget $(SIZE_BUDGET))"; \
 	[ $$size -le $(SIZE_BUDGET) ] || { echo "minisnoop: binary over the size budget" >&2; exit 1; }
+
+# A build from before the map existed is relinked once to get one.
+.PHONY: size-report
+size-report: $(B)/minisnoop
+	@[ -f $(B)/minisnoop.map ] || { rm -f $(B)/minisnoop; $(MAKE) --no-print-directory $(B)/minisnoop; }
+	@STRIP=$(CROSS_COMPILE)strip tools/size-report.sh $(B)/minisnoop.map $(B)/minisnoop $(SIZE_BUDGET)
 
 # Boots Debian kernels under qemu (TCG) with busybox and minisnoop only, two at a time
 # (tools/boot-test.sh --help). CI: x86_64 5.10 and 6.12 with and without BTF (with a 32-bit
