@@ -17,7 +17,7 @@
 /* Map names the programs refer to; src/progtab.c declares their types and sizes. */
 #define MAP_EVENTS   "events"	/* PERF_EVENT_ARRAY, one ring per CPU */
 #define MAP_SCRATCH  "scratch"	/* PERCPU_ARRAY: argument text is gathered here */
-#define MAP_RECORD   "record"	/* PERCPU_ARRAY: the record is built here, then emitted */
+#define MAP_RECORD   "record"	/* ARRAY[CPU]: the record is built here, then emitted */
 #define MAP_INFLIGHT "inflight" /* LRU_HASH tid -> struct inflight, from enter to exit */
 #define MAP_ARGSTASH "argstash" /* LRU_HASH tid -> struct argstash, without BTF */
 #define MAP_STATS    "stats"	/* ARRAY[1], mmapable: u64 per enum ms_stat */
@@ -55,6 +55,7 @@ struct prog_opts {
 	uint32_t uid;
 	bool failed_only;  /* -x */
 	bool match_cgroup; /* -c: only tasks under the cgroup in MAP_CGROUP */
+	uint32_t ctx;	   /* CTX() bits: context to read (successful execs) */
 };
 
 /* Kernel struct members the programs read, at offsets from BTF. */
@@ -64,14 +65,67 @@ enum kmember {
 	KM_TASK_MM,
 	KM_MM_ARG_START,
 	KM_MM_ARG_END,
+	KM_MM_ENV_START,
+	KM_MM_ENV_END,
+	KM_MM_EXE_FILE,
+	KM_FILE_PATH,
+	KM_TASK_FS,
+	KM_FS_PWD,
+	KM_PATH_MNT,
+	KM_PATH_DENTRY,
+	KM_DENTRY_PARENT,
+	KM_DENTRY_NAME,
+	KM_QSTR_NAME,
+	KM_DENTRY_HASH,
+	KM_HLIST_PPREV,
+	KM_MOUNT_MNT,
+	KM_MOUNT_PARENT,
+	KM_MOUNT_MOUNTPOINT,
+	KM_VFSMOUNT_ROOT,
+	KM_TASK_COMM,
+	KM_TASK_CRED,
+	KM_CRED_EUID,
+	KM_CRED_EGID,
+	KM_TASK_LOGINUID,
+	KM_TASK_SESSIONID,
+	KM_TASK_SIGNAL,
+	KM_SIGNAL_TTY,
+	KM_TTY_NAME,
+	KM_TASK_NSPROXY,
+	KM_NSPROXY_MNT_NS,
+	KM_MNT_NS_NS,
+	KM_NS_INUM,
+	KM_TASK_THREAD_PID,
+	KM_PID_LEVEL,
+	KM_PID_NUMBERS,
+	KM_UPID_NR,
+	KM_UPID_NS,
+	KM_PID_NS_NS,
 	KM_COUNT,
 };
+#define KM(x) (1ull << KM_##x)
 
 /* What a group of members gives: on when BTF gave every member of the group. */
 enum kfeature {
 	KF_PPID,       /* current->real_parent->tgid */
 	KF_IMAGE_ARGV, /* argv from the new image (mm->arg_start..arg_end) */
+	KF_ENV,	       /* env from the new image (mm->env_start..env_end) */
+	KF_CWD,	       /* task->fs->pwd, walked up through dentries and mounts */
+	KF_EXE,	       /* mm->exe_file, walked likewise */
+	KF_PCOMM,      /* current->real_parent->comm */
+	KF_CREDS,      /* current->cred->euid, egid */
+	KF_LOGIN,      /* current->loginuid, sessionid (audit) */
+	KF_TTY,	       /* current->signal->tty->name */
+	KF_PIDNS,      /* current->thread_pid: the innermost level's nr and namespace */
+	KF_MNTNS,      /* current->nsproxy->mnt_ns */
 	KF_COUNT,
+};
+
+/* The feature each context field needs (CTX_* to KF_*), -1: no BTF needed. */
+static const int8_t ctx_feature[CTX_BITS] = {
+    [CTX_CWD] = KF_CWD,	    [CTX_EXE] = KF_EXE, [CTX_CREDS] = KF_CREDS, [CTX_GID] = -1,
+    [CTX_LOGIN] = KF_LOGIN, [CTX_TTY] = KF_TTY, [CTX_PCOMM] = KF_PCOMM, [CTX_PIDNS] = KF_PIDNS,
+    [CTX_MNTNS] = KF_MNTNS, [CTX_CGROUP] = -1,	[CTX_ENV] = KF_ENV,
 };
 
 /* A tracepoint field, as the event's format file describes it. */

@@ -14,7 +14,11 @@
 #define EV_COMM_LEN	16
 #define EV_FILENAME_MAX 4096  /* bytes of the exec path kept, NUL included */
 #define EV_ARGS_MAX	16384 /* bytes of argument text kept, NULs included */
-#define EV_TEXT_MAX	(EV_FILENAME_MAX + EV_ARGS_MAX)
+#define EV_PATH_MAX	4096  /* bytes of a cwd or exe block (components, NUL each) */
+#define EV_NAME_MAX	256   /* a path component's read: NAME_MAX and its NUL */
+#define EV_ENV_MAX	EV_ARGS_MAX
+/* text = filename, args, then the context blocks: cwd, exe, env */
+#define EV_TEXT_MAX	(EV_FILENAME_MAX + EV_ARGS_MAX + 2 * EV_PATH_MAX + EV_ENV_MAX)
 #define EV_MAX_ARGS_LIM 128 /* --max-args upper bound */
 #define EV_MAX_ARGS_DEF 20
 
@@ -32,6 +36,31 @@
  * read the new image with: the arguments are unknown. */
 #define EV_F_NO_ARGS (1u << 7)
 
+/* Context of an exec (issue 11), asked for with -o/-e. CTX_* bits: what the programs read
+ * (struct prog_opts.ctx) and, in a record's have, what the kernel gave. */
+enum ctx_bit {
+	CTX_CWD,    /* cwd block: task->fs->pwd, components leaf first */
+	CTX_EXE,    /* exe block: mm->exe_file's path, components leaf first */
+	CTX_CREDS,  /* euid, egid */
+	CTX_GID,    /* gid (no BTF needed) */
+	CTX_LOGIN,  /* auid, session */
+	CTX_TTY,    /* tty (empty: none) */
+	CTX_PCOMM,  /* the parent's comm */
+	CTX_PIDNS,  /* pidns, nspid */
+	CTX_MNTNS,  /* mntns */
+	CTX_CGROUP, /* cgroup id (no BTF needed) */
+	CTX_ENV,    /* env block: the new image's environment */
+	CTX_BITS,
+};
+#define CTXB(x) (1u << CTX_##x)
+
+/* ctx_flags */
+#define EV_C_CWD_CUT	 (1u << 0) /* deeper or longer than the block: leaf side kept */
+#define EV_C_CWD_DELETED (1u << 1) /* unlinked directory */
+#define EV_C_EXE_CUT	 (1u << 2)
+#define EV_C_EXE_DELETED (1u << 3) /* no name on disk: memfd, deleted file */
+#define EV_C_ENV_CUT	 (1u << 4) /* more than kept, or the last kept was cut */
+
 struct ms_event {
 	uint64_t ts_ns;	       /* CLOCK_MONOTONIC when the exec succeeded or failed */
 	uint32_t pid;	       /* tgid */
@@ -44,13 +73,23 @@ struct ms_event {
 	uint16_t argc;	       /* arguments kept in text */
 	uint16_t filename_len; /* bytes of the filename in text, NUL included */
 	char comm[EV_COMM_LEN];
+	/* context: valid where have says so */
+	uint32_t have; /* CTX() bits */
+	uint32_t euid, gid, egid;
+	uint32_t auid, session;
+	uint32_t pidns, mntns, nspid;
+	uint16_t cwd_len, exe_len, env_len; /* blocks at the end of text, in this order */
+	uint16_t ctx_flags;		    /* EV_C_* */
+	uint64_t cgroup;
+	char pcomm[EV_COMM_LEN];
+	char tty[32];
 	char text[];
 };
 
 #define EV_OFF(f) ((int16_t)offsetof(struct ms_event, f))
 #define EV_HDR	  ((int)sizeof(struct ms_event))
 
-_Static_assert(sizeof(struct ms_event) == 56, "record header layout is part of the ABI");
+_Static_assert(sizeof(struct ms_event) == 160, "record header layout is part of the ABI");
 
 /* Counters the programs keep in one mmapable array value (u64 each, atomic adds). */
 enum ms_stat {

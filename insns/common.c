@@ -53,6 +53,17 @@ void percpu_value(struct asm_prog *p, int dst, const char *map, const char *fail
 	E(BPF_MOV64_REG(dst, R0));
 }
 
+void cpu_value(struct asm_prog *p, int dst, const char *map, const char *fail)
+{
+	CALL(get_smp_processor_id);
+	E(BPF_STX_MEM(BPF_W, R10, R0, FP(key)));
+	E(BPF_LD_MAP_FD(R1, map));
+	stack_ptr(p, R2, FP(key));
+	CALL(map_lookup_elem);
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, fail));
+	E(BPF_MOV64_REG(dst, R0));
+}
+
 void delete_tid(struct asm_prog *p, const char *map)
 {
 	E(BPF_LD_MAP_FD(R1, map));
@@ -130,6 +141,7 @@ void record_ids(struct asm_prog *p, const struct prog_layout *l)
 	set_flag(p, FP(flags), EV_F_PPID_KERNEL);
 	L("ppid_done");
 	E(BPF_ST_MEM(BPF_W, R10, FP(key), 0));
+	context_clear(p);
 }
 
 #define ARGLEN	R8

@@ -29,6 +29,12 @@ struct exec_frame {
 	uint32_t flags;	    /* EV_F_* gathered on the way */
 	uint32_t key;	    /* 0: the key of per-CPU maps */
 	uint32_t tid;	    /* the thread that called exec: the key of in-flight state */
+	uint64_t task;	    /* context: current, and the pointers walked from it */
+	uint64_t ptr;
+	uint64_t dentry; /* a path walk: where it is */
+	uint64_t mount;	 /* struct mount of dentry */
+	uint64_t parent; /* dentry->d_parent */
+	uint64_t root;	 /* the mount's root dentry */
 };
 /* r10-relative offset of member m of a frame struct */
 #define SLOT(frame, m) ((int16_t)((int)offsetof(frame, m) - (int)sizeof(frame)))
@@ -46,6 +52,8 @@ void read_kernel_u64(struct asm_prog *p, int16_t slot, uint32_t off, const char 
 void count_stat(struct asm_prog *p, enum ms_stat idx, const char *skip);
 /* dst = the per-CPU value of map (key 0), or goto fail */
 void percpu_value(struct asm_prog *p, int dst, const char *map, const char *fail);
+/* dst = this CPU's value of an array indexed by CPU, or goto fail */
+void cpu_value(struct asm_prog *p, int dst, const char *map, const char *fail);
 /* map_delete_elem(map, &FP(tid)) */
 void delete_tid(struct asm_prog *p, const char *map);
 /* -u and -c: goto out unless the current task passes them */
@@ -61,6 +69,12 @@ void record_ids(struct asm_prog *p, const struct prog_layout *l);
  * into the scratch at r9: r8 bytes, FP(argc) strings, truncation in FP(flags); unrolled up
  * to max_args. */
 void gather_args(struct asm_prog *p, const struct prog_opts *o, unsigned ptr_size);
+/* Record context: zero what says which fields and blocks there are (every record). */
+void context_clear(struct asm_prog *p);
+/* The context fields o->ctx asks for and the layout can give, into the record; blocks after
+ * text_len, which grows. image: the new image is in place (exe, env are read). */
+void context_read(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
+		  bool image);
 /* comm and time, then the record (r7) to the ring, EV_HDR + text_len bytes */
 void emit_record(struct asm_prog *p);
 

@@ -122,7 +122,7 @@ void prog_exec(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	E(BPF_MOV64_REG(CTX, R1));
 	exec_take_inflight(p, l);
 	kernel_filters(p, o);
-	percpu_value(p, REC, MAP_RECORD, "out");
+	cpu_value(p, REC, MAP_RECORD, "out");
 	record_ids(p, l);
 	E(BPF_ST_MEM(BPF_H, REC, EV_OFF(argc), 0));
 	exec_path(p, l);
@@ -137,6 +137,7 @@ void prog_exec(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
 	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(flags)));
 	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(flags)));
+	context_read(p, o, l, true);
 	emit_record(p);
 	L("out");
 	E(BPF_MOV64_IMM(R0, 0));

@@ -152,7 +152,7 @@ void prog_exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct 
 	L("failed");
 	exit_take_inflight(p, l);
 	kernel_filters(p, o);
-	percpu_value(p, REC, MAP_RECORD, "out");
+	cpu_value(p, REC, MAP_RECORD, "out");
 	percpu_value(p, SCRATCH, MAP_SCRATCH, "out");
 	record_ids(p, l);
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(ret)));
@@ -161,6 +161,7 @@ void prog_exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct 
 	gather_args(p, o, l->tp[EXIT_RET].size);
 	exit_path(p);
 	exit_args_copy(p);
+	context_read(p, o, l, false);
 	emit_record(p);
 	E(BPF_JMP_A("out"));
 	L("unseen");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* One line per requirement: ok or missing, and what to do about it. */
 #include "fmt.h"
+#include "output.h"
 #include "check.h"
 
 #include "btf.h"
@@ -140,7 +141,7 @@ static void check_btf(const struct kernel_layout *k)
 		size_t n = (size_t)ms_snprintf(buf, sizeof(buf), "from BTF: ");
 
 		for (size_t m = 0; m < KM_COUNT && n < sizeof(buf); m++) {
-			if (!(d->members & (1u << m)))
+			if (!(d->members & (1ull << m)))
 				continue;
 			n += (size_t)ms_snprintf(buf + n, sizeof(buf) - n, "%s%s.%s at %u", sep,
 						 kmember_defs[m].type, kmember_defs[m].member,
@@ -149,6 +150,27 @@ static void check_btf(const struct kernel_layout *k)
 		}
 		line(k->feature[f], false, d->name, k->feature[f] ? buf : d->without);
 	}
+}
+
+/* The context fields (-o): which this kernel gives, and which stay null. */
+static void check_fields(const struct kernel_layout *k)
+{
+	char on[256], off[256];
+	size_t n = 0, m = 0;
+
+	on[0] = off[0] = 0;
+	for (unsigned c = COL_CWD; c < COL_COUNT; c++) {
+		int f = ctx_feature[out_col_ctx((enum out_col)c)];
+		bool ok = f < 0 || (k->btf_used && !k->btf_err && k->feature[f]);
+
+		if (ok && n < sizeof(on))
+			n += (size_t)ms_snprintf(on + n, sizeof(on) - n, " %s", out_col_name(c));
+		else if (!ok && m < sizeof(off))
+			m += (size_t)ms_snprintf(off + m, sizeof(off) - m, " %s", out_col_name(c));
+	}
+	line(true, false, "fields (-o, -e)", on[0] ? on + 1 : "none");
+	if (off[0])
+		line(false, false, "fields always null", off + 1); /* why: the BTF lines above */
 }
 
 static void check_jit(void)
@@ -209,6 +231,7 @@ int cmd_check(int argc, char **argv, bool no_btf)
 	layout_probe(&k, !no_btf);
 	check_tracepoints(&k);
 	check_btf(&k);
+	check_fields(&k);
 	check_jit();
 	check_selftest(&k);
 	tracefs_unmount();

@@ -17,6 +17,83 @@
  * filename without its NUL becomes "" since the view promises NUL-terminated strings; an argument
  * without its NUL ends the list.
  */
+/* NUL-terminated strings of [s, s + n), at most max; false when some bytes were left over. */
+static bool split(const char *s, size_t n, unsigned max, const char **str, size_t *len,
+		  unsigned *count)
+{
+	size_t pos = 0;
+	const char *nul;
+
+	*count = 0;
+	while (pos < n && *count < max) {
+		nul = memchr(s + pos, 0, n - pos);
+		if (!nul)
+			return false;
+		str[*count] = s + pos;
+		len[(*count)++] = (size_t)(nul - (s + pos));
+		pos = (size_t)(nul - s) + 1;
+	}
+	return pos >= n;
+}
+
+/* A path block (names leaf first, NUL each) joined root first into out, which has room for
+ * EV_PATH_MAX + 32 bytes when n <= EV_PATH_MAX. Bytes after the last NUL are dropped. */
+static size_t join_path(const char *blk, size_t n, bool cut, bool deleted, char *out)
+{
+	size_t o = 0, e = n, s;
+
+	while (e && blk[e - 1])
+		e--;
+	if (cut) {
+		memcpy(out, "\xe2\x80\xa6", 3); /* U+2026: not an absolute path */
+		o = 3;
+	}
+	while (e) { /* blk[e - 1] is the NUL after a name that starts at s */
+		for (s = e - 1; s && blk[s - 1]; s--)
+			;
+		out[o++] = '/';
+		memcpy(out + o, blk + s, e - 1 - s);
+		o += e - 1 - s;
+		e = s;
+	}
+	if (!o)
+		out[o++] = '/';
+	if (deleted) {
+		memcpy(out + o, " (deleted)", 10);
+		o += 10;
+	}
+	out[o] = 0;
+	return o;
+}
+
+/* The blocks after the arguments: cwd, exe, env; returns where the arguments end. */
+static size_t decode_context(const struct ms_event *h, const char *text, size_t tlen,
+			     unsigned max_args, struct ev_view *v)
+{
+	size_t blocks = (size_t)h->cwd_len + h->exe_len + h->env_len, at;
+	bool ok;
+
+	v->have = h->have;
+	v->envc = 0;
+	v->env_cut = (h->ctx_flags & EV_C_ENV_CUT) != 0;
+	if (blocks > tlen || h->cwd_len > EV_PATH_MAX || h->exe_len > EV_PATH_MAX) {
+		v->have &= ~(CTXB(CWD) | CTXB(EXE) | CTXB(ENV));
+		v->truncated = true;
+		return tlen;
+	}
+	at = tlen - blocks;
+	v->cwd_len = join_path(text + at, h->cwd_len, h->ctx_flags & EV_C_CWD_CUT,
+			       h->ctx_flags & EV_C_CWD_DELETED, v->cwd);
+	at += h->cwd_len;
+	v->exe_len = join_path(text + at, h->exe_len, h->ctx_flags & EV_C_EXE_CUT,
+			       h->ctx_flags & EV_C_EXE_DELETED, v->exe);
+	at += h->exe_len;
+	ok = split(text + at, h->env_len, max_args, v->env, v->env_len, &v->envc);
+	if (!ok)
+		v->env_cut = true;
+	return tlen - blocks;
+}
+
 int ev_decode(const void *data, size_t size, unsigned max_args, struct ev_view *v)
 {
 	struct ms_event h;
@@ -36,6 +113,7 @@ int ev_decode(const void *data, size_t size, unsigned max_args, struct ev_view *
 	v->hdr = h;
 	v->argc = 0;
 	v->truncated = (h.flags & EV_TRUNC_FLAGS) != 0;
+	tlen = decode_context(&h, text, tlen, max_args, v);
 
 	/* filename_len counts the NUL; the filename's NUL must sit exactly at its end. */
 	pos = h.filename_len < tlen ? h.filename_len : tlen;

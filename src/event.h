@@ -17,6 +17,15 @@ struct ev_view {
 	size_t arg_len[EV_MAX_ARGS_LIM]; /* without NUL */
 	unsigned argc;
 	bool truncated; /* any EV_F_TRUNC_* or EV_F_READ_ERR flag, or an inconsistent record */
+	/* Context: have is the record's, less what did not decode. Paths are joined here, as
+	 * /proc shows them: "/a/b", " (deleted)" after an unlinked one, "…/" before a cut one. */
+	uint32_t have;
+	char cwd[EV_PATH_MAX + 32], exe[EV_PATH_MAX + 32];
+	size_t cwd_len, exe_len;
+	const char *env[EV_MAX_ARGS_LIM];
+	size_t env_len[EV_MAX_ARGS_LIM];
+	unsigned envc;
+	bool env_cut;
 };
 
 /* Checks sizes (the record is untrusted) and splits the text, keeping at most max_args

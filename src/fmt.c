@@ -1,10 +1,301 @@
 // SPDX-License-Identifier: MIT
-/* The printf family (see fmt.h). */
+/*
+ * The printf family (see fmt.h): our own formatter, so that libc's (with its floating-point,
+ * wide-character and positional-argument code, a tenth of the static binary) is not linked.
+ *
+ * Conversions: d i u x X c s p %. Flags: - + space 0. Width and precision, as digits or *.
+ * Length: hh h l ll z j t. That is what src/ uses; no floating point, no %n, no n$.
+ * As C's: the return value is the length the whole output has (not what fitted), %p of
+ * NULL is "(nil)" and %s of NULL is "(null)" (glibc's), an unknown directive is copied as
+ * it stands.
+ */
 #include "fmt.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+/*
+ * Where the bytes go: buf, cap bytes of it. A string sink drops what does not fit but counts
+ * it; a stream sink writes buf to f whenever it fills, so nothing is lost however long.
+ */
+struct sink {
+	char *buf;
+	size_t cap;
+	size_t at;
+	size_t total;
+	FILE *f;
+	int err;
+};
+
+static void flush(struct sink *s)
+{
+	if (s->f && s->at && fwrite(s->buf, 1, s->at, s->f) != s->at)
+		s->err = 1;
+	s->at = 0;
+}
+
+static void put(struct sink *s, const char *p, size_t len)
+{
+	s->total += len;
+	while (len) {
+		size_t k = s->cap - s->at;
+
+		if (!k) {
+			if (!s->f)
+				return;
+			flush(s);
+			k = s->cap;
+		}
+		if (k > len)
+			k = len;
+		memcpy(s->buf + s->at, p, k);
+		s->at += k;
+		p += k;
+		len -= k;
+	}
+}
+
+static void pad(struct sink *s, char c, size_t count)
+{
+	char b[16];
+
+	memset(b, c, sizeof(b));
+	while (count) {
+		size_t k = count < sizeof(b) ? count : sizeof(b);
+
+		/* A full string sink only counts: a width of INT_MAX costs no long loop. */
+		if (!s->f && s->at == s->cap) {
+			s->total += count;
+			return;
+		}
+		put(s, b, k);
+		count -= k;
+	}
+}
+
+enum { F_LEFT = 1, F_PLUS = 2, F_SPACE = 4, F_ZERO = 8, F_PREC = 16 };
+enum { L_INT, L_CHAR, L_SHORT, L_LONG, L_LLONG, L_SIZE, L_MAX };
+static const unsigned char size_of[] = {sizeof(int),	  sizeof(char),	     sizeof(short),
+					sizeof(long),	  sizeof(long long), sizeof(size_t),
+					sizeof(uintmax_t)};
+
+/* One field: spaces to width, prefix (sign or 0x), zeros, body; '-' puts the spaces after. */
+static void field(struct sink *s, unsigned fl, size_t width, const char *pre, size_t npre,
+		  size_t zeros, const char *body, size_t len)
+{
+	size_t used = npre + zeros + len;
+	size_t spaces = width > used ? width - used : 0;
+
+	if (!(fl & F_LEFT))
+		pad(s, ' ', spaces);
+	put(s, pre, npre);
+	pad(s, '0', zeros);
+	put(s, body, len);
+	if (fl & F_LEFT)
+		pad(s, ' ', spaces);
+}
+
+/* Formats into s, consuming ap. */
+static void run(struct sink *s, const char *fmt, va_list ap)
+{
+	for (;;) {
+		const char *start = fmt;
+		unsigned fl = 0, len = L_INT, base = 10;
+		size_t width = 0, prec = 0, npre = 0, nd, zeros;
+		const char *pre = "", *body;
+		const char *digits = "0123456789abcdef";
+		char num[3 * sizeof(uintmax_t)], *d;
+		uintmax_t u, mask;
+		int neg = 0;
+
+		while (*fmt && *fmt != '%')
+			fmt++;
+		put(s, start, (size_t)(fmt - start));
+		if (!*fmt)
+			return;
+		start = fmt++;
+
+		for (;; fmt++) {
+			if (*fmt == '-')
+				fl |= F_LEFT;
+			else if (*fmt == '+')
+				fl |= F_PLUS;
+			else if (*fmt == ' ')
+				fl |= F_SPACE;
+			else if (*fmt == '0')
+				fl |= F_ZERO;
+			else
+				break;
+		}
+		/* A negative * width is the '-' flag and its magnitude. */
+		if (*fmt == '*') {
+			int w = va_arg(ap, int);
+
+			fmt++;
+			if (w < 0)
+				fl |= F_LEFT;
+			width = w < 0 ? -(size_t)w : (size_t)w;
+		}
+		for (; *fmt >= '0' && *fmt <= '9'; fmt++)
+			width = width * 10 + (size_t)(*fmt - '0');
+		/* A negative * precision is no precision at all. */
+		if (*fmt == '.') {
+			fl |= F_PREC;
+			if (*++fmt == '*') {
+				int p = va_arg(ap, int);
+
+				fmt++;
+				if (p < 0)
+					fl &= ~(unsigned)F_PREC;
+				else
+					prec = (size_t)p;
+			}
+			for (; *fmt >= '0' && *fmt <= '9'; fmt++)
+				prec = prec * 10 + (size_t)(*fmt - '0');
+		}
+		switch (*fmt) {
+		case 'h':
+			len = L_SHORT;
+			if (*++fmt == 'h') {
+				len = L_CHAR;
+				fmt++;
+			}
+			break;
+		case 'l':
+			len = L_LONG;
+			if (*++fmt == 'l') {
+				len = L_LLONG;
+				fmt++;
+			}
+			break;
+		/* size_t and ptrdiff_t (and ssize_t) have the same width on every Linux ABI. */
+		case 'z':
+		case 't':
+			len = L_SIZE;
+			fmt++;
+			break;
+		case 'j':
+			len = L_MAX;
+			fmt++;
+			break;
+		}
+
+		switch (*fmt) {
+		case 'd':
+		case 'i':
+		case 'u':
+		case 'x':
+		case 'X':
+			/* Fetched as the unsigned type (passed as the signed one is: C11 6.2.5p9),
+			 * cut to the argument's size; for d and i a set top bit is a negative
+			 * value, negated as unsigned (INT_MIN has no positive int). */
+			switch (len) {
+			case L_LONG:
+				u = va_arg(ap, unsigned long);
+				break;
+			case L_LLONG:
+				u = va_arg(ap, unsigned long long);
+				break;
+			case L_SIZE:
+				u = va_arg(ap, size_t);
+				break;
+			case L_MAX:
+				u = va_arg(ap, uintmax_t);
+				break;
+			default:
+				u = va_arg(ap, unsigned);
+			}
+			mask = UINTMAX_MAX >> (8 * (sizeof(uintmax_t) - size_of[len]));
+			u &= mask;
+			if ((*fmt == 'd' || *fmt == 'i') && u > mask >> 1) {
+				neg = 1;
+				u = -u & mask;
+			}
+			if (*fmt == 'x' || *fmt == 'X')
+				base = 16;
+			if (*fmt == 'X')
+				digits = "0123456789ABCDEF";
+			break;
+		case 'p':
+			u = (uintptr_t)va_arg(ap, void *);
+			if (!u) {
+				field(s, fl, width, "", 0, 0, "(nil)", 5);
+				fmt++;
+				continue;
+			}
+			pre = "0x";
+			npre = 2;
+			base = 16;
+			fl &= ~(unsigned)(F_PLUS | F_SPACE);
+			break;
+		case 'c':
+			num[0] = (char)(unsigned char)va_arg(ap, int);
+			field(s, fl, width, "", 0, 0, num, 1);
+			fmt++;
+			continue;
+		case 's':
+			body = va_arg(ap, const char *);
+			if (!body)
+				body = "(null)";
+			/* With a precision the string need not be NUL-terminated within it. */
+			field(s, fl, width, "", 0, 0, body,
+			      fl & F_PREC ? strnlen(body, prec) : strlen(body));
+			fmt++;
+			continue;
+		case '%':
+			put(s, "%", 1);
+			fmt++;
+			continue;
+		default:
+			/* Not ours (or the format ends in the middle): copied as it stands. */
+			if (*fmt)
+				fmt++;
+			put(s, start, (size_t)(fmt - start));
+			continue;
+		}
+		fmt++;
+
+		/* An integer: sign or 0x, zeros up to the precision (default 1) or, with the 0 flag
+		 * and no precision, up to the width, then the digits. */
+		if (neg || (fl & (F_PLUS | F_SPACE))) {
+			pre = neg ? "-" : fl & F_PLUS ? "+" : " ";
+			npre = 1;
+		}
+		d = num + sizeof(num);
+		for (; u; u /= base)
+			*--d = digits[u % base];
+		nd = (size_t)(num + sizeof(num) - d);
+		if (!(fl & F_PREC))
+			prec = 1;
+		zeros = prec > nd ? prec - nd : 0;
+		if ((fl & (F_ZERO | F_LEFT | F_PREC)) == F_ZERO && width > npre + nd + zeros)
+			zeros = width - npre - nd;
+		field(s, fl, width, pre, npre, zeros, d, nd);
+	}
+}
+
+/* C's printf returns an int: a longer output is an error. */
+static int result(const struct sink *s)
+{
+	if (s->err)
+		return -1;
+	if (s->total > INT_MAX) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	return (int)s->total;
+}
 
 int ms_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 {
-	return vsnprintf(buf, n, fmt, ap);
+	struct sink s = {buf, n ? n - 1 : 0, 0, 0, NULL, 0};
+
+	run(&s, fmt, ap);
+	if (n)
+		buf[s.at] = 0;
+	return result(&s);
 }
 
 int ms_snprintf(char *buf, size_t n, const char *fmt, ...)
@@ -18,13 +309,24 @@ int ms_snprintf(char *buf, size_t n, const char *fmt, ...)
 	return r;
 }
 
+/* Formatted on the stack and written a buffer-full at a time: one write for most messages. */
+static int vfprint(FILE *f, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	struct sink s = {buf, sizeof(buf), 0, 0, f, 0};
+
+	run(&s, fmt, ap);
+	flush(&s);
+	return result(&s);
+}
+
 int ms_fprintf(FILE *f, const char *fmt, ...)
 {
 	va_list ap;
 	int r;
 
 	va_start(ap, fmt);
-	r = vfprintf(f, fmt, ap);
+	r = vfprint(f, fmt, ap);
 	va_end(ap);
 	return r;
 }
@@ -35,7 +337,7 @@ int ms_printf(const char *fmt, ...)
 	int r;
 
 	va_start(ap, fmt);
-	r = vfprintf(stdout, fmt, ap);
+	r = vfprint(stdout, fmt, ap);
 	va_end(ap);
 	return r;
 }

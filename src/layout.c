@@ -54,7 +54,7 @@ static void probe_btf(struct kernel_layout *k)
 	for (size_t f = 0; f < KF_COUNT; f++) {
 		k->feature[f] = true;
 		for (m = 0; m < KM_COUNT; m++)
-			if (kfeature_defs[f].members & (1u << m) && !k->member_found[m])
+			if (kfeature_defs[f].members & (1ull << m) && !k->member_found[m])
 				k->feature[f] = false;
 	}
 }

@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 static const char usage_line[] =
-    "usage: minisnoop [-TtUxqj] [-u UID] [-n NAME] [-l LINE] [-P PPID] [-c CGROUP] [-Z USER]\n"
-    "                 [--max-args N] [--count N] [--duration S] [--pages N]\n"
+    "usage: minisnoop [-TtUxqje] [-o FIELDS] [-u UID] [-n NAME] [-l LINE] [-P PPID]\n"
+    "                 [-c CGROUP] [-Z USER] [--max-args N] [--count N] [--duration S] [--pages N]\n"
     "                 [--verifier-log[=LEVEL]] [--no-btf]\n"
     "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n";
 
@@ -165,6 +165,9 @@ static void raise_memlock(void)
 static bool env_no_btf;
 
 static const struct prog_opts default_prog_opts = {.max_args = EV_MAX_ARGS_DEF};
+/* dump and verify: the programs with every context field (-o all -e) */
+static const struct prog_opts full_prog_opts = {.max_args = EV_MAX_ARGS_DEF,
+						.ctx = (1u << CTX_BITS) - 1};
 
 static int cmd_dump(int argc, char **argv)
 {
@@ -194,7 +197,7 @@ static int cmd_dump(int argc, char **argv)
 	if (layout_guess(&k))
 		ms_fprintf(stderr, "minisnoop: dump: tracefs not readable: generic 64-bit syscall "
 				   "layout shown\n");
-	if (progset_build(&ps, &default_prog_opts, &k, true, err, sizeof(err))) {
+	if (progset_build(&ps, &full_prog_opts, &k, true, err, sizeof(err))) {
 		ms_fprintf(stderr, "minisnoop: %s\n", err);
 		progset_close(&ps);
 		return 1;
@@ -244,7 +247,7 @@ static int cmd_verify(int argc, char **argv)
 	raise_memlock();
 	r = progset_prepare(&k, !no_btf, err, sizeof(err));
 	if (!r)
-		r = progset_build(&ps, &default_prog_opts, &k, false, err, sizeof(err));
+		r = progset_build(&ps, &full_prog_opts, &k, false, err, sizeof(err));
 	if (!r)
 		r = progset_load(&ps, &lopt, stdout, err, sizeof(err));
 	for (size_t p = 0; p < P_COUNT; p++)
@@ -261,6 +264,10 @@ static int cmd_verify(int argc, char **argv)
 }
 
 enum { O_MAX_ARGS = 256, O_COUNT, O_DURATION, O_PAGES, O_VLOG, O_NO_BTF };
+
+/* -o and -e, set together once every option is read (-T -t -U change the defaults). */
+static const char *out_spec;
+static bool out_env;
 
 /* Options whose value is a number; 0, or the exit status of a usage error. */
 static int trace_number_option(struct tracer_opts *t, int o, const char *arg)
@@ -348,6 +355,12 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case O_NO_BTF:
 		t->no_btf = true;
 		return 0;
+	case 'o':
+		out_spec = arg;
+		return 0;
+	case 'e':
+		out_env = true;
+		return 0;
 	default:
 		return trace_number_option(t, o, arg);
 	}
@@ -362,6 +375,8 @@ static int cmd_trace(int argc, char **argv)
 	    {"fails", no_argument, NULL, 'x'},
 	    {"quote", no_argument, NULL, 'q'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"env", no_argument, NULL, 'e'},
 	    {"uid", required_argument, NULL, 'u'},
 	    {"cgroup", required_argument, NULL, 'c'},
 	    {"user", required_argument, NULL, 'Z'},
@@ -379,6 +394,7 @@ static int cmd_trace(int argc, char **argv)
 	    {0, 0, 0, 0},
 	};
 	struct tracer_opts t;
+	char err[128];
 	int o, r;
 
 	memset(&t, 0, sizeof(t));
@@ -386,7 +402,7 @@ static int cmd_trace(int argc, char **argv)
 	t.verifier_log = -1;
 	t.pages = 64;
 	t.no_btf = env_no_btf;
-	while ((o = getopt_long(argc, argv, ":TtUxqju:c:n:l:P:Z:hV", lo, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, ":TtUxqjeo:u:c:n:l:P:Z:hV", lo, NULL)) != -1) {
 		if (o == 'h')
 			return help(), 0;
 		if (o == 'V')
@@ -400,9 +416,11 @@ static int cmd_trace(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
-	raise_memlock();
-	r = tracer_run(&t);
+		r = usage_error("unexpected argument '%s'", argv[optind]);
+	else if (out_columns(&t.out, out_spec, out_env, &t.prog.ctx, err, sizeof(err)))
+		r = usage_error("%s", err);
+	else
+		r = (raise_memlock(), tracer_run(&t));
 	filter_free(&t.filter);
 	return r;
 }

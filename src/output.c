@@ -3,6 +3,8 @@
 #include "fmt.h"
 #include "output.h"
 
+#include "cgroup.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
@@ -20,8 +22,10 @@
  */
 #define OB_FIXED   256
 #define OB_PER_STR 8
+#define OB_CTX	   (COL_COUNT * 16) /* context keys, numbers, null */
 #define OB_EVENT_MAX                                                                               \
-	(OB_FIXED + 6 * (EV_COMM_LEN + EV_TEXT_MAX) + OB_PER_STR * (EV_MAX_ARGS_LIM + 2))
+	(OB_FIXED + OB_CTX + 6 * (2 * EV_COMM_LEN + EV_TEXT_MAX + 2 * 32 + CGROUP_PATH_MAX + 40) + \
+	 OB_PER_STR * (2 * EV_MAX_ARGS_LIM + 2))
 
 int outbuf_init(struct outbuf *o, int fd, size_t cap)
 {
@@ -432,83 +436,347 @@ static char *text_arg(char *d, const struct out_opts *opt, const char *s, size_t
 	return d;
 }
 
+/* ["a","b"] */
+static char *json_strings(char *d, const char *const *str, const size_t *len, unsigned n)
+{
+	*d++ = '[';
+	for (unsigned i = 0; i < n; i++) {
+		if (i)
+			*d++ = ',';
+		d = esc_json(d, str[i], len[i]);
+	}
+	*d++ = ']';
+	return d;
+}
+
+/* Column names (-o), text headers and widths (0: as wide as the value), and the context
+ * they need read; a column ends with a space unless it is the last. */
+static const struct col_def {
+	char name[9];
+	char head[9];
+	uint8_t width;
+	int8_t ctx;
+} cols[COL_COUNT] = {
+    [COL_TIME] = {"time", "TIME", 9, -1},
+    [COL_ELAPSED] = {"elapsed", "TIME(s)", 8, -1},
+    [COL_UID] = {"uid", "UID", 6, -1},
+    [COL_COMM] = {"comm", "PCOMM", 17, -1},
+    [COL_PID] = {"pid", "PID", 8, -1},
+    [COL_TID] = {"tid", "TID", 8, -1},
+    [COL_PPID] = {"ppid", "PPID", 8, -1},
+    [COL_RET] = {"ret", "RET", 4, -1},
+    [COL_FILENAME] = {"filename", "FILENAME", 0, -1},
+    [COL_ARGS] = {"args", "ARGS", 0, -1},
+    [COL_CWD] = {"cwd", "CWD", 0, CTX_CWD},
+    [COL_EXE] = {"exe", "EXE", 0, CTX_EXE},
+    [COL_FILELESS] = {"fileless", "FILELESS", 9, CTX_EXE},
+    [COL_EUID] = {"euid", "EUID", 6, CTX_CREDS},
+    [COL_GID] = {"gid", "GID", 6, CTX_GID},
+    [COL_EGID] = {"egid", "EGID", 6, CTX_CREDS},
+    [COL_AUID] = {"auid", "AUID", 6, CTX_LOGIN},
+    [COL_SESSION] = {"session", "SESSION", 8, CTX_LOGIN},
+    [COL_TTY] = {"tty", "TTY", 8, CTX_TTY},
+    [COL_PCOMM] = {"pcomm", "PARENT", 17, CTX_PCOMM},
+    [COL_PIDNS] = {"pidns", "PIDNS", 11, CTX_PIDNS},
+    [COL_MNTNS] = {"mntns", "MNTNS", 11, CTX_MNTNS},
+    [COL_NSPID] = {"nspid", "NSPID", 8, CTX_PIDNS},
+    [COL_CGROUP] = {"cgroup", "CGROUP", 0, CTX_CGROUP},
+    [COL_ENV] = {"env", "ENV", 0, CTX_ENV},
+};
+
+const char *out_col_name(enum out_col c)
+{
+	return cols[c].name;
+}
+
+int out_col_ctx(enum out_col c)
+{
+	return cols[c].ctx;
+}
+
+static void add_col(struct out_opts *opt, enum out_col c)
+{
+	for (unsigned i = 0; i < opt->ncol; i++)
+		if (opt->col[i] == c)
+			return;
+	if (opt->ncol < OUT_COLS_MAX)
+		opt->col[opt->ncol++] = (uint8_t)c;
+	if (c >= COL_CWD)
+		opt->ctx_cols |= 1u << c;
+}
+
+static void default_cols(struct out_opts *opt)
+{
+	if (opt->clock)
+		add_col(opt, COL_TIME);
+	if (opt->since)
+		add_col(opt, COL_ELAPSED);
+	if (opt->show_uid)
+		add_col(opt, COL_UID);
+	add_col(opt, COL_COMM);
+	add_col(opt, COL_PID);
+	add_col(opt, COL_PPID);
+	add_col(opt, COL_RET);
+}
+
+/* "a,b,c": each name, or "all" (every context column but env) */
+static int parse_cols(struct out_opts *opt, const char *spec, char *err, size_t n)
+{
+	while (*spec) {
+		size_t len = strcspn(spec, ","), c;
+
+		if (len == 3 && !memcmp(spec, "all", 3)) {
+			for (c = COL_CWD; c < COL_ENV; c++)
+				add_col(opt, (enum out_col)c);
+		} else {
+			for (c = 0; c < COL_COUNT; c++)
+				if (strlen(cols[c].name) == len && !memcmp(spec, cols[c].name, len))
+					break;
+			if (c == COL_COUNT) {
+				ms_snprintf(err, n,
+					    "-o: unknown field '%.*s' (minisnoop check lists them)",
+					    (int)(len > 40 ? 40 : len), spec);
+				return -EINVAL;
+			}
+			add_col(opt, (enum out_col)c);
+		}
+		spec += len + (spec[len] == ',');
+	}
+	return 0;
+}
+
+int out_columns(struct out_opts *opt, const char *spec, bool env, uint32_t *ctx, char *err,
+		size_t n)
+{
+	bool plus = spec && spec[0] == '+';
+
+	opt->ncol = 0;
+	opt->ctx_cols = 0;
+	if (!spec || plus)
+		default_cols(opt);
+	if (spec && parse_cols(opt, spec + plus, err, n))
+		return -EINVAL;
+	if (env)
+		add_col(opt, COL_ENV);
+	if (!spec || plus)
+		add_col(opt, COL_ARGS);
+	*ctx = 0;
+	for (unsigned c = COL_CWD; c < COL_COUNT; c++)
+		if (opt->ctx_cols & (1u << c))
+			*ctx |= 1u << cols[c].ctx;
+	return 0;
+}
+
+/* Options without columns (out_columns not called) show the default ones. */
+static const struct out_opts *with_cols(const struct out_opts *opt, struct out_opts *tmp)
+{
+	if (opt->ncol)
+		return opt;
+	*tmp = *opt;
+	default_cols(tmp);
+	add_col(tmp, COL_ARGS);
+	return tmp;
+}
+
 void out_header(struct outbuf *o, const struct out_opts *opt)
 {
+	struct out_opts tmp;
 	char *d, *c;
 
-	if (opt->json || !ob_reserve(o, OB_FIXED))
+	opt = with_cols(opt, &tmp);
+	if (opt->json || !ob_reserve(o, OB_FIXED + 10 * OUT_COLS_MAX))
 		return;
 	d = o->buf + o->len;
-	if (opt->clock) {
+	for (unsigned i = 0; i < opt->ncol; i++) {
+		const struct col_def *cd = &cols[opt->col[i]];
+
 		c = d;
-		d = pad(put_str(d, "TIME"), c, 9);
+		d = put_str(d, cd->head);
+		if (i + 1 < opt->ncol)
+			d = end_col(d, c, cd->width);
 	}
-	if (opt->since) {
-		c = d;
-		d = pad(put_str(d, "TIME(s)"), c, 8);
-	}
-	if (opt->show_uid) {
-		c = d;
-		d = pad(put_str(d, "UID"), c, 6);
-	}
-	d = put_str(d, "PCOMM            PID     PPID    RET ARGS\n");
+	*d++ = '\n';
 	o->len = (size_t)(d - o->buf);
 }
 
-static char *text_event(char *d, const struct out_opts *opt, const struct ms_event *h,
-			const char *comm, const struct ev_view *v, unsigned argc)
+/* The context value of column c, or NULL when the kernel did not give it; *num is set for
+ * numbers (then the result is ""). */
+static const char *ctx_value(const struct ev_view *v, enum out_col c, char *buf, size_t *len,
+			     uint64_t *num, bool *isnum)
 {
-	char *c;
-	char ret[16];
-	size_t rl;
+	const struct ms_event *h = &v->hdr;
+	static const uint8_t key[] = {
+	    [COL_EUID] = 1,    [COL_GID] = 2,	[COL_EGID] = 3,	 [COL_AUID] = 4,
+	    [COL_SESSION] = 5, [COL_PIDNS] = 6, [COL_MNTNS] = 7, [COL_NSPID] = 8,
+	};
+	const uint32_t nums[] = {0,	     h->euid,  h->gid,	 h->egid, h->auid,
+				 h->session, h->pidns, h->mntns, h->nspid};
+	const char *s;
 
-	if (opt->clock) {
-		struct tm tm;
+	*isnum = false;
+	if (!(v->have & (1u << cols[c].ctx)))
+		return NULL;
+	if (c < sizeof(key) && key[c]) {
+		*num = nums[key[c]];
+		*isnum = true;
+		/* (uid_t)-1: the login uid and session were never set */
+		return (c == COL_AUID || c == COL_SESSION) && *num == UINT32_MAX ? NULL : "";
+	}
+	switch (c) {
+	case COL_CWD:
+		*len = v->cwd_len;
+		return v->cwd;
+	case COL_EXE:
+		*len = v->exe_len;
+		return v->exe;
+	case COL_TTY: /* "pts3" is /dev/pts/3 */
+		*len = strnlen(h->tty, sizeof(h->tty));
+		if (!*len)
+			return NULL;
+		if (*len > 3 && !memcmp(h->tty, "pts", 3) && h->tty[3] >= '0' && h->tty[3] <= '9') {
+			ms_snprintf(buf, 40, "pts/%.*s", (int)*len - 3, h->tty + 3);
+			*len += 1;
+			return buf;
+		}
+		return h->tty;
+	case COL_PCOMM:
+		*len = strnlen(h->pcomm, EV_COMM_LEN);
+		return h->pcomm;
+	case COL_CGROUP:
+		s = cgroup_name(h->cgroup);
+		*len = s ? strlen(s) : 0;
+		return s;
+	default: /* COL_FILELESS */
+		*len = (h->ctx_flags & EV_C_EXE_DELETED) ? 4 : 5;
+		return *len == 4 ? "true" : "false";
+	}
+}
 
+static char *text_strings(char *d, const struct out_opts *opt, const char *const *str,
+			  const size_t *len, unsigned from, unsigned n)
+{
+	for (unsigned i = from; i < n; i++) {
+		if (i > from)
+			*d++ = ' ';
+		d = text_arg(d, opt, str[i], len[i]);
+	}
+	return d;
+}
+
+static char *text_col(char *d, const struct out_opts *opt, const struct ev_view *v, enum out_col c,
+		      unsigned argc)
+{
+	const struct ms_event *h = &v->hdr;
+	char buf[40], ret[16];
+	const char *s;
+	size_t len = 0;
+	uint64_t num = 0;
+	bool isnum;
+	struct tm tm;
+
+	switch (c) {
+	case COL_TIME:
 		event_tm(h, opt, true, &tm);
-		c = d;
 		d = put_u0(d, (unsigned)tm.tm_hour % 100, 2);
 		*d++ = ':';
 		d = put_u0(d, (unsigned)tm.tm_min % 100, 2);
 		*d++ = ':';
-		d = put_u0(d, (unsigned)tm.tm_sec % 100, 2);
-		d = end_col(d, c, 9);
+		return put_u0(d, (unsigned)tm.tm_sec % 100, 2);
+	case COL_ELAPSED:
+		return put_since(d, h->ts_ns, opt->start_ns);
+	case COL_UID:
+		return put_u64(d, h->uid);
+	case COL_COMM:
+		return esc_text(d, h->comm, strnlen(h->comm, EV_COMM_LEN), false);
+	case COL_PID:
+		return put_u64(d, h->pid);
+	case COL_TID:
+		return put_u64(d, h->tid);
+	case COL_PPID:
+		return put_u64(d, h->ppid);
+	case COL_RET:
+		for (len = (size_t)(put_i64(ret, h->ret) - ret); len < 3; len++)
+			*d++ = ' ';
+		return put_i64(d, h->ret);
+	case COL_FILENAME:
+		return text_arg(d, opt, v->filename, v->filename_len);
+	case COL_ARGS:
+		/* BCC shows the executed path in place of argv[0]. */
+		d = text_arg(d, opt, v->filename, v->filename_len);
+		if (argc > 1)
+			*d++ = ' ';
+		d = text_strings(d, opt, v->args, v->arg_len, 1, argc);
+		return v->truncated ? put_str(d, " ...") : d;
+	case COL_ENV:
+		if (!(v->have & CTXB(ENV)))
+			return put_str(d, "-");
+		d = text_strings(d, opt, v->env, v->env_len, 0, v->envc);
+		return v->env_cut ? put_str(d, " ...") : d;
+	default:
+		s = ctx_value(v, c, buf, &len, &num, &isnum);
+		if (!s)
+			return put_str(d, "-");
+		return isnum ? put_u64(d, num) : text_arg(d, opt, s, len);
 	}
-	if (opt->since) {
-		c = d;
-		d = end_col(put_since(d, h->ts_ns, opt->start_ns), c, 8);
-	}
-	if (opt->show_uid) {
-		c = d;
-		d = end_col(put_u64(d, h->uid), c, 6);
-	}
+}
 
-	c = d;
-	d = esc_text(d, comm, strnlen(comm, EV_COMM_LEN), false);
-	for (size_t w = columns(c, d); w < 16; w++)
-		*d++ = ' ';
-	*d++ = ' ';
-	c = d;
-	d = pad(put_u64(d, h->pid), c, 7);
-	*d++ = ' ';
-	c = d;
-	d = pad(put_u64(d, h->ppid), c, 7);
-	*d++ = ' ';
-	rl = (size_t)(put_i64(ret, h->ret) - ret);
-	for (; rl < 3; rl++)
-		*d++ = ' ';
-	d = put_i64(d, h->ret);
-	*d++ = ' ';
+static char *text_event(char *d, const struct out_opts *opt, const struct ev_view *v, unsigned argc)
+{
+	struct out_opts tmp;
 
-	/* BCC shows the executed path in place of argv[0]. */
-	d = text_arg(d, opt, v->filename, v->filename_len);
-	for (unsigned i = 1; i < argc; i++) {
-		*d++ = ' ';
-		d = text_arg(d, opt, v->args[i], v->arg_len[i]);
+	opt = with_cols(opt, &tmp);
+	for (unsigned i = 0; i < opt->ncol; i++) {
+		char *c = d;
+
+		d = text_col(d, opt, v, (enum out_col)opt->col[i], argc);
+		if (i + 1 == opt->ncol)
+			break;
+		if (opt->col[i] == COL_COMM || opt->col[i] == COL_PCOMM) {
+			/* screen columns: escaped UTF-8 is one per code point */
+			for (size_t w = columns(c, d); w < 16; w++)
+				*d++ = ' ';
+			*d++ = ' ';
+		} else {
+			d = end_col(d, c, cols[opt->col[i]].width);
+		}
 	}
-	if (v->truncated)
-		d = put_str(d, " ...");
 	*d++ = '\n';
+	return d;
+}
+
+/* The chosen context keys, in the table's order: ,"key":value */
+static char *json_context(char *d, const struct out_opts *opt, const struct ev_view *v)
+{
+	char buf[40];
+	const char *s;
+	size_t len = 0;
+	uint64_t num = 0;
+	bool isnum;
+
+	for (unsigned c = COL_CWD; c < COL_COUNT; c++) {
+		if (!(opt->ctx_cols & (1u << c)))
+			continue;
+		*d++ = ',';
+		*d++ = '"';
+		d = put_str(d, cols[c].name);
+		d = put_str(d, "\":");
+		if (c == COL_ENV) {
+			if (!(v->have & CTXB(ENV)))
+				d = put_str(d, "null");
+			else
+				d = json_strings(d, v->env, v->env_len, v->envc);
+			continue;
+		}
+		s = ctx_value(v, (enum out_col)c, buf, &len, &num, &isnum);
+		if (!s)
+			d = put_str(d, "null");
+		else if (isnum)
+			d = put_u64(d, num);
+		else if (c == COL_FILELESS)
+			d = put_str(d, s);
+		else
+			d = esc_json(d, s, len);
+	}
 	return d;
 }
 
@@ -545,14 +813,11 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 	d = put_i64(d, h->ret);
 	d = put_str(d, ",\"filename\":");
 	d = esc_json(d, v->filename, v->filename_len);
-	d = put_str(d, ",\"args\":[");
-	for (unsigned i = 0; i < argc; i++) {
-		if (i)
-			*d++ = ',';
-		d = esc_json(d, v->args[i], v->arg_len[i]);
-	}
-	d = put_str(d, v->truncated ? "],\"truncated\":true}\n" : "],\"truncated\":false}\n");
-	return d;
+	d = put_str(d, ",\"args\":");
+	d = json_strings(d, v->args, v->arg_len, argc);
+	d = put_str(d, v->truncated ? ",\"truncated\":true" : ",\"truncated\":false");
+	d = json_context(d, opt, v);
+	return put_str(d, "}\n");
 }
 
 void out_event(struct outbuf *o, const struct out_opts *opt, const struct ev_view *v)
@@ -560,12 +825,17 @@ void out_event(struct outbuf *o, const struct out_opts *opt, const struct ev_vie
 	struct ms_event h;
 	const char *comm;
 	unsigned argc = v->argc; /* at most EV_MAX_ARGS_LIM: ev_decode sees to it */
-	size_t need =
-	    OB_FIXED + 6 * (EV_COMM_LEN + v->filename_len) + OB_PER_STR * ((size_t)argc + 2);
+	size_t need = OB_FIXED + OB_CTX + 6 * (EV_COMM_LEN + v->filename_len) +
+		      OB_PER_STR * ((size_t)argc + v->envc + 2);
 	char *d;
 
 	for (unsigned i = 0; i < argc; i++)
 		need += 6 * v->arg_len[i];
+	if (opt->ctx_cols) {
+		need += 6 * (v->cwd_len + v->exe_len + CGROUP_PATH_MAX + EV_COMM_LEN + 40);
+		for (unsigned i = 0; i < v->envc; i++)
+			need += 6 * v->env_len[i];
+	}
 	if (!ob_reserve(o, need))
 		return;
 	h = v->hdr;
@@ -574,6 +844,6 @@ void out_event(struct outbuf *o, const struct out_opts *opt, const struct ev_vie
 	if (opt->json)
 		d = json_event(d, opt, &h, comm, v, argc);
 	else
-		d = text_event(d, opt, &h, comm, v, argc);
+		d = text_event(d, opt, v, argc);
 	o->len = (size_t)(d - o->buf);
 }

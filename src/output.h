@@ -10,6 +10,37 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Text columns (-o); the context ones are JSON keys too. */
+enum out_col {
+	COL_TIME,
+	COL_ELAPSED,
+	COL_UID,
+	COL_COMM,
+	COL_PID,
+	COL_TID,
+	COL_PPID,
+	COL_RET,
+	COL_FILENAME,
+	COL_ARGS,
+	COL_CWD, /* the first context column */
+	COL_EXE,
+	COL_FILELESS,
+	COL_EUID,
+	COL_GID,
+	COL_EGID,
+	COL_AUID,
+	COL_SESSION,
+	COL_TTY,
+	COL_PCOMM,
+	COL_PIDNS,
+	COL_MNTNS,
+	COL_NSPID,
+	COL_CGROUP,
+	COL_ENV,
+	COL_COUNT,
+};
+#define OUT_COLS_MAX 64
+
 struct out_opts {
 	bool json;
 	bool quote;		 /* -q: "arg" with " and \ escaped */
@@ -18,7 +49,19 @@ struct out_opts {
 	bool show_uid;		 /* -U: UID column */
 	int64_t mono_to_real_ns; /* add to ts_ns for wall-clock time */
 	uint64_t start_ns;	 /* monotonic start, for -t */
+	uint8_t col[OUT_COLS_MAX]; /* text columns in order (out_columns) */
+	unsigned ncol;
+	uint32_t ctx_cols; /* 1 << COL_* of the context columns chosen: the JSON keys */
 };
+
+/* A column's name (-o, JSON key) and the CTX_* it needs, -1 for none. */
+const char *out_col_name(enum out_col c);
+int out_col_ctx(enum out_col c);
+
+/* Columns from -o's spec (NULL: the default ones, after -T -t -U) and -e; the CTX() bits the
+ * programs must read for them. 0, or -EINVAL with the message in err. */
+int out_columns(struct out_opts *opt, const char *spec, bool env, uint32_t *ctx, char *err,
+		size_t n);
 
 /* Output buffer: events are formatted here and written once per batch. */
 struct outbuf {

@@ -74,7 +74,8 @@ const struct prog_def prog_defs[P_COUNT] = {
 const struct map_def map_defs[MAP_ID_COUNT] = {
     [MAP_ID_EVENTS] = {MAP_EVENTS, BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 0, 1},
     [MAP_ID_SCRATCH] = {MAP_SCRATCH, BPF_MAP_TYPE_PERCPU_ARRAY, 4, SCRATCH_SIZE, 1, 0},
-    [MAP_ID_RECORD] = {MAP_RECORD, BPF_MAP_TYPE_PERCPU_ARRAY, 4, RECORD_SIZE, 1, 0},
+    /* one value per CPU, indexed by CPU: a per-CPU array's values are at most 32 KiB */
+    [MAP_ID_RECORD] = {MAP_RECORD, BPF_MAP_TYPE_ARRAY, 4, RECORD_SIZE, 1, 1},
     /* Execs in flight between entry and exit, per thread. LRU: when full, the oldest
      * entry goes, so that nobody can fill it and blind the tracer. */
     /* Each CPU its own LRU list: a shared one hands free slots to CPUs in batches of 128 and
@@ -95,13 +96,69 @@ const struct kmember_def kmember_defs[KM_COUNT] = {
     [KM_TASK_MM] = {"task_struct", "mm"},
     [KM_MM_ARG_START] = {"mm_struct", "arg_start"},
     [KM_MM_ARG_END] = {"mm_struct", "arg_end"},
+    [KM_MM_ENV_START] = {"mm_struct", "env_start"},
+    [KM_MM_ENV_END] = {"mm_struct", "env_end"},
+    [KM_MM_EXE_FILE] = {"mm_struct", "exe_file"},
+    [KM_FILE_PATH] = {"file", "f_path"},
+    [KM_TASK_FS] = {"task_struct", "fs"},
+    [KM_FS_PWD] = {"fs_struct", "pwd"},
+    [KM_PATH_MNT] = {"path", "mnt"},
+    [KM_PATH_DENTRY] = {"path", "dentry"},
+    [KM_DENTRY_PARENT] = {"dentry", "d_parent"},
+    [KM_DENTRY_NAME] = {"dentry", "d_name"},
+    [KM_QSTR_NAME] = {"qstr", "name"},
+    [KM_DENTRY_HASH] = {"dentry", "d_hash"},
+    [KM_HLIST_PPREV] = {"hlist_bl_node", "pprev"},
+    [KM_MOUNT_MNT] = {"mount", "mnt"},
+    [KM_MOUNT_PARENT] = {"mount", "mnt_parent"},
+    [KM_MOUNT_MOUNTPOINT] = {"mount", "mnt_mountpoint"},
+    [KM_VFSMOUNT_ROOT] = {"vfsmount", "mnt_root"},
+    [KM_TASK_COMM] = {"task_struct", "comm"},
+    [KM_TASK_CRED] = {"task_struct", "cred"},
+    [KM_CRED_EUID] = {"cred", "euid"},
+    [KM_CRED_EGID] = {"cred", "egid"},
+    [KM_TASK_LOGINUID] = {"task_struct", "loginuid"},
+    [KM_TASK_SESSIONID] = {"task_struct", "sessionid"},
+    [KM_TASK_SIGNAL] = {"task_struct", "signal"},
+    [KM_SIGNAL_TTY] = {"signal_struct", "tty"},
+    [KM_TTY_NAME] = {"tty_struct", "name"},
+    [KM_TASK_NSPROXY] = {"task_struct", "nsproxy"},
+    [KM_NSPROXY_MNT_NS] = {"nsproxy", "mnt_ns"},
+    [KM_MNT_NS_NS] = {"mnt_namespace", "ns"},
+    [KM_NS_INUM] = {"ns_common", "inum"},
+    [KM_TASK_THREAD_PID] = {"task_struct", "thread_pid"},
+    [KM_PID_LEVEL] = {"pid", "level"},
+    [KM_PID_NUMBERS] = {"pid", "numbers"},
+    [KM_UPID_NR] = {"upid", "nr"},
+    [KM_UPID_NS] = {"upid", "ns"},
+    [KM_PID_NS_NS] = {"pid_namespace", "ns"},
 };
 
+#define KM_WALK                                                                                    \
+	(KM(PATH_MNT) | KM(PATH_DENTRY) | KM(DENTRY_PARENT) | KM(DENTRY_NAME) | KM(QSTR_NAME) |    \
+	 KM(DENTRY_HASH) | KM(HLIST_PPREV) | KM(MOUNT_MNT) | KM(MOUNT_PARENT) |                    \
+	 KM(MOUNT_MOUNTPOINT) | KM(VFSMOUNT_ROOT))
+
 const struct kfeature_def kfeature_defs[KF_COUNT] = {
-    [KF_PPID] = {"ppid", 1u << KM_TASK_REAL_PARENT | 1u << KM_TASK_TGID,
+    [KF_PPID] = {"ppid", KM(TASK_REAL_PARENT) | KM(TASK_TGID),
 		 "ppid from fork tracking (exact for processes started after minisnoop)"},
-    [KF_IMAGE_ARGV] = {"argv from the new image",
-		       1u << KM_TASK_MM | 1u << KM_MM_ARG_START | 1u << KM_MM_ARG_END,
+    [KF_IMAGE_ARGV] = {"argv from the new image", KM(TASK_MM) | KM(MM_ARG_START) | KM(MM_ARG_END),
 		       "successful execs show argv as their syscall's entry read it; execs the "
 		       "kernel or a 32-bit program starts show none"},
+    [KF_ENV] = {"env", KM(TASK_MM) | KM(MM_ENV_START) | KM(MM_ENV_END), "env is null"},
+    [KF_CWD] = {"cwd", KM(TASK_FS) | KM(FS_PWD) | KM_WALK, "cwd is null"},
+    [KF_EXE] = {"exe", KM(TASK_MM) | KM(MM_EXE_FILE) | KM(FILE_PATH) | KM_WALK,
+		"exe and fileless are null"},
+    [KF_PCOMM] = {"pcomm", KM(TASK_REAL_PARENT) | KM(TASK_COMM), "pcomm is null"},
+    [KF_CREDS] = {"euid, egid", KM(TASK_CRED) | KM(CRED_EUID) | KM(CRED_EGID),
+		  "euid and egid are null"},
+    [KF_LOGIN] = {"auid, session", KM(TASK_LOGINUID) | KM(TASK_SESSIONID),
+		  "auid and session are null (a kernel without audit)"},
+    [KF_TTY] = {"tty", KM(TASK_SIGNAL) | KM(SIGNAL_TTY) | KM(TTY_NAME), "tty is null"},
+    [KF_PIDNS] = {"pidns, nspid",
+		  KM(TASK_THREAD_PID) | KM(PID_LEVEL) | KM(PID_NUMBERS) | KM(UPID_NR) |
+		      KM(UPID_NS) | KM(PID_NS_NS) | KM(NS_INUM),
+		  "pidns and nspid are null"},
+    [KF_MNTNS] = {"mntns", KM(TASK_NSPROXY) | KM(NSPROXY_MNT_NS) | KM(MNT_NS_NS) | KM(NS_INUM),
+		  "mntns is null"},
 };

@@ -63,7 +63,7 @@ struct kmember_def {
 
 struct kfeature_def {
 	const char *name;
-	unsigned members;    /* 1 << KM_* */
+	uint64_t members;    /* KM() bits */
 	const char *without; /* what is lost when it is off */
 };
 

@@ -63,6 +63,7 @@ static char *listing(void)
 						  .uid = 1000,
 						  .failed_only = true,
 						  .match_cgroup = true};
+	static const struct prog_opts every = {.max_args = 1, .ctx = (1u << CTX_BITS) - 1};
 	struct kernel_layout k;
 	struct progset ps;
 	char err[256], *text = NULL;
@@ -85,6 +86,12 @@ static char *listing(void)
 	layout_32bit(&k);
 	assert_int_equal(progset_build(&ps, &filtered, &k, true, err, sizeof(err)), 0);
 	assert_int_equal(progset_dump(out, &ps, NULL, false), P_COUNT);
+	progset_close(&ps);
+	fprintf(out, "\n# BTF, every context field (-o all -e), --max-args 1: exec, execve_exit\n");
+	fixed_layout(&k, true);
+	assert_int_equal(progset_build(&ps, &every, &k, true, err, sizeof(err)), 0);
+	assert_int_equal(progset_dump(out, &ps, "exec", false), 1);
+	assert_int_equal(progset_dump(out, &ps, "execve_exit", false), 1);
 	progset_close(&ps);
 	fclose(out);
 	return text;

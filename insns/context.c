@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The context of an exec (-o, -e): credentials, login, terminal, parent's name, namespaces,
+ * cgroup, and the cwd, exe and env blocks. Only what the user asked for is read; each field
+ * read sets its bit in the record's have, so that a field the kernel could not give is
+ * null. Paths are walked in the kernel, dentry to parent and across mounts (tracepoint
+ * programs may not call bpf_d_path), leaf first; the reader joins them.
+ */
+#include "emit.h"
+
+#define ITER R9 /* path walk iteration: a constant per pass, so the verifier sees the bound */
+
+/* Path components kept per path: a 4 KiB path of short names is cut honestly. */
+#define WALK_MAX 64
+
+void context_clear(struct asm_prog *p)
+{
+	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(have), 0));
+	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(cwd_len), 0)); /* and exe_len */
+	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(env_len), 0)); /* and ctx_flags */
+}
+
+static void rec_or(struct asm_prog *p, int16_t off, int size, uint32_t bits)
+{
+	E(BPF_LDX_MEM(size, R1, REC, off));
+	E(BPF_ALU32_IMM(BPF_OR, R1, (int32_t)bits));
+	E(BPF_STX_MEM(size, REC, R1, off));
+}
+
+#define HAVE(bit) rec_or(p, EV_OFF(have), BPF_W, CTXB(bit))
+
+/* FP(dst) = *(u64 *)(FP(src) + off), a kernel pointer; goto fail when unreadable or NULL */
+static void deref(struct asm_prog *p, int16_t dst, int16_t src, uint32_t off, const char *fail)
+{
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, src));
+	read_kernel_u64(p, dst, off, fail);
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, dst));
+	E(BPF_JMP_IMM(BPF_JEQ, R1, 0, fail));
+}
+
+/* size bytes at FP(src) + off into the record at rec_off, or goto fail */
+static void copy_to_rec(struct asm_prog *p, int16_t rec_off, int size, int16_t src, uint32_t off,
+			const char *fail)
+{
+	E(BPF_MOV64_REG(R1, REC));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, rec_off));
+	E(BPF_MOV64_IMM(R2, size));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, src));
+	E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)off));
+	CALL(probe_read_kernel);
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, fail));
+}
+
+static bool want(const struct prog_opts *o, const struct prog_layout *l, unsigned bit)
+{
+	return (o->ctx & (1u << bit)) && (ctx_feature[bit] < 0 || l->feature[ctx_feature[bit]]);
+}
+
+/* The fixed-size fields; FP(task) = current. */
+static void context_ids(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
+{
+	const uint32_t *m = l->member;
+
+	if (want(o, l, CTX_GID)) {
+		CALL(get_current_uid_gid);
+		E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
+		E(BPF_STX_MEM(BPF_W, REC, R0, EV_OFF(gid)));
+		HAVE(GID);
+	}
+	if (want(o, l, CTX_CGROUP)) {
+		CALL(get_current_cgroup_id);
+		E(BPF_STX_MEM(BPF_DW, REC, R0, EV_OFF(cgroup)));
+		HAVE(CGROUP);
+	}
+	if (want(o, l, CTX_CREDS)) {
+		deref(p, FP(ptr), FP(task), m[KM_TASK_CRED], "creds_done");
+		copy_to_rec(p, EV_OFF(euid), 4, FP(ptr), m[KM_CRED_EUID], "creds_done");
+		copy_to_rec(p, EV_OFF(egid), 4, FP(ptr), m[KM_CRED_EGID], "creds_done");
+		HAVE(CREDS);
+		L("creds_done");
+	}
+	if (want(o, l, CTX_LOGIN)) {
+		copy_to_rec(p, EV_OFF(auid), 4, FP(task), m[KM_TASK_LOGINUID], "login_done");
+		copy_to_rec(p, EV_OFF(session), 4, FP(task), m[KM_TASK_SESSIONID], "login_done");
+		HAVE(LOGIN);
+		L("login_done");
+	}
+	if (want(o, l, CTX_PCOMM)) {
+		deref(p, FP(ptr), FP(task), m[KM_TASK_REAL_PARENT], "pcomm_done");
+		copy_to_rec(p, EV_OFF(pcomm), EV_COMM_LEN, FP(ptr), m[KM_TASK_COMM], "pcomm_done");
+		HAVE(PCOMM);
+		L("pcomm_done");
+	}
+	if (want(o, l, CTX_TTY)) {
+		/* No terminal is a fact, not a failure: an empty name. */
+		E(BPF_ST_MEM(BPF_B, REC, EV_OFF(tty), 0));
+		deref(p, FP(ptr), FP(task), m[KM_TASK_SIGNAL], "tty_done");
+		HAVE(TTY);
+		deref(p, FP(ptr), FP(ptr), m[KM_SIGNAL_TTY], "tty_done");
+		E(BPF_MOV64_REG(R1, REC));
+		E(BPF_ALU64_IMM(BPF_ADD, R1, EV_OFF(tty)));
+		E(BPF_MOV64_IMM(R2, sizeof(((struct ms_event *)0)->tty)));
+		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
+		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)m[KM_TTY_NAME]));
+		CALL(probe_read_kernel_str);
+		L("tty_done");
+	}
+	if (want(o, l, CTX_MNTNS)) {
+		deref(p, FP(ptr), FP(task), m[KM_TASK_NSPROXY], "mntns_done");
+		deref(p, FP(ptr), FP(ptr), m[KM_NSPROXY_MNT_NS], "mntns_done");
+		copy_to_rec(p, EV_OFF(mntns), 4, FP(ptr), m[KM_MNT_NS_NS] + m[KM_NS_INUM],
+			    "mntns_done");
+		HAVE(MNTNS);
+		L("mntns_done");
+	}
+	if (want(o, l, CTX_PIDNS)) {
+		/* upid = &pid->numbers[pid->level]; a upid is an int and a pointer, padded to
+		 * twice the pointer's offset */
+		deref(p, FP(ptr), FP(task), m[KM_TASK_THREAD_PID], "pidns_done");
+		E(BPF_ST_MEM(BPF_DW, R10, FP(tmp), 0));
+		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
+		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)m[KM_PID_LEVEL]));
+		stack_ptr(p, R1, FP(tmp));
+		E(BPF_MOV64_IMM(R2, 4));
+		CALL(probe_read_kernel);
+		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "pidns_done"));
+		E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
+		E(BPF_ALU64_IMM(BPF_AND, R1, 31)); /* MAX_PID_NS_LEVEL */
+		E(BPF_ALU64_IMM(BPF_MUL, R1, (int32_t)(2 * m[KM_UPID_NS])));
+		E(BPF_ALU64_IMM(BPF_ADD, R1, (int32_t)m[KM_PID_NUMBERS]));
+		E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(ptr)));
+		E(BPF_ALU64_REG(BPF_ADD, R1, R2));
+		E(BPF_STX_MEM(BPF_DW, R10, R1, FP(ptr)));
+		copy_to_rec(p, EV_OFF(nspid), 4, FP(ptr), m[KM_UPID_NR], "pidns_done");
+		deref(p, FP(ptr), FP(ptr), m[KM_UPID_NS], "pidns_done");
+		copy_to_rec(p, EV_OFF(pidns), 4, FP(ptr), m[KM_PID_NS_NS] + m[KM_NS_INUM],
+			    "pidns_done");
+		HAVE(PIDNS);
+		L("pidns_done");
+	}
+}
+
+/*
+ * One path, from the struct path at FP(ptr) + off, into the block after text_len (which is at
+ * most base_max then): names leaf first, NUL each, at most EV_PATH_MAX bytes. As the kernel's
+ * d_path: at a mount's root, go on from where it is mounted; stop at the root of the mount
+ * tree, or at a dentry that is its own parent (a pseudo file: a memfd). The leaf is deleted
+ * when it is unhashed and not a mount's root.
+ */
+static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t off,
+		      int16_t len_off, uint32_t base_max, unsigned have, uint16_t cut,
+		      uint16_t deleted)
+{
+	const uint32_t *m = l->member;
+	const char *loop = asm_name(p, "walk", have), *cross = asm_name(p, "cross", have);
+	const char *name = asm_name(p, "name", have), *cut_l = asm_name(p, "cut", have);
+	const char *end = asm_name(p, "walk_end", have), *none = asm_name(p, "no_path", have);
+
+	deref(p, FP(dentry), FP(ptr), off + m[KM_PATH_DENTRY], none);
+	deref(p, FP(mount), FP(ptr), off + m[KM_PATH_MNT], none);
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(mount)));
+	E(BPF_ALU64_IMM(BPF_SUB, R1, (int32_t)m[KM_MOUNT_MNT]));
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(mount)));
+	rec_or(p, EV_OFF(have), BPF_W, 1u << have);
+	/* deleted: on no hash chain, and not the root of its mount */
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
+	read_kernel_u64(p, FP(tmp), m[KM_DENTRY_HASH] + m[KM_HLIST_PPREV], end);
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(mount)));
+	read_kernel_u64(p, FP(root), m[KM_MOUNT_MNT] + m[KM_VFSMOUNT_ROOT], end);
+	E(BPF_MOV64_IMM(ITER, 0));
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
+	E(BPF_JMP_IMM(BPF_JNE, R1, 0, loop));
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
+	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(root)));
+	E(BPF_JMP_REG(BPF_JEQ, R1, R2, loop));
+	rec_or(p, EV_OFF(ctx_flags), BPF_H, deleted);
+
+	L(loop); /* FP(dentry), in FP(mount) */
+	E(BPF_JMP_IMM(BPF_JGE, ITER, WALK_MAX, cut_l));
+	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(mount)));
+	read_kernel_u64(p, FP(root), m[KM_MOUNT_MNT] + m[KM_VFSMOUNT_ROOT], end);
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
+	read_kernel_u64(p, FP(parent), m[KM_DENTRY_PARENT], end);
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
+	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(root)));
+	E(BPF_JMP_REG(BPF_JNE, R1, R2, name));
+
+	/* a mount's root: on from its mountpoint in the parent mount */
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(mount)));
+	read_kernel_u64(p, FP(parent), m[KM_MOUNT_PARENT], end);
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(parent)));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(mount)));
+	E(BPF_JMP_REG(BPF_JEQ, R1, R3, end)); /* the root of the tree */
+	read_kernel_u64(p, FP(dentry), m[KM_MOUNT_MOUNTPOINT], end);
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(parent)));
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(mount)));
+	E(BPF_JMP_A(cross));
+
+	L(name); /* at text_len + len, both bounds learnt again from memory */
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
+	read_kernel_u64(p, FP(tmp), m[KM_DENTRY_NAME] + m[KM_QSTR_NAME], end);
+	E(BPF_LDX_MEM(BPF_W, R8, REC, EV_OFF(text_len)));
+	E(BPF_JMP_IMM(BPF_JGT, R8, base_max, end));
+	E(BPF_LDX_MEM(BPF_H, R1, REC, len_off));
+	E(BPF_JMP_IMM(BPF_JGT, R1, EV_PATH_MAX - EV_NAME_MAX, cut_l));
+	E(BPF_ALU64_REG(BPF_ADD, R1, R8));
+	E(BPF_ALU64_REG(BPF_ADD, R1, REC));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
+	E(BPF_MOV64_IMM(R2, EV_NAME_MAX));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
+	CALL(probe_read_kernel_str);
+	E(BPF_JMP_IMM(BPF_JSLE, R0, 0, end));
+	E(BPF_LDX_MEM(BPF_H, R1, REC, len_off));
+	E(BPF_ALU64_REG(BPF_ADD, R1, R0));
+	E(BPF_STX_MEM(BPF_H, REC, R1, len_off));
+	/* its own parent and no mount's root: a pseudo file (memfd), nothing above */
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
+	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(parent)));
+	E(BPF_JMP_REG(BPF_JEQ, R1, R2, end));
+	E(BPF_STX_MEM(BPF_DW, R10, R2, FP(dentry)));
+	L(cross);
+	E(BPF_JMP_A(loop));
+
+	L(cut_l);
+	rec_or(p, EV_OFF(ctx_flags), BPF_H, cut);
+	L(end); /* the block joins the text */
+	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
+	E(BPF_LDX_MEM(BPF_H, R2, REC, len_off));
+	E(BPF_ALU64_REG(BPF_ADD, R1, R2));
+	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
+	L(none);
+}
+
+/* The new image's environment, [mm->env_start, mm->env_end), as one block after text_len. */
+static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t base_max)
+{
+	const uint32_t *m = l->member;
+
+	deref(p, FP(ptr), FP(task), m[KM_TASK_MM], "env_done");
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
+	read_kernel_u64(p, FP(arg_start), m[KM_MM_ENV_START], "env_done");
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
+	read_kernel_u64(p, FP(arg_end), m[KM_MM_ENV_END], "env_done");
+	HAVE(ENV);
+	E(BPF_LDX_MEM(BPF_DW, R8, R10, FP(arg_end)));
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(arg_start)));
+	E(BPF_ALU64_REG(BPF_SUB, R8, R1));
+	E(BPF_JMP_IMM(BPF_JSLE, R8, 0, "env_done"));
+	E(BPF_JMP_IMM(BPF_JLE, R8, EV_ENV_MAX, "env_len_ok"));
+	E(BPF_MOV64_IMM(R8, EV_ENV_MAX));
+	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_CUT);
+	L("env_len_ok");
+	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
+	E(BPF_JMP_IMM(BPF_JGT, R1, base_max, "env_done"));
+	E(BPF_ALU64_REG(BPF_ADD, R1, REC));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(tmp)));
+	E(BPF_MOV64_REG(R2, R8));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(arg_start)));
+	CALL(probe_read_user);
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "env_done"));
+	/* a cut block ends inside a string: end it there */
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
+	E(BPF_ALU64_REG(BPF_ADD, R1, R8));
+	E(BPF_ST_MEM(BPF_B, R1, -1, 0));
+	E(BPF_STX_MEM(BPF_H, REC, R8, EV_OFF(env_len)));
+	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
+	E(BPF_ALU64_REG(BPF_ADD, R1, R8));
+	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
+	L("env_done");
+}
+
+void context_read(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
+		  bool image)
+{
+	const uint32_t *m = l->member;
+	uint32_t base = EV_FILENAME_MAX + EV_ARGS_MAX;
+
+	if (!o->ctx)
+		return;
+	CALL(get_current_task);
+	E(BPF_STX_MEM(BPF_DW, R10, R0, FP(task)));
+	context_ids(p, o, l);
+	if (want(o, l, CTX_CWD)) {
+		deref(p, FP(ptr), FP(task), m[KM_TASK_FS], "cwd_done");
+		walk_path(p, l, m[KM_FS_PWD], EV_OFF(cwd_len), base, CTX_CWD, EV_C_CWD_CUT,
+			  EV_C_CWD_DELETED);
+		L("cwd_done");
+	}
+	base += EV_PATH_MAX;
+	if (image && want(o, l, CTX_EXE)) {
+		deref(p, FP(ptr), FP(task), m[KM_TASK_MM], "exe_done");
+		deref(p, FP(ptr), FP(ptr), m[KM_MM_EXE_FILE], "exe_done");
+		walk_path(p, l, m[KM_FILE_PATH], EV_OFF(exe_len), base, CTX_EXE, EV_C_EXE_CUT,
+			  EV_C_EXE_DELETED);
+		L("exe_done");
+	}
+	base += EV_PATH_MAX;
+	if (image && want(o, l, CTX_ENV))
+		env_block(p, l, base);
+}

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cgroup v2 ids to paths. An id is its directory's inode number in the cgroup2 file system
+ * (its low 32 bits where ino_t is 32-bit), so the tree of a mounted cgroup2 is read into a
+ * table, and read again when an id is not in it (at most ten times a second). Paths are relative to
+ * the hierarchy's root, like /proc/PID/cgroup's "0::" line: the mount's own root (mountinfo field
+ * 4) comes first.
+ */
+#include "cgroup.h"
+
+#include "sysfile.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define CG_PATH_MAX  CGROUP_PATH_MAX
+#define CG_DEPTH_MAX 32	   /* levels read below the mount */
+#define CG_DIRS_MAX  16384 /* directories kept */
+
+struct cg_dir {
+	uint64_t ino;
+	char *path;
+};
+
+static struct cg_dir *dirs;
+static size_t ndirs, cap;
+static struct timespec read_at;
+static int read_once;
+
+void cgroup_names_free(void)
+{
+	for (size_t i = 0; i < ndirs; i++)
+		free(dirs[i].path);
+	free(dirs);
+	dirs = NULL;
+	ndirs = cap = 0;
+}
+
+static void keep(uint64_t ino, const char *path)
+{
+	if (ndirs == cap) {
+		size_t n = cap ? 2 * cap : 64;
+		struct cg_dir *d = n <= CG_DIRS_MAX ? realloc(dirs, n * sizeof(*d)) : NULL;
+
+		if (!d)
+			return;
+		dirs = d;
+		cap = n;
+	}
+	dirs[ndirs].ino = ino;
+	dirs[ndirs].path = strdup(path);
+	if (dirs[ndirs].path)
+		ndirs++;
+}
+
+/* dir: the directory on disk, dlen long; path: its cgroup path, plen long ("/" is 1) */
+static void walk(char *dir, size_t dlen, char *path, size_t plen, int depth)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+
+	if (!dp)
+		return;
+	while ((e = readdir(dp))) {
+		size_t n = strlen(e->d_name), q = plen == 1 ? 0 : plen;
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.' || dlen + n + 2 >= CG_PATH_MAX ||
+		    q + n + 2 >= CG_PATH_MAX)
+			continue;
+		dir[dlen] = '/';
+		memcpy(dir + dlen + 1, e->d_name, n + 1);
+		path[q] = '/';
+		memcpy(path + q + 1, e->d_name, n + 1);
+		keep(e->d_ino, path);
+		if (depth < CG_DEPTH_MAX)
+			walk(dir, dlen + 1 + n, path, q + 1 + n, depth + 1);
+		dir[dlen] = 0;
+		path[plen] = 0;
+	}
+	closedir(dp);
+}
+
+/* mountinfo's \ooo escapes, in place */
+static void unescape(char *s)
+{
+	char *d = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 3;
+		} else {
+			*d++ = *s;
+		}
+	}
+	*d = 0;
+}
+
+/* Every cgroup2 mount's tree, into the table. */
+static void read_trees(void)
+{
+	static char info[65536];
+	char dir[CG_PATH_MAX], path[CG_PATH_MAX];
+	char *line, *next;
+	struct stat st;
+
+	cgroup_names_free();
+	if (read_small_file("/proc/self/mountinfo", info, sizeof(info)) < 0)
+		return;
+	for (line = info; line && *line; line = next) {
+		char *f[5], *sep, *save = NULL;
+		int k = 0;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		sep = strstr(line, " - cgroup2 ");
+		if (!sep)
+			continue;
+		*sep = 0;
+		for (char *t = strtok_r(line, " ", &save); t && k < 5;
+		     t = strtok_r(NULL, " ", &save))
+			f[k++] = t;
+		if (k < 5 || strlen(f[3]) >= CG_PATH_MAX || strlen(f[4]) >= CG_PATH_MAX)
+			continue;
+		unescape(f[3]);
+		unescape(f[4]);
+		strcpy(dir, f[4]);
+		strcpy(path, f[3]);
+		if (stat(dir, &st) == 0)
+			keep(st.st_ino, path);
+		walk(dir, strlen(dir), path, strlen(path), 0);
+	}
+}
+
+static const char *find(uint64_t id)
+{
+	for (size_t i = 0; i < ndirs; i++)
+		if (dirs[i].ino == id || (sizeof(ino_t) < 8 && dirs[i].ino == (uint32_t)id))
+			return dirs[i].path;
+	return NULL;
+}
+
+const char *cgroup_name(uint64_t id)
+{
+	const char *p = find(id);
+	struct timespec now;
+
+	if (p)
+		return p;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	/* a new cgroup's first exec: read again, but not more than ten times a second */
+	if (!read_once ||
+	    (now.tv_sec - read_at.tv_sec) * 1000000000L + (now.tv_nsec - read_at.tv_nsec) >=
+		100000000L) {
+		read_trees();
+		read_once = 1;
+		read_at = now;
+		p = find(id);
+	}
+	/* The root's id is 1 (kernfs' first inode), mounted or not. */
+	return p ? p : id == 1 ? "/" : NULL;
+}
