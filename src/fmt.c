@@ -5,7 +5,7 @@
  *
  * Conversions: d i u x X c s p %. Flags: - + space 0. Width and precision, as digits or *.
  * Length: hh h l ll z j t. That is what src/ uses; no floating point, no %n, no n$.
- * As C's: the return value is the length the whole output has (not what fitted), %p of
+ * As in C, the return value is the length of the whole output (not of what fitted); %p of
  * NULL is "(nil)" and %s of NULL is "(null)" (glibc's), an unknown directive is copied as
  * it stands.
  */
