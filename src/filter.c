@@ -28,7 +28,7 @@ int filter_set(struct filter *f, enum filter_kind kind, const char *pattern, cha
 /* Arguments are matched as one line, joined with spaces, as they are shown. */
 static bool line_match(const struct ere *re, const struct ev_view *v)
 {
-	char line[EV_TEXT_MAX + EV_MAX_ARGS_LIM + 2];
+	char line[EV_ARGS_MAX + EV_MAX_ARGS_LIM + 2];
 	size_t len = 0, k;
 
 	for (k = 0; k < v->argc; k++) {
