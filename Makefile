@@ -15,6 +15,7 @@
 VERSION := 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
 B := build
 
 CROSS_COMPILE ?=
@@ -227,6 +228,8 @@ install: $(B)/minisnoop
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(B)/minisnoop $(DESTDIR)$(BINDIR)/minisnoop
 	$(CROSS_COMPILE)strip $(DESTDIR)$(BINDIR)/minisnoop
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 minisnoop.8 $(DESTDIR)$(MANDIR)/man8/minisnoop.8
 
 clean:
 	rm -rf $(B) build-arm64 build-armhf build-riscv64 build-i386
