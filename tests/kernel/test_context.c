@@ -1,0 +1,3037 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Issue 11, the context fields (-o, -e), end to end: start build/minisnoop as a user would
+ * (-j -o all, -e for the environment), start real processes in a known state (a directory,
+ * a terminal, credentials, namespaces, a cgroup, an environment), and while each process is
+ * still alive read the truth from /proc/PID (readlink cwd and exe, status, stat, loginuid,
+ * sessionid, ns/, cgroup, environ); then end it and compare what minisnoop printed with
+ * that truth (/work/notes/spec11.md, the field table's truth column).
+ *
+ * Every line minisnoop prints goes through python3's json module, which fails on a line that
+ * is not one JSON object with exactly the base keys plus the selected context keys, of their
+ * types (null allowed for every context key), and turns each line into a normalized one
+ * (strings as the hex of their bytes, recovered with surrogateescape) compared here.
+ *
+ * Needs root and a usable bpf(); otherwise every test is skipped with the reason.
+ * build/minisnoop must exist (make); MINISNOOP_BIN overrides where it is, MINISNOOP_PYTHON
+ * which python3 is used. Every process started here is killed and reaped, with timeouts,
+ * even when a test fails; a watchdog alarm ends the whole run if anything still hangs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/bpf.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* CHILD() gives defaults that the caller's designated initializers override. */
+#pragma GCC diagnostic ignored "-Woverride-init"
+
+#define SLEEP_PATH     "/bin/sleep"
+#define WAIT_EVENTS_MS 10000 /* how long an expected event may take to show up */
+#define EXIT_MS	       10000 /* how long minisnoop may take to exit */
+#define WATCHDOG_S     60    /* per test; SIGALRM ends the run if a test hangs */
+
+/* The context keys (spec11.md), as the JSON checker takes them. */
+#define KEYS_ALL     "cwd,exe,fileless,euid,gid,egid,auid,session,tty,pcomm,pidns,mntns,nspid,cgroup"
+#define KEYS_ALL_ENV KEYS_ALL ",env"
+
+static const char *const g_ctx_keys[] = {"cwd",	  "exe",   "fileless", "euid",	 "gid",
+					 "egid",  "auid",  "session",  "tty",	 "pcomm",
+					 "pidns", "mntns", "nspid",    "cgroup", "env"};
+#define N_CTX_KEYS ((int)(sizeof(g_ctx_keys) / sizeof(g_ctx_keys[0])))
+
+static const char *const ARGS_ALL[] = {"-j", "-o", "all", NULL};
+static const char *const ARGS_ALL_ENV[] = {"-j", "-o", "all", "-e", NULL};
+
+/* ---------------------------------------------------------------------------------------- */
+/* Global state                                                                             */
+
+static char g_bin[PATH_MAX];	     /* the minisnoop binary, "" if not found */
+static char g_python[PATH_MAX + 64]; /* python3, "" if not found */
+static char g_skip[256];	     /* why kernel tests cannot run here, "" if they can */
+static char g_tmpdir[256];	     /* scratch files of this run */
+static char g_comm[32];		     /* our comm */
+static pid_t g_self;
+static unsigned g_seq;
+
+static char g_cgdir[PATH_MAX + 64];	/* a cgroup made by a test, removed in cleanup */
+static char g_cgmnt[PATH_MAX];		/* a cgroup2 mount made by a test, unmounted in cleanup */
+static char g_suid_file[PATH_MAX + 64]; /* a setuid copy, removed in cleanup */
+static char g_suid_dir[PATH_MAX];	/* its directory, removed in cleanup */
+
+static char *const g_envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
+static char *g_sleep_argv[] = {"sleep", "30", NULL};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A string no other process on the system uses. */
+static const char *marker(char *buf, size_t n, const char *what)
+{
+	snprintf(buf, n, "mstest-%d-%u-%s", (int)g_self, ++g_seq, what);
+	return buf;
+}
+
+/* close_range(2), or a loop on kernels before 5.9. */
+static void close_fds(unsigned first, unsigned last)
+{
+	if (syscall(SYS_close_range, first, last, 0) == 0 || errno != ENOSYS)
+		return;
+	for (unsigned fd = first; fd <= last && fd < 4096; fd++)
+		close((int)fd);
+}
+
+/* Closes every fd >= 3 except the n in keep (-1 entries ignored). In forked children. */
+static void close_fds_keep(int *keep, int n)
+{
+	unsigned first = 3;
+
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (int k = 0; k < n; k++) {
+		if (keep[k] < (int)first)
+			continue;
+		if ((unsigned)keep[k] > first)
+			close_fds(first, (unsigned)keep[k] - 1);
+		first = (unsigned)keep[k] + 1;
+	}
+	close_fds(first, ~0u);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Growing byte buffers                                                                     */
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void buf_add(struct buf *b, const void *d, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t c = b->cap ? b->cap : 4096;
+		char *p;
+
+		while (b->len + n + 1 > c)
+			c *= 2;
+		p = realloc(b->p, c);
+		if (!p)
+			abort();
+		b->p = p;
+		b->cap = c;
+	}
+	memcpy(b->p + b->len, d, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+static void buf_free(struct buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+static bool buf_has(const struct buf *b, const char *needle)
+{
+	return b->len && memmem(b->p, b->len, needle, strlen(needle)) != NULL;
+}
+
+static const char *buf_str(const struct buf *b)
+{
+	return b->p ? b->p : "";
+}
+
+static void read_to_end(int fd, struct buf *b)
+{
+	char tmp[65536];
+	ssize_t r;
+
+	while ((r = read(fd, tmp, sizeof(tmp))) > 0 || (r < 0 && errno == EINTR))
+		if (r > 0)
+			buf_add(b, tmp, (size_t)r);
+}
+
+/* A printable rendering of bytes, for messages. */
+static const char *show(char *out, size_t n, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t o = 0;
+
+	out[0] = 0;
+	for (size_t i = 0; i < len && o + 8 < n; i++) {
+		if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\' && p[i] != '"')
+			out[o++] = (char)p[i];
+		else
+			o += (size_t)snprintf(out + o, n - o, "\\x%02x", p[i]);
+	}
+	if (o + 8 >= n && n > 4)
+		snprintf(out + n - 4, 4, "...");
+	else
+		out[o] = 0;
+	return out;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* minisnoop runs (in static slots: a failed assertion leaves the test's stack behind)      */
+
+struct snoop {
+	bool used;
+	pid_t pid;
+	int out_fd, err_fd; /* -1 once at EOF or closed */
+	struct buf out, err;
+	bool reaped;
+	int status;
+};
+
+static struct snoop g_snoops[8];
+
+static void snoop_read(int *fd, struct buf *b)
+{
+	char tmp[65536];
+
+	for (;;) {
+		ssize_t r = read(*fd, tmp, sizeof(tmp));
+
+		if (r > 0) {
+			buf_add(b, tmp, (size_t)r);
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+			close(*fd);
+			*fd = -1;
+		}
+		return;
+	}
+}
+
+/* Reads what is there (waiting up to timeout_ms); false once both pipes are at EOF. */
+static bool pump(struct snoop *s, int timeout_ms)
+{
+	struct pollfd p[2];
+	int n = 0;
+
+	if (s->out_fd >= 0)
+		p[n++] = (struct pollfd){.fd = s->out_fd, .events = POLLIN};
+	if (s->err_fd >= 0)
+		p[n++] = (struct pollfd){.fd = s->err_fd, .events = POLLIN};
+	if (!n)
+		return false;
+	if (poll(p, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
+		return false;
+	for (int k = 0; k < n; k++) {
+		if (!p[k].revents)
+			continue;
+		if (p[k].fd == s->out_fd)
+			snoop_read(&s->out_fd, &s->out);
+		else if (p[k].fd == s->err_fd)
+			snoop_read(&s->err_fd, &s->err);
+	}
+	return s->out_fd >= 0 || s->err_fd >= 0;
+}
+
+static bool snoop_exited(struct snoop *s)
+{
+	if (!s->reaped && waitpid(s->pid, &s->status, WNOHANG) == s->pid)
+		s->reaped = true;
+	return s->reaped;
+}
+
+/* Reads both pipes to EOF and reaps, within timeout_ms; SIGKILL after that.
+ * Returns the wait status, or -1 when it had to be killed. */
+static int snoop_finish(struct snoop *s, int timeout_ms)
+{
+	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
+	bool killed = false;
+
+	while (now_ms() < deadline && pump(s, 50))
+		;
+	while (!snoop_exited(s)) {
+		if (now_ms() >= deadline) {
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, &s->status, 0);
+			s->reaped = killed = true;
+			break;
+		}
+		usleep(10000);
+	}
+	deadline = now_ms() + 1000;
+	while (now_ms() < deadline && pump(s, 50))
+		;
+	return killed ? -1 : s->status;
+}
+
+static struct snoop *snoop_spawn(const char *const *args, bool no_btf_env)
+{
+	const char *argv[64];
+	struct snoop *s = NULL;
+	int po[2], pe[2], n = 0;
+
+	if (!g_bin[0])
+		fail_msg("minisnoop binary not found: run make first (or set MINISNOOP_BIN)");
+	for (size_t k = 0; k < sizeof(g_snoops) / sizeof(g_snoops[0]); k++)
+		if (!g_snoops[k].used) {
+			s = &g_snoops[k];
+			break;
+		}
+	assert_non_null(s);
+	memset(s, 0, sizeof(*s));
+	argv[n++] = g_bin;
+	for (; args && *args; args++) {
+		assert_true(n < 62);
+		argv[n++] = *args;
+	}
+	argv[n] = NULL;
+	assert_int_equal(pipe2(po, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(pe, O_CLOEXEC), 0);
+	s->pid = fork();
+	assert_true(s->pid >= 0);
+	if (s->pid == 0) {
+		sigset_t none;
+		int nul = open("/dev/null", O_RDONLY);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(nul, 0);
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close_fds_keep(NULL, 0);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		unsetenv("MINISNOOP_NO_BTF");
+		if (no_btf_env)
+			setenv("MINISNOOP_NO_BTF", "1", 1);
+		execv(g_bin, (char *const *)argv);
+		dprintf(2, "test: exec %s: %s\n", g_bin, strerror(errno));
+		_exit(127);
+	}
+	s->used = true;
+	close(po[1]);
+	close(pe[1]);
+	s->out_fd = po[0];
+	s->err_fd = pe[0];
+	fcntl(s->out_fd, F_SETFL, O_NONBLOCK);
+	fcntl(s->err_fd, F_SETFL, O_NONBLOCK);
+	return s;
+}
+
+static bool tracing_line_seen(const struct snoop *s)
+{
+	const char *p = strstr(buf_str(&s->err), "minisnoop: tracing");
+
+	return p && strchr(p, '\n');
+}
+
+/* Starts minisnoop and waits until it says it is tracing. */
+static struct snoop *snoop_start(const char *const *args)
+{
+	struct snoop *s = snoop_spawn(args, false);
+	uint64_t deadline = now_ms() + 20000;
+
+	while (!tracing_line_seen(s)) {
+		if (now_ms() >= deadline || !pump(s, 100)) {
+			int st = snoop_finish(s, 2000);
+
+			fail_msg("minisnoop did not start tracing (wait status 0x%x); stderr:\n%s",
+				 st, buf_str(&s->err));
+		}
+	}
+	return s;
+}
+
+/* Ends it with SIGINT, collects everything, expects exit status 0. */
+static void snoop_stop(struct snoop *s)
+{
+	if (!snoop_exited(s))
+		kill(s->pid, SIGINT);
+	if (snoop_finish(s, EXIT_MS) == -1)
+		fail_msg("minisnoop did not exit within %d ms of SIGINT; stderr:\n%s", EXIT_MS,
+			 buf_str(&s->err));
+	if (!WIFEXITED(s->status) || WEXITSTATUS(s->status) != 0)
+		fail_msg("minisnoop ended with wait status 0x%x, not exit 0; stderr:\n%s",
+			 s->status, buf_str(&s->err));
+}
+
+/* Waits until needle was printed on stdout; fails after WAIT_EVENTS_MS. */
+static void snoop_wait_out(struct snoop *s, const char *needle, const char *what)
+{
+	uint64_t deadline = now_ms() + WAIT_EVENTS_MS;
+
+	while (!buf_has(&s->out, needle))
+		if (now_ms() >= deadline || !pump(s, 50))
+			fail_msg("%s: minisnoop printed no '%s' within %d ms; stderr:\n%s", what,
+				 needle, WAIT_EVENTS_MS, buf_str(&s->err));
+}
+
+/* Waits until a JSON event of pid was printed; fails after WAIT_EVENTS_MS. */
+static void snoop_wait_pid(struct snoop *s, pid_t pid, const char *what)
+{
+	char needle[48];
+
+	snprintf(needle, sizeof(needle), "\"pid\":%d,", (int)pid);
+	snoop_wait_out(s, needle, what);
+}
+
+/* The pid of the first JSON line of s holding needle (already printed). */
+static pid_t snoop_pid_of_line(const struct snoop *s, const char *needle)
+{
+	const char *at = memmem(s->out.p, s->out.len, needle, strlen(needle)), *line, *pid;
+	int v = 0;
+
+	assert_non_null(at);
+	for (line = at; line > s->out.p && line[-1] != '\n'; line--)
+		;
+	pid = strstr(line, "\"pid\":");
+	if (!pid || pid > strchr(line, '\n') || sscanf(pid + 6, "%d", &v) != 1 || v <= 0)
+		fail_msg("no pid in the line of '%s'", needle);
+	return v;
+}
+
+/* Runs minisnoop with args to its end (for subcommands and bad flags). */
+static struct snoop *run_minisnoop(const char *const *args, int timeout_ms)
+{
+	struct snoop *s = snoop_spawn(args, false);
+
+	if (snoop_finish(s, timeout_ms) == -1)
+		fail_msg("minisnoop did not exit within %d ms; stderr:\n%s", timeout_ms,
+			 buf_str(&s->err));
+	return s;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Our own processes                                                                        */
+
+static pid_t g_kids[64]; /* our children: killed and reaped */
+static int g_nkids;
+static pid_t g_others[16]; /* processes we do not parent (grandchildren): killed */
+static int g_nothers;
+
+static void kid_add(pid_t pid)
+{
+	assert_true(g_nkids < (int)(sizeof(g_kids) / sizeof(g_kids[0])));
+	g_kids[g_nkids++] = pid;
+}
+
+static void other_add(pid_t pid)
+{
+	assert_true(g_nothers < (int)(sizeof(g_others) / sizeof(g_others[0])));
+	g_others[g_nothers++] = pid;
+}
+
+static void kid_forget(pid_t pid)
+{
+	for (int k = 0; k < g_nkids; k++)
+		if (g_kids[k] == pid) {
+			g_kids[k] = g_kids[--g_nkids];
+			return;
+		}
+}
+
+/* Reaps pid within 10 s (SIGKILL and fail after that); returns its wait status. */
+static int kid_wait(pid_t pid)
+{
+	uint64_t deadline = now_ms() + 10000;
+	int st = 0;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid)
+			break;
+		if (r < 0)
+			fail_msg("waitpid %d: %s", (int)pid, strerror(errno));
+		if (now_ms() >= deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			kid_forget(pid);
+			fail_msg("process %d did not end within 10 s", (int)pid);
+		}
+		usleep(2000);
+	}
+	kid_forget(pid);
+	return st;
+}
+
+/* Kills a child and reaps it. */
+static void kid_end(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	kid_wait(pid);
+}
+
+/* Forks a child that runs fn(arg) (which execs or _exits) with only the keep fds open,
+ * stdin and stdout on /dev/null, stderr ours. */
+static pid_t kid_fork(void (*fn)(void *), void *arg, const int *keep, int nkeep)
+{
+	int k[8];
+	pid_t pid;
+
+	assert_true(nkeep <= 8);
+	for (int i = 0; i < nkeep; i++)
+		k[i] = keep[i];
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDWR);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(nul, 0);
+		dup2(nul, 1);
+		close_fds_keep(k, nkeep);
+		fn(arg);
+		_exit(120);
+	}
+	kid_add(pid);
+	return pid;
+}
+
+/* A forked child that sets up a known state, then execs. */
+struct child {
+	const char *path; /* execve() this... */
+	int exec_fd;	  /* ...or, when >= 0, fexecve() this */
+	char *const *argv;
+	char *const *envp;    /* NULL: g_envp */
+	const char *dir;      /* chdir here first */
+	int deep;	      /* then make and enter this many levels of deep_name() */
+	size_t deep_len;      /* bytes of each level's name */
+	bool rmdir_cwd;	      /* then remove dir (empty, our cwd) before the exec */
+	bool new_session;     /* setsid() */
+	long uid;	      /* >= 0: real, effective and saved uid and gid become this */
+	const char *loginuid; /* write this to /proc/self/loginuid */
+	int report_fd;	      /* >= 0: the errno of that write (0: done) goes there */
+	int gate_fd;	      /* >= 0: read a byte from it first */
+	int hold_fd;	      /* >= 0: after a failed exec, read it to EOF, then exit 0 */
+};
+
+#define CHILD(...)                                                                                 \
+	((struct child){.exec_fd = -1,                                                             \
+			.argv = g_sleep_argv,                                                      \
+			.uid = -1,                                                                 \
+			.report_fd = -1,                                                           \
+			.gate_fd = -1,                                                             \
+			.hold_fd = -1,                                                             \
+			__VA_ARGS__})
+
+/* Level i of a deep directory: "NNN-" then letters up to len bytes. */
+static void deep_name(char *out, size_t len, int level)
+{
+	int n = snprintf(out, len + 1, "%03d-", level);
+
+	for (size_t i = (size_t)n; i < len; i++)
+		out[i] = (char)('a' + (level + (int)i) % 26);
+	out[len] = 0;
+}
+
+/* A forked child does not have the parent's pages until it touches them: BPF reading a
+ * failed exec's arguments needs them present. */
+static void touch_strings(const char *path, char *const *argv)
+{
+	volatile char sink = 0;
+
+	for (const char *p = path; p && *p; p++)
+		sink ^= *p;
+	for (; argv && *argv; argv++)
+		for (const char *p = *argv; *p; p++)
+			sink ^= *p;
+	(void)sink;
+}
+
+static void child_main(void *arg)
+{
+	const struct child *c = arg;
+	char *const *envp = c->envp ? c->envp : g_envp;
+	char name[256];
+
+	touch_strings(c->path, c->argv);
+	touch_strings(NULL, envp);
+	if (c->gate_fd >= 0) {
+		char b;
+
+		if (read(c->gate_fd, &b, 1) != 1)
+			_exit(121);
+		close(c->gate_fd);
+	}
+	if (c->new_session && setsid() < 0)
+		_exit(122);
+	if (c->dir && chdir(c->dir)) {
+		dprintf(2, "test: chdir %s: %s\n", c->dir, strerror(errno));
+		_exit(123);
+	}
+	for (int level = 0; level < c->deep; level++) {
+		deep_name(name, c->deep_len, level);
+		if ((mkdir(name, 0755) && errno != EEXIST) || chdir(name)) {
+			dprintf(2, "test: level %d of a deep directory: %s\n", level,
+				strerror(errno));
+			_exit(124);
+		}
+	}
+	if (c->rmdir_cwd && rmdir(c->dir)) {
+		dprintf(2, "test: rmdir %s: %s\n", c->dir, strerror(errno));
+		_exit(125);
+	}
+	if (c->loginuid) {
+		int fd = open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC), err = 0;
+
+		if (fd < 0 ||
+		    write(fd, c->loginuid, strlen(c->loginuid)) != (ssize_t)strlen(c->loginuid))
+			err = errno ? errno : EIO;
+		if (fd >= 0)
+			close(fd);
+		if (c->report_fd >= 0) {
+			if (write(c->report_fd, &err, sizeof(err)) != (ssize_t)sizeof(err))
+				_exit(126);
+			close(c->report_fd);
+		}
+	}
+	if (c->uid >= 0 &&
+	    (setgroups(0, NULL) || setresgid((gid_t)c->uid, (gid_t)c->uid, (gid_t)c->uid) ||
+	     setresuid((uid_t)c->uid, (uid_t)c->uid, (uid_t)c->uid))) {
+		dprintf(2, "test: becoming uid %ld: %s\n", c->uid, strerror(errno));
+		_exit(127);
+	}
+	if (c->exec_fd >= 0)
+		fexecve(c->exec_fd, c->argv, envp);
+	else
+		execve(c->path, c->argv, envp);
+	if (c->hold_fd >= 0) {
+		char b;
+
+		while (read(c->hold_fd, &b, 1) > 0)
+			;
+		_exit(0);
+	}
+	_exit(127);
+}
+
+static pid_t child_start(struct child *c)
+{
+	int keep[] = {c->exec_fd, c->report_fd, c->gate_fd, c->hold_fd};
+
+	return kid_fork(child_main, c, keep, 4);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* JSON through python3's parser                                                            */
+
+/*
+ * Reads minisnoop's stdout; fails (exit 1) on any line that is not exactly one JSON object
+ * with the base keys and exactly the context keys in argv[1] (comma-separated), of their
+ * types. Prints one line per event: "EV" then key=VALUE for every key, sorted, where VALUE
+ * is n (null), i:NUMBER, b:0|1, s:xHEX (the string's bytes) or a:COUNT:xHEX,xHEX,...
+ */
+static const char py_normalize[] =
+    "import sys, json, re\n"
+    "BASE = {'time': 's', 'pid': 'i', 'ppid': 'i', 'uid': 'i', 'comm': 's', 'ret': 'i',\n"
+    "        'filename': 's', 'args': 'a', 'truncated': 'b'}\n"
+    "CTX = {'cwd': 's', 'exe': 's', 'fileless': 'b', 'euid': 'i', 'gid': 'i', 'egid': 'i',\n"
+    "       'auid': 'i', 'session': 'i', 'tty': 's', 'pcomm': 's', 'pidns': 'i',\n"
+    "       'mntns': 'i', 'nspid': 'i', 'cgroup': 's', 'env': 'a'}\n"
+    "want = [k for k in sys.argv[1].split(',') if k]\n"
+    "KEYS = dict(BASE)\n"
+    "for k in want:\n"
+    "    KEYS[k] = CTX[k]\n"
+    "TIME = re.compile(r'\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z')\n"
+    "def h(s):\n"
+    "    return 'x' + s.encode('utf-8', 'surrogateescape').hex()\n"
+    "def nodup(kv):\n"
+    "    d = {}\n"
+    "    for k, v in kv:\n"
+    "        if k in d:\n"
+    "            raise ValueError('duplicate key %r' % k)\n"
+    "        d[k] = v\n"
+    "    return d\n"
+    "def enc(k, v):\n"
+    "    t = KEYS[k]\n"
+    "    if v is None:\n"
+    "        if k in BASE:\n"
+    "            raise ValueError('%s is null' % k)\n"
+    "        return k + '=n'\n"
+    "    if t == 'i':\n"
+    "        if type(v) is not int:\n"
+    "            raise ValueError('%s is not an integer: %r' % (k, v))\n"
+    "        if k in CTX and not 0 <= v <= 0xffffffff:\n"
+    "            raise ValueError('%s is out of the u32 range: %r' % (k, v))\n"
+    "        return '%s=i:%d' % (k, v)\n"
+    "    if t == 'b':\n"
+    "        if type(v) is not bool:\n"
+    "            raise ValueError('%s is not a boolean: %r' % (k, v))\n"
+    "        return '%s=b:%d' % (k, v)\n"
+    "    if t == 's':\n"
+    "        if type(v) is not str:\n"
+    "            raise ValueError('%s is not a string: %r' % (k, v))\n"
+    "        return '%s=s:%s' % (k, h(v))\n"
+    "    if type(v) is not list or any(type(a) is not str for a in v):\n"
+    "        raise ValueError('%s is not a list of strings' % k)\n"
+    "    return '%s=a:%d:%s' % (k, len(v), ','.join(h(a) for a in v))\n"
+    "def check(o):\n"
+    "    if type(o) is not dict:\n"
+    "        raise ValueError('not an object')\n"
+    "    missing, extra = set(KEYS) - set(o), set(o) - set(KEYS)\n"
+    "    if missing or extra:\n"
+    "        raise ValueError('keys missing: %s, unexpected: %s' % (sorted(missing),\n"
+    "                         sorted(extra)))\n"
+    "    if type(o['time']) is not str or not TIME.fullmatch(o['time']):\n"
+    "        raise ValueError('time is not RFC 3339 UTC with microseconds')\n"
+    "text = sys.stdin.buffer.read().decode('utf-8')\n"
+    "if text and not text.endswith('\\n'):\n"
+    "    sys.exit('minisnoop JSON output does not end with a newline')\n"
+    "out = []\n"
+    "for n, line in enumerate(text.split('\\n')[:-1], 1):\n"
+    "    try:\n"
+    "        o = json.loads(line, object_pairs_hook=nodup)\n"
+    "        check(o)\n"
+    "        out.append('EV ' + ' '.join(enc(k, o[k]) for k in sorted(KEYS)) + '\\n')\n"
+    "    except Exception as e:\n"
+    "        sys.stderr.write('minisnoop JSON line %d is bad: %s: %r\\n' % (n, e, line[:600]))\n"
+    "        sys.exit(1)\n"
+    "sys.stdout.write(''.join(out))\n";
+
+struct bytes {
+	unsigned char *p;
+	size_t n;
+};
+
+struct val {
+	char key[16];
+	char kind; /* n i b s a */
+	long long i;
+	struct bytes s;
+	int n; /* items of an array */
+	struct bytes *items;
+};
+
+#define EV_MAXV 32
+
+struct ev {
+	int nv;
+	struct val v[EV_MAXV];
+};
+
+static struct ev *g_evs;
+static int g_nevs;
+
+static void evs_free(void)
+{
+	for (int k = 0; k < g_nevs; k++)
+		for (int j = 0; j < g_evs[k].nv; j++) {
+			struct val *v = &g_evs[k].v[j];
+
+			free(v->s.p);
+			for (int a = 0; a < v->n; a++)
+				free(v->items[a].p);
+			free(v->items);
+		}
+	free(g_evs);
+	g_evs = NULL;
+	g_nevs = 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* "xHEX" (len chars) to bytes */
+static struct bytes unhex(const char *tok, size_t len)
+{
+	struct bytes b = {0};
+	size_t n;
+
+	if (len < 1 || tok[0] != 'x' || (len - 1) % 2)
+		fail_msg("bad hex token from the normalizer: '%.*s'", (int)(len < 60 ? len : 60),
+			 tok);
+	n = (len - 1) / 2;
+	b.p = malloc(n + 1);
+	assert_non_null(b.p);
+	for (size_t i = 0; i < n; i++) {
+		int hi = hexval(tok[1 + 2 * i]), lo = hexval(tok[2 + 2 * i]);
+
+		if (hi < 0 || lo < 0)
+			fail_msg("bad hex token from the normalizer: '%.60s'", tok);
+		b.p[i] = (unsigned char)(hi << 4 | lo);
+	}
+	b.p[n] = 0;
+	b.n = n;
+	return b;
+}
+
+static void parse_token(struct val *v, const char *tok)
+{
+	const char *eq = strchr(tok, '='), *p;
+	char *end;
+
+	if (!eq || eq == tok || eq - tok >= (ptrdiff_t)sizeof(v->key) || !eq[1] ||
+	    (eq[1] != 'n' && eq[2] != ':'))
+		fail_msg("bad token from the normalizer: '%.80s'", tok);
+	memcpy(v->key, tok, (size_t)(eq - tok));
+	v->key[eq - tok] = 0;
+	v->kind = eq[1];
+	p = eq + 3;
+	switch (v->kind) {
+	case 'n':
+		break;
+	case 'i':
+	case 'b':
+		v->i = strtoll(p, &end, 10);
+		if (end == p || *end)
+			fail_msg("bad number from the normalizer: '%.80s'", tok);
+		break;
+	case 's':
+		v->s = unhex(p, strlen(p));
+		break;
+	case 'a':
+		v->n = (int)strtol(p, &end, 10);
+		if (end == p || *end != ':' || v->n < 0)
+			fail_msg("bad array from the normalizer: '%.80s'", tok);
+		v->items = calloc((size_t)v->n + 1, sizeof(*v->items));
+		assert_non_null(v->items);
+		p = end + 1;
+		for (int k = 0; k < v->n; k++) {
+			size_t len = strcspn(p, ",");
+
+			v->items[k] = unhex(p, len);
+			p += len + (p[len] == ',');
+		}
+		if (*p)
+			fail_msg("array longer than its count from the normalizer: '%.80s'", tok);
+		break;
+	default:
+		fail_msg("bad kind from the normalizer: '%.80s'", tok);
+	}
+}
+
+/* Runs the normalizer on data, asking for the context keys keys; fails when it rejects. */
+static void run_python(const struct buf *data, const char *keys, struct buf *res)
+{
+	int mfd, p[2], st;
+	pid_t pid;
+	uint64_t deadline;
+	size_t off = 0;
+
+	mfd = memfd_create("minisnoop-stdout", MFD_CLOEXEC);
+	assert_true(mfd >= 0);
+	while (off < data->len) {
+		ssize_t w = write(mfd, data->p + off, data->len - off);
+
+		assert_true(w > 0);
+		off += (size_t)w;
+	}
+	assert_int_equal(lseek(mfd, 0, SEEK_SET), 0);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(mfd, 0);
+		dup2(p[1], 1);
+		close_fds_keep(NULL, 0);
+		execl(g_python, "python3", "-c", py_normalize, keys, (char *)NULL);
+		dprintf(2, "test: exec %s: %s\n", g_python, strerror(errno));
+		_exit(127);
+	}
+	kid_add(pid);
+	close(mfd);
+	close(p[1]);
+	deadline = now_ms() + 30000;
+	for (;;) {
+		struct pollfd pf = {.fd = p[0], .events = POLLIN};
+		char tmp[65536];
+		ssize_t r;
+
+		if (now_ms() >= deadline)
+			break;
+		if (poll(&pf, 1, 100) <= 0)
+			continue;
+		r = read(p[0], tmp, sizeof(tmp));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		buf_add(res, tmp, (size_t)r);
+	}
+	close(p[0]);
+	st = kid_wait(pid);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fail_msg("minisnoop's JSON output failed the check with context keys '%s' (python3 "
+			 "wait status 0x%x; its message is above); the output was %zu bytes",
+			 keys, st, data->len);
+}
+
+/* Checks every line of minisnoop's JSON stdout (context keys: exactly keys) into g_evs. */
+static void parse_json(const struct buf *out, const char *keys)
+{
+	struct buf res = {0};
+	char *save = NULL, *line;
+
+	evs_free();
+	run_python(out, keys, &res);
+	for (line = res.len ? strtok_r(res.p, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *s2 = NULL, *tok = strtok_r(line, " ", &s2);
+		struct ev *nv, *e;
+
+		if (!tok || strcmp(tok, "EV"))
+			fail_msg("bad line from the normalizer: '%.80s'", line);
+		nv = realloc(g_evs, (size_t)(g_nevs + 1) * sizeof(*g_evs));
+		assert_non_null(nv);
+		g_evs = nv;
+		e = &g_evs[g_nevs++];
+		memset(e, 0, sizeof(*e));
+		while ((tok = strtok_r(NULL, " ", &s2))) {
+			assert_true(e->nv < EV_MAXV);
+			parse_token(&e->v[e->nv++], tok);
+		}
+	}
+	buf_free(&res);
+}
+
+static const struct val *ev_get(const struct ev *e, const char *key)
+{
+	for (int k = 0; k < e->nv; k++)
+		if (!strcmp(e->v[k].key, key))
+			return &e->v[k];
+	return NULL;
+}
+
+static long long ev_num(const struct ev *e, const char *key)
+{
+	const struct val *v = ev_get(e, key);
+
+	if (!v || v->kind != 'i')
+		fail_msg("event without the number %s", key);
+	return v->i;
+}
+
+static bool bytes_eq(const struct bytes *b, const void *p, size_t n)
+{
+	return b->n == n && !memcmp(b->p, p, n);
+}
+
+static bool ev_str_is(const struct ev *e, const char *key, const char *s)
+{
+	const struct val *v = ev_get(e, key);
+
+	return v && v->kind == 's' && bytes_eq(&v->s, s, strlen(s));
+}
+
+/* What minisnoop printed, for a failure message. */
+static void print_event(const struct ev *e)
+{
+	char tmp[600];
+
+	print_error("minisnoop printed:\n");
+	for (int k = 0; k < e->nv; k++) {
+		const struct val *v = &e->v[k];
+
+		switch (v->kind) {
+		case 'n':
+			print_error("  %s: null\n", v->key);
+			break;
+		case 'i':
+			print_error("  %s: %lld\n", v->key, v->i);
+			break;
+		case 'b':
+			print_error("  %s: %s\n", v->key, v->i ? "true" : "false");
+			break;
+		case 's':
+			print_error("  %s: \"%s\" (%zu bytes)\n", v->key,
+				    show(tmp, sizeof(tmp), v->s.p, v->s.n), v->s.n);
+			break;
+		default:
+			print_error("  %s: %d strings\n", v->key, v->n);
+			for (int a = 0; a < v->n && a < 40; a++)
+				print_error("    [%d] \"%s\"\n", a,
+					    show(tmp, 120, v->items[a].p, v->items[a].n));
+		}
+	}
+}
+
+/* The one event of pid (with that filename when not NULL); fails unless exactly one. */
+static const struct ev *ev_find(pid_t pid, const char *filename, const char *what)
+{
+	const struct ev *found = NULL;
+	int n = 0;
+
+	for (int k = 0; k < g_nevs; k++)
+		if (ev_num(&g_evs[k], "pid") == pid &&
+		    (!filename || ev_str_is(&g_evs[k], "filename", filename))) {
+			found = &g_evs[k];
+			n++;
+		}
+	if (n != 1)
+		fail_msg("%s: expected exactly 1 event of pid %d%s%s, minisnoop printed %d (of %d "
+			 "events in all)",
+			 what, (int)pid, filename ? " with filename " : "",
+			 filename ? filename : "", n, g_nevs);
+	return found;
+}
+
+static const struct ev *ev_one(pid_t pid, const char *what)
+{
+	return ev_find(pid, NULL, what);
+}
+
+static const struct val *need(const struct ev *e, const char *key, const char *what)
+{
+	const struct val *v = ev_get(e, key);
+
+	if (!v) {
+		print_event(e);
+		fail_msg("%s: no key %s", what, key);
+	}
+	return v;
+}
+
+static const char *kind_name(char k)
+{
+	return k == 'n'	  ? "null"
+	       : k == 'i' ? "a number"
+	       : k == 'b' ? "a boolean"
+	       : k == 's' ? "a string"
+			  : "an array";
+}
+
+static void want_null(const struct ev *e, const char *key, const char *what)
+{
+	const struct val *v = need(e, key, what);
+
+	if (v->kind != 'n') {
+		print_event(e);
+		fail_msg("%s: pid %lld: %s is %s, expected null", what, ev_num(e, "pid"), key,
+			 kind_name(v->kind));
+	}
+}
+
+static void want_int(const struct ev *e, const char *key, long long x, const char *what)
+{
+	const struct val *v = need(e, key, what);
+
+	if (v->kind != 'i' || v->i != x) {
+		print_event(e);
+		if (v->kind != 'i')
+			fail_msg("%s: pid %lld: %s is %s, expected %lld", what, ev_num(e, "pid"),
+				 key, kind_name(v->kind), x);
+		fail_msg("%s: pid %lld: %s is %lld, expected %lld", what, ev_num(e, "pid"), key,
+			 v->i, x);
+	}
+}
+
+static void want_bool(const struct ev *e, const char *key, bool x, const char *what)
+{
+	const struct val *v = need(e, key, what);
+
+	if (v->kind != 'b' || (v->i != 0) != x) {
+		print_event(e);
+		fail_msg("%s: pid %lld: %s is %s, expected %s", what, ev_num(e, "pid"), key,
+			 v->kind == 'b' ? (v->i ? "true" : "false") : kind_name(v->kind),
+			 x ? "true" : "false");
+	}
+}
+
+static void want_str(const struct ev *e, const char *key, const void *x, size_t n, const char *what)
+{
+	const struct val *v = need(e, key, what);
+	char g[600], w[600];
+
+	if (v->kind == 's' && bytes_eq(&v->s, x, n))
+		return;
+	print_event(e);
+	if (v->kind != 's')
+		fail_msg("%s: pid %lld: %s is %s, expected \"%s\"", what, ev_num(e, "pid"), key,
+			 kind_name(v->kind), show(w, sizeof(w), x, n));
+	fail_msg("%s: pid %lld: %s is\n  \"%s\" (%zu bytes), expected\n  \"%s\" (%zu bytes)", what,
+		 ev_num(e, "pid"), key, show(g, sizeof(g), v->s.p, v->s.n), v->s.n,
+		 show(w, sizeof(w), x, n), n);
+}
+
+static void want_strz(const struct ev *e, const char *key, const char *x, const char *what)
+{
+	want_str(e, key, x, strlen(x), what);
+}
+
+/* env is exactly the NUL-terminated strings of data[0..len) */
+static void want_env(const struct ev *e, const char *data, size_t len, const char *what)
+{
+	const struct val *v = need(e, "env", what);
+	size_t off = 0;
+	int k = 0;
+	char g[300], w[300];
+
+	if (v->kind != 'a') {
+		print_event(e);
+		fail_msg("%s: env is %s, expected an array", what, kind_name(v->kind));
+	}
+	for (; off < len; k++) {
+		size_t n = strnlen(data + off, len - off);
+
+		if (k >= v->n) {
+			print_event(e);
+			fail_msg("%s: env has %d strings, the process has more", what, v->n);
+		}
+		if (!bytes_eq(&v->items[k], data + off, n)) {
+			print_event(e);
+			fail_msg("%s: env[%d] is \"%s\", expected \"%s\"", what, k,
+				 show(g, sizeof(g), v->items[k].p, v->items[k].n),
+				 show(w, sizeof(w), data + off, n));
+		}
+		off += n + 1;
+	}
+	if (k != v->n) {
+		print_event(e);
+		fail_msg("%s: env has %d strings, the process %d", what, v->n, k);
+	}
+}
+
+/* Every context key that is selected is null, except those named in except. */
+static void want_ctx_null(const struct ev *e, const char *const *except, const char *what)
+{
+	for (int k = 0; k < N_CTX_KEYS; k++) {
+		bool skip_it = false;
+
+		for (const char *const *x = except; x && *x; x++)
+			skip_it |= !strcmp(*x, g_ctx_keys[k]);
+		if (!skip_it && ev_get(e, g_ctx_keys[k]))
+			want_null(e, g_ctx_keys[k], what);
+	}
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The truth, from /proc/PID while the process is alive                                     */
+
+/* Reads /proc/PID/name whole; false (errno set) when it cannot. */
+static bool proc_read(pid_t pid, const char *name, struct buf *b)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	read_to_end(fd, b);
+	close(fd);
+	return true;
+}
+
+/* readlink /proc/PID/name into out; its length, or -1 with errno. */
+static ssize_t proc_link(pid_t pid, const char *name, char *out, size_t n)
+{
+	char path[64];
+	ssize_t r;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	r = readlink(path, out, n - 1);
+	if (r >= (ssize_t)n - 1) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (r >= 0)
+		out[r] = 0;
+	return r;
+}
+
+/* The numbers after "\nTAG" in /proc/PID/status (up to max); how many. */
+static int status_nums(pid_t pid, const char *tag, long long *out, int max)
+{
+	struct buf b = {0};
+	char needle[32];
+	const char *p;
+	int n = 0;
+
+	if (!proc_read(pid, "status", &b))
+		fail_msg("reading /proc/%d/status: %s", (int)pid, strerror(errno));
+	snprintf(needle, sizeof(needle), "\n%s", tag);
+	p = strstr(buf_str(&b), needle);
+	if (!p)
+		fail_msg("no %s line in /proc/%d/status", tag, (int)pid);
+	p += strlen(needle);
+	while (n < max) {
+		char *end;
+		long long v;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\n' || !*p)
+			break;
+		v = strtoll(p, &end, 10);
+		if (end == p)
+			break;
+		out[n++] = v;
+		p = end;
+	}
+	buf_free(&b);
+	return n;
+}
+
+/* The number in a /proc/PID/ns/NAME link ("pid:[N]"). */
+static long long ns_inode(pid_t pid, const char *name)
+{
+	char link[64], path[32];
+	long long v = -1;
+
+	snprintf(path, sizeof(path), "ns/%s", name);
+	if (proc_link(pid, path, link, sizeof(link)) < 0)
+		fail_msg("readlink /proc/%d/%s: %s", (int)pid, path, strerror(errno));
+	if (sscanf(link, "%*[^[][%lld]", &v) != 1)
+		fail_msg("/proc/%d/%s is '%s'", (int)pid, path, link);
+	return v;
+}
+
+/* /proc/PID/loginuid or sessionid: -1 (null) when unset (4294967295) or absent (no audit). */
+static long long audit_num(pid_t pid, const char *name)
+{
+	struct buf b = {0};
+	long long v;
+
+	if (!proc_read(pid, name, &b)) {
+		if (errno == ENOENT)
+			return -1;
+		fail_msg("reading /proc/%d/%s: %s", (int)pid, name, strerror(errno));
+	}
+	v = strtoll(buf_str(&b), NULL, 10);
+	buf_free(&b);
+	return v == 4294967295LL ? -1 : v;
+}
+
+/* tty_nr (field 7) of /proc/PID/stat */
+static unsigned tty_nr(pid_t pid)
+{
+	struct buf b = {0};
+	const char *p;
+	int nr = 0;
+
+	if (!proc_read(pid, "stat", &b))
+		fail_msg("reading /proc/%d/stat: %s", (int)pid, strerror(errno));
+	p = strrchr(buf_str(&b), ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %d", &nr) != 1)
+		fail_msg("cannot parse /proc/%d/stat: %s", (int)pid, buf_str(&b));
+	buf_free(&b);
+	return (unsigned)nr;
+}
+
+/* The name of a tty_nr: pts/N, ttyN, ttySN, console; false when unknown here. */
+static bool tty_name(unsigned nr, char *out, size_t n)
+{
+	unsigned major = (nr >> 8) & 0xfff, minor = (nr & 0xff) | ((nr >> 12) & 0xfff00);
+
+	if (major >= 136 && major <= 143)
+		snprintf(out, n, "pts/%u", (major - 136) * 256 + minor);
+	else if (major == 4 && minor < 64)
+		snprintf(out, n, "tty%u", minor);
+	else if (major == 4)
+		snprintf(out, n, "ttyS%u", minor - 64);
+	else if (major == 5 && minor == 1)
+		snprintf(out, n, "console");
+	else
+		return false;
+	return true;
+}
+
+/* The path of the "0::" line of /proc/PID/cgroup; false when there is none. */
+static bool cgroup_v2_path(pid_t pid, char *out, size_t n)
+{
+	struct buf b = {0};
+	const char *p;
+	bool found = false;
+
+	if (!proc_read(pid, "cgroup", &b))
+		fail_msg("reading /proc/%d/cgroup: %s", (int)pid, strerror(errno));
+	p = buf_str(&b);
+	if (strncmp(p, "0::", 3))
+		p = strstr(p, "\n0::");
+	else
+		p--; /* as if after a newline */
+	if (p) {
+		p += 4;
+		snprintf(out, n, "%.*s", (int)strcspn(p, "\n"), p);
+		found = true;
+	}
+	buf_free(&b);
+	return found;
+}
+
+static void comm_of(pid_t pid, char *out, size_t n)
+{
+	struct buf b = {0};
+
+	if (!proc_read(pid, "comm", &b))
+		fail_msg("reading /proc/%d/comm: %s", (int)pid, strerror(errno));
+	snprintf(out, n, "%.*s", (int)strcspn(buf_str(&b), "\n"), buf_str(&b));
+	buf_free(&b);
+}
+
+struct truth {
+	pid_t pid;
+	char cwd[2 * PATH_MAX];
+	ssize_t cwd_len; /* -1: not readable (cwd_err) */
+	int cwd_err;
+	char exe[2 * PATH_MAX];
+	ssize_t exe_len;
+	int exe_err;
+	long long uid[4], gid[4];
+	long long auid, session; /* -1: null */
+	unsigned tty_nr;
+	bool tty_known;
+	char tty[32];
+	pid_t ppid;
+	char pcomm[32];
+	long long pidns, mntns, nspid;
+	bool has_cgroup;
+	char cgroup[PATH_MAX];
+	struct buf environ;
+};
+
+/* Everything the field table compares with, read now; the process must be alive. */
+static void truth_read(pid_t pid, struct truth *t)
+{
+	long long ns[8], pp[1];
+	int n;
+
+	memset(t, 0, sizeof(*t));
+	t->pid = pid;
+	if (kill(pid, 0))
+		fail_msg("process %d is gone before its truth was read", (int)pid);
+	t->cwd_len = proc_link(pid, "cwd", t->cwd, sizeof(t->cwd));
+	t->cwd_err = t->cwd_len < 0 ? errno : 0;
+	t->exe_len = proc_link(pid, "exe", t->exe, sizeof(t->exe));
+	t->exe_err = t->exe_len < 0 ? errno : 0;
+	if (status_nums(pid, "Uid:", t->uid, 4) != 4 || status_nums(pid, "Gid:", t->gid, 4) != 4)
+		fail_msg("/proc/%d/status: no 4 ids on Uid: or Gid:", (int)pid);
+	t->auid = audit_num(pid, "loginuid");
+	t->session = audit_num(pid, "sessionid");
+	t->tty_nr = tty_nr(pid);
+	t->tty_known = t->tty_nr && tty_name(t->tty_nr, t->tty, sizeof(t->tty));
+	if (status_nums(pid, "PPid:", pp, 1) != 1)
+		fail_msg("/proc/%d/status: no PPid:", (int)pid);
+	t->ppid = (pid_t)pp[0];
+	comm_of(t->ppid, t->pcomm, sizeof(t->pcomm));
+	t->pidns = ns_inode(pid, "pid");
+	t->mntns = ns_inode(pid, "mnt");
+	n = status_nums(pid, "NSpid:", ns, 8);
+	if (n < 1)
+		fail_msg("/proc/%d/status: no NSpid:", (int)pid);
+	t->nspid = ns[n - 1];
+	t->has_cgroup = cgroup_v2_path(pid, t->cgroup, sizeof(t->cgroup));
+	if (!proc_read(pid, "environ", &t->environ))
+		fail_msg("reading /proc/%d/environ: %s", (int)pid, strerror(errno));
+	/* still the same process: nothing above was read from another one */
+	if (kill(pid, 0))
+		fail_msg("process %d ended while its truth was read", (int)pid);
+}
+
+static void truth_free(struct truth *t)
+{
+	buf_free(&t->environ);
+}
+
+static bool ends_with(const char *s, size_t n, const char *tail)
+{
+	size_t m = strlen(tail);
+
+	return n >= m && !memcmp(s + n - m, tail, m);
+}
+
+#define F_CWD	 (1u << 0)
+#define F_EXE	 (1u << 1) /* exe and fileless */
+#define F_CREDS	 (1u << 2) /* uid, euid, gid, egid */
+#define F_LOGIN	 (1u << 3) /* auid, session */
+#define F_TTY	 (1u << 4)
+#define F_PCOMM	 (1u << 5)
+#define F_NS	 (1u << 6) /* pidns, mntns, nspid */
+#define F_CGROUP (1u << 7)
+#define F_ENV	 (1u << 8)
+#define F_ALL	 0x1ffu
+
+/* The event's fields in mask are the truth. */
+static void expect_truth(const struct ev *e, const struct truth *t, unsigned mask, const char *what)
+{
+	char m[160];
+
+	if (mask & F_CWD) {
+		if (t->cwd_len < 0)
+			fail_msg("%s: readlink /proc/%d/cwd: %s", what, (int)t->pid,
+				 strerror(t->cwd_err));
+		snprintf(m, sizeof(m), "%s (truth: readlink /proc/%d/cwd)", what, (int)t->pid);
+		want_str(e, "cwd", t->cwd, (size_t)t->cwd_len, m);
+	}
+	if (mask & F_EXE) {
+		if (t->exe_len < 0)
+			fail_msg("%s: readlink /proc/%d/exe: %s", what, (int)t->pid,
+				 strerror(t->exe_err));
+		snprintf(m, sizeof(m), "%s (truth: readlink /proc/%d/exe)", what, (int)t->pid);
+		want_str(e, "exe", t->exe, (size_t)t->exe_len, m);
+		want_bool(e, "fileless", ends_with(t->exe, (size_t)t->exe_len, " (deleted)"), m);
+	}
+	if (mask & F_CREDS) {
+		snprintf(m, sizeof(m), "%s (truth: /proc/%d/status Uid: Gid:)", what, (int)t->pid);
+		want_int(e, "uid", t->uid[0], m);
+		want_int(e, "euid", t->uid[1], m);
+		want_int(e, "gid", t->gid[0], m);
+		want_int(e, "egid", t->gid[1], m);
+	}
+	if (mask & F_LOGIN) {
+		snprintf(m, sizeof(m), "%s (truth: /proc/%d/loginuid, sessionid)", what,
+			 (int)t->pid);
+		if (t->auid < 0)
+			want_null(e, "auid", m);
+		else
+			want_int(e, "auid", t->auid, m);
+		if (t->session < 0)
+			want_null(e, "session", m);
+		else
+			want_int(e, "session", t->session, m);
+	}
+	if (mask & F_TTY) {
+		snprintf(m, sizeof(m), "%s (truth: /proc/%d/stat tty_nr 0x%x)", what, (int)t->pid,
+			 t->tty_nr);
+		if (!t->tty_nr) {
+			want_null(e, "tty", m);
+		} else if (t->tty_known) {
+			want_strz(e, "tty", t->tty, m);
+		} else if (need(e, "tty", m)->kind != 's') {
+			print_event(e);
+			fail_msg("%s: tty is not a string", m);
+		}
+	}
+	if (mask & F_PCOMM) {
+		snprintf(m, sizeof(m), "%s (truth: /proc/%d/comm, the parent)", what, (int)t->ppid);
+		want_int(e, "ppid", t->ppid, m);
+		want_strz(e, "pcomm", t->pcomm, m);
+	}
+	if (mask & F_NS) {
+		snprintf(m, sizeof(m), "%s (truth: /proc/%d/ns/pid, ns/mnt, status NSpid:)", what,
+			 (int)t->pid);
+		want_int(e, "pidns", t->pidns, m);
+		want_int(e, "mntns", t->mntns, m);
+		want_int(e, "nspid", t->nspid, m);
+	}
+	if (mask & F_CGROUP) {
+		snprintf(m, sizeof(m), "%s (truth: /proc/%d/cgroup 0::)", what, (int)t->pid);
+		if (t->has_cgroup)
+			want_strz(e, "cgroup", t->cgroup, m);
+		else
+			want_null(e, "cgroup", m);
+	}
+	if (mask & F_ENV) {
+		snprintf(m, sizeof(m), "%s (truth: /proc/%d/environ)", what, (int)t->pid);
+		want_env(e, t->environ.p ? t->environ.p : "", t->environ.len, m);
+	}
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Environment checks, fixtures                                                             */
+
+static void find_binaries(void)
+{
+	const char *env = getenv("MINISNOOP_BIN");
+	char exe[PATH_MAX], cand[PATH_MAX + 32];
+	ssize_t n;
+
+	g_bin[0] = 0;
+	if (env && *env) {
+		if (!realpath(env, g_bin))
+			snprintf(g_bin, sizeof(g_bin), "%s", env);
+	} else {
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n > 0) {
+			exe[n] = 0;
+			*strrchr(exe, '/') = 0; /* build/tests */
+			snprintf(cand, sizeof(cand), "%s/../minisnoop", exe);
+			if (access(cand, X_OK) == 0 && realpath(cand, g_bin))
+				goto python;
+		}
+		if (access("build/minisnoop", X_OK) == 0 && realpath("build/minisnoop", g_bin))
+			goto python;
+		g_bin[0] = 0;
+	}
+python:
+	env = getenv("MINISNOOP_PYTHON");
+	g_python[0] = 0;
+	if (env && *env) {
+		snprintf(g_python, sizeof(g_python), "%s", env);
+		return;
+	}
+	if (access("/usr/bin/python3", X_OK) == 0) {
+		snprintf(g_python, sizeof(g_python), "/usr/bin/python3");
+		return;
+	}
+	env = getenv("PATH");
+	if (env) {
+		char *path = strdup(env), *save = NULL;
+
+		for (char *d = strtok_r(path, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+			snprintf(cand, sizeof(cand), "%s/python3", d);
+			if (access(cand, X_OK) == 0) {
+				snprintf(g_python, sizeof(g_python), "%s", cand);
+				break;
+			}
+		}
+		free(path);
+	}
+}
+
+static void check_environment(void)
+{
+	union bpf_attr a;
+	int fd;
+
+	g_skip[0] = 0;
+	if (geteuid() != 0) {
+		snprintf(g_skip, sizeof(g_skip), "not root (euid %d): kernel tests need root",
+			 (int)geteuid());
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_ARRAY;
+	a.key_size = 4;
+	a.value_size = 4;
+	a.max_entries = 1;
+	fd = (int)syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a));
+	if (fd < 0) {
+		snprintf(g_skip, sizeof(g_skip), "bpf() is not usable here: %s", strerror(errno));
+		return;
+	}
+	close(fd);
+}
+
+#define SKIP(...)                                                                                  \
+	do {                                                                                       \
+		print_message("[  SKIP    ] " __VA_ARGS__);                                        \
+		print_message("\n");                                                               \
+		skip();                                                                            \
+	} while (0)
+
+/* Skips (with the reason) when the kernel tests cannot run; fails without the binary or
+ * python3 (tools/deps.sh test installs it). */
+#define REQUIRE_KERNEL()                                                                           \
+	do {                                                                                       \
+		if (g_skip[0])                                                                     \
+			SKIP("%s", g_skip);                                                        \
+		if (!g_bin[0])                                                                     \
+			fail_msg("minisnoop binary not found: run make first (or set "             \
+				 "MINISNOOP_BIN)");                                                \
+		if (!g_python[0])                                                                  \
+			SKIP("python3 not found (tools/deps.sh test installs it; "                 \
+			     "MINISNOOP_PYTHON overrides)");                                       \
+	} while (0)
+
+static void cleanup_all(void)
+{
+	for (int k = 0; k < g_nothers; k++)
+		kill(g_others[k], SIGKILL);
+	g_nothers = 0;
+	for (size_t k = 0; k < sizeof(g_snoops) / sizeof(g_snoops[0]); k++) {
+		struct snoop *s = &g_snoops[k];
+
+		if (!s->used)
+			continue;
+		if (!s->reaped) {
+			kill(s->pid, SIGKILL);
+			waitpid(s->pid, &s->status, 0);
+		}
+		if (s->out_fd >= 0)
+			close(s->out_fd);
+		if (s->err_fd >= 0)
+			close(s->err_fd);
+		buf_free(&s->out);
+		buf_free(&s->err);
+		memset(s, 0, sizeof(*s));
+	}
+	for (int k = 0; k < g_nkids; k++) {
+		kill(g_kids[k], SIGKILL);
+		waitpid(g_kids[k], NULL, 0);
+	}
+	g_nkids = 0;
+	evs_free();
+	if (g_cgdir[0]) {
+		for (int k = 0; k < 100 && rmdir(g_cgdir) && errno == EBUSY; k++)
+			usleep(10000);
+		g_cgdir[0] = 0;
+	}
+	if (g_cgmnt[0]) {
+		if (umount2(g_cgmnt, MNT_DETACH) == 0)
+			rmdir(g_cgmnt);
+		g_cgmnt[0] = 0;
+	}
+	if (g_suid_file[0]) {
+		unlink(g_suid_file);
+		g_suid_file[0] = 0;
+	}
+	if (g_suid_dir[0]) {
+		rmdir(g_suid_dir);
+		g_suid_dir[0] = 0;
+	}
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	cleanup_all();
+	alarm(WATCHDOG_S);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	cleanup_all();
+	alarm(0);
+	return 0;
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	g_self = getpid();
+	find_binaries();
+	check_environment();
+	comm_of(g_self, g_comm, sizeof(g_comm));
+	if (g_skip[0])
+		print_message("kernel tests will be skipped: %s\n", g_skip);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	char cmd[PATH_MAX + 16];
+
+	(void)state;
+	cleanup_all();
+	if (g_tmpdir[0] && strstr(g_tmpdir, "/tmp/minisnoop-ctx.") == g_tmpdir) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_tmpdir);
+		if (system(cmd))
+			print_message("could not remove %s\n", g_tmpdir);
+	}
+	return 0;
+}
+
+/* The scratch directory of this run (its real path), made when first needed. */
+static const char *tmpdir(void)
+{
+	if (!g_tmpdir[0]) {
+		char made[sizeof(g_tmpdir)];
+
+		snprintf(made, sizeof(made), "/tmp/minisnoop-ctx.XXXXXX");
+		if (!mkdtemp(made))
+			fail_msg("mkdtemp: %s", strerror(errno));
+		if (!realpath(made, g_tmpdir))
+			snprintf(g_tmpdir, sizeof(g_tmpdir), "%s", made);
+	}
+	return g_tmpdir;
+}
+
+/* A new directory in the scratch one; its path goes to out. */
+static void scratch_dir(char *out, size_t n, const char *name)
+{
+	snprintf(out, n, "%s/%s", tmpdir(), name);
+	if (mkdir(out, 0755) && errno != EEXIST)
+		fail_msg("mkdir %s: %s", out, strerror(errno));
+}
+
+/* Copies src to dst (created with mode). */
+static void copy_file(const char *src, const char *dst, mode_t mode)
+{
+	int in = open(src, O_RDONLY | O_CLOEXEC), out;
+	struct stat st;
+	off_t off = 0;
+
+	if (in < 0 || fstat(in, &st))
+		fail_msg("open %s: %s", src, strerror(errno));
+	unlink(dst);
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (out < 0)
+		fail_msg("create %s: %s", dst, strerror(errno));
+	while (off < st.st_size)
+		if (sendfile(out, in, &off, (size_t)(st.st_size - off)) <= 0)
+			fail_msg("copying %s: %s", src, strerror(errno));
+	assert_int_equal(fchmod(out, mode), 0);
+	close(in);
+	close(out);
+}
+
+/* /bin/sleep's real path (the exe of a process that exec'd it). */
+static const char *sleep_real(void)
+{
+	static char real[PATH_MAX];
+
+	if (!realpath(SLEEP_PATH, real))
+		fail_msg("realpath %s: %s", SLEEP_PATH, strerror(errno));
+	return real;
+}
+
+/*
+ * The usual run: minisnoop with args; a child c (which must stay alive in its exec'd
+ * program); its event waited for; the truth read; the child killed; minisnoop stopped and its
+ * output checked with the context keys keys. The child's event is returned (t filled).
+ */
+static const struct ev *run_one(const char *const *args, const char *keys, struct child *c,
+				struct truth *t, const char *what)
+{
+	struct snoop *s = snoop_start(args);
+	pid_t pid = child_start(c);
+
+	snoop_wait_pid(s, pid, what);
+	truth_read(pid, t);
+	kid_end(pid);
+	snoop_stop(s);
+	parse_json(&s->out, keys);
+	return ev_one(pid, what);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Every field of an ordinary process                                                       */
+
+static void test_ordinary_process_every_field(void **state)
+{
+	const char *what = "sleep in a scratch directory, -o all -e";
+	char dir[PATH_MAX];
+	struct child c;
+	struct truth t;
+	const struct ev *e;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	scratch_dir(dir, sizeof(dir), "plain");
+	c = CHILD(.path = SLEEP_PATH, .dir = dir);
+	e = run_one(ARGS_ALL_ENV, KEYS_ALL_ENV, &c, &t, what);
+	want_int(e, "ret", 0, what);
+	want_strz(e, "filename", SLEEP_PATH, what);
+	expect_truth(e, &t, F_ALL, what);
+	/* the truth is what it should be */
+	want_strz(e, "cwd", dir, what);
+	want_strz(e, "exe", sleep_real(), what);
+	want_bool(e, "fileless", false, what);
+	want_int(e, "nspid", t.pid, what);
+	want_int(e, "euid", 0, what);
+	want_strz(e, "pcomm", g_comm, what);
+	want_env(e, "PATH=/usr/sbin:/usr/bin:/sbin:/bin\0LC_ALL=C", 43, what);
+	truth_free(&t);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* cwd                                                                                      */
+
+/* A known directory, and one whose name has a space, a newline, a tab and bytes that are not
+ * UTF-8 (JSON gives them back with surrogateescape). */
+static void test_cwd_known_directories(void **state)
+{
+	const char *what1 = "cwd: a scratch directory", *what2 = "cwd: an awkward name";
+	char dir1[PATH_MAX], dir2[PATH_MAX];
+	struct child c1, c2;
+	struct truth t1, t2;
+	struct snoop *s;
+	pid_t p1, p2;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	scratch_dir(dir1, sizeof(dir1), "known-dir");
+	scratch_dir(dir2, sizeof(dir2), "we ird\nname\t\xff\xfe caf\xc3\xa9");
+	c1 = CHILD(.path = SLEEP_PATH, .dir = dir1);
+	c2 = CHILD(.path = SLEEP_PATH, .dir = dir2);
+	s = snoop_start(ARGS_ALL);
+	p1 = child_start(&c1);
+	p2 = child_start(&c2);
+	snoop_wait_pid(s, p1, what1);
+	snoop_wait_pid(s, p2, what2);
+	truth_read(p1, &t1);
+	truth_read(p2, &t2);
+	kid_end(p1);
+	kid_end(p2);
+	snoop_stop(s);
+	parse_json(&s->out, KEYS_ALL);
+	expect_truth(ev_one(p1, what1), &t1, F_CWD, what1);
+	want_strz(ev_one(p1, what1), "cwd", dir1, what1);
+	expect_truth(ev_one(p2, what2), &t2, F_CWD, what2);
+	want_strz(ev_one(p2, what2), "cwd", dir2, what2);
+	truth_free(&t1);
+	truth_free(&t2);
+}
+
+/* The child removes its working directory, then execs: " (deleted)" as readlink says. */
+static void test_cwd_deleted(void **state)
+{
+	const char *what = "cwd: removed before the exec";
+	char dir[PATH_MAX], want[PATH_MAX + 16];
+	struct child c;
+	struct truth t;
+	const struct ev *e;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	scratch_dir(dir, sizeof(dir), "gone");
+	c = CHILD(.path = SLEEP_PATH, .dir = dir, .rmdir_cwd = true);
+	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
+	expect_truth(e, &t, F_CWD, what);
+	snprintf(want, sizeof(want), "%s (deleted)", dir);
+	want_strz(e, "cwd", want, what);
+	truth_free(&t);
+}
+
+/*
+ * cwd `leaf` at the end of real path `full`, cut: "…/" then a tail of the real path that
+ * starts at a component, ends with the leaf, and the whole at most 4096 bytes.
+ */
+static void expect_cut_path(const struct ev *e, const char *key, const char *full, const char *leaf,
+			    const char *what)
+{
+	static const char ell[] = "\xe2\x80\xa6/";
+	const struct val *v = need(e, key, what);
+	const char *tail;
+	size_t tn, fn = strlen(full);
+	char g[200];
+
+	if (v->kind != 's') {
+		print_event(e);
+		fail_msg("%s: %s is %s, expected a string", what, key, kind_name(v->kind));
+	}
+	if (v->s.n < 4 || memcmp(v->s.p, ell, 4)) {
+		print_event(e);
+		fail_msg(
+		    "%s: %s (%zu bytes, real path %zu bytes) does not start with \"\\u2026/\": "
+		    "\"%s\"",
+		    what, key, v->s.n, fn, show(g, sizeof(g), v->s.p, v->s.n));
+	}
+	if (v->s.n > 4096) {
+		print_event(e);
+		fail_msg("%s: %s is %zu bytes, more than 4096", what, key, v->s.n);
+	}
+	tail = (const char *)v->s.p + 3; /* from the "/" */
+	tn = v->s.n - 3;
+	if (tn > fn || memcmp(full + fn - tn, tail, tn)) {
+		print_event(e);
+		fail_msg("%s: after \"\\u2026\", %s (%zu bytes) is not the tail of the real path "
+			 "(%zu bytes) at a component boundary",
+			 what, key, tn, fn);
+	}
+	if (tn < strlen(leaf) + 1 || !ends_with(tail, tn, leaf)) {
+		print_event(e);
+		fail_msg("%s: %s does not keep the leaf component", what, key);
+	}
+}
+
+/* A working directory deeper than 4 KiB (30 levels of 200-byte names, made and entered one
+ * by one): readlink cannot give it, the construction is the truth. */
+static void test_cwd_longer_than_4k(void **state)
+{
+	const char *what = "cwd: a path of more than 4 KiB";
+	enum { LEVELS = 30, LEN = 200 };
+	char base[PATH_MAX], name[LEN + 1];
+	struct buf full = {0};
+	struct child c;
+	struct truth t;
+	const struct ev *e;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	scratch_dir(base, sizeof(base), "deep");
+	buf_add(&full, base, strlen(base));
+	for (int level = 0; level < LEVELS; level++) {
+		deep_name(name, LEN, level);
+		buf_add(&full, "/", 1);
+		buf_add(&full, name, LEN);
+	}
+	assert_true(full.len > 4096);
+	c = CHILD(.path = SLEEP_PATH, .dir = base, .deep = LEVELS, .deep_len = LEN);
+	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
+	want_int(e, "ret", 0, what);
+	deep_name(name, LEN, LEVELS - 1);
+	expect_cut_path(e, "cwd", full.p, name, what);
+	/* the rest of the event is still right */
+	expect_truth(e, &t, F_EXE | F_CREDS, what);
+	buf_free(&full);
+	truth_free(&t);
+}
+
+/* 300 levels of one-letter names: short (readlink gives it) but deep. Either all of it, or cut
+ * as the spec says. */
+static void test_cwd_many_components(void **state)
+{
+	const char *what = "cwd: 300 components";
+	char base[PATH_MAX];
+	struct child c;
+	struct truth t;
+	const struct val *v;
+	const struct ev *e;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	scratch_dir(base, sizeof(base), "many");
+	c = CHILD(.path = SLEEP_PATH, .dir = base, .deep = 300, .deep_len = 4);
+	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
+	if (t.cwd_len < 0)
+		fail_msg("%s: readlink /proc/%d/cwd: %s", what, (int)t.pid, strerror(t.cwd_err));
+	v = need(e, "cwd", what);
+	if (v->kind == 's' && v->s.n >= 3 && !memcmp(v->s.p, "\xe2\x80\xa6", 3))
+		expect_cut_path(e, "cwd", t.cwd, "299-", what);
+	else
+		expect_truth(e, &t, F_CWD, what);
+	truth_free(&t);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* exe, fileless                                                                            */
+
+/* exec of a symlink: exe is the target, filename the link. */
+static void test_exe_symlink(void **state)
+{
+	const char *what = "exe: exec of a symlink";
+	char link[PATH_MAX];
+	struct child c;
+	struct truth t;
+	const struct ev *e;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	snprintf(link, sizeof(link), "%s/sleep-link", tmpdir());
+	unlink(link);
+	assert_int_equal(symlink(SLEEP_PATH, link), 0);
+	c = CHILD(.path = link);
+	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
+	want_strz(e, "filename", link, what);
+	expect_truth(e, &t, F_EXE, what);
+	want_strz(e, "exe", sleep_real(), what);
+	want_bool(e, "fileless", false, what);
+	truth_free(&t);
+}
+
+/* A #! script: exe is the interpreter's real path (e.g. /usr/bin/dash for /bin/sh). */
+static void test_exe_script(void **state)
+{
+	const char *what = "exe: a #!/bin/sh script";
+	static const char body[] = "#!/bin/sh\nread x\n";
+	char path[PATH_MAX], real_sh[PATH_MAX];
+	char *argv[] = {"script", NULL};
+	struct truth t;
+	const struct ev *e;
+	struct snoop *s;
+	int in[2], fd;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	snprintf(path, sizeof(path), "%s/ctx-script.sh", tmpdir());
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, body, strlen(body)), (ssize_t)strlen(body));
+	close(fd);
+	assert_non_null(realpath("/bin/sh", real_sh));
+	/* the script blocks in read until we close its stdin */
+	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+	s = snoop_start(ARGS_ALL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(in[0], 0);
+		close_fds_keep(NULL, 0);
+		execve(path, argv, g_envp);
+		_exit(127);
+	}
+	kid_add(pid);
+	close(in[0]);
+	snoop_wait_pid(s, pid, what);
+	truth_read(pid, &t);
+	close(in[1]);
+	kid_wait(pid);
+	snoop_stop(s);
+	parse_json(&s->out, KEYS_ALL);
+	e = ev_one(pid, what);
+	want_strz(e, "filename", path, what);
+	expect_truth(e, &t, F_EXE, what);
+	want_strz(e, "exe", real_sh, what);
+	want_bool(e, "fileless", false, what);
+	truth_free(&t);
+}
+
+/* /bin/sleep in a memfd, fexecve()d: exe "/memfd:NAME (deleted)", fileless; an ordinary
+ * exec beside it is not fileless. */
+static void test_exe_memfd(void **state)
+{
+	const char *what = "exe: fexecve of a memfd", *what2 = "fileless: an ordinary exec";
+	struct child c, c2;
+	struct truth t, t2;
+	const struct ev *e;
+	struct snoop *s;
+	int in, mfd;
+	struct stat st;
+	off_t off = 0;
+	pid_t pid, pid2;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	mfd = memfd_create("ms-ctx-memfd", MFD_CLOEXEC);
+	in = open(SLEEP_PATH, O_RDONLY | O_CLOEXEC);
+	assert_true(mfd >= 0 && in >= 0 && fstat(in, &st) == 0);
+	while (off < st.st_size)
+		assert_true(sendfile(mfd, in, &off, (size_t)(st.st_size - off)) > 0);
+	close(in);
+	c = CHILD(.exec_fd = mfd);
+	c2 = CHILD(.path = SLEEP_PATH);
+	s = snoop_start(ARGS_ALL);
+	pid = child_start(&c);
+	pid2 = child_start(&c2);
+	close(mfd);
+	snoop_wait_pid(s, pid, what);
+	snoop_wait_pid(s, pid2, what2);
+	truth_read(pid, &t);
+	truth_read(pid2, &t2);
+	kid_end(pid);
+	kid_end(pid2);
+	snoop_stop(s);
+	parse_json(&s->out, KEYS_ALL);
+	e = ev_one(pid, what);
+	want_int(e, "ret", 0, what);
+	expect_truth(e, &t, F_EXE, what);
+	want_strz(e, "exe", "/memfd:ms-ctx-memfd (deleted)", what);
+	want_bool(e, "fileless", true, what);
+	e = ev_one(pid2, what2);
+	expect_truth(e, &t2, F_EXE, what2);
+	want_bool(e, "fileless", false, what2);
+	truth_free(&t);
+	truth_free(&t2);
+}
+
+/* A file opened, removed, then fexecve()d: exe "PATH (deleted)", fileless. */
+static void test_exe_deleted_file(void **state)
+{
+	const char *what = "exe: a removed file, fexecve()d";
+	char path[PATH_MAX], want[PATH_MAX + 16];
+	struct child c;
+	struct truth t;
+	const struct ev *e;
+	int fd;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	snprintf(path, sizeof(path), "%s/ctx-removed-sleep", tmpdir());
+	copy_file(SLEEP_PATH, path, 0755);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(unlink(path), 0);
+	c = CHILD(.exec_fd = fd);
+	{
+		struct snoop *s = snoop_start(ARGS_ALL);
+		pid_t pid = child_start(&c);
+
+		close(fd);
+		snoop_wait_pid(s, pid, what);
+		truth_read(pid, &t);
+		kid_end(pid);
+		snoop_stop(s);
+		parse_json(&s->out, KEYS_ALL);
+		e = ev_one(pid, what);
+	}
+	expect_truth(e, &t, F_EXE, what);
+	snprintf(want, sizeof(want), "%s (deleted)", path);
+	want_strz(e, "exe", want, what);
+	want_bool(e, "fileless", true, what);
+	truth_free(&t);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* euid, gid, egid                                                                          */
+
+/* Makes a setuid-root, setgid-root copy of /bin/sleep where setuid works; skips when there is
+ * no such place or setuid is not honoured for us. */
+static void setuid_copy(void)
+{
+	const char *bases[] = {tmpdir(), "/var/tmp", "/work"};
+	struct buf st = {0};
+
+	if (!proc_read(getpid(), "status", &st))
+		fail_msg("reading our status: %s", strerror(errno));
+	if (buf_has(&st, "\nNoNewPrivs:\t1")) {
+		buf_free(&st);
+		SKIP("this test runs with no_new_privs: a setuid exec would not change ids");
+	}
+	buf_free(&st);
+	for (size_t k = 0; k < sizeof(bases) / sizeof(bases[0]); k++) {
+		struct statvfs vfs;
+
+		if (statvfs(bases[k], &vfs) || (vfs.f_flag & ST_NOSUID))
+			continue;
+		snprintf(g_suid_dir, sizeof(g_suid_dir), "%s/minisnoop-suid.XXXXXX", bases[k]);
+		if (!mkdtemp(g_suid_dir)) {
+			g_suid_dir[0] = 0;
+			continue;
+		}
+		/* uid 65534 must get through: the scratch directory is 0700 */
+		if (bases[k] == g_tmpdir)
+			assert_int_equal(chmod(g_tmpdir, 0711), 0);
+		assert_int_equal(chmod(g_suid_dir, 0711), 0);
+		snprintf(g_suid_file, sizeof(g_suid_file), "%s/sleep-suid", g_suid_dir);
+		copy_file(SLEEP_PATH, g_suid_file, 0755);
+		assert_int_equal(chown(g_suid_file, 0, 0), 0);
+		assert_int_equal(chmod(g_suid_file, 06755), 0);
+		return;
+	}
+	SKIP("no directory on a filesystem without nosuid among %s, /var/tmp, /work", tmpdir());
+}
+
+/* Run as uid 65534, a setuid-root setgid-root program: uid 65534, euid 0, gid 65534, egid 0. */
+static void test_creds_setuid(void **state)
+{
+	const char *what = "euid/gid/egid: setuid+setgid root program run by uid 65534";
+	struct child c;
+	struct truth t;
+	const struct ev *e;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	setuid_copy();
+	c = CHILD(.path = g_suid_file, .uid = 65534);
+	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
+	if (t.uid[1] != 0 || t.gid[1] != 0)
+		SKIP("setuid/setgid not honoured for %s here (Uid: %lld %lld, Gid: %lld %lld)",
+		     g_suid_file, t.uid[0], t.uid[1], t.gid[0], t.gid[1]);
+	expect_truth(e, &t, F_CREDS, what);
+	want_int(e, "uid", 65534, what);
+	want_int(e, "euid", 0, what);
+	want_int(e, "gid", 65534, what);
+	want_int(e, "egid", 0, what);
+	truth_free(&t);
+}
+
+/* A plain uid 65534 exec: all four ids 65534. */
+static void test_creds_nobody(void **state)
+{
+	const char *what = "euid/gid/egid: uid 65534";
+	struct child c;
+	struct truth t;
+	const struct ev *e;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	c = CHILD(.path = SLEEP_PATH, .uid = 65534);
+	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
+	expect_truth(e, &t, F_CREDS, what);
+	want_int(e, "euid", 65534, what);
+	want_int(e, "egid", 65534, what);
+	truth_free(&t);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* auid, session                                                                            */
+
+/* As inherited, and with a login uid the child sets itself (refused: said, still compared). */
+static void test_login_uid_and_session(void **state)
+{
+	const char *what1 = "auid/session: inherited", *what2 = "auid/session: loginuid 4242";
+	struct child c1, c2;
+	struct truth t1, t2;
+	struct snoop *s;
+	int rep[2], err = -1;
+	pid_t p1, p2;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	assert_int_equal(pipe2(rep, O_CLOEXEC), 0);
+	c1 = CHILD(.path = SLEEP_PATH);
+	c2 = CHILD(.path = SLEEP_PATH, .loginuid = "4242", .report_fd = rep[1]);
+	s = snoop_start(ARGS_ALL);
+	p1 = child_start(&c1);
+	p2 = child_start(&c2);
+	close(rep[1]);
+	if (read(rep[0], &err, sizeof(err)) != (ssize_t)sizeof(err))
+		fail_msg("the child did not say whether it could set its loginuid");
+	close(rep[0]);
+	snoop_wait_pid(s, p1, what1);
+	snoop_wait_pid(s, p2, what2);
+	truth_read(p1, &t1);
+	truth_read(p2, &t2);
+	kid_end(p1);
+	kid_end(p2);
+	snoop_stop(s);
+	parse_json(&s->out, KEYS_ALL);
+	expect_truth(ev_one(p1, what1), &t1, F_LOGIN, what1);
+	if (err)
+		print_message("note: writing /proc/self/loginuid was refused (%s): compared with "
+			      "what the process has\n",
+			      strerror(err));
+	else if (t2.auid != 4242)
+		fail_msg("%s: the loginuid was written but /proc/%d/loginuid says %lld", what2,
+			 (int)p2, t2.auid);
+	expect_truth(ev_one(p2, what2), &t2, F_LOGIN, what2);
+	truth_free(&t1);
+	truth_free(&t2);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* tty                                                                                      */
+
+/* Under script(1): a pty is the controlling terminal, "pts/N". */
+static void test_tty_pts(void **state)
+{
+	const char *what = "tty: under script(1)";
+	static const char *const where[] = {"/usr/bin/script", "/bin/script"};
+	char *envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", "SHELL=/bin/sh", NULL};
+	char link[PATH_MAX], m[64], cmd[PATH_MAX + 32], needle[PATH_MAX + 32], fd0[64];
+	char *argv[] = {"script", "-qc", cmd, "/dev/null", NULL};
+	const char *script = NULL;
+	struct child c;
+	struct truth t;
+	const struct ev *e;
+	struct snoop *s;
+	pid_t kid, pid;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	for (size_t k = 0; k < sizeof(where) / sizeof(where[0]) && !script; k++)
+		if (access(where[k], X_OK) == 0)
+			script = where[k];
+	if (!script)
+		SKIP("script (util-linux) not found");
+	/* a name of its own for sleep, to find its event */
+	snprintf(link, sizeof(link), "%s/%s", tmpdir(), marker(m, sizeof(m), "tty"));
+	assert_int_equal(symlink(SLEEP_PATH, link), 0);
+	snprintf(cmd, sizeof(cmd), "exec %s 30", link);
+	snprintf(needle, sizeof(needle), "\"filename\":\"%s\"", link);
+	c = CHILD(.path = script, .argv = argv, .envp = envp);
+	s = snoop_start(ARGS_ALL);
+	kid = child_start(&c);
+	snoop_wait_out(s, needle, what);
+	pid = snoop_pid_of_line(s, needle);
+	other_add(pid);
+	truth_read(pid, &t);
+	if (!t.tty_nr || !t.tty_known)
+		fail_msg("%s: test set-up: sleep under script has tty_nr 0x%x", what, t.tty_nr);
+	/* the mapping of tty_nr is right: script gives the pty as stdin too */
+	snprintf(fd0, sizeof(fd0), "/dev/%s", t.tty);
+	if (proc_link(pid, "fd/0", link, sizeof(link)) < 0 || strcmp(link, fd0))
+		fail_msg("%s: test set-up: tty_nr 0x%x read as %s, but fd 0 is %s", what, t.tty_nr,
+			 fd0, link);
+	kill(pid, SIGKILL);
+	kid_end(kid);
+	snoop_stop(s);
+	parse_json(&s->out, KEYS_ALL);
+	snprintf(needle, sizeof(needle), "%s/%s", tmpdir(), m);
+	e = ev_find(pid, needle, what);
+	expect_truth(e, &t, F_TTY, what);
+	if (strncmp(t.tty, "pts/", 4))
+		fail_msg("%s: test set-up: the terminal is %s, not a pts", what, t.tty);
+	truth_free(&t);
+}
+
+/* After setsid(): no controlling terminal, null. */
+static void test_tty_none(void **state)
+{
+	const char *what = "tty: none (setsid)";
+	struct child c;
+	struct truth t;
+	const struct ev *e;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	c = CHILD(.path = SLEEP_PATH, .new_session = true);
+	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
+	assert_int_equal(t.tty_nr, 0);
+	expect_truth(e, &t, F_TTY, what);
+	want_null(e, "tty", what);
+	truth_free(&t);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* pcomm; pidns, mntns, nspid: a child that forks the process we look at                    */
+
+struct parent_arg {
+	int pipe_w;
+	const char *comm;  /* PR_SET_NAME first */
+	int unshare_flags; /* unshare(2) first */
+};
+
+/* Forks a grandchild that execs sleep, says its pid (or -errno) on pipe_w, waits for it. */
+static void parent_main(void *arg)
+{
+	const struct parent_arg *a = arg;
+	pid_t g;
+	int st;
+
+	if (a->comm && prctl(PR_SET_NAME, a->comm))
+		_exit(2);
+	if (a->unshare_flags && unshare(a->unshare_flags)) {
+		g = -errno;
+		if (write(a->pipe_w, &g, sizeof(g)) != sizeof(g))
+			_exit(3);
+		_exit(4);
+	}
+	g = fork();
+	if (g == 0) {
+		close(a->pipe_w);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		execve(SLEEP_PATH, g_sleep_argv, g_envp);
+		_exit(127);
+	}
+	if (g < 0 || write(a->pipe_w, &g, sizeof(g)) != sizeof(g))
+		_exit(5);
+	close(a->pipe_w);
+	waitpid(g, &st, 0);
+	_exit(0);
+}
+
+/* Starts parent_main; returns the grandchild's pid (or -errno of unshare). */
+static pid_t parent_start(struct parent_arg *a, pid_t *parent)
+{
+	int p[2];
+	pid_t g = 0;
+
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	a->pipe_w = p[1];
+	*parent = kid_fork(parent_main, a, &p[1], 1);
+	close(p[1]);
+	if (read(p[0], &g, sizeof(g)) != sizeof(g))
+		fail_msg("the parent process said no pid");
+	close(p[0]);
+	if (g > 0)
+		other_add(g);
+	return g;
+}
+
+/* The parent has a known comm (with a byte that is not UTF-8). */
+static void test_pcomm(void **state)
+{
+	const char *what = "pcomm: the parent's comm";
+	const char *comm = "ms-par\xff ent";
+	struct parent_arg a = {.comm = comm};
+	struct truth t;
+	const struct ev *e;
+	struct snoop *s;
+	pid_t parent, pid;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = snoop_start(ARGS_ALL);
+	pid = parent_start(&a, &parent);
+	snoop_wait_pid(s, pid, what);
+	truth_read(pid, &t);
+	kill(pid, SIGKILL);
+	kid_wait(parent);
+	snoop_stop(s);
+	parse_json(&s->out, KEYS_ALL);
+	e = ev_one(pid, what);
+	assert_int_equal(t.ppid, parent);
+	expect_truth(e, &t, F_PCOMM, what);
+	want_strz(e, "pcomm", comm, what);
+	truth_free(&t);
+}
+
+/* The parent unshares a pid and a mount namespace; its child is pid 1 there. */
+static void test_namespaces(void **state)
+{
+	const char *what = "pidns/mntns/nspid: pid 1 of new namespaces";
+	struct parent_arg a = {.unshare_flags = CLONE_NEWPID | CLONE_NEWNS};
+	struct truth t;
+	const struct ev *e;
+	struct snoop *s;
+	pid_t parent, pid;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = snoop_start(ARGS_ALL);
+	pid = parent_start(&a, &parent);
+	if (pid < 0)
+		SKIP("unshare(CLONE_NEWPID | CLONE_NEWNS): %s", strerror(-pid));
+	snoop_wait_pid(s, pid, what);
+	truth_read(pid, &t);
+	kill(pid, SIGKILL);
+	kid_wait(parent);
+	snoop_stop(s);
+	parse_json(&s->out, KEYS_ALL);
+	e = ev_one(pid, what);
+	if (t.nspid != 1 || t.pidns == ns_inode(g_self, "pid") ||
+	    t.mntns == ns_inode(g_self, "mnt"))
+		fail_msg("%s: test set-up: NSpid %lld, pidns %lld, mntns %lld", what, t.nspid,
+			 t.pidns, t.mntns);
+	expect_truth(e, &t, F_NS, what);
+	want_int(e, "nspid", 1, what);
+	truth_free(&t);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* cgroup                                                                                   */
+
+/* The first cgroup2 mount in /proc/mounts, or false. */
+static bool cgroup2_mount(char *out, size_t n)
+{
+	FILE *f = fopen("/proc/mounts", "re");
+	char dev[256], dir[PATH_MAX], type[64];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3)
+		if (!strcmp(type, "cgroup2")) {
+			snprintf(out, n, "%s", dir);
+			found = true;
+			break;
+		}
+	fclose(f);
+	return found;
+}
+
+/* A process moved into a new cgroup v2 group before it execs. */
+static void test_cgroup(void **state)
+{
+	const char *what = "cgroup: a new cgroup v2 group";
+	char root[PATH_MAX], procs[PATH_MAX + 80], num[32], tail[64];
+	struct child c;
+	struct truth t;
+	const struct ev *e;
+	struct snoop *s;
+	int gate[2], fd;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	if (!cgroup2_mount(root, sizeof(root))) {
+		snprintf(g_cgmnt, sizeof(g_cgmnt), "%s/cgroup2", tmpdir());
+		if (mkdir(g_cgmnt, 0755) && errno != EEXIST)
+			fail_msg("mkdir %s: %s", g_cgmnt, strerror(errno));
+		if (mount("none", g_cgmnt, "cgroup2", 0, NULL)) {
+			int err = errno;
+
+			rmdir(g_cgmnt);
+			g_cgmnt[0] = 0;
+			SKIP("no cgroup2 mounted, and mounting one failed: %s", strerror(err));
+		}
+		snprintf(root, sizeof(root), "%s", g_cgmnt);
+	}
+	snprintf(tail, sizeof(tail), "/minisnoop-ctx-%d", (int)g_self);
+	snprintf(g_cgdir, sizeof(g_cgdir), "%s%s", root, tail);
+	if (mkdir(g_cgdir, 0755) && errno != EEXIST) {
+		int err = errno;
+
+		g_cgdir[0] = 0;
+		SKIP("cannot make a cgroup under %s: %s", root, strerror(err));
+	}
+	assert_int_equal(pipe2(gate, O_CLOEXEC), 0);
+	c = CHILD(.path = SLEEP_PATH, .gate_fd = gate[0]);
+	s = snoop_start(ARGS_ALL);
+	pid = child_start(&c);
+	close(gate[0]);
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", g_cgdir);
+	snprintf(num, sizeof(num), "%d", (int)pid);
+	fd = open(procs, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, num, strlen(num)) != (ssize_t)strlen(num))
+		fail_msg("moving %d into %s: %s", (int)pid, procs, strerror(errno));
+	close(fd);
+	assert_int_equal(write(gate[1], "x", 1), 1);
+	close(gate[1]);
+	snoop_wait_pid(s, pid, what);
+	truth_read(pid, &t);
+	kid_end(pid);
+	snoop_stop(s);
+	parse_json(&s->out, KEYS_ALL);
+	e = ev_one(pid, what);
+	if (!t.has_cgroup || !ends_with(t.cgroup, strlen(t.cgroup), tail))
+		fail_msg("%s: test set-up: /proc/%d/cgroup's 0:: line is '%s', not in %s", what,
+			 (int)pid, t.has_cgroup ? t.cgroup : "(none)", g_cgdir);
+	expect_truth(e, &t, F_CGROUP, what);
+	truth_free(&t);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* env                                                                                      */
+
+/* A chosen environment: an empty string, an empty value, bytes that are not UTF-8, control
+ * characters, no "=". */
+static void test_env_exact(void **state)
+{
+	const char *what = "env: a chosen environment";
+	char *envp[] = {"MS_A=1",
+			"",
+			"MS_EMPTY=",
+			"MS_BIN=\xff\xfe\x80z",
+			"MS_SPACE=a b\tc\nd\x1b[0m",
+			"MS_UTF8=caf\xc3\xa9 \xe2\x80\xae",
+			"noequals",
+			"MS_JSON=\"q\" \\ {}",
+			NULL};
+	struct buf want = {0};
+	struct child c;
+	struct truth t;
+	const struct ev *e;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	c = CHILD(.path = SLEEP_PATH, .envp = envp);
+	e = run_one(ARGS_ALL_ENV, KEYS_ALL_ENV, &c, &t, what);
+	expect_truth(e, &t, F_ENV, what);
+	for (char **p = envp; *p; p++)
+		buf_add(&want, *p, strlen(*p) + 1);
+	want_env(e, want.p, want.len, what);
+	want_bool(e, "truncated", false, what);
+	buf_free(&want);
+	truth_free(&t);
+}
+
+/* More strings than --max-args (20 by default): the first 20, truncated. */
+static void test_env_more_than_max_args(void **state)
+{
+	const char *what = "env: 25 strings, --max-args 20";
+	char *envp[26], store[25][16];
+	struct buf want = {0};
+	struct child c;
+	struct truth t;
+	const struct ev *e;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	for (int k = 0; k < 25; k++) {
+		snprintf(store[k], sizeof(store[k]), "MS_E%02d=v%d", k, k);
+		envp[k] = store[k];
+	}
+	envp[25] = NULL;
+	c = CHILD(.path = SLEEP_PATH, .envp = envp);
+	e = run_one(ARGS_ALL_ENV, KEYS_ALL_ENV, &c, &t, what);
+	/* the process has all 25 */
+	for (int k = 0; k < 25; k++)
+		buf_add(&want, envp[k], strlen(envp[k]) + 1);
+	if (t.environ.len != want.len || memcmp(t.environ.p, want.p, want.len))
+		fail_msg("%s: test set-up: /proc/%d/environ is not the 25 strings", what,
+			 (int)t.pid);
+	/* the first 20 of them */
+	want.len = 0;
+	for (int k = 0; k < 20; k++)
+		buf_add(&want, envp[k], strlen(envp[k]) + 1);
+	want_env(e, want.p, want.len, what);
+	want_bool(e, "truncated", true, what);
+	buf_free(&want);
+	truth_free(&t);
+}
+
+static char *pattern(size_t n, char first)
+{
+	char *p = malloc(n + 1);
+
+	assert_non_null(p);
+	for (size_t i = 0; i < n; i++)
+		p[i] = (char)(first + (char)(i % 26));
+	p[n] = 0;
+	return p;
+}
+
+/* 30 KB of environment: truncated, every kept string exact but a cut last one, >= 16 KiB
+ * kept; 16 KB that fit: all of it. Same rules as args. */
+static void test_env_over_16k(void **state)
+{
+	const char *what1 = "env: 30 x 1000 bytes", *what2 = "env: 4 x 4000 bytes";
+	const char *const args[] = {"-j", "-o", "all", "-e", "--max-args", "128", NULL};
+	char *big[31], *fits[5];
+	struct buf want = {0};
+	struct child c1, c2;
+	struct truth t1, t2;
+	const struct val *v;
+	const struct ev *e;
+	struct snoop *s;
+	size_t kept = 0;
+	pid_t p1, p2;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	for (int k = 0; k < 30; k++) {
+		big[k] = pattern(1000, (char)('A' + k % 20));
+		memcpy(big[k], "MS_BIG=", 7);
+	}
+	big[30] = NULL;
+	for (int k = 0; k < 4; k++) {
+		fits[k] = pattern(4000, (char)('a' + k));
+		memcpy(fits[k], "MS_FIT=", 7);
+	}
+	fits[4] = NULL;
+	c1 = CHILD(.path = SLEEP_PATH, .envp = big);
+	c2 = CHILD(.path = SLEEP_PATH, .envp = fits);
+	s = snoop_start((const char *const *)args);
+	p1 = child_start(&c1);
+	p2 = child_start(&c2);
+	snoop_wait_pid(s, p1, what1);
+	snoop_wait_pid(s, p2, what2);
+	truth_read(p1, &t1);
+	truth_read(p2, &t2);
+	kid_end(p1);
+	kid_end(p2);
+	snoop_stop(s);
+	parse_json(&s->out, KEYS_ALL_ENV);
+
+	e = ev_one(p2, what2);
+	expect_truth(e, &t2, F_ENV, what2);
+	want_bool(e, "truncated", false, what2);
+
+	e = ev_one(p1, what1);
+	want_bool(e, "truncated", true, what1);
+	v = need(e, "env", what1);
+	if (v->kind != 'a' || v->n < 1 || v->n > 30) {
+		print_event(e);
+		fail_msg("%s: env is not an array of 1 to 30 strings", what1);
+	}
+	for (int k = 0; k < v->n; k++) {
+		const struct bytes *g = &v->items[k];
+
+		if (k < v->n - 1) {
+			if (!bytes_eq(g, big[k], strlen(big[k]))) {
+				print_event(e);
+				fail_msg("%s: kept env[%d] is not exact", what1, k);
+			}
+		} else if (g->n > strlen(big[k]) || memcmp(g->p, big[k], g->n)) {
+			print_event(e);
+			fail_msg(
+			    "%s: last kept env[%d] (%zu bytes) is not a prefix of the real one",
+			    what1, k, g->n);
+		}
+		kept += g->n + 1;
+	}
+	if (kept < 16384)
+		fail_msg("%s: only %zu bytes of environment kept (NULs included), want >= 16384",
+			 what1, kept);
+	for (int k = 0; k < 30; k++)
+		free(big[k]);
+	for (int k = 0; k < 4; k++)
+		free(fits[k]);
+	buf_free(&want);
+	truth_free(&t1);
+	truth_free(&t2);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Without BTF, failed execs                                                                */
+
+/* --no-btf: every field but gid and cgroup is null; the exec is still reported. */
+static void test_no_btf(void **state)
+{
+	const char *what = "--no-btf -o all -e";
+	static const char *const except[] = {"gid", "cgroup", NULL};
+	const char *const args[] = {"-j", "-o", "all", "-e", "--no-btf", NULL};
+	char dir[PATH_MAX];
+	struct child c;
+	struct truth t;
+	const struct ev *e;
+	struct snoop *s;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	scratch_dir(dir, sizeof(dir), "nobtf");
+	c = CHILD(.path = SLEEP_PATH, .dir = dir);
+	s = snoop_start((const char *const *)args);
+	if (!buf_has(&s->err, "fork tracking"))
+		fail_msg("BTF not disabled: the tracing line does not say 'fork tracking':\n%s",
+			 buf_str(&s->err));
+	pid = child_start(&c);
+	snoop_wait_pid(s, pid, what);
+	truth_read(pid, &t);
+	kid_end(pid);
+	snoop_stop(s);
+	parse_json(&s->out, KEYS_ALL_ENV);
+	e = ev_one(pid, what);
+	want_int(e, "ret", 0, what);
+	want_strz(e, "filename", SLEEP_PATH, what);
+	want_ctx_null(e, except, what);
+	want_int(e, "gid", t.gid[0], what);
+	expect_truth(e, &t, F_CGROUP, what);
+	truth_free(&t);
+}
+
+/* A failed exec: every key there, null but gid and cgroup, which are null or the truth (the
+ * process stays alive after the failure to read it). */
+static void test_failed_exec(void **state)
+{
+	const char *what = "failed exec, -o all -e";
+	static const char *const except[] = {"gid", "cgroup", NULL};
+	char *argv[] = {"prog", "arg", NULL};
+	struct child c;
+	struct truth t;
+	const struct val *v;
+	const struct ev *e;
+	struct snoop *s;
+	int hold[2];
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	assert_int_equal(pipe2(hold, O_CLOEXEC), 0);
+	c = CHILD(.path = "/nonexistent-minisnoop-ctx/prog", .argv = argv, .hold_fd = hold[0]);
+	s = snoop_start(ARGS_ALL_ENV);
+	pid = child_start(&c);
+	close(hold[0]);
+	snoop_wait_pid(s, pid, what);
+	truth_read(pid, &t);
+	close(hold[1]);
+	kid_wait(pid);
+	snoop_stop(s);
+	parse_json(&s->out, KEYS_ALL_ENV);
+	e = ev_one(pid, what);
+	want_int(e, "ret", -ENOENT, what);
+	want_ctx_null(e, except, what);
+	v = need(e, "gid", what);
+	if (v->kind != 'n')
+		want_int(e, "gid", t.gid[0], what);
+	v = need(e, "cgroup", what);
+	if (v->kind != 'n')
+		expect_truth(e, &t, F_CGROUP, what);
+	truth_free(&t);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Keys: every selected key on every line; -o choices; errors; text columns                 */
+
+/* Many kinds of exec under -o all -e and -o all: the checker fails on any line (ours or any
+ * other process's) without every selected key, or with one more. */
+static void test_every_line_has_every_key(void **state)
+{
+	char m[64], mfd_arg[32];
+	char *sh_argv[] = {"sh", "-c",
+			   "true; /bin/true a b; /nonexistent-ms-ctx 2>/dev/null; cd /; "
+			   "(cd /tmp && ls >/dev/null); env -i X=1 /bin/true",
+			   NULL};
+	char *last[] = {"true", (char *)marker(m, sizeof(m), "last"), NULL};
+	char *argv_bad[] = {"bad", NULL};
+	const char *const args[] = {"-j", "-o", "all", "-e", NULL};
+	const char *const args2[] = {"-j", "-o", "all", NULL};
+	struct child c;
+	struct snoop *s, *s2;
+	pid_t pid;
+	int mfd, in;
+	struct stat st;
+	off_t off = 0;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = snoop_start(args);
+	s2 = snoop_start(args2);
+	c = CHILD(.path = "/bin/sh", .argv = sh_argv);
+	pid = child_start(&c);
+	kid_wait(pid);
+	c = CHILD(.path = "/nonexistent-ms-ctx/bad", .argv = argv_bad);
+	pid = child_start(&c);
+	kid_wait(pid);
+	/* a memfd */
+	mfd = memfd_create("ms-ctx-keys", MFD_CLOEXEC);
+	in = open("/bin/true", O_RDONLY | O_CLOEXEC);
+	assert_true(mfd >= 0 && in >= 0 && fstat(in, &st) == 0);
+	while (off < st.st_size)
+		assert_true(sendfile(mfd, in, &off, (size_t)(st.st_size - off)) > 0);
+	close(in);
+	snprintf(mfd_arg, sizeof(mfd_arg), "true");
+	c = CHILD(.exec_fd = mfd, .argv = (char *[]){mfd_arg, NULL});
+	pid = child_start(&c);
+	close(mfd);
+	kid_wait(pid);
+	c = CHILD(.path = "/bin/true", .argv = last, .envp = (char *[]){NULL});
+	pid = child_start(&c);
+	kid_wait(pid);
+	snoop_wait_pid(s, pid, "the last exec");
+	snoop_wait_pid(s2, pid, "the last exec");
+	snoop_stop(s);
+	snoop_stop(s2);
+	parse_json(&s->out, KEYS_ALL_ENV);
+	if (g_nevs < 10)
+		fail_msg("-o all -e: only %d events", g_nevs);
+	/* an empty environment is an empty array */
+	{
+		const struct ev *e = ev_one(pid, "an exec with no environment");
+		const struct val *v = need(e, "env", "an exec with no environment");
+
+		if (v->kind != 'a' || v->n != 0) {
+			print_event(e);
+			fail_msg("an exec with an empty environment: env is not []");
+		}
+	}
+	parse_json(&s2->out, KEYS_ALL);
+	if (g_nevs < 10)
+		fail_msg("-o all: only %d events", g_nevs);
+}
+
+/* -o picks the keys added to JSON lines; base names are allowed and change nothing; -e
+ * alone adds env; without -o, nothing is added. */
+static void test_selected_keys(void **state)
+{
+	static const struct {
+		const char *args[8];
+		const char *keys;
+	} runs[] = {
+	    {{"-j", "-o", "cwd,pcomm", NULL}, "cwd,pcomm"},
+	    {{"-j", "-o", "+tty", NULL}, "tty"},
+	    {{"-j", "-o", "pid,comm,exe,ret", NULL}, "exe"},
+	    {{"-j", "-e", NULL}, "env"},
+	    {{"-j", "--output", "nspid,gid", NULL}, "nspid,gid"},
+	    {{"-j", NULL}, ""},
+	};
+	enum { N = sizeof(runs) / sizeof(runs[0]) };
+	const char *what = "-o selects the keys";
+	char dir[PATH_MAX];
+	struct snoop *s[N];
+	struct child c;
+	struct truth t;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	scratch_dir(dir, sizeof(dir), "selected");
+	for (int k = 0; k < N; k++)
+		s[k] = snoop_start(runs[k].args);
+	c = CHILD(.path = SLEEP_PATH, .dir = dir);
+	pid = child_start(&c);
+	for (int k = 0; k < N; k++)
+		snoop_wait_pid(s[k], pid, what);
+	truth_read(pid, &t);
+	kid_end(pid);
+	for (int k = 0; k < N; k++)
+		snoop_stop(s[k]);
+	for (int k = 0; k < N; k++) {
+		const struct ev *e;
+		char m[128];
+
+		snprintf(m, sizeof(m), "%s (%s %s)", what, runs[k].args[1],
+			 runs[k].args[2] ? runs[k].args[2] : "");
+		parse_json(&s[k]->out, runs[k].keys);
+		e = ev_one(pid, m);
+		if (strstr(runs[k].keys, "cwd"))
+			expect_truth(e, &t, F_CWD | F_PCOMM, m);
+		if (strstr(runs[k].keys, "tty"))
+			expect_truth(e, &t, F_TTY, m);
+		if (strstr(runs[k].keys, "exe"))
+			want_strz(e, "exe", sleep_real(), m);
+		if (strstr(runs[k].keys, "env"))
+			expect_truth(e, &t, F_ENV, m);
+		if (strstr(runs[k].keys, "nspid")) {
+			want_int(e, "nspid", t.nspid, m);
+			want_int(e, "gid", t.gid[0], m);
+		}
+	}
+	truth_free(&t);
+}
+
+/* An unknown field name: usage error, exit 2, saying which. */
+static void test_unknown_field(void **state)
+{
+	static const char *const a1[] = {"-j", "-o", "cwd,nosuch", NULL};
+	static const char *const a2[] = {"-o", "+bogus", NULL};
+	const char *const *runs[] = {a1, a2};
+	const char *names[] = {"nosuch", "bogus"};
+
+	(void)state;
+	REQUIRE_KERNEL();
+	for (int k = 0; k < 2; k++) {
+		struct snoop *s = run_minisnoop(runs[k], 10000);
+		char want[128];
+
+		snprintf(want, sizeof(want), "minisnoop: unknown field %s (try: minisnoop check)",
+			 names[k]);
+		if (!WIFEXITED(s->status) || WEXITSTATUS(s->status) != 2 || !buf_has(&s->err, want))
+			fail_msg("-o with %s: wait status 0x%x, expected exit 2 and '%s'; "
+				 "stderr:\n%s",
+				 names[k], s->status, want, buf_str(&s->err));
+		if (s->out.len)
+			fail_msg("-o with %s: printed on stdout:\n%s", names[k], buf_str(&s->out));
+	}
+}
+
+/* Splits a line into whitespace-separated words; how many (at most max). */
+static int words(char *line, char **w, int max)
+{
+	char *save = NULL;
+	int n = 0;
+
+	for (char *t = strtok_r(line, " \t", &save); t && n < max; t = strtok_r(NULL, " \t", &save))
+		w[n++] = t;
+	return n;
+}
+
+/* The line of text output whose word #col is pid; copied into out. */
+static bool text_line_of(const struct buf *b, int col, pid_t pid, char *out, size_t n)
+{
+	char num[16];
+	const char *p = buf_str(b);
+
+	snprintf(num, sizeof(num), "%d", (int)pid);
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char line[8192], *w[64];
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		if (words(line, w, 64) > col && !strcmp(w[col], num)) {
+			snprintf(out, n, "%.*s", (int)len, p);
+			return true;
+		}
+		p += len + (p[len] == '\n');
+	}
+	return false;
+}
+
+static void expect_words(const char *line, const char *const *want, const char *what)
+{
+	char copy[8192], *w[64];
+	int n;
+
+	snprintf(copy, sizeof(copy), "%s", line);
+	n = words(copy, w, 64);
+	for (int k = 0; want[k] || k < n; k++)
+		if (!want[k] || k >= n || strcmp(w[k], want[k]))
+			fail_msg("%s: word %d is '%s', expected '%s'; the line:\n%s", what, k,
+				 k < n ? w[k] : "(none)", want[k] ? want[k] : "(none)", line);
+}
+
+/* Text columns: -o +pcomm,tty adds PARENT and TTY before ARGS; -o pid,ppid,cwd,args gives
+ * those columns in that order; a missing value is "-". */
+static void test_text_columns(void **state)
+{
+	static const char *const a1[] = {"-o", "+pcomm,tty", NULL};
+	static const char *const a2[] = {"-o", "pid,ppid,cwd,args", NULL};
+	static const char *const h1[] = {"PCOMM",  "PID", "PPID", "RET",
+					 "PARENT", "TTY", "ARGS", NULL};
+	static const char *const h2[] = {"PID", "PPID", "CWD", "ARGS", NULL};
+	const char *what = "text columns";
+	char dir[PATH_MAX], line[8192], pid_s[16], self_s[16], header[512];
+	struct snoop *s1, *s2;
+	struct child c;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	scratch_dir(dir, sizeof(dir), "text-columns");
+	s1 = snoop_start(a1);
+	s2 = snoop_start(a2);
+	c = CHILD(.path = SLEEP_PATH, .dir = dir, .new_session = true);
+	pid = child_start(&c);
+	snprintf(pid_s, sizeof(pid_s), "%d", (int)pid);
+	snprintf(self_s, sizeof(self_s), "%d", (int)g_self);
+	{
+		char needle[32];
+
+		snprintf(needle, sizeof(needle), " %d ", (int)pid);
+		snoop_wait_out(s1, needle, what);
+		snoop_wait_out(s2, needle, what);
+	}
+	kid_end(pid);
+	snoop_stop(s1);
+	snoop_stop(s2);
+	snprintf(header, sizeof(header), "%.*s", (int)strcspn(buf_str(&s1->out), "\n"),
+		 buf_str(&s1->out));
+	expect_words(header, h1, "-o +pcomm,tty header");
+	if (!text_line_of(&s1->out, 1, pid, line, sizeof(line)))
+		fail_msg("-o +pcomm,tty: no line of pid %d:\n%s", (int)pid, buf_str(&s1->out));
+	expect_words(
+	    line,
+	    (const char *const[]){"sleep", pid_s, self_s, "0", g_comm, "-", SLEEP_PATH, "30", NULL},
+	    "-o +pcomm,tty line");
+	snprintf(header, sizeof(header), "%.*s", (int)strcspn(buf_str(&s2->out), "\n"),
+		 buf_str(&s2->out));
+	expect_words(header, h2, "-o pid,ppid,cwd,args header");
+	if (!text_line_of(&s2->out, 0, pid, line, sizeof(line)))
+		fail_msg("-o pid,ppid,cwd,args: no line of pid %d:\n%s", (int)pid,
+			 buf_str(&s2->out));
+	expect_words(line, (const char *const[]){pid_s, self_s, dir, SLEEP_PATH, "30", NULL},
+		     "-o pid,ppid,cwd,args line");
+}
+
+/* check has a "fields:" section naming each field, "ok" or "null: why". */
+static void test_check_fields(void **state)
+{
+	static const char *const a[] = {"check", NULL};
+	const char *sec, *p;
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = run_minisnoop(a, 60000);
+	sec = strstr(buf_str(&s->out), "fields:");
+	if (!sec)
+		fail_msg("check prints no 'fields:' section; stdout:\n%s", buf_str(&s->out));
+	for (int k = 0; k < N_CTX_KEYS; k++) {
+		bool found = false;
+
+		for (p = strchr(sec, '\n'); p && p[1] && !found; p = strchr(p + 1, '\n')) {
+			char line[512], *w[16];
+			int n;
+
+			snprintf(line, sizeof(line), "%.*s", (int)strcspn(p + 1, "\n"), p + 1);
+			n = words(line, w, 16);
+			for (int j = 0; j + 1 < n && !found; j++)
+				if (!strcmp(w[j], g_ctx_keys[k]) &&
+				    (!strcmp(w[j + 1], "ok") || !strcmp(w[j + 1], "null:")))
+					found = true;
+		}
+		if (!found)
+			fail_msg("check's fields: section has no '%s ok' or '%s null: ...' line; "
+				 "stdout:\n%s",
+				 g_ctx_keys[k], g_ctx_keys[k], buf_str(&s->out));
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	    T(test_ordinary_process_every_field),
+	    T(test_cwd_known_directories),
+	    T(test_cwd_deleted),
+	    T(test_cwd_longer_than_4k),
+	    T(test_cwd_many_components),
+	    T(test_exe_symlink),
+	    T(test_exe_script),
+	    T(test_exe_memfd),
+	    T(test_exe_deleted_file),
+	    T(test_creds_setuid),
+	    T(test_creds_nobody),
+	    T(test_login_uid_and_session),
+	    T(test_tty_pts),
+	    T(test_tty_none),
+	    T(test_pcomm),
+	    T(test_namespaces),
+	    T(test_cgroup),
+	    T(test_env_exact),
+	    T(test_env_more_than_max_args),
+	    T(test_env_over_16k),
+	    T(test_no_btf),
+	    T(test_failed_exec),
+	    T(test_every_line_has_every_key),
+	    T(test_selected_keys),
+	    T(test_unknown_field),
+	    T(test_text_columns),
+	    T(test_check_fields),
+#undef T
+	};
+
+	return cmocka_run_group_tests_name("context", tests, group_setup, group_teardown);
+}
