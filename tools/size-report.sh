@@ -3,10 +3,11 @@
 #   tools/size-report.sh MAP [BINARY [BUDGET [GOAL]]]
 # Prints the bytes each input object brings into the linked image after --gc-sections
 # (our src/*.o and insns/*.o, each libc.a / libgcc.a member, the startup files; string
-# literals counted before the linker merged duplicates, the saving on its own row), largest
-# first, in text (.text .init .fini), rodata (.rodata, .data.rel.ro, .eh_frame, notes),
-# data (.data, .got, init/fini arrays, .tdata) and bss columns; then the stripped binary's
-# size against the budget and the goal. STRIP names the strip program (default: strip).
+# literals counted before the linker merged duplicates, the saving on its own row) in text
+# (.text .init .fini), rodata (.rodata, .data.rel.ro, .eh_frame, notes), data (.data, .got,
+# init/fini arrays, .tdata) and bss columns, largest first by what they put in the file
+# (text + rodata + data: bss costs memory, not file bytes); then the stripped binary's size
+# against the budget and the goal. STRIP names the strip program (default: strip).
 # Bash and POSIX awk only (mawk is enough): it runs wherever the project builds.
 set -euo pipefail
 
@@ -137,19 +138,19 @@ rows=$(parse | awk '
 	$2 == "rodata" { r[k] += $3 }
 	$2 == "data" { d[k] += $3 }
 	$2 == "bss" { b[k] += $3 }
-	END { for (k in t) printf "%d %d %d %d %d %s\n", t[k] + r[k] + d[k] + b[k], t[k], r[k], d[k], b[k], k }
-' | sort -k1,1nr -k6,6)
+	END { for (k in t) printf "%d %d %d %d %d %s\n", t[k] + r[k] + d[k], t[k], r[k], d[k], b[k], k }
+' | sort -k1,1nr -k5,5nr -k6,6)
 
 if [ -z "$rows" ]; then
 	echo "size-report: no allocated sections found in $map (not a GNU ld map?)" >&2
 	exit 1
 fi
 
-echo "Bytes by input object in $bin after --gc-sections (from $map), largest first:"
+echo "Bytes by input object in $bin after --gc-sections (from $map), largest in the file first:"
 echo
-printf '%8s %8s %8s %8s %8s  %s\n' text rodata data bss total object
+printf '%8s %8s %8s %8s %8s  %s\n' text rodata data file bss object
 awk '
-	{ printf "%8d %8d %8d %8d %8d  %s\n", $2, $3, $4, $5, $1, $6
+	{ printf "%8d %8d %8d %8d %8d  %s\n", $2, $3, $4, $1, $5, $6
 	  tot += $1; t += $2; r += $3; d += $4; b += $5; n++
 	  k = $6
 	  if (k ~ /^(src|insns)\//) g = "ours (src/, insns/)"
@@ -160,8 +161,8 @@ awk '
 	  grp[g] += $1 }
 	END {
 	  printf "%8s %8s %8s %8s %8s\n", "--------", "--------", "--------", "--------", "--------"
-	  printf "%8d %8d %8d %8d %8d  total of %d pieces\n", t, r, d, b, tot, n
-	  printf "\nBy origin:"
+	  printf "%8d %8d %8d %8d %8d  total of %d pieces\n", t, r, d, tot, b, n
+	  printf "\nIn the file by origin:"
 	  n = split("ours (src/, insns/)|libc.a|libgcc|startup files|alignment, linker", order, "|")
 	  sep = " "
 	  for (i = 1; i <= n; i++)
