@@ -90,13 +90,13 @@ int bpf_possible_cpus(void)
 		return n < 0 ? n : -EIO;
 	for (p = buf; *p && *p != '\n';) {
 		char *end;
-		long a = strtol(p, &end, 10), b = a;
+		long a = (long)scan_u64(p, &end, 10, NULL), b = a;
 
 		if (end == p)
 			return -EINVAL;
 		if (*end == '-') {
 			p = end + 1;
-			b = strtol(p, &end, 10);
+			b = (long)scan_u64(p, &end, 10, NULL);
 			if (end == p)
 				return -EINVAL;
 		}

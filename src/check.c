@@ -35,7 +35,7 @@ static bool has_cap(int cap)
 	if (read_small_file("/proc/self/status", buf, sizeof(buf)) <= 0)
 		return geteuid() == 0;
 	p = strstr(buf, "CapEff:");
-	return p && (strtoull(p + 7, NULL, 16) >> cap) & 1;
+	return p && (scan_u64(p + 7, NULL, 16, NULL) >> cap) & 1;
 }
 
 static void check_kernel(void)
@@ -46,9 +46,9 @@ static void check_kernel(void)
 
 	uname(&u);
 	ms_snprintf(buf, sizeof(buf), "%s %s (5.5 or later needed)", u.release, u.machine);
-	maj = strtol(u.release, &dot, 10);
+	maj = (long)scan_u64(u.release, &dot, 10, NULL);
 	if (*dot == '.')
-		min = strtol(dot + 1, NULL, 10);
+		min = (long)scan_u64(dot + 1, NULL, 10, NULL);
 	line(maj > 5 || (maj == 5 && min >= 5), true, "kernel version", buf);
 }
 

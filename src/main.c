@@ -5,6 +5,7 @@
 #include "passwd.h"
 #include "progset.h"
 #include "selftest.h"
+#include "sysfile.h"
 #include "tracefs.h"
 #include "tracer.h"
 
@@ -91,13 +92,13 @@ static int bad_option(const char *cmd, int o, int argc, char **argv)
 static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
 	char *end;
-	unsigned long long v;
+	uint64_t v;
+	bool over;
 
-	if (!s || !*s || *s == '-')
+	if (!s)
 		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > max)
+	v = scan_u64(s, &end, 10, &over);
+	if (over || end == s || *end || v > max)
 		return false;
 	*out = v;
 	return true;

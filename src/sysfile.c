@@ -24,3 +24,30 @@ int read_small_file(const char *path, char *buf, size_t n)
 		buf[len] = 0;
 	return r < 0 ? (int)r : (int)len;
 }
+
+uint64_t scan_u64(const char *s, char **end, unsigned base, bool *overflow)
+{
+	const char *p = s, *digits;
+	uint64_t v = 0;
+	bool over = false;
+	unsigned d;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	for (digits = p;; p++) {
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned)(*p - '0');
+		else if (base == 16 && (*p | 0x20) >= 'a' && (*p | 0x20) <= 'f')
+			d = (unsigned)((*p | 0x20) - 'a' + 10);
+		else
+			break;
+		if (v > (UINT64_MAX - d) / base)
+			over = true;
+		v = over ? UINT64_MAX : v * base + d;
+	}
+	if (end)
+		*end = (char *)(p == digits ? s : p);
+	if (overflow)
+		*overflow = over;
+	return v;
+}

@@ -104,12 +104,13 @@ int tracefs_event_id(const char *category, const char *event)
 	char buf[32];
 	int r = event_file(category, event, "id", buf, sizeof(buf));
 	char *end;
-	long id;
+	uint64_t id;
+	bool over;
 
 	if (r < 0)
 		return r;
-	id = strtol(buf, &end, 10);
-	if (end == buf || id < 0 || id > 0x7fffffff)
+	id = scan_u64(buf, &end, 10, &over);
+	if (end == buf || over || id > 0x7fffffff)
 		return -EINVAL;
 	return (int)id;
 }

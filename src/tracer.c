@@ -82,7 +82,7 @@ static uint32_t proc_ppid(uint32_t pid)
 	if (read_small_file(path, buf, sizeof(buf)) <= 0)
 		return 0;
 	p = strstr(buf, "\nPPid:");
-	return p ? (uint32_t)strtoul(p + 6, NULL, 10) : 0;
+	return p ? (uint32_t)scan_u64(p + 6, NULL, 10, NULL) : 0;
 }
 
 static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
