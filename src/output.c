@@ -533,8 +533,7 @@ static int parse_cols(struct out_opts *opt, const char *spec, char *err, size_t 
 				if (strlen(cols[c].name) == len && !memcmp(spec, cols[c].name, len))
 					break;
 			if (c == COL_COUNT) {
-				ms_snprintf(err, n,
-					    "-o: unknown field '%.*s' (minisnoop check lists them)",
+				ms_snprintf(err, n, "unknown field %.*s (try: minisnoop check)",
 					    (int)(len > 40 ? 40 : len), spec);
 				return -EINVAL;
 			}
