@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/btf.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -174,23 +175,42 @@ static int name_is(struct btf *b, int f, uint32_t off, const char *name, size_t 
  */
 static int scan_strings(struct btf *b, const struct qstate *st, size_t n)
 {
-	uint8_t last[256] = {0}; /* last bytes of the names: most strings end otherwise */
+	/* The last two bytes of the names: most strings end otherwise. Names shorter than two
+	 * bytes ("" ends at every NUL) make every string a candidate. */
+	static uint8_t tail[65536 / 8];
+	/* Names chained by a hash of their last two bytes (ALL: every name, one chain), so
+	 * that a string is compared with the few names that can end it. */
+	enum { ALL = 256, NONE = 0xffff };
+	uint16_t head[ALL + 1], *next = calloc(2 * n + 1, sizeof(*next));
+	bool every = false;
 	uint64_t pos = 0, base;
 	size_t len, j, maxl = 0;
 
+	if (!next)
+		return -ENOMEM;
 	memset(b->filter, 0, sizeof(b->filter));
-	for (j = 0; j < 2 * n; j++) {
+	memset(tail, 0, sizeof(tail));
+	memset(head, 0xff, sizeof(head));
+	for (j = 2 * n; j-- > 0;) {
 		const struct qstate *s = &st[j / 2];
-		size_t l = s->len[j % 2];
+		size_t l = s->len[j % 2], h;
+		const uint8_t *nm = (const uint8_t *)s->name[j % 2];
 
 		if (s->state != SEARCH)
 			continue;
-		last[l ? (uint8_t)s->name[j % 2][l - 1] : 0] = 1; /* 0: "" ends at every NUL */
+		every |= l < 2;
+		h = l < 2 || 2 * n >= NONE ? ALL : (size_t)(nm[l - 2] * 31 + nm[l - 1]) % ALL;
+		if (l >= 2)
+			tail[(nm[l - 2] << 8 | nm[l - 1]) / 8] |= (uint8_t)(1u << (nm[l - 1] % 8));
+		next[j] = head[h];
+		head[h] = (uint16_t)j;
 		maxl = l > maxl ? l : maxl;
 	}
 	/* A file's strings are compared in a window, so a name must fit in one. */
-	if (b->fd >= 0 && maxl >= WIN)
+	if (b->fd >= 0 && maxl >= WIN) {
+		free(next);
 		return -EINVAL;
+	}
 	for (; pos < b->str_len; pos = base + len) {
 		const uint8_t *p;
 
@@ -199,8 +219,10 @@ static int scan_strings(struct btf *b, const struct qstate *st, size_t n)
 		len = b->str_len - base < WIN || b->fd < 0 ? b->str_len - base : WIN;
 		p = at(b, STRS, b->sstart + base, len);
 		/* First string "", last one terminated: any name_off < str_len is then safe. */
-		if (!p || (!base && *p) || (base + len == b->str_len && p[len - 1]))
+		if (!p || (!base && *p) || (base + len == b->str_len && p[len - 1])) {
+			free(next);
 			return -EINVAL;
+		}
 		for (size_t i = pos - base; i < len; i += 8) {
 			uint64_t w, m = 0x8080808080808080u; /* the tail: try every byte */
 
@@ -215,26 +237,33 @@ static int scan_strings(struct btf *b, const struct qstate *st, size_t n)
 			for (; m; m &= m - 1) {
 				size_t z = i + (size_t)__builtin_ctzll(m) / 8;
 				uint64_t end = base + z;
-				uint8_t c;
+				unsigned t;
 
 				if (z >= len || p[z])
 					continue;
-				c = end ? p[z - 1] : 0;
-				if (!last[0] && !last[c])
+				t = z >= 2 ? (unsigned)(p[z - 2] << 8 | p[z - 1]) : 0;
+				if (!every && (z < 2 || !(tail[t / 8] & (1u << (t % 8)))))
 					continue;
-				for (j = 0; j < 2 * n; j++) {
-					const struct qstate *s = &st[j / 2];
-					size_t l = s->len[j % 2];
+				for (int c = z >= 2 ? 0 : 1; c < 2; c++) {
+					size_t h =
+					    c ? ALL : (size_t)(p[z - 2] * 31 + p[z - 1]) % ALL;
 
-					/* Checking the first byte first saves most memcmp calls. */
-					if (s->state == SEARCH && l <= end &&
-					    (!l || (p[z - l] == (uint8_t)*s->name[j % 2] &&
-						    !memcmp(p + z - l, s->name[j % 2], l))))
-						filter(b, (int)(j % 2), (uint32_t)(end - l), 1);
+					for (j = head[h]; j != NONE; j = next[j]) {
+						const struct qstate *s = &st[j / 2];
+						size_t l = s->len[j % 2];
+
+						/* The first byte first saves most memcmp calls. */
+						if (l <= end &&
+						    (!l || (p[z - l] == (uint8_t)*s->name[j % 2] &&
+							    !memcmp(p + z - l, s->name[j % 2], l))))
+							filter(b, (int)(j % 2), (uint32_t)(end - l),
+							       1);
+					}
 				}
 			}
 		}
 	}
+	free(next);
 	return 0;
 }
 
