@@ -547,13 +547,14 @@ static int parse_cols(struct out_opts *opt, const char *spec, char *err, size_t 
 int out_columns(struct out_opts *opt, const char *spec, bool env, uint32_t *ctx, char *err,
 		size_t n)
 {
-	bool plus = spec && spec[0] == '+';
+	/* "+a,b" and "all" keep the default columns */
+	bool plus = spec && (spec[0] == '+' || !strcmp(spec, "all"));
 
 	opt->ncol = 0;
 	opt->ctx_cols = 0;
 	if (!spec || plus)
 		default_cols(opt);
-	if (spec && parse_cols(opt, spec + plus, err, n))
+	if (spec && parse_cols(opt, spec + (spec[0] == '+'), err, n))
 		return -EINVAL;
 	if (env)
 		add_col(opt, COL_ENV);
