@@ -11,6 +11,7 @@
 #include "vlog.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -152,10 +153,34 @@ int progset_load(struct progset *s, const struct load_opts *o, FILE *log_out, ch
 		 size_t errlen)
 {
 	int r = create_maps(s, err, errlen);
+	size_t same[P_COUNT];
 
-	for (size_t p = 0; !r && p < P_COUNT; p++)
-		if (s->loads[p])
+	/* Programs built alike (the syscalls' exits, whose tracepoints have the same layout)
+	 * are verified once and attached twice. Decided before loading patches map fds in. */
+	for (size_t p = 0; p < P_COUNT; p++) {
+		same[p] = p;
+		for (size_t q = 0; q < p && same[p] == p; q++)
+			if (s->loads[p] && s->loads[q] && s->asm_[p].len == s->asm_[q].len &&
+			    !memcmp(s->asm_[p].insns, s->asm_[q].insns,
+				    s->asm_[p].len * sizeof(struct bpf_insn)))
+				same[p] = q;
+	}
+	for (size_t p = 0; !r && p < P_COUNT; p++) {
+		if (!s->loads[p])
+			continue;
+		if (same[p] == p) {
 			r = load_one(s, p, o, log_out, err, errlen);
+			continue;
+		}
+		s->prog_fd[p] = fcntl(s->prog_fd[same[p]], F_DUPFD_CLOEXEC, 0);
+		if (s->prog_fd[p] < 0) {
+			r = -errno;
+			ms_snprintf(err, errlen, "%s: %s", prog_defs[p].name, strerror(errno));
+		} else if (log_out) {
+			ms_fprintf(log_out, "=== %s: the same program as %s, loaded once ===\n",
+				   prog_defs[p].name, prog_defs[same[p]].name);
+		}
+	}
 	return r;
 }
 
