@@ -130,6 +130,10 @@ static void check_btf(const struct kernel_layout *k)
 
 	if (!k->btf_used)
 		ms_snprintf(buf, sizeof(buf), "not used (--no-btf or MINISNOOP_NO_BTF)");
+	else if (k->narrow)
+		ms_snprintf(buf, sizeof(buf),
+			    "not used: a 32-bit kernel (the programs read 8-byte "
+			    "kernel pointers)");
 	else if (k->btf_err)
 		ms_snprintf(buf, sizeof(buf), "%s: %s", BTF_VMLINUX_PATH, strerror(-k->btf_err));
 	else

@@ -66,7 +66,13 @@ void layout_probe(struct kernel_layout *k, bool use_btf)
 	for (size_t p = 0; p < P_COUNT; p++)
 		probe_tracepoint(&prog_defs[p], &k->tp[p]);
 	k->btf_used = use_btf;
-	if (use_btf)
+	/* The programs read kernel pointers 8 bytes wide; a 32-bit kernel's syscall
+	 * tracepoints show its pointers are 4. No such kernel of Debian's has BTF anyway. */
+	k->narrow =
+	    !k->tp[P_EXECVE_ENTER].err && k->tp[P_EXECVE_ENTER].field[ENTER_FILENAME].size == 4;
+	if (use_btf && k->narrow)
+		k->btf_err = -ENOTSUP;
+	else if (use_btf)
 		probe_btf(k);
 }
 
@@ -146,6 +152,8 @@ void layout_ppid_note(const struct kernel_layout *k, char *buf, size_t n)
 			    k->member[KM_TASK_REAL_PARENT], k->member[KM_TASK_TGID]);
 	else if (!k->btf_used)
 		ms_snprintf(buf, n, "fork tracking (BTF not used: forced)");
+	else if (k->narrow)
+		ms_snprintf(buf, n, "fork tracking (BTF not used: a 32-bit kernel)");
 	else
 		ms_snprintf(buf, n, "fork tracking (%s: %s)", BTF_VMLINUX_PATH,
 			    strerror(k->btf_err ? -k->btf_err : ENOENT));

@@ -24,6 +24,7 @@ struct kernel_layout {
 	struct tp_state tp[P_COUNT];
 	bool btf_used; /* false: forced off (--no-btf, MINISNOOP_NO_BTF) */
 	int btf_err;   /* reading BTF_VMLINUX_PATH: 0 or a negative errno */
+	bool narrow;   /* a 32-bit kernel: BTF not read (-ENOTSUP), see layout_probe */
 	uint32_t member[KM_COUNT];
 	bool member_found[KM_COUNT];
 	bool feature[KF_COUNT];
