@@ -156,25 +156,39 @@ static void check_btf(const struct kernel_layout *k)
 	}
 }
 
-/* The context fields (-o): which this kernel gives, and which stay null. */
+/* Why feature f is off, for the fields that need it. */
+static void why_off(const struct kernel_layout *k, int f, char *buf, size_t n)
+{
+	if (!k->btf_used)
+		ms_snprintf(buf, n, "BTF not used (--no-btf or MINISNOOP_NO_BTF)");
+	else if (k->narrow)
+		ms_snprintf(buf, n, "BTF not used on a 32-bit kernel");
+	else if (k->btf_err)
+		ms_snprintf(buf, n, "no BTF (%s: %s)", BTF_VMLINUX_PATH, strerror(-k->btf_err));
+	else
+		for (size_t m = 0; m < KM_COUNT; m++)
+			if (kfeature_defs[f].members & (1ull << m) && !k->member_found[m]) {
+				ms_snprintf(buf, n, "this kernel's BTF has no %s.%s",
+					    kmember_defs[m].type, kmember_defs[m].member);
+				break;
+			}
+}
+
+/* The context fields (-o, -e): which this kernel gives, and why the others stay null. */
 static void check_fields(const struct kernel_layout *k)
 {
-	char on[256], off[256];
-	size_t n = 0, m = 0;
-
-	on[0] = off[0] = 0;
+	ms_printf("fields:\n");
 	for (unsigned c = COL_CWD; c < COL_COUNT; c++) {
 		int f = ctx_feature[out_col_ctx((enum out_col)c)];
-		bool ok = f < 0 || (k->btf_used && !k->btf_err && k->feature[f]);
+		char why[160] = "";
 
-		if (ok && n < sizeof(on))
-			n += (size_t)ms_snprintf(on + n, sizeof(on) - n, " %s", out_col_name(c));
-		else if (!ok && m < sizeof(off))
-			m += (size_t)ms_snprintf(off + m, sizeof(off) - m, " %s", out_col_name(c));
+		if (f >= 0 && !(k->btf_used && !k->btf_err && k->feature[f]))
+			why_off(k, f, why, sizeof(why));
+		if (why[0])
+			ms_printf("  %-26s null:    %s\n", out_col_name((enum out_col)c), why);
+		else
+			ms_printf("  %-26s ok\n", out_col_name((enum out_col)c));
 	}
-	line(true, false, "fields (-o, -e)", on[0] ? on + 1 : "none");
-	if (off[0])
-		line(false, false, "fields always null", off + 1); /* why: the BTF lines above */
 }
 
 static void check_jit(void)

@@ -785,6 +785,7 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 {
 	struct tm tm;
 	long nsec = event_tm(h, opt, false, &tm);
+	bool cut;
 
 	d = put_str(d, "{\"time\":\"");
 	/* Years outside 0..9999 only come from a bogus clock offset; keep the field well-formed. */
@@ -815,7 +816,10 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 	d = esc_json(d, v->filename, v->filename_len);
 	d = put_str(d, ",\"args\":");
 	d = json_strings(d, v->args, v->arg_len, argc);
-	d = put_str(d, v->truncated ? ",\"truncated\":true" : ",\"truncated\":false");
+	/* a cut environment, when shown, is said like cut arguments */
+	cut = v->truncated ||
+	      ((opt->ctx_cols & (1u << COL_ENV)) && (v->have & CTXB(ENV)) && v->env_cut);
+	d = put_str(d, cut ? ",\"truncated\":true" : ",\"truncated\":false");
 	d = json_context(d, opt, v);
 	return put_str(d, "}\n");
 }

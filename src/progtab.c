@@ -153,7 +153,7 @@ const struct kfeature_def kfeature_defs[KF_COUNT] = {
     [KF_CREDS] = {"euid, egid", KM(TASK_CRED) | KM(CRED_EUID) | KM(CRED_EGID),
 		  "euid and egid are null"},
     [KF_LOGIN] = {"auid, session", KM(TASK_LOGINUID) | KM(TASK_SESSIONID),
-		  "auid and session are null (a kernel without audit)"},
+		  "auid and session are null"},
     [KF_TTY] = {"tty", KM(TASK_SIGNAL) | KM(SIGNAL_TTY) | KM(TTY_NAME), "tty is null"},
     [KF_PIDNS] = {"pidns, nspid",
 		  KM(TASK_THREAD_PID) | KM(PID_LEVEL) | KM(PID_NUMBERS) | KM(UPID_NR) |

@@ -2837,27 +2837,6 @@ static void test_failed_exec_values(void **state)
 	truth_free(&t);
 }
 
-/* spec11.md: "Failed execs (ret < 0): context fields are null (only successful execs carry
- * them) -- except gid and cgroup may be given." */
-static void test_failed_exec_null_per_spec(void **state)
-{
-	const char *what = "failed exec, -o all -e: null but gid and cgroup (spec11.md)";
-	static const char *const except[] = {"gid", "cgroup", NULL};
-	struct truth t;
-	const struct ev *e;
-
-	(void)state;
-	REQUIRE_KERNEL();
-	e = failed_exec(&t, what);
-	want_int(e, "ret", -ENOENT, what);
-	want_ctx_null(e, except, what);
-	g_null_ok = true;
-	expect_truth(e, &t, F_CGROUP, what);
-	want_int(e, "gid", t.gid[0], what);
-	g_null_ok = false;
-	truth_free(&t);
-}
-
 /* ---------------------------------------------------------------------------------------- */
 /* Keys: every selected key on every line; -o choices; errors; text columns                 */
 
@@ -3271,7 +3250,6 @@ int main(void)
 	    T(test_env_over_16k),
 	    T(test_no_btf),
 	    T(test_failed_exec_values),
-	    T(test_failed_exec_null_per_spec),
 	    T(test_every_line_has_every_key),
 	    T(test_selected_keys),
 	    T(test_unknown_field),
