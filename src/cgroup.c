@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * cgroup v2 ids to paths. An id is its directory's inode number in the cgroup2 file system
- * (its low 32 bits where ino_t is 32-bit), so the tree of a mounted cgroup2 is read into a
+ * (its low 32 bits on a 32-bit kernel), so the tree of a mounted cgroup2 is read into a
  * table, and read again when an id is not in it (at most ten times a second). Paths are relative to
  * the hierarchy's root, like /proc/PID/cgroup's "0::" line: the mount's own root (mountinfo field
  * 4) comes first.
@@ -16,7 +16,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#define CG_PATH_MAX  CGROUP_PATH_MAX
+#define CG_PATH_MAX CGROUP_PATH_MAX
+/* A 32-bit kernel (this program is as wide) puts a generation above the inode in an id. */
+#define NARROW	     (sizeof(void *) < 8)
 #define CG_DEPTH_MAX 32	   /* levels read below the mount */
 #define CG_DIRS_MAX  16384 /* directories kept */
 
@@ -140,7 +142,7 @@ static void read_trees(void)
 static const char *find(uint64_t id)
 {
 	for (size_t i = 0; i < ndirs; i++)
-		if (dirs[i].ino == id || (sizeof(ino_t) < 8 && dirs[i].ino == (uint32_t)id))
+		if (dirs[i].ino == id || (NARROW && (uint32_t)dirs[i].ino == (uint32_t)id))
 			return dirs[i].path;
 	return NULL;
 }
@@ -162,6 +164,6 @@ const char *cgroup_name(uint64_t id)
 		read_at = now;
 		p = find(id);
 	}
-	/* The root's id is 1 (kernfs' first inode), mounted or not. */
-	return p ? p : id == 1 ? "/" : NULL;
+	/* The root's inode is 1 (kernfs' first), mounted or not. */
+	return p ? p : (NARROW ? (uint32_t)id : id) == 1 ? "/" : NULL;
 }

@@ -234,4 +234,45 @@ while IFS= read -r l; do say "stderr| $l"; done </tmp/trace.err
 say json-begin
 cat /tmp/trace.json
 say json-end
+
+# --- context fields (-o all -e): one exec from a known state ---------------------------------
+# /tmp/ctx.d/ctxprobe is a symlink to busybox: exe is busybox, comm ctxprobe; env -i execs it
+# in the child the shell forked, so its parent is this shell.
+mkdir -p /tmp/ctx.d
+ln -sf /bin/busybox /tmp/ctx.d/ctxprobe
+: >/tmp/ctx.err
+minisnoop -j -o all -e -n '^ctxprobe$' --count 1 >/tmp/ctx.json 2>/tmp/ctx.err &
+ctxms=$!
+i=0
+attached=""
+while [ $i -lt 600 ]; do
+	while IFS= read -r l; do
+		case "$l" in *"minisnoop: tracing"*) attached=1 ;; esac
+	done </tmp/ctx.err
+	[ -n "$attached" ] && break
+	kill -0 $ctxms 2>/dev/null || break
+	nap 0.1
+	i=$((i + 1))
+done
+if [ -n "$attached" ]; then
+	(
+		cd /tmp/ctx.d && exec /bin/busybox env -i CTX=one "E2=two words" ./ctxprobe ctx
+	) >/dev/null 2>&1 &
+	cpid=$!
+	wait $cpid
+	(
+		nap 20
+		kill $ctxms 2>/dev/null
+	) &
+	ctxwd=$!
+	wait $ctxms
+	kill $ctxwd 2>/dev/null
+	say ctx-truth pid=$cpid cwd=/tmp/ctx.d exe=/bin/busybox pcomm=sh \
+		pidns="$(readlink /proc/$$/ns/pid)" mntns="$(readlink /proc/$$/ns/mnt)"
+else
+	say ctx-not-attached
+	kill $ctxms 2>/dev/null
+fi
+while IFS= read -r l; do say "ctx-stderr| $l"; done </tmp/ctx.err
+while IFS= read -r l; do say "ctx-json| $l"; done </tmp/ctx.json
 say "done"
