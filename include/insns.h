@@ -122,7 +122,7 @@ enum kfeature {
 };
 
 /* The feature each context field needs (CTX_* to KF_*), -1: no BTF needed. */
-static const int8_t ctx_feature[CTX_BITS] = {
+static const int ctx_feature[CTX_BITS] = {
     [CTX_CWD] = KF_CWD,	    [CTX_EXE] = KF_EXE, [CTX_CREDS] = KF_CREDS, [CTX_GID] = -1,
     [CTX_LOGIN] = KF_LOGIN, [CTX_TTY] = KF_TTY, [CTX_PCOMM] = KF_PCOMM, [CTX_PIDNS] = KF_PIDNS,
     [CTX_MNTNS] = KF_MNTNS, [CTX_CGROUP] = -1,	[CTX_ENV] = KF_ENV,

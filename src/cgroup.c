@@ -120,7 +120,7 @@ static void read_trees(void)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = 0;
-		sep = strstr(line, " - cgroup2 ");
+		sep = str_find(line, " - cgroup2 ");
 		if (!sep)
 			continue;
 		*sep = 0;
@@ -131,8 +131,8 @@ static void read_trees(void)
 			continue;
 		unescape(f[3]);
 		unescape(f[4]);
-		strcpy(dir, f[4]);
-		strcpy(path, f[3]);
+		memcpy(dir, f[4], strlen(f[4]) + 1);
+		memcpy(path, f[3], strlen(f[3]) + 1);
 		if (stat(dir, &st) == 0)
 			keep(st.st_ino, path);
 		walk(dir, strlen(dir), path, strlen(path), 0);

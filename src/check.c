@@ -34,7 +34,7 @@ static bool has_cap(int cap)
 
 	if (read_small_file("/proc/self/status", buf, sizeof(buf)) <= 0)
 		return geteuid() == 0;
-	p = strstr(buf, "CapEff:");
+	p = str_find(buf, "CapEff:");
 	return p && (scan_u64(p + 7, NULL, 16, NULL) >> cap) & 1;
 }
 

@@ -4,6 +4,7 @@
 #include "layout.h"
 
 #include "btf.h"
+#include "sysfile.h"
 #include "tracefs.h"
 
 #include <errno.h>
@@ -81,7 +82,7 @@ void layout_probe(struct kernel_layout *k, bool use_btf)
  * fields after the common ones. */
 static struct tp_field guess_field(const char *event, const char *field)
 {
-	bool at = strstr(event, "execveat") != NULL;
+	bool at = str_find(event, "execveat") != NULL;
 
 	if (!strcmp(event, "sched_process_exec")) /* __data_loc filename, pid, old_pid */
 		return (struct tp_field){!strcmp(field, "filename") ? 8 : 16, 4};

@@ -43,12 +43,12 @@ enum out_col {
 
 struct out_opts {
 	bool json;
-	bool quote;		 /* -q: "arg" with " and \ escaped */
-	bool clock;		 /* -T: HH:MM:SS column (local time) */
-	bool since;		 /* -t: seconds since start column */
-	bool show_uid;		 /* -U: UID column */
-	int64_t mono_to_real_ns; /* add to ts_ns for wall-clock time */
-	uint64_t start_ns;	 /* monotonic start, for -t */
+	bool quote;		   /* -q: "arg" with " and \ escaped */
+	bool clock;		   /* -T: HH:MM:SS column (local time) */
+	bool since;		   /* -t: seconds since start column */
+	bool show_uid;		   /* -U: UID column */
+	int64_t mono_to_real_ns;   /* add to ts_ns for wall-clock time */
+	uint64_t start_ns;	   /* monotonic start, for -t */
 	uint8_t col[OUT_COLS_MAX]; /* text columns in order (out_columns) */
 	unsigned ncol;
 	uint32_t ctx_cols; /* 1 << COL_* of the context columns chosen: the JSON keys */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* One per-CPU perf ring: open, mmap, and parse its records ourselves (no libbpf). */
 #include "perf_ring.h"
+#include "sysfile.h"
 
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -19,7 +20,7 @@ static int is_pow2(size_t v)
 int perf_ring_open(struct perf_ring *r, int cpu, size_t pages, uint32_t wakeup_bytes)
 {
 	struct perf_event_attr attr;
-	long page = sysconf(_SC_PAGESIZE);
+	long page = (long)page_size();
 	size_t psz;
 	void *base;
 	int fd, err;

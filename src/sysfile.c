@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 int read_small_file(const char *path, char *buf, size_t n)
@@ -50,4 +52,25 @@ uint64_t scan_u64(const char *s, char **end, unsigned base, bool *overflow)
 	if (overflow)
 		*overflow = over;
 	return v;
+}
+
+char *str_find(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (*hay == *needle && !strncmp(hay, needle, n))
+			return (char *)hay;
+	return NULL;
+}
+
+size_t page_size(void)
+{
+	static size_t page;
+
+	if (!page)
+		page = getauxval(AT_PAGESZ);
+	if (!page)
+		page = 4096;
+	return page;
 }

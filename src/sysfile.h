@@ -15,4 +15,9 @@ int read_small_file(const char *path, char *buf, size_t n);
  * *overflow when it does not fit (the value is then UINT64_MAX). */
 uint64_t scan_u64(const char *s, char **end, unsigned base, bool *overflow);
 
+/* The first needle in hay, or NULL: strstr for short texts (libc's is 1.3 KB). */
+char *str_find(const char *hay, const char *needle);
+/* The page size, from the auxiliary vector (sysconf is 1 KB of tables). */
+size_t page_size(void);
+
 #endif

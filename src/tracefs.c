@@ -149,7 +149,7 @@ int tracefs_parse_field(const char *format, const char *field, int *offset, int 
 	const char *s = format;
 
 	/* Lines look like: "\tfield:const char * filename;\toffset:16;\tsize:8;\tsigned:0;" */
-	while ((s = strstr(s, "field:")) != NULL) {
+	while ((s = str_find(s, "field:")) != NULL) {
 		const char *decl = s + 6, *eol = strchr(decl, '\n'), *semi, *end, *name;
 
 		if (!eol)

@@ -81,7 +81,7 @@ static uint32_t proc_ppid(uint32_t pid)
 	ms_snprintf(path, sizeof(path), "/proc/%u/status", pid);
 	if (read_small_file(path, buf, sizeof(buf)) <= 0)
 		return 0;
-	p = strstr(buf, "\nPPid:");
+	p = str_find(buf, "\nPPid:");
 	return p ? (uint32_t)scan_u64(p + 6, NULL, 10, NULL) : 0;
 }
 
@@ -140,8 +140,8 @@ static void on_lost(void *ctx, int cpu, uint64_t lost)
  * privilege once tracing. */
 static int map_stats(struct session *s, char *err, size_t n)
 {
-	void *m = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ, MAP_SHARED,
-		       progset_map_fd(&s->ps, MAP_STATS), 0);
+	void *m =
+	    mmap(NULL, page_size(), PROT_READ, MAP_SHARED, progset_map_fd(&s->ps, MAP_STATS), 0);
 
 	if (m == MAP_FAILED) {
 		ms_snprintf(err, n, "mapping the counters: %s (kernel 5.5 or later needed)",
@@ -507,7 +507,7 @@ int tracer_run(const struct tracer_opts *o)
 		status = 1;
 out:
 	if (s.stats)
-		munmap((void *)s.stats, (size_t)sysconf(_SC_PAGESIZE));
+		munmap((void *)s.stats, page_size());
 	free(s.pfd);
 	for (int k = 0; k < s.nr; k++)
 		perf_ring_close(&s.rings[k]);

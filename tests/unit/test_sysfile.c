@@ -60,11 +60,26 @@ static void test_scan_edges(void **state)
 	assert_int_equal(scan_u64(s + 7, NULL, 16, NULL), 0x1ffffffffffull);
 }
 
+static void test_str_find(void **state)
+{
+	const char *s = "Name:\tx\nPPid:\t1\nPPid2";
+
+	(void)state;
+	assert_ptr_equal(str_find(s, "\nPPid:"), strstr(s, "\nPPid:"));
+	assert_ptr_equal(str_find(s, "Name"), s);
+	assert_null(str_find(s, "PPid:x"));
+	assert_null(str_find("", "a"));
+	assert_null(str_find("ab", "abc"));
+	assert_ptr_equal(str_find("aab", "ab"), strstr("aab", "ab"));
+	assert_true(page_size() >= 4096 && !(page_size() & (page_size() - 1)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_scan_matches_strtoull),
 	    cmocka_unit_test(test_scan_edges),
+	    cmocka_unit_test(test_str_find),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
