@@ -75,6 +75,8 @@ static size_t decode_context(const struct ms_event *h, const char *text, size_t 
 
 	v->have = h->have;
 	v->envc = 0;
+	v->cwd_len = v->exe_len = 0;
+	v->cwd[0] = v->exe[0] = 0;
 	v->env_cut = (h->ctx_flags & EV_C_ENV_CUT) != 0;
 	if (blocks > tlen || h->cwd_len > EV_PATH_MAX || h->exe_len > EV_PATH_MAX) {
 		v->have &= ~(CTXB(CWD) | CTXB(EXE) | CTXB(ENV));

@@ -716,7 +716,9 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 		s = ctx_value(v, c, buf, &len, &num, &isnum);
 		if (!s)
 			return put_str(d, "-");
-		return isnum ? put_u64(d, num) : text_arg(d, opt, s, len);
+		if (isnum)
+			return put_u64(d, num);
+		return c == COL_FILELESS ? put_str(d, s) : text_arg(d, opt, s, len);
 	}
 }
 

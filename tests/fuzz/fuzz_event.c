@@ -34,7 +34,7 @@
  * them on that path, and the checks below hold for every view.
  */
 #ifndef KNOWN_UNSET_PATHS
-#define KNOWN_UNSET_PATHS 1
+#define KNOWN_UNSET_PATHS 0
 #endif
 
 #define C(x) (1u << COL_##x)

@@ -153,17 +153,26 @@ put("fuzz_tracefs", "array-field", "comm\0format:\n"
 # ---- event: max_args, option bits, clock offset, start time, then the record ----
 
 
+CTX_ALL = (1 << 11) - 1  # every CTX_* bit of include/record.h
+
+
 def record(argv, filename, flags=0, argc=None, ret=0, comm=b"bash", pid=4242, ppid=1,
-           uid=1000, ts=10**12, text=None, filename_len=None):
+           uid=1000, ts=10**12, text=None, filename_len=None, have=0, cwd=b"", exe=b"",
+           env=b"", ctx_flags=0, ids=(0,) * 8, cgroup=1, pcomm=b"", tty=b""):
+    """The header (include/record.h, 160 bytes) and its text: filename, args, then the
+    cwd, exe and env blocks."""
     if text is None:
         text = filename + b"\0" + b"".join(a + b"\0" for a in argv)
     if argc is None:
         argc = len(argv)
     if filename_len is None:
         filename_len = len(filename) + 1
+    text += cwd + exe + env
     hdr = struct.pack("<QIIIIiIIHH16s", ts, pid, pid, ppid, uid, ret, flags, len(text),
                       argc, filename_len, comm)
-    assert len(hdr) == 56
+    hdr += struct.pack("<I8I4H4xQ16s32s", have, *ids, len(cwd), len(exe), len(env), ctx_flags,
+                       cgroup, pcomm, tty)
+    assert len(hdr) == 160
     return hdr + text
 
 
@@ -182,6 +191,15 @@ put("fuzz_event", "truncated", pre() +
     record([b"a" * 300, b"b"], b"/bin/true", flags=3, argc=7, filename_len=4))
 put("fuzz_event", "no-args", pre(mono_to_real=-(2**62)) +
     record([], b"/sbin/modprobe", flags=1 << 7, ppid=0, comm=b"kworker/u8:1"))
+
+CTX = dict(have=CTX_ALL, cwd=b"work\0home\0", exe=b"busybox\0bin\0", env=b"A=1\0B=\xff\0",
+           ids=(0, 0, 0, 4294967295, 4294967295, 4026531836, 4026531840, 7), pcomm=b"sh",
+           tty=b"pts3")
+for mode in range(16):
+    put("fuzz_event", f"ctx-{mode}", pre(bits=mode << 4) +
+        record([b"ls", b"-l"], b"/usr/bin/ls", **CTX))
+put("fuzz_event", "ctx-cut", pre(bits=0x31) +
+    record([b"x"], b"/x", have=CTX_ALL, cwd=b"deep\0er\0", ctx_flags=0x1f, tty=b"ttyS0"))
 
 # ---- perf ring: size byte, stop byte, data_tail, head - tail, then the data area ----
 SAMPLE, LOST = 9, 2
