@@ -164,6 +164,10 @@ static void read_user_tmp(struct asm_prog *p, int size, int16_t from, int32_t ad
 /* One argument, argv[i], appended to the scratch; ptr is the traced ABI's pointer size. */
 static void gather_arg(struct asm_prog *p, unsigned i, int ptr)
 {
+	/* The length so far from the scratch, not from the register: a value the verifier
+	 * cannot know makes every path reach here in one state, so it walks each argument
+	 * once, not each way the ones before it ended. */
+	E(BPF_LDX_MEM(BPF_W, ARGLEN, SCRATCH, ARGSTASH_OFF(len)));
 	read_user_tmp(p, ptr, FP(in.argv), (int32_t)(i * ptr), "read_err"); /* argv[i] */
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
 	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "args_done"));
@@ -183,6 +187,7 @@ static void gather_arg(struct asm_prog *p, unsigned i, int ptr)
 	E(BPF_MOV64_IMM(R0, 1));
 	L(asm_name(p, "counted", i));
 	E(BPF_ALU64_REG(BPF_ADD, ARGLEN, R0));
+	E(BPF_STX_MEM(BPF_W, SCRATCH, ARGLEN, ARGSTASH_OFF(len)));
 	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(argc)));
 	E(BPF_ALU64_IMM(BPF_ADD, R1, 1));
 	E(BPF_STX_MEM(BPF_W, R10, R1, FP(argc)));
@@ -228,6 +233,7 @@ static void gather_end(struct asm_prog *p, const struct prog_opts *o, int ptr)
 	L("read_err");
 	set_flag(p, FP(flags), EV_F_READ_ERR);
 	L("args_done");
+	E(BPF_LDX_MEM(BPF_W, ARGLEN, SCRATCH, ARGSTASH_OFF(len))); /* one state from here on */
 }
 
 void gather_args(struct asm_prog *p, const struct prog_opts *o, unsigned ptr_size)
@@ -235,7 +241,7 @@ void gather_args(struct asm_prog *p, const struct prog_opts *o, unsigned ptr_siz
 	int ptr = ptr_size == 4 ? 4 : 8;
 
 	E(BPF_ST_MEM(BPF_W, R10, FP(argc), 0));
-	E(BPF_MOV64_IMM(ARGLEN, 0));
+	E(BPF_ST_MEM(BPF_W, SCRATCH, ARGSTASH_OFF(len), 0));
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
 	E(BPF_JMP_IMM(BPF_JEQ, R1, 0, "args_done")); /* NULL argv: no arguments */
 	for (unsigned i = 0; i < o->max_args; i++)
