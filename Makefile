@@ -75,7 +75,7 @@ HOST_CFLAGS := -std=gnu11 $(WARN) -Wno-missing-prototypes -g -O1 -D_GNU_SOURCE \
 HOST_LIB_OBJS := $(patsubst %.c,$(B)/host/%.o,$(LIB_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(B)/tests/%,$(wildcard tests/kernel/test_*.c))
-TOOLS := $(B)/storm $(B)/true-static $(B)/progstats
+TOOLS := $(B)/storm $(B)/true-static $(B)/progstats $(B)/startstop
 
 # The stripped x86_64 binary must stay within this (120 KiB); the goal is 64 KiB.
 SIZE_BUDGET ?= 122880
@@ -122,6 +122,9 @@ $(B)/storm: tools/storm.c
 	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
 
 $(B)/progstats: tools/progstats.c
+	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(B)/startstop: tools/startstop.c
 	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
 
 $(B)/true-static: tools/true-static.c $(UAPI)

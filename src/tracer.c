@@ -63,6 +63,8 @@ struct session {
 	const volatile uint64_t *stats; /* the programs' counters, mmapped */
 	uint64_t said[3];		/* losses reported so far */
 	uint64_t reported_at;
+	unsigned tokens; /* batches that may still be read without a pause (coalesce) */
+	uint64_t tokens_at;
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -329,14 +331,32 @@ static int drain(struct session *s, struct perf_ring *rings, int nr, bool final)
 	return n;
 }
 
-/* After a batch, a pause before the next poll: a storm then costs at most about 20
- * wake-ups a second (each costs more than the events it reads when batches are small:
- * 40 µs of reader CPU per exec with a 10 ms pause, 17 µs with 40 ms, here), while a lone
- * event is read as soon as it comes. */
-static void coalesce(void)
-{
-	struct timespec ts = {0, 50L * 1000 * 1000};
+/*
+ * After a batch, maybe a pause before the next poll. Each wake-up costs more than the
+ * events it reads when batches are small (40 µs of reader CPU per exec with a 10 ms pause,
+ * 17 µs with 40 ms, here), so a storm is read in batches COALESCE_NS apart: about 20
+ * wake-ups a second. But a few batches in a row are read at once (a token each, one
+ * earned back every COALESCE_REFILL_NS), so that a lone event, or the first few after a
+ * quiet spell, are written as soon as they come.
+ */
+#define COALESCE_NS	   (50ull * 1000 * 1000)
+#define COALESCE_REFILL_NS (250ull * 1000 * 1000)
+#define COALESCE_BURST	   4
 
+static void coalesce(struct session *s)
+{
+	uint64_t now = now_ns(CLOCK_MONOTONIC), earned = (now - s->tokens_at) / COALESCE_REFILL_NS;
+	struct timespec ts = {0, (long)COALESCE_NS};
+
+	if (earned) {
+		s->tokens = s->tokens + earned > COALESCE_BURST ? COALESCE_BURST
+								: s->tokens + (unsigned)earned;
+		s->tokens_at += earned * COALESCE_REFILL_NS;
+	}
+	if (s->tokens) {
+		s->tokens--;
+		return;
+	}
 	if (!stop_signal)
 		nanosleep(&ts, NULL);
 }
@@ -409,7 +429,7 @@ static int trace_loop(struct session *s, uint64_t deadline)
 			return 1;
 		report_losses(s, false);
 		if (r > 0)
-			coalesce();
+			coalesce(s);
 	}
 	return 0;
 }
@@ -494,6 +514,8 @@ int tracer_run(const struct tracer_opts *o)
 	layout_ppid_note(&s.layout, note, sizeof(note));
 	ms_fprintf(stderr, "minisnoop: tracing (%s); Ctrl-C to stop\n", note);
 
+	s.tokens = COALESCE_BURST;
+	s.tokens_at = s.fmt.start_ns;
 	status = trace_loop(&s, deadline);
 	/* Whatever the kernel already wrote is still shown, unless the reader does not read:
 	 * then the write is given up a second after the stop. */

@@ -18,8 +18,8 @@
 #   - the reader's wake-ups per second during the storm: the growth of the tracer's
 #     voluntary context switches (/proc/PID/task/*/status) over the storm's time;
 #   - peak RSS (/usr/bin/time -v, else VmHWM just before stopping).
-# Then, again alternating, a few start/stop tries per tracer (build/startstop, built
-# here from tools/startstop.c): the tracer's stdout and stderr on pipes, the clock
+# Then, again alternating, a few start/stop tries per tracer (build/startstop, from
+# tools/startstop.c): the tracer's stdout and stderr on pipes, the clock
 # started by the child just before it execs the tracer, a marker exec'd every
 # BENCH_MARK_US:
 #   - first event line: until the marker's line arrives on the pipe;
@@ -65,14 +65,9 @@ STORM=$ROOT/$B/storm
 TRUE=$ROOT/$B/true-static
 PROGSTATS=$ROOT/$B/progstats
 STARTSTOP=$ROOT/$B/startstop
-for f in "$MS" "$STORM" "$TRUE" "$PROGSTATS"; do
+for f in "$MS" "$STORM" "$TRUE" "$PROGSTATS" "$STARTSTOP"; do
 	[ -x "$f" ] || die "$f is missing: run 'make all tools' (or 'make bench')"
 done
-# Not one of the Makefile's tools: built here, as they are.
-if [ ! -x "$STARTSTOP" ] || [ tools/startstop.c -nt "$STARTSTOP" ]; then
-	"${HOSTCC:-gcc}" -O2 -Wall -Wextra -Werror -o "$STARTSTOP" tools/startstop.c ||
-		die "cannot build $STARTSTOP from tools/startstop.c"
-fi
 
 N=${BENCH_N:-8000}
 K=${BENCH_WORKERS:-2}
