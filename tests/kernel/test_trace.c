@@ -12,39 +12,23 @@
  * which python3 is used. Every process started here is killed and reaped, with timeouts,
  * even when a test fails; a watchdog alarm ends the whole run if anything still hangs.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
+#define TRUE_PATH      "/bin/true"
+#define WAIT_EVENTS_MS 5000 /* how long an expected event may take to show up */
+#define WATCHDOG_S     50   /* per test; SIGALRM ends the run if a test hangs */
+#define SCRATCH_PREFIX "/tmp/minisnoop-test."
 
-#include <cmocka.h>
+#include "snoop.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
-#include <limits.h>
-#include <linux/bpf.h>
-#include <poll.h>
 #include <pthread.h>
 #include <regex.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 /* SPEC()/WANT() give defaults that the caller's designated initializers override. */
 #pragma GCC diagnostic ignored "-Woverride-init"
@@ -53,108 +37,8 @@
 #define AT_EMPTY_PATH 0x1000
 #endif
 
-#define TRUE_PATH      "/bin/true"
-#define WAIT_EVENTS_MS 5000  /* how long an expected event may take to show up */
-#define EXIT_MS	       10000 /* how long minisnoop may take to exit */
-#define WATCHDOG_S     50    /* per test; SIGALRM ends the run if a test hangs */
-
-/* ---------------------------------------------------------------------------------------- */
-/* Global state                                                                             */
-
-static char g_bin[PATH_MAX];	     /* the minisnoop binary, "" if not found */
-static char g_python[PATH_MAX + 64]; /* python3, "" if not found */
-static char g_skip[256];	     /* why kernel tests cannot run here, "" if they can */
-static char g_tmpdir[256];	     /* scratch files of this run */
-static char g_comm[32];		     /* our comm, which forked children keep until they exec */
-static char g_cgdir[PATH_MAX + 64];  /* a cgroup made by a test, removed in teardown */
-static int g_fifo_rd = -1;	     /* a FIFO's read end held by a test, closed in teardown */
-static pid_t g_self;
-static unsigned g_seq;
-
-static char *const g_envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* A string no other process on the system passes to exec. */
-static const char *marker(char *buf, size_t n, const char *what)
-{
-	snprintf(buf, n, "mstest-%d-%u-%s", (int)g_self, ++g_seq, what);
-	return buf;
-}
-
-/* close_range(2), or a loop on kernels before 5.9. */
-static void close_fds(unsigned first, unsigned last)
-{
-	if (syscall(SYS_close_range, first, last, 0) == 0 || errno != ENOSYS)
-		return;
-	for (unsigned fd = first; fd <= last && fd < 4096; fd++)
-		close((int)fd);
-}
-
-/* Closes every fd >= 3 except keep1 and keep2 (either may be -1). In forked children. */
-static void close_fds_except(int keep1, int keep2)
-{
-	int keep[2] = {keep1 < keep2 ? keep1 : keep2, keep1 < keep2 ? keep2 : keep1};
-	unsigned first = 3;
-
-	for (int k = 0; k < 2; k++) {
-		if (keep[k] < (int)first)
-			continue;
-		if ((unsigned)keep[k] > first)
-			close_fds(first, (unsigned)keep[k] - 1);
-		first = (unsigned)keep[k] + 1;
-	}
-	close_fds(first, ~0u);
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* Growing byte buffers                                                                     */
-
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const void *d, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t c = b->cap ? b->cap : 4096;
-		char *p;
-
-		while (b->len + n + 1 > c)
-			c *= 2;
-		p = realloc(b->p, c);
-		if (!p)
-			abort();
-		b->p = p;
-		b->cap = c;
-	}
-	memcpy(b->p + b->len, d, n);
-	b->len += n;
-	b->p[b->len] = 0;
-}
-
-static void buf_free(struct buf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
-
-static bool buf_has(const struct buf *b, const char *needle)
-{
-	return b->len && memmem(b->p, b->len, needle, strlen(needle)) != NULL;
-}
-
-static const char *buf_str(const struct buf *b)
-{
-	return b->p ? b->p : "";
-}
+/* A FIFO's read end held by a test, closed in cleanup. */
+static int g_fifo_rd = -1;
 
 static int count_lines(const struct buf *b)
 {
@@ -166,294 +50,7 @@ static int count_lines(const struct buf *b)
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* minisnoop runs (in static slots: a failed assertion leaves the test's stack behind)      */
-
-struct snoop {
-	bool used;
-	pid_t pid;
-	int out_fd, err_fd; /* -1 once at EOF or closed */
-	struct buf out, err;
-	bool reaped;
-	int status;
-};
-
-static struct snoop g_snoops[4];
-
-struct start_opts {
-	void (*pre_exec)(void); /* runs in the child before exec */
-	const char *no_btf_env; /* MINISNOOP_NO_BTF value, NULL: unset */
-};
-
-static void snoop_read(int *fd, struct buf *b)
-{
-	char tmp[65536];
-
-	for (;;) {
-		ssize_t r = read(*fd, tmp, sizeof(tmp));
-
-		if (r > 0) {
-			buf_add(b, tmp, (size_t)r);
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
-			close(*fd);
-			*fd = -1;
-		}
-		return;
-	}
-}
-
-/* Reads what is there (waiting up to timeout_ms); false once both pipes are at EOF. */
-static bool pump(struct snoop *s, int timeout_ms)
-{
-	struct pollfd p[2];
-	int n = 0;
-
-	if (s->out_fd >= 0)
-		p[n++] = (struct pollfd){.fd = s->out_fd, .events = POLLIN};
-	if (s->err_fd >= 0)
-		p[n++] = (struct pollfd){.fd = s->err_fd, .events = POLLIN};
-	if (!n)
-		return false;
-	if (poll(p, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
-		return false;
-	for (int k = 0; k < n; k++) {
-		if (!p[k].revents)
-			continue;
-		if (p[k].fd == s->out_fd)
-			snoop_read(&s->out_fd, &s->out);
-		else if (p[k].fd == s->err_fd)
-			snoop_read(&s->err_fd, &s->err);
-	}
-	return s->out_fd >= 0 || s->err_fd >= 0;
-}
-
-static bool snoop_exited(struct snoop *s)
-{
-	if (!s->reaped && waitpid(s->pid, &s->status, WNOHANG) == s->pid)
-		s->reaped = true;
-	return s->reaped;
-}
-
-/*
- * Reads both pipes to EOF and reaps, within timeout_ms; SIGKILL after that.
- * Returns the wait status, or -1 when it had to be killed.
- */
-static int snoop_finish(struct snoop *s, int timeout_ms)
-{
-	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
-	bool killed = false;
-
-	while (now_ms() < deadline && pump(s, 50))
-		;
-	while (!snoop_exited(s)) {
-		if (now_ms() >= deadline) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, &s->status, 0);
-			s->reaped = killed = true;
-			break;
-		}
-		usleep(10000);
-	}
-	/* It is gone: whatever is left in the pipes comes now. */
-	deadline = now_ms() + 1000;
-	while (now_ms() < deadline && pump(s, 50))
-		;
-	return killed ? -1 : s->status;
-}
-
-static struct snoop *snoop_spawn(const char *const *args, const struct start_opts *o)
-{
-	const char *argv[64];
-	struct snoop *s = NULL;
-	int po[2], pe[2], n = 0;
-
-	if (!g_bin[0])
-		fail_msg("minisnoop binary not found: run make first (or set MINISNOOP_BIN)");
-	for (size_t k = 0; k < sizeof(g_snoops) / sizeof(g_snoops[0]); k++)
-		if (!g_snoops[k].used) {
-			s = &g_snoops[k];
-			break;
-		}
-	assert_non_null(s);
-	memset(s, 0, sizeof(*s));
-	argv[n++] = g_bin;
-	for (; args && *args; args++) {
-		assert_true(n < 62);
-		argv[n++] = *args;
-	}
-	argv[n] = NULL;
-	assert_int_equal(pipe2(po, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(pe, O_CLOEXEC), 0);
-	s->pid = fork();
-	assert_true(s->pid >= 0);
-	if (s->pid == 0) {
-		sigset_t none;
-		int nul = open("/dev/null", O_RDONLY);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(nul, 0);
-		dup2(po[1], 1);
-		dup2(pe[1], 2);
-		close_fds_except(-1, -1);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		unsetenv("MINISNOOP_NO_BTF");
-		if (o && o->no_btf_env)
-			setenv("MINISNOOP_NO_BTF", o->no_btf_env, 1);
-		if (o && o->pre_exec)
-			o->pre_exec();
-		execv(g_bin, (char *const *)argv);
-		dprintf(2, "test: exec %s: %s\n", g_bin, strerror(errno));
-		_exit(127);
-	}
-	s->used = true;
-	close(po[1]);
-	close(pe[1]);
-	s->out_fd = po[0];
-	s->err_fd = pe[0];
-	fcntl(s->out_fd, F_SETFL, O_NONBLOCK);
-	fcntl(s->err_fd, F_SETFL, O_NONBLOCK);
-	return s;
-}
-
-static bool tracing_line_seen(const struct snoop *s)
-{
-	const char *p = strstr(buf_str(&s->err), "minisnoop: tracing");
-
-	return p && strchr(p, '\n');
-}
-
-/* Starts minisnoop and waits until it says it is tracing. */
-static struct snoop *snoop_start_opts(const char *const *args, const struct start_opts *o)
-{
-	struct snoop *s = snoop_spawn(args, o);
-	uint64_t deadline = now_ms() + 20000;
-
-	while (!tracing_line_seen(s)) {
-		if (now_ms() >= deadline || !pump(s, 100)) {
-			int st = snoop_finish(s, 2000);
-
-			fail_msg("minisnoop did not start tracing (wait status %d); stderr:\n%s",
-				 st, buf_str(&s->err));
-		}
-	}
-	return s;
-}
-
-static struct snoop *snoop_start(const char *const *args)
-{
-	return snoop_start_opts(args, NULL);
-}
-
-static void expect_exit0(const struct snoop *s, const char *what)
-{
-	if (!WIFEXITED(s->status) || WEXITSTATUS(s->status) != 0)
-		fail_msg(
-		    "%s: minisnoop ended with wait status 0x%x (exit %d, signal %d), not exit 0; "
-		    "stderr:\n%s",
-		    what, s->status, WIFEXITED(s->status) ? WEXITSTATUS(s->status) : -1,
-		    WIFSIGNALED(s->status) ? WTERMSIG(s->status) : 0, buf_str(&s->err));
-}
-
-/* Ends it with sig, collects everything, expects exit status 0. */
-static void snoop_stop(struct snoop *s, int sig)
-{
-	if (!snoop_exited(s))
-		kill(s->pid, sig);
-	if (snoop_finish(s, EXIT_MS) == -1)
-		fail_msg("minisnoop did not exit within %d ms of signal %d; stderr:\n%s", EXIT_MS,
-			 sig, buf_str(&s->err));
-	expect_exit0(s, "after a signal");
-}
-
-/* Waits until a JSON event of each pid was printed (or the timeout). */
-static bool snoop_wait_pids(struct snoop *s, const pid_t *pids, int n, int timeout_ms)
-{
-	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
-	char needle[48];
-
-	for (int k = 0; k < n; k++) {
-		snprintf(needle, sizeof(needle), "\"pid\":%d,", (int)pids[k]);
-		while (!buf_has(&s->out, needle))
-			if (now_ms() >= deadline || !pump(s, 50))
-				return false;
-	}
-	return true;
-}
-
-/* Waits until needle was printed (or the timeout). */
-static bool snoop_wait_out(struct snoop *s, const char *needle, int timeout_ms)
-{
-	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
-
-	while (!buf_has(&s->out, needle))
-		if (now_ms() >= deadline || !pump(s, 50))
-			return false;
-	return true;
-}
-
-/* Runs minisnoop with args to its end (for subcommands and bad flags). */
-static struct snoop *run_minisnoop(const char *const *args, int timeout_ms)
-{
-	struct snoop *s = snoop_spawn(args, NULL);
-
-	if (snoop_finish(s, timeout_ms) == -1)
-		fail_msg("minisnoop did not exit within %d ms; stderr:\n%s", timeout_ms,
-			 buf_str(&s->err));
-	return s;
-}
-
-/* ---------------------------------------------------------------------------------------- */
 /* Our own processes                                                                        */
-
-static pid_t g_kids[64];
-static int g_nkids;
-
-static void kid_add(pid_t pid)
-{
-	assert_true(g_nkids < (int)(sizeof(g_kids) / sizeof(g_kids[0])));
-	g_kids[g_nkids++] = pid;
-}
-
-static void kid_forget(pid_t pid)
-{
-	for (int k = 0; k < g_nkids; k++)
-		if (g_kids[k] == pid) {
-			g_kids[k] = g_kids[--g_nkids];
-			return;
-		}
-}
-
-/* Reaps pid within 10 s (SIGKILL and fail after that); returns its wait status. */
-static int kid_wait(pid_t pid)
-{
-	uint64_t deadline = now_ms() + 10000;
-	int st = 0;
-
-	for (;;) {
-		pid_t r = waitpid(pid, &st, WNOHANG);
-
-		if (r == pid)
-			break;
-		if (r < 0)
-			fail_msg("waitpid %d: %s", (int)pid, strerror(errno));
-		if (now_ms() >= deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
-			kid_forget(pid);
-			fail_msg("process %d did not end within 10 s", (int)pid);
-		}
-		usleep(2000);
-	}
-	kid_forget(pid);
-	return st;
-}
 
 static void kid_expect_exit(pid_t pid, int code, const char *what)
 {
@@ -462,26 +59,6 @@ static void kid_expect_exit(pid_t pid, int code, const char *what)
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != code)
 		fail_msg("%s (pid %d): wait status 0x%x, expected exit %d", what, (int)pid, st,
 			 code);
-}
-
-/* Forks a child that runs fn(arg) (which execs or _exits) with only keep1/keep2 open. */
-static pid_t kid_fork(void (*fn)(void *), void *arg, int keep1, int keep2)
-{
-	pid_t pid = fork();
-
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDWR);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(nul, 0);
-		dup2(nul, 1);
-		close_fds_except(keep1, keep2);
-		fn(arg);
-		_exit(120);
-	}
-	kid_add(pid);
-	return pid;
 }
 
 enum exec_how { HOW_EXECVE, HOW_EXECVEAT_DIR, HOW_EXECVEAT_EMPTY };
@@ -498,24 +75,6 @@ struct exec_spec {
 };
 
 #define SPEC(...) ((struct exec_spec){.uid = -1, .gate_fd = -1, .stdin_fd = -1, __VA_ARGS__})
-
-/*
- * A forked child does not have the parent's file-backed pages (string literals in .rodata)
- * in its page tables until it touches them, and BPF cannot fault them in at
- * sys_enter_execve. Tests read their strings first so that they test what they are about;
- * test_exec_strings_not_faulted_in covers the other case on purpose.
- */
-static void touch_strings(const char *path, char *const *argv)
-{
-	volatile char sink = 0;
-
-	for (const char *p = path; p && *p; p++)
-		sink ^= *p;
-	for (; argv && *argv; argv++)
-		for (const char *p = *argv; *p; p++)
-			sink ^= *p;
-	(void)sink;
-}
 
 static void exec_child(void *arg)
 {
@@ -576,7 +135,7 @@ static void exec_child(void *arg)
 
 static pid_t spawn(struct exec_spec *e)
 {
-	return kid_fork(exec_child, e, e->gate_fd, e->stdin_fd);
+	return kid_fork(exec_child, e, (int[]){e->gate_fd, e->stdin_fd}, 2);
 }
 
 /* execve(path, argv) in a child, waited for; expects exit code (127: exec failed). */
@@ -637,7 +196,7 @@ static pid_t run_family(char *const *argv_c, char *const *argv_g, pid_t *grandch
 
 	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
 	f.pipe_w = p[1];
-	c = kid_fork(family_child, &f, p[1], -1);
+	c = kid_fork(family_child, &f, &p[1], 1);
 	close(p[1]);
 	kid_expect_exit(c, 0, "family child");
 	*grandchild = 0;
@@ -656,19 +215,9 @@ static pid_t run_family(char *const *argv_c, char *const *argv_g, pid_t *grandch
  *   EV pid ppid uid ret truncated x<comm hex> x<filename hex> nargs x<arg hex>...
  * Strings are turned back into their bytes with surrogateescape.
  */
-static const char py_normalize[] =
-    "import sys, json, re, datetime\n"
+static const char py_normalize[] = PY_PRELUDE
+    "import datetime\n"
     "KEYS = {'time', 'pid', 'ppid', 'uid', 'comm', 'ret', 'filename', 'args', 'truncated'}\n"
-    "TIME = re.compile(r'\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z')\n"
-    "def h(s):\n"
-    "    return 'x' + s.encode('utf-8', 'surrogateescape').hex()\n"
-    "def nodup(kv):\n"
-    "    d = {}\n"
-    "    for k, v in kv:\n"
-    "        if k in d:\n"
-    "            raise ValueError('duplicate key %r' % k)\n"
-    "        d[k] = v\n"
-    "    return d\n"
     "def check(o):\n"
     "    if type(o) is not dict or set(o) != KEYS:\n"
     "        raise ValueError('not an object with exactly the keys %s' % sorted(KEYS))\n"
@@ -688,27 +237,13 @@ static const char py_normalize[] =
     "    t = t.replace(tzinfo=datetime.timezone.utc)\n"
     "    if abs((t - NOW).total_seconds()) > 600:\n"
     "        raise ValueError('time is not now (%s)' % NOW)\n"
+    "def line_of(o):\n"
+    "    check(o)\n"
+    "    return 'EV %d %d %d %d %d %s %s %d %s' % (o['pid'], o['ppid'], o['uid'], o['ret'],\n"
+    "        o['truncated'], h(o['comm']), h(o['filename']), len(o['args']),\n"
+    "        ' '.join(h(a) for a in o['args']))\n"
     "NOW = datetime.datetime.now(datetime.timezone.utc)\n"
-    "text = sys.stdin.buffer.read().decode('utf-8')\n"
-    "if text and not text.endswith('\\n'):\n"
-    "    sys.exit('minisnoop JSON output does not end with a newline')\n"
-    "out = []\n"
-    "for n, line in enumerate(text.split('\\n')[:-1], 1):\n"
-    "    try:\n"
-    "        o = json.loads(line, object_pairs_hook=nodup)\n"
-    "        check(o)\n"
-    "        out.append('EV %d %d %d %d %d %s %s %d %s\\n' % (o['pid'], o['ppid'], o['uid'],\n"
-    "                   o['ret'], o['truncated'], h(o['comm']), h(o['filename']),\n"
-    "                   len(o['args']), ' '.join(h(a) for a in o['args'])))\n"
-    "    except Exception as e:\n"
-    "        sys.stderr.write('minisnoop JSON line %d is bad: %s: %r\\n' % (n, e, line[:500]))\n"
-    "        sys.exit(1)\n"
-    "sys.stdout.write(''.join(out))\n";
-
-struct bytes {
-	unsigned char *p;
-	size_t n;
-};
+    "main(line_of)\n";
 
 struct ev {
 	long pid, ppid, uid, ret;
@@ -735,37 +270,6 @@ static void evs_free(void)
 	g_nevs = 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static struct bytes unhex(const char *tok)
-{
-	struct bytes b = {0};
-	size_t n;
-
-	if (!tok || tok[0] != 'x' || (strlen(tok) - 1) % 2)
-		fail_msg("bad hex token from the normalizer: '%.60s'", tok ? tok : "(none)");
-	n = (strlen(tok) - 1) / 2;
-	b.p = malloc(n + 1);
-	assert_non_null(b.p);
-	for (size_t i = 0; i < n; i++) {
-		int hi = hexval(tok[1 + 2 * i]), lo = hexval(tok[2 + 2 * i]);
-
-		if (hi < 0 || lo < 0)
-			fail_msg("bad hex token from the normalizer: '%.60s'", tok);
-		b.p[i] = (unsigned char)(hi << 4 | lo);
-	}
-	b.p[n] = 0;
-	b.n = n;
-	return b;
-}
-
 static long num(const char *tok)
 {
 	char *end;
@@ -779,63 +283,6 @@ static long num(const char *tok)
 	return v;
 }
 
-/* Runs the normalizer on data; fails when it rejects the output. */
-static void run_python(const struct buf *data, struct buf *res)
-{
-	int mfd, p[2], st;
-	pid_t pid;
-	uint64_t deadline;
-	size_t off = 0;
-
-	mfd = memfd_create("minisnoop-stdout", MFD_CLOEXEC);
-	assert_true(mfd >= 0);
-	while (off < data->len) {
-		ssize_t w = write(mfd, data->p + off, data->len - off);
-
-		assert_true(w > 0);
-		off += (size_t)w;
-	}
-	assert_int_equal(lseek(mfd, 0, SEEK_SET), 0);
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(mfd, 0);
-		dup2(p[1], 1);
-		close_fds_except(-1, -1);
-		execl(g_python, "python3", "-c", py_normalize, (char *)NULL);
-		dprintf(2, "test: exec %s: %s\n", g_python, strerror(errno));
-		_exit(127);
-	}
-	kid_add(pid);
-	close(mfd);
-	close(p[1]);
-	deadline = now_ms() + 30000;
-	for (;;) {
-		struct pollfd pf = {.fd = p[0], .events = POLLIN};
-		char tmp[65536];
-		ssize_t r;
-
-		if (now_ms() >= deadline)
-			break;
-		if (poll(&pf, 1, 100) <= 0)
-			continue;
-		r = read(p[0], tmp, sizeof(tmp));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		buf_add(res, tmp, (size_t)r);
-	}
-	close(p[0]);
-	st = kid_wait(pid);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		fail_msg("minisnoop's JSON output failed to parse (python3 wait status 0x%x; its "
-			 "message is above); the output was %zu bytes",
-			 st, data->len);
-}
-
 /* Parses minisnoop's JSON stdout into g_evs. */
 static void parse_json(const struct buf *out)
 {
@@ -843,7 +290,7 @@ static void parse_json(const struct buf *out)
 	char *save = NULL, *line;
 
 	evs_free();
-	run_python(out, &res);
+	run_python(py_normalize, NULL, out, &res);
 	for (line = res.len ? strtok_r(res.p, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		struct ev e;
@@ -1040,104 +487,6 @@ static void expect_event(const struct ev *e, const struct want *w)
 			 e->trunc ? "true" : "false", w->trunc ? "true" : "false");
 }
 
-/* ---------------------------------------------------------------------------------------- */
-/* Environment checks, fixtures                                                             */
-
-static void find_binaries(void)
-{
-	const char *env = getenv("MINISNOOP_BIN");
-	char exe[PATH_MAX], cand[PATH_MAX + 32];
-	ssize_t n;
-
-	g_bin[0] = 0;
-	if (env && *env) {
-		if (!realpath(env, g_bin))
-			snprintf(g_bin, sizeof(g_bin), "%s", env);
-	} else {
-		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (n > 0) {
-			exe[n] = 0;
-			*strrchr(exe, '/') = 0; /* build/tests */
-			snprintf(cand, sizeof(cand), "%s/../minisnoop", exe);
-			if (access(cand, X_OK) == 0 && realpath(cand, g_bin))
-				goto python;
-		}
-		if (access("build/minisnoop", X_OK) == 0 && realpath("build/minisnoop", g_bin))
-			goto python;
-		g_bin[0] = 0;
-	}
-python:
-	env = getenv("MINISNOOP_PYTHON");
-	g_python[0] = 0;
-	if (env && *env) {
-		snprintf(g_python, sizeof(g_python), "%s", env);
-		return;
-	}
-	if (access("/usr/bin/python3", X_OK) == 0) {
-		snprintf(g_python, sizeof(g_python), "/usr/bin/python3");
-		return;
-	}
-	env = getenv("PATH");
-	if (env) {
-		char *path = strdup(env), *save = NULL;
-
-		for (char *d = strtok_r(path, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-			snprintf(cand, sizeof(cand), "%s/python3", d);
-			if (access(cand, X_OK) == 0) {
-				snprintf(g_python, sizeof(g_python), "%s", cand);
-				break;
-			}
-		}
-		free(path);
-	}
-}
-
-static void check_environment(void)
-{
-	union bpf_attr a;
-	int fd;
-
-	g_skip[0] = 0;
-	if (geteuid() != 0) {
-		snprintf(g_skip, sizeof(g_skip), "not root (euid %d): kernel tests need root",
-			 (int)geteuid());
-		return;
-	}
-	memset(&a, 0, sizeof(a));
-	a.map_type = BPF_MAP_TYPE_ARRAY;
-	a.key_size = 4;
-	a.value_size = 4;
-	a.max_entries = 1;
-	fd = (int)syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a));
-	if (fd < 0) {
-		snprintf(g_skip, sizeof(g_skip), "bpf() is not usable here: %s", strerror(errno));
-		return;
-	}
-	close(fd);
-}
-
-/* Skips (with the reason) when the kernel tests cannot run; fails without the binary. */
-#define REQUIRE_KERNEL()                                                                           \
-	do {                                                                                       \
-		if (g_skip[0]) {                                                                   \
-			print_message("[  SKIP    ] %s\n", g_skip);                                \
-			skip();                                                                    \
-		}                                                                                  \
-		if (!g_bin[0])                                                                     \
-			fail_msg("minisnoop binary not found: run make first (or set "             \
-				 "MINISNOOP_BIN)");                                                \
-	} while (0)
-
-#define REQUIRE_PYTHON()                                                                           \
-	do {                                                                                       \
-		REQUIRE_KERNEL();                                                                  \
-		if (!g_python[0]) {                                                                \
-			print_message("[  SKIP    ] python3 not found (tools/deps.sh test "        \
-				      "installs it; MINISNOOP_PYTHON overrides)\n");               \
-			skip();                                                                    \
-		}                                                                                  \
-	} while (0)
-
 #define CORE_PATTERN "/proc/sys/kernel/core_pattern"
 
 static char g_core_saved[256];	 /* core_pattern before a test set it */
@@ -1161,108 +510,17 @@ static void core_pattern_restore(void)
 }
 
 static bool g_tracefs_mounted;
-
 static void cleanup_all(void)
 {
+	snoop_cleanup();
 	core_pattern_restore();
 	if (g_tracefs_mounted && umount2("/sys/kernel/tracing", MNT_DETACH) == 0)
 		g_tracefs_mounted = false;
-	for (size_t k = 0; k < sizeof(g_snoops) / sizeof(g_snoops[0]); k++) {
-		struct snoop *s = &g_snoops[k];
-
-		if (!s->used)
-			continue;
-		if (!s->reaped) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, &s->status, 0);
-		}
-		if (s->out_fd >= 0)
-			close(s->out_fd);
-		if (s->err_fd >= 0)
-			close(s->err_fd);
-		buf_free(&s->out);
-		buf_free(&s->err);
-		memset(s, 0, sizeof(*s));
-	}
-	for (int k = 0; k < g_nkids; k++) {
-		kill(g_kids[k], SIGKILL);
-		waitpid(g_kids[k], NULL, 0);
-	}
-	g_nkids = 0;
 	evs_free();
 	if (g_fifo_rd >= 0) {
 		close(g_fifo_rd);
 		g_fifo_rd = -1;
 	}
-	if (g_cgdir[0]) {
-		for (int k = 0; k < 100 && rmdir(g_cgdir) && errno == EBUSY; k++)
-			usleep(10000);
-		g_cgdir[0] = 0;
-	}
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	cleanup_all();
-	alarm(WATCHDOG_S);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	cleanup_all();
-	alarm(0);
-	return 0;
-}
-
-static int group_setup(void **state)
-{
-	int fd;
-	ssize_t n;
-
-	(void)state;
-	g_self = getpid();
-	find_binaries();
-	check_environment();
-	fd = open("/proc/self/comm", O_RDONLY | O_CLOEXEC);
-	n = fd >= 0 ? read(fd, g_comm, sizeof(g_comm) - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	g_comm[n > 0 ? n : 0] = 0;
-	if (n > 0 && g_comm[n - 1] == '\n')
-		g_comm[n - 1] = 0;
-	if (g_skip[0])
-		print_message("kernel tests will be skipped: %s\n", g_skip);
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	char cmd[PATH_MAX + 16];
-
-	(void)state;
-	cleanup_all();
-	if (g_tmpdir[0] && strstr(g_tmpdir, "/tmp/minisnoop-test.") == g_tmpdir) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_tmpdir);
-		if (system(cmd))
-			print_message("could not remove %s\n", g_tmpdir);
-	}
-	return 0;
-}
-
-/* The scratch directory of this run, made when first needed. */
-static const char *tmpdir(void)
-{
-	if (!g_tmpdir[0]) {
-		snprintf(g_tmpdir, sizeof(g_tmpdir), "/tmp/minisnoop-test.XXXXXX");
-		if (!mkdtemp(g_tmpdir)) {
-			g_tmpdir[0] = 0;
-			fail_msg("mkdtemp: %s", strerror(errno));
-		}
-	}
-	return g_tmpdir;
 }
 
 /* Writes a file named name in the scratch directory, with mode; its path goes to path. */
@@ -1332,17 +590,6 @@ static void test_json_args_exact(void **state)
 	expect_event(ev_one(pids[1], "control and non-UTF-8 args"),
 		     &WANT(.pid = pids[1], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
 			   .argv = binary));
-}
-
-static char *pattern(size_t n, char first)
-{
-	char *p = malloc(n + 1);
-
-	assert_non_null(p);
-	for (size_t i = 0; i < n; i++)
-		p[i] = (char)(first + (char)(i % 26));
-	p[n] = 0;
-	return p;
 }
 
 static void test_json_long_arg(void **state)
@@ -1866,7 +1113,7 @@ static pid_t run_thread_exec(char *const *argv, pid_t *tid)
 
 	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
 	t.pipe_w = p[1];
-	pid = kid_fork(thread_child, &t, p[1], -1);
+	pid = kid_fork(thread_child, &t, &p[1], 1);
 	close(p[1]);
 	kid_expect_exit(pid, 0, "exec from a second thread");
 	*tid = 0;
@@ -1987,7 +1234,7 @@ static void test_exec_strings_not_faulted_in(void **state)
 	argv[1] = m;
 	argv[2] = NULL;
 	s = snoop_start(args);
-	pid = kid_fork(unfaulted_child, &u, -1, -1);
+	pid = kid_fork(unfaulted_child, &u, NULL, 0);
 	kid_expect_exit(pid, 0, "exec with strings in an untouched page");
 	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
 	snoop_stop(s, SIGINT);
@@ -2148,7 +1395,7 @@ static void test_exec_storm_each_once(void **state)
 	s = snoop_start(args);
 	for (int k = 0; k < STORM_WORKERS; k++) {
 		w[k] = (struct storm){.base = base, .worker = k, .pipe_w = p[1]};
-		workers[k] = kid_fork(storm_worker, &w[k], p[1], -1);
+		workers[k] = kid_fork(storm_worker, &w[k], &p[1], 1);
 	}
 	close(p[1]);
 	for (int k = 0; k < STORM_WORKERS; k++)
@@ -2280,7 +1527,7 @@ static void race_test(long uid)
 				  .uid = uid,
 				  .favourite = r % 2 ? 0 : -1};
 
-		pids[r] = kid_fork(race_child, &rc, -1, -1);
+		pids[r] = kid_fork(race_child, &rc, NULL, 0);
 		kid_expect_exit(pids[r], 0, "threads racing to exec echo");
 	}
 	snoop_wait_pids(s, pids, RACE_ROUNDS, WAIT_EVENTS_MS);
@@ -2338,7 +1585,7 @@ static void memfd_test(bool no_btf, const char *what)
 	pid_t pid;
 
 	s = no_btf ? snoop_start_no_btf(args) : snoop_start(args);
-	pid = kid_fork(memfd_child, argv, -1, -1);
+	pid = kid_fork(memfd_child, argv, NULL, 0);
 	kid_expect_exit(pid, 0, what);
 	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
 	snoop_stop(s, SIGINT);
@@ -2468,7 +1715,7 @@ static void core_crash(struct snoop *s, struct core_run *c)
 	write_file(c->helper, sizeof(c->helper), "ms-core.sh", script, 0755);
 	snprintf(pattern, sizeof(pattern), "|%s %%p %s", c->helper, c->marker);
 	core_pattern_set(pattern);
-	pid = kid_fork(crash_child, NULL, -1, -1);
+	pid = kid_fork(crash_child, NULL, NULL, 0);
 	st = kid_wait(pid);
 	core_pattern_restore();
 	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGSEGV || !WCOREDUMP(st))
@@ -2764,25 +2011,6 @@ static void test_filter_ppid(void **state)
 				 g_evs[k].ppid);
 }
 
-/* The first cgroup2 mount in /proc/mounts, or false. */
-static bool cgroup2_mount(char *out, size_t n)
-{
-	FILE *f = fopen("/proc/mounts", "re");
-	char dev[256], dir[PATH_MAX], type[64];
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3)
-		if (!strcmp(type, "cgroup2")) {
-			snprintf(out, n, "%s", dir);
-			found = true;
-			break;
-		}
-	fclose(f);
-	return found;
-}
-
 static void test_filter_cgroup(void **state)
 {
 	char root[PATH_MAX], m1[64], m2[64];
@@ -2874,8 +2102,8 @@ static void test_events_in_time_order_across_cpus(void **state)
 	a.marker = b.marker = (char *)marker(m, sizeof(m), "order");
 	args[2] = m;
 	s = snoop_start(args);
-	pa = kid_fork(pinned_storm, &a, -1, -1);
-	pb = kid_fork(pinned_storm, &b, -1, -1);
+	pa = kid_fork(pinned_storm, &a, NULL, 0);
+	pb = kid_fork(pinned_storm, &b, NULL, 0);
 	kid_expect_exit(pa, 0, "pinned storm on CPU 0");
 	kid_expect_exit(pb, 0, "pinned storm on CPU 1");
 	snoop_stop(s, SIGINT);
@@ -3801,7 +3029,7 @@ static void test_execs_held_by_ptrace_hide_nothing(void **state)
 	assert_int_equal(pipe2(g, O_CLOEXEC), 0);
 	s = snoop_start(args);
 	h = (struct holder){.base = base, .pipe_w = p[1], .gate_r = g[0]};
-	holder = kid_fork(holder_child, &h, p[1], g[0]);
+	holder = kid_fork(holder_child, &h, (int[]){p[1], g[0]}, 2);
 	close(p[1]);
 	close(g[0]);
 	if (!read_full(p[0], held, sizeof(held), 30000))
@@ -3900,17 +3128,6 @@ static void stdout_on_fifo(void)
 		_exit(125);
 	}
 	close(fd);
-}
-
-/* Reads fd to its end (a FIFO whose writer is gone, a /proc file) into b. */
-static void read_to_end(int fd, struct buf *b)
-{
-	char tmp[65536];
-	ssize_t r;
-
-	while ((r = read(fd, tmp, sizeof(tmp))) > 0 || (r < 0 && errno == EINTR))
-		if (r > 0)
-			buf_add(b, tmp, (size_t)r);
 }
 
 /*
