@@ -17,44 +17,23 @@
  * which python3 is used. Every process started here is killed and reaped, with timeouts,
  * even when a test fails; a watchdog alarm ends the whole run if anything still hangs.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
+#define SLEEP_PATH     "/bin/sleep"
+#define WAIT_EVENTS_MS 10000 /* how long an expected event may take to show up */
+#define WATCHDOG_S     60    /* per test; SIGALRM ends the run if a test hangs */
+#define SCRATCH_PREFIX "/tmp/minisnoop-ctx."
 
-#include <cmocka.h>
+#include "snoop.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
-#include <limits.h>
-#include <linux/bpf.h>
-#include <poll.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 /* CHILD() gives defaults that the caller's designated initializers override. */
 #pragma GCC diagnostic ignored "-Woverride-init"
-
-#define SLEEP_PATH     "/bin/sleep"
-#define WAIT_EVENTS_MS 10000 /* how long an expected event may take to show up */
-#define EXIT_MS	       10000 /* how long minisnoop may take to exit */
-#define WATCHDOG_S     60    /* per test; SIGALRM ends the run if a test hangs */
 
 /* The context keys (spec11.md), as the JSON checker takes them. */
 #define KEYS_ALL     "cwd,exe,fileless,euid,gid,egid,auid,session,tty,pcomm,pidns,mntns,nspid,cgroup"
@@ -71,121 +50,12 @@ static const char *const ARGS_ALL_ENV[] = {"-j", "-o", "all", "-e", NULL};
 /* ---------------------------------------------------------------------------------------- */
 /* Global state                                                                             */
 
-static char g_bin[PATH_MAX];	     /* the minisnoop binary, "" if not found */
-static char g_python[PATH_MAX + 64]; /* python3, "" if not found */
-static char g_skip[256];	     /* why kernel tests cannot run here, "" if they can */
-static char g_tmpdir[256];	     /* scratch files of this run */
-static char g_comm[32];		     /* our comm */
-static pid_t g_self;
-static unsigned g_seq;
-
-static char g_cgdir[PATH_MAX + 64];	/* a cgroup made by a test, removed in cleanup */
 static char g_cgmnt[PATH_MAX];		/* a cgroup2 mount made by a test, unmounted in cleanup */
 static char g_suid_file[PATH_MAX + 64]; /* a setuid copy, removed in cleanup */
 static char g_suid_dir[PATH_MAX];	/* its directory, removed in cleanup */
 static char g_bind[PATH_MAX];		/* a bind mount made by a test, unmounted in cleanup */
 
-static char *const g_envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
 static char *g_sleep_argv[] = {"sleep", "30", NULL};
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* A string no other process on the system uses. */
-static const char *marker(char *buf, size_t n, const char *what)
-{
-	snprintf(buf, n, "mstest-%d-%u-%s", (int)g_self, ++g_seq, what);
-	return buf;
-}
-
-/* close_range(2), or a loop on kernels before 5.9. */
-static void close_fds(unsigned first, unsigned last)
-{
-	if (syscall(SYS_close_range, first, last, 0) == 0 || errno != ENOSYS)
-		return;
-	for (unsigned fd = first; fd <= last && fd < 4096; fd++)
-		close((int)fd);
-}
-
-/* Closes every fd >= 3 except the n in keep (-1 entries ignored). In forked children. */
-static void close_fds_keep(int *keep, int n)
-{
-	unsigned first = 3;
-
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
-			int t = keep[j];
-
-			keep[j] = keep[j - 1];
-			keep[j - 1] = t;
-		}
-	for (int k = 0; k < n; k++) {
-		if (keep[k] < (int)first)
-			continue;
-		if ((unsigned)keep[k] > first)
-			close_fds(first, (unsigned)keep[k] - 1);
-		first = (unsigned)keep[k] + 1;
-	}
-	close_fds(first, ~0u);
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* Growing byte buffers                                                                     */
-
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const void *d, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t c = b->cap ? b->cap : 4096;
-		char *p;
-
-		while (b->len + n + 1 > c)
-			c *= 2;
-		p = realloc(b->p, c);
-		if (!p)
-			abort();
-		b->p = p;
-		b->cap = c;
-	}
-	memcpy(b->p + b->len, d, n);
-	b->len += n;
-	b->p[b->len] = 0;
-}
-
-static void buf_free(struct buf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
-
-static bool buf_has(const struct buf *b, const char *needle)
-{
-	return b->len && memmem(b->p, b->len, needle, strlen(needle)) != NULL;
-}
-
-static const char *buf_str(const struct buf *b)
-{
-	return b->p ? b->p : "";
-}
-
-static void read_to_end(int fd, struct buf *b)
-{
-	char tmp[65536];
-	ssize_t r;
-
-	while ((r = read(fd, tmp, sizeof(tmp))) > 0 || (r < 0 && errno == EINTR))
-		if (r > 0)
-			buf_add(b, tmp, (size_t)r);
-}
 
 /* A printable rendering of bytes, for messages. */
 static const char *show(char *out, size_t n, const void *data, size_t len)
@@ -208,210 +78,25 @@ static const char *show(char *out, size_t n, const void *data, size_t len)
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* minisnoop runs (in static slots: a failed assertion leaves the test's stack behind)      */
-
-struct snoop {
-	bool used;
-	pid_t pid;
-	int out_fd, err_fd; /* -1 once at EOF or closed */
-	struct buf out, err;
-	bool reaped;
-	int status;
-};
-
-static struct snoop g_snoops[8];
-
-static void snoop_read(int *fd, struct buf *b)
-{
-	char tmp[65536];
-
-	for (;;) {
-		ssize_t r = read(*fd, tmp, sizeof(tmp));
-
-		if (r > 0) {
-			buf_add(b, tmp, (size_t)r);
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
-			close(*fd);
-			*fd = -1;
-		}
-		return;
-	}
-}
-
-/* Reads what is there (waiting up to timeout_ms); false once both pipes are at EOF. */
-static bool pump(struct snoop *s, int timeout_ms)
-{
-	struct pollfd p[2];
-	int n = 0;
-
-	if (s->out_fd >= 0)
-		p[n++] = (struct pollfd){.fd = s->out_fd, .events = POLLIN};
-	if (s->err_fd >= 0)
-		p[n++] = (struct pollfd){.fd = s->err_fd, .events = POLLIN};
-	if (!n)
-		return false;
-	if (poll(p, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
-		return false;
-	for (int k = 0; k < n; k++) {
-		if (!p[k].revents)
-			continue;
-		if (p[k].fd == s->out_fd)
-			snoop_read(&s->out_fd, &s->out);
-		else if (p[k].fd == s->err_fd)
-			snoop_read(&s->err_fd, &s->err);
-	}
-	return s->out_fd >= 0 || s->err_fd >= 0;
-}
-
-static bool snoop_exited(struct snoop *s)
-{
-	if (!s->reaped && waitpid(s->pid, &s->status, WNOHANG) == s->pid)
-		s->reaped = true;
-	return s->reaped;
-}
-
-/* Reads both pipes to EOF and reaps, within timeout_ms; SIGKILL after that.
- * Returns the wait status, or -1 when it had to be killed. */
-static int snoop_finish(struct snoop *s, int timeout_ms)
-{
-	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
-	bool killed = false;
-
-	while (now_ms() < deadline && pump(s, 50))
-		;
-	while (!snoop_exited(s)) {
-		if (now_ms() >= deadline) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, &s->status, 0);
-			s->reaped = killed = true;
-			break;
-		}
-		usleep(10000);
-	}
-	deadline = now_ms() + 1000;
-	while (now_ms() < deadline && pump(s, 50))
-		;
-	return killed ? -1 : s->status;
-}
-
-static struct snoop *snoop_spawn(const char *const *args, bool no_btf_env)
-{
-	const char *argv[64];
-	struct snoop *s = NULL;
-	int po[2], pe[2], n = 0;
-
-	if (!g_bin[0])
-		fail_msg("minisnoop binary not found: run make first (or set MINISNOOP_BIN)");
-	for (size_t k = 0; k < sizeof(g_snoops) / sizeof(g_snoops[0]); k++)
-		if (!g_snoops[k].used) {
-			s = &g_snoops[k];
-			break;
-		}
-	assert_non_null(s);
-	memset(s, 0, sizeof(*s));
-	argv[n++] = g_bin;
-	for (; args && *args; args++) {
-		assert_true(n < 62);
-		argv[n++] = *args;
-	}
-	argv[n] = NULL;
-	assert_int_equal(pipe2(po, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(pe, O_CLOEXEC), 0);
-	s->pid = fork();
-	assert_true(s->pid >= 0);
-	if (s->pid == 0) {
-		sigset_t none;
-		int nul = open("/dev/null", O_RDONLY);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(nul, 0);
-		dup2(po[1], 1);
-		dup2(pe[1], 2);
-		close_fds_keep(NULL, 0);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		unsetenv("MINISNOOP_NO_BTF");
-		if (no_btf_env)
-			setenv("MINISNOOP_NO_BTF", "1", 1);
-		execv(g_bin, (char *const *)argv);
-		dprintf(2, "test: exec %s: %s\n", g_bin, strerror(errno));
-		_exit(127);
-	}
-	s->used = true;
-	close(po[1]);
-	close(pe[1]);
-	s->out_fd = po[0];
-	s->err_fd = pe[0];
-	fcntl(s->out_fd, F_SETFL, O_NONBLOCK);
-	fcntl(s->err_fd, F_SETFL, O_NONBLOCK);
-	return s;
-}
-
-static bool tracing_line_seen(const struct snoop *s)
-{
-	const char *p = strstr(buf_str(&s->err), "minisnoop: tracing");
-
-	return p && strchr(p, '\n');
-}
-
-/* Starts minisnoop and waits until it says it is tracing. */
-static struct snoop *snoop_start(const char *const *args)
-{
-	struct snoop *s = snoop_spawn(args, false);
-	uint64_t deadline = now_ms() + 20000;
-
-	while (!tracing_line_seen(s)) {
-		if (now_ms() >= deadline || !pump(s, 100)) {
-			int st = snoop_finish(s, 2000);
-
-			fail_msg("minisnoop did not start tracing (wait status 0x%x); stderr:\n%s",
-				 st, buf_str(&s->err));
-		}
-	}
-	return s;
-}
-
-/* Ends it with SIGINT, collects everything, expects exit status 0. */
-static void snoop_stop(struct snoop *s)
-{
-	if (!snoop_exited(s))
-		kill(s->pid, SIGINT);
-	if (snoop_finish(s, EXIT_MS) == -1)
-		fail_msg("minisnoop did not exit within %d ms of SIGINT; stderr:\n%s", EXIT_MS,
-			 buf_str(&s->err));
-	if (!WIFEXITED(s->status) || WEXITSTATUS(s->status) != 0)
-		fail_msg("minisnoop ended with wait status 0x%x, not exit 0; stderr:\n%s",
-			 s->status, buf_str(&s->err));
-}
+/* minisnoop runs                                                                           */
 
 /* Waits until needle was printed on stdout; fails after WAIT_EVENTS_MS. */
-static void snoop_wait_out(struct snoop *s, const char *needle, const char *what)
+static void snoop_need_out(struct snoop *s, const char *needle, const char *what)
 {
-	uint64_t deadline = now_ms() + WAIT_EVENTS_MS;
-
-	while (!buf_has(&s->out, needle))
-		if (now_ms() >= deadline || !pump(s, 50))
-			fail_msg("%s: minisnoop printed no '%s' within %d ms; stderr:\n%s\n"
-				 "the end of its stdout:\n%s",
-				 what, needle, WAIT_EVENTS_MS, buf_str(&s->err),
-				 s->out.len > 1500 ? s->out.p + s->out.len - 1500
-						   : buf_str(&s->out));
+	if (!snoop_wait_out(s, needle, WAIT_EVENTS_MS))
+		fail_msg("%s: minisnoop printed no '%s' within %d ms; stderr:\n%s\n"
+			 "the end of its stdout:\n%s",
+			 what, needle, WAIT_EVENTS_MS, buf_str(&s->err),
+			 s->out.len > 1500 ? s->out.p + s->out.len - 1500 : buf_str(&s->out));
 }
 
 /* Waits until a JSON event of pid was printed; fails after WAIT_EVENTS_MS. */
-static void snoop_wait_pid(struct snoop *s, pid_t pid, const char *what)
+static void snoop_need_pid(struct snoop *s, pid_t pid, const char *what)
 {
 	char needle[48];
 
 	snprintf(needle, sizeof(needle), "\"pid\":%d,", (int)pid);
-	snoop_wait_out(s, needle, what);
+	snoop_need_out(s, needle, what);
 }
 
 /* The pid of the first JSON line of s holding needle (already printed). */
@@ -429,30 +114,11 @@ static pid_t snoop_pid_of_line(const struct snoop *s, const char *needle)
 	return v;
 }
 
-/* Runs minisnoop with args to its end (for subcommands and bad flags). */
-static struct snoop *run_minisnoop(const char *const *args, int timeout_ms)
-{
-	struct snoop *s = snoop_spawn(args, false);
-
-	if (snoop_finish(s, timeout_ms) == -1)
-		fail_msg("minisnoop did not exit within %d ms; stderr:\n%s", timeout_ms,
-			 buf_str(&s->err));
-	return s;
-}
-
 /* ---------------------------------------------------------------------------------------- */
 /* Our own processes                                                                        */
 
-static pid_t g_kids[64]; /* our children: killed and reaped */
-static int g_nkids;
 static pid_t g_others[16]; /* processes we do not parent (grandchildren): killed */
 static int g_nothers;
-
-static void kid_add(pid_t pid)
-{
-	assert_true(g_nkids < (int)(sizeof(g_kids) / sizeof(g_kids[0])));
-	g_kids[g_nkids++] = pid;
-}
 
 static void other_add(pid_t pid)
 {
@@ -460,71 +126,11 @@ static void other_add(pid_t pid)
 	g_others[g_nothers++] = pid;
 }
 
-static void kid_forget(pid_t pid)
-{
-	for (int k = 0; k < g_nkids; k++)
-		if (g_kids[k] == pid) {
-			g_kids[k] = g_kids[--g_nkids];
-			return;
-		}
-}
-
-/* Reaps pid within 10 s (SIGKILL and fail after that); returns its wait status. */
-static int kid_wait(pid_t pid)
-{
-	uint64_t deadline = now_ms() + 10000;
-	int st = 0;
-
-	for (;;) {
-		pid_t r = waitpid(pid, &st, WNOHANG);
-
-		if (r == pid && !WIFSTOPPED(st)) /* a traced child reports its stops too */
-			break;
-		if (r < 0)
-			fail_msg("waitpid %d: %s", (int)pid, strerror(errno));
-		if (now_ms() >= deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
-			kid_forget(pid);
-			fail_msg("process %d did not end within 10 s", (int)pid);
-		}
-		usleep(2000);
-	}
-	kid_forget(pid);
-	return st;
-}
-
 /* Kills a child and reaps it. */
 static void kid_end(pid_t pid)
 {
 	kill(pid, SIGKILL);
 	kid_wait(pid);
-}
-
-/* Forks a child that runs fn(arg) (which execs or _exits) with only the keep fds open,
- * stdin and stdout on /dev/null, stderr ours. */
-static pid_t kid_fork(void (*fn)(void *), void *arg, const int *keep, int nkeep)
-{
-	int k[8];
-	pid_t pid;
-
-	assert_true(nkeep <= 8);
-	for (int i = 0; i < nkeep; i++)
-		k[i] = keep[i];
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDWR);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(nul, 0);
-		dup2(nul, 1);
-		close_fds_keep(k, nkeep);
-		fn(arg);
-		_exit(120);
-	}
-	kid_add(pid);
-	return pid;
 }
 
 /* A forked child that sets up a known state, then execs. */
@@ -545,6 +151,7 @@ struct child {
 	int report_fd;	      /* >= 0: the errno of that write (0: done) goes there */
 	int gate_fd;	      /* >= 0: read a byte from it first */
 	int hold_fd;	      /* >= 0: after a failed exec, read it to EOF, then exit 0 */
+	int stdin_fd;	      /* >= 0: the exec'd program's stdin */
 };
 
 #define CHILD(...)                                                                                 \
@@ -554,6 +161,7 @@ struct child {
 			.report_fd = -1,                                                           \
 			.gate_fd = -1,                                                             \
 			.hold_fd = -1,                                                             \
+			.stdin_fd = -1,                                                            \
 			__VA_ARGS__})
 
 /* Level i of a deep directory: "NNN-" then letters up to len bytes. */
@@ -564,20 +172,6 @@ static void deep_name(char *out, size_t len, int level)
 	for (size_t i = (size_t)n; i < len; i++)
 		out[i] = (char)('a' + (level + (int)i) % 26);
 	out[len] = 0;
-}
-
-/* A forked child does not have the parent's pages until it touches them: BPF reading a
- * failed exec's arguments needs them present. */
-static void touch_strings(const char *path, char *const *argv)
-{
-	volatile char sink = 0;
-
-	for (const char *p = path; p && *p; p++)
-		sink ^= *p;
-	for (; argv && *argv; argv++)
-		for (const char *p = *argv; *p; p++)
-			sink ^= *p;
-	(void)sink;
 }
 
 static void child_main(void *arg)
@@ -594,6 +188,10 @@ static void child_main(void *arg)
 		if (read(c->gate_fd, &b, 1) != 1)
 			_exit(121);
 		close(c->gate_fd);
+	}
+	if (c->stdin_fd >= 0) {
+		dup2(c->stdin_fd, 0);
+		close(c->stdin_fd);
 	}
 	if (c->new_session && setsid() < 0)
 		_exit(122);
@@ -655,9 +253,9 @@ static void child_main(void *arg)
 
 static pid_t child_start(struct child *c)
 {
-	int keep[] = {c->exec_fd, c->report_fd, c->gate_fd, c->hold_fd};
+	int keep[] = {c->exec_fd, c->report_fd, c->gate_fd, c->hold_fd, c->stdin_fd};
 
-	return kid_fork(child_main, c, keep, 4);
+	return kid_fork(child_main, c, keep, 5);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -669,8 +267,7 @@ static pid_t child_start(struct child *c)
  * types. Prints one line per event: "EV" then key=VALUE for every key, sorted, where VALUE
  * is n (null), i:NUMBER, b:0|1, s:xHEX (the string's bytes) or a:COUNT:xHEX,xHEX,...
  */
-static const char py_normalize[] =
-    "import sys, json, re\n"
+static const char py_normalize[] = PY_PRELUDE
     "BASE = {'time': 's', 'pid': 'i', 'ppid': 'i', 'uid': 'i', 'comm': 's', 'ret': 'i',\n"
     "        'filename': 's', 'args': 'a', 'truncated': 'b'}\n"
     "CTX = {'cwd': 's', 'exe': 's', 'fileless': 'b', 'euid': 'i', 'gid': 'i', 'egid': 'i',\n"
@@ -680,16 +277,6 @@ static const char py_normalize[] =
     "KEYS = dict(BASE)\n"
     "for k in want:\n"
     "    KEYS[k] = CTX[k]\n"
-    "TIME = re.compile(r'\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z')\n"
-    "def h(s):\n"
-    "    return 'x' + s.encode('utf-8', 'surrogateescape').hex()\n"
-    "def nodup(kv):\n"
-    "    d = {}\n"
-    "    for k, v in kv:\n"
-    "        if k in d:\n"
-    "            raise ValueError('duplicate key %r' % k)\n"
-    "        d[k] = v\n"
-    "    return d\n"
     "def enc(k, v):\n"
     "    t = KEYS[k]\n"
     "    if v is None:\n"
@@ -722,24 +309,10 @@ static const char py_normalize[] =
     "                         sorted(extra)))\n"
     "    if type(o['time']) is not str or not TIME.fullmatch(o['time']):\n"
     "        raise ValueError('time is not RFC 3339 UTC with microseconds')\n"
-    "text = sys.stdin.buffer.read().decode('utf-8')\n"
-    "if text and not text.endswith('\\n'):\n"
-    "    sys.exit('minisnoop JSON output does not end with a newline')\n"
-    "out = []\n"
-    "for n, line in enumerate(text.split('\\n')[:-1], 1):\n"
-    "    try:\n"
-    "        o = json.loads(line, object_pairs_hook=nodup)\n"
-    "        check(o)\n"
-    "        out.append('EV ' + ' '.join(enc(k, o[k]) for k in sorted(KEYS)) + '\\n')\n"
-    "    except Exception as e:\n"
-    "        sys.stderr.write('minisnoop JSON line %d is bad: %s: %r\\n' % (n, e, line[:600]))\n"
-    "        sys.exit(1)\n"
-    "sys.stdout.write(''.join(out))\n";
-
-struct bytes {
-	unsigned char *p;
-	size_t n;
-};
+    "def line_of(o):\n"
+    "    check(o)\n"
+    "    return 'EV ' + ' '.join(enc(k, o[k]) for k in sorted(KEYS))\n"
+    "main(line_of)\n";
 
 struct val {
 	char key[16];
@@ -776,39 +349,6 @@ static void evs_free(void)
 	g_nevs = 0;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* "xHEX" (len chars) to bytes */
-static struct bytes unhex(const char *tok, size_t len)
-{
-	struct bytes b = {0};
-	size_t n;
-
-	if (len < 1 || tok[0] != 'x' || (len - 1) % 2)
-		fail_msg("bad hex token from the normalizer: '%.*s'", (int)(len < 60 ? len : 60),
-			 tok);
-	n = (len - 1) / 2;
-	b.p = malloc(n + 1);
-	assert_non_null(b.p);
-	for (size_t i = 0; i < n; i++) {
-		int hi = hexval(tok[1 + 2 * i]), lo = hexval(tok[2 + 2 * i]);
-
-		if (hi < 0 || lo < 0)
-			fail_msg("bad hex token from the normalizer: '%.60s'", tok);
-		b.p[i] = (unsigned char)(hi << 4 | lo);
-	}
-	b.p[n] = 0;
-	b.n = n;
-	return b;
-}
-
 static void parse_token(struct val *v, const char *tok)
 {
 	const char *eq = strchr(tok, '='), *p;
@@ -831,7 +371,7 @@ static void parse_token(struct val *v, const char *tok)
 			fail_msg("bad number from the normalizer: '%.80s'", tok);
 		break;
 	case 's':
-		v->s = unhex(p, strlen(p));
+		v->s = unhex(p);
 		break;
 	case 'a':
 		v->n = (int)strtol(p, &end, 10);
@@ -843,7 +383,7 @@ static void parse_token(struct val *v, const char *tok)
 		for (int k = 0; k < v->n; k++) {
 			size_t len = strcspn(p, ",");
 
-			v->items[k] = unhex(p, len);
+			v->items[k] = unhex_n(p, len);
 			p += len + (p[len] == ',');
 		}
 		if (*p)
@@ -854,63 +394,6 @@ static void parse_token(struct val *v, const char *tok)
 	}
 }
 
-/* Runs the normalizer on data, asking for the context keys keys; fails when it rejects. */
-static void run_python(const struct buf *data, const char *keys, struct buf *res)
-{
-	int mfd, p[2], st;
-	pid_t pid;
-	uint64_t deadline;
-	size_t off = 0;
-
-	mfd = memfd_create("minisnoop-stdout", MFD_CLOEXEC);
-	assert_true(mfd >= 0);
-	while (off < data->len) {
-		ssize_t w = write(mfd, data->p + off, data->len - off);
-
-		assert_true(w > 0);
-		off += (size_t)w;
-	}
-	assert_int_equal(lseek(mfd, 0, SEEK_SET), 0);
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(mfd, 0);
-		dup2(p[1], 1);
-		close_fds_keep(NULL, 0);
-		execl(g_python, "python3", "-c", py_normalize, keys, (char *)NULL);
-		dprintf(2, "test: exec %s: %s\n", g_python, strerror(errno));
-		_exit(127);
-	}
-	kid_add(pid);
-	close(mfd);
-	close(p[1]);
-	deadline = now_ms() + 30000;
-	for (;;) {
-		struct pollfd pf = {.fd = p[0], .events = POLLIN};
-		char tmp[65536];
-		ssize_t r;
-
-		if (now_ms() >= deadline)
-			break;
-		if (poll(&pf, 1, 100) <= 0)
-			continue;
-		r = read(p[0], tmp, sizeof(tmp));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		buf_add(res, tmp, (size_t)r);
-	}
-	close(p[0]);
-	st = kid_wait(pid);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		fail_msg("minisnoop's JSON output failed the check with context keys '%s' (python3 "
-			 "wait status 0x%x; its message is above); the output was %zu bytes",
-			 keys, st, data->len);
-}
-
 /* Checks every line of minisnoop's JSON stdout (context keys: exactly keys) into g_evs. */
 static void parse_json(const struct buf *out, const char *keys)
 {
@@ -918,7 +401,7 @@ static void parse_json(const struct buf *out, const char *keys)
 	char *save = NULL, *line;
 
 	evs_free();
-	run_python(out, keys, &res);
+	run_python(py_normalize, keys, out, &res);
 	for (line = res.len ? strtok_r(res.p, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *s2 = NULL, *tok = strtok_r(line, " ", &s2);
@@ -1392,6 +875,17 @@ static void truth_free(struct truth *t)
 	buf_free(&t->environ);
 }
 
+static struct truth g_truths[4]; /* in static slots, freed in cleanup: a test may fail */
+
+/* The truth of pid, read now into slot k. */
+static const struct truth *truth_of(int k, pid_t pid)
+{
+	assert_true(k < (int)(sizeof(g_truths) / sizeof(g_truths[0])));
+	truth_free(&g_truths[k]);
+	truth_read(pid, &g_truths[k]);
+	return &g_truths[k];
+}
+
 static bool ends_with(const char *s, size_t n, const char *tail)
 {
 	size_t m = strlen(tail);
@@ -1487,135 +981,19 @@ static void expect_truth(const struct ev *e, const struct truth *t, unsigned mas
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* Environment checks, fixtures                                                             */
-
-static void find_binaries(void)
-{
-	const char *env = getenv("MINISNOOP_BIN");
-	char exe[PATH_MAX], cand[PATH_MAX + 32];
-	ssize_t n;
-
-	g_bin[0] = 0;
-	if (env && *env) {
-		if (!realpath(env, g_bin))
-			snprintf(g_bin, sizeof(g_bin), "%s", env);
-	} else {
-		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (n > 0) {
-			exe[n] = 0;
-			*strrchr(exe, '/') = 0; /* build/tests */
-			snprintf(cand, sizeof(cand), "%s/../minisnoop", exe);
-			if (access(cand, X_OK) == 0 && realpath(cand, g_bin))
-				goto python;
-		}
-		if (access("build/minisnoop", X_OK) == 0 && realpath("build/minisnoop", g_bin))
-			goto python;
-		g_bin[0] = 0;
-	}
-python:
-	env = getenv("MINISNOOP_PYTHON");
-	g_python[0] = 0;
-	if (env && *env) {
-		snprintf(g_python, sizeof(g_python), "%s", env);
-		return;
-	}
-	if (access("/usr/bin/python3", X_OK) == 0) {
-		snprintf(g_python, sizeof(g_python), "/usr/bin/python3");
-		return;
-	}
-	env = getenv("PATH");
-	if (env) {
-		char *path = strdup(env), *save = NULL;
-
-		for (char *d = strtok_r(path, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-			snprintf(cand, sizeof(cand), "%s/python3", d);
-			if (access(cand, X_OK) == 0) {
-				snprintf(g_python, sizeof(g_python), "%s", cand);
-				break;
-			}
-		}
-		free(path);
-	}
-}
-
-static void check_environment(void)
-{
-	union bpf_attr a;
-	int fd;
-
-	g_skip[0] = 0;
-	if (geteuid() != 0) {
-		snprintf(g_skip, sizeof(g_skip), "not root (euid %d): kernel tests need root",
-			 (int)geteuid());
-		return;
-	}
-	memset(&a, 0, sizeof(a));
-	a.map_type = BPF_MAP_TYPE_ARRAY;
-	a.key_size = 4;
-	a.value_size = 4;
-	a.max_entries = 1;
-	fd = (int)syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a));
-	if (fd < 0) {
-		snprintf(g_skip, sizeof(g_skip), "bpf() is not usable here: %s", strerror(errno));
-		return;
-	}
-	close(fd);
-}
-
-#define SKIP(...)                                                                                  \
-	do {                                                                                       \
-		print_message("[  SKIP    ] " __VA_ARGS__);                                        \
-		print_message("\n");                                                               \
-		skip();                                                                            \
-	} while (0)
-
-/* Skips (with the reason) when the kernel tests cannot run; fails without the binary or
- * python3 (tools/deps.sh test installs it). */
-#define REQUIRE_KERNEL()                                                                           \
-	do {                                                                                       \
-		if (g_skip[0])                                                                     \
-			SKIP("%s", g_skip);                                                        \
-		if (!g_bin[0])                                                                     \
-			fail_msg("minisnoop binary not found: run make first (or set "             \
-				 "MINISNOOP_BIN)");                                                \
-		if (!g_python[0])                                                                  \
-			SKIP("python3 not found (tools/deps.sh test installs it; "                 \
-			     "MINISNOOP_PYTHON overrides)");                                       \
-	} while (0)
+/* Fixtures                                                                                 */
 
 static void cleanup_all(void)
 {
+	/* the grandchildren first: their parents, our children, go next */
 	for (int k = 0; k < g_nothers; k++)
 		kill(g_others[k], SIGKILL);
 	g_nothers = 0;
-	for (size_t k = 0; k < sizeof(g_snoops) / sizeof(g_snoops[0]); k++) {
-		struct snoop *s = &g_snoops[k];
-
-		if (!s->used)
-			continue;
-		if (!s->reaped) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, &s->status, 0);
-		}
-		if (s->out_fd >= 0)
-			close(s->out_fd);
-		if (s->err_fd >= 0)
-			close(s->err_fd);
-		buf_free(&s->out);
-		buf_free(&s->err);
-		memset(s, 0, sizeof(*s));
-	}
-	for (int k = 0; k < g_nkids; k++) {
-		kill(g_kids[k], SIGKILL);
-		waitpid(g_kids[k], NULL, 0);
-	}
-	g_nkids = 0;
+	snoop_cleanup();
 	evs_free();
-	if (g_cgdir[0]) {
-		for (int k = 0; k < 100 && rmdir(g_cgdir) && errno == EBUSY; k++)
-			usleep(10000);
-		g_cgdir[0] = 0;
-	}
+	for (size_t k = 0; k < sizeof(g_truths) / sizeof(g_truths[0]); k++)
+		truth_free(&g_truths[k]);
+	g_null_ok = false;
 	if (g_cgmnt[0]) {
 		if (umount2(g_cgmnt, MNT_DETACH) == 0)
 			rmdir(g_cgmnt);
@@ -1635,64 +1013,6 @@ static void cleanup_all(void)
 	}
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	g_null_ok = false;
-	cleanup_all();
-	alarm(WATCHDOG_S);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	cleanup_all();
-	alarm(0);
-	return 0;
-}
-
-static int group_setup(void **state)
-{
-	(void)state;
-	g_self = getpid();
-	find_binaries();
-	check_environment();
-	comm_of(g_self, g_comm, sizeof(g_comm));
-	if (g_skip[0])
-		print_message("kernel tests will be skipped: %s\n", g_skip);
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	char cmd[PATH_MAX + 16];
-
-	(void)state;
-	cleanup_all();
-	if (g_tmpdir[0] && strstr(g_tmpdir, "/tmp/minisnoop-ctx.") == g_tmpdir) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_tmpdir);
-		if (system(cmd))
-			print_message("could not remove %s\n", g_tmpdir);
-	}
-	return 0;
-}
-
-/* The scratch directory of this run (its real path), made when first needed. */
-static const char *tmpdir(void)
-{
-	if (!g_tmpdir[0]) {
-		char made[sizeof(g_tmpdir)];
-
-		snprintf(made, sizeof(made), "/tmp/minisnoop-ctx.XXXXXX");
-		if (!mkdtemp(made))
-			fail_msg("mkdtemp: %s", strerror(errno));
-		if (!realpath(made, g_tmpdir))
-			snprintf(g_tmpdir, sizeof(g_tmpdir), "%s", made);
-	}
-	return g_tmpdir;
-}
-
 /* A new directory in the scratch one; its path goes to out. */
 static void scratch_dir(char *out, size_t n, const char *name)
 {
@@ -1701,25 +1021,43 @@ static void scratch_dir(char *out, size_t n, const char *name)
 		fail_msg("mkdir %s: %s", out, strerror(errno));
 }
 
-/* Copies src to dst (created with mode). */
-static void copy_file(const char *src, const char *dst, mode_t mode)
+/* Copies all of the file src into out. */
+static void copy_into(int out, const char *src)
 {
-	int in = open(src, O_RDONLY | O_CLOEXEC), out;
+	int in = open(src, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	off_t off = 0;
 
 	if (in < 0 || fstat(in, &st))
 		fail_msg("open %s: %s", src, strerror(errno));
+	while (off < st.st_size)
+		if (sendfile(out, in, &off, (size_t)(st.st_size - off)) <= 0)
+			fail_msg("copying %s: %s", src, strerror(errno));
+	close(in);
+}
+
+/* Copies src to dst (created with mode). */
+static void copy_file(const char *src, const char *dst, mode_t mode)
+{
+	int out;
+
 	unlink(dst);
 	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (out < 0)
 		fail_msg("create %s: %s", dst, strerror(errno));
-	while (off < st.st_size)
-		if (sendfile(out, in, &off, (size_t)(st.st_size - off)) <= 0)
-			fail_msg("copying %s: %s", src, strerror(errno));
+	copy_into(out, src);
 	assert_int_equal(fchmod(out, mode), 0);
-	close(in);
 	close(out);
+}
+
+/* A memfd named name holding a copy of src (to fexecve). */
+static int memfd_copy(const char *name, const char *src)
+{
+	int mfd = memfd_create(name, MFD_CLOEXEC);
+
+	assert_true(mfd >= 0);
+	copy_into(mfd, src);
+	return mfd;
 }
 
 /* /bin/sleep's real path (the exe of a process that exec'd it). */
@@ -1732,22 +1070,54 @@ static const char *sleep_real(void)
 	return real;
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Runs: minisnoop, children in a known state, their truth while they are alive             */
+
+/* Waits for the event of each of the n pids, and reads the truth of each while it is alive
+ * (into g_truths). */
+static const struct truth *watch(struct snoop *s, const pid_t *pid, int n, const char *const *whats)
+{
+	for (int k = 0; k < n; k++) {
+		snoop_need_pid(s, pid[k], whats[k]);
+		truth_of(k, pid[k]);
+	}
+	return g_truths;
+}
+
+/* Stops s and checks its output with the context keys keys (the events go to g_evs). */
+static void finish(struct snoop *s, const char *keys)
+{
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out, keys);
+}
+
 /*
- * The usual run: minisnoop with args; a child c (which must stay alive in its exec'd
- * program); its event waited for; the truth read; the child killed; minisnoop stopped and its
- * output checked with the context keys keys. The child's event is returned (t filled).
+ * The usual run: minisnoop with args; the n children c started (which must stay alive in
+ * their exec'd program), their pids to pid; watched; killed; minisnoop's output checked with
+ * the context keys keys. Returns their truths.
  */
-static const struct ev *run_one(const char *const *args, const char *keys, struct child *c,
-				struct truth *t, const char *what)
+static const struct truth *run_children(const char *const *args, const char *keys, struct child *c,
+					int n, pid_t *pid, const char *const *whats)
 {
 	struct snoop *s = snoop_start(args);
-	pid_t pid = child_start(c);
+	const struct truth *t;
 
-	snoop_wait_pid(s, pid, what);
-	truth_read(pid, t);
-	kid_end(pid);
-	snoop_stop(s);
-	parse_json(&s->out, keys);
+	for (int k = 0; k < n; k++)
+		pid[k] = child_start(&c[k]);
+	t = watch(s, pid, n, whats);
+	for (int k = 0; k < n; k++)
+		kid_end(pid[k]);
+	finish(s, keys);
+	return t;
+}
+
+/* run_children with one child; its event is returned, its truth goes to *t. */
+static const struct ev *run_one(const char *const *args, const char *keys, struct child *c,
+				const struct truth **t, const char *what)
+{
+	pid_t pid;
+
+	*t = run_children(args, keys, c, 1, &pid, &what);
 	return ev_one(pid, what);
 }
 
@@ -1759,65 +1129,58 @@ static void test_ordinary_process_every_field(void **state)
 	const char *what = "sleep in a scratch directory, -o all -e";
 	char dir[PATH_MAX];
 	struct child c;
-	struct truth t;
+	const struct truth *t;
 	const struct ev *e;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	scratch_dir(dir, sizeof(dir), "plain");
 	c = CHILD(.path = SLEEP_PATH, .dir = dir);
 	e = run_one(ARGS_ALL_ENV, KEYS_ALL_ENV, &c, &t, what);
 	want_int(e, "ret", 0, what);
 	want_strz(e, "filename", SLEEP_PATH, what);
-	expect_truth(e, &t, F_ALL, what);
+	expect_truth(e, t, F_ALL, what);
 	/* the truth is what it should be */
 	want_strz(e, "cwd", dir, what);
 	want_strz(e, "exe", sleep_real(), what);
 	want_bool(e, "fileless", false, what);
-	want_int(e, "nspid", t.pid, what);
+	want_int(e, "nspid", t->pid, what);
 	want_int(e, "euid", 0, what);
 	want_strz(e, "pcomm", g_comm, what);
 	want_env(e, "PATH=/usr/sbin:/usr/bin:/sbin:/bin\0LC_ALL=C", 43, what);
-	truth_free(&t);
 }
 
 /* ---------------------------------------------------------------------------------------- */
 /* cwd                                                                                      */
 
+/* The event of pid has the truth's cwd, and that is dir. */
+static void expect_cwd(pid_t pid, const struct truth *t, const char *dir, const char *what)
+{
+	const struct ev *e = ev_one(pid, what);
+
+	expect_truth(e, t, F_CWD, what);
+	want_strz(e, "cwd", dir, what);
+}
+
 /* A known directory, and one whose name has a space, a newline, a tab and bytes that are not
  * UTF-8 (JSON gives them back with surrogateescape). */
 static void test_cwd_known_directories(void **state)
 {
-	const char *what1 = "cwd: a scratch directory", *what2 = "cwd: an awkward name";
-	char dir1[PATH_MAX], dir2[PATH_MAX];
-	struct child c1, c2;
-	struct truth t1, t2;
-	struct snoop *s;
-	pid_t p1, p2;
+	const char *whats[] = {"cwd: a scratch directory", "cwd: an awkward name"};
+	char dirs[2][PATH_MAX];
+	struct child c[2];
+	const struct truth *t;
+	pid_t pid[2];
 
 	(void)state;
-	REQUIRE_KERNEL();
-	scratch_dir(dir1, sizeof(dir1), "known-dir");
-	scratch_dir(dir2, sizeof(dir2), "we ird\nname\t\xff\xfe caf\xc3\xa9");
-	c1 = CHILD(.path = SLEEP_PATH, .dir = dir1);
-	c2 = CHILD(.path = SLEEP_PATH, .dir = dir2);
-	s = snoop_start(ARGS_ALL);
-	p1 = child_start(&c1);
-	p2 = child_start(&c2);
-	snoop_wait_pid(s, p1, what1);
-	snoop_wait_pid(s, p2, what2);
-	truth_read(p1, &t1);
-	truth_read(p2, &t2);
-	kid_end(p1);
-	kid_end(p2);
-	snoop_stop(s);
-	parse_json(&s->out, KEYS_ALL);
-	expect_truth(ev_one(p1, what1), &t1, F_CWD, what1);
-	want_strz(ev_one(p1, what1), "cwd", dir1, what1);
-	expect_truth(ev_one(p2, what2), &t2, F_CWD, what2);
-	want_strz(ev_one(p2, what2), "cwd", dir2, what2);
-	truth_free(&t1);
-	truth_free(&t2);
+	REQUIRE_PYTHON();
+	scratch_dir(dirs[0], sizeof(dirs[0]), "known-dir");
+	scratch_dir(dirs[1], sizeof(dirs[1]), "we ird\nname\t\xff\xfe caf\xc3\xa9");
+	for (int k = 0; k < 2; k++)
+		c[k] = CHILD(.path = SLEEP_PATH, .dir = dirs[k]);
+	t = run_children(ARGS_ALL, KEYS_ALL, c, 2, pid, whats);
+	for (int k = 0; k < 2; k++)
+		expect_cwd(pid[k], &t[k], dirs[k], whats[k]);
 }
 
 /* The child removes its working directory, then execs: " (deleted)" as readlink says. */
@@ -1826,18 +1189,16 @@ static void test_cwd_deleted(void **state)
 	const char *what = "cwd: removed before the exec";
 	char dir[PATH_MAX], want[PATH_MAX + 16];
 	struct child c;
-	struct truth t;
-	const struct ev *e;
+	const struct truth *t;
+	pid_t pid;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	scratch_dir(dir, sizeof(dir), "gone");
 	c = CHILD(.path = SLEEP_PATH, .dir = dir, .rmdir_cwd = true);
-	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
-	expect_truth(e, &t, F_CWD, what);
+	t = run_children(ARGS_ALL, KEYS_ALL, &c, 1, &pid, &what);
 	snprintf(want, sizeof(want), "%s (deleted)", dir);
-	want_strz(e, "cwd", want, what);
-	truth_free(&t);
+	expect_cwd(pid, t, want, what);
 }
 
 /* Paths that cross mount points: a directory under a bind mount (of another directory, so
@@ -1850,12 +1211,12 @@ static void test_cwd_across_mounts(void **state)
 	char src[PATH_MAX], sub[PATH_MAX + 16], dirs[4][PATH_MAX + 16];
 	char true_static[PATH_MAX + 16], *true_argv[] = {"true-static", NULL};
 	struct child c[4];
-	struct truth t[4];
-	struct snoop *s;
+	const struct truth *t;
 	pid_t pid[4];
+	int fd;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	scratch_dir(src, sizeof(src), "bind-src");
 	snprintf(sub, sizeof(sub), "%s/inner", src);
 	if (mkdir(sub, 0755) && errno != EEXIST)
@@ -1877,35 +1238,16 @@ static void test_cwd_across_mounts(void **state)
 		 (int)(strrchr(g_bin, '/') - g_bin), g_bin);
 	if (access(true_static, X_OK))
 		fail_msg("%s not found: make tools builds it", true_static);
-	s = snoop_start(ARGS_ALL);
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 3; k++)
 		c[k] = CHILD(.path = SLEEP_PATH, .dir = dirs[k]);
-		pid[k] = child_start(&c[k]);
-	}
-	{
-		int fd = open(true_static, O_RDONLY | O_CLOEXEC);
-
-		assert_true(fd >= 0);
-		c[3] = CHILD(.exec_fd = fd, .argv = true_argv, .root = src, .dir = "/inner",
-			     .traceme = true);
-		pid[3] = child_start(&c[3]);
-		close(fd);
-	}
-	for (int k = 0; k < 4; k++) {
-		snoop_wait_pid(s, pid[k], whats[k]);
-		truth_read(pid[k], &t[k]);
-	}
+	fd = open(true_static, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	c[3] =
+	    CHILD(.exec_fd = fd, .argv = true_argv, .root = src, .dir = "/inner", .traceme = true);
+	t = run_children(ARGS_ALL, KEYS_ALL, c, 4, pid, whats);
+	close(fd);
 	for (int k = 0; k < 4; k++)
-		kid_end(pid[k]);
-	snoop_stop(s);
-	parse_json(&s->out, KEYS_ALL);
-	for (int k = 0; k < 4; k++) {
-		const struct ev *e = ev_one(pid[k], whats[k]);
-
-		expect_truth(e, &t[k], F_CWD, whats[k]);
-		want_strz(e, "cwd", dirs[k], whats[k]);
-		truth_free(&t[k]);
-	}
+		expect_cwd(pid[k], &t[k], dirs[k], whats[k]);
 }
 
 /*
@@ -1959,11 +1301,11 @@ static void test_cwd_longer_than_4k(void **state)
 	char base[PATH_MAX], name[LEN + 1];
 	struct buf full = {0};
 	struct child c;
-	struct truth t;
+	const struct truth *t;
 	const struct ev *e;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	scratch_dir(base, sizeof(base), "deep");
 	buf_add(&full, base, strlen(base));
 	for (int level = 0; level < LEVELS; level++) {
@@ -1978,9 +1320,8 @@ static void test_cwd_longer_than_4k(void **state)
 	deep_name(name, LEN, LEVELS - 1);
 	expect_cut_path(e, "cwd", full.p, name, what);
 	/* the rest of the event is still right */
-	expect_truth(e, &t, F_EXE | F_CREDS, what);
+	expect_truth(e, t, F_EXE | F_CREDS, what);
 	buf_free(&full);
-	truth_free(&t);
 }
 
 /* 300 levels of one-letter names: short (readlink gives it) but deep. Either all of it, or cut
@@ -1990,27 +1331,36 @@ static void test_cwd_many_components(void **state)
 	const char *what = "cwd: 300 components";
 	char base[PATH_MAX];
 	struct child c;
-	struct truth t;
+	const struct truth *t;
 	const struct val *v;
 	const struct ev *e;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	scratch_dir(base, sizeof(base), "many");
 	c = CHILD(.path = SLEEP_PATH, .dir = base, .deep = 300, .deep_len = 4);
 	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
-	if (t.cwd_len < 0)
-		fail_msg("%s: readlink /proc/%d/cwd: %s", what, (int)t.pid, strerror(t.cwd_err));
+	if (t->cwd_len < 0)
+		fail_msg("%s: readlink /proc/%d/cwd: %s", what, (int)t->pid, strerror(t->cwd_err));
 	v = need(e, "cwd", what);
 	if (v->kind == 's' && v->s.n >= 3 && !memcmp(v->s.p, "\xe2\x80\xa6", 3))
-		expect_cut_path(e, "cwd", t.cwd, "299-", what);
+		expect_cut_path(e, "cwd", t->cwd, "299-", what);
 	else
-		expect_truth(e, &t, F_CWD, what);
-	truth_free(&t);
+		expect_truth(e, t, F_CWD, what);
 }
 
 /* ---------------------------------------------------------------------------------------- */
 /* exe, fileless                                                                            */
+
+/* The event's exe is the truth's, and that is exe (NULL: not checked); fileless as said. */
+static void expect_exe(const struct ev *e, const struct truth *t, const char *exe, bool fileless,
+		       const char *what)
+{
+	expect_truth(e, t, F_EXE, what);
+	if (exe)
+		want_strz(e, "exe", exe, what);
+	want_bool(e, "fileless", fileless, what);
+}
 
 /* exec of a symlink: exe is the target, filename the link. */
 static void test_exe_symlink(void **state)
@@ -2018,21 +1368,18 @@ static void test_exe_symlink(void **state)
 	const char *what = "exe: exec of a symlink";
 	char link[PATH_MAX];
 	struct child c;
-	struct truth t;
+	const struct truth *t;
 	const struct ev *e;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	snprintf(link, sizeof(link), "%s/sleep-link", tmpdir());
 	unlink(link);
 	assert_int_equal(symlink(SLEEP_PATH, link), 0);
 	c = CHILD(.path = link);
 	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
 	want_strz(e, "filename", link, what);
-	expect_truth(e, &t, F_EXE, what);
-	want_strz(e, "exe", sleep_real(), what);
-	want_bool(e, "fileless", false, what);
-	truth_free(&t);
+	expect_exe(e, t, sleep_real(), false, what);
 }
 
 /* A #! script: exe is the interpreter's real path (e.g. /usr/bin/dash for /bin/sh). */
@@ -2042,14 +1389,13 @@ static void test_exe_script(void **state)
 	static const char body[] = "#!/bin/sh\nread x\n";
 	char path[PATH_MAX], real_sh[PATH_MAX];
 	char *argv[] = {"script", NULL};
-	struct truth t;
+	struct child c;
+	const struct truth *t;
 	const struct ev *e;
-	struct snoop *s;
 	int in[2], fd;
-	pid_t pid;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	snprintf(path, sizeof(path), "%s/ctx-script.sh", tmpdir());
 	unlink(path);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
@@ -2057,80 +1403,38 @@ static void test_exe_script(void **state)
 	assert_int_equal(write(fd, body, strlen(body)), (ssize_t)strlen(body));
 	close(fd);
 	assert_non_null(realpath("/bin/sh", real_sh));
-	/* the script blocks in read until we close its stdin */
+	/* the script blocks in read (stdin is a pipe we hold open) until it is killed */
 	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
-	s = snoop_start(ARGS_ALL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(in[0], 0);
-		close_fds_keep(NULL, 0);
-		execve(path, argv, g_envp);
-		_exit(127);
-	}
-	kid_add(pid);
+	c = CHILD(.path = path, .argv = argv, .stdin_fd = in[0]);
+	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
 	close(in[0]);
-	snoop_wait_pid(s, pid, what);
-	truth_read(pid, &t);
 	close(in[1]);
-	kid_wait(pid);
-	snoop_stop(s);
-	parse_json(&s->out, KEYS_ALL);
-	e = ev_one(pid, what);
 	want_strz(e, "filename", path, what);
-	expect_truth(e, &t, F_EXE, what);
-	want_strz(e, "exe", real_sh, what);
-	want_bool(e, "fileless", false, what);
-	truth_free(&t);
+	expect_exe(e, t, real_sh, false, what);
 }
 
 /* /bin/sleep in a memfd, fexecve()d: exe "/memfd:NAME (deleted)", fileless; an ordinary
  * exec beside it is not fileless. */
 static void test_exe_memfd(void **state)
 {
-	const char *what = "exe: fexecve of a memfd", *what2 = "fileless: an ordinary exec";
-	struct child c, c2;
-	struct truth t, t2;
+	const char *whats[] = {"exe: fexecve of a memfd", "fileless: an ordinary exec"};
+	struct child c[2];
+	const struct truth *t;
 	const struct ev *e;
-	struct snoop *s;
-	int in, mfd;
-	struct stat st;
-	off_t off = 0;
-	pid_t pid, pid2;
+	pid_t pid[2];
+	int mfd;
 
 	(void)state;
-	REQUIRE_KERNEL();
-	mfd = memfd_create("ms-ctx-memfd", MFD_CLOEXEC);
-	in = open(SLEEP_PATH, O_RDONLY | O_CLOEXEC);
-	assert_true(mfd >= 0 && in >= 0 && fstat(in, &st) == 0);
-	while (off < st.st_size)
-		assert_true(sendfile(mfd, in, &off, (size_t)(st.st_size - off)) > 0);
-	close(in);
-	c = CHILD(.exec_fd = mfd);
-	c2 = CHILD(.path = SLEEP_PATH);
-	s = snoop_start(ARGS_ALL);
-	pid = child_start(&c);
-	pid2 = child_start(&c2);
+	REQUIRE_PYTHON();
+	mfd = memfd_copy("ms-ctx-memfd", SLEEP_PATH);
+	c[0] = CHILD(.exec_fd = mfd);
+	c[1] = CHILD(.path = SLEEP_PATH);
+	t = run_children(ARGS_ALL, KEYS_ALL, c, 2, pid, whats);
 	close(mfd);
-	snoop_wait_pid(s, pid, what);
-	snoop_wait_pid(s, pid2, what2);
-	truth_read(pid, &t);
-	truth_read(pid2, &t2);
-	kid_end(pid);
-	kid_end(pid2);
-	snoop_stop(s);
-	parse_json(&s->out, KEYS_ALL);
-	e = ev_one(pid, what);
-	want_int(e, "ret", 0, what);
-	expect_truth(e, &t, F_EXE, what);
-	want_strz(e, "exe", "/memfd:ms-ctx-memfd (deleted)", what);
-	want_bool(e, "fileless", true, what);
-	e = ev_one(pid2, what2);
-	expect_truth(e, &t2, F_EXE, what2);
-	want_bool(e, "fileless", false, what2);
-	truth_free(&t);
-	truth_free(&t2);
+	e = ev_one(pid[0], whats[0]);
+	want_int(e, "ret", 0, whats[0]);
+	expect_exe(e, &t[0], "/memfd:ms-ctx-memfd (deleted)", true, whats[0]);
+	expect_exe(ev_one(pid[1], whats[1]), &t[1], NULL, false, whats[1]);
 }
 
 /* A file opened, removed, then fexecve()d: exe "PATH (deleted)", fileless. */
@@ -2139,35 +1443,22 @@ static void test_exe_deleted_file(void **state)
 	const char *what = "exe: a removed file, fexecve()d";
 	char path[PATH_MAX], want[PATH_MAX + 16];
 	struct child c;
-	struct truth t;
+	const struct truth *t;
 	const struct ev *e;
 	int fd;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	snprintf(path, sizeof(path), "%s/ctx-removed-sleep", tmpdir());
 	copy_file(SLEEP_PATH, path, 0755);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	assert_true(fd >= 0);
 	assert_int_equal(unlink(path), 0);
 	c = CHILD(.exec_fd = fd);
-	{
-		struct snoop *s = snoop_start(ARGS_ALL);
-		pid_t pid = child_start(&c);
-
-		close(fd);
-		snoop_wait_pid(s, pid, what);
-		truth_read(pid, &t);
-		kid_end(pid);
-		snoop_stop(s);
-		parse_json(&s->out, KEYS_ALL);
-		e = ev_one(pid, what);
-	}
-	expect_truth(e, &t, F_EXE, what);
+	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
+	close(fd);
 	snprintf(want, sizeof(want), "%s (deleted)", path);
-	want_strz(e, "exe", want, what);
-	want_bool(e, "fileless", true, what);
-	truth_free(&t);
+	expect_exe(e, t, want, true, what);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -2215,41 +1506,38 @@ static void test_creds_setuid(void **state)
 {
 	const char *what = "euid/gid/egid: setuid+setgid root program run by uid 65534";
 	struct child c;
-	struct truth t;
+	const struct truth *t;
 	const struct ev *e;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	setuid_copy();
 	c = CHILD(.path = g_suid_file, .uid = 65534);
 	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
-	if (t.uid[1] != 0 || t.gid[1] != 0)
+	if (t->uid[1] != 0 || t->gid[1] != 0)
 		SKIP("setuid/setgid not honoured for %s here (Uid: %lld %lld, Gid: %lld %lld)",
-		     g_suid_file, t.uid[0], t.uid[1], t.gid[0], t.gid[1]);
-	expect_truth(e, &t, F_CREDS, what);
+		     g_suid_file, t->uid[0], t->uid[1], t->gid[0], t->gid[1]);
+	expect_truth(e, t, F_CREDS, what);
 	want_int(e, "uid", 65534, what);
 	want_int(e, "euid", 0, what);
 	want_int(e, "gid", 65534, what);
 	want_int(e, "egid", 0, what);
-	truth_free(&t);
 }
 
 /* A plain uid 65534 exec: all four ids 65534. */
 static void test_creds_nobody(void **state)
 {
 	const char *what = "euid/gid/egid: uid 65534";
-	struct child c;
-	struct truth t;
+	struct child c = CHILD(.path = SLEEP_PATH, .uid = 65534);
+	const struct truth *t;
 	const struct ev *e;
 
 	(void)state;
-	REQUIRE_KERNEL();
-	c = CHILD(.path = SLEEP_PATH, .uid = 65534);
+	REQUIRE_PYTHON();
 	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
-	expect_truth(e, &t, F_CREDS, what);
+	expect_truth(e, t, F_CREDS, what);
 	want_int(e, "euid", 65534, what);
 	want_int(e, "egid", 65534, what);
-	truth_free(&t);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -2258,44 +1546,32 @@ static void test_creds_nobody(void **state)
 /* As inherited, and with a login uid the child sets itself (refused: said, still compared). */
 static void test_login_uid_and_session(void **state)
 {
-	const char *what1 = "auid/session: inherited", *what2 = "auid/session: loginuid 4242";
-	struct child c1, c2;
-	struct truth t1, t2;
-	struct snoop *s;
+	const char *whats[] = {"auid/session: inherited", "auid/session: loginuid 4242"};
+	struct child c[2];
+	const struct truth *t;
 	int rep[2], err = -1;
-	pid_t p1, p2;
+	pid_t pid[2];
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	assert_int_equal(pipe2(rep, O_CLOEXEC), 0);
-	c1 = CHILD(.path = SLEEP_PATH);
-	c2 = CHILD(.path = SLEEP_PATH, .loginuid = "4242", .report_fd = rep[1]);
-	s = snoop_start(ARGS_ALL);
-	p1 = child_start(&c1);
-	p2 = child_start(&c2);
+	c[0] = CHILD(.path = SLEEP_PATH);
+	c[1] = CHILD(.path = SLEEP_PATH, .loginuid = "4242", .report_fd = rep[1]);
+	t = run_children(ARGS_ALL, KEYS_ALL, c, 2, pid, whats);
+	/* the child wrote it before its exec, which was waited for */
 	close(rep[1]);
 	if (read(rep[0], &err, sizeof(err)) != (ssize_t)sizeof(err))
 		fail_msg("the child did not say whether it could set its loginuid");
 	close(rep[0]);
-	snoop_wait_pid(s, p1, what1);
-	snoop_wait_pid(s, p2, what2);
-	truth_read(p1, &t1);
-	truth_read(p2, &t2);
-	kid_end(p1);
-	kid_end(p2);
-	snoop_stop(s);
-	parse_json(&s->out, KEYS_ALL);
-	expect_truth(ev_one(p1, what1), &t1, F_LOGIN, what1);
+	expect_truth(ev_one(pid[0], whats[0]), &t[0], F_LOGIN, whats[0]);
 	if (err)
 		print_message("note: writing /proc/self/loginuid was refused (%s): compared with "
 			      "what the process has\n",
 			      strerror(err));
-	else if (t2.auid != 4242)
-		fail_msg("%s: the loginuid was written but /proc/%d/loginuid says %lld", what2,
-			 (int)p2, t2.auid);
-	expect_truth(ev_one(p2, what2), &t2, F_LOGIN, what2);
-	truth_free(&t1);
-	truth_free(&t2);
+	else if (t[1].auid != 4242)
+		fail_msg("%s: the loginuid was written but /proc/%d/loginuid says %lld", whats[1],
+			 (int)pid[1], t[1].auid);
+	expect_truth(ev_one(pid[1], whats[1]), &t[1], F_LOGIN, whats[1]);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -2311,13 +1587,12 @@ static void test_tty_pts(void **state)
 	char *argv[] = {"script", "-qc", cmd, "/dev/null", NULL};
 	const char *script = NULL;
 	struct child c;
-	struct truth t;
-	const struct ev *e;
+	const struct truth *t;
 	struct snoop *s;
 	pid_t kid, pid;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	for (size_t k = 0; k < sizeof(where) / sizeof(where[0]) && !script; k++)
 		if (access(where[k], X_OK) == 0)
 			script = where[k];
@@ -2331,45 +1606,40 @@ static void test_tty_pts(void **state)
 	c = CHILD(.path = script, .argv = argv, .envp = envp);
 	s = snoop_start(ARGS_ALL);
 	kid = child_start(&c);
-	snoop_wait_out(s, needle, what);
+	snoop_need_out(s, needle, what);
 	pid = snoop_pid_of_line(s, needle);
 	other_add(pid);
-	truth_read(pid, &t);
-	if (!t.tty_nr || !t.tty_known)
-		fail_msg("%s: test set-up: sleep under script has tty_nr 0x%x", what, t.tty_nr);
+	t = truth_of(0, pid);
+	if (!t->tty_nr || !t->tty_known)
+		fail_msg("%s: test set-up: sleep under script has tty_nr 0x%x", what, t->tty_nr);
 	/* the mapping of tty_nr is right: script gives the pty as stdin too */
-	snprintf(fd0, sizeof(fd0), "/dev/%s", t.tty);
+	snprintf(fd0, sizeof(fd0), "/dev/%s", t->tty);
 	if (proc_link(pid, "fd/0", link, sizeof(link)) < 0 || strcmp(link, fd0))
-		fail_msg("%s: test set-up: tty_nr 0x%x read as %s, but fd 0 is %s", what, t.tty_nr,
+		fail_msg("%s: test set-up: tty_nr 0x%x read as %s, but fd 0 is %s", what, t->tty_nr,
 			 fd0, link);
 	kill(pid, SIGKILL);
 	kid_end(kid);
-	snoop_stop(s);
-	parse_json(&s->out, KEYS_ALL);
+	finish(s, KEYS_ALL);
 	snprintf(needle, sizeof(needle), "%s/%s", tmpdir(), m);
-	e = ev_find(pid, needle, what);
-	expect_truth(e, &t, F_TTY, what);
-	if (strncmp(t.tty, "pts/", 4))
-		fail_msg("%s: test set-up: the terminal is %s, not a pts", what, t.tty);
-	truth_free(&t);
+	expect_truth(ev_find(pid, needle, what), t, F_TTY, what);
+	if (strncmp(t->tty, "pts/", 4))
+		fail_msg("%s: test set-up: the terminal is %s, not a pts", what, t->tty);
 }
 
 /* After setsid(): no controlling terminal, null. */
 static void test_tty_none(void **state)
 {
 	const char *what = "tty: none (setsid)";
-	struct child c;
-	struct truth t;
+	struct child c = CHILD(.path = SLEEP_PATH, .new_session = true);
+	const struct truth *t;
 	const struct ev *e;
 
 	(void)state;
-	REQUIRE_KERNEL();
-	c = CHILD(.path = SLEEP_PATH, .new_session = true);
+	REQUIRE_PYTHON();
 	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
-	assert_int_equal(t.tty_nr, 0);
-	expect_truth(e, &t, F_TTY, what);
+	assert_int_equal(t->tty_nr, 0);
+	expect_truth(e, t, F_TTY, what);
 	want_null(e, "tty", what);
-	truth_free(&t);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -2428,32 +1698,42 @@ static pid_t parent_start(struct parent_arg *a, pid_t *parent)
 	return g;
 }
 
+/*
+ * minisnoop -o all, parent_main started and the grandchild watched; then the grandchild
+ * killed, the parent reaped, the output checked. Returns the grandchild's event, or NULL when
+ * unshare failed (*pid is then -errno).
+ */
+static const struct ev *run_parent(struct parent_arg *a, pid_t *parent, pid_t *pid,
+				   const struct truth **t, const char *what)
+{
+	struct snoop *s = snoop_start(ARGS_ALL);
+
+	*pid = parent_start(a, parent);
+	if (*pid < 0)
+		return NULL;
+	*t = watch(s, pid, 1, &what);
+	kill(*pid, SIGKILL);
+	kid_wait(*parent);
+	finish(s, KEYS_ALL);
+	return ev_one(*pid, what);
+}
+
 /* The parent has a known comm (with a byte that is not UTF-8). */
 static void test_pcomm(void **state)
 {
 	const char *what = "pcomm: the parent's comm";
 	const char *comm = "ms-par\xff ent";
 	struct parent_arg a = {.comm = comm};
-	struct truth t;
+	const struct truth *t;
 	const struct ev *e;
-	struct snoop *s;
 	pid_t parent, pid;
 
 	(void)state;
-	REQUIRE_KERNEL();
-	s = snoop_start(ARGS_ALL);
-	pid = parent_start(&a, &parent);
-	snoop_wait_pid(s, pid, what);
-	truth_read(pid, &t);
-	kill(pid, SIGKILL);
-	kid_wait(parent);
-	snoop_stop(s);
-	parse_json(&s->out, KEYS_ALL);
-	e = ev_one(pid, what);
-	assert_int_equal(t.ppid, parent);
-	expect_truth(e, &t, F_PCOMM, what);
+	REQUIRE_PYTHON();
+	e = run_parent(&a, &parent, &pid, &t, what);
+	assert_int_equal(t->ppid, parent);
+	expect_truth(e, t, F_PCOMM, what);
 	want_strz(e, "pcomm", comm, what);
-	truth_free(&t);
 }
 
 /* The parent unshares a pid and a mount namespace; its child is pid 1 there. */
@@ -2461,54 +1741,25 @@ static void test_namespaces(void **state)
 {
 	const char *what = "pidns/mntns/nspid: pid 1 of new namespaces";
 	struct parent_arg a = {.unshare_flags = CLONE_NEWPID | CLONE_NEWNS};
-	struct truth t;
+	const struct truth *t;
 	const struct ev *e;
-	struct snoop *s;
 	pid_t parent, pid;
 
 	(void)state;
-	REQUIRE_KERNEL();
-	s = snoop_start(ARGS_ALL);
-	pid = parent_start(&a, &parent);
-	if (pid < 0)
+	REQUIRE_PYTHON();
+	e = run_parent(&a, &parent, &pid, &t, what);
+	if (!e)
 		SKIP("unshare(CLONE_NEWPID | CLONE_NEWNS): %s", strerror(-pid));
-	snoop_wait_pid(s, pid, what);
-	truth_read(pid, &t);
-	kill(pid, SIGKILL);
-	kid_wait(parent);
-	snoop_stop(s);
-	parse_json(&s->out, KEYS_ALL);
-	e = ev_one(pid, what);
-	if (t.nspid != 1 || t.pidns == ns_inode(g_self, "pid") ||
-	    t.mntns == ns_inode(g_self, "mnt"))
-		fail_msg("%s: test set-up: NSpid %lld, pidns %lld, mntns %lld", what, t.nspid,
-			 t.pidns, t.mntns);
-	expect_truth(e, &t, F_NS, what);
+	if (t->nspid != 1 || t->pidns == ns_inode(g_self, "pid") ||
+	    t->mntns == ns_inode(g_self, "mnt"))
+		fail_msg("%s: test set-up: NSpid %lld, pidns %lld, mntns %lld", what, t->nspid,
+			 t->pidns, t->mntns);
+	expect_truth(e, t, F_NS, what);
 	want_int(e, "nspid", 1, what);
-	truth_free(&t);
 }
 
 /* ---------------------------------------------------------------------------------------- */
 /* cgroup                                                                                   */
-
-/* The first cgroup2 mount in /proc/mounts, or false. */
-static bool cgroup2_mount(char *out, size_t n)
-{
-	FILE *f = fopen("/proc/mounts", "re");
-	char dev[256], dir[PATH_MAX], type[64];
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3)
-		if (!strcmp(type, "cgroup2")) {
-			snprintf(out, n, "%s", dir);
-			found = true;
-			break;
-		}
-	fclose(f);
-	return found;
-}
 
 /* Mounts cgroup2 at a scratch directory (cleanup_all unmounts it); its path goes to root. */
 static void cgroup2_mount_own(char *root, size_t n)
@@ -2535,7 +1786,7 @@ static void cgroup_test(bool own_mount, const char *what)
 {
 	char root[PATH_MAX], procs[PATH_MAX + 80], num[32], tail[64];
 	struct child c;
-	struct truth t;
+	const struct truth *t;
 	const struct ev *e;
 	struct snoop *s;
 	int gate[2], fd;
@@ -2564,35 +1815,40 @@ static void cgroup_test(bool own_mount, const char *what)
 	close(fd);
 	assert_int_equal(write(gate[1], "x", 1), 1);
 	close(gate[1]);
-	snoop_wait_pid(s, pid, what);
-	truth_read(pid, &t);
+	t = watch(s, &pid, 1, &what);
 	kid_end(pid);
-	snoop_stop(s);
-	parse_json(&s->out, KEYS_ALL);
+	finish(s, KEYS_ALL);
 	e = ev_one(pid, what);
-	if (!t.has_cgroup || !ends_with(t.cgroup, strlen(t.cgroup), tail))
+	if (!t->has_cgroup || !ends_with(t->cgroup, strlen(t->cgroup), tail))
 		fail_msg("%s: test set-up: /proc/%d/cgroup's 0:: line is '%s', not in %s", what,
-			 (int)pid, t.has_cgroup ? t.cgroup : "(none)", g_cgdir);
-	expect_truth(e, &t, F_CGROUP, what);
-	truth_free(&t);
+			 (int)pid, t->has_cgroup ? t->cgroup : "(none)", g_cgdir);
+	expect_truth(e, t, F_CGROUP, what);
 }
 
 static void test_cgroup(void **state)
 {
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	cgroup_test(false, "cgroup: a new cgroup v2 group");
 }
 
 static void test_cgroup_second_mount(void **state)
 {
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	cgroup_test(true, "cgroup: a new group made in a cgroup2 mount of the test's own");
 }
 
 /* ---------------------------------------------------------------------------------------- */
 /* env                                                                                      */
+
+/* The first n strings of env (fewer if it ends), NUL-terminated one after the other, into b. */
+static void env_block(struct buf *b, char *const *env, int n)
+{
+	b->len = 0;
+	for (int k = 0; k < n && env[k]; k++)
+		buf_add(b, env[k], strlen(env[k]) + 1);
+}
 
 /* A chosen environment: an empty string, an empty value, bytes that are not UTF-8, control
  * characters, no "=". */
@@ -2609,21 +1865,18 @@ static void test_env_exact(void **state)
 			"MS_JSON=\"q\" \\ {}",
 			NULL};
 	struct buf want = {0};
-	struct child c;
-	struct truth t;
+	struct child c = CHILD(.path = SLEEP_PATH, .envp = envp);
+	const struct truth *t;
 	const struct ev *e;
 
 	(void)state;
-	REQUIRE_KERNEL();
-	c = CHILD(.path = SLEEP_PATH, .envp = envp);
+	REQUIRE_PYTHON();
 	e = run_one(ARGS_ALL_ENV, KEYS_ALL_ENV, &c, &t, what);
-	expect_truth(e, &t, F_ENV, what);
-	for (char **p = envp; *p; p++)
-		buf_add(&want, *p, strlen(*p) + 1);
+	expect_truth(e, t, F_ENV, what);
+	env_block(&want, envp, INT_MAX);
 	want_env(e, want.p, want.len, what);
 	want_bool(e, "truncated", false, what);
 	buf_free(&want);
-	truth_free(&t);
 }
 
 /* More strings than --max-args (20 by default): the first 20, truncated. */
@@ -2632,64 +1885,46 @@ static void test_env_more_than_max_args(void **state)
 	const char *what = "env: 25 strings, --max-args 20";
 	char *envp[26], store[25][16];
 	struct buf want = {0};
-	struct child c;
-	struct truth t;
+	struct child c = CHILD(.path = SLEEP_PATH, .envp = envp);
+	const struct truth *t;
 	const struct ev *e;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	for (int k = 0; k < 25; k++) {
 		snprintf(store[k], sizeof(store[k]), "MS_E%02d=v%d", k, k);
 		envp[k] = store[k];
 	}
 	envp[25] = NULL;
-	c = CHILD(.path = SLEEP_PATH, .envp = envp);
 	e = run_one(ARGS_ALL_ENV, KEYS_ALL_ENV, &c, &t, what);
 	/* the process has all 25 */
-	for (int k = 0; k < 25; k++)
-		buf_add(&want, envp[k], strlen(envp[k]) + 1);
-	if (t.environ.len != want.len || memcmp(t.environ.p, want.p, want.len))
+	env_block(&want, envp, 25);
+	if (t->environ.len != want.len || memcmp(t->environ.p, want.p, want.len))
 		fail_msg("%s: test set-up: /proc/%d/environ is not the 25 strings", what,
-			 (int)t.pid);
+			 (int)t->pid);
 	/* the first 20 of them */
-	want.len = 0;
-	for (int k = 0; k < 20; k++)
-		buf_add(&want, envp[k], strlen(envp[k]) + 1);
+	env_block(&want, envp, 20);
 	want_env(e, want.p, want.len, what);
 	want_bool(e, "truncated", true, what);
 	buf_free(&want);
-	truth_free(&t);
-}
-
-static char *pattern(size_t n, char first)
-{
-	char *p = malloc(n + 1);
-
-	assert_non_null(p);
-	for (size_t i = 0; i < n; i++)
-		p[i] = (char)(first + (char)(i % 26));
-	p[n] = 0;
-	return p;
 }
 
 /* 30 KB of environment: truncated, every kept string exact but a cut last one, >= 16 KiB
  * kept; 16 KB that fit: all of it. Same rules as args. */
 static void test_env_over_16k(void **state)
 {
-	const char *what1 = "env: 30 x 1000 bytes", *what2 = "env: 4 x 4000 bytes";
+	const char *whats[] = {"env: 30 x 1000 bytes", "env: 4 x 4000 bytes"};
 	const char *const args[] = {"-j", "-o", "all", "-e", "--max-args", "128", NULL};
 	char *big[31], *fits[5];
-	struct buf want = {0};
-	struct child c1, c2;
-	struct truth t1, t2;
+	struct child c[2];
+	const struct truth *t;
 	const struct val *v;
 	const struct ev *e;
-	struct snoop *s;
 	size_t kept = 0;
-	pid_t p1, p2;
+	pid_t pid[2];
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	for (int k = 0; k < 30; k++) {
 		big[k] = pattern(1000, (char)('A' + k % 20));
 		memcpy(big[k], "MS_BIG=", 7);
@@ -2700,29 +1935,19 @@ static void test_env_over_16k(void **state)
 		memcpy(fits[k], "MS_FIT=", 7);
 	}
 	fits[4] = NULL;
-	c1 = CHILD(.path = SLEEP_PATH, .envp = big);
-	c2 = CHILD(.path = SLEEP_PATH, .envp = fits);
-	s = snoop_start((const char *const *)args);
-	p1 = child_start(&c1);
-	p2 = child_start(&c2);
-	snoop_wait_pid(s, p1, what1);
-	snoop_wait_pid(s, p2, what2);
-	truth_read(p1, &t1);
-	truth_read(p2, &t2);
-	kid_end(p1);
-	kid_end(p2);
-	snoop_stop(s);
-	parse_json(&s->out, KEYS_ALL_ENV);
+	c[0] = CHILD(.path = SLEEP_PATH, .envp = big);
+	c[1] = CHILD(.path = SLEEP_PATH, .envp = fits);
+	t = run_children((const char *const *)args, KEYS_ALL_ENV, c, 2, pid, whats);
 
-	e = ev_one(p2, what2);
-	expect_truth(e, &t2, F_ENV, what2);
-	want_bool(e, "truncated", false, what2);
+	e = ev_one(pid[1], whats[1]);
+	expect_truth(e, &t[1], F_ENV, whats[1]);
+	want_bool(e, "truncated", false, whats[1]);
 
-	e = ev_one(p1, what1);
-	v = need(e, "env", what1);
+	e = ev_one(pid[0], whats[0]);
+	v = need(e, "env", whats[0]);
 	if (v->kind != 'a' || v->n < 1 || v->n > 30) {
 		print_event(e);
-		fail_msg("%s: env is not an array of 1 to 30 strings", what1);
+		fail_msg("%s: env is not an array of 1 to 30 strings", whats[0]);
 	}
 	for (int k = 0; k < v->n; k++) {
 		const struct bytes *g = &v->items[k];
@@ -2730,27 +1955,24 @@ static void test_env_over_16k(void **state)
 		if (k < v->n - 1) {
 			if (!bytes_eq(g, big[k], strlen(big[k]))) {
 				print_event(e);
-				fail_msg("%s: kept env[%d] is not exact", what1, k);
+				fail_msg("%s: kept env[%d] is not exact", whats[0], k);
 			}
 		} else if (g->n > strlen(big[k]) || memcmp(g->p, big[k], g->n)) {
 			print_event(e);
 			fail_msg(
 			    "%s: last kept env[%d] (%zu bytes) is not a prefix of the real one",
-			    what1, k, g->n);
+			    whats[0], k, g->n);
 		}
 		kept += g->n + 1;
 	}
 	if (kept < 16384)
 		fail_msg("%s: only %zu bytes of environment kept (NULs included), want >= 16384",
-			 what1, kept);
-	want_bool(e, "truncated", true, what1);
+			 whats[0], kept);
+	want_bool(e, "truncated", true, whats[0]);
 	for (int k = 0; k < 30; k++)
 		free(big[k]);
 	for (int k = 0; k < 4; k++)
 		free(fits[k]);
-	buf_free(&want);
-	truth_free(&t1);
-	truth_free(&t2);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -2764,13 +1986,13 @@ static void test_no_btf(void **state)
 	const char *const args[] = {"-j", "-o", "all", "-e", "--no-btf", NULL};
 	char dir[PATH_MAX];
 	struct child c;
-	struct truth t;
+	const struct truth *t;
 	const struct ev *e;
 	struct snoop *s;
 	pid_t pid;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	scratch_dir(dir, sizeof(dir), "nobtf");
 	c = CHILD(.path = SLEEP_PATH, .dir = dir);
 	s = snoop_start((const char *const *)args);
@@ -2778,22 +2000,19 @@ static void test_no_btf(void **state)
 		fail_msg("BTF not disabled: the tracing line does not say 'fork tracking':\n%s",
 			 buf_str(&s->err));
 	pid = child_start(&c);
-	snoop_wait_pid(s, pid, what);
-	truth_read(pid, &t);
+	t = watch(s, &pid, 1, &what);
 	kid_end(pid);
-	snoop_stop(s);
-	parse_json(&s->out, KEYS_ALL_ENV);
+	finish(s, KEYS_ALL_ENV);
 	e = ev_one(pid, what);
 	want_int(e, "ret", 0, what);
 	want_strz(e, "filename", SLEEP_PATH, what);
 	want_ctx_null(e, except, what);
-	want_int(e, "gid", t.gid[0], what);
-	expect_truth(e, &t, F_CGROUP, what);
-	truth_free(&t);
+	want_int(e, "gid", t->gid[0], what);
+	expect_truth(e, t, F_CGROUP, what);
 }
 
 /* A failed exec whose caller stays alive after the failure (its truth is read then). */
-static const struct ev *failed_exec(struct truth *t, const char *what)
+static const struct ev *failed_exec(const struct truth **t, const char *what)
 {
 	static char *argv[] = {"prog", "arg", NULL};
 	struct child c;
@@ -2806,12 +2025,10 @@ static const struct ev *failed_exec(struct truth *t, const char *what)
 	s = snoop_start(ARGS_ALL_ENV);
 	pid = child_start(&c);
 	close(hold[0]);
-	snoop_wait_pid(s, pid, what);
-	truth_read(pid, t);
+	*t = watch(s, &pid, 1, &what);
 	close(hold[1]);
 	kid_wait(pid);
-	snoop_stop(s);
-	parse_json(&s->out, KEYS_ALL_ENV);
+	finish(s, KEYS_ALL_ENV);
 	return ev_one(pid, what);
 }
 
@@ -2823,18 +2040,17 @@ static void test_failed_exec_values(void **state)
 	static const char *const except[] = {"cwd",	"euid",	  "gid",   "egid",  "auid",
 					     "session", "tty",	  "pcomm", "pidns", "mntns",
 					     "nspid",	"cgroup", NULL};
-	struct truth t;
+	const struct truth *t;
 	const struct ev *e;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	e = failed_exec(&t, what);
 	want_int(e, "ret", -ENOENT, what);
 	want_ctx_null(e, except, what);
 	g_null_ok = true;
-	expect_truth(e, &t, F_CWD | F_CREDS | F_LOGIN | F_TTY | F_PCOMM | F_NS | F_CGROUP, what);
+	expect_truth(e, t, F_CWD | F_CREDS | F_LOGIN | F_TTY | F_PCOMM | F_NS | F_CGROUP, what);
 	g_null_ok = false;
-	truth_free(&t);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -2876,12 +2092,10 @@ static void test_every_line_has_every_key(void **state)
 	struct child c;
 	struct snoop *s, *s2;
 	pid_t pid, mine[4];
-	int mfd, in;
-	struct stat st;
-	off_t off = 0;
+	int mfd;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	s = snoop_start(args);
 	s2 = snoop_start(args2);
 	c = CHILD(.path = "/bin/sh", .argv = sh_argv);
@@ -2891,12 +2105,7 @@ static void test_every_line_has_every_key(void **state)
 	mine[1] = child_start(&c);
 	kid_wait(mine[1]);
 	/* a memfd */
-	mfd = memfd_create("ms-ctx-keys", MFD_CLOEXEC);
-	in = open("/bin/true", O_RDONLY | O_CLOEXEC);
-	assert_true(mfd >= 0 && in >= 0 && fstat(in, &st) == 0);
-	while (off < st.st_size)
-		assert_true(sendfile(mfd, in, &off, (size_t)(st.st_size - off)) > 0);
-	close(in);
+	mfd = memfd_copy("ms-ctx-keys", "/bin/true");
 	snprintf(mfd_arg, sizeof(mfd_arg), "true");
 	c = CHILD(.exec_fd = mfd, .argv = (char *[]){mfd_arg, NULL});
 	mine[2] = child_start(&c);
@@ -2905,10 +2114,10 @@ static void test_every_line_has_every_key(void **state)
 	c = CHILD(.path = "/bin/true", .argv = last, .envp = (char *[]){NULL});
 	pid = mine[3] = child_start(&c);
 	kid_wait(pid);
-	snoop_wait_pid(s, pid, "the last exec");
-	snoop_wait_pid(s2, pid, "the last exec");
-	snoop_stop(s);
-	snoop_stop(s2);
+	snoop_need_pid(s, pid, "the last exec");
+	snoop_need_pid(s2, pid, "the last exec");
+	snoop_stop(s, SIGINT);
+	snoop_stop(s2, SIGINT);
 	parse_json(&s->out, KEYS_ALL_ENV);
 	expect_mine(mine, "-o all -e");
 	/* an empty environment is an empty array */
@@ -2945,22 +2154,22 @@ static void test_selected_keys(void **state)
 	char dir[PATH_MAX];
 	struct snoop *s[N];
 	struct child c;
-	struct truth t;
+	const struct truth *t;
 	pid_t pid;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	scratch_dir(dir, sizeof(dir), "selected");
 	for (int k = 0; k < N; k++)
 		s[k] = snoop_start(runs[k].args);
 	c = CHILD(.path = SLEEP_PATH, .dir = dir);
 	pid = child_start(&c);
 	for (int k = 0; k < N; k++)
-		snoop_wait_pid(s[k], pid, what);
-	truth_read(pid, &t);
+		snoop_need_pid(s[k], pid, what);
+	t = truth_of(0, pid);
 	kid_end(pid);
 	for (int k = 0; k < N; k++)
-		snoop_stop(s[k]);
+		snoop_stop(s[k], SIGINT);
 	for (int k = 0; k < N; k++) {
 		const struct ev *e;
 		char m[128];
@@ -2970,19 +2179,18 @@ static void test_selected_keys(void **state)
 		parse_json(&s[k]->out, runs[k].keys);
 		e = ev_one(pid, m);
 		if (strstr(runs[k].keys, "cwd"))
-			expect_truth(e, &t, F_CWD | F_PCOMM, m);
+			expect_truth(e, t, F_CWD | F_PCOMM, m);
 		if (strstr(runs[k].keys, "tty"))
-			expect_truth(e, &t, F_TTY, m);
+			expect_truth(e, t, F_TTY, m);
 		if (strstr(runs[k].keys, "exe"))
 			want_strz(e, "exe", sleep_real(), m);
 		if (strstr(runs[k].keys, "env"))
-			expect_truth(e, &t, F_ENV, m);
+			expect_truth(e, t, F_ENV, m);
 		if (strstr(runs[k].keys, "nspid")) {
-			want_int(e, "nspid", t.nspid, m);
-			want_int(e, "gid", t.gid[0], m);
+			want_int(e, "nspid", t->nspid, m);
+			want_int(e, "gid", t->gid[0], m);
 		}
 	}
-	truth_free(&t);
 }
 
 /* An unknown field name: usage error, exit 2, saying which. */
@@ -2994,7 +2202,7 @@ static void test_unknown_field(void **state)
 	const char *names[] = {"nosuch", "bogus"};
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	for (int k = 0; k < 2; k++) {
 		struct snoop *s = run_minisnoop(runs[k], 10000);
 		char want[128];
@@ -3055,6 +2263,37 @@ static void expect_words(const char *line, const char *const *want, const char *
 				 k < n ? w[k] : "(none)", want[k] ? want[k] : "(none)", line);
 }
 
+/* The first line (the header) of a text run's output, into out. */
+static const char *first_line(const struct snoop *s, char *out, size_t n)
+{
+	snprintf(out, n, "%.*s", (int)strcspn(buf_str(&s->out), "\n"), buf_str(&s->out));
+	return out;
+}
+
+/*
+ * Text runs: minisnoop with each of the n args (the PID column is the first when col[k] is
+ * 0); one child c, whose line each of them printed; the child killed, every run stopped.
+ * Returns its pid.
+ */
+static pid_t text_runs(struct snoop **s, const char *const *const *args, const int *col, int n,
+		       struct child *c, const char *what)
+{
+	char needle[32];
+	pid_t pid;
+
+	for (int k = 0; k < n; k++)
+		s[k] = snoop_start(args[k]);
+	pid = child_start(c);
+	for (int k = 0; k < n; k++) {
+		snprintf(needle, sizeof(needle), "%s%d ", col[k] ? " " : "\n", (int)pid);
+		snoop_need_out(s[k], needle, what);
+	}
+	kid_end(pid);
+	for (int k = 0; k < n; k++)
+		snoop_stop(s[k], SIGINT);
+	return pid;
+}
+
 /* Text columns: -o +pcomm,tty adds PARENT and TTY before ARGS; -o pid,ppid,cwd,args gives
  * those columns in that order; a missing value is "-". */
 static void test_text_columns(void **state)
@@ -3066,46 +2305,29 @@ static void test_text_columns(void **state)
 	static const char *const h2[] = {"PID", "PPID", "CWD", "ARGS", NULL};
 	const char *what = "text columns";
 	char dir[PATH_MAX], line[8192], pid_s[16], self_s[16], header[512];
-	struct snoop *s1, *s2;
+	struct snoop *s[2];
 	struct child c;
 	pid_t pid;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	scratch_dir(dir, sizeof(dir), "text-columns");
-	s1 = snoop_start(a1);
-	s2 = snoop_start(a2);
 	c = CHILD(.path = SLEEP_PATH, .dir = dir, .new_session = true);
-	pid = child_start(&c);
+	/* PID: the second column of one, the first of the other */
+	pid = text_runs(s, (const char *const *[]){a1, a2}, (const int[]){1, 0}, 2, &c, what);
 	snprintf(pid_s, sizeof(pid_s), "%d", (int)pid);
 	snprintf(self_s, sizeof(self_s), "%d", (int)g_self);
-	{
-		char needle[32];
-
-		/* PID: the second column of one, the first of the other */
-		snprintf(needle, sizeof(needle), " %d ", (int)pid);
-		snoop_wait_out(s1, needle, what);
-		snprintf(needle, sizeof(needle), "\n%d ", (int)pid);
-		snoop_wait_out(s2, needle, what);
-	}
-	kid_end(pid);
-	snoop_stop(s1);
-	snoop_stop(s2);
-	snprintf(header, sizeof(header), "%.*s", (int)strcspn(buf_str(&s1->out), "\n"),
-		 buf_str(&s1->out));
-	expect_words(header, h1, "-o +pcomm,tty header");
-	if (!text_line_of(&s1->out, 1, pid, line, sizeof(line)))
-		fail_msg("-o +pcomm,tty: no line of pid %d:\n%s", (int)pid, buf_str(&s1->out));
+	expect_words(first_line(s[0], header, sizeof(header)), h1, "-o +pcomm,tty header");
+	if (!text_line_of(&s[0]->out, 1, pid, line, sizeof(line)))
+		fail_msg("-o +pcomm,tty: no line of pid %d:\n%s", (int)pid, buf_str(&s[0]->out));
 	expect_words(
 	    line,
 	    (const char *const[]){"sleep", pid_s, self_s, "0", g_comm, "-", SLEEP_PATH, "30", NULL},
 	    "-o +pcomm,tty line");
-	snprintf(header, sizeof(header), "%.*s", (int)strcspn(buf_str(&s2->out), "\n"),
-		 buf_str(&s2->out));
-	expect_words(header, h2, "-o pid,ppid,cwd,args header");
-	if (!text_line_of(&s2->out, 0, pid, line, sizeof(line)))
+	expect_words(first_line(s[1], header, sizeof(header)), h2, "-o pid,ppid,cwd,args header");
+	if (!text_line_of(&s[1]->out, 0, pid, line, sizeof(line)))
 		fail_msg("-o pid,ppid,cwd,args: no line of pid %d:\n%s", (int)pid,
-			 buf_str(&s2->out));
+			 buf_str(&s[1]->out));
 	expect_words(line, (const char *const[]){pid_s, self_s, dir, SLEEP_PATH, "30", NULL},
 		     "-o pid,ppid,cwd,args line");
 }
@@ -3115,26 +2337,26 @@ static void test_text_columns(void **state)
 static void expect_text_set(const struct snoop *s, const char *const *mid, pid_t pid,
 			    const char *what)
 {
-	char header[1024], line[8192], *w[64], *lw[64];
+	char first[1024], header[1024], line[8192], *w[64], *lw[64];
 	int n, ln, nmid = 0;
 
 	while (mid[nmid])
 		nmid++;
-	snprintf(header, sizeof(header), "%.*s", (int)strcspn(buf_str(&s->out), "\n"),
-		 buf_str(&s->out));
+	first_line(s, first, sizeof(first));
+	snprintf(header, sizeof(header), "%s", first);
 	n = words(header, w, 64);
 	if (n != 4 + nmid + 1 || strcmp(w[0], "PCOMM") || strcmp(w[1], "PID") ||
 	    strcmp(w[2], "PPID") || strcmp(w[3], "RET") || strcmp(w[n - 1], "ARGS"))
-		fail_msg("%s: header is not PCOMM PID PPID RET, %d context columns, ARGS: '%.*s'",
-			 what, nmid, (int)strcspn(buf_str(&s->out), "\n"), buf_str(&s->out));
+		fail_msg("%s: header is not PCOMM PID PPID RET, %d context columns, ARGS: '%s'",
+			 what, nmid, first);
 	for (int k = 0; k < nmid; k++) {
 		int found = 0;
 
 		for (int j = 4; j < n - 1; j++)
 			found += !strcmp(w[j], mid[k]);
 		if (found != 1)
-			fail_msg("%s: column %s is in the header %d times: '%.*s'", what, mid[k],
-				 found, (int)strcspn(buf_str(&s->out), "\n"), buf_str(&s->out));
+			fail_msg("%s: column %s is in the header %d times: '%s'", what, mid[k],
+				 found, first);
 	}
 	if (!text_line_of(&s->out, 1, pid, line, sizeof(line)))
 		fail_msg("%s: no line of pid %d:\n%s", what, (int)pid, buf_str(&s->out));
@@ -3160,31 +2382,20 @@ static void test_text_all_columns(void **state)
 	    "TTY", "PARENT", "PIDNS",	 "MNTNS", "NSPID", "CGROUP", "ENV",  NULL};
 	static const char *const env[] = {"ENV", NULL};
 	char *envp[] = {"A=1", NULL};
-	const char *what = "text -o all";
-	char dir[PATH_MAX], needle[32];
-	struct snoop *s1, *s2, *s3;
+	char dir[PATH_MAX];
+	struct snoop *s[3];
 	struct child c;
 	pid_t pid;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	scratch_dir(dir, sizeof(dir), "text-all");
-	s1 = snoop_start(a1);
-	s2 = snoop_start(a2);
-	s3 = snoop_start(a3);
 	c = CHILD(.path = SLEEP_PATH, .dir = dir, .new_session = true, .envp = envp);
-	pid = child_start(&c);
-	snprintf(needle, sizeof(needle), " %d ", (int)pid);
-	snoop_wait_out(s1, needle, what);
-	snoop_wait_out(s2, needle, what);
-	snoop_wait_out(s3, needle, what);
-	kid_end(pid);
-	snoop_stop(s1);
-	snoop_stop(s2);
-	snoop_stop(s3);
-	expect_text_set(s1, all, pid, "-o all");
-	expect_text_set(s2, all_env, pid, "-o all -e");
-	expect_text_set(s3, env, pid, "-e");
+	pid = text_runs(s, (const char *const *[]){a1, a2, a3}, (const int[]){1, 1, 1}, 3, &c,
+			"text -o all");
+	expect_text_set(s[0], all, pid, "-o all");
+	expect_text_set(s[1], all_env, pid, "-o all -e");
+	expect_text_set(s[2], env, pid, "-e");
 }
 
 /* check has a "fields:" section naming each field, "ok" or "null: why". */
@@ -3195,7 +2406,7 @@ static void test_check_fields(void **state)
 	struct snoop *s;
 
 	(void)state;
-	REQUIRE_KERNEL();
+	REQUIRE_PYTHON();
 	s = run_minisnoop(a, 60000);
 	sec = strstr(buf_str(&s->out), "fields:");
 	if (!sec)
