@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <linux/bpf.h>
 #include <poll.h>
@@ -495,6 +496,27 @@ static inline void touch_strings(const char *path, char *const *argv)
 	(void)sink;
 }
 
+/* In a forked child: waits for a byte on gate_fd (when >= 0), then closes it; _exit(121)
+ * when none comes. */
+static inline void gate_wait(int gate_fd)
+{
+	char c;
+
+	if (gate_fd < 0)
+		return;
+	if (read(gate_fd, &c, 1) != 1)
+		_exit(121);
+	close(gate_fd);
+}
+
+/* In a forked child: no supplementary groups, and real, effective and saved uid and gid all
+ * uid; false (errno set) when that fails. */
+static inline bool become(long uid)
+{
+	return !setgroups(0, NULL) && !setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) &&
+	       !setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid);
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* JSON through python3's parser                                                            */
 
@@ -577,12 +599,15 @@ static inline struct bytes unhex(const char *tok)
 }
 
 /*
- * Runs the normalizer script on data, with keys (when not NULL) as its argument; its stdout
- * goes to res. Fails when it rejects the output (its message is on our stderr).
+ * Runs the normalizer script on data, with keys (when not NULL) as its argument; fails when
+ * it rejects the output (its message is on our stderr). Each line it printed is "EV" and
+ * words: add gets the words.
  */
 static inline void run_python(const char *script, const char *keys, const struct buf *data,
-			      struct buf *res)
+			      void (*add)(char *words))
 {
+	struct buf res = {0};
+	char *save = NULL, *line;
 	int mfd, p[2], st;
 	pid_t pid;
 	uint64_t deadline;
@@ -627,19 +652,25 @@ static inline void run_python(const char *script, const char *keys, const struct
 			continue;
 		if (r <= 0)
 			break;
-		buf_add(res, tmp, (size_t)r);
+		buf_add(&res, tmp, (size_t)r);
 	}
 	close(p[0]);
 	st = kid_wait(pid);
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		return;
-	if (!keys)
+	if ((!WIFEXITED(st) || WEXITSTATUS(st) != 0) && !keys)
 		fail_msg("minisnoop's JSON output failed to parse (python3 wait status 0x%x; its "
 			 "message is above); the output was %zu bytes",
 			 st, data->len);
-	fail_msg("minisnoop's JSON output failed the check with context keys '%s' (python3 "
-		 "wait status 0x%x; its message is above); the output was %zu bytes",
-		 keys, st, data->len);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fail_msg("minisnoop's JSON output failed the check with context keys '%s' (python3 "
+			 "wait status 0x%x; its message is above); the output was %zu bytes",
+			 keys, st, data->len);
+	for (line = res.len ? strtok_r(res.p, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "EV", 2) || (line[2] && line[2] != ' '))
+			fail_msg("bad line from the normalizer: '%.80s'", line);
+		add(line + 2);
+	}
+	buf_free(&res);
 }
 
 /* ---------------------------------------------------------------------------------------- */

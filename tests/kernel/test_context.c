@@ -24,7 +24,6 @@
 
 #include "snoop.h"
 
-#include <grp.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
@@ -182,13 +181,7 @@ static void child_main(void *arg)
 
 	touch_strings(c->path, c->argv);
 	touch_strings(NULL, envp);
-	if (c->gate_fd >= 0) {
-		char b;
-
-		if (read(c->gate_fd, &b, 1) != 1)
-			_exit(121);
-		close(c->gate_fd);
-	}
+	gate_wait(c->gate_fd);
 	if (c->stdin_fd >= 0) {
 		dup2(c->stdin_fd, 0);
 		close(c->stdin_fd);
@@ -229,9 +222,7 @@ static void child_main(void *arg)
 			close(c->report_fd);
 		}
 	}
-	if (c->uid >= 0 &&
-	    (setgroups(0, NULL) || setresgid((gid_t)c->uid, (gid_t)c->uid, (gid_t)c->uid) ||
-	     setresuid((uid_t)c->uid, (uid_t)c->uid, (uid_t)c->uid))) {
+	if (c->uid >= 0 && !become(c->uid)) {
 		dprintf(2, "test: becoming uid %ld: %s\n", c->uid, strerror(errno));
 		_exit(127);
 	}
@@ -394,32 +385,28 @@ static void parse_token(struct val *v, const char *tok)
 	}
 }
 
+/* One normalized line (its key=VALUE words after "EV") into g_evs. */
+static void add_event(char *words)
+{
+	char *s2 = NULL;
+	struct ev *nv, *e;
+
+	nv = realloc(g_evs, (size_t)(g_nevs + 1) * sizeof(*g_evs));
+	assert_non_null(nv);
+	g_evs = nv;
+	e = &g_evs[g_nevs++];
+	memset(e, 0, sizeof(*e));
+	for (char *tok = strtok_r(words, " ", &s2); tok; tok = strtok_r(NULL, " ", &s2)) {
+		assert_true(e->nv < EV_MAXV);
+		parse_token(&e->v[e->nv++], tok);
+	}
+}
+
 /* Checks every line of minisnoop's JSON stdout (context keys: exactly keys) into g_evs. */
 static void parse_json(const struct buf *out, const char *keys)
 {
-	struct buf res = {0};
-	char *save = NULL, *line;
-
 	evs_free();
-	run_python(py_normalize, keys, out, &res);
-	for (line = res.len ? strtok_r(res.p, "\n", &save) : NULL; line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *s2 = NULL, *tok = strtok_r(line, " ", &s2);
-		struct ev *nv, *e;
-
-		if (!tok || strcmp(tok, "EV"))
-			fail_msg("bad line from the normalizer: '%.80s'", line);
-		nv = realloc(g_evs, (size_t)(g_nevs + 1) * sizeof(*g_evs));
-		assert_non_null(nv);
-		g_evs = nv;
-		e = &g_evs[g_nevs++];
-		memset(e, 0, sizeof(*e));
-		while ((tok = strtok_r(NULL, " ", &s2))) {
-			assert_true(e->nv < EV_MAXV);
-			parse_token(&e->v[e->nv++], tok);
-		}
-	}
-	buf_free(&res);
+	run_python(py_normalize, keys, out, add_event);
 }
 
 static const struct val *ev_get(const struct ev *e, const char *key)
@@ -811,14 +798,29 @@ static void comm_of(pid_t pid, char *out, size_t n)
 	buf_free(&b);
 }
 
+/* What readlink /proc/PID/NAME gave. */
+struct link {
+	char path[2 * PATH_MAX];
+	ssize_t len; /* -1: not readable (err) */
+	int err;
+};
+
+static void link_read(pid_t pid, const char *name, struct link *l)
+{
+	l->len = proc_link(pid, name, l->path, sizeof(l->path));
+	l->err = l->len < 0 ? errno : 0;
+}
+
+/* Fails when readlink /proc/PID/name did not work (there is no truth to compare with). */
+static void need_link(const struct link *l, pid_t pid, const char *name, const char *what)
+{
+	if (l->len < 0)
+		fail_msg("%s: readlink /proc/%d/%s: %s", what, (int)pid, name, strerror(l->err));
+}
+
 struct truth {
 	pid_t pid;
-	char cwd[2 * PATH_MAX];
-	ssize_t cwd_len; /* -1: not readable (cwd_err) */
-	int cwd_err;
-	char exe[2 * PATH_MAX];
-	ssize_t exe_len;
-	int exe_err;
+	struct link cwd, exe;
 	long long uid[4], gid[4];
 	long long auid, session; /* -1: null */
 	unsigned tty_nr;
@@ -842,10 +844,8 @@ static void truth_read(pid_t pid, struct truth *t)
 	t->pid = pid;
 	if (kill(pid, 0))
 		fail_msg("process %d is gone before its truth was read", (int)pid);
-	t->cwd_len = proc_link(pid, "cwd", t->cwd, sizeof(t->cwd));
-	t->cwd_err = t->cwd_len < 0 ? errno : 0;
-	t->exe_len = proc_link(pid, "exe", t->exe, sizeof(t->exe));
-	t->exe_err = t->exe_len < 0 ? errno : 0;
+	link_read(pid, "cwd", &t->cwd);
+	link_read(pid, "exe", &t->exe);
 	if (status_nums(pid, "Uid:", t->uid, 4) != 4 || status_nums(pid, "Gid:", t->gid, 4) != 4)
 		fail_msg("/proc/%d/status: no 4 ids on Uid: or Gid:", (int)pid);
 	t->auid = audit_num(pid, "loginuid");
@@ -904,25 +904,26 @@ static bool ends_with(const char *s, size_t n, const char *tail)
 #define F_ENV	 (1u << 8)
 #define F_ALL	 0x1ffu
 
+/* key is what readlink /proc/PID/key gave; m (n bytes) gets what, saying so. */
+static void want_link(const struct ev *e, const char *key, const struct link *l, pid_t pid, char *m,
+		      size_t n, const char *what)
+{
+	need_link(l, pid, key, what);
+	snprintf(m, n, "%s (truth: readlink /proc/%d/%s)", what, (int)pid, key);
+	want_str(e, key, l->path, (size_t)l->len, m);
+}
+
 /* The event's fields in mask are the truth. */
 static void expect_truth(const struct ev *e, const struct truth *t, unsigned mask, const char *what)
 {
 	char m[160];
 
-	if (mask & F_CWD) {
-		if (t->cwd_len < 0)
-			fail_msg("%s: readlink /proc/%d/cwd: %s", what, (int)t->pid,
-				 strerror(t->cwd_err));
-		snprintf(m, sizeof(m), "%s (truth: readlink /proc/%d/cwd)", what, (int)t->pid);
-		want_str(e, "cwd", t->cwd, (size_t)t->cwd_len, m);
-	}
+	if (mask & F_CWD)
+		want_link(e, "cwd", &t->cwd, t->pid, m, sizeof(m), what);
 	if (mask & F_EXE) {
-		if (t->exe_len < 0)
-			fail_msg("%s: readlink /proc/%d/exe: %s", what, (int)t->pid,
-				 strerror(t->exe_err));
-		snprintf(m, sizeof(m), "%s (truth: readlink /proc/%d/exe)", what, (int)t->pid);
-		want_str(e, "exe", t->exe, (size_t)t->exe_len, m);
-		want_bool(e, "fileless", ends_with(t->exe, (size_t)t->exe_len, " (deleted)"), m);
+		want_link(e, "exe", &t->exe, t->pid, m, sizeof(m), what);
+		want_bool(e, "fileless", ends_with(t->exe.path, (size_t)t->exe.len, " (deleted)"),
+			  m);
 	}
 	if (mask & F_CREDS) {
 		snprintf(m, sizeof(m), "%s (truth: /proc/%d/status Uid: Gid:)", what, (int)t->pid);
@@ -1340,11 +1341,10 @@ static void test_cwd_many_components(void **state)
 	scratch_dir(base, sizeof(base), "many");
 	c = CHILD(.path = SLEEP_PATH, .dir = base, .deep = 300, .deep_len = 4);
 	e = run_one(ARGS_ALL, KEYS_ALL, &c, &t, what);
-	if (t->cwd_len < 0)
-		fail_msg("%s: readlink /proc/%d/cwd: %s", what, (int)t->pid, strerror(t->cwd_err));
+	need_link(&t->cwd, t->pid, "cwd", what);
 	v = need(e, "cwd", what);
 	if (v->kind == 's' && v->s.n >= 3 && !memcmp(v->s.p, "\xe2\x80\xa6", 3))
-		expect_cut_path(e, "cwd", t->cwd, "299-", what);
+		expect_cut_path(e, "cwd", t->cwd.path, "299-", what);
 	else
 		expect_truth(e, t, F_CWD, what);
 }
@@ -1646,9 +1646,10 @@ static void test_tty_none(void **state)
 /* pcomm; pidns, mntns, nspid: a child that forks the process we look at                    */
 
 struct parent_arg {
-	int pipe_w;
 	const char *comm;  /* PR_SET_NAME first */
 	int unshare_flags; /* unshare(2) first */
+	int pipe_w;
+	pid_t parent, pid; /* set by run_parent: the parent, its child (or -errno of unshare) */
 };
 
 /* Forks a grandchild that execs sleep, says its pid (or -errno) on pipe_w, waits for it. */
@@ -1680,42 +1681,31 @@ static void parent_main(void *arg)
 	_exit(0);
 }
 
-/* Starts parent_main; returns the grandchild's pid (or -errno of unshare). */
-static pid_t parent_start(struct parent_arg *a, pid_t *parent)
+/*
+ * minisnoop -o all; parent_main started, its child watched, then killed, the parent reaped,
+ * the output checked. Returns the child's event, or NULL when unshare failed.
+ */
+static const struct ev *run_parent(struct parent_arg *a, const struct truth **t, const char *what)
 {
+	struct snoop *s = snoop_start(ARGS_ALL);
 	int p[2];
-	pid_t g = 0;
 
 	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
 	a->pipe_w = p[1];
-	*parent = kid_fork(parent_main, a, &p[1], 1);
+	a->parent = kid_fork(parent_main, a, &p[1], 1);
 	close(p[1]);
-	if (read(p[0], &g, sizeof(g)) != sizeof(g))
+	a->pid = 0;
+	if (read(p[0], &a->pid, sizeof(a->pid)) != sizeof(a->pid))
 		fail_msg("the parent process said no pid");
 	close(p[0]);
-	if (g > 0)
-		other_add(g);
-	return g;
-}
-
-/*
- * minisnoop -o all, parent_main started and the grandchild watched; then the grandchild
- * killed, the parent reaped, the output checked. Returns the grandchild's event, or NULL when
- * unshare failed (*pid is then -errno).
- */
-static const struct ev *run_parent(struct parent_arg *a, pid_t *parent, pid_t *pid,
-				   const struct truth **t, const char *what)
-{
-	struct snoop *s = snoop_start(ARGS_ALL);
-
-	*pid = parent_start(a, parent);
-	if (*pid < 0)
+	if (a->pid < 0)
 		return NULL;
-	*t = watch(s, pid, 1, &what);
-	kill(*pid, SIGKILL);
-	kid_wait(*parent);
+	other_add(a->pid);
+	*t = watch(s, &a->pid, 1, &what);
+	kill(a->pid, SIGKILL);
+	kid_wait(a->parent);
 	finish(s, KEYS_ALL);
-	return ev_one(*pid, what);
+	return ev_one(a->pid, what);
 }
 
 /* The parent has a known comm (with a byte that is not UTF-8). */
@@ -1726,12 +1716,11 @@ static void test_pcomm(void **state)
 	struct parent_arg a = {.comm = comm};
 	const struct truth *t;
 	const struct ev *e;
-	pid_t parent, pid;
 
 	(void)state;
 	REQUIRE_PYTHON();
-	e = run_parent(&a, &parent, &pid, &t, what);
-	assert_int_equal(t->ppid, parent);
+	e = run_parent(&a, &t, what);
+	assert_int_equal(t->ppid, a.parent);
 	expect_truth(e, t, F_PCOMM, what);
 	want_strz(e, "pcomm", comm, what);
 }
@@ -1743,13 +1732,12 @@ static void test_namespaces(void **state)
 	struct parent_arg a = {.unshare_flags = CLONE_NEWPID | CLONE_NEWNS};
 	const struct truth *t;
 	const struct ev *e;
-	pid_t parent, pid;
 
 	(void)state;
 	REQUIRE_PYTHON();
-	e = run_parent(&a, &parent, &pid, &t, what);
+	e = run_parent(&a, &t, what);
 	if (!e)
-		SKIP("unshare(CLONE_NEWPID | CLONE_NEWNS): %s", strerror(-pid));
+		SKIP("unshare(CLONE_NEWPID | CLONE_NEWNS): %s", strerror(-a.pid));
 	if (t->nspid != 1 || t->pidns == ns_inode(g_self, "pid") ||
 	    t->mntns == ns_inode(g_self, "mnt"))
 		fail_msg("%s: test set-up: NSpid %lld, pidns %lld, mntns %lld", what, t->nspid,
@@ -1850,6 +1838,14 @@ static void env_block(struct buf *b, char *const *env, int n)
 		buf_add(b, env[k], strlen(env[k]) + 1);
 }
 
+/* run_one of sleep with the environment envp, under -o all -e. */
+static const struct ev *run_env(char *const *envp, const struct truth **t, const char *what)
+{
+	struct child c = CHILD(.path = SLEEP_PATH, .envp = envp);
+
+	return run_one(ARGS_ALL_ENV, KEYS_ALL_ENV, &c, t, what);
+}
+
 /* A chosen environment: an empty string, an empty value, bytes that are not UTF-8, control
  * characters, no "=". */
 static void test_env_exact(void **state)
@@ -1865,13 +1861,12 @@ static void test_env_exact(void **state)
 			"MS_JSON=\"q\" \\ {}",
 			NULL};
 	struct buf want = {0};
-	struct child c = CHILD(.path = SLEEP_PATH, .envp = envp);
 	const struct truth *t;
 	const struct ev *e;
 
 	(void)state;
 	REQUIRE_PYTHON();
-	e = run_one(ARGS_ALL_ENV, KEYS_ALL_ENV, &c, &t, what);
+	e = run_env(envp, &t, what);
 	expect_truth(e, t, F_ENV, what);
 	env_block(&want, envp, INT_MAX);
 	want_env(e, want.p, want.len, what);
@@ -1885,7 +1880,6 @@ static void test_env_more_than_max_args(void **state)
 	const char *what = "env: 25 strings, --max-args 20";
 	char *envp[26], store[25][16];
 	struct buf want = {0};
-	struct child c = CHILD(.path = SLEEP_PATH, .envp = envp);
 	const struct truth *t;
 	const struct ev *e;
 
@@ -1896,7 +1890,7 @@ static void test_env_more_than_max_args(void **state)
 		envp[k] = store[k];
 	}
 	envp[25] = NULL;
-	e = run_one(ARGS_ALL_ENV, KEYS_ALL_ENV, &c, &t, what);
+	e = run_env(envp, &t, what);
 	/* the process has all 25 */
 	env_block(&want, envp, 25);
 	if (t->environ.len != want.len || memcmp(t->environ.p, want.p, want.len))

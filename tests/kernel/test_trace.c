@@ -19,7 +19,6 @@
 
 #include "snoop.h"
 
-#include <grp.h>
 #include <pthread.h>
 #include <regex.h>
 #include <sched.h>
@@ -84,13 +83,7 @@ static void exec_child(void *arg)
 	touch_strings(e->path, e->argv);
 	touch_strings(e->dir, NULL);
 
-	if (e->gate_fd >= 0) {
-		char c;
-
-		if (read(e->gate_fd, &c, 1) != 1)
-			_exit(121);
-		close(e->gate_fd);
-	}
+	gate_wait(e->gate_fd);
 	if (e->stdin_fd >= 0) {
 		dup2(e->stdin_fd, 0);
 		close(e->stdin_fd);
@@ -106,12 +99,9 @@ static void exec_child(void *arg)
 		}
 		close(fd);
 	}
-	if (e->uid >= 0) {
-		if (setgroups(0, NULL) || setresgid((gid_t)e->uid, (gid_t)e->uid, (gid_t)e->uid) ||
-		    setresuid((uid_t)e->uid, (uid_t)e->uid, (uid_t)e->uid)) {
-			dprintf(2, "test: becoming uid %ld: %s\n", e->uid, strerror(errno));
-			_exit(123);
-		}
+	if (e->uid >= 0 && !become(e->uid)) {
+		dprintf(2, "test: becoming uid %ld: %s\n", e->uid, strerror(errno));
+		_exit(123);
 	}
 	switch (e->how) {
 	case HOW_EXECVE:
@@ -283,42 +273,37 @@ static long num(const char *tok)
 	return v;
 }
 
+/* One normalized line (its words after "EV") into g_evs. */
+static void add_event(char *words)
+{
+	char *s2 = NULL;
+	struct ev e, *nv;
+
+	memset(&e, 0, sizeof(e));
+	e.pid = num(strtok_r(words, " ", &s2));
+	e.ppid = num(strtok_r(NULL, " ", &s2));
+	e.uid = num(strtok_r(NULL, " ", &s2));
+	e.ret = num(strtok_r(NULL, " ", &s2));
+	e.trunc = (int)num(strtok_r(NULL, " ", &s2));
+	e.comm = unhex(strtok_r(NULL, " ", &s2));
+	e.filename = unhex(strtok_r(NULL, " ", &s2));
+	e.nargs = (int)num(strtok_r(NULL, " ", &s2));
+	e.args = calloc((size_t)e.nargs + 1, sizeof(*e.args));
+	assert_non_null(e.args);
+	for (int a = 0; a < e.nargs; a++)
+		e.args[a] = unhex(strtok_r(NULL, " ", &s2));
+	assert_null(strtok_r(NULL, " ", &s2));
+	nv = realloc(g_evs, (size_t)(g_nevs + 1) * sizeof(*g_evs));
+	assert_non_null(nv);
+	g_evs = nv;
+	g_evs[g_nevs++] = e;
+}
+
 /* Parses minisnoop's JSON stdout into g_evs. */
 static void parse_json(const struct buf *out)
 {
-	struct buf res = {0};
-	char *save = NULL, *line;
-
 	evs_free();
-	run_python(py_normalize, NULL, out, &res);
-	for (line = res.len ? strtok_r(res.p, "\n", &save) : NULL; line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		struct ev e;
-		char *s2 = NULL, *tok = strtok_r(line, " ", &s2);
-		struct ev *nv;
-
-		memset(&e, 0, sizeof(e));
-		if (!tok || strcmp(tok, "EV"))
-			fail_msg("bad line from the normalizer: '%.80s'", line);
-		e.pid = num(strtok_r(NULL, " ", &s2));
-		e.ppid = num(strtok_r(NULL, " ", &s2));
-		e.uid = num(strtok_r(NULL, " ", &s2));
-		e.ret = num(strtok_r(NULL, " ", &s2));
-		e.trunc = (int)num(strtok_r(NULL, " ", &s2));
-		e.comm = unhex(strtok_r(NULL, " ", &s2));
-		e.filename = unhex(strtok_r(NULL, " ", &s2));
-		e.nargs = (int)num(strtok_r(NULL, " ", &s2));
-		e.args = calloc((size_t)e.nargs + 1, sizeof(*e.args));
-		assert_non_null(e.args);
-		for (int a = 0; a < e.nargs; a++)
-			e.args[a] = unhex(strtok_r(NULL, " ", &s2));
-		assert_null(strtok_r(NULL, " ", &s2));
-		nv = realloc(g_evs, (size_t)(g_nevs + 1) * sizeof(*g_evs));
-		assert_non_null(nv);
-		g_evs = nv;
-		g_evs[g_nevs++] = e;
-	}
-	buf_free(&res);
+	run_python(py_normalize, NULL, out, add_event);
 }
 
 static int ev_count(pid_t pid)
@@ -1459,9 +1444,7 @@ static void race_child(void *arg)
 	static pthread_barrier_t barrier;
 	pthread_t id;
 
-	if (r->uid >= 0 &&
-	    (setgroups(0, NULL) || setresgid((gid_t)r->uid, (gid_t)r->uid, (gid_t)r->uid) ||
-	     setresuid((uid_t)r->uid, (uid_t)r->uid, (uid_t)r->uid)))
+	if (r->uid >= 0 && !become(r->uid))
 		_exit(123);
 	if (pthread_barrier_init(&barrier, NULL, RACE_THREADS))
 		_exit(5);
@@ -2820,8 +2803,7 @@ static void hide_tracefs_no_mount(void)
 
 static void as_nobody(void)
 {
-	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-	    setresuid(65534, 65534, 65534)) {
+	if (!become(65534)) {
 		dprintf(2, "test: becoming nobody: %s\n", strerror(errno));
 		_exit(125);
 	}
@@ -2971,7 +2953,7 @@ static void holder_child(void *arg)
 	char c;
 	int st;
 
-	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+	if (!become(65534))
 		_exit(123);
 	for (int k = 0; k < HOLD_N; k++)
 		if (!hold_one(h, k, &pids[k]))
