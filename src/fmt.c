@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -97,186 +98,169 @@ static void field(struct sink *s, unsigned fl, size_t width, const char *pre, si
 		pad(s, ' ', spaces);
 }
 
-/* Formats into s, consuming ap. */
-static void run(struct sink *s, const char *fmt, va_list ap)
+/* A directive's flags (F_*), width, precision and length (L_*). */
+struct spec {
+	unsigned fl, len;
+	size_t width, prec;
+};
+
+/* Reads flags, width, precision and length after the '%'; returns the conversion's place. */
+static const char *parse_spec(const char *fmt, va_list *ap, struct spec *sp)
 {
+	static const char flags[] = "-+ 0";
+
+	*sp = (struct spec){0, L_INT, 0, 0};
+	for (const char *f; *fmt && (f = strchr(flags, *fmt)); fmt++)
+		sp->fl |= 1u << (f - flags);
+	/* A negative * width is the '-' flag and its magnitude. */
+	if (*fmt == '*') {
+		int w = va_arg(*ap, int);
+
+		fmt++;
+		if (w < 0)
+			sp->fl |= F_LEFT;
+		sp->width = w < 0 ? -(size_t)w : (size_t)w;
+	}
+	for (; *fmt >= '0' && *fmt <= '9'; fmt++)
+		sp->width = sp->width * 10 + (size_t)(*fmt - '0');
+	/* A negative * precision is no precision at all. */
+	if (*fmt == '.') {
+		sp->fl |= F_PREC;
+		if (*++fmt == '*') {
+			int p = va_arg(*ap, int);
+
+			fmt++;
+			if (p < 0)
+				sp->fl &= ~(unsigned)F_PREC;
+			else
+				sp->prec = (size_t)p;
+		}
+		for (; *fmt >= '0' && *fmt <= '9'; fmt++)
+			sp->prec = sp->prec * 10 + (size_t)(*fmt - '0');
+	}
+	if (*fmt == 'h') {
+		sp->len = *++fmt == 'h' ? (fmt++, L_CHAR) : L_SHORT;
+	} else if (*fmt == 'l') {
+		sp->len = *++fmt == 'l' ? (fmt++, L_LLONG) : L_LONG;
+	} else if (*fmt == 'z' || *fmt == 't') {
+		/* size_t and ptrdiff_t (and ssize_t) have the same width on every Linux ABI. */
+		sp->len = L_SIZE;
+		fmt++;
+	} else if (*fmt == 'j') {
+		sp->len = L_MAX;
+		fmt++;
+	}
+	return fmt;
+}
+
+/* An integer argument of d i u x X: fetched as the unsigned type (passed as the signed one
+ * is: C11 6.2.5p9), cut to its size; for d and i a set top bit is a negative value, negated
+ * as unsigned (INT_MIN has no positive int). */
+static uintmax_t fetch_int(va_list *ap, unsigned len, char conv, bool *neg)
+{
+	uintmax_t u, mask = UINTMAX_MAX >> (8 * (sizeof(uintmax_t) - size_of[len]));
+
+	if (len == L_LONG)
+		u = va_arg(*ap, unsigned long);
+	else if (len == L_LLONG)
+		u = va_arg(*ap, unsigned long long);
+	else if (len == L_SIZE)
+		u = va_arg(*ap, size_t);
+	else if (len == L_MAX)
+		u = va_arg(*ap, uintmax_t);
+	else
+		u = va_arg(*ap, unsigned);
+	u &= mask;
+	*neg = (conv == 'd' || conv == 'i') && u > mask >> 1;
+	return *neg ? -u & mask : u;
+}
+
+/* An integer: sign or 0x, zeros up to the precision (default 1) or, with the 0 flag and no
+ * precision, up to the width, then the digits. */
+static void put_int(struct sink *s, const struct spec *sp, uintmax_t u, bool neg, char conv,
+		    const char *pre)
+{
+	const char *digits = conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+	unsigned base = conv == 'x' || conv == 'X' || conv == 'p' ? 16 : 10;
+	char num[3 * sizeof(uintmax_t)], *d = num + sizeof(num);
+	size_t npre = strlen(pre), nd, zeros, prec = sp->fl & F_PREC ? sp->prec : 1;
+
+	if (neg || (sp->fl & (F_PLUS | F_SPACE))) {
+		pre = neg ? "-" : sp->fl & F_PLUS ? "+" : " ";
+		npre = 1;
+	}
+	for (; u; u /= base)
+		*--d = digits[u % base];
+	nd = (size_t)(num + sizeof(num) - d);
+	zeros = prec > nd ? prec - nd : 0;
+	if ((sp->fl & (F_ZERO | F_LEFT | F_PREC)) == F_ZERO && sp->width > npre + nd + zeros)
+		zeros = sp->width - npre - nd;
+	field(s, sp->fl, sp->width, pre, npre, zeros, d, nd);
+}
+
+/* Formats into s, consuming ap. */
+static void run(struct sink *s, const char *fmt, va_list ap0)
+{
+	va_list ap;
+
+	va_copy(ap, ap0);
 	for (;;) {
-		const char *start = fmt;
-		unsigned fl = 0, len = L_INT, base = 10;
-		size_t width = 0, prec = 0, npre = 0, nd, zeros;
-		const char *pre = "", *body;
-		const char *digits = "0123456789abcdef";
-		char num[3 * sizeof(uintmax_t)], *d;
-		uintmax_t u, mask;
-		int neg = 0;
+		const char *start = fmt, *body;
+		struct spec sp;
+		char c;
+		bool neg;
+		uintmax_t u;
 
 		while (*fmt && *fmt != '%')
 			fmt++;
 		put(s, start, (size_t)(fmt - start));
 		if (!*fmt)
-			return;
-		start = fmt++;
-
-		for (;; fmt++) {
-			if (*fmt == '-')
-				fl |= F_LEFT;
-			else if (*fmt == '+')
-				fl |= F_PLUS;
-			else if (*fmt == ' ')
-				fl |= F_SPACE;
-			else if (*fmt == '0')
-				fl |= F_ZERO;
-			else
-				break;
-		}
-		/* A negative * width is the '-' flag and its magnitude. */
-		if (*fmt == '*') {
-			int w = va_arg(ap, int);
-
-			fmt++;
-			if (w < 0)
-				fl |= F_LEFT;
-			width = w < 0 ? -(size_t)w : (size_t)w;
-		}
-		for (; *fmt >= '0' && *fmt <= '9'; fmt++)
-			width = width * 10 + (size_t)(*fmt - '0');
-		/* A negative * precision is no precision at all. */
-		if (*fmt == '.') {
-			fl |= F_PREC;
-			if (*++fmt == '*') {
-				int p = va_arg(ap, int);
-
-				fmt++;
-				if (p < 0)
-					fl &= ~(unsigned)F_PREC;
-				else
-					prec = (size_t)p;
-			}
-			for (; *fmt >= '0' && *fmt <= '9'; fmt++)
-				prec = prec * 10 + (size_t)(*fmt - '0');
-		}
-		switch (*fmt) {
-		case 'h':
-			len = L_SHORT;
-			if (*++fmt == 'h') {
-				len = L_CHAR;
-				fmt++;
-			}
 			break;
-		case 'l':
-			len = L_LONG;
-			if (*++fmt == 'l') {
-				len = L_LLONG;
-				fmt++;
-			}
-			break;
-		/* size_t and ptrdiff_t (and ssize_t) have the same width on every Linux ABI. */
-		case 'z':
-		case 't':
-			len = L_SIZE;
-			fmt++;
-			break;
-		case 'j':
-			len = L_MAX;
-			fmt++;
-			break;
-		}
-
-		switch (*fmt) {
+		start = fmt;
+		fmt = parse_spec(fmt + 1, &ap, &sp);
+		switch (c = *fmt) {
 		case 'd':
 		case 'i':
 		case 'u':
 		case 'x':
 		case 'X':
-			/* Fetched as the unsigned type (passed as the signed one is: C11 6.2.5p9),
-			 * cut to the argument's size; for d and i a set top bit is a negative
-			 * value, negated as unsigned (INT_MIN has no positive int). */
-			switch (len) {
-			case L_LONG:
-				u = va_arg(ap, unsigned long);
-				break;
-			case L_LLONG:
-				u = va_arg(ap, unsigned long long);
-				break;
-			case L_SIZE:
-				u = va_arg(ap, size_t);
-				break;
-			case L_MAX:
-				u = va_arg(ap, uintmax_t);
-				break;
-			default:
-				u = va_arg(ap, unsigned);
-			}
-			mask = UINTMAX_MAX >> (8 * (sizeof(uintmax_t) - size_of[len]));
-			u &= mask;
-			if ((*fmt == 'd' || *fmt == 'i') && u > mask >> 1) {
-				neg = 1;
-				u = -u & mask;
-			}
-			if (*fmt == 'x' || *fmt == 'X')
-				base = 16;
-			if (*fmt == 'X')
-				digits = "0123456789ABCDEF";
+			u = fetch_int(&ap, sp.len, c, &neg);
+			put_int(s, &sp, u, neg, c, "");
 			break;
 		case 'p':
 			u = (uintptr_t)va_arg(ap, void *);
-			if (!u) {
-				field(s, fl, width, "", 0, 0, "(nil)", 5);
-				fmt++;
-				continue;
-			}
-			pre = "0x";
-			npre = 2;
-			base = 16;
-			fl &= ~(unsigned)(F_PLUS | F_SPACE);
+			sp.fl &= ~(unsigned)(F_PLUS | F_SPACE);
+			if (u)
+				put_int(s, &sp, u, false, c, "0x");
+			else
+				field(s, sp.fl, sp.width, "", 0, 0, "(nil)", 5);
 			break;
 		case 'c':
-			num[0] = (char)(unsigned char)va_arg(ap, int);
-			field(s, fl, width, "", 0, 0, num, 1);
-			fmt++;
-			continue;
+			c = (char)(unsigned char)va_arg(ap, int);
+			field(s, sp.fl, sp.width, "", 0, 0, &c, 1);
+			break;
 		case 's':
 			body = va_arg(ap, const char *);
 			if (!body)
 				body = "(null)";
 			/* With a precision the string need not be NUL-terminated within it. */
-			field(s, fl, width, "", 0, 0, body,
-			      fl & F_PREC ? strnlen(body, prec) : strlen(body));
-			fmt++;
-			continue;
+			field(s, sp.fl, sp.width, "", 0, 0, body,
+			      sp.fl & F_PREC ? strnlen(body, sp.prec) : strlen(body));
+			break;
 		case '%':
 			put(s, "%", 1);
-			fmt++;
-			continue;
+			break;
 		default:
 			/* Not ours (or the format ends in the middle): copied as it stands. */
-			if (*fmt)
-				fmt++;
-			put(s, start, (size_t)(fmt - start));
-			continue;
+			put(s, start, (size_t)(fmt - start) + (*fmt != 0));
+			if (!*fmt)
+				continue;
 		}
 		fmt++;
-
-		/* An integer: sign or 0x, zeros up to the precision (default 1) or, with the 0 flag
-		 * and no precision, up to the width, then the digits. */
-		if (neg || (fl & (F_PLUS | F_SPACE))) {
-			pre = neg ? "-" : fl & F_PLUS ? "+" : " ";
-			npre = 1;
-		}
-		d = num + sizeof(num);
-		for (; u; u /= base)
-			*--d = digits[u % base];
-		nd = (size_t)(num + sizeof(num) - d);
-		if (!(fl & F_PREC))
-			prec = 1;
-		zeros = prec > nd ? prec - nd : 0;
-		if ((fl & (F_ZERO | F_LEFT | F_PREC)) == F_ZERO && width > npre + nd + zeros)
-			zeros = width - npre - nd;
-		field(s, fl, width, pre, npre, zeros, d, nd);
 	}
+	va_end(ap);
 }
 
-/* C's printf returns an int: a longer output is an error. */
 static int result(const struct sink *s)
 {
 	if (s->err)
