@@ -173,55 +173,92 @@ static int name_is(struct btf *b, int f, uint32_t off, const char *name, size_t 
  * for is, i.e. where "name\0" is, also inside longer strings: a name_off may point into one.
  * Looks at each NUL, 8 bytes at a time.
  */
-static int scan_strings(struct btf *b, const struct qstate *st, size_t n)
-{
-	/* The last two bytes of the names: most strings end otherwise. Names shorter than two
-	 * bytes ("" ends at every NUL) make every string a candidate. */
-	static uint8_t tail[65536 / 8];
-	/* Names chained by a hash of their last two bytes (ALL: every name, one chain), so
-	 * that a string is compared with the few names that can end it. */
-	enum { ALL = 256, NONE = 0xffff };
-	uint16_t head[ALL + 1], *next = calloc(2 * n + 1, sizeof(*next));
-	bool every = false;
-	uint64_t pos = 0, base;
-	size_t len, j, maxl = 0;
+/* The names asked for, indexed by their last two bytes: a bit per two-byte tail (most
+ * strings end otherwise), and chains by a hash of it (ALL: one chain of every name shorter
+ * than two bytes, or of all names when there are too many to chain), so that a string is
+ * compared with the few names that can end it. */
+enum { ALL = 256, NONE = 0xffff };
+struct name_index {
+	uint8_t tail[65536 / 8];
+	uint16_t head[ALL + 1], *next;
+	bool every; /* a name shorter than two bytes: every string is a candidate */
+	size_t maxl;
+};
 
-	if (!next)
+static int index_names(struct name_index *ix, const struct qstate *st, size_t n)
+{
+	memset(ix->tail, 0, sizeof(ix->tail));
+	memset(ix->head, 0xff, sizeof(ix->head));
+	ix->every = false;
+	ix->maxl = 0;
+	ix->next = calloc(2 * n + 1, sizeof(*ix->next));
+	if (!ix->next)
 		return -ENOMEM;
-	memset(b->filter, 0, sizeof(b->filter));
-	memset(tail, 0, sizeof(tail));
-	memset(head, 0xff, sizeof(head));
-	for (j = 2 * n; j-- > 0;) {
+	for (size_t j = 2 * n; j-- > 0;) {
 		const struct qstate *s = &st[j / 2];
 		size_t l = s->len[j % 2], h;
 		const uint8_t *nm = (const uint8_t *)s->name[j % 2];
 
 		if (s->state != SEARCH)
 			continue;
-		every |= l < 2;
+		ix->every |= l < 2;
 		h = l < 2 || 2 * n >= NONE ? ALL : (size_t)(nm[l - 2] * 31 + nm[l - 1]) % ALL;
 		if (l >= 2)
-			tail[(nm[l - 2] << 8 | nm[l - 1]) / 8] |= (uint8_t)(1u << (nm[l - 1] % 8));
-		next[j] = head[h];
-		head[h] = (uint16_t)j;
-		maxl = l > maxl ? l : maxl;
+			ix->tail[(nm[l - 2] << 8 | nm[l - 1]) / 8] |=
+			    (uint8_t)(1u << (nm[l - 1] % 8));
+		ix->next[j] = ix->head[h];
+		ix->head[h] = (uint16_t)j;
+		ix->maxl = l > ix->maxl ? l : ix->maxl;
 	}
+	return 0;
+}
+
+/* The NUL at p[z] (string offset end) ends a string: sets the filter bit of each name that
+ * ends there. */
+static void mark_names(struct btf *b, const struct qstate *st, const struct name_index *ix,
+		       const uint8_t *p, size_t z, uint64_t end)
+{
+	unsigned t = z >= 2 ? (unsigned)(p[z - 2] << 8 | p[z - 1]) : 0;
+
+	if (!ix->every && (z < 2 || !(ix->tail[t / 8] & (1u << (t % 8)))))
+		return;
+	for (int c = z >= 2 ? 0 : 1; c < 2; c++) {
+		size_t h = c ? ALL : (size_t)(p[z - 2] * 31 + p[z - 1]) % ALL;
+
+		for (size_t j = ix->head[h]; j != NONE; j = ix->next[j]) {
+			const struct qstate *s = &st[j / 2];
+			size_t l = s->len[j % 2];
+
+			/* The first byte first saves most memcmp calls. */
+			if (l <= end && (!l || (p[z - l] == (uint8_t)*s->name[j % 2] &&
+						!memcmp(p + z - l, s->name[j % 2], l))))
+				filter(b, (int)(j % 2), (uint32_t)(end - l), 1);
+		}
+	}
+}
+
+static int scan_strings(struct btf *b, const struct qstate *st, size_t n)
+{
+	static struct name_index ix; /* 8 KB: not on the stack */
+	uint64_t pos = 0, base;
+	size_t len;
+	int err = index_names(&ix, st, n);
+
+	memset(b->filter, 0, sizeof(b->filter));
 	/* A file's strings are compared in a window, so a name must fit in one. */
-	if (b->fd >= 0 && maxl >= WIN) {
-		free(next);
-		return -EINVAL;
-	}
-	for (; pos < b->str_len; pos = base + len) {
+	if (!err && b->fd >= 0 && ix.maxl >= WIN)
+		err = -EINVAL;
+	for (; !err && pos < b->str_len; pos = base + len) {
 		const uint8_t *p;
 
 		/* Chunks overlap by maxl so that a name ending in this chunk is all in it. */
-		base = pos > maxl ? pos - maxl : 0;
+		base = pos > ix.maxl ? pos - ix.maxl : 0;
 		len = b->str_len - base < WIN || b->fd < 0 ? b->str_len - base : WIN;
 		p = at(b, STRS, b->sstart + base, len);
 		/* First string "", last one terminated: any name_off < str_len is then safe. */
 		if (!p || (!base && *p) || (base + len == b->str_len && p[len - 1])) {
-			free(next);
-			return -EINVAL;
+			err = -EINVAL;
+			break;
 		}
 		for (size_t i = pos - base; i < len; i += 8) {
 			uint64_t w, m = 0x8080808080808080u; /* the tail: try every byte */
@@ -236,35 +273,15 @@ static int scan_strings(struct btf *b, const struct qstate *st, size_t n)
 			}
 			for (; m; m &= m - 1) {
 				size_t z = i + (size_t)__builtin_ctzll(m) / 8;
-				uint64_t end = base + z;
-				unsigned t;
 
-				if (z >= len || p[z])
-					continue;
-				t = z >= 2 ? (unsigned)(p[z - 2] << 8 | p[z - 1]) : 0;
-				if (!every && (z < 2 || !(tail[t / 8] & (1u << (t % 8)))))
-					continue;
-				for (int c = z >= 2 ? 0 : 1; c < 2; c++) {
-					size_t h =
-					    c ? ALL : (size_t)(p[z - 2] * 31 + p[z - 1]) % ALL;
-
-					for (j = head[h]; j != NONE; j = next[j]) {
-						const struct qstate *s = &st[j / 2];
-						size_t l = s->len[j % 2];
-
-						/* The first byte first saves most memcmp calls. */
-						if (l <= end &&
-						    (!l || (p[z - l] == (uint8_t)*s->name[j % 2] &&
-							    !memcmp(p + z - l, s->name[j % 2], l))))
-							filter(b, (int)(j % 2), (uint32_t)(end - l),
-							       1);
-					}
-				}
+				if (z < len && !p[z])
+					mark_names(b, st, &ix, p, z, base + z);
 			}
 		}
 	}
-	free(next);
-	return 0;
+	free(ix.next);
+	ix.next = NULL;
+	return err;
 }
 
 /*
