@@ -16,6 +16,7 @@
  * build/minisnoop must exist (make); MINISNOOP_BIN overrides where it is, MINISNOOP_PYTHON
  * which python3 is used. Every process started here is killed and reaped, with timeouts,
  * even when a test fails; a watchdog alarm ends the whole run if anything still hangs.
+ * What this file shares with test_trace.c is in snoop.h.
  */
 #define SLEEP_PATH     "/bin/sleep"
 #define WAIT_EVENTS_MS 10000 /* how long an expected event may take to show up */
@@ -1878,7 +1879,7 @@ static void test_env_exact(void **state)
 static void test_env_more_than_max_args(void **state)
 {
 	const char *what = "env: 25 strings, --max-args 20";
-	char *envp[26], store[25][16];
+	char *envp[26], store[25][32]; /* 32: room for any int, as -Wformat-truncation wants */
 	struct buf want = {0};
 	const struct truth *t;
 	const struct ev *e;

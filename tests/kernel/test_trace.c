@@ -11,6 +11,7 @@
  * build/minisnoop must exist (make); MINISNOOP_BIN overrides where it is, MINISNOOP_PYTHON
  * which python3 is used. Every process started here is killed and reaped, with timeouts,
  * even when a test fails; a watchdog alarm ends the whole run if anything still hangs.
+ * What this file shares with test_context.c is in snoop.h.
  */
 #define TRUE_PATH      "/bin/true"
 #define WAIT_EVENTS_MS 5000 /* how long an expected event may take to show up */
