@@ -220,7 +220,7 @@ static void mark_names(struct btf *b, const struct qstate *st, const struct name
 {
 	unsigned t = z >= 2 ? (unsigned)(p[z - 2] << 8 | p[z - 1]) : 0;
 
-	if (!ix->every && (z < 2 || !(ix->tail[t / 8] & (1u << (t % 8)))))
+	if (!st || (!ix->every && (z < 2 || !(ix->tail[t / 8] & (1u << (t % 8))))))
 		return;
 	for (int c = z >= 2 ? 0 : 1; c < 2; c++) {
 		size_t h = c ? ALL : (size_t)(p[z - 2] * 31 + p[z - 1]) % ALL;
