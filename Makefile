@@ -113,7 +113,7 @@ $(B)/tests/%: tests/unit/%.c $(HOST_LIB_OBJS) $(wildcard tests/*.h)
 	@echo "  TEST    $@"
 	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_OBJS) -lcmocka
 
-$(B)/tests/%: tests/kernel/%.c $(HOST_LIB_OBJS) $(wildcard tests/*.h)
+$(B)/tests/%: tests/kernel/%.c $(HOST_LIB_OBJS) $(wildcard tests/*.h tests/kernel/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_OBJS) -lcmocka
