@@ -10,7 +10,6 @@
  *   WATCHDOG_S      seconds a test may take; SIGALRM ends the run after that
  *   SCRATCH_PREFIX  the scratch directory's name up to its random tail ("/tmp/minisnoop-x.")
  * and after it a cleanup_all() that calls snoop_cleanup() and ends what its own tests made.
- * (The Makefile's test rule does not list this file: after editing it, remove build/tests/.)
  */
 #ifndef MINISNOOP_TESTS_KERNEL_SNOOP_H
 #define MINISNOOP_TESTS_KERNEL_SNOOP_H
