@@ -118,13 +118,13 @@ $(B)/tests/%: tests/kernel/%.c $(HOST_LIB_OBJS) $(wildcard tests/*.h tests/kerne
 	@echo "  TEST    $@"
 	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_OBJS) -lcmocka
 
-$(B)/storm: tools/storm.c
+$(B)/storm: tools/storm.c tools/toolarg.h
 	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(B)/progstats: tools/progstats.c
+$(B)/progstats: tools/progstats.c tools/toolarg.h
 	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(B)/startstop: tools/startstop.c
+$(B)/startstop: tools/startstop.c tools/toolarg.h
 	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
 
 $(B)/true-static: tools/true-static.c $(UAPI)

@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "toolarg.h"
+
 static int sys_bpf(int cmd, union bpf_attr *attr)
 {
 	return (int)syscall(__NR_bpf, cmd, attr, sizeof(*attr));
@@ -44,21 +46,6 @@ static void usage(FILE *f)
 	fprintf(f, "usage: progstats [-p PID] [ID...]\n"
 		   "  prints 'ID NAME RUN_CNT RUN_TIME_NS' for each loaded BPF program\n"
 		   "  (or each ID given); -p PID first prints 'pid PID CPU_NS'\n");
-}
-
-static unsigned long parse_num(const char *s, const char *what, unsigned long max)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v < 1 || v > max) {
-		fprintf(stderr, "progstats: %s: '%s' is not a number from 1 to %lu\n", what, s,
-			max);
-		exit(2);
-	}
-	return v;
 }
 
 /*
@@ -147,7 +134,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "hp:")) != -1) {
 		switch (opt) {
 		case 'p':
-			pid = (pid_t)parse_num(optarg, "-p", INT_MAX);
+			pid = (pid_t)tool_count("progstats", optarg, "-p", INT_MAX);
 			break;
 		case 'h':
 			usage(stdout);
@@ -158,7 +145,7 @@ int main(int argc, char **argv)
 		}
 	}
 	for (int i = optind; i < argc; i++) /* all ids checked before any output */
-		parse_num(argv[i], "program id", UINT_MAX);
+		tool_count("progstats", argv[i], "program id", UINT_MAX);
 
 	if (pid && print_cpu(pid))
 		return 1;

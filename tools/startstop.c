@@ -43,6 +43,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "toolarg.h"
+
 extern char **environ;
 
 #define TAIL 255 /* bytes kept between reads, so that a needle split by a read is found */
@@ -69,21 +71,6 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static long parse_num(const char *s, const char *what, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > max) {
-		fprintf(stderr, "startstop: %s: '%s' is not a number from 1 to %ld\n", what, s,
-			max);
-		exit(2);
-	}
-	return v;
 }
 
 /*
@@ -147,10 +134,11 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "+i:t:r:m:h")) != -1) {
 		switch (opt) {
 		case 'i':
-			interval_us = parse_num(optarg, "-i", 10L * 1000 * 1000);
+			interval_us =
+			    (long)tool_count("startstop", optarg, "-i", 10L * 1000 * 1000);
 			break;
 		case 't':
-			timeout_s = parse_num(optarg, "-t", 3600);
+			timeout_s = (long)tool_count("startstop", optarg, "-t", 3600);
 			break;
 		case 'r':
 			ready = optarg;

@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "toolarg.h"
+
 extern char **environ;
 
 #define MAX_WORKERS 4096
@@ -46,20 +48,6 @@ static void usage(FILE *f)
 		   "  -n N        execs in total (default 8000)\n"
 		   "  -w K        worker processes (default 2)\n"
 		   "  -p PROGRAM  program to exec (default: true-static beside storm)\n");
-}
-
-static long parse_count(const char *s, const char *what, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > max) {
-		fprintf(stderr, "storm: %s: '%s' is not a number from 1 to %ld\n", what, s, max);
-		exit(2);
-	}
-	return v;
 }
 
 /* true-static in the directory of this executable, else build/true-static. */
@@ -131,10 +119,10 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "+n:w:p:h")) != -1) {
 		switch (opt) {
 		case 'n':
-			n = parse_count(optarg, "-n", LONG_MAX / 2);
+			n = (long)tool_count("storm", optarg, "-n", LONG_MAX / 2);
 			break;
 		case 'w':
-			k = parse_count(optarg, "-w", MAX_WORKERS);
+			k = (long)tool_count("storm", optarg, "-w", MAX_WORKERS);
 			break;
 		case 'p':
 			prog = optarg;
