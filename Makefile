@@ -156,7 +156,7 @@ ASAN_UNIT := $(patsubst $(B)/%,$(ASAN_B)/%,$(UNIT_TESTS))
 ASAN_KERNEL := $(patsubst $(B)/%,$(ASAN_B)/%,$(KERNEL_TESTS))
 test-asan: test-deps
 	@$(MAKE) --no-print-directory B=$(ASAN_B) HOST_SAN='$(ASAN_FLAGS)' $(ASAN_UNIT) \
-		$(ASAN_KERNEL) $(ASAN_B)/minisnoop-host
+		$(ASAN_KERNEL) $(ASAN_B)/minisnoop-host $(ASAN_B)/true-static
 	@MINISNOOP_BIN=$(abspath $(ASAN_B)/minisnoop-host) tools/run-tests.sh $(ASAN_UNIT) -- $(ASAN_KERNEL)
 
 $(B)/minisnoop-host: $(B)/host/src/main.o $(HOST_LIB_OBJS)
