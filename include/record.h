@@ -90,6 +90,12 @@ struct ms_event {
 #define EV_HDR	  ((int)sizeof(struct ms_event))
 
 _Static_assert(sizeof(struct ms_event) == 160, "record header layout is part of the ABI");
+/* context_clear() zeroes each pair with one 4-byte store */
+_Static_assert(offsetof(struct ms_event, exe_len) == offsetof(struct ms_event, cwd_len) + 2 &&
+		   offsetof(struct ms_event, ctx_flags) == offsetof(struct ms_event, env_len) + 2 &&
+		   offsetof(struct ms_event, cwd_len) % 4 == 0 &&
+		   offsetof(struct ms_event, env_len) % 4 == 0,
+	       "length pairs cleared together");
 
 /* Counters the programs keep in one mmapable array value (u64 each, atomic adds). */
 enum ms_stat {
