@@ -604,23 +604,30 @@ void out_header(struct outbuf *o, const struct out_opts *opt)
 static const char *ctx_value(const struct ev_view *v, enum out_col c, char *buf, size_t *len,
 			     uint64_t *num, bool *isnum)
 {
-	const struct ms_event *h = &v->hdr;
-	static const uint8_t key[] = {
-	    [COL_EUID] = 1,    [COL_GID] = 2,	[COL_EGID] = 3,	 [COL_AUID] = 4,
-	    [COL_SESSION] = 5, [COL_PIDNS] = 6, [COL_MNTNS] = 7, [COL_NSPID] = 8,
+	/* where a numeric column's value is in the header (0: not a number) */
+	static const uint8_t num_at[COL_COUNT] = {
+	    [COL_EUID] = offsetof(struct ms_event, euid),
+	    [COL_GID] = offsetof(struct ms_event, gid),
+	    [COL_EGID] = offsetof(struct ms_event, egid),
+	    [COL_AUID] = offsetof(struct ms_event, auid),
+	    [COL_SESSION] = offsetof(struct ms_event, session),
+	    [COL_PIDNS] = offsetof(struct ms_event, pidns),
+	    [COL_MNTNS] = offsetof(struct ms_event, mntns),
+	    [COL_NSPID] = offsetof(struct ms_event, nspid),
 	};
-	const uint32_t nums[] = {0,	     h->euid,  h->gid,	 h->egid, h->auid,
-				 h->session, h->pidns, h->mntns, h->nspid};
+	const struct ms_event *h = &v->hdr;
 	const char *s;
+	uint32_t n;
 
 	*isnum = false;
 	if (!(v->have & (1u << cols[c].ctx)))
 		return NULL;
-	if (c < sizeof(key) && key[c]) {
-		*num = nums[key[c]];
+	if (num_at[c]) {
+		memcpy(&n, (const char *)h + num_at[c], sizeof(n));
+		*num = n;
 		*isnum = true;
 		/* (uid_t)-1: the login uid and session were never set */
-		return (c == COL_AUID || c == COL_SESSION) && *num == UINT32_MAX ? NULL : "";
+		return (c == COL_AUID || c == COL_SESSION) && n == UINT32_MAX ? NULL : "";
 	}
 	switch (c) {
 	case COL_CWD:
