@@ -143,8 +143,9 @@ static void context_ids(struct asm_prog *p, const struct prog_opts *o, const str
 /*
  * One path, from the struct path at FP(ptr) + off, into the block after text_len (which is at
  * most base_max then): names leaf first, NUL each, at most EV_PATH_MAX bytes. As the kernel's
- * d_path: at a mount's root, go on from where it is mounted; stop at the root of the mount
- * tree, or at a dentry that is its own parent (a pseudo file: a memfd). The leaf is deleted
+ * d_path: at a mount's root, go on from where it is mounted; stop at the process's root (as
+ * its getcwd does), at the root of the mount tree, or at a dentry that is its own parent (a
+ * pseudo file: a memfd). The leaf is deleted
  * when it is unhashed and not a mount's root.
  */
 static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t off,
@@ -178,6 +179,10 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	L(loop); /* FP(dentry), in FP(mount) */
 	E(BPF_JMP_IMM(BPF_JGE, ITER, WALK_MAX, cut_l));
 	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
+	/* the process's own root: its paths are as it sees them (getcwd), also in a chroot */
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
+	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(top_dentry)));
+	E(BPF_JMP_REG(BPF_JEQ, R1, R2, end));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(mount)));
 	read_kernel_u64(p, FP(root), m[KM_MOUNT_MNT] + m[KM_VFSMOUNT_ROOT], end);
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
@@ -271,6 +276,20 @@ static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	L("env_done");
 }
 
+/* FP(top_dentry) = current->fs->root.dentry; 0 when unreadable (walks then go up to the root
+ * of the mount tree). Its mount is not compared: the verifier then walks the loop twice as
+ * long, and only the root directory bind-mounted elsewhere would tell them apart. */
+static void process_root(struct asm_prog *p, const struct prog_layout *l)
+{
+	const uint32_t *m = l->member;
+
+	E(BPF_ST_MEM(BPF_DW, R10, FP(top_dentry), 0));
+	deref(p, FP(ptr), FP(task), m[KM_TASK_FS], "top_done");
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
+	read_kernel_u64(p, FP(top_dentry), m[KM_FS_ROOT] + m[KM_PATH_DENTRY], "top_done");
+	L("top_done");
+}
+
 void context_read(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
 		  bool image)
 {
@@ -282,6 +301,8 @@ void context_read(struct asm_prog *p, const struct prog_opts *o, const struct pr
 	CALL(get_current_task);
 	E(BPF_STX_MEM(BPF_DW, R10, R0, FP(task)));
 	context_ids(p, o, l);
+	if (want(o, l, CTX_CWD) || (image && want(o, l, CTX_EXE)))
+		process_root(p, l);
 	if (want(o, l, CTX_CWD)) {
 		deref(p, FP(ptr), FP(task), m[KM_TASK_FS], "cwd_done");
 		walk_path(p, l, m[KM_FS_PWD], EV_OFF(cwd_len), base, CTX_CWD, EV_C_CWD_CUT,

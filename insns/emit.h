@@ -31,10 +31,11 @@ struct exec_frame {
 	uint32_t tid;	    /* the thread that called exec: the key of in-flight state */
 	uint64_t task;	    /* context: current, and the pointers walked from it */
 	uint64_t ptr;
-	uint64_t dentry; /* a path walk: where it is */
-	uint64_t mount;	 /* struct mount of dentry */
-	uint64_t parent; /* dentry->d_parent */
-	uint64_t root;	 /* the mount's root dentry */
+	uint64_t dentry;     /* a path walk: where it is */
+	uint64_t mount;	     /* struct mount of dentry */
+	uint64_t parent;     /* dentry->d_parent */
+	uint64_t root;	     /* the mount's root dentry */
+	uint64_t top_dentry; /* the process's root (a chroot): a walk ends there, as getcwd's */
 };
 /* r10-relative offset of member m of a frame struct */
 #define SLOT(frame, m) ((int16_t)((int)offsetof(frame, m) - (int)sizeof(frame)))
