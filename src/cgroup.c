@@ -2,9 +2,9 @@
 /*
  * cgroup v2 ids to paths. An id is its directory's inode number in the cgroup2 file system
  * (its low 32 bits on a 32-bit kernel), so the tree of a mounted cgroup2 is read into a
- * table, and read again when an id is not in it (at most ten times a second). Paths are relative to
- * the hierarchy's root, like /proc/PID/cgroup's "0::" line: the mount's own root (mountinfo field
- * 4) comes first.
+ * table, and read again when an id is not in it (at most ten times a second, and for at
+ * most a tenth of the time). Paths are relative to the hierarchy's root, like
+ * /proc/PID/cgroup's "0::" line: the mount's own root (mountinfo field 4) comes first.
  */
 #include "cgroup.h"
 
@@ -29,8 +29,7 @@ struct cg_dir {
 
 static struct cg_dir *dirs;
 static size_t ndirs, cap;
-static struct timespec read_at;
-static int read_once;
+static uint64_t next_read_ns; /* when the trees may be read again (0: now) */
 
 void cgroup_names_free(void)
 {
@@ -147,21 +146,29 @@ static const char *find(uint64_t id)
 	return NULL;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 const char *cgroup_name(uint64_t id)
 {
 	const char *p = find(id);
-	struct timespec now;
+	uint64_t start, took;
 
 	if (p)
 		return p;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	/* a new cgroup's first exec: read again, but not more than ten times a second */
-	if (!read_once ||
-	    (now.tv_sec - read_at.tv_sec) * 1000000000L + (now.tv_nsec - read_at.tv_nsec) >=
-		100000000L) {
+	/* A new cgroup's first exec: read the trees again, at most ten times a second and
+	 * for at most a tenth of the time, so that many new cgroups (a delegated subtree is
+	 * anyone's) cannot keep the reader from its rings. */
+	start = mono_ns();
+	if (start >= next_read_ns) {
 		read_trees();
-		read_once = 1;
-		read_at = now;
+		took = mono_ns() - start;
+		next_read_ns = start + (took * 10 > 100000000ull ? took * 10 : 100000000ull);
 		p = find(id);
 	}
 	/* The root's inode is 1 (kernfs' first), mounted or not. */
