@@ -114,6 +114,8 @@ void record_ids(struct asm_prog *p, const struct prog_layout *l)
 	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(tid)));
 	CALL(get_current_uid_gid);
 	E(BPF_STX_MEM(BPF_W, REC, R0, EV_OFF(uid)));
+	E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
+	E(BPF_STX_MEM(BPF_W, REC, R0, EV_OFF(gid))); /* the gid field, when -o asks for it */
 	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(ppid), 0));
 	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(ret), 0));
 

@@ -61,12 +61,8 @@ static void context_ids(struct asm_prog *p, const struct prog_opts *o, const str
 {
 	const uint32_t *m = l->member;
 
-	if (want(o, l, CTX_GID)) {
-		CALL(get_current_uid_gid);
-		E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
-		E(BPF_STX_MEM(BPF_W, REC, R0, EV_OFF(gid)));
+	if (want(o, l, CTX_GID)) /* record_ids stored it */
 		HAVE(GID);
-	}
 	if (want(o, l, CTX_CGROUP)) {
 		CALL(get_current_cgroup_id);
 		E(BPF_STX_MEM(BPF_DW, REC, R0, EV_OFF(cgroup)));
@@ -153,7 +149,7 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 		      uint16_t deleted)
 {
 	const uint32_t *m = l->member;
-	const char *loop = asm_name(p, "walk", have), *cross = asm_name(p, "cross", have);
+	const char *loop = asm_name(p, "walk", have);
 	const char *name = asm_name(p, "name", have), *cut_l = asm_name(p, "cut", have);
 	const char *end = asm_name(p, "walk_end", have), *none = asm_name(p, "no_path", have);
 
@@ -176,15 +172,13 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	E(BPF_JMP_REG(BPF_JEQ, R1, R2, loop));
 	rec_or(p, EV_OFF(ctx_flags), BPF_H, deleted);
 
-	L(loop); /* FP(dentry), in FP(mount) */
+	L(loop); /* FP(dentry), in FP(mount), whose root is FP(root) */
 	E(BPF_JMP_IMM(BPF_JGE, ITER, WALK_MAX, cut_l));
 	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
 	/* the process's own root: its paths are as it sees them (getcwd), also in a chroot */
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
 	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(top_dentry)));
 	E(BPF_JMP_REG(BPF_JEQ, R1, R2, end));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(mount)));
-	read_kernel_u64(p, FP(root), m[KM_MOUNT_MNT] + m[KM_VFSMOUNT_ROOT], end);
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
 	read_kernel_u64(p, FP(parent), m[KM_DENTRY_PARENT], end);
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
@@ -198,9 +192,10 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(mount)));
 	E(BPF_JMP_REG(BPF_JEQ, R1, R3, end)); /* the root of the tree */
 	read_kernel_u64(p, FP(dentry), m[KM_MOUNT_MOUNTPOINT], end);
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(parent)));
-	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(mount)));
-	E(BPF_JMP_A(cross));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(parent)));
+	E(BPF_STX_MEM(BPF_DW, R10, R3, FP(mount)));
+	read_kernel_u64(p, FP(root), m[KM_MOUNT_MNT] + m[KM_VFSMOUNT_ROOT], end);
+	E(BPF_JMP_A(loop));
 
 	L(name); /* at text_len + len, both bounds learnt again from memory */
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
@@ -224,7 +219,6 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(parent)));
 	E(BPF_JMP_REG(BPF_JEQ, R1, R2, end));
 	E(BPF_STX_MEM(BPF_DW, R10, R2, FP(dentry)));
-	L(cross);
 	E(BPF_JMP_A(loop));
 
 	L(cut_l);

@@ -31,7 +31,7 @@ static struct cg_dir *dirs;
 static size_t ndirs, cap;
 static uint64_t next_read_ns; /* when the trees may be read again (0: now) */
 
-void cgroup_names_free(void)
+static void forget_trees(void)
 {
 	for (size_t i = 0; i < ndirs; i++)
 		free(dirs[i].path);
@@ -109,7 +109,7 @@ static void read_trees(void)
 	char *line, *next;
 	struct stat st;
 
-	cgroup_names_free();
+	forget_trees();
 	if (read_small_file("/proc/self/mountinfo", info, sizeof(info)) < 0)
 		return;
 	for (line = info; line && *line; line = next) {

@@ -10,6 +10,5 @@
 /* The path of cgroup id, or NULL when no mounted cgroup2 tree has it. The tree is read on
  * a miss, at most ten times a second; the result stays valid until the next call. */
 const char *cgroup_name(uint64_t id);
-void cgroup_names_free(void);
 
 #endif

@@ -182,7 +182,7 @@ static void check_fields(const struct kernel_layout *k)
 		int f = ctx_feature[out_col_ctx((enum out_col)c)];
 		char why[160] = "";
 
-		if (f >= 0 && !(k->btf_used && !k->btf_err && k->feature[f]))
+		if (f >= 0 && !k->feature[f]) /* off whenever BTF is not read */
 			why_off(k, f, why, sizeof(why));
 		if (why[0])
 			ms_printf("  %-26s null:    %s\n", out_col_name((enum out_col)c), why);
