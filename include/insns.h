@@ -26,11 +26,12 @@
 
 /* What a syscall exec's entry leaves for its exit (and for sched_process_exec). */
 struct inflight {
-	uint64_t filename; /* the caller's pointers */
-	uint64_t argv;
+	ms_u64 filename; /* the caller's pointers */
+	ms_u64 argv;
 	uint32_t flags; /* EV_F_EXECVEAT */
 	uint32_t pad;
 };
+_Static_assert(sizeof(struct inflight) == 24, "the BPF side reads it at these offsets");
 
 /* Arguments read at entry, for a successful exec when the new image cannot be read (no
  * BTF). The scratch has this layout too, args first: its size is twice the text, since the

@@ -11,6 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A u64 where BPF's (64-bit) layout puts it, on every ISA: i386 aligns uint64_t to 4 bytes
+ * only, which would move every member after one. For anything the BPF side reads or writes. */
+typedef uint64_t ms_u64 __attribute__((aligned(8)));
+
 #define EV_COMM_LEN	16
 #define EV_FILENAME_MAX 4096  /* bytes of the exec path kept, NUL included */
 #define EV_ARGS_MAX	16384 /* bytes of argument text kept, NULs included */
@@ -62,7 +66,7 @@ enum ctx_bit {
 #define EV_C_ENV_CUT	 (1u << 4) /* more than kept, or the last kept was cut */
 
 struct ms_event {
-	uint64_t ts_ns;	       /* CLOCK_MONOTONIC when the exec succeeded or failed */
+	ms_u64 ts_ns;	       /* CLOCK_MONOTONIC when the exec succeeded or failed */
 	uint32_t pid;	       /* tgid */
 	uint32_t tid;	       /* thread that called exec */
 	uint32_t ppid;	       /* parent's tgid, 0 if unknown */
@@ -80,7 +84,7 @@ struct ms_event {
 	uint32_t pidns, mntns, nspid;
 	uint16_t cwd_len, exe_len, env_len; /* blocks at the end of text, in this order */
 	uint16_t ctx_flags;		    /* EV_C_* */
-	uint64_t cgroup;
+	ms_u64 cgroup;			    /* after 4 bytes of padding */
 	char pcomm[EV_COMM_LEN];
 	char tty[32];
 	char text[];
@@ -89,7 +93,9 @@ struct ms_event {
 #define EV_OFF(f) ((int16_t)offsetof(struct ms_event, f))
 #define EV_HDR	  ((int)sizeof(struct ms_event))
 
-_Static_assert(sizeof(struct ms_event) == 160, "record header layout is part of the ABI");
+_Static_assert(sizeof(struct ms_event) == 160 && offsetof(struct ms_event, cgroup) == 104 &&
+		   offsetof(struct ms_event, pcomm) == 112,
+	       "record header layout is part of the ABI");
 /* context_clear() zeroes each pair with one 4-byte store */
 _Static_assert(offsetof(struct ms_event, exe_len) == offsetof(struct ms_event, cwd_len) + 2 &&
 		   offsetof(struct ms_event, ctx_flags) == offsetof(struct ms_event, env_len) + 2 &&

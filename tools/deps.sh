@@ -55,18 +55,21 @@ update() {
 	}
 	rm -f "$log"
 }
-# Packages of another architecture (musl-dev:arm64 for musl cross builds) need it known.
+# Packages of another architecture (musl-dev:arm64 for musl cross builds) need it known:
+# every new one added, then one update for all (make cross adds three).
+added=""
 for p in $missing; do
 	case "$p" in *:*)
 		arch=${p#*:}
 		if ! dpkg --print-foreign-architectures | grep -qx "$arch" &&
 			[ "$arch" != "$(dpkg --print-architecture)" ]; then
 			dpkg --add-architecture "$arch"
-			update
+			added=1
 		fi
 		;;
 	esac
 done
+[ -z "$added" ] || update
 # An old or empty package list cannot find new packages: refresh once if needed.
 # shellcheck disable=SC2086 # a list of names
 apt-get install -y -q --no-install-recommends $missing >/dev/null 2>&1 || {
