@@ -80,7 +80,7 @@ HOST_CFLAGS := -std=gnu11 $(WARN) -Wno-missing-prototypes -g -O1 -D_GNU_SOURCE \
 HOST_LIB_OBJS := $(patsubst %.c,$(B)/host/%.o,$(LIB_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(B)/tests/%,$(wildcard tests/kernel/test_*.c))
-TOOLS := $(B)/storm $(B)/true-static $(B)/progstats $(B)/startstop
+TOOLS := $(B)/storm $(B)/true-static $(B)/progstats $(B)/startstop $(B)/benchreport
 
 # The stripped x86_64 binary must stay within this (120 KiB); the goal is 64 KiB.
 SIZE_BUDGET ?= 122880
@@ -131,6 +131,11 @@ $(B)/progstats: tools/progstats.c tools/toolarg.h
 
 $(B)/startstop: tools/startstop.c tools/toolarg.h
 	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
+
+# make bench's tables from its samples; its unit test includes it.
+$(B)/benchreport: tools/benchreport.c
+	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
+$(B)/tests/test_benchreport: tools/benchreport.c
 
 $(B)/true-static: tools/true-static.c $(UAPI)
 	$(CC) -Os -Wall -Wextra -Werror -static -o $@ $<
