@@ -137,8 +137,8 @@ struct asm_prog {
 	char **names; /* label names made by asm_local() and asm_name(), owned here */
 	size_t nnames, names_cap;
 	struct asm_src call; /* the outermost ASM_CALL() under way, when depth > 0 */
-	int err;	  /* first error, negative errno; later emits are ignored */
-	char errmsg[256]; /* "insns/x.c:12: undefined label 'out'" */
+	int err;	     /* first error, negative errno; later emits are ignored */
+	char errmsg[256];    /* "insns/x.c:12: undefined label 'out'" */
 };
 
 void asm_init(struct asm_prog *p);
@@ -158,7 +158,8 @@ void asm_label(struct asm_prog *p, const char *name, const char *file, int line)
  * A label of its own for one use of a shared emitter: name itself the first time p is asked
  * for it, then "name_2", "name_3", ... so that an emitter used twice does not collide with
  * itself. A literal label of the same name is a duplicate that asm_label() reports. Owned by
- * p; ask once per label and keep the pointer. Names are cut at 63 bytes.
+ * p; ask once per label and keep the pointer. Names are cut at 63 bytes. Out of memory, p
+ * keeps the error (-ENOMEM) and the name is "".
  */
 const char *asm_local(struct asm_prog *p, const char *name);
 /* asm_local() of prefix and n ("next3"), for labels inside C loops. */

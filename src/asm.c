@@ -167,8 +167,12 @@ const char *asm_local(struct asm_prog *p, const char *name)
 		}
 	}
 	if (grow((void **)&p->names, &p->names_cap, p->nnames + 1, sizeof(*p->names)) ||
-	    !(s = strdup(buf)))
-		return name; /* a duplicate label then reports the problem */
+	    !(s = strdup(buf))) {
+		const struct asm_src at = here(p, NULL, 0);
+
+		set_error(p, -ENOMEM, &at, "out of memory for label '%s'", buf);
+		return ""; /* nothing is emitted after the error */
+	}
 	p->names[p->nnames++] = s;
 	return s;
 }
