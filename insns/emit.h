@@ -30,8 +30,7 @@
 #define TEXTLEN R8 /* exec: bytes of argument text after the path */
 #define PATHLEN R9 /* exec: bytes of the path, NUL included */
 #define BLOCK	R8 /* context_read: text_len where a path goes, or the env block's length */
-#define ITER	R9 /* context_read's path walk: its pass, a constant so the verifier sees the bound \
-		    */
+#define ITER	R9 /* context_read's path walk: its pass (a constant: the verifier sees a bound) */
 
 /* The exec programs' stack frame; r10-relative slots by FP(member). */
 struct exec_frame {
