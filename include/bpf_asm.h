@@ -3,8 +3,9 @@
  * Instruction macros and the small assembler that turns them into a program.
  *
  * Every macro yields a struct asm_insn value (one or two slots). EMIT() adds
- * one to a program and records the file:line that emitted it; jumps name a
- * label and map loads name a map, both resolved by asm_finish()/the loader.
+ * one to a program and records the file:line that emitted it, and, inside a shared
+ * emitter called through ASM_CALL(), the line that called it; jumps name a label and map
+ * loads name a map, both resolved by asm_finish()/the loader.
  */
 #ifndef MINISNOOP_BPF_ASM_H
 #define MINISNOOP_BPF_ASM_H
@@ -104,9 +105,13 @@ struct asm_insn {
 
 /* ---- the assembler ---- */
 
+/* Where an instruction (or label) came from: the EMIT() and, when a shared emitter emitted
+ * it, the outermost ASM_CALL() of one (the program's own line that asked for it). */
 struct asm_src {
-	const char *file;
+	const char *file; /* the EMIT() */
 	int line;
+	const char *call_file; /* the ASM_CALL(), or NULL */
+	int call_line;
 };
 
 struct asm_label {
@@ -124,14 +129,16 @@ struct asm_prog {
 	struct bpf_insn *insns;
 	struct asm_src *src; /* one per slot; the second LD_IMM64 slot repeats the first */
 	size_t len, cap;
+	unsigned depth; /* ASM_CALL()s under way; near the start: a shorter decrement at each */
 	struct asm_label *labels;
 	size_t nlabels, labels_cap;
 	struct asm_ref *jumps, *maps;
 	size_t njumps, jumps_cap, nmaps, maps_cap;
-	char **names; /* label names made by asm_name(), owned here */
+	char **names; /* label names made by asm_local() and asm_name(), owned here */
 	size_t nnames, names_cap;
-	int err;	  /* first error, negative errno; later emits are ignored */
-	char errmsg[256]; /* "insns/x.c:12: undefined label 'out'" */
+	struct asm_src call; /* the outermost ASM_CALL() under way, when depth > 0 */
+	int err;	     /* first error, negative errno; later emits are ignored */
+	char errmsg[256];    /* "insns/x.c:12: undefined label 'out'" */
 };
 
 void asm_init(struct asm_prog *p);
@@ -147,7 +154,15 @@ void asm_emit_parts(struct asm_prog *p, uint64_t w0, uint64_t w1, const char *re
 void asm_emit_one(struct asm_prog *p, uint64_t w0, const char *label, const char *file, int line);
 void asm_emit(struct asm_prog *p, const struct asm_insn *i, const char *file, int line);
 void asm_label(struct asm_prog *p, const char *name, const char *file, int line);
-/* A label name made of prefix and n ("next3"), for labels inside C loops; owned by p. */
+/*
+ * A label of its own for one use of a shared emitter: name itself the first time p is asked
+ * for it, then "name_2", "name_3", ... so that an emitter used twice does not collide with
+ * itself. A literal label of the same name is a duplicate that asm_label() reports. Owned by
+ * p; ask once per label and keep the pointer. Names are cut at 63 bytes. Out of memory, p
+ * keeps the error (-ENOMEM) and the name is "".
+ */
+const char *asm_local(struct asm_prog *p, const char *name);
+/* asm_local() of prefix and n ("next3"), for labels inside C loops. */
 const char *asm_name(struct asm_prog *p, const char *prefix, unsigned n);
 /* Resolves jump labels. Returns 0 or a negative errno with p->errmsg set. */
 int asm_finish(struct asm_prog *p);
@@ -157,6 +172,15 @@ long asm_label_at(const struct asm_prog *p, const char *name);
 const char *asm_label_name(const struct asm_prog *p, size_t at);
 /* Name of the map referenced by the LD_IMM64 at index at, or NULL. */
 const char *asm_map_name(const struct asm_prog *p, size_t at);
+/* "call_file:call_line < file:line", or "file:line" without a call, into buf; its length as
+ * snprintf's. */
+int asm_src_fmt(const struct asm_src *s, char *buf, size_t n);
+
+/* Starts a call of a shared emitter at file:line; the outermost of nested calls is kept. */
+void asm_enter(struct asm_prog *p, const char *file, int line);
+/* call (of a shared emitter) with its call site recorded, so that each instruction it emits
+ * names this line as well as its own: "insns/exec.c:110 < insns/common.c:8". */
+#define ASM_CALL(p, call) (asm_enter((p), __FILE__, __LINE__), (call), (void)--(p)->depth)
 
 /* One-slot instructions (all but LD_IMM64) pass no second word: a smaller call site. */
 #define EMIT(p, insn)                                                                              \

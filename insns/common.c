@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Sequences shared by the exec programs (see emit.h). */
+/* Sequences shared by the exec programs (see emit.h). It calls nothing in context.c. */
+#define EMIT_DEFINES_HELPERS
 #include "emit.h"
 
 void stack_ptr(struct asm_prog *p, int reg, int16_t off)
@@ -71,24 +72,26 @@ void delete_tid(struct asm_prog *p, const char *map)
 	CALL(map_delete_elem);
 }
 
-void kernel_filters(struct asm_prog *p, const struct prog_opts *o)
+void kernel_filters(struct asm_prog *p, const struct prog_opts *o, const char *out)
 {
 	if (o->match_uid) {
 		CALL(get_current_uid_gid);
 		/* the low half is the uid */
-		E(BPF_JMP32_IMM(BPF_JNE, R0, (int32_t)o->uid, "out"));
+		E(BPF_JMP32_IMM(BPF_JNE, R0, (int32_t)o->uid, out));
 	}
 	if (o->match_cgroup) {
 		E(BPF_LD_MAP_FD(R1, MAP_CGROUP));
 		E(BPF_MOV64_IMM(R2, 0));
 		CALL(current_task_under_cgroup);
-		E(BPF_JMP_IMM(BPF_JNE, R0, 1, "out"));
+		E(BPF_JMP_IMM(BPF_JNE, R0, 1, out));
 	}
 }
 
 /* Some kernels (6.1) read an empty string as 0 bytes: its NUL is written and counted. */
-void read_path(struct asm_prog *p, bool from_kernel, const char *fail, const char *done)
+void read_path(struct asm_prog *p, bool from_kernel, const char *fail)
 {
+	const char *done = asm_local(p, "name_read");
+
 	E(BPF_MOV64_REG(R1, REC));
 	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
 	E(BPF_MOV64_IMM(R2, EV_FILENAME_MAX));
@@ -106,6 +109,8 @@ void read_path(struct asm_prog *p, bool from_kernel, const char *fail, const cha
 
 void record_ids(struct asm_prog *p, const struct prog_layout *l)
 {
+	const char *done = asm_local(p, "ppid_done");
+
 	CALL(get_current_pid_tgid);
 	E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
 	E(BPF_STX_MEM(BPF_W, REC, R0, EV_OFF(pid)));
@@ -123,31 +128,31 @@ void record_ids(struct asm_prog *p, const struct prog_layout *l)
 		/* ppid = current->real_parent->tgid */
 		CALL(get_current_task);
 		E(BPF_MOV64_REG(R3, R0));
-		read_kernel_u64(p, FP(tmp), l->member[KM_TASK_REAL_PARENT], "ppid_done");
+		read_kernel_u64(p, FP(tmp), l->member[KM_TASK_REAL_PARENT], done);
 		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
 		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)l->member[KM_TASK_TGID]));
 		E(BPF_MOV64_REG(R1, REC));
 		E(BPF_ALU64_IMM(BPF_ADD, R1, EV_OFF(ppid)));
 		E(BPF_MOV64_IMM(R2, 4));
 		CALL(probe_read_kernel);
-		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "ppid_done"));
+		E(BPF_JMP_IMM(BPF_JNE, R0, 0, done));
 	} else {
 		/* ppid = forks[tgid], recorded when this process was forked */
 		E(BPF_LD_MAP_FD(R1, MAP_FORKS));
 		stack_ptr(p, R2, FP(key));
 		CALL(map_lookup_elem);
-		E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "ppid_done"));
+		E(BPF_JMP_IMM(BPF_JEQ, R0, 0, done));
 		E(BPF_LDX_MEM(BPF_W, R1, R0, 0));
 		E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(ppid)));
 	}
 	set_flag(p, FP(flags), EV_F_PPID_KERNEL);
-	L("ppid_done");
+	L(done);
 	E(BPF_ST_MEM(BPF_W, R10, FP(key), 0));
-	context_clear(p);
+	/* No context yet: context_read (context.c) sets what it reads. */
+	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(have), 0));
+	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(cwd_len), 0)); /* and exe_len */
+	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(env_len), 0)); /* and ctx_flags */
 }
-
-#define ARGLEN	R8
-#define SCRATCH R9
 
 /* FP(tmp) = size bytes of user memory at *FP(from) + add (zero-extended), or goto fail */
 static void read_user_tmp(struct asm_prog *p, int size, int16_t from, int32_t add, const char *fail)
@@ -163,38 +168,45 @@ static void read_user_tmp(struct asm_prog *p, int size, int16_t from, int32_t ad
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, fail));
 }
 
+/* gather_args' own labels: where its parts meet. */
+struct arg_labels {
+	const char *read_err, *full, *buf_full, *more, *cut, *done;
+};
+
 /* One argument, argv[i], appended to the scratch; ptr is the traced ABI's pointer size. */
-static void gather_arg(struct asm_prog *p, unsigned i, int ptr)
+static void gather_arg(struct asm_prog *p, unsigned i, int ptr, const struct arg_labels *to)
 {
+	const char *counted = asm_name(p, "counted", i), *next = asm_name(p, "next", i);
+
 	/* The length so far from the scratch, not from the register: a value the verifier
 	 * cannot know makes every path reach here in one state, so it walks each argument
 	 * once, not each way the ones before it ended. */
 	E(BPF_LDX_MEM(BPF_W, ARGLEN, SCRATCH, ARGSTASH_OFF(len)));
-	read_user_tmp(p, ptr, FP(in.argv), (int32_t)(i * ptr), "read_err"); /* argv[i] */
+	read_user_tmp(p, ptr, FP(in.argv), (int32_t)(i * ptr), to->read_err); /* argv[i] */
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
-	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "args_done"));
+	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, to->done));
 	/* The bound lets the verifier see ARGLEN < EV_ARGS_MAX below. */
-	E(BPF_JMP_IMM(BPF_JGE, ARGLEN, EV_ARGS_MAX, "args_full"));
+	E(BPF_JMP_IMM(BPF_JGE, ARGLEN, EV_ARGS_MAX, to->full));
 	E(BPF_MOV64_REG(R1, SCRATCH));
 	E(BPF_ALU64_REG(BPF_ADD, R1, ARGLEN));
 	E(BPF_MOV64_IMM(R2, EV_ARGS_MAX));
 	E(BPF_ALU64_REG(BPF_SUB, R2, ARGLEN)); /* room left, 1..EV_ARGS_MAX */
 	CALL(probe_read_user_str);
-	E(BPF_JMP_IMM(BPF_JSLT, R0, 0, "read_err"));
-	E(BPF_JMP_IMM(BPF_JNE, R0, 0, asm_name(p, "counted", i)));
+	E(BPF_JMP_IMM(BPF_JSLT, R0, 0, to->read_err));
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, counted));
 	/* Some kernels (6.1) read an empty string as 0: its NUL is not counted. */
 	E(BPF_MOV64_REG(R1, SCRATCH));
 	E(BPF_ALU64_REG(BPF_ADD, R1, ARGLEN));
 	E(BPF_ST_MEM(BPF_B, R1, 0, 0));
 	E(BPF_MOV64_IMM(R0, 1));
-	L(asm_name(p, "counted", i));
+	L(counted);
 	E(BPF_ALU64_REG(BPF_ADD, ARGLEN, R0));
 	E(BPF_STX_MEM(BPF_W, SCRATCH, ARGLEN, ARGSTASH_OFF(len)));
 	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(argc)));
 	E(BPF_ALU64_IMM(BPF_ADD, R1, 1));
 	E(BPF_STX_MEM(BPF_W, R10, R1, FP(argc)));
-	E(BPF_JMP_IMM(BPF_JLT, ARGLEN, EV_ARGS_MAX, asm_name(p, "next", i)));
-	/* The buffer is full: "buf_full" looks at what was cut, if anything. */
+	E(BPF_JMP_IMM(BPF_JLT, ARGLEN, EV_ARGS_MAX, next));
+	/* The buffer is full: buf_full looks at what was cut, if anything. */
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
 	E(BPF_ALU64_REG(BPF_ADD, R1, R0));
 	E(BPF_ALU64_IMM(BPF_ADD, R1, -1));
@@ -202,56 +214,65 @@ static void gather_arg(struct asm_prog *p, unsigned i, int ptr)
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
 	E(BPF_ALU64_IMM(BPF_ADD, R1, (int32_t)((i + 1) * ptr)));
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(next)));
-	E(BPF_JMP_A("buf_full"));
-	L(asm_name(p, "next", i));
+	E(BPF_JMP_A(to->buf_full));
+	L(next);
 }
 
 /* How the argument list ended: cut, more than kept, or unreadable; jumps stay forward. */
-static void gather_end(struct asm_prog *p, const struct prog_opts *o, int ptr)
+static void gather_end(struct asm_prog *p, const struct prog_opts *o, int ptr,
+		       const struct arg_labels *to)
 {
 	/* Kept max_args: say so if there is one more, at &argv[max_args]. */
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
 	E(BPF_ALU64_IMM(BPF_ADD, R1, (int32_t)(o->max_args * ptr)));
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(next)));
-	E(BPF_JMP_A("more_args"));
+	E(BPF_JMP_A(to->more));
 
 	/* The last argument filled the buffer: it was cut unless the byte its NUL replaced
 	 * was its own NUL; if it was whole, were there more? */
-	L("buf_full");
-	read_user_tmp(p, 1, FP(last), 0, "arg_cut");
+	L(to->buf_full);
+	read_user_tmp(p, 1, FP(last), 0, to->cut);
 	E(BPF_LDX_MEM(BPF_B, R1, R10, FP(tmp)));
-	E(BPF_JMP_IMM(BPF_JNE, R1, 0, "arg_cut"));
+	E(BPF_JMP_IMM(BPF_JNE, R1, 0, to->cut));
 
-	L("more_args");
-	read_user_tmp(p, ptr, FP(next), 0, "args_done");
+	L(to->more);
+	read_user_tmp(p, ptr, FP(next), 0, to->done);
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
-	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "args_done"));
-	L("args_full");
+	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, to->done));
+	L(to->full);
 	set_flag(p, FP(flags), EV_F_TRUNC_ARGS);
-	E(BPF_JMP_A("args_done"));
-	L("arg_cut");
+	E(BPF_JMP_A(to->done));
+	L(to->cut);
 	set_flag(p, FP(flags), EV_F_TRUNC_ARG);
-	E(BPF_JMP_A("args_done"));
-	L("read_err");
+	E(BPF_JMP_A(to->done));
+	L(to->read_err);
 	set_flag(p, FP(flags), EV_F_READ_ERR);
-	L("args_done");
+	L(to->done);
 	E(BPF_LDX_MEM(BPF_W, ARGLEN, SCRATCH, ARGSTASH_OFF(len))); /* one state from here on */
 }
 
 void gather_args(struct asm_prog *p, const struct prog_opts *o, unsigned ptr_size)
 {
 	int ptr = ptr_size == 4 ? 4 : 8;
+	const struct arg_labels to = {
+	    .read_err = asm_local(p, "read_err"),
+	    .full = asm_local(p, "args_full"),
+	    .buf_full = asm_local(p, "buf_full"),
+	    .more = asm_local(p, "more_args"),
+	    .cut = asm_local(p, "arg_cut"),
+	    .done = asm_local(p, "args_done"),
+	};
 
 	E(BPF_ST_MEM(BPF_W, R10, FP(argc), 0));
 	E(BPF_ST_MEM(BPF_W, SCRATCH, ARGSTASH_OFF(len), 0));
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
-	E(BPF_JMP_IMM(BPF_JEQ, R1, 0, "args_done")); /* NULL argv: no arguments */
+	E(BPF_JMP_IMM(BPF_JEQ, R1, 0, to.done)); /* NULL argv: no arguments */
 	for (unsigned i = 0; i < o->max_args; i++)
-		gather_arg(p, i, ptr);
-	gather_end(p, o, ptr);
+		gather_arg(p, i, ptr, &to);
+	gather_end(p, o, ptr, &to);
 }
 
-void emit_record(struct asm_prog *p)
+void emit_record(struct asm_prog *p, const char *out)
 {
 	E(BPF_MOV64_REG(R1, REC));
 	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_OFF(comm)));
@@ -261,13 +282,13 @@ void emit_record(struct asm_prog *p)
 	E(BPF_STX_MEM(BPF_DW, REC, R0, EV_OFF(ts_ns)));
 
 	E(BPF_LDX_MEM(BPF_W, R5, REC, EV_OFF(text_len)));
-	E(BPF_JMP_IMM(BPF_JGT, R5, EV_TEXT_MAX, "out")); /* never, but bounds the size */
+	E(BPF_JMP_IMM(BPF_JGT, R5, EV_TEXT_MAX, out)); /* never, but bounds the size */
 	E(BPF_ALU64_IMM(BPF_ADD, R5, EV_HDR));
 	E(BPF_MOV64_REG(R1, CTX));
 	E(BPF_LD_MAP_FD(R2, MAP_EVENTS));
 	E(BPF_MOV32_IMM(R3, -1)); /* BPF_F_CURRENT_CPU: zero-extended 0xffffffff */
 	E(BPF_MOV64_REG(R4, REC));
 	CALL(perf_event_output);
-	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "out"));
-	count_stat(p, MS_STAT_OUTPUT_FAIL, "out");
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, out));
+	count_stat(p, MS_STAT_OUTPUT_FAIL, out);
 }

@@ -6,19 +6,11 @@
  * null. Paths are walked in the kernel, dentry to parent and across mounts (tracepoint
  * programs may not call bpf_d_path), leaf first; the reader joins them.
  */
+#define EMIT_DEFINES_HELPERS
 #include "emit.h"
-
-#define ITER R9 /* path walk iteration: a constant per pass, so the verifier sees the bound */
 
 /* Path components kept per path: a 4 KiB path of short names is cut honestly. */
 #define WALK_MAX 64
-
-void context_clear(struct asm_prog *p)
-{
-	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(have), 0));
-	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(cwd_len), 0)); /* and exe_len */
-	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(env_len), 0)); /* and ctx_flags */
-}
 
 static void rec_or(struct asm_prog *p, int16_t off, int size, uint32_t bits)
 {
@@ -69,57 +61,68 @@ static void context_ids(struct asm_prog *p, const struct prog_opts *o, const str
 		HAVE(CGROUP);
 	}
 	if (want(o, l, CTX_CREDS)) {
-		deref(p, FP(ptr), FP(task), m[KM_TASK_CRED], "creds_done");
-		copy_to_rec(p, EV_OFF(euid), 4, FP(ptr), m[KM_CRED_EUID], "creds_done");
-		copy_to_rec(p, EV_OFF(egid), 4, FP(ptr), m[KM_CRED_EGID], "creds_done");
+		const char *done = asm_local(p, "creds_done");
+
+		deref(p, FP(ptr), FP(task), m[KM_TASK_CRED], done);
+		copy_to_rec(p, EV_OFF(euid), 4, FP(ptr), m[KM_CRED_EUID], done);
+		copy_to_rec(p, EV_OFF(egid), 4, FP(ptr), m[KM_CRED_EGID], done);
 		HAVE(CREDS);
-		L("creds_done");
+		L(done);
 	}
 	if (want(o, l, CTX_LOGIN)) {
-		copy_to_rec(p, EV_OFF(auid), 4, FP(task), m[KM_TASK_LOGINUID], "login_done");
-		copy_to_rec(p, EV_OFF(session), 4, FP(task), m[KM_TASK_SESSIONID], "login_done");
+		const char *done = asm_local(p, "login_done");
+
+		copy_to_rec(p, EV_OFF(auid), 4, FP(task), m[KM_TASK_LOGINUID], done);
+		copy_to_rec(p, EV_OFF(session), 4, FP(task), m[KM_TASK_SESSIONID], done);
 		HAVE(LOGIN);
-		L("login_done");
+		L(done);
 	}
 	if (want(o, l, CTX_PCOMM)) {
-		deref(p, FP(ptr), FP(task), m[KM_TASK_REAL_PARENT], "pcomm_done");
-		copy_to_rec(p, EV_OFF(pcomm), EV_COMM_LEN, FP(ptr), m[KM_TASK_COMM], "pcomm_done");
+		const char *done = asm_local(p, "pcomm_done");
+
+		deref(p, FP(ptr), FP(task), m[KM_TASK_REAL_PARENT], done);
+		copy_to_rec(p, EV_OFF(pcomm), EV_COMM_LEN, FP(ptr), m[KM_TASK_COMM], done);
 		HAVE(PCOMM);
-		L("pcomm_done");
+		L(done);
 	}
 	if (want(o, l, CTX_TTY)) {
+		const char *done = asm_local(p, "tty_done");
+
 		/* No terminal is a fact, not a failure: an empty name. */
 		E(BPF_ST_MEM(BPF_B, REC, EV_OFF(tty), 0));
-		deref(p, FP(ptr), FP(task), m[KM_TASK_SIGNAL], "tty_done");
+		deref(p, FP(ptr), FP(task), m[KM_TASK_SIGNAL], done);
 		HAVE(TTY);
-		deref(p, FP(ptr), FP(ptr), m[KM_SIGNAL_TTY], "tty_done");
+		deref(p, FP(ptr), FP(ptr), m[KM_SIGNAL_TTY], done);
 		E(BPF_MOV64_REG(R1, REC));
 		E(BPF_ALU64_IMM(BPF_ADD, R1, EV_OFF(tty)));
 		E(BPF_MOV64_IMM(R2, sizeof(((struct ms_event *)0)->tty)));
 		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
 		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)m[KM_TTY_NAME]));
 		CALL(probe_read_kernel_str);
-		L("tty_done");
+		L(done);
 	}
 	if (want(o, l, CTX_MNTNS)) {
-		deref(p, FP(ptr), FP(task), m[KM_TASK_NSPROXY], "mntns_done");
-		deref(p, FP(ptr), FP(ptr), m[KM_NSPROXY_MNT_NS], "mntns_done");
-		copy_to_rec(p, EV_OFF(mntns), 4, FP(ptr), m[KM_MNT_NS_NS] + m[KM_NS_INUM],
-			    "mntns_done");
+		const char *done = asm_local(p, "mntns_done");
+
+		deref(p, FP(ptr), FP(task), m[KM_TASK_NSPROXY], done);
+		deref(p, FP(ptr), FP(ptr), m[KM_NSPROXY_MNT_NS], done);
+		copy_to_rec(p, EV_OFF(mntns), 4, FP(ptr), m[KM_MNT_NS_NS] + m[KM_NS_INUM], done);
 		HAVE(MNTNS);
-		L("mntns_done");
+		L(done);
 	}
 	if (want(o, l, CTX_PIDNS)) {
+		const char *done = asm_local(p, "pidns_done");
+
 		/* upid = &pid->numbers[pid->level]; a upid is an int and a pointer, padded to
 		 * twice the pointer's offset */
-		deref(p, FP(ptr), FP(task), m[KM_TASK_THREAD_PID], "pidns_done");
+		deref(p, FP(ptr), FP(task), m[KM_TASK_THREAD_PID], done);
 		E(BPF_ST_MEM(BPF_DW, R10, FP(tmp), 0));
 		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
 		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)m[KM_PID_LEVEL]));
 		stack_ptr(p, R1, FP(tmp));
 		E(BPF_MOV64_IMM(R2, 4));
 		CALL(probe_read_kernel);
-		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "pidns_done"));
+		E(BPF_JMP_IMM(BPF_JNE, R0, 0, done));
 		E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
 		E(BPF_ALU64_IMM(BPF_AND, R1, 31)); /* MAX_PID_NS_LEVEL */
 		E(BPF_ALU64_IMM(BPF_MUL, R1, (int32_t)(2 * m[KM_UPID_NS])));
@@ -127,12 +130,11 @@ static void context_ids(struct asm_prog *p, const struct prog_opts *o, const str
 		E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(ptr)));
 		E(BPF_ALU64_REG(BPF_ADD, R1, R2));
 		E(BPF_STX_MEM(BPF_DW, R10, R1, FP(ptr)));
-		copy_to_rec(p, EV_OFF(nspid), 4, FP(ptr), m[KM_UPID_NR], "pidns_done");
-		deref(p, FP(ptr), FP(ptr), m[KM_UPID_NS], "pidns_done");
-		copy_to_rec(p, EV_OFF(pidns), 4, FP(ptr), m[KM_PID_NS_NS] + m[KM_NS_INUM],
-			    "pidns_done");
+		copy_to_rec(p, EV_OFF(nspid), 4, FP(ptr), m[KM_UPID_NR], done);
+		deref(p, FP(ptr), FP(ptr), m[KM_UPID_NS], done);
+		copy_to_rec(p, EV_OFF(pidns), 4, FP(ptr), m[KM_PID_NS_NS] + m[KM_NS_INUM], done);
 		HAVE(PIDNS);
-		L("pidns_done");
+		L(done);
 	}
 }
 
@@ -200,11 +202,11 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	L(name); /* at text_len + len, both bounds learnt again from memory */
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
 	read_kernel_u64(p, FP(tmp), m[KM_DENTRY_NAME] + m[KM_QSTR_NAME], end);
-	E(BPF_LDX_MEM(BPF_W, R8, REC, EV_OFF(text_len)));
-	E(BPF_JMP_IMM(BPF_JGT, R8, base_max, end));
+	E(BPF_LDX_MEM(BPF_W, BLOCK, REC, EV_OFF(text_len)));
+	E(BPF_JMP_IMM(BPF_JGT, BLOCK, base_max, end));
 	E(BPF_LDX_MEM(BPF_H, R1, REC, len_off));
 	E(BPF_JMP_IMM(BPF_JGT, R1, EV_PATH_MAX - EV_NAME_MAX, cut_l));
-	E(BPF_ALU64_REG(BPF_ADD, R1, R8));
+	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
 	E(BPF_ALU64_REG(BPF_ADD, R1, REC));
 	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
 	E(BPF_MOV64_IMM(R2, EV_NAME_MAX));
@@ -235,39 +237,40 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t base_max)
 {
 	const uint32_t *m = l->member;
+	const char *done = asm_local(p, "env_done"), *len_ok = asm_local(p, "env_len_ok");
 
-	deref(p, FP(ptr), FP(task), m[KM_TASK_MM], "env_done");
+	deref(p, FP(ptr), FP(task), m[KM_TASK_MM], done);
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
-	read_kernel_u64(p, FP(arg_start), m[KM_MM_ENV_START], "env_done");
+	read_kernel_u64(p, FP(arg_start), m[KM_MM_ENV_START], done);
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
-	read_kernel_u64(p, FP(arg_end), m[KM_MM_ENV_END], "env_done");
+	read_kernel_u64(p, FP(arg_end), m[KM_MM_ENV_END], done);
 	HAVE(ENV);
-	E(BPF_LDX_MEM(BPF_DW, R8, R10, FP(arg_end)));
+	E(BPF_LDX_MEM(BPF_DW, BLOCK, R10, FP(arg_end)));
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(arg_start)));
-	E(BPF_ALU64_REG(BPF_SUB, R8, R1));
-	E(BPF_JMP_IMM(BPF_JSLE, R8, 0, "env_done"));
-	E(BPF_JMP_IMM(BPF_JLE, R8, EV_ENV_MAX, "env_len_ok"));
-	E(BPF_MOV64_IMM(R8, EV_ENV_MAX));
+	E(BPF_ALU64_REG(BPF_SUB, BLOCK, R1));
+	E(BPF_JMP_IMM(BPF_JSLE, BLOCK, 0, done));
+	E(BPF_JMP_IMM(BPF_JLE, BLOCK, EV_ENV_MAX, len_ok));
+	E(BPF_MOV64_IMM(BLOCK, EV_ENV_MAX));
 	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_CUT);
-	L("env_len_ok");
+	L(len_ok);
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
-	E(BPF_JMP_IMM(BPF_JGT, R1, base_max, "env_done"));
+	E(BPF_JMP_IMM(BPF_JGT, R1, base_max, done));
 	E(BPF_ALU64_REG(BPF_ADD, R1, REC));
 	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(tmp)));
-	E(BPF_MOV64_REG(R2, R8));
+	E(BPF_MOV64_REG(R2, BLOCK));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(arg_start)));
 	CALL(probe_read_user);
-	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "env_done"));
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, done));
 	/* a cut block ends inside a string: end it there */
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
-	E(BPF_ALU64_REG(BPF_ADD, R1, R8));
+	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
 	E(BPF_ST_MEM(BPF_B, R1, -1, 0));
-	E(BPF_STX_MEM(BPF_H, REC, R8, EV_OFF(env_len)));
+	E(BPF_STX_MEM(BPF_H, REC, BLOCK, EV_OFF(env_len)));
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
-	E(BPF_ALU64_REG(BPF_ADD, R1, R8));
+	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
 	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
-	L("env_done");
+	L(done);
 }
 
 /* FP(top_dentry) = current->fs->root.dentry; 0 when unreadable (walks then go up to the root
@@ -276,12 +279,13 @@ static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 static void process_root(struct asm_prog *p, const struct prog_layout *l)
 {
 	const uint32_t *m = l->member;
+	const char *done = asm_local(p, "top_done");
 
 	E(BPF_ST_MEM(BPF_DW, R10, FP(top_dentry), 0));
-	deref(p, FP(ptr), FP(task), m[KM_TASK_FS], "top_done");
+	deref(p, FP(ptr), FP(task), m[KM_TASK_FS], done);
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
-	read_kernel_u64(p, FP(top_dentry), m[KM_FS_ROOT] + m[KM_PATH_DENTRY], "top_done");
-	L("top_done");
+	read_kernel_u64(p, FP(top_dentry), m[KM_FS_ROOT] + m[KM_PATH_DENTRY], done);
+	L(done);
 }
 
 void context_read(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
@@ -298,18 +302,22 @@ void context_read(struct asm_prog *p, const struct prog_opts *o, const struct pr
 	if (want(o, l, CTX_CWD) || (image && want(o, l, CTX_EXE)))
 		process_root(p, l);
 	if (want(o, l, CTX_CWD)) {
-		deref(p, FP(ptr), FP(task), m[KM_TASK_FS], "cwd_done");
+		const char *done = asm_local(p, "cwd_done");
+
+		deref(p, FP(ptr), FP(task), m[KM_TASK_FS], done);
 		walk_path(p, l, m[KM_FS_PWD], EV_OFF(cwd_len), base, CTX_CWD, EV_C_CWD_CUT,
 			  EV_C_CWD_DELETED);
-		L("cwd_done");
+		L(done);
 	}
 	base += EV_PATH_MAX;
 	if (image && want(o, l, CTX_EXE)) {
-		deref(p, FP(ptr), FP(task), m[KM_TASK_MM], "exe_done");
-		deref(p, FP(ptr), FP(ptr), m[KM_MM_EXE_FILE], "exe_done");
+		const char *done = asm_local(p, "exe_done");
+
+		deref(p, FP(ptr), FP(task), m[KM_TASK_MM], done);
+		deref(p, FP(ptr), FP(ptr), m[KM_MM_EXE_FILE], done);
 		walk_path(p, l, m[KM_FILE_PATH], EV_OFF(exe_len), base, CTX_EXE, EV_C_EXE_CUT,
 			  EV_C_EXE_DELETED);
-		L("exe_done");
+		L(done);
 	}
 	base += EV_PATH_MAX;
 	if (image && want(o, l, CTX_ENV))

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Sequences the exec programs share, their stack frame and their register roles. Every
- * exec program keeps r6 = the tracepoint context and r7 = the record it builds; r8 and r9
- * are named by each program.
+ * Sequences the exec programs share, their stack frame and their register roles.
+ *
+ * Shared emitters are called through macros of their own names that record the call site
+ * (ASM_CALL): what they emit names the program's line that asked for it as well as their
+ * own, "insns/exec.c:110 < insns/common.c:8". The files that define them (common.c,
+ * context.c) include this with EMIT_DEFINES_HELPERS and call each other directly: they only
+ * run inside a call that is already recorded, whose line is the one kept. Labels inside an
+ * emitter are its own (asm_local), and where it leaves to is a parameter.
  */
 #ifndef MINISNOOP_INSNS_EMIT_H
 #define MINISNOOP_INSNS_EMIT_H
@@ -13,8 +18,19 @@
 #define L(name)	 LABEL(p, name)
 #define CALL(fn) E(BPF_EMIT_CALL(BPF_FUNC_##fn))
 
-#define CTX R6 /* the tracepoint context */
-#define REC R7 /* the record being built (the per-CPU record buffer) */
+/*
+ * Register roles, for every program. r0-r5 are scratch: a BPF helper call clobbers them,
+ * so does every emitter below that makes one. r6 and r7 hold for a whole program; r8 and r9
+ * change role with the phase, as named here.
+ */
+#define CTX	R6 /* the tracepoint context */
+#define REC	R7 /* the record being built (the per-CPU record buffer) */
+#define ARGLEN	R8 /* gather_args and after: bytes of argument text in the scratch */
+#define SCRATCH R9 /* gather_args and after: the scratch, where that text is gathered */
+#define TEXTLEN R8 /* exec: bytes of argument text after the path */
+#define PATHLEN R9 /* exec: bytes of the path, NUL included */
+#define BLOCK	R8 /* context_read: text_len where a path goes, or the env block's length */
+#define ITER	R9 /* context_read's path walk: its pass (a constant: the verifier sees a bound) */
 
 /* The exec programs' stack frame; r10-relative slots by FP(member). */
 struct exec_frame {
@@ -41,42 +57,69 @@ struct exec_frame {
 #define SLOT(frame, m) ((int16_t)((int)offsetof(frame, m) - (int)sizeof(frame)))
 #define FP(m)	       SLOT(struct exec_frame, m)
 
-/* reg = r10 + off: a pointer to a stack slot */
+/*
+ * The shared emitters. "Clobbers" lists what each may change besides what it says it
+ * writes: registers, then stack slots (FP).
+ */
+/* reg = r10 + off: a pointer to a stack slot. Clobbers nothing else. */
 void stack_ptr(struct asm_prog *p, int reg, int16_t off);
-/* dst = a tracepoint field, at the width the format file gives */
+/* dst = a tracepoint field, at the width the format file gives. Clobbers nothing else. */
 void load_field(struct asm_prog *p, int dst, const struct tp_field *f);
-/* *(u32 *)(r10 + slot) |= bits */
+/* *(u32 *)(r10 + slot) |= bits. Clobbers r1. */
 void set_flag(struct asm_prog *p, int16_t slot, uint32_t bits);
-/* *(u64 *)(r10 + slot) = *(u64 *)(r3 + off) from kernel memory, or goto fail; uses r0-r3 */
+/* *(u64 *)(r10 + slot) = *(u64 *)(r3 + off) from kernel memory, or goto fail. Clobbers
+ * r0-r5. */
 void read_kernel_u64(struct asm_prog *p, int16_t slot, uint32_t off, const char *fail);
-/* stats[idx]++, atomically; uses r0-r2 and FP(key) */
+/* stats[idx]++, atomically, or goto skip when the map has no value. Clobbers r0-r5,
+ * FP(key). */
 void count_stat(struct asm_prog *p, enum ms_stat idx, const char *skip);
-/* dst = the per-CPU value of map (key 0), or goto fail */
+/* dst = the per-CPU value of map (key 0), or goto fail. Clobbers r0-r5, FP(key). */
 void percpu_value(struct asm_prog *p, int dst, const char *map, const char *fail);
-/* dst = this CPU's value of an array indexed by CPU, or goto fail */
+/* dst = this CPU's value of an array indexed by CPU, or goto fail. Clobbers r0-r5,
+ * FP(key). */
 void cpu_value(struct asm_prog *p, int dst, const char *map, const char *fail);
-/* map_delete_elem(map, &FP(tid)) */
+/* map_delete_elem(map, &FP(tid)). Clobbers r0-r5. */
 void delete_tid(struct asm_prog *p, const char *map);
-/* -u and -c: goto out unless the current task passes them */
-void kernel_filters(struct asm_prog *p, const struct prog_opts *o);
+/* -u and -c: goto out unless the current task passes them. Clobbers r0-r5. */
+void kernel_filters(struct asm_prog *p, const struct prog_opts *o, const char *out);
 
 /* Path string at the (user, or kernel with from_kernel) address in r3 into the record's
- * text; then r0 is its length with the NUL, 1..EV_FILENAME_MAX, else goto fail. */
-void read_path(struct asm_prog *p, bool from_kernel, const char *fail, const char *done);
-/* Record header: pid from pid_tgid, tid from FP(tid), uid, ppid (BTF or the forks map),
- * ret 0, flags from FP(flags) | EV_F_PPID_KERNEL when ppid was found. */
+ * text; then r0 is its length with the NUL, 1..EV_FILENAME_MAX, else goto fail. Clobbers
+ * r1-r5. */
+void read_path(struct asm_prog *p, bool from_kernel, const char *fail);
+/* Record header: pid from pid_tgid, tid from FP(tid), uid, gid, ppid (BTF or the forks
+ * map), ret 0, and EV_F_PPID_KERNEL into FP(flags) when ppid was found; the context's have
+ * and block lengths zeroed (context_read fills what is asked). Clobbers r0-r5, FP(tmp),
+ * FP(key) (left 0). */
 void record_ids(struct asm_prog *p, const struct prog_layout *l);
 /* The caller's argv (FP(in.argv), ptr_size bytes an entry: 4 on 32-bit kernels) as text
- * into the scratch at r9: r8 bytes, FP(argc) strings, truncation in FP(flags); unrolled up
- * to max_args. */
+ * into the SCRATCH: ARGLEN bytes, FP(argc) strings, truncation in FP(flags); unrolled up to
+ * max_args. Clobbers r0-r5, FP(tmp), FP(last), FP(next). */
 void gather_args(struct asm_prog *p, const struct prog_opts *o, unsigned ptr_size);
-/* Record context: zero what says which fields and blocks there are (every record). */
-void context_clear(struct asm_prog *p);
 /* The context fields o->ctx asks for and the layout can give, into the record; blocks after
- * text_len, which grows. image: the new image is in place (exe, env are read). */
+ * text_len, which grows. image: the new image is in place (exe, env are read). Clobbers
+ * r0-r5, r8, r9, FP(task) to FP(top_dentry), FP(tmp), FP(arg_start), FP(arg_end). */
 void context_read(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
 		  bool image);
-/* comm and time, then the record (r7) to the ring, EV_HDR + text_len bytes */
-void emit_record(struct asm_prog *p);
+/* comm and time, then the record (REC) to the ring, EV_HDR + text_len bytes; goto out
+ * after (and when the ring refused it, counted). Clobbers r0-r5, FP(key). */
+void emit_record(struct asm_prog *p, const char *out);
+
+#ifndef EMIT_DEFINES_HELPERS
+#define stack_ptr(p, ...)	ASM_CALL(p, stack_ptr(p, __VA_ARGS__))
+#define load_field(p, ...)	ASM_CALL(p, load_field(p, __VA_ARGS__))
+#define set_flag(p, ...)	ASM_CALL(p, set_flag(p, __VA_ARGS__))
+#define read_kernel_u64(p, ...) ASM_CALL(p, read_kernel_u64(p, __VA_ARGS__))
+#define count_stat(p, ...)	ASM_CALL(p, count_stat(p, __VA_ARGS__))
+#define percpu_value(p, ...)	ASM_CALL(p, percpu_value(p, __VA_ARGS__))
+#define cpu_value(p, ...)	ASM_CALL(p, cpu_value(p, __VA_ARGS__))
+#define delete_tid(p, ...)	ASM_CALL(p, delete_tid(p, __VA_ARGS__))
+#define kernel_filters(p, ...)	ASM_CALL(p, kernel_filters(p, __VA_ARGS__))
+#define read_path(p, ...)	ASM_CALL(p, read_path(p, __VA_ARGS__))
+#define record_ids(p, ...)	ASM_CALL(p, record_ids(p, __VA_ARGS__))
+#define gather_args(p, ...)	ASM_CALL(p, gather_args(p, __VA_ARGS__))
+#define context_read(p, ...)	ASM_CALL(p, context_read(p, __VA_ARGS__))
+#define emit_record(p, ...)	ASM_CALL(p, emit_record(p, __VA_ARGS__))
+#endif
 
 #endif

@@ -8,9 +8,6 @@
  */
 #include "emit.h"
 
-#define TEXTLEN R8 /* bytes of argument text after the path */
-#define PATHLEN R9 /* bytes of the path, NUL included */
-
 /* The path as the kernel resolved it: a __data_loc string in the tracepoint's record. */
 static void exec_path(struct asm_prog *p, const struct prog_layout *l)
 {
@@ -18,7 +15,7 @@ static void exec_path(struct asm_prog *p, const struct prog_layout *l)
 	E(BPF_ALU32_IMM(BPF_AND, R1, 0xffff)); /* low half: offset from the record's start */
 	E(BPF_MOV64_REG(R3, CTX));
 	E(BPF_ALU64_REG(BPF_ADD, R3, R1));
-	read_path(p, true, "name_err", "name_read");
+	read_path(p, true, "name_err");
 	E(BPF_MOV64_REG(PATHLEN, R0));
 	E(BPF_JMP_IMM(BPF_JLT, PATHLEN, EV_FILENAME_MAX, "path_done"));
 	set_flag(p, FP(flags), EV_F_TRUNC_FILE);
@@ -121,7 +118,7 @@ void prog_exec(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 {
 	E(BPF_MOV64_REG(CTX, R1));
 	exec_take_inflight(p, l);
-	kernel_filters(p, o);
+	kernel_filters(p, o, "out");
 	cpu_value(p, REC, MAP_RECORD, "out");
 	record_ids(p, l);
 	E(BPF_ST_MEM(BPF_H, REC, EV_OFF(argc), 0));
@@ -138,7 +135,7 @@ void prog_exec(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(flags)));
 	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(flags)));
 	context_read(p, o, l, true);
-	emit_record(p);
+	emit_record(p, "out");
 	L("out");
 	E(BPF_MOV64_IMM(R0, 0));
 	E(BPF_EXIT_INSN());

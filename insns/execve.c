@@ -8,9 +8,6 @@
  */
 #include "emit.h"
 
-#define ARGLEN	R8 /* bytes of argument text in the scratch */
-#define SCRATCH R9 /* the scratch: where the argument text is gathered */
-
 /* Without BTF: the arguments now, into argstash[tid], for sched_process_exec. */
 static void enter_stash_args(struct asm_prog *p, const struct prog_opts *o,
 			     const struct prog_layout *l)
@@ -51,7 +48,7 @@ static void exec_enter(struct asm_prog *p, const struct prog_opts *o, const stru
 	CALL(map_update_elem);
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "stash_fail"));
 	if (!l->feature[KF_IMAGE_ARGV]) {
-		kernel_filters(p, o);
+		kernel_filters(p, o, "out");
 		enter_stash_args(p, o, l);
 	}
 	E(BPF_JMP_A("out"));
@@ -94,7 +91,7 @@ static void exit_take_inflight(struct asm_prog *p, const struct prog_layout *l)
 static void exit_path(struct asm_prog *p)
 {
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(in.filename)));
-	read_path(p, false, "name_err", "name_read");
+	read_path(p, false, "name_err");
 	E(BPF_STX_MEM(BPF_H, REC, R0, EV_OFF(filename_len)));
 	E(BPF_JMP_IMM(BPF_JLT, R0, EV_FILENAME_MAX, "path_done"));
 	set_flag(p, FP(flags), EV_F_TRUNC_FILE);
@@ -151,7 +148,7 @@ void prog_exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct 
 	E(BPF_JMP_IMM(BPF_JSGE, R1, -529, "drop"));
 	L("failed");
 	exit_take_inflight(p, l);
-	kernel_filters(p, o);
+	kernel_filters(p, o, "out");
 	cpu_value(p, REC, MAP_RECORD, "out");
 	percpu_value(p, SCRATCH, MAP_SCRATCH, "out");
 	record_ids(p, l);
@@ -162,7 +159,7 @@ void prog_exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct 
 	exit_path(p);
 	exit_args_copy(p);
 	context_read(p, o, l, false);
-	emit_record(p);
+	emit_record(p, "out");
 	E(BPF_JMP_A("out"));
 	L("unseen");
 	count_stat(p, MS_STAT_UNSEEN, "out");

@@ -28,7 +28,33 @@ void asm_free(struct asm_prog *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static void set_error(struct asm_prog *p, int err, const char *file, int line, const char *fmt, ...)
+/* An instruction or label at file:line now: inside the ASM_CALL() under way, if any. */
+static struct asm_src here(const struct asm_prog *p, const char *file, int line)
+{
+	struct asm_src s = {file, line, NULL, 0};
+
+	if (p->depth) {
+		s.call_file = p->call.file;
+		s.call_line = p->call.line;
+	}
+	return s;
+}
+
+int asm_src_fmt(const struct asm_src *s, char *buf, size_t n)
+{
+	if (s->call_file)
+		return ms_snprintf(buf, n, "%s:%d < %s:%d", s->call_file, s->call_line,
+				   s->file ? s->file : "?", s->line);
+	return ms_snprintf(buf, n, "%s:%d", s->file ? s->file : "?", s->line);
+}
+
+void asm_enter(struct asm_prog *p, const char *file, int line)
+{
+	if (!p->depth++)
+		p->call = (struct asm_src){file, line, NULL, 0};
+}
+
+static void set_error(struct asm_prog *p, int err, const struct asm_src *at, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -36,9 +62,11 @@ static void set_error(struct asm_prog *p, int err, const char *file, int line, c
 	if (p->err)
 		return;
 	p->err = err;
-	n = ms_snprintf(p->errmsg, sizeof(p->errmsg), "%s:%d: ", file ? file : "?", line);
-	if (n < 0 || (size_t)n >= sizeof(p->errmsg))
+	n = asm_src_fmt(at, p->errmsg, sizeof(p->errmsg));
+	if (n < 0 || (size_t)n + 2 >= sizeof(p->errmsg))
 		return;
+	p->errmsg[n++] = ':';
+	p->errmsg[n++] = ' ';
 	va_start(ap, fmt);
 	ms_vsnprintf(p->errmsg + n, sizeof(p->errmsg) - (size_t)n, fmt, ap);
 	va_end(ap);
@@ -95,49 +123,66 @@ void asm_emit_one(struct asm_prog *p, uint64_t w0, const char *label, const char
 void asm_emit(struct asm_prog *p, const struct asm_insn *ip, const char *file, int line)
 {
 	const struct asm_insn i = *ip;
+	const struct asm_src at = here(p, file, line);
 	size_t cap = p->cap;
 	unsigned k;
 
 	if (p->err)
 		return;
 	if (i.n < 1 || i.n > 2) {
-		set_error(p, -EINVAL, file, line, "instruction with %u slots", i.n);
+		set_error(p, -EINVAL, &at, "instruction with %u slots", i.n);
 		return;
 	}
 	if (grow((void **)&p->insns, &cap, p->len + i.n, sizeof(*p->insns)) ||
 	    grow((void **)&p->src, &p->cap, p->len + i.n, sizeof(*p->src))) {
-		set_error(p, -ENOMEM, file, line, "out of memory");
+		set_error(p, -ENOMEM, &at, "out of memory");
 		return;
 	}
 	if (i.label && add_ref(&p->jumps, &p->njumps, &p->jumps_cap, p->len, i.label)) {
-		set_error(p, -ENOMEM, file, line, "out of memory");
+		set_error(p, -ENOMEM, &at, "out of memory");
 		return;
 	}
 	if (i.map && add_ref(&p->maps, &p->nmaps, &p->maps_cap, p->len, i.map)) {
-		set_error(p, -ENOMEM, file, line, "out of memory");
+		set_error(p, -ENOMEM, &at, "out of memory");
 		return;
 	}
 	for (k = 0; k < i.n; k++) {
 		p->insns[p->len] = i.slot[k];
-		p->src[p->len].file = file;
-		p->src[p->len].line = line;
+		p->src[p->len] = at;
 		p->len++;
 	}
 }
 
-const char *asm_name(struct asm_prog *p, const char *prefix, unsigned n)
+const char *asm_local(struct asm_prog *p, const char *name)
 {
-	size_t len = strlen(prefix) + 12;
-	char *s;
+	char buf[64], *s;
+	unsigned n = 1;
+	size_t k;
 
-	if (grow((void **)&p->names, &p->names_cap, p->nnames + 1, sizeof(*p->names)))
-		return prefix; /* a duplicate label then reports the problem */
-	s = malloc(len);
-	if (!s)
-		return prefix;
-	ms_snprintf(s, len, "%s%u", prefix, n);
+	ms_snprintf(buf, sizeof(buf), "%s", name);
+	for (k = 0; k < p->nnames; k++) {
+		if (!strcmp(p->names[k], buf)) {
+			ms_snprintf(buf, sizeof(buf), "%s_%u", name, ++n);
+			k = (size_t)-1; /* from the start again */
+		}
+	}
+	if (grow((void **)&p->names, &p->names_cap, p->nnames + 1, sizeof(*p->names)) ||
+	    !(s = strdup(buf))) {
+		const struct asm_src at = here(p, NULL, 0);
+
+		set_error(p, -ENOMEM, &at, "out of memory for label '%s'", buf);
+		return ""; /* nothing is emitted after the error */
+	}
 	p->names[p->nnames++] = s;
 	return s;
+}
+
+const char *asm_name(struct asm_prog *p, const char *prefix, unsigned n)
+{
+	char name[64];
+
+	ms_snprintf(name, sizeof(name), "%s%u", prefix, n);
+	return asm_local(p, name);
 }
 
 long asm_label_at(const struct asm_prog *p, const char *name)
@@ -172,25 +217,28 @@ const char *asm_map_name(const struct asm_prog *p, size_t at)
 
 void asm_label(struct asm_prog *p, const char *name, const char *file, int line)
 {
+	const struct asm_src at = here(p, file, line);
 	size_t k;
 
 	if (p->err)
 		return;
 	for (k = 0; k < p->nlabels; k++) {
 		if (!strcmp(p->labels[k].name, name)) {
-			set_error(p, -EEXIST, file, line, "duplicate label '%s' (first at %s:%d)",
-				  name, p->labels[k].src.file, p->labels[k].src.line);
+			char first[160];
+
+			asm_src_fmt(&p->labels[k].src, first, sizeof(first));
+			set_error(p, -EEXIST, &at, "duplicate label '%s' (first at %s)", name,
+				  first);
 			return;
 		}
 	}
 	if (grow((void **)&p->labels, &p->labels_cap, p->nlabels + 1, sizeof(*p->labels))) {
-		set_error(p, -ENOMEM, file, line, "out of memory");
+		set_error(p, -ENOMEM, &at, "out of memory");
 		return;
 	}
 	p->labels[p->nlabels].name = name;
 	p->labels[p->nlabels].at = p->len;
-	p->labels[p->nlabels].src.file = file;
-	p->labels[p->nlabels].src.line = line;
+	p->labels[p->nlabels].src = at;
 	p->nlabels++;
 }
 
@@ -206,18 +254,17 @@ int asm_finish(struct asm_prog *p)
 		long off;
 
 		if (to < 0) {
-			set_error(p, -ENOENT, p->src[r->at].file, p->src[r->at].line,
-				  "undefined label '%s'", r->name);
+			set_error(p, -ENOENT, &p->src[r->at], "undefined label '%s'", r->name);
 			return p->err;
 		}
 		if ((size_t)to >= p->len) {
-			set_error(p, -ERANGE, p->src[r->at].file, p->src[r->at].line,
+			set_error(p, -ERANGE, &p->src[r->at],
 				  "label '%s' is past the last instruction", r->name);
 			return p->err;
 		}
 		off = to - (long)r->at - 1;
 		if (off < INT16_MIN || off > INT16_MAX) {
-			set_error(p, -ERANGE, p->src[r->at].file, p->src[r->at].line,
+			set_error(p, -ERANGE, &p->src[r->at],
 				  "jump to '%s' is %ld instructions away, more than 16 bits hold",
 				  r->name, off);
 			return p->err;

@@ -338,8 +338,10 @@ void disasm_prog(FILE *out, const struct asm_prog *p, bool with_src)
 		put_labels(out, p, i);
 		n = disasm_insn(p, i, buf, sizeof(buf));
 		ms_fprintf(out, "%4zu: %s", i, buf);
-		if (with_src && p->src && p->src[i].file)
-			ms_fprintf(out, "  ; %s:%d", p->src[i].file, p->src[i].line);
+		if (with_src && p->src && p->src[i].file) {
+			asm_src_fmt(&p->src[i], buf, sizeof(buf));
+			ms_fprintf(out, "  ; %s", buf);
+		}
 		fputc('\n', out);
 	}
 	/* A label after the last instruction is legal until something jumps to it. */

@@ -20,7 +20,8 @@ const char *helper_name(int id);
 int disasm_insn(const struct asm_prog *p, size_t i, char *buf, size_t n);
 
 /* Prints the whole program, one "%4zu: text" line per instruction, labels as "name:" lines,
- * and with with_src a "; file:line" comment on each line. */
+ * and with with_src a "; file:line" comment on each line ("; caller:line < file:line" for
+ * what a shared emitter emitted). */
 void disasm_prog(FILE *out, const struct asm_prog *p, bool with_src);
 
 #endif

@@ -204,10 +204,13 @@ int prog_load(const struct asm_prog *p, enum bpf_prog_type type, const char *nam
 
 		vlog_reason(res->log, reason, sizeof(reason));
 		if (at >= 0 && (size_t)at < p->len) {
+			char src[160];
+
 			disasm_insn(p, (size_t)at, text, sizeof(text));
+			asm_src_fmt(&p->src[at], src, sizeof(src));
 			ms_snprintf(res->errmsg, sizeof(res->errmsg),
-				    "verifier rejected '%s' at insn %ld %s (%s:%d): %s", name, at,
-				    text, p->src[at].file, p->src[at].line, reason);
+				    "verifier rejected '%s' at insn %ld %s (%s): %s", name, at,
+				    text, src, reason);
 		} else {
 			ms_snprintf(res->errmsg, sizeof(res->errmsg), "verifier rejected '%s': %s",
 				    name, reason);

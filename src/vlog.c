@@ -40,8 +40,13 @@ static void put_line(FILE *out, const char *s, const char *e, const struct asm_p
 
 	fwrite(s, 1, (size_t)(e - s), out);
 	/* Only instruction lines ("N: (op) ...") get a source; state lines ("N: R1=...") do not. */
-	if (p && colon && (size_t)n < p->len && e - colon > 2 && colon[2] == '(' && p->src[n].file)
-		ms_fprintf(out, "  ; %s:%d", p->src[n].file, p->src[n].line);
+	if (p && colon && (size_t)n < p->len && e - colon > 2 && colon[2] == '(' &&
+	    p->src[n].file) {
+		char at[256];
+
+		asm_src_fmt(&p->src[n], at, sizeof(at));
+		ms_fprintf(out, "  ; %s", at);
+	}
 	fputc('\n', out);
 }
 

@@ -7,7 +7,8 @@
 
 #include <stdio.h>
 
-/* Writes the log with each "N: (xx) ..." line followed by "  ; file:line" of insn N. */
+/* Writes the log with each "N: (xx) ..." line followed by "  ; file:line" of insn N, or
+ * "  ; caller:line < file:line" when a shared emitter emitted it. */
 void vlog_annotate(FILE *out, const char *log, const struct asm_prog *p);
 /* Index of the last instruction the log names ("N: (xx) ..." or "N: R..."), or -1. */
 long vlog_last_insn(const char *log);

@@ -9,6 +9,7 @@
 #include "bpf_sys.h"
 #include "loader.h"
 #include "progset.h"
+#include "vlog.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +19,26 @@
 #include <unistd.h>
 
 static const struct load_opts lopt1 = {.log_level = 1, .stats = true};
+
+/* The whole of a file, NUL-terminated (malloc'd), or NULL. */
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0, n;
+	char chunk[4096];
+	FILE *out;
+
+	if (!f)
+		return NULL;
+	out = open_memstream(&buf, &len);
+	while (out && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		fwrite(chunk, 1, n, out);
+	if (out)
+		fclose(out);
+	fclose(f);
+	return buf;
+}
 
 /* Every test needs a working bpf(); say why when there is none. */
 static int need_bpf(void **state)
@@ -208,6 +229,112 @@ static void test_tiny_log_grows_until_whole(void **state)
 	progset_close(&ps);
 }
 
+#define REJECTION_GOLDEN "tests/golden/verifier-rejection.txt"
+
+/* The annotated log's lines from the one naming instruction at to the reason, into out. */
+static void failing_lines(FILE *out, const char *annotated, long at, const char *reason)
+{
+	char start[32];
+	const char *s = annotated;
+	bool on = false;
+
+	snprintf(start, sizeof(start), "%ld: (", at);
+	while (*s) {
+		const char *e = strchrnul(s, '\n');
+
+		if (!on && !strncmp(s, start, strlen(start)))
+			on = true;
+		if (on)
+			fprintf(out, "%.*s\n", (int)(e - s), s);
+		if (on && (size_t)(e - s) == strlen(reason) && !strncmp(s, reason, strlen(reason)))
+			break;
+		s = *e ? e + 1 : e;
+	}
+}
+
+/*
+ * The exec program, built through its real emitters for a tracepoint whose old_pid field
+ * lies past any tracepoint record (load_field misused): the verifier rejects the load, and
+ * both the one-line reason and the annotated log name the program's line that called
+ * load_field, not only load_field's own. The text is tests/golden/verifier-rejection.txt,
+ * the docs' example; MINISNOOP_UPDATE_GOLDEN=1 rewrites it.
+ */
+static void test_rejection_names_the_emitters_line(void **state)
+{
+	struct kernel_layout k;
+	struct progset ps;
+	struct prog_opts c = {.max_args = 2};
+	struct load_result r;
+	char err[512], reason[256], *annotated = NULL, *text = NULL, *want, *line;
+	size_t alen = 0, tlen = 0;
+	FILE *f, *null;
+	long at;
+
+	(void)state;
+	REQUIRE_BPF();
+	layout_probe(&k, true);
+	layout_guess(&k);
+	k.tp[P_EXEC].field[EXEC_OLD_PID] = (struct tp_field){30000, 4};
+	assert_int_equal(progset_build(&ps, &c, &k, false, err, sizeof(err)), 0);
+	/* The maps, and the first refusal (exec is loaded first); its log is not wanted here. */
+	null = fopen("/dev/null", "w");
+	assert_non_null(null);
+	assert_true(progset_load(&ps, &(struct load_opts){0}, null, err, sizeof(err)) < 0);
+	fclose(null);
+	assert_true(prog_load(&ps.asm_[P_EXEC], BPF_PROG_TYPE_TRACEPOINT, "exec", ps.maps, ps.nmaps,
+			      &lopt1, &r) < 0);
+	assert_non_null(strstr(r.errmsg, "invalid bpf_context access"));
+	at = vlog_last_insn(r.log);
+	assert_int_equal(at, 1); /* after r6 = r1 */
+	vlog_reason(r.log, reason, sizeof(reason));
+
+	f = open_memstream(&annotated, &alen);
+	assert_non_null(f);
+	vlog_annotate(f, r.log, &ps.asm_[P_EXEC]);
+	fclose(f);
+	f = open_memstream(&text, &tlen);
+	assert_non_null(f);
+	fprintf(
+	    f,
+	    "# The exec program built for a sched_process_exec whose old_pid field lies past any\n"
+	    "# tracepoint record, loaded by tests/kernel/test_loader.c\n"
+	    "# (MINISNOOP_UPDATE_GOLDEN=1 rewrites this file).\n"
+	    "minisnoop: %s\n\n# The annotated verifier log, from the failing instruction to "
+	    "the reason:\n",
+	    r.errmsg);
+	failing_lines(f, annotated, at, reason);
+	fclose(f);
+
+	/* The caller's line in insns/, then load_field's own. */
+	line = strstr(text, "\n1: (61) r1 = *(u32 *)(r6 +30000)  ; insns/exec.c:");
+	assert_non_null(line);
+	assert_non_null(strstr(line, " < insns/common.c:"));
+	assert_non_null(strstr(r.errmsg, "(insns/exec.c:"));
+	assert_non_null(strstr(r.errmsg, " < insns/common.c:"));
+
+	if (getenv("MINISNOOP_UPDATE_GOLDEN")) {
+		f = fopen(REJECTION_GOLDEN, "w");
+		assert_non_null(f);
+		fputs(text, f);
+		fclose(f);
+	}
+	want = read_file(REJECTION_GOLDEN);
+	if (!want)
+		fail_msg("%s missing: run with MINISNOOP_UPDATE_GOLDEN=1 from the top directory",
+			 REJECTION_GOLDEN);
+	if (strcmp(text, want)) {
+		print_error("got:\n%s\nwant:\n%s\n", text, want);
+		fail_msg("the rejection differs from %s (MINISNOOP_UPDATE_GOLDEN=1 after a "
+			 "deliberate change, and review the diff)",
+			 REJECTION_GOLDEN);
+	}
+	free(want);
+	free(text);
+	free(annotated);
+	load_result_free(&r);
+	progset_close(&ps);
+}
+
 static void test_not_permitted_says_which_capabilities(void **state)
 {
 	int pfd[2];
@@ -254,6 +381,7 @@ int main(void)
 	    cmocka_unit_test(test_uninitialised_register_names_reason_and_line),
 	    cmocka_unit_test(test_stack_out_of_bounds_names_reason_and_line),
 	    cmocka_unit_test(test_tiny_log_grows_until_whole),
+	    cmocka_unit_test(test_rejection_names_the_emitters_line),
 	    cmocka_unit_test(test_not_permitted_says_which_capabilities),
 	};
 	need_bpf(NULL);

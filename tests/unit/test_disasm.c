@@ -617,6 +617,78 @@ static void test_prog_listing(void **state)
 	asm_free(&p);
 }
 
+/* A shared emitter, as insns/common.c writes one: its own label, its exit a parameter. */
+static int helper_line;
+
+static void skip_if_zero(struct asm_prog *p, int reg, const char *out)
+{
+	const char *nonzero = asm_local(p, "nonzero");
+
+	helper_line = __LINE__ + 1;
+	EMIT(p, BPF_JMP_IMM(BPF_JNE, reg, 0, nonzero));
+	EMIT(p, BPF_JMP_A(out));
+	LABEL(p, nonzero);
+}
+/* Called twice, nested in another call: the outermost call is kept. (The listing names
+ * the first label at a jump's target: nonzero_3, which out shares.) */
+static void twice(struct asm_prog *p, const char *out)
+{
+	ASM_CALL(p, skip_if_zero(p, R1, out));
+	ASM_CALL(p, skip_if_zero(p, R2, out));
+}
+
+static void test_call_sites_and_local_labels(void **state)
+{
+	struct asm_prog p;
+	char *text = NULL, want[1024];
+	size_t len = 0;
+	FILE *f;
+	int l0, l1;
+
+	(void)state;
+	asm_init(&p);
+	l0 = __LINE__ + 1;
+	ASM_CALL(&p, skip_if_zero(&p, R6, "out"));
+	l1 = __LINE__ + 1;
+	ASM_CALL(&p, twice(&p, "out"));
+	LABEL(&p, "out");
+	EMIT(&p, BPF_EXIT_INSN());
+	assert_int_equal(asm_finish(&p), 0);
+	assert_int_equal(p.depth, 0);
+	assert_string_equal(p.src[0].call_file, __FILE__);
+	assert_int_equal(p.src[0].call_line, l0);
+	assert_int_equal(p.src[2].call_line, l1);
+	assert_null(p.src[6].call_file); /* the exit: no call */
+
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	disasm_prog(f, &p, true);
+	fclose(f);
+	snprintf(want, sizeof(want),
+		 "   0: (55) if r6 != 0x0 goto pc+1 <nonzero>  ; %1$s:%2$d < %1$s:%4$d\n"
+		 "   1: (05) goto pc+4 <nonzero_3>  ; %1$s:%2$d < %1$s:%5$d\n"
+		 "nonzero:\n"
+		 "   2: (55) if r1 != 0x0 goto pc+1 <nonzero_2>  ; %1$s:%3$d < %1$s:%4$d\n"
+		 "   3: (05) goto pc+2 <nonzero_3>  ; %1$s:%3$d < %1$s:%5$d\n"
+		 "nonzero_2:\n"
+		 "   4: (55) if r2 != 0x0 goto pc+1 <nonzero_3>  ; %1$s:%3$d < %1$s:%4$d\n"
+		 "   5: (05) goto pc+0 <nonzero_3>  ; %1$s:%3$d < %1$s:%5$d\n"
+		 "nonzero_3:\n"
+		 "out:\n"
+		 "   6: (95) exit  ; %1$s:%6$d\n",
+		 __FILE__, l0, l1, helper_line, helper_line + 1, l1 + 2);
+	assert_string_equal(text, want);
+	free(text);
+	asm_free(&p);
+
+	/* A literal label that a helper's local one already took is a duplicate. */
+	asm_init(&p);
+	LABEL(&p, asm_local(&p, "x"));
+	LABEL(&p, "x");
+	assert_int_equal(p.err, -EEXIST);
+	asm_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -626,7 +698,7 @@ int main(void)
 	    cmocka_unit_test(test_raw_program),	 cmocka_unit_test(test_small_buffer),
 	    cmocka_unit_test(test_helper_name),	 cmocka_unit_test(test_labels_forward_backward),
 	    cmocka_unit_test(test_label_errors), cmocka_unit_test(test_jump_range),
-	    cmocka_unit_test(test_prog_listing),
+	    cmocka_unit_test(test_prog_listing), cmocka_unit_test(test_call_sites_and_local_labels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

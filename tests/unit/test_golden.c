@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Golden listings: `dump` of every program for fixed options and a fixed kernel layout,
- * compared with tests/golden/programs.txt, so that every change to the emitted code shows
- * in review. MINISNOOP_UPDATE_GOLDEN=1 rewrites the file after a deliberate change.
+ * Golden listings: `dump` of every program for fixed options and a fixed kernel layout, one
+ * file per variant and program (tests/golden/VARIANT/PROGRAM.txt), so that every change to
+ * the emitted code shows in review as a small diff. MINISNOOP_UPDATE_GOLDEN=1 rewrites the
+ * files after a deliberate change.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,11 +13,14 @@
 
 #include "progset.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#define GOLDEN "tests/golden/programs.txt"
+#define GOLDEN_DIR "tests/golden"
 
 /* x86_64 6.x tracepoint fields, and struct offsets of no kernel in particular. */
 static void fixed_layout(struct kernel_layout *k, bool btf)
@@ -54,47 +58,74 @@ static void layout_32bit(struct kernel_layout *k)
 	memcpy(k->tp[P_EXECVEAT_EXIT].field, ret, sizeof(ret));
 }
 
-/* Dumps of the variants, as one text (malloc'd). */
-static char *listing(void)
+static const struct prog_opts plain = {.max_args = 2};
+static const struct prog_opts filtered = {
+    .max_args = 1, .match_uid = true, .uid = 1000, .failed_only = true, .match_cgroup = true};
+static const struct prog_opts every = {.max_args = 1, .ctx = (1u << CTX_BITS) - 1};
+
+static void layout_btf(struct kernel_layout *k)
 {
-	static const struct prog_opts plain = {.max_args = 2};
-	static const struct prog_opts filtered = {.max_args = 1,
-						  .match_uid = true,
-						  .uid = 1000,
-						  .failed_only = true,
-						  .match_cgroup = true};
-	static const struct prog_opts every = {.max_args = 1, .ctx = (1u << CTX_BITS) - 1};
+	fixed_layout(k, true);
+}
+
+static void layout_no_btf(struct kernel_layout *k)
+{
+	fixed_layout(k, false);
+}
+
+/* Options and layout, under a directory of their own; only: the programs listed (NULL: all). */
+struct variant {
+	const char *dir, *title;
+	const struct prog_opts *o;
+	void (*layout)(struct kernel_layout *k);
+	const char *const *only;
+};
+
+static const char *const context_progs[] = {"exec", "execve_exit", NULL};
+
+static const struct variant variants[] = {
+    {"btf", "# BTF, --max-args 2", &plain, layout_btf, NULL},
+    {"filtered", "# no BTF, -u 1000 -x -c CGROUP --max-args 1", &filtered, layout_no_btf, NULL},
+    {"32bit", "# a 32-bit kernel (4-byte fields and argv entries), no BTF, --max-args 1", &filtered,
+     layout_32bit, NULL},
+    {"context", "# BTF, every context field (-o all -e), --max-args 1", &every, layout_btf,
+     context_progs},
+};
+#define NVARIANTS (sizeof(variants) / sizeof(variants[0]))
+
+static bool listed(const struct variant *v, const char *name)
+{
+	if (!v->only)
+		return true;
+	for (const char *const *n = v->only; *n; n++)
+		if (!strcmp(*n, name))
+			return true;
+	return false;
+}
+
+/* The listing of each program of v, by prog_id (NULL where v does not list it; malloc'd). */
+static void listings(const struct variant *v, char *text[P_COUNT])
+{
 	struct kernel_layout k;
 	struct progset ps;
-	char err[256], *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
+	char err[256];
 
-	assert_non_null(out);
-	fprintf(out, "# BTF, --max-args 2\n");
-	fixed_layout(&k, true);
-	assert_int_equal(progset_build(&ps, &plain, &k, true, err, sizeof(err)), 0);
-	assert_int_equal(progset_dump(out, &ps, NULL, false), P_COUNT);
+	v->layout(&k);
+	assert_int_equal(progset_build(&ps, v->o, &k, true, err, sizeof(err)), 0);
+	for (size_t p = 0; p < P_COUNT; p++) {
+		size_t len = 0;
+		FILE *out;
+
+		text[p] = NULL;
+		if (!listed(v, prog_defs[p].name))
+			continue;
+		out = open_memstream(&text[p], &len);
+		assert_non_null(out);
+		fprintf(out, "%s\n", v->title);
+		assert_int_equal(progset_dump(out, &ps, prog_defs[p].name, false), 1);
+		fclose(out);
+	}
 	progset_close(&ps);
-	fprintf(out, "\n# no BTF, -u 1000 -x -c CGROUP --max-args 1\n");
-	fixed_layout(&k, false);
-	assert_int_equal(progset_build(&ps, &filtered, &k, true, err, sizeof(err)), 0);
-	assert_int_equal(progset_dump(out, &ps, NULL, false), P_COUNT);
-	progset_close(&ps);
-	fprintf(out,
-		"\n# a 32-bit kernel (4-byte fields and argv entries), no BTF, --max-args 1\n");
-	layout_32bit(&k);
-	assert_int_equal(progset_build(&ps, &filtered, &k, true, err, sizeof(err)), 0);
-	assert_int_equal(progset_dump(out, &ps, NULL, false), P_COUNT);
-	progset_close(&ps);
-	fprintf(out, "\n# BTF, every context field (-o all -e), --max-args 1: exec, execve_exit\n");
-	fixed_layout(&k, true);
-	assert_int_equal(progset_build(&ps, &every, &k, true, err, sizeof(err)), 0);
-	assert_int_equal(progset_dump(out, &ps, "exec", false), 1);
-	assert_int_equal(progset_dump(out, &ps, "execve_exit", false), 1);
-	progset_close(&ps);
-	fclose(out);
-	return text;
 }
 
 static char *read_all(const char *path)
@@ -118,57 +149,148 @@ static char *read_all(const char *path)
 }
 
 /* The first line where they differ, to say where to look. */
-static void first_difference(const char *got, const char *want)
+static void first_difference(const char *path, const char *got, const char *want)
 {
 	int line = 1;
 
 	for (; *got && *got == *want; got++, want++)
 		line += *got == '\n';
 	print_error("first difference at line %d of %s:\n  got:  %.80s\n  want: %.80s\n", line,
-		    GOLDEN, got, want);
+		    path, got, want);
 }
 
-static void test_programs_match_golden(void **state)
+/* Each program of variant v against its file; every difference is named before failing. */
+static void check_variant(const struct variant *v)
 {
-	char *got = listing(), *want;
+	char *text[P_COUNT], path[256];
+	int differ = 0;
+
+	listings(v, text);
+	for (size_t p = 0; p < P_COUNT; p++) {
+		char *want;
+
+		if (!text[p])
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s.txt", GOLDEN_DIR, v->dir, prog_defs[p].name);
+		if (getenv("MINISNOOP_UPDATE_GOLDEN")) {
+			FILE *f;
+
+			snprintf(path, sizeof(path), "%s/%s", GOLDEN_DIR, v->dir);
+			assert_true(mkdir(path, 0755) == 0 || errno == EEXIST);
+			snprintf(path, sizeof(path), "%s/%s/%s.txt", GOLDEN_DIR, v->dir,
+				 prog_defs[p].name);
+			f = fopen(path, "w");
+			assert_non_null(f);
+			fputs(text[p], f);
+			fclose(f);
+		}
+		want = read_all(path);
+		if (!want) {
+			print_error("%s missing: run with MINISNOOP_UPDATE_GOLDEN=1 from the top "
+				    "directory\n",
+				    path);
+			differ++;
+		} else if (strcmp(text[p], want)) {
+			first_difference(path, text[p], want);
+			differ++;
+		}
+		free(want);
+		free(text[p]);
+	}
+	if (differ)
+		fail_msg(
+		    "emitted code differs from %d file(s) under %s/%s (MINISNOOP_UPDATE_GOLDEN=1 "
+		    "after a deliberate change, and review the diff)",
+		    differ, GOLDEN_DIR, v->dir);
+}
+
+static void test_golden_btf(void **state)
+{
+	(void)state;
+	check_variant(&variants[0]);
+}
+
+static void test_golden_filtered(void **state)
+{
+	(void)state;
+	check_variant(&variants[1]);
+}
+
+static void test_golden_32bit(void **state)
+{
+	(void)state;
+	check_variant(&variants[2]);
+}
+
+static void test_golden_context(void **state)
+{
+	(void)state;
+	check_variant(&variants[3]);
+}
+
+/* A file no listing writes (a program renamed or dropped) would be checked by nobody. */
+static void test_no_stale_golden_files(void **state)
+{
+	int stale = 0;
 
 	(void)state;
-	if (getenv("MINISNOOP_UPDATE_GOLDEN")) {
-		FILE *f = fopen(GOLDEN, "w");
+	for (size_t i = 0; i < NVARIANTS; i++) {
+		char path[256];
+		struct dirent *e;
+		DIR *d;
 
-		assert_non_null(f);
-		fputs(got, f);
-		fclose(f);
+		snprintf(path, sizeof(path), "%s/%s", GOLDEN_DIR, variants[i].dir);
+		d = opendir(path);
+		if (!d)
+			fail_msg("%s: %s", path, strerror(errno));
+		while ((e = readdir(d))) {
+			size_t n = strlen(e->d_name), p;
+
+			if (e->d_name[0] == '.')
+				continue;
+			for (p = 0; p < P_COUNT; p++)
+				if (n == strlen(prog_defs[p].name) + 4 &&
+				    !strncmp(e->d_name, prog_defs[p].name, n - 4) &&
+				    !strcmp(e->d_name + n - 4, ".txt") &&
+				    listed(&variants[i], prog_defs[p].name))
+					break;
+			if (p == P_COUNT) {
+				print_error("%s/%s: no program of this variant writes it\n", path,
+					    e->d_name);
+				stale++;
+			}
+		}
+		closedir(d);
 	}
-	want = read_all(GOLDEN);
-	if (!want)
-		fail_msg("%s missing: run with MINISNOOP_UPDATE_GOLDEN=1 from the top directory",
-			 GOLDEN);
-	if (strcmp(got, want)) {
-		first_difference(got, want);
-		fail_msg("emitted code differs from %s (MINISNOOP_UPDATE_GOLDEN=1 after a "
-			 "deliberate change, and review the diff)",
-			 GOLDEN);
-	}
-	free(got);
-	free(want);
+	assert_int_equal(stale, 0);
 }
 
-/* The listing depends on nothing but its inputs: the same twice in one run. */
+/* The listings depend on nothing but their inputs: the same twice in one run. */
 static void test_listing_is_deterministic(void **state)
 {
-	char *a = listing(), *b = listing();
-
 	(void)state;
-	assert_string_equal(a, b);
-	free(a);
-	free(b);
+	for (size_t i = 0; i < NVARIANTS; i++) {
+		char *a[P_COUNT], *b[P_COUNT];
+
+		listings(&variants[i], a);
+		listings(&variants[i], b);
+		for (size_t p = 0; p < P_COUNT; p++) {
+			if (a[p])
+				assert_string_equal(a[p], b[p]);
+			free(a[p]);
+			free(b[p]);
+		}
+	}
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_programs_match_golden),
+	    cmocka_unit_test(test_golden_btf),
+	    cmocka_unit_test(test_golden_filtered),
+	    cmocka_unit_test(test_golden_32bit),
+	    cmocka_unit_test(test_golden_context),
+	    cmocka_unit_test(test_no_stale_golden_files),
 	    cmocka_unit_test(test_listing_is_deterministic),
 	};
 

@@ -79,6 +79,44 @@ static void test_annotate_maps_insns_to_lines(void **state)
 	asm_free(&p);
 }
 
+/* The recorded log again, for build_bad's program emitted by a shared emitter: each line
+ * names the call as well as the EMIT(). */
+static int line_call;
+
+static void emit_bad(struct asm_prog *p)
+{
+	line_mov = __LINE__ + 1;
+	EMIT(p, BPF_MOV64_REG(R6, R1));
+	EMIT(p, BPF_JMP_IMM(BPF_JEQ, R6, 0, "skip"));
+	EMIT(p, BPF_LDX_MEM(BPF_DW, R0, R10, -8));
+	LABEL(p, "skip");
+	line_exit = __LINE__ + 1;
+	EMIT(p, BPF_EXIT_INSN());
+}
+
+static void test_annotate_names_the_call(void **state)
+{
+	struct asm_prog p;
+	char want[256], *out;
+
+	(void)state;
+	asm_init(&p);
+	line_call = __LINE__ + 1;
+	ASM_CALL(&p, emit_bad(&p));
+	assert_int_equal(asm_finish(&p), 0);
+	out = annotate(recorded_log, &p, 0);
+	snprintf(want, sizeof(want), "3: (95) exit  ; %1$s:%2$d < %1$s:%3$d\n", __FILE__, line_call,
+		 line_exit);
+	assert_non_null(strstr(out, want));
+	snprintf(want, sizeof(want),
+		 "0: (bf) r6 = r1                       ; R1=ctx() R6=ctx()  ; %1$s:%2$d < "
+		 "%1$s:%3$d\n",
+		 __FILE__, line_call, line_mov);
+	assert_non_null(strstr(out, want));
+	free(out);
+	asm_free(&p);
+}
+
 static void test_tail_keeps_last_lines(void **state)
 {
 	struct asm_prog p;
@@ -209,6 +247,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_annotate_maps_insns_to_lines),
+	    cmocka_unit_test(test_annotate_names_the_call),
 	    cmocka_unit_test(test_tail_keeps_last_lines),
 	    cmocka_unit_test(test_annotate_only_instruction_lines),
 	    cmocka_unit_test(test_reason_and_last_insn),
