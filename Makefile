@@ -82,8 +82,8 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(B)/tests/%,$(wildcard tests/kernel/test_*.c))
 TOOLS := $(B)/storm $(B)/true-static $(B)/progstats $(B)/startstop $(B)/benchreport
 
-# The stripped x86_64 binary must stay within this (120 KiB); the goal is 64 KiB.
-SIZE_BUDGET ?= 122880
+# The stripped x86_64 binary with every feature stays within this (160 KiB, issue 21); `make tiny` aims at 64 KiB.
+SIZE_BUDGET ?= 163840
 
 .PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools \
 	size-check test-initramfs test-initramfs-all fuzz test-asan cross
