@@ -15,8 +15,6 @@
  */
 #define TRUE_PATH      "/bin/true"
 #define WAIT_EVENTS_MS 5000 /* how long an expected event may take to show up */
-#define WATCHDOG_S     50   /* per test; SIGALRM ends the run if a test hangs */
-#define SCRATCH_PREFIX "/tmp/minisnoop-test."
 
 #include "snoop.h"
 
@@ -201,41 +199,11 @@ static pid_t run_family(char *const *argv_c, char *const *argv_g, pid_t *grandch
 /* JSON through python3's parser                                                            */
 
 /*
- * Reads minisnoop's stdout, fails (exit 1) on any line that is not exactly one JSON object
- * with the documented keys and types; prints one normalized line per event:
+ * trace_events.py reads minisnoop's stdout, fails (exit 1) on any line that is not exactly
+ * one JSON object with the documented keys and types; prints one normalized line per event:
  *   EV pid ppid uid ret truncated x<comm hex> x<filename hex> nargs x<arg hex>...
  * Strings are turned back into their bytes with surrogateescape.
  */
-static const char py_normalize[] = PY_PRELUDE
-    "import datetime\n"
-    "KEYS = {'time', 'pid', 'ppid', 'uid', 'comm', 'ret', 'filename', 'args', 'truncated'}\n"
-    "def check(o):\n"
-    "    if type(o) is not dict or set(o) != KEYS:\n"
-    "        raise ValueError('not an object with exactly the keys %s' % sorted(KEYS))\n"
-    "    for k in ('pid', 'ppid', 'uid', 'ret'):\n"
-    "        if type(o[k]) is not int:\n"
-    "            raise ValueError('%s is not an integer' % k)\n"
-    "    for k in ('time', 'comm', 'filename'):\n"
-    "        if type(o[k]) is not str:\n"
-    "            raise ValueError('%s is not a string' % k)\n"
-    "    if type(o['truncated']) is not bool:\n"
-    "        raise ValueError('truncated is not a boolean')\n"
-    "    if type(o['args']) is not list or any(type(a) is not str for a in o['args']):\n"
-    "        raise ValueError('args is not a list of strings')\n"
-    "    if not TIME.fullmatch(o['time']):\n"
-    "        raise ValueError('time is not RFC 3339 UTC with microseconds')\n"
-    "    t = datetime.datetime.strptime(o['time'], '%Y-%m-%dT%H:%M:%S.%fZ')\n"
-    "    t = t.replace(tzinfo=datetime.timezone.utc)\n"
-    "    if abs((t - NOW).total_seconds()) > 600:\n"
-    "        raise ValueError('time is not now (%s)' % NOW)\n"
-    "def line_of(o):\n"
-    "    check(o)\n"
-    "    return 'EV %d %d %d %d %d %s %s %d %s' % (o['pid'], o['ppid'], o['uid'], o['ret'],\n"
-    "        o['truncated'], h(o['comm']), h(o['filename']), len(o['args']),\n"
-    "        ' '.join(h(a) for a in o['args']))\n"
-    "NOW = datetime.datetime.now(datetime.timezone.utc)\n"
-    "main(line_of)\n";
-
 struct ev {
 	long pid, ppid, uid, ret;
 	int trunc;
@@ -304,7 +272,7 @@ static void add_event(char *words)
 static void parse_json(const struct buf *out)
 {
 	evs_free();
-	run_python(py_normalize, NULL, out, add_event);
+	run_python("trace_events.py", NULL, out, add_event);
 }
 
 static int ev_count(pid_t pid)
@@ -3523,5 +3491,7 @@ int main(void)
 #undef T
 	};
 
+	/* 50 s per test: SIGALRM ends the run if one hangs */
+	snoop_init(50, "/tmp/minisnoop-test.", cleanup_all);
 	return cmocka_run_group_tests_name("trace", tests, group_setup, group_teardown);
 }
