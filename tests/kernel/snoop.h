@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * How a kernel test is written (test_trace.c is the model): a case is a ROW of a static
- * table, holding only what varies: minisnoop's flags, the WORKLOAD (a function that runs our
- * processes and records, for each, the event minisnoop must print, or that it must print
- * none) and any CHECK beyond those events. One RUNNER takes the row from cmocka's state,
- * starts minisnoop and waits for its "tracing" line, runs the workload, waits for the
- * recorded events, stops minisnoop, parses its JSON with a checker in tests/kernel (.py)
- * (run_python) and compares. main() makes each row its own cmocka test (initial_state = the
- * row, setup/teardown below), calls snoop_init() and runs the group with group_setup and
- * group_teardown. A case that fits no row (signals, privileges, subcommands) is a plain test
- * function on the same helpers.
+ * How a kernel test is written (the model: rows[] and run_row() in test_trace.c). A case is a
+ * ROW of a static table holding only what varies: minisnoop's flags, the WORKLOAD (a function
+ * that runs our processes and records, for each, the event minisnoop must print, or that it
+ * must print none) and any CHECK beyond those events. One RUNNER takes the row from cmocka's
+ * state, starts minisnoop and waits for its "tracing" line, runs the workload, waits for the
+ * recorded events, stops minisnoop, has run_python() check its JSON with the file's .py
+ * checker (trace_events.py; the shared part is snoop_json.py) and compares. main() makes each
+ * row its own cmocka test (initial_state = the row, setup/teardown below), calls snoop_init()
+ * and runs the group with group_setup/group_teardown. A case that fits no row (bad flags,
+ * subcommands, privileges) is a plain test function on the same helpers.
  *
  * What the tests share (snoop.c): running build/minisnoop as a user would (fork/exec, stdout
  * and stderr on pipes), our own processes (killed and reaped with timeouts even when a test
