@@ -1872,7 +1872,7 @@ static void work_filter_cgroup(struct run *r)
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* Ending: --count, --duration, signals, closed stdout                                      */
+/* Ending: order across CPUs, --count, signals, losses                                     */
 
 /* A child pinned to one CPU that execs TRUE_PATH with the marker, n times. */
 struct pinned {
