@@ -118,10 +118,16 @@ $(B)/tests/%: tests/unit/%.c $(HOST_LIB_OBJS) $(wildcard tests/*.h)
 	@echo "  TEST    $@"
 	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_OBJS) -lcmocka
 
-$(B)/tests/%: tests/kernel/%.c $(HOST_LIB_OBJS) $(wildcard tests/*.h tests/kernel/*.h)
+# Every kernel test links snoop.c (what they share); its JSON checkers, tests/kernel/*.py,
+# are found in the source tree at run time.
+KERNEL_SHARED := $(B)/host/tests/kernel/snoop.o
+$(KERNEL_SHARED): HOST_CFLAGS += -DKTESTS_DIR='"$(abspath tests/kernel)"'
+$(KERNEL_SHARED): tests/kernel/snoop.h
+
+$(B)/tests/%: tests/kernel/%.c $(KERNEL_SHARED) $(HOST_LIB_OBJS) $(wildcard tests/*.h tests/kernel/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIB_OBJS) -lcmocka
+	@$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(KERNEL_SHARED) $(HOST_LIB_OBJS) -lcmocka
 
 $(B)/storm: tools/storm.c tools/toolarg.h
 	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<

@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the end-to-end kernel tests share: running build/minisnoop as a user would (fork/exec,
- * stdout and stderr on pipes, its "tracing" line waited for), our own processes (killed and
- * reaped with timeouts even when a test fails), python3 as the JSON checker, the skips when
- * not root or without bpf(), the scratch directory and the cmocka fixtures.
+ * How a kernel test is written (the model: rows[] and run_row() in test_trace.c). A case is a
+ * ROW of a static table holding only what varies: minisnoop's flags, the WORKLOAD (a function
+ * that runs our processes and records, for each, the event minisnoop must print, or that it
+ * must print none) and any CHECK beyond those events. One RUNNER takes the row from cmocka's
+ * state, starts minisnoop and waits for its "tracing" line, runs the workload, waits for the
+ * recorded events, stops minisnoop, has run_python() check its JSON with the file's .py
+ * checker (trace_events.py; the shared part is snoop_json.py) and compares. main() makes each
+ * row its own cmocka test (initial_state = the row, setup/teardown below), calls snoop_init()
+ * and runs the group with group_setup/group_teardown. A case that fits no row (bad flags,
+ * subcommands, privileges) is a plain test function on the same helpers.
  *
- * Everything is static (inline: a test that does not use a helper gets no warning). The test
- * file defines, before including this:
- *   WATCHDOG_S      seconds a test may take; SIGALRM ends the run after that
- *   SCRATCH_PREFIX  the scratch directory's name up to its random tail ("/tmp/minisnoop-x.")
- * and after it a cleanup_all() that calls snoop_cleanup() and ends what its own tests made.
+ * What the tests share (snoop.c): running build/minisnoop as a user would (fork/exec, stdout
+ * and stderr on pipes), our own processes (killed and reaped with timeouts even when a test
+ * fails), python3 as the JSON checker, the skips when not root or without bpf(), the scratch
+ * directory and the cmocka fixtures.
  */
 #ifndef MINISNOOP_TESTS_KERNEL_SNOOP_H
 #define MINISNOOP_TESTS_KERNEL_SNOOP_H
@@ -39,715 +44,35 @@
 #include <time.h>
 #include <unistd.h>
 
-#if !defined(WATCHDOG_S) || !defined(SCRATCH_PREFIX)
-#error "define WATCHDOG_S and SCRATCH_PREFIX before including snoop.h"
-#endif
-
 #define EXIT_MS 10000 /* how long minisnoop may take to exit */
 
 /* ---------------------------------------------------------------------------------------- */
-/* Global state                                                                             */
-
-static char g_bin[PATH_MAX];	     /* the minisnoop binary, "" if not found */
-static char g_python[PATH_MAX + 64]; /* python3, "" if not found */
-static char g_skip[256];	     /* why kernel tests cannot run here, "" if they can */
-static char g_tmpdir[256];	     /* scratch files of this run (its real path) */
-static char g_comm[32];		     /* our comm, which forked children keep until they exec */
-static char g_cgdir[PATH_MAX + 64];  /* a cgroup made by a test, removed in cleanup */
-static pid_t g_self;
-static unsigned g_seq;
-
-/* What our children exec with (unused attribute: not every test file takes it). */
-static char *const g_envp[]
-    __attribute__((unused)) = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL};
-
-static inline uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* A string no other process on the system passes to exec. */
-static inline const char *marker(char *buf, size_t n, const char *what)
-{
-	snprintf(buf, n, "mstest-%d-%u-%s", (int)g_self, ++g_seq, what);
-	return buf;
-}
-
-/* close_range(2), or a loop on kernels before 5.9. */
-static inline void close_fds(unsigned first, unsigned last)
-{
-	if (syscall(SYS_close_range, first, last, 0) == 0 || errno != ENOSYS)
-		return;
-	for (unsigned fd = first; fd <= last && fd < 4096; fd++)
-		close((int)fd);
-}
-
-/* Closes every fd >= 3 except the n in keep (sorted here; -1 entries ignored). In forked
- * children. */
-static inline void close_fds_keep(int *keep, int n)
-{
-	unsigned first = 3;
-
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
-			int t = keep[j];
-
-			keep[j] = keep[j - 1];
-			keep[j - 1] = t;
-		}
-	for (int k = 0; k < n; k++) {
-		if (keep[k] < (int)first)
-			continue;
-		if ((unsigned)keep[k] > first)
-			close_fds(first, (unsigned)keep[k] - 1);
-		first = (unsigned)keep[k] + 1;
-	}
-	close_fds(first, ~0u);
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* Growing byte buffers                                                                     */
-
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static inline void buf_add(struct buf *b, const void *d, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t c = b->cap ? b->cap : 4096;
-		char *p;
-
-		while (b->len + n + 1 > c)
-			c *= 2;
-		p = realloc(b->p, c);
-		if (!p)
-			abort();
-		b->p = p;
-		b->cap = c;
-	}
-	memcpy(b->p + b->len, d, n);
-	b->len += n;
-	b->p[b->len] = 0;
-}
-
-static inline void buf_free(struct buf *b)
-{
-	free(b->p);
-	memset(b, 0, sizeof(*b));
-}
-
-static inline bool buf_has(const struct buf *b, const char *needle)
-{
-	return b->len && memmem(b->p, b->len, needle, strlen(needle)) != NULL;
-}
-
-static inline const char *buf_str(const struct buf *b)
-{
-	return b->p ? b->p : "";
-}
-
-/* Reads fd to its end (a FIFO whose writer is gone, a /proc file) into b. */
-static inline void read_to_end(int fd, struct buf *b)
-{
-	char tmp[65536];
-	ssize_t r;
-
-	while ((r = read(fd, tmp, sizeof(tmp))) > 0 || (r < 0 && errno == EINTR))
-		if (r > 0)
-			buf_add(b, tmp, (size_t)r);
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* minisnoop runs (in static slots: a failed assertion leaves the test's stack behind)      */
-
-struct snoop {
-	bool used;
-	pid_t pid;
-	int out_fd, err_fd; /* -1 once at EOF or closed */
-	struct buf out, err;
-	bool reaped;
-	int status;
-};
-
-static struct snoop g_snoops[8];
-
-struct start_opts {
-	void (*pre_exec)(void); /* runs in the child before exec */
-	const char *no_btf_env; /* MINISNOOP_NO_BTF value, NULL: unset */
-};
-
-static inline void snoop_read(int *fd, struct buf *b)
-{
-	char tmp[65536];
-
-	for (;;) {
-		ssize_t r = read(*fd, tmp, sizeof(tmp));
-
-		if (r > 0) {
-			buf_add(b, tmp, (size_t)r);
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
-			close(*fd);
-			*fd = -1;
-		}
-		return;
-	}
-}
-
-/* Reads what is there (waiting up to timeout_ms); false once both pipes are at EOF. */
-static inline bool pump(struct snoop *s, int timeout_ms)
-{
-	struct pollfd p[2];
-	int n = 0;
-
-	if (s->out_fd >= 0)
-		p[n++] = (struct pollfd){.fd = s->out_fd, .events = POLLIN};
-	if (s->err_fd >= 0)
-		p[n++] = (struct pollfd){.fd = s->err_fd, .events = POLLIN};
-	if (!n)
-		return false;
-	if (poll(p, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
-		return false;
-	for (int k = 0; k < n; k++) {
-		if (!p[k].revents)
-			continue;
-		if (p[k].fd == s->out_fd)
-			snoop_read(&s->out_fd, &s->out);
-		else if (p[k].fd == s->err_fd)
-			snoop_read(&s->err_fd, &s->err);
-	}
-	return s->out_fd >= 0 || s->err_fd >= 0;
-}
-
-static inline bool snoop_exited(struct snoop *s)
-{
-	if (!s->reaped && waitpid(s->pid, &s->status, WNOHANG) == s->pid)
-		s->reaped = true;
-	return s->reaped;
-}
+/* Set-up: main() calls snoop_init() before cmocka_run_group_tests_name(..., group_setup,    */
+/* group_teardown), and registers each test with setup and teardown.                         */
 
 /*
- * Reads both pipes to EOF and reaps, within timeout_ms; SIGKILL after that.
- * Returns the wait status, or -1 when it had to be killed.
+ * watchdog_s: seconds a test may take (SIGALRM ends the run after that); scratch_prefix:
+ * the scratch directory's name up to its random tail ("/tmp/minisnoop-x."); cleanup: the
+ * file's own, run before and after each test, which calls snoop_cleanup() and ends what its
+ * tests made (NULL: snoop_cleanup alone).
  */
-static inline int snoop_finish(struct snoop *s, int timeout_ms)
-{
-	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
-	bool killed = false;
+void snoop_init(unsigned watchdog_s, const char *scratch_prefix, void (*cleanup)(void));
+int setup(void **state);
+int teardown(void **state);
+int group_setup(void **state);
+int group_teardown(void **state);
 
-	while (now_ms() < deadline && pump(s, 50))
-		;
-	while (!snoop_exited(s)) {
-		if (now_ms() >= deadline) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, &s->status, 0);
-			s->reaped = killed = true;
-			break;
-		}
-		usleep(10000);
-	}
-	/* It is gone: whatever is left in the pipes comes now. */
-	deadline = now_ms() + 1000;
-	while (now_ms() < deadline && pump(s, 50))
-		;
-	return killed ? -1 : s->status;
-}
+/* Kills and reaps every minisnoop run and child, removes g_cgdir. */
+void snoop_cleanup(void);
 
-static inline struct snoop *snoop_spawn(const char *const *args, const struct start_opts *o)
-{
-	const char *argv[64];
-	struct snoop *s = NULL;
-	int po[2], pe[2], n = 0;
-
-	if (!g_bin[0])
-		fail_msg("minisnoop binary not found: run make first (or set MINISNOOP_BIN)");
-	for (size_t k = 0; k < sizeof(g_snoops) / sizeof(g_snoops[0]); k++)
-		if (!g_snoops[k].used) {
-			s = &g_snoops[k];
-			break;
-		}
-	assert_non_null(s);
-	memset(s, 0, sizeof(*s));
-	argv[n++] = g_bin;
-	for (; args && *args; args++) {
-		assert_true(n < 62);
-		argv[n++] = *args;
-	}
-	argv[n] = NULL;
-	assert_int_equal(pipe2(po, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(pe, O_CLOEXEC), 0);
-	s->pid = fork();
-	assert_true(s->pid >= 0);
-	if (s->pid == 0) {
-		sigset_t none;
-		int nul = open("/dev/null", O_RDONLY);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(nul, 0);
-		dup2(po[1], 1);
-		dup2(pe[1], 2);
-		close_fds_keep(NULL, 0);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		unsetenv("MINISNOOP_NO_BTF");
-		if (o && o->no_btf_env)
-			setenv("MINISNOOP_NO_BTF", o->no_btf_env, 1);
-		if (o && o->pre_exec)
-			o->pre_exec();
-		execv(g_bin, (char *const *)argv);
-		dprintf(2, "test: exec %s: %s\n", g_bin, strerror(errno));
-		_exit(127);
-	}
-	s->used = true;
-	close(po[1]);
-	close(pe[1]);
-	s->out_fd = po[0];
-	s->err_fd = pe[0];
-	fcntl(s->out_fd, F_SETFL, O_NONBLOCK);
-	fcntl(s->err_fd, F_SETFL, O_NONBLOCK);
-	return s;
-}
-
-static inline bool tracing_line_seen(const struct snoop *s)
-{
-	const char *p = strstr(buf_str(&s->err), "minisnoop: tracing");
-
-	return p && strchr(p, '\n');
-}
-
-/* Starts minisnoop and waits until it says it is tracing. */
-static inline struct snoop *snoop_start_opts(const char *const *args, const struct start_opts *o)
-{
-	struct snoop *s = snoop_spawn(args, o);
-	uint64_t deadline = now_ms() + 20000;
-
-	while (!tracing_line_seen(s)) {
-		if (now_ms() >= deadline || !pump(s, 100)) {
-			int st = snoop_finish(s, 2000);
-
-			fail_msg("minisnoop did not start tracing (wait status 0x%x); stderr:\n%s",
-				 st, buf_str(&s->err));
-		}
-	}
-	return s;
-}
-
-static inline struct snoop *snoop_start(const char *const *args)
-{
-	return snoop_start_opts(args, NULL);
-}
-
-static inline void expect_exit0(const struct snoop *s, const char *what)
-{
-	if (!WIFEXITED(s->status) || WEXITSTATUS(s->status) != 0)
-		fail_msg(
-		    "%s: minisnoop ended with wait status 0x%x (exit %d, signal %d), not exit 0; "
-		    "stderr:\n%s",
-		    what, s->status, WIFEXITED(s->status) ? WEXITSTATUS(s->status) : -1,
-		    WIFSIGNALED(s->status) ? WTERMSIG(s->status) : 0, buf_str(&s->err));
-}
-
-/* Ends it with sig, collects everything, expects exit status 0. */
-static inline void snoop_stop(struct snoop *s, int sig)
-{
-	if (!snoop_exited(s))
-		kill(s->pid, sig);
-	if (snoop_finish(s, EXIT_MS) == -1)
-		fail_msg("minisnoop did not exit within %d ms of signal %d; stderr:\n%s", EXIT_MS,
-			 sig, buf_str(&s->err));
-	expect_exit0(s, "after a signal");
-}
-
-/* Waits until a JSON event of each pid was printed (or the timeout). */
-static inline bool snoop_wait_pids(struct snoop *s, const pid_t *pids, int n, int timeout_ms)
-{
-	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
-	char needle[48];
-
-	for (int k = 0; k < n; k++) {
-		snprintf(needle, sizeof(needle), "\"pid\":%d,", (int)pids[k]);
-		while (!buf_has(&s->out, needle))
-			if (now_ms() >= deadline || !pump(s, 50))
-				return false;
-	}
-	return true;
-}
-
-/* Waits until needle was printed (or the timeout). */
-static inline bool snoop_wait_out(struct snoop *s, const char *needle, int timeout_ms)
-{
-	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
-
-	while (!buf_has(&s->out, needle))
-		if (now_ms() >= deadline || !pump(s, 50))
-			return false;
-	return true;
-}
-
-/* Runs minisnoop with args to its end (for subcommands and bad flags). */
-static inline struct snoop *run_minisnoop(const char *const *args, int timeout_ms)
-{
-	struct snoop *s = snoop_spawn(args, NULL);
-
-	if (snoop_finish(s, timeout_ms) == -1)
-		fail_msg("minisnoop did not exit within %d ms; stderr:\n%s", timeout_ms,
-			 buf_str(&s->err));
-	return s;
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* Our own processes                                                                        */
-
-static pid_t g_kids[64]; /* our children: killed and reaped */
-static int g_nkids;
-
-static inline void kid_add(pid_t pid)
-{
-	assert_true(g_nkids < (int)(sizeof(g_kids) / sizeof(g_kids[0])));
-	g_kids[g_nkids++] = pid;
-}
-
-static inline void kid_forget(pid_t pid)
-{
-	for (int k = 0; k < g_nkids; k++)
-		if (g_kids[k] == pid) {
-			g_kids[k] = g_kids[--g_nkids];
-			return;
-		}
-}
-
-/* Reaps pid within 10 s (SIGKILL and fail after that); returns its wait status. */
-static inline int kid_wait(pid_t pid)
-{
-	uint64_t deadline = now_ms() + 10000;
-	int st = 0;
-
-	for (;;) {
-		pid_t r = waitpid(pid, &st, WNOHANG);
-
-		if (r == pid && !WIFSTOPPED(st)) /* a traced child reports its stops too */
-			break;
-		if (r < 0)
-			fail_msg("waitpid %d: %s", (int)pid, strerror(errno));
-		if (now_ms() >= deadline) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
-			kid_forget(pid);
-			fail_msg("process %d did not end within 10 s", (int)pid);
-		}
-		usleep(2000);
-	}
-	kid_forget(pid);
-	return st;
-}
-
-/* Forks a child that runs fn(arg) (which execs or _exits) with only the nkeep fds of keep
- * open (-1 entries ignored), stdin and stdout on /dev/null, stderr ours. */
-static inline pid_t kid_fork(void (*fn)(void *), void *arg, const int *keep, int nkeep)
-{
-	int k[8];
-	pid_t pid;
-
-	assert_true(nkeep <= 8);
-	for (int i = 0; i < nkeep; i++)
-		k[i] = keep[i];
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDWR);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(nul, 0);
-		dup2(nul, 1);
-		close_fds_keep(k, nkeep);
-		fn(arg);
-		_exit(120);
-	}
-	kid_add(pid);
-	return pid;
-}
-
-/*
- * A forked child does not have the parent's file-backed pages (string literals in .rodata)
- * in its page tables until it touches them, and BPF cannot fault them in at
- * sys_enter_execve. Children read their strings first so that tests test what they are
- * about (test_trace's test_exec_strings_not_faulted_in covers the other case on purpose).
- */
-static inline void touch_strings(const char *path, char *const *argv)
-{
-	volatile char sink = 0;
-
-	for (const char *p = path; p && *p; p++)
-		sink ^= *p;
-	for (; argv && *argv; argv++)
-		for (const char *p = *argv; *p; p++)
-			sink ^= *p;
-	(void)sink;
-}
-
-/* In a forked child: waits for a byte on gate_fd (when >= 0), then closes it; _exit(121)
- * when none comes. */
-static inline void gate_wait(int gate_fd)
-{
-	char c;
-
-	if (gate_fd < 0)
-		return;
-	if (read(gate_fd, &c, 1) != 1)
-		_exit(121);
-	close(gate_fd);
-}
-
-/* In a forked child: no supplementary groups, and real, effective and saved uid and gid all
- * uid; false (errno set) when that fails. */
-static inline bool become(long uid)
-{
-	return !setgroups(0, NULL) && !setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) &&
-	       !setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid);
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* JSON through python3's parser                                                            */
-
-/*
- * The start of every normalizer: h() gives a string's bytes as "x" and hex (surrogateescape
- * brings back what was not UTF-8), nodup() refuses a repeated key, TIME is the time format.
- * main(line_of) fails (exit 1) on any line of stdin that is not JSON or that line_of
- * refuses, and prints line_of of each line.
- */
-#define PY_PRELUDE                                                                                 \
-	"import sys, json, re\n"                                                                   \
-	"TIME = re.compile(r'\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z')\n"              \
-	"def h(s):\n"                                                                              \
-	"    return 'x' + s.encode('utf-8', 'surrogateescape').hex()\n"                            \
-	"def nodup(kv):\n"                                                                         \
-	"    d = {}\n"                                                                             \
-	"    for k, v in kv:\n"                                                                    \
-	"        if k in d:\n"                                                                     \
-	"            raise ValueError('duplicate key %r' % k)\n"                                   \
-	"        d[k] = v\n"                                                                       \
-	"    return d\n"                                                                           \
-	"def main(line_of):\n"                                                                     \
-	"    text = sys.stdin.buffer.read().decode('utf-8')\n"                                     \
-	"    if text and not text.endswith('\\n'):\n"                                              \
-	"        sys.exit('minisnoop JSON output does not end with a newline')\n"                  \
-	"    out = []\n"                                                                           \
-	"    for n, line in enumerate(text.split('\\n')[:-1], 1):\n"                               \
-	"        try:\n"                                                                           \
-	"            out.append(line_of(json.loads(line, object_pairs_hook=nodup)) + '\\n')\n"     \
-	"        except Exception as e:\n"                                                         \
-	"            sys.stderr.write('minisnoop JSON line %d is bad: %s: %r\\n' %\n"              \
-	"                             (n, e, line[:600]))\n"                                       \
-	"            sys.exit(1)\n"                                                                \
-	"    sys.stdout.write(''.join(out))\n"
-
-struct bytes {
-	unsigned char *p;
-	size_t n;
-};
-
-static inline int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/* "xHEX" (len chars) to bytes */
-static inline struct bytes unhex_n(const char *tok, size_t len)
-{
-	struct bytes b = {0};
-	size_t n;
-
-	if (len < 1 || tok[0] != 'x' || (len - 1) % 2)
-		fail_msg("bad hex token from the normalizer: '%.*s'", (int)(len < 60 ? len : 60),
-			 tok);
-	n = (len - 1) / 2;
-	b.p = malloc(n + 1);
-	assert_non_null(b.p);
-	for (size_t i = 0; i < n; i++) {
-		int hi = hexval(tok[1 + 2 * i]), lo = hexval(tok[2 + 2 * i]);
-
-		if (hi < 0 || lo < 0)
-			fail_msg("bad hex token from the normalizer: '%.60s'", tok);
-		b.p[i] = (unsigned char)(hi << 4 | lo);
-	}
-	b.p[n] = 0;
-	b.n = n;
-	return b;
-}
-
-/* A whole token (NULL when the line was short) to bytes. */
-static inline struct bytes unhex(const char *tok)
-{
-	if (!tok)
-		fail_msg("short line from the normalizer");
-	return unhex_n(tok, strlen(tok));
-}
-
-/*
- * Runs the normalizer script on data, with keys (when not NULL) as its argument; fails when
- * it rejects the output (its message is on our stderr). Each line it printed is "EV" and
- * words: add gets the words.
- */
-static inline void run_python(const char *script, const char *keys, const struct buf *data,
-			      void (*add)(char *words))
-{
-	struct buf res = {0};
-	char *save = NULL, *line;
-	int mfd, p[2], st;
-	pid_t pid;
-	uint64_t deadline;
-	size_t off = 0;
-
-	mfd = memfd_create("minisnoop-stdout", MFD_CLOEXEC);
-	assert_true(mfd >= 0);
-	while (off < data->len) {
-		ssize_t w = write(mfd, data->p + off, data->len - off);
-
-		assert_true(w > 0);
-		off += (size_t)w;
-	}
-	assert_int_equal(lseek(mfd, 0, SEEK_SET), 0);
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(mfd, 0);
-		dup2(p[1], 1);
-		close_fds_keep(NULL, 0);
-		execl(g_python, "python3", "-c", script, keys, (char *)NULL);
-		dprintf(2, "test: exec %s: %s\n", g_python, strerror(errno));
-		_exit(127);
-	}
-	kid_add(pid);
-	close(mfd);
-	close(p[1]);
-	deadline = now_ms() + 30000;
-	for (;;) {
-		struct pollfd pf = {.fd = p[0], .events = POLLIN};
-		char tmp[65536];
-		ssize_t r;
-
-		if (now_ms() >= deadline)
-			break;
-		if (poll(&pf, 1, 100) <= 0)
-			continue;
-		r = read(p[0], tmp, sizeof(tmp));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		buf_add(&res, tmp, (size_t)r);
-	}
-	close(p[0]);
-	st = kid_wait(pid);
-	if ((!WIFEXITED(st) || WEXITSTATUS(st) != 0) && !keys)
-		fail_msg("minisnoop's JSON output failed to parse (python3 wait status 0x%x; its "
-			 "message is above); the output was %zu bytes",
-			 st, data->len);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		fail_msg("minisnoop's JSON output failed the check with context keys '%s' (python3 "
-			 "wait status 0x%x; its message is above); the output was %zu bytes",
-			 keys, st, data->len);
-	for (line = res.len ? strtok_r(res.p, "\n", &save) : NULL; line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(line, "EV", 2) || (line[2] && line[2] != ' '))
-			fail_msg("bad line from the normalizer: '%.80s'", line);
-		add(line + 2);
-	}
-	buf_free(&res);
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* Environment checks, fixtures                                                             */
-
-static inline void find_binaries(void)
-{
-	const char *env = getenv("MINISNOOP_BIN");
-	char exe[PATH_MAX], cand[PATH_MAX + 32];
-	ssize_t n;
-
-	g_bin[0] = 0;
-	if (env && *env) {
-		if (!realpath(env, g_bin))
-			snprintf(g_bin, sizeof(g_bin), "%s", env);
-	} else {
-		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (n > 0) {
-			exe[n] = 0;
-			*strrchr(exe, '/') = 0; /* build/tests */
-			snprintf(cand, sizeof(cand), "%s/../minisnoop", exe);
-			if (access(cand, X_OK) == 0 && realpath(cand, g_bin))
-				goto python;
-		}
-		if (access("build/minisnoop", X_OK) == 0 && realpath("build/minisnoop", g_bin))
-			goto python;
-		g_bin[0] = 0;
-	}
-python:
-	env = getenv("MINISNOOP_PYTHON");
-	g_python[0] = 0;
-	if (env && *env) {
-		snprintf(g_python, sizeof(g_python), "%s", env);
-		return;
-	}
-	if (access("/usr/bin/python3", X_OK) == 0) {
-		snprintf(g_python, sizeof(g_python), "/usr/bin/python3");
-		return;
-	}
-	env = getenv("PATH");
-	if (env) {
-		char *path = strdup(env), *save = NULL;
-
-		for (char *d = strtok_r(path, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-			snprintf(cand, sizeof(cand), "%s/python3", d);
-			if (access(cand, X_OK) == 0) {
-				snprintf(g_python, sizeof(g_python), "%s", cand);
-				break;
-			}
-		}
-		free(path);
-	}
-}
-
-static inline void check_environment(void)
-{
-	union bpf_attr a;
-	int fd;
-
-	g_skip[0] = 0;
-	if (geteuid() != 0) {
-		snprintf(g_skip, sizeof(g_skip), "not root (euid %d): kernel tests need root",
-			 (int)geteuid());
-		return;
-	}
-	memset(&a, 0, sizeof(a));
-	a.map_type = BPF_MAP_TYPE_ARRAY;
-	a.key_size = 4;
-	a.value_size = 4;
-	a.max_entries = 1;
-	fd = (int)syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof(a));
-	if (fd < 0) {
-		snprintf(g_skip, sizeof(g_skip), "bpf() is not usable here: %s", strerror(errno));
-		return;
-	}
-	close(fd);
-}
+extern char g_bin[PATH_MAX];	     /* the minisnoop binary, "" if not found */
+extern char g_python[PATH_MAX + 64]; /* python3, "" if not found */
+extern char g_skip[256];	     /* why kernel tests cannot run here, "" if they can */
+extern char g_tmpdir[256];	     /* scratch files of this run (its real path) */
+extern char g_comm[32];		     /* our comm, which forked children keep until they exec */
+extern char g_cgdir[PATH_MAX + 64];  /* a cgroup made by a test, removed in cleanup */
+extern pid_t g_self;
+extern char *const g_envp[]; /* what our children exec with */
 
 /* Skips the test, saying why (printf-style). */
 #define SKIP(...)                                                                                  \
@@ -776,137 +101,117 @@ static inline void check_environment(void)
 			     "MINISNOOP_PYTHON overrides)");                                       \
 	} while (0)
 
-/* Kills and reaps every minisnoop run and child, removes g_cgdir: the start of cleanup_all. */
-static inline void snoop_cleanup(void)
-{
-	for (size_t k = 0; k < sizeof(g_snoops) / sizeof(g_snoops[0]); k++) {
-		struct snoop *s = &g_snoops[k];
-
-		if (!s->used)
-			continue;
-		if (!s->reaped) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, &s->status, 0);
-		}
-		if (s->out_fd >= 0)
-			close(s->out_fd);
-		if (s->err_fd >= 0)
-			close(s->err_fd);
-		buf_free(&s->out);
-		buf_free(&s->err);
-		memset(s, 0, sizeof(*s));
-	}
-	for (int k = 0; k < g_nkids; k++) {
-		kill(g_kids[k], SIGKILL);
-		waitpid(g_kids[k], NULL, 0);
-	}
-	g_nkids = 0;
-	/* its processes are gone now, but the kernel may take a moment to let it go */
-	if (g_cgdir[0]) {
-		for (int k = 0; k < 100 && rmdir(g_cgdir) && errno == EBUSY; k++)
-			usleep(10000);
-		g_cgdir[0] = 0;
-	}
-}
-
-/* Defined by the test file: snoop_cleanup(), then what its own tests leave behind. */
-static void cleanup_all(void);
-
-static inline int setup(void **state)
-{
-	(void)state;
-	cleanup_all();
-	alarm(WATCHDOG_S);
-	return 0;
-}
-
-static inline int teardown(void **state)
-{
-	(void)state;
-	cleanup_all();
-	alarm(0);
-	return 0;
-}
-
-static inline int group_setup(void **state)
-{
-	int fd;
-	ssize_t n;
-
-	(void)state;
-	g_self = getpid();
-	find_binaries();
-	check_environment();
-	fd = open("/proc/self/comm", O_RDONLY | O_CLOEXEC);
-	n = fd >= 0 ? read(fd, g_comm, sizeof(g_comm) - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	g_comm[n > 0 ? n : 0] = 0;
-	if (n > 0 && g_comm[n - 1] == '\n')
-		g_comm[n - 1] = 0;
-	if (g_skip[0])
-		print_message("kernel tests will be skipped: %s\n", g_skip);
-	return 0;
-}
-
-static inline int group_teardown(void **state)
-{
-	char cmd[PATH_MAX + 16];
-
-	(void)state;
-	cleanup_all();
-	if (g_tmpdir[0] && strstr(g_tmpdir, SCRATCH_PREFIX) == g_tmpdir) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_tmpdir);
-		if (system(cmd))
-			print_message("could not remove %s\n", g_tmpdir);
-	}
-	return 0;
-}
-
 /* The scratch directory of this run (its real path), made when first needed. */
-static inline const char *tmpdir(void)
-{
-	if (!g_tmpdir[0]) {
-		char made[] = SCRATCH_PREFIX "XXXXXX", real[PATH_MAX];
+const char *tmpdir(void);
 
-		if (!mkdtemp(made))
-			fail_msg("mkdtemp: %s", strerror(errno));
-		if (!realpath(made, real) || strlen(real) >= sizeof(g_tmpdir))
-			snprintf(real, sizeof(real), "%s", made);
-		memcpy(g_tmpdir, real, strlen(real) + 1);
-	}
-	return g_tmpdir;
-}
+/* ---------------------------------------------------------------------------------------- */
+/* Small things                                                                             */
 
+uint64_t now_ms(void);
+/* A string no other process on the system passes to exec. */
+const char *marker(char *buf, size_t n, const char *what);
+/* close_range(2), or a loop on kernels before 5.9. */
+void close_fds(unsigned first, unsigned last);
+/* Closes every fd >= 3 except the n in keep (sorted here; -1 entries ignored). In forked
+ * children. */
+void close_fds_keep(int *keep, int n);
 /* The first cgroup2 mount in /proc/mounts, or false. */
-static inline bool cgroup2_mount(char *out, size_t n)
-{
-	FILE *f = fopen("/proc/mounts", "re");
-	char dev[256], dir[PATH_MAX], type[64];
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3)
-		if (!strcmp(type, "cgroup2")) {
-			snprintf(out, n, "%s", dir);
-			found = true;
-			break;
-		}
-	fclose(f);
-	return found;
-}
-
+bool cgroup2_mount(char *out, size_t n);
 /* n bytes cycling through the 26 characters from first on (malloc'd, NUL-terminated). */
-static inline char *pattern(size_t n, char first)
-{
-	char *p = malloc(n + 1);
+char *pattern(size_t n, char first);
 
-	assert_non_null(p);
-	for (size_t i = 0; i < n; i++)
-		p[i] = (char)(first + (char)(i % 26));
-	p[n] = 0;
-	return p;
-}
+/* Growing byte buffers (always NUL-terminated). */
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+void buf_add(struct buf *b, const void *d, size_t n);
+void buf_free(struct buf *b);
+bool buf_has(const struct buf *b, const char *needle);
+const char *buf_str(const struct buf *b);
+/* Reads fd to its end (a FIFO whose writer is gone, a /proc file) into b. */
+void read_to_end(int fd, struct buf *b);
+
+/* ---------------------------------------------------------------------------------------- */
+/* minisnoop runs (in static slots: a failed assertion leaves the test's stack behind)      */
+
+struct snoop {
+	bool used;
+	pid_t pid;
+	int out_fd, err_fd; /* -1 once at EOF or closed */
+	struct buf out, err;
+	bool reaped;
+	int status;
+};
+
+struct start_opts {
+	void (*pre_exec)(void); /* runs in the child before exec */
+	const char *no_btf_env; /* MINISNOOP_NO_BTF value, NULL: unset */
+};
+
+/* Starts minisnoop with args (not waiting for anything). */
+struct snoop *snoop_spawn(const char *const *args, const struct start_opts *o);
+/* Starts minisnoop and waits until it says it is tracing. */
+struct snoop *snoop_start_opts(const char *const *args, const struct start_opts *o);
+struct snoop *snoop_start(const char *const *args);
+/* Reads what is there (waiting up to timeout_ms); false once both pipes are at EOF. */
+bool pump(struct snoop *s, int timeout_ms);
+bool snoop_exited(struct snoop *s);
+/* Reads both pipes to EOF and reaps, within timeout_ms; SIGKILL after that. Returns the wait
+ * status, or -1 when it had to be killed. */
+int snoop_finish(struct snoop *s, int timeout_ms);
+void expect_exit0(const struct snoop *s, const char *what);
+/* Ends it with sig, collects everything, expects exit status 0. */
+void snoop_stop(struct snoop *s, int sig);
+/* Waits until a JSON event of each pid was printed (or the timeout). */
+bool snoop_wait_pids(struct snoop *s, const pid_t *pids, int n, int timeout_ms);
+/* Waits until needle was printed (or the timeout). */
+bool snoop_wait_out(struct snoop *s, const char *needle, int timeout_ms);
+/* Runs minisnoop with args to its end (for subcommands and bad flags). */
+struct snoop *run_minisnoop(const char *const *args, int timeout_ms);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Our own processes                                                                        */
+
+void kid_add(pid_t pid);
+/* Reaps pid within 10 s (SIGKILL and fail after that); returns its wait status. */
+int kid_wait(pid_t pid);
+/* Forks a child that runs fn(arg) (which execs or _exits) with only the nkeep fds of keep
+ * open (-1 entries ignored), stdin and stdout on /dev/null, stderr ours. */
+pid_t kid_fork(void (*fn)(void *), void *arg, const int *keep, int nkeep);
+/*
+ * A forked child does not have the parent's file-backed pages (string literals in .rodata)
+ * in its page tables until it touches them, and BPF cannot fault them in at
+ * sys_enter_execve. Children read their strings first so that tests test what they are
+ * about (test_trace's test_exec_strings_not_faulted_in covers the other case on purpose).
+ */
+void touch_strings(const char *path, char *const *argv);
+/* In a forked child: waits for a byte on gate_fd (when >= 0), then closes it; _exit(121)
+ * when none comes. */
+void gate_wait(int gate_fd);
+/* In a forked child: no supplementary groups, and real, effective and saved uid and gid all
+ * uid; false (errno set) when that fails. */
+bool become(long uid);
+
+/* ---------------------------------------------------------------------------------------- */
+/* JSON through python3's parser                                                            */
+
+struct bytes {
+	unsigned char *p;
+	size_t n;
+};
+
+/* "xHEX" (len chars) to bytes (malloc'd); fails on anything else. */
+struct bytes unhex_n(const char *tok, size_t len);
+/* A whole token (NULL when the line was short) to bytes. */
+struct bytes unhex(const char *tok);
+/*
+ * Runs the checker tests/kernel/<script> (which imports snoop_json.py) on data, with keys
+ * (when not NULL) as its argument; fails when it rejects the output (its message is on our
+ * stderr). Each line it printed is "EV" and words: add gets the words.
+ */
+void run_python(const char *script, const char *keys, const struct buf *data,
+		void (*add)(char *words));
 
 #endif

@@ -20,8 +20,6 @@
  */
 #define SLEEP_PATH     "/bin/sleep"
 #define WAIT_EVENTS_MS 10000 /* how long an expected event may take to show up */
-#define WATCHDOG_S     60    /* per test; SIGALRM ends the run if a test hangs */
-#define SCRATCH_PREFIX "/tmp/minisnoop-ctx."
 
 #include "snoop.h"
 
@@ -253,59 +251,6 @@ static pid_t child_start(struct child *c)
 /* ---------------------------------------------------------------------------------------- */
 /* JSON through python3's parser                                                            */
 
-/*
- * Reads minisnoop's stdout; fails (exit 1) on any line that is not exactly one JSON object
- * with the base keys and exactly the context keys in argv[1] (comma-separated), of their
- * types. Prints one line per event: "EV" then key=VALUE for every key, sorted, where VALUE
- * is n (null), i:NUMBER, b:0|1, s:xHEX (the string's bytes) or a:COUNT:xHEX,xHEX,...
- */
-static const char py_normalize[] = PY_PRELUDE
-    "BASE = {'time': 's', 'pid': 'i', 'ppid': 'i', 'uid': 'i', 'comm': 's', 'ret': 'i',\n"
-    "        'filename': 's', 'args': 'a', 'truncated': 'b'}\n"
-    "CTX = {'cwd': 's', 'exe': 's', 'fileless': 'b', 'euid': 'i', 'gid': 'i', 'egid': 'i',\n"
-    "       'auid': 'i', 'session': 'i', 'tty': 's', 'pcomm': 's', 'pidns': 'i',\n"
-    "       'mntns': 'i', 'nspid': 'i', 'cgroup': 's', 'env': 'a'}\n"
-    "want = [k for k in sys.argv[1].split(',') if k]\n"
-    "KEYS = dict(BASE)\n"
-    "for k in want:\n"
-    "    KEYS[k] = CTX[k]\n"
-    "def enc(k, v):\n"
-    "    t = KEYS[k]\n"
-    "    if v is None:\n"
-    "        if k in BASE:\n"
-    "            raise ValueError('%s is null' % k)\n"
-    "        return k + '=n'\n"
-    "    if t == 'i':\n"
-    "        if type(v) is not int:\n"
-    "            raise ValueError('%s is not an integer: %r' % (k, v))\n"
-    "        if k in CTX and not 0 <= v <= 0xffffffff:\n"
-    "            raise ValueError('%s is out of the u32 range: %r' % (k, v))\n"
-    "        return '%s=i:%d' % (k, v)\n"
-    "    if t == 'b':\n"
-    "        if type(v) is not bool:\n"
-    "            raise ValueError('%s is not a boolean: %r' % (k, v))\n"
-    "        return '%s=b:%d' % (k, v)\n"
-    "    if t == 's':\n"
-    "        if type(v) is not str:\n"
-    "            raise ValueError('%s is not a string: %r' % (k, v))\n"
-    "        return '%s=s:%s' % (k, h(v))\n"
-    "    if type(v) is not list or any(type(a) is not str for a in v):\n"
-    "        raise ValueError('%s is not a list of strings' % k)\n"
-    "    return '%s=a:%d:%s' % (k, len(v), ','.join(h(a) for a in v))\n"
-    "def check(o):\n"
-    "    if type(o) is not dict:\n"
-    "        raise ValueError('not an object')\n"
-    "    missing, extra = set(KEYS) - set(o), set(o) - set(KEYS)\n"
-    "    if missing or extra:\n"
-    "        raise ValueError('keys missing: %s, unexpected: %s' % (sorted(missing),\n"
-    "                         sorted(extra)))\n"
-    "    if type(o['time']) is not str or not TIME.fullmatch(o['time']):\n"
-    "        raise ValueError('time is not RFC 3339 UTC with microseconds')\n"
-    "def line_of(o):\n"
-    "    check(o)\n"
-    "    return 'EV ' + ' '.join(enc(k, o[k]) for k in sorted(KEYS))\n"
-    "main(line_of)\n";
-
 struct val {
 	char key[16];
 	char kind; /* n i b s a */
@@ -403,11 +348,12 @@ static void add_event(char *words)
 	}
 }
 
-/* Checks every line of minisnoop's JSON stdout (context keys: exactly keys) into g_evs. */
+/* Checks every line of minisnoop's JSON stdout (context keys: exactly keys; context_events.py)
+ * into g_evs. */
 static void parse_json(const struct buf *out, const char *keys)
 {
 	evs_free();
-	run_python(py_normalize, keys, out, add_event);
+	run_python("context_events.py", keys, out, add_event);
 }
 
 static const struct val *ev_get(const struct ev *e, const char *key)
@@ -2476,5 +2422,7 @@ int main(void)
 
 	if (filter && *filter)
 		cmocka_set_test_filter(filter);
+	/* 60 s per test: SIGALRM ends the run if one hangs */
+	snoop_init(60, "/tmp/minisnoop-ctx.", cleanup_all);
 	return cmocka_run_group_tests_name("context", tests, group_setup, group_teardown);
 }

@@ -3,9 +3,13 @@
  * The tracer end to end: start build/minisnoop as a user would (fork/exec, stdout and
  * stderr on pipes, wait for its "tracing" line), run our own processes with fork+execve
  * (exact argv, pids known from fork), and compare what it printed with what really
- * happened. JSON output goes through a real parser: python3's json module, which turns
- * every line into a normalized line (ids, ret, hex of each string's bytes, recovered with
- * surrogateescape) that is compared here byte for byte.
+ * happened. JSON output goes through a real parser: python3's json module (trace_events.py),
+ * which turns every line into a normalized line (ids, ret, hex of each string's bytes,
+ * recovered with surrogateescape) that is compared here byte for byte.
+ *
+ * Most cases are rows of one table (rows[], near the end), run by run_row(): minisnoop's
+ * flags, a workload that records what each of its processes must (or must not) show, and
+ * any further check. The cases that fit no row are plain test functions after the table.
  *
  * Needs root and a usable bpf(); otherwise every test is skipped with the reason.
  * build/minisnoop must exist (make); MINISNOOP_BIN overrides where it is, MINISNOOP_PYTHON
@@ -15,8 +19,6 @@
  */
 #define TRUE_PATH      "/bin/true"
 #define WAIT_EVENTS_MS 5000 /* how long an expected event may take to show up */
-#define WATCHDOG_S     50   /* per test; SIGALRM ends the run if a test hangs */
-#define SCRATCH_PREFIX "/tmp/minisnoop-test."
 
 #include "snoop.h"
 
@@ -196,46 +198,15 @@ static pid_t run_family(char *const *argv_c, char *const *argv_g, pid_t *grandch
 	assert_true(*grandchild > 0);
 	return c;
 }
-
 /* ---------------------------------------------------------------------------------------- */
 /* JSON through python3's parser                                                            */
 
 /*
- * Reads minisnoop's stdout, fails (exit 1) on any line that is not exactly one JSON object
- * with the documented keys and types; prints one normalized line per event:
+ * trace_events.py reads minisnoop's stdout, fails (exit 1) on any line that is not exactly
+ * one JSON object with the documented keys and types; prints one normalized line per event:
  *   EV pid ppid uid ret truncated x<comm hex> x<filename hex> nargs x<arg hex>...
  * Strings are turned back into their bytes with surrogateescape.
  */
-static const char py_normalize[] = PY_PRELUDE
-    "import datetime\n"
-    "KEYS = {'time', 'pid', 'ppid', 'uid', 'comm', 'ret', 'filename', 'args', 'truncated'}\n"
-    "def check(o):\n"
-    "    if type(o) is not dict or set(o) != KEYS:\n"
-    "        raise ValueError('not an object with exactly the keys %s' % sorted(KEYS))\n"
-    "    for k in ('pid', 'ppid', 'uid', 'ret'):\n"
-    "        if type(o[k]) is not int:\n"
-    "            raise ValueError('%s is not an integer' % k)\n"
-    "    for k in ('time', 'comm', 'filename'):\n"
-    "        if type(o[k]) is not str:\n"
-    "            raise ValueError('%s is not a string' % k)\n"
-    "    if type(o['truncated']) is not bool:\n"
-    "        raise ValueError('truncated is not a boolean')\n"
-    "    if type(o['args']) is not list or any(type(a) is not str for a in o['args']):\n"
-    "        raise ValueError('args is not a list of strings')\n"
-    "    if not TIME.fullmatch(o['time']):\n"
-    "        raise ValueError('time is not RFC 3339 UTC with microseconds')\n"
-    "    t = datetime.datetime.strptime(o['time'], '%Y-%m-%dT%H:%M:%S.%fZ')\n"
-    "    t = t.replace(tzinfo=datetime.timezone.utc)\n"
-    "    if abs((t - NOW).total_seconds()) > 600:\n"
-    "        raise ValueError('time is not now (%s)' % NOW)\n"
-    "def line_of(o):\n"
-    "    check(o)\n"
-    "    return 'EV %d %d %d %d %d %s %s %d %s' % (o['pid'], o['ppid'], o['uid'], o['ret'],\n"
-    "        o['truncated'], h(o['comm']), h(o['filename']), len(o['args']),\n"
-    "        ' '.join(h(a) for a in o['args']))\n"
-    "NOW = datetime.datetime.now(datetime.timezone.utc)\n"
-    "main(line_of)\n";
-
 struct ev {
 	long pid, ppid, uid, ret;
 	int trunc;
@@ -304,7 +275,7 @@ static void add_event(char *words)
 static void parse_json(const struct buf *out)
 {
 	evs_free();
-	run_python(py_normalize, NULL, out, add_event);
+	run_python("trace_events.py", NULL, out, add_event);
 }
 
 static int ev_count(pid_t pid)
@@ -340,9 +311,8 @@ static const struct ev *ev_one(pid_t pid, const char *what)
 static void expect_no_event(pid_t pid, const char *what)
 {
 	if (ev_count(pid))
-		fail_msg("%s: pid %d should have been filtered out, but minisnoop printed %d "
-			 "event(s) of it",
-			 what, (int)pid, ev_count(pid));
+		fail_msg("%s: minisnoop printed %d event(s) of pid %d, expected none", what,
+			 ev_count(pid), (int)pid);
 }
 
 static void hex_snip(char *out, size_t n, const unsigned char *p, size_t len, size_t at)
@@ -390,6 +360,7 @@ struct want {
 	int ret;
 	const char *comm; /* NULL: not checked */
 	const char *filename;
+	const char *dev_fd; /* not NULL: filename is "/dev/fd/N" then this, for any N */
 	char *const *argv;
 	int nargs; /* args expected: the first nargs of argv (-1: all of argv) */
 	int trunc;
@@ -447,11 +418,41 @@ static bool event_matches(const struct ev *e, const struct want *w, int nargs)
 	return true;
 }
 
-static void expect_event(const struct ev *e, const struct want *w)
+/*
+ * A successful exec shows the path as the kernel resolved it (sched_process_exec): execveat
+ * with a directory fd gives "/dev/fd/N/name", with AT_EMPTY_PATH "/dev/fd/N". The fd number
+ * is the child's, so any N is taken; returns the event's own path for expect_event.
+ */
+static const char *dev_fd_path(const struct ev *e, const char *suffix, char *buf, size_t n)
 {
-	int nargs = w->nargs >= 0 ? w->nargs : argc_of(w->argv);
+	size_t k = 8, sl = strlen(suffix);
 
 	assert_non_null(e);
+	if (e->filename.n < 9 || e->filename.n >= n || memcmp(e->filename.p, "/dev/fd/", 8))
+		fail_msg("pid %d: filename %.*s is not /dev/fd/N%s", (int)e->pid,
+			 (int)e->filename.n, e->filename.p, suffix);
+	while (k < e->filename.n && e->filename.p[k] >= '0' && e->filename.p[k] <= '9')
+		k++;
+	if (k == 8 || e->filename.n - k != sl || memcmp(e->filename.p + k, suffix, sl))
+		fail_msg("pid %d: filename %.*s is not /dev/fd/N%s", (int)e->pid,
+			 (int)e->filename.n, e->filename.p, suffix);
+	memcpy(buf, e->filename.p, e->filename.n);
+	buf[e->filename.n] = 0;
+	return buf;
+}
+
+static void expect_event(const struct ev *e, const struct want *want)
+{
+	int nargs = want->nargs >= 0 ? want->nargs : argc_of(want->argv);
+	struct want dev = *want;
+	const struct want *w = want;
+	char f[PATH_MAX];
+
+	assert_non_null(e);
+	if (want->dev_fd) {
+		dev.filename = dev_fd_path(e, want->dev_fd, f, sizeof(f));
+		w = &dev;
+	}
 	if (!event_matches(e, w, nargs))
 		print_event(e);
 	assert_int_equal(e->pid, w->pid);
@@ -471,6 +472,234 @@ static void expect_event(const struct ev *e, const struct want *w)
 	if (e->trunc != w->trunc)
 		fail_msg("pid %d: truncated is %s, expected %s", (int)w->pid,
 			 e->trunc ? "true" : "false", w->trunc ? "true" : "false");
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Rows and their runner                                                                    */
+
+/* What minisnoop must print of one process of a workload: its one event w, or none. */
+struct rec {
+	const char *what;
+	bool none;
+	struct want w; /* its strings are the run's own copies */
+};
+
+struct row;
+
+/* One run of a row: what its workload recorded, and what it hands over to its check. */
+struct run {
+	const struct row *row;
+	struct snoop *s;
+	const char *args[12]; /* the row's, "@M" and "@P" expanded */
+	char m[64];	      /* the run's marker: "@M" in the row's args */
+	struct rec *rec;
+	int nrec;
+	void **kept; /* freed in cleanup */
+	int nkept;
+	pid_t pid[8]; /* from a workload to its check; the first npid are waited for */
+	int npid;
+	char *const *argv; /* likewise */
+};
+
+struct row {
+	const char *name;
+	const char *args[12];	      /* minisnoop's; "@M": the run's marker, "@P": our pid */
+	const char *no_btf;	      /* MINISNOOP_NO_BTF (with --no-btf: it must say so) */
+	void (*pre_exec)(void);	      /* in minisnoop's child, before its exec */
+	bool raw;		      /* output not parsed (no python3 needed) */
+	bool no_wait;		      /* stopped at once: what the kernel has must come out */
+	int stop;		      /* the signal that ends it (0: SIGINT); -1: it ends itself */
+	void (*before)(struct run *); /* before minisnoop starts */
+	void (*work)(struct run *);   /* the workload: records what minisnoop must print */
+	void (*check)(struct run *);  /* after the recorded events were compared */
+};
+
+static struct run g_run;
+
+static void run_free(struct run *r)
+{
+	for (int k = 0; k < r->nkept; k++)
+		free(r->kept[k]);
+	free(r->kept);
+	free(r->rec);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Keeps p (malloc'd) until the cleanup; returns it. */
+static void *keep(struct run *r, void *p)
+{
+	void **k = realloc(r->kept, (size_t)(r->nkept + 1) * sizeof(*k));
+
+	assert_non_null(p);
+	assert_non_null(k);
+	r->kept = k;
+	r->kept[r->nkept++] = p;
+	return p;
+}
+
+static char *keep_str(struct run *r, const char *s)
+{
+	return s ? keep(r, strdup(s)) : NULL;
+}
+
+/* argv and its strings, kept until the cleanup. */
+static char **keep_argv(struct run *r, char **argv)
+{
+	keep(r, argv);
+	for (int k = 0; argv[k]; k++)
+		keep(r, argv[k]);
+	return argv;
+}
+
+/* A marker of this run, kept. */
+static char *mk(struct run *r, const char *what)
+{
+	char m[64];
+
+	return keep_str(r, marker(m, sizeof(m), what));
+}
+
+static void rec_add(struct run *r, const char *what, bool none, const struct want *w)
+{
+	struct rec *n = realloc(r->rec, (size_t)(r->nrec + 1) * sizeof(*n));
+
+	assert_non_null(n);
+	r->rec = n;
+	r->rec[r->nrec++] = (struct rec){.what = keep_str(r, what), .none = none, .w = *w};
+}
+
+/* Records that minisnoop must print exactly one event of w.pid, and that it is w (ppid 0:
+ * ours). */
+static void expect_ev(struct run *r, const char *what, struct want w)
+{
+	int n = argc_of(w.argv);
+	char **argv = keep(r, calloc((size_t)n + 1, sizeof(*argv)));
+
+	for (int k = 0; k < n; k++)
+		argv[k] = keep_str(r, w.argv[k]);
+	w.argv = argv;
+	w.comm = keep_str(r, w.comm);
+	w.filename = keep_str(r, w.filename);
+	w.dev_fd = keep_str(r, w.dev_fd);
+	if (!w.ppid)
+		w.ppid = g_self;
+	rec_add(r, what, false, &w);
+}
+
+/* Records that minisnoop must print no event of pid (a filter's, a thread's id). */
+static void expect_none(struct run *r, const char *what, pid_t pid)
+{
+	rec_add(r, what, true, &(struct want){.pid = pid});
+}
+
+/*
+ * Runs e in a child, which must exit with code (127: the exec failed), and records its
+ * event: w, where pid, filename (e's path) and argv (e's) are filled in when not given.
+ */
+static pid_t ex(struct run *r, const char *what, struct exec_spec e, int code, struct want w)
+{
+	pid_t pid = run_spec(&e, code);
+
+	w.pid = pid;
+	if (!w.filename && !w.dev_fd)
+		w.filename = e.path;
+	if (!w.argv)
+		w.argv = e.argv;
+	expect_ev(r, what, w);
+	return pid;
+}
+
+/* ex() of TRUE_PATH with argv, whose event has comm "true". */
+static pid_t ex_true(struct run *r, const char *what, char *const *argv)
+{
+	return ex(r, what, SPEC(.path = TRUE_PATH, .argv = argv), 0, WANT(.comm = "true"));
+}
+
+/* A row's argument with "@M" (the run's marker) and "@P" (our pid) replaced, kept. */
+static const char *expand(struct run *r, const char *a)
+{
+	struct buf b = {0};
+	char pid[16];
+
+	if (!strchr(a, '@'))
+		return a;
+	snprintf(pid, sizeof(pid), "%d", (int)g_self);
+	for (const char *p = a; *p; p++) {
+		if (p[0] == '@' && (p[1] == 'M' || p[1] == 'P')) {
+			const char *v = p[1] == 'M' ? r->m : pid;
+
+			buf_add(&b, v, strlen(v));
+			p++;
+		} else {
+			buf_add(&b, p, 1);
+		}
+	}
+	return keep(r, b.p);
+}
+
+static bool has_arg(const char *const *args, const char *a)
+{
+	for (; *args; args++)
+		if (!strcmp(*args, a))
+			return true;
+	return false;
+}
+
+/*
+ * The runner: minisnoop with the row's flags, tracing; the workload; the recorded events
+ * waited for; minisnoop stopped (exit 0); its JSON parsed (unless raw) and every recorded
+ * event compared; then the row's own check.
+ */
+static void run_row(void **state)
+{
+	const struct row *row = *state;
+	struct start_opts o = {.pre_exec = row->pre_exec, .no_btf_env = row->no_btf};
+	struct run *r = &g_run;
+	pid_t pids[64];
+	int n = 0, k;
+
+	if (row->raw)
+		REQUIRE_KERNEL();
+	else
+		REQUIRE_PYTHON();
+	run_free(r);
+	r->row = row;
+	marker(r->m, sizeof(r->m), "row");
+	for (k = 0; row->args[k]; k++)
+		r->args[k] = expand(r, row->args[k]);
+	if (row->before)
+		row->before(r);
+	r->s = snoop_start_opts(r->args, &o);
+	if ((row->no_btf || has_arg(r->args, "--no-btf")) && !buf_has(&r->s->err, "fork tracking"))
+		fail_msg("BTF not disabled: the tracing line does not say 'fork tracking':\n%s",
+			 buf_str(&r->s->err));
+	row->work(r);
+	for (k = 0; k < r->nrec && n < 64 && !row->no_wait; k++)
+		if (!r->rec[k].none)
+			pids[n++] = r->rec[k].w.pid;
+	for (k = 0; k < r->npid && n < 64 && !row->no_wait; k++)
+		pids[n++] = r->pid[k];
+	snoop_wait_pids(r->s, pids, n, WAIT_EVENTS_MS);
+	if (row->stop >= 0) {
+		snoop_stop(r->s, row->stop ? row->stop : SIGINT);
+	} else {
+		if (snoop_finish(r->s, 5000) == -1)
+			fail_msg("%s did not exit by itself within 5 s; stderr:\n%s", row->name,
+				 buf_str(&r->s->err));
+		expect_exit0(r->s, row->name);
+	}
+	if (!row->raw)
+		parse_json(&r->s->out);
+	for (k = 0; k < r->nrec; k++) {
+		const struct rec *e = &r->rec[k];
+
+		if (e->none)
+			expect_no_event(e->w.pid, e->what);
+		else
+			expect_event(ev_one(e->w.pid, e->what), &e->w);
+	}
+	if (row->check)
+		row->check(r);
 }
 
 #define CORE_PATTERN "/proc/sys/kernel/core_pattern"
@@ -503,6 +732,7 @@ static void cleanup_all(void)
 	if (g_tracefs_mounted && umount2("/sys/kernel/tracing", MNT_DETACH) == 0)
 		g_tracefs_mounted = false;
 	evs_free();
+	run_free(&g_run);
 	if (g_fifo_rd >= 0) {
 		close(g_fifo_rd);
 		g_fifo_rd = -1;
@@ -523,12 +753,34 @@ static void write_file(char *path, size_t n, const char *name, const char *conte
 	close(fd);
 }
 
+/* A NULL-terminated argv of the arguments (not copied), in an array kept until the cleanup. */
+static char **kargv(struct run *r, const char *first, ...)
+{
+	char **argv = keep(r, calloc(16, sizeof(*argv)));
+	va_list ap;
+	int n = 0;
+
+	va_start(ap, first);
+	for (const char *a = first; a; a = va_arg(ap, const char *)) {
+		assert_true(n < 15);
+		argv[n++] = (char *)a;
+	}
+	va_end(ap);
+	return argv;
+}
+
+/* ex() of TRUE_PATH with argv: its first nargs args kept, truncated. */
+static void ex_cut(struct run *r, const char *what, char *const *argv, int nargs)
+{
+	ex(r, what, SPEC(.path = TRUE_PATH, .argv = argv), 0,
+	   WANT(.comm = "true", .nargs = nargs, .trunc = 1));
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* JSON: arguments exactly                                                                  */
 
-static void test_json_args_exact(void **state)
+static void work_json_args_exact(struct run *r)
 {
-	char m1[64], m2[64];
 	char *printable[] = {"true",
 			     "hello world",
 			     "  leading and trailing  ",
@@ -540,7 +792,7 @@ static void test_json_args_exact(void **state)
 			     "{\"json\": [1, 2], \"k\": null}",
 			     "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
 			     "$HOME;`id`|&<>*?",
-			     (char *)marker(m1, sizeof(m1), "printable"),
+			     mk(r, "printable"),
 			     NULL};
 	char *binary[] = {"argv0 is not the path \x1b",
 			  "line1\nline2\n",
@@ -556,49 +808,19 @@ static void test_json_args_exact(void **state)
 			  "\xc0\xaf",
 			  "cut \xe2\x82",
 			  "\x80",
-			  (char *)marker(m2, sizeof(m2), "binary"),
+			  mk(r, "binary"),
 			  NULL};
-	const char *args[] = {"-j", NULL};
-	struct snoop *s;
-	pid_t pids[2];
 
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start(args);
-	pids[0] = run_exec(TRUE_PATH, printable, 0);
-	pids[1] = run_exec(TRUE_PATH, binary, 0);
-	snoop_wait_pids(s, pids, 2, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(pids[0], "printable args"),
-		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
-			   .argv = printable));
-	expect_event(ev_one(pids[1], "control and non-UTF-8 args"),
-		     &WANT(.pid = pids[1], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
-			   .argv = binary));
+	ex_true(r, "printable args", printable);
+	ex_true(r, "control and non-UTF-8 args", binary);
 }
 
-static void test_json_long_arg(void **state)
+static void work_json_long_arg(struct run *r)
 {
-	char m[64];
-	char *big = pattern(10000, 'a');
-	char *argv[] = {"true", big, "after the long one", (char *)marker(m, sizeof(m), "long"),
+	char *argv[] = {"true", keep(r, pattern(10000, 'a')), "after the long one", mk(r, "long"),
 			NULL};
-	const char *args[] = {"-j", NULL};
-	struct snoop *s;
-	pid_t pid;
 
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start(args);
-	pid = run_exec(TRUE_PATH, argv, 0);
-	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(
-	    ev_one(pid, "10000-byte arg"),
-	    &WANT(.pid = pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH, .argv = argv));
-	free(big);
+	ex_true(r, "10000-byte arg", argv);
 }
 
 /* argv of n entries: "true", then "a<i>-" with a varying tail, NULL terminated. */
@@ -616,104 +838,28 @@ static char **many_argv(int n)
 	return argv;
 }
 
-static void free_argv(char **argv)
+/* --max-args 128 */
+static void work_json_many_args(struct run *r)
 {
-	for (int i = 0; argv[i]; i++)
-		free(argv[i]);
-	free(argv);
+	ex_true(r, "100 args", keep_argv(r, many_argv(100)));
+	ex_true(r, "exactly --max-args args", keep_argv(r, many_argv(128)));
+	ex_cut(r, "--max-args + 1 args", keep_argv(r, many_argv(129)), 128);
+	ex_cut(r, "200 args", keep_argv(r, many_argv(200)), 128);
 }
 
-static void test_json_many_args(void **state)
+/* --max-args 5 */
+static void work_json_max_args_small(struct run *r)
 {
-	const char *args[] = {"-j", "--max-args", "128", NULL};
-	char **a100 = many_argv(100), **a128 = many_argv(128), **a129 = many_argv(129),
-	     **a200 = many_argv(200);
-	struct snoop *s;
-	pid_t pids[4];
-
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start(args);
-	pids[0] = run_exec(TRUE_PATH, a100, 0);
-	pids[1] = run_exec(TRUE_PATH, a128, 0);
-	pids[2] = run_exec(TRUE_PATH, a129, 0);
-	pids[3] = run_exec(TRUE_PATH, a200, 0);
-	snoop_wait_pids(s, pids, 4, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(pids[0], "100 args"),
-		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
-			   .argv = a100));
-	expect_event(ev_one(pids[1], "exactly --max-args args"),
-		     &WANT(.pid = pids[1], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
-			   .argv = a128));
-	expect_event(ev_one(pids[2], "--max-args + 1 args"),
-		     &WANT(.pid = pids[2], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
-			   .argv = a129, .nargs = 128, .trunc = 1));
-	expect_event(ev_one(pids[3], "200 args"),
-		     &WANT(.pid = pids[3], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
-			   .argv = a200, .nargs = 128, .trunc = 1));
-	free_argv(a100);
-	free_argv(a128);
-	free_argv(a129);
-	free_argv(a200);
+	ex_true(r, "4 args, --max-args 5", keep_argv(r, many_argv(4)));
+	ex_true(r, "5 args, --max-args 5", keep_argv(r, many_argv(5)));
+	ex_cut(r, "6 args, --max-args 5", keep_argv(r, many_argv(6)), 5);
+	ex_cut(r, "9 args, --max-args 5", keep_argv(r, many_argv(9)), 5);
 }
 
-static void test_json_max_args_small(void **state)
+static void work_json_max_args_default(struct run *r)
 {
-	const char *args[] = {"-j", "--max-args", "5", NULL};
-	char **a4 = many_argv(4), **a5 = many_argv(5), **a6 = many_argv(6), **a9 = many_argv(9);
-	struct snoop *s;
-	pid_t pids[4];
-
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start(args);
-	pids[0] = run_exec(TRUE_PATH, a4, 0);
-	pids[1] = run_exec(TRUE_PATH, a5, 0);
-	pids[2] = run_exec(TRUE_PATH, a6, 0);
-	pids[3] = run_exec(TRUE_PATH, a9, 0);
-	snoop_wait_pids(s, pids, 4, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(pids[0], "4 args, --max-args 5"),
-		     &WANT(.pid = pids[0], .ppid = g_self, .filename = TRUE_PATH, .argv = a4));
-	expect_event(ev_one(pids[1], "5 args, --max-args 5"),
-		     &WANT(.pid = pids[1], .ppid = g_self, .filename = TRUE_PATH, .argv = a5));
-	expect_event(ev_one(pids[2], "6 args, --max-args 5"),
-		     &WANT(.pid = pids[2], .ppid = g_self, .filename = TRUE_PATH, .argv = a6,
-			   .nargs = 5, .trunc = 1));
-	expect_event(ev_one(pids[3], "9 args, --max-args 5"),
-		     &WANT(.pid = pids[3], .ppid = g_self, .filename = TRUE_PATH, .argv = a9,
-			   .nargs = 5, .trunc = 1));
-	free_argv(a4);
-	free_argv(a5);
-	free_argv(a6);
-	free_argv(a9);
-}
-
-static void test_json_max_args_default(void **state)
-{
-	const char *args[] = {"-j", NULL};
-	char **a20 = many_argv(20), **a21 = many_argv(21);
-	struct snoop *s;
-	pid_t pids[2];
-
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start(args);
-	pids[0] = run_exec(TRUE_PATH, a20, 0);
-	pids[1] = run_exec(TRUE_PATH, a21, 0);
-	snoop_wait_pids(s, pids, 2, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(pids[0], "20 args, default --max-args"),
-		     &WANT(.pid = pids[0], .ppid = g_self, .filename = TRUE_PATH, .argv = a20));
-	expect_event(ev_one(pids[1], "21 args, default --max-args"),
-		     &WANT(.pid = pids[1], .ppid = g_self, .filename = TRUE_PATH, .argv = a21,
-			   .nargs = 20, .trunc = 1));
-	free_argv(a20);
-	free_argv(a21);
+	ex_true(r, "20 args, default --max-args", keep_argv(r, many_argv(20)));
+	ex_cut(r, "21 args, default --max-args", keep_argv(r, many_argv(21)), 20);
 }
 
 /* argv: "true", then n args of len bytes each (distinct patterns). */
@@ -728,31 +874,23 @@ static char **sized_argv(int n, size_t len)
 	return argv;
 }
 
-static void test_json_args_over_16k(void **state)
+/* --max-args 128: 30 KB of args (pid[0], argv; see the check) and 16 KB that fit */
+static void work_json_args_over_16k(struct run *r)
 {
-	const char *args[] = {"-j", "--max-args", "128", NULL};
-	char **big = sized_argv(30, 1000), **fits = sized_argv(4, 4000);
-	struct snoop *s;
-	const struct ev *e;
-	size_t kept = 0;
-	pid_t pids[2];
-
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start(args);
-	pids[0] = run_exec(TRUE_PATH, big, 0);
-	pids[1] = run_exec(TRUE_PATH, fits, 0);
-	snoop_wait_pids(s, pids, 2, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-
+	r->argv = keep_argv(r, sized_argv(30, 1000));
+	r->pid[r->npid++] = run_exec(TRUE_PATH, r->argv, 0);
 	/* 16 KB of text with a little under it: all of it, exactly. */
-	expect_event(ev_one(pids[1], "16004 bytes of args"),
-		     &WANT(.pid = pids[1], .ppid = g_self, .filename = TRUE_PATH, .argv = fits));
+	ex_true(r, "16004 bytes of args", keep_argv(r, sized_argv(4, 4000)));
+}
 
-	/* 30 KB: truncated, every kept argument exact except a cut last one, >= 16 KiB kept. */
-	e = ev_one(pids[0], "30000 bytes of args");
-	assert_int_equal(e->pid, pids[0]);
+/* 30 KB: truncated, every kept argument exact except a cut last one, >= 16 KiB kept. */
+static void check_json_args_over_16k(struct run *r)
+{
+	const struct ev *e = ev_one(r->pid[0], "30000 bytes of args");
+	char *const *big = r->argv;
+	size_t kept = 0;
+
+	assert_int_equal(e->pid, r->pid[0]);
 	assert_int_equal(e->ppid, g_self);
 	assert_int_equal(e->ret, 0);
 	expect_bytes("filename", -1, &e->filename, TRUE_PATH, strlen(TRUE_PATH));
@@ -777,30 +915,16 @@ static void test_json_args_over_16k(void **state)
 	if (kept < 16384)
 		fail_msg("only %zu bytes of argument text kept (NULs included), want >= 16384",
 			 kept);
-	free_argv(big);
-	free_argv(fits);
 }
 
 /* Arguments that fill the 16 KiB exactly (NULs included): nothing is cut. */
-static void test_json_args_exactly_16k(void **state)
+static void work_json_args_exactly_16k(struct run *r)
 {
-	const char *args[] = {"-j", NULL};
 	/* "true\0" (5) + 4 x 4001 (16004) + last: 16384 - 16009 = 375 bytes with its NUL */
-	char **argv = sized_argv(5, 4000);
-	struct snoop *s;
-	pid_t pid;
+	char **argv = keep_argv(r, sized_argv(5, 4000));
 
-	(void)state;
-	REQUIRE_PYTHON();
 	argv[5][374] = 0;
-	s = snoop_start(args);
-	pid = run_exec(TRUE_PATH, argv, 0);
-	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(pid, "16384 bytes of args with NULs"),
-		     &WANT(.pid = pid, .ppid = g_self, .filename = TRUE_PATH, .argv = argv));
-	free_argv(argv);
+	ex_true(r, "16384 bytes of args with NULs", argv);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -830,40 +954,31 @@ static void gated_open(struct gated *g)
 	close(g->gate_w);
 }
 
-static void ppid_test(const char *const *args, const struct start_opts *o)
-{
-	char m1[64], m2[64], m3[64];
-	char *argv_pre[] = {"true", (char *)marker(m1, sizeof(m1), "forked-before"), NULL};
-	char *argv_c[] = {"true", (char *)marker(m2, sizeof(m2), "child"), NULL};
-	char *argv_g[] = {"true", (char *)marker(m3, sizeof(m3), "grandchild"), NULL};
-	struct gated pre;
-	struct snoop *s;
-	pid_t c, g;
+static struct gated g_pre; /* a child forked before minisnoop started */
+static int g_pre_in = -1;  /* the write end of its stdin (a cat) */
 
-	gated_fork(&pre, TRUE_PATH, argv_pre, -1);
-	s = snoop_start_opts(args, o);
-	gated_open(&pre);
-	kid_expect_exit(pre.pid, 0, "child forked before minisnoop");
-	c = run_family(argv_c, argv_g, &g);
-	snoop_wait_pids(s, (pid_t[]){pre.pid, c, g}, 3, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(c, "child"), &WANT(.pid = c, .ppid = g_self, .comm = "true",
-					       .filename = TRUE_PATH, .argv = argv_c));
-	expect_event(ev_one(g, "grandchild"), &WANT(.pid = g, .ppid = c, .comm = "true",
-						    .filename = TRUE_PATH, .argv = argv_g));
-	expect_event(ev_one(pre.pid, "short-lived child forked before minisnoop started"),
-		     &WANT(.pid = pre.pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
-			   .argv = argv_pre));
+static void before_ppid(struct run *r)
+{
+	r->argv = kargv(r, "true", mk(r, "forked-before"), NULL);
+	gated_fork(&g_pre, TRUE_PATH, r->argv, -1);
 }
 
-static void test_pid_ppid(void **state)
+/* A child, a grandchild; and a short-lived child forked before minisnoop started. */
+static void work_ppid(struct run *r)
 {
-	const char *args[] = {"-j", NULL};
+	char *argv_c[] = {"true", mk(r, "child"), NULL};
+	char *argv_g[] = {"true", mk(r, "grandchild"), NULL};
+	pid_t c, g;
 
-	(void)state;
-	REQUIRE_PYTHON();
-	ppid_test(args, NULL);
+	gated_open(&g_pre);
+	kid_expect_exit(g_pre.pid, 0, "child forked before minisnoop");
+	c = run_family(argv_c, argv_g, &g);
+	expect_ev(r, "child",
+		  WANT(.pid = c, .comm = "true", .filename = TRUE_PATH, .argv = argv_c));
+	expect_ev(r, "grandchild",
+		  WANT(.pid = g, .ppid = c, .comm = "true", .filename = TRUE_PATH, .argv = argv_g));
+	expect_ev(r, "short-lived child forked before minisnoop started",
+		  WANT(.pid = g_pre.pid, .comm = "true", .filename = TRUE_PATH, .argv = r->argv));
 }
 
 /*
@@ -871,188 +986,85 @@ static void test_pid_ppid(void **state)
  * forked before, from /proc (so it must still be alive: it runs cat until we close its
  * stdin).
  */
-static void no_btf_test(const char *const *args, const struct start_opts *o)
+static void before_no_btf(struct run *r)
 {
-	char m1[64], m2[64];
-	char *argv_pre[] = {"cat", "-", NULL};
-	char *argv_c[] = {"true", (char *)marker(m1, sizeof(m1), "child"), NULL};
-	char *argv_g[] = {"true", (char *)marker(m2, sizeof(m2), "grandchild"), NULL};
-	struct gated pre;
-	struct snoop *s;
 	int in[2];
+
+	(void)r;
+	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+	gated_fork(&g_pre, "/bin/cat", (char *[]){"cat", "-", NULL}, in[0]);
+	close(in[0]);
+	g_pre_in = in[1];
+}
+
+static void work_no_btf(struct run *r)
+{
+	char *argv_c[] = {"true", mk(r, "child"), NULL};
+	char *argv_g[] = {"true", mk(r, "grandchild"), NULL};
 	pid_t c, g;
 
-	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
-	gated_fork(&pre, "/bin/cat", argv_pre, in[0]);
-	close(in[0]);
-	s = snoop_start_opts(args, o);
-	if (!buf_has(&s->err, "fork tracking"))
-		fail_msg("BTF not disabled: the tracing line does not say 'fork tracking':\n%s",
-			 buf_str(&s->err));
 	c = run_family(argv_c, argv_g, &g);
-	gated_open(&pre);
-	snoop_wait_pids(s, (pid_t[]){pre.pid, c, g}, 3, WAIT_EVENTS_MS);
-	close(in[1]);
-	kid_expect_exit(pre.pid, 0, "cat forked before minisnoop");
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(c, "child (no BTF)"), &WANT(.pid = c, .ppid = g_self, .comm = "true",
-							.filename = TRUE_PATH, .argv = argv_c));
-	expect_event(
-	    ev_one(g, "grandchild (no BTF)"),
-	    &WANT(.pid = g, .ppid = c, .comm = "true", .filename = TRUE_PATH, .argv = argv_g));
-	expect_event(ev_one(pre.pid, "child forked before minisnoop (no BTF)"),
-		     &WANT(.pid = pre.pid, .ppid = g_self, .comm = "cat", .filename = "/bin/cat",
-			   .argv = argv_pre));
+	gated_open(&g_pre);
+	snoop_wait_pids(r->s, (pid_t[]){g_pre.pid, c, g}, 3, WAIT_EVENTS_MS);
+	close(g_pre_in);
+	g_pre_in = -1;
+	kid_expect_exit(g_pre.pid, 0, "cat forked before minisnoop");
+	expect_ev(r, "child (no BTF)",
+		  WANT(.pid = c, .comm = "true", .filename = TRUE_PATH, .argv = argv_c));
+	expect_ev(r, "grandchild (no BTF)",
+		  WANT(.pid = g, .ppid = c, .comm = "true", .filename = TRUE_PATH, .argv = argv_g));
+	expect_ev(r, "child forked before minisnoop (no BTF)",
+		  WANT(.pid = g_pre.pid, .comm = "cat", .filename = "/bin/cat",
+		       .argv = (char *[]){"cat", "-", NULL}));
 }
 
-static void test_pid_ppid_no_btf(void **state)
+static void work_uid(struct run *r)
 {
-	const char *args[] = {"-j", "--no-btf", NULL};
+	char *argv_nobody[] = {"true", mk(r, "nobody"), NULL};
 
-	(void)state;
-	REQUIRE_PYTHON();
-	no_btf_test(args, NULL);
+	ex_true(r, "as root", (char *[]){"true", mk(r, "root"), NULL});
+	ex(r, "as uid 65534", SPEC(.path = TRUE_PATH, .argv = argv_nobody, .uid = 65534), 0,
+	   WANT(.uid = 65534, .comm = "true"));
 }
 
-static void test_pid_ppid_no_btf_env(void **state)
+/* A failed exec keeps the comm it had: ours, inherited by the forked child. */
+static void work_ret_values(struct run *r)
 {
-	const char *args[] = {"-j", NULL};
-	struct start_opts o = {.no_btf_env = "1"};
-
-	(void)state;
-	REQUIRE_PYTHON();
-	no_btf_test(args, &o);
-}
-
-static void test_uid(void **state)
-{
-	char m1[64], m2[64];
-	char *argv_root[] = {"true", (char *)marker(m1, sizeof(m1), "root"), NULL};
-	char *argv_nobody[] = {"true", (char *)marker(m2, sizeof(m2), "nobody"), NULL};
-	struct exec_spec nobody = SPEC(.path = TRUE_PATH, .argv = argv_nobody, .uid = 65534);
-	const char *args[] = {"-j", NULL};
-	struct snoop *s;
-	pid_t pids[2];
-
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start(args);
-	pids[0] = run_exec(TRUE_PATH, argv_root, 0);
-	pids[1] = run_spec(&nobody, 0);
-	snoop_wait_pids(s, pids, 2, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(pids[0], "as root"),
-		     &WANT(.pid = pids[0], .ppid = g_self, .uid = 0, .comm = "true",
-			   .filename = TRUE_PATH, .argv = argv_root));
-	expect_event(ev_one(pids[1], "as uid 65534"),
-		     &WANT(.pid = pids[1], .ppid = g_self, .uid = 65534, .comm = "true",
-			   .filename = TRUE_PATH, .argv = argv_nobody));
-}
-
-static void test_ret_values(void **state)
-{
-	char m1[64], m2[64], m3[64], m4[64], noexec[PATH_MAX], garbage[PATH_MAX];
+	char noexec[PATH_MAX], garbage[PATH_MAX];
 	const char *missing = "/nonexistent-minisnoop-test/no such program";
-	char *argv_ok[] = {"true", (char *)marker(m1, sizeof(m1), "ok"), NULL};
-	char *argv_missing[] = {"missing", "arg with space",
-				(char *)marker(m2, sizeof(m2), "enoent"), NULL};
-	char *argv_noexec[] = {"noexec", (char *)marker(m3, sizeof(m3), "eacces"), NULL};
-	char *argv_garbage[] = {"garbage", (char *)marker(m4, sizeof(m4), "enoexec"), NULL};
-	const char *args[] = {"-j", NULL};
-	struct snoop *s;
-	pid_t pids[4];
+	char *argv_missing[] = {"missing", "arg with space", mk(r, "enoent"), NULL};
+	char *argv_noexec[] = {"noexec", mk(r, "eacces"), NULL};
+	char *argv_garbage[] = {"garbage", mk(r, "enoexec"), NULL};
 
-	(void)state;
-	REQUIRE_PYTHON();
 	write_file(noexec, sizeof(noexec), "not-executable", "#!/bin/sh\nexit 0\n", 0644);
 	write_file(garbage, sizeof(garbage), "garbage", "\x01\x02\x03 this is no program\n", 0755);
-	s = snoop_start(args);
-	pids[0] = run_exec(TRUE_PATH, argv_ok, 0);
-	pids[1] = run_exec(missing, argv_missing, 127);
-	pids[2] = run_exec(noexec, argv_noexec, 127);
-	pids[3] = run_exec(garbage, argv_garbage, 127);
-	snoop_wait_pids(s, pids, 4, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(pids[0], "good exec"),
-		     &WANT(.pid = pids[0], .ppid = g_self, .ret = 0, .comm = "true",
-			   .filename = TRUE_PATH, .argv = argv_ok));
-	/* A failed exec keeps the comm it had: ours, inherited by the forked child. */
-	expect_event(ev_one(pids[1], "missing file"),
-		     &WANT(.pid = pids[1], .ppid = g_self, .ret = -ENOENT, .comm = g_comm,
-			   .filename = missing, .argv = argv_missing));
-	expect_event(ev_one(pids[2], "file without x bits"),
-		     &WANT(.pid = pids[2], .ppid = g_self, .ret = -EACCES, .comm = g_comm,
-			   .filename = noexec, .argv = argv_noexec));
-	expect_event(ev_one(pids[3], "file of an unknown format"),
-		     &WANT(.pid = pids[3], .ppid = g_self, .ret = -ENOEXEC, .comm = g_comm,
-			   .filename = garbage, .argv = argv_garbage));
+	ex_true(r, "good exec", (char *[]){"true", mk(r, "ok"), NULL});
+	ex(r, "missing file", SPEC(.path = missing, .argv = argv_missing), 127,
+	   WANT(.ret = -ENOENT, .comm = g_comm));
+	ex(r, "file without x bits", SPEC(.path = noexec, .argv = argv_noexec), 127,
+	   WANT(.ret = -EACCES, .comm = g_comm));
+	ex(r, "file of an unknown format", SPEC(.path = garbage, .argv = argv_garbage), 127,
+	   WANT(.ret = -ENOEXEC, .comm = g_comm));
 }
 
-/*
- * A successful exec shows the path as the kernel resolved it (sched_process_exec): execveat
- * with a directory fd gives "/dev/fd/N/name", with AT_EMPTY_PATH "/dev/fd/N". The fd number
- * is the child's, so any N is taken; returns the event's own path for expect_event.
- */
-static const char *dev_fd_path(const struct ev *e, const char *suffix, char *buf, size_t n)
+/* The path as the kernel resolved it: "/dev/fd/N/true", "/dev/fd/N" (dev_fd_path). */
+static void work_execveat(struct run *r)
 {
-	size_t k = 8, sl = strlen(suffix);
+	char *argv_dir[] = {"true", mk(r, "dirfd"), NULL};
+	char *argv_empty[] = {"true", mk(r, "empty-path"), NULL};
+	char *argv_missing[] = {"nope", mk(r, "missing"), NULL};
 
-	assert_non_null(e);
-	if (e->filename.n < 9 || e->filename.n >= n || memcmp(e->filename.p, "/dev/fd/", 8))
-		fail_msg("pid %d: filename %.*s is not /dev/fd/N%s", (int)e->pid,
-			 (int)e->filename.n, e->filename.p, suffix);
-	while (k < e->filename.n && e->filename.p[k] >= '0' && e->filename.p[k] <= '9')
-		k++;
-	if (k == 8 || e->filename.n - k != sl || memcmp(e->filename.p + k, suffix, sl))
-		fail_msg("pid %d: filename %.*s is not /dev/fd/N%s", (int)e->pid,
-			 (int)e->filename.n, e->filename.p, suffix);
-	memcpy(buf, e->filename.p, e->filename.n);
-	buf[e->filename.n] = 0;
-	return buf;
-}
-
-static void test_execveat(void **state)
-{
-	char m1[64], m2[64], m3[64], f1[PATH_MAX], f2[PATH_MAX];
-	char *argv_dir[] = {"true", (char *)marker(m1, sizeof(m1), "dirfd"), NULL};
-	char *argv_empty[] = {"true", (char *)marker(m2, sizeof(m2), "empty-path"), NULL};
-	char *argv_missing[] = {"nope", (char *)marker(m3, sizeof(m3), "missing"), NULL};
-	struct exec_spec dir =
-	    SPEC(.path = "true", .argv = argv_dir, .how = HOW_EXECVEAT_DIR, .dir = "/bin");
-	struct exec_spec empty =
-	    SPEC(.path = "", .argv = argv_empty, .how = HOW_EXECVEAT_EMPTY, .dir = TRUE_PATH);
-	struct exec_spec missing = SPEC(.path = "no-such-program-here", .argv = argv_missing,
-					.how = HOW_EXECVEAT_DIR, .dir = "/bin");
-	const char *args[] = {"-j", NULL};
-	struct snoop *s;
-	pid_t pids[3];
-
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start(args);
-	pids[0] = run_spec(&dir, 0);
-	pids[1] = run_spec(&empty, 0);
-	pids[2] = run_spec(&missing, 127);
-	snoop_wait_pids(s, pids, 3, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(pids[0], "execveat(dirfd, \"true\")"),
-		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true",
-			   .filename = dev_fd_path(ev_one(pids[0], "execveat(dirfd)"), "/true", f1,
-						   sizeof(f1)),
-			   .argv = argv_dir));
+	ex(r, "execveat(dirfd, \"true\")",
+	   SPEC(.path = "true", .argv = argv_dir, .how = HOW_EXECVEAT_DIR, .dir = "/bin"), 0,
+	   WANT(.comm = "true", .dev_fd = "/true"));
 	/* comm after an AT_EMPTY_PATH exec is the fd number, so it is not checked */
-	expect_event(
-	    ev_one(pids[1], "execveat(fd, \"\", AT_EMPTY_PATH)"),
-	    &WANT(.pid = pids[1], .ppid = g_self,
-		  .filename = dev_fd_path(ev_one(pids[1], "execveat(fd)"), "", f2, sizeof(f2)),
-		  .argv = argv_empty));
-	expect_event(ev_one(pids[2], "execveat of a missing name"),
-		     &WANT(.pid = pids[2], .ppid = g_self, .ret = -ENOENT, .comm = g_comm,
-			   .filename = "no-such-program-here", .argv = argv_missing));
+	ex(r, "execveat(fd, \"\", AT_EMPTY_PATH)",
+	   SPEC(.path = "", .argv = argv_empty, .how = HOW_EXECVEAT_EMPTY, .dir = TRUE_PATH), 0,
+	   WANT(.dev_fd = ""));
+	ex(r, "execveat of a missing name",
+	   SPEC(.path = "no-such-program-here", .argv = argv_missing, .how = HOW_EXECVEAT_DIR,
+		.dir = "/bin"),
+	   127, WANT(.ret = -ENOENT, .comm = g_comm));
 }
 
 /* A process whose second thread execs; the thread's id comes back on a pipe. */
@@ -1111,58 +1123,30 @@ static pid_t run_thread_exec(char *const *argv, pid_t *tid)
 }
 
 /* The one event of a thread's exec: under the process id, with the thread's argv. */
-static void expect_thread_event(pid_t pid, pid_t tid, char *const *argv, const char *what)
+static void ex_thread(struct run *r, const char *what, char *const *argv)
 {
-	if (ev_count(tid))
-		fail_msg("%s: the exec was reported with the thread id %d, not the pid %d", what,
-			 (int)tid, (int)pid);
-	expect_event(ev_one(pid, what), &WANT(.pid = pid, .ppid = g_self, .comm = "true",
-					      .filename = TRUE_PATH, .argv = argv));
+	pid_t tid, pid = run_thread_exec(argv, &tid);
+
+	expect_none(r, "the exec was reported with the thread id, not the pid", tid);
+	expect_ev(r, what, WANT(.pid = pid, .comm = "true", .filename = TRUE_PATH, .argv = argv));
 }
 
-static void test_exec_from_thread(void **state)
+static void work_exec_from_thread(struct run *r)
 {
-	char m[64];
-	char *argv[] = {"true", (char *)marker(m, sizeof(m), "thread"), NULL};
-	const char *args[] = {"-j", NULL};
-	struct snoop *s;
-	pid_t pid, tid;
-
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start(args);
-	pid = run_thread_exec(argv, &tid);
-	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_thread_event(pid, tid, argv, "exec from a non-main thread");
+	ex_thread(r, "exec from a non-main thread", (char *[]){"true", mk(r, "thread"), NULL});
 }
 
-static void test_script_exec(void **state)
+/* args are the new program's argv, as the kernel built it: the interpreter's; comm is the
+ * script's name; sh runs "exit 0" itself, no other exec */
+static void work_script_exec(struct run *r)
 {
-	char m[64], path[PATH_MAX];
-	const char *args[] = {"-j", NULL};
-	struct snoop *s;
-	pid_t pid;
+	char path[PATH_MAX];
+	char *argv[] = {path, "script arg", mk(r, "script"), NULL};
 
-	(void)state;
-	REQUIRE_PYTHON();
 	write_file(path, sizeof(path), "ms-script.sh", "#!/bin/sh\nexit 0\n", 0755);
-	{
-		char *argv[] = {path, "script arg", (char *)marker(m, sizeof(m), "script"), NULL};
-		/* args are the new program's argv, as the kernel built it: the interpreter's */
-		char *ran[] = {"/bin/sh", path, argv[1], argv[2], NULL};
-
-		s = snoop_start(args);
-		pid = run_exec(path, argv, 0);
-		snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
-		snoop_stop(s, SIGINT);
-		parse_json(&s->out);
-		/* comm is the script's name; sh runs "exit 0" itself, no other exec */
-		expect_event(ev_one(pid, "#!/bin/sh script"),
-			     &WANT(.pid = pid, .ppid = g_self, .comm = "ms-script.sh",
-				   .filename = path, .argv = ran));
-	}
+	ex(r, "#!/bin/sh script", SPEC(.path = path, .argv = argv), 0,
+	   WANT(.comm = "ms-script.sh",
+		.argv = (char *[]){"/bin/sh", path, argv[1], argv[2], NULL}));
 }
 
 /*
@@ -1195,20 +1179,15 @@ static void unfaulted_child(void *arg)
 	_exit(127);
 }
 
-static void test_exec_strings_not_faulted_in(void **state)
+static void work_exec_strings_not_faulted_in(struct run *r)
 {
-	char m[64], path[PATH_MAX], content[128];
-	char *argv[3];
+	char path[PATH_MAX], content[128];
 	struct unfaulted u = {.file = path, .off = {sizeof(TRUE_PATH), sizeof(TRUE_PATH) + 5}};
-	const char *args[] = {"-j", NULL};
-	struct snoop *s;
+	char *m = mk(r, "unfaulted");
 	size_t len;
 	pid_t pid;
 	int fd;
 
-	(void)state;
-	REQUIRE_PYTHON();
-	marker(m, sizeof(m), "unfaulted");
 	/* "/bin/true\0true\0<marker>\0" */
 	len = (size_t)snprintf(content, sizeof(content), "%s%ctrue%c%s", TRUE_PATH, 0, 0, m) + 1;
 	snprintf(path, sizeof(path), "%s/strings", tmpdir());
@@ -1216,18 +1195,11 @@ static void test_exec_strings_not_faulted_in(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, content, len), (ssize_t)len);
 	close(fd);
-	argv[0] = "true";
-	argv[1] = m;
-	argv[2] = NULL;
-	s = snoop_start(args);
 	pid = kid_fork(unfaulted_child, &u, NULL, 0);
 	kid_expect_exit(pid, 0, "exec with strings in an untouched page");
-	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(
-	    ev_one(pid, "exec with strings in an untouched page"),
-	    &WANT(.pid = pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH, .argv = argv));
+	expect_ev(r, "exec with strings in an untouched page",
+		  WANT(.pid = pid, .comm = "true", .filename = TRUE_PATH,
+		       .argv = (char *[]){"true", m, NULL}));
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1263,18 +1235,6 @@ static const struct ev *ev_by_arg(const char *arg, const char *what)
 		    "(of %d events in all)",
 		    what, arg, n, g_nevs);
 	return found;
-}
-
-/* Starts minisnoop with MINISNOOP_NO_BTF=1 and checks that it says so. */
-static struct snoop *snoop_start_no_btf(const char *const *args)
-{
-	struct start_opts o = {.no_btf_env = "1"};
-	struct snoop *s = snoop_start_opts(args, &o);
-
-	if (!buf_has(&s->err, "fork tracking"))
-		fail_msg("BTF not disabled: the tracing line does not say 'fork tracking':\n%s",
-			 buf_str(&s->err));
-	return s;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1363,41 +1323,45 @@ static void expect_storm_events(const struct snoop *s, const char *base,
 	}
 }
 
-static void test_exec_storm_each_once(void **state)
-{
+static struct {
 	char base[64];
-	const char *args[] = {"-j", NULL};
-	struct storm w[STORM_WORKERS];
 	struct storm_rec recs[STORM_WORKERS * STORM_EACH];
-	pid_t workers[STORM_WORKERS], pids[STORM_WORKERS * STORM_EACH];
-	struct snoop *s;
+	pid_t workers[STORM_WORKERS];
+	int n;
+} g_storm;
+
+static void work_exec_storm_each_once(struct run *r)
+{
+	struct storm w[STORM_WORKERS];
+	pid_t pids[STORM_WORKERS * STORM_EACH];
 	ssize_t got;
 	int p[2], n;
 
-	(void)state;
-	REQUIRE_PYTHON();
-	marker(base, sizeof(base), "storm");
+	marker(g_storm.base, sizeof(g_storm.base), "storm");
 	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	s = snoop_start(args);
 	for (int k = 0; k < STORM_WORKERS; k++) {
-		w[k] = (struct storm){.base = base, .worker = k, .pipe_w = p[1]};
-		workers[k] = kid_fork(storm_worker, &w[k], &p[1], 1);
+		w[k] = (struct storm){.base = g_storm.base, .worker = k, .pipe_w = p[1]};
+		g_storm.workers[k] = kid_fork(storm_worker, &w[k], &p[1], 1);
 	}
 	close(p[1]);
 	for (int k = 0; k < STORM_WORKERS; k++)
-		kid_expect_exit(workers[k], 0, "storm worker");
+		kid_expect_exit(g_storm.workers[k], 0, "storm worker");
 	/* every worker is gone: the pipe holds all records (3.6 KB) and then EOF */
-	for (n = 0; (got = read(p[0], (char *)recs + n, sizeof(recs) - (size_t)n)) > 0;)
+	for (n = 0;
+	     (got = read(p[0], (char *)g_storm.recs + n, sizeof(g_storm.recs) - (size_t)n)) > 0;)
 		n += (int)got;
 	close(p[0]);
-	n /= (int)sizeof(recs[0]);
+	n /= (int)sizeof(g_storm.recs[0]);
 	assert_int_equal(n, STORM_WORKERS * STORM_EACH);
+	g_storm.n = n;
 	for (int k = 0; k < n; k++)
-		pids[k] = recs[k].pid;
-	snoop_wait_pids(s, pids, n, 3 * WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_storm_events(s, base, recs, n, workers);
+		pids[k] = g_storm.recs[k].pid;
+	snoop_wait_pids(r->s, pids, n, 3 * WAIT_EVENTS_MS);
+}
+
+static void check_exec_storm_each_once(struct run *r)
+{
+	expect_storm_events(r->s, g_storm.base, g_storm.recs, g_storm.n, g_storm.workers);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1497,42 +1461,42 @@ static void expect_race_round(pid_t pid, const char *m, long uid)
 	}
 }
 
-static void race_test(long uid)
-{
-	static char m[RACE_ROUNDS][64];
-	const char *args[] = {"-j", NULL};
+static struct {
+	char m[RACE_ROUNDS][64];
 	pid_t pids[RACE_ROUNDS];
-	struct snoop *s;
+	long uid;
+} g_race;
 
-	s = snoop_start(args);
-	for (int r = 0; r < RACE_ROUNDS; r++) {
+static void race_work(struct run *r, long uid)
+{
+	g_race.uid = uid;
+	for (int k = 0; k < RACE_ROUNDS; k++) {
 		/* odd rounds: the leader (t0) is the favourite; even rounds: a plain race */
-		struct race rc = {.marker = marker(m[r], sizeof(m[r]), "race"),
+		struct race rc = {.marker = marker(g_race.m[k], sizeof(g_race.m[k]), "race"),
 				  .uid = uid,
-				  .favourite = r % 2 ? 0 : -1};
+				  .favourite = k % 2 ? 0 : -1};
 
-		pids[r] = kid_fork(race_child, &rc, NULL, 0);
-		kid_expect_exit(pids[r], 0, "threads racing to exec echo");
+		g_race.pids[k] = kid_fork(race_child, &rc, NULL, 0);
+		kid_expect_exit(g_race.pids[k], 0, "threads racing to exec echo");
 	}
-	snoop_wait_pids(s, pids, RACE_ROUNDS, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	for (int r = 0; r < RACE_ROUNDS; r++)
-		expect_race_round(pids[r], m[r], uid);
+	snoop_wait_pids(r->s, g_race.pids, RACE_ROUNDS, WAIT_EVENTS_MS);
 }
 
-static void test_exec_race_threads(void **state)
+static void work_exec_race_threads(struct run *r)
 {
-	(void)state;
-	REQUIRE_PYTHON();
-	race_test(-1);
+	race_work(r, -1);
 }
 
-static void test_exec_race_threads_nobody(void **state)
+static void work_exec_race_threads_nobody(struct run *r)
 {
-	(void)state;
-	REQUIRE_PYTHON();
-	race_test(65534);
+	race_work(r, 65534);
+}
+
+static void check_exec_race_threads(struct run *r)
+{
+	(void)r;
+	for (int k = 0; k < RACE_ROUNDS; k++)
+		expect_race_round(g_race.pids[k], g_race.m[k], g_race.uid);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1558,74 +1522,32 @@ static void memfd_child(void *arg)
 	_exit(127);
 }
 
-/* The path as the kernel resolved it, "/dev/fd/N"; the args exactly; ret 0. */
-static void memfd_test(bool no_btf, const char *what)
+/* The path as the kernel resolved it, "/dev/fd/N"; the args exactly; ret 0. comm after an
+ * AT_EMPTY_PATH exec depends on the kernel: not checked. */
+static void work_fexecve_memfd(struct run *r)
 {
-	char m[64], f[PATH_MAX];
-	char *argv[] = {"true", (char *)marker(m, sizeof(m), "memfd"), NULL};
-	const char *args[] = {"-j", NULL};
-	const struct ev *e;
-	struct snoop *s;
-	pid_t pid;
+	char *argv[] = {"true", mk(r, "memfd"), NULL};
+	pid_t pid = kid_fork(memfd_child, argv, NULL, 0);
 
-	s = no_btf ? snoop_start_no_btf(args) : snoop_start(args);
-	pid = kid_fork(memfd_child, argv, NULL, 0);
-	kid_expect_exit(pid, 0, what);
-	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	e = ev_one(pid, what);
-	/* comm after an AT_EMPTY_PATH exec depends on the kernel: not checked */
-	expect_event(e, &WANT(.pid = pid, .ppid = g_self,
-			      .filename = dev_fd_path(e, "", f, sizeof(f)), .argv = argv));
-}
-
-static void test_fexecve_memfd(void **state)
-{
-	(void)state;
-	REQUIRE_PYTHON();
-	memfd_test(false, "fexecve of a memfd");
-}
-
-static void test_fexecve_memfd_no_btf(void **state)
-{
-	(void)state;
-	REQUIRE_PYTHON();
-	memfd_test(true, "fexecve of a memfd (no BTF)");
+	kid_expect_exit(pid, 0, "fexecve of a memfd");
+	expect_ev(r, "fexecve of a memfd", WANT(.pid = pid, .dev_fd = "", .argv = argv));
 }
 
 /* ---------------------------------------------------------------------------------------- */
 /* Without BTF: what sys_enter read                                                         */
 
-static void test_no_btf_args_thread_and_failure(void **state)
+static void work_no_btf_args_thread_and_failure(struct run *r)
 {
-	char m1[64], m2[64], m3[64];
 	const char *missing = "/nonexistent-minisnoop-test/prog";
-	char *argv[] = {"true",	     "two words",   "",
-			"tab\there", "caf\xc3\xa9", (char *)marker(m1, sizeof(m1), "nobtf-args"),
-			NULL};
-	char *argv_thr[] = {"true", (char *)marker(m2, sizeof(m2), "nobtf-thread"), NULL};
-	char *argv_bad[] = {"prog", "x y", (char *)marker(m3, sizeof(m3), "nobtf-missing"), NULL};
-	const char *args[] = {"-j", NULL};
-	struct snoop *s;
-	pid_t pids[3], tid;
+	char *argv_bad[] = {"prog", "x y", mk(r, "nobtf-missing"), NULL};
 
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start_no_btf(args);
-	pids[0] = run_exec(TRUE_PATH, argv, 0);
-	pids[1] = run_thread_exec(argv_thr, &tid);
-	pids[2] = run_exec(missing, argv_bad, 127);
-	snoop_wait_pids(s, pids, 3, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(pids[0], "execve with args (no BTF)"),
-		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
-			   .argv = argv));
-	expect_thread_event(pids[1], tid, argv_thr, "exec from a non-main thread (no BTF)");
-	expect_event(ev_one(pids[2], "failed exec (no BTF)"),
-		     &WANT(.pid = pids[2], .ppid = g_self, .ret = -ENOENT, .comm = g_comm,
-			   .filename = missing, .argv = argv_bad));
+	ex_true(r, "execve with args (no BTF)",
+		(char *[]){"true", "two words", "", "tab\there", "caf\xc3\xa9", mk(r, "nobtf-args"),
+			   NULL});
+	ex_thread(r, "exec from a non-main thread (no BTF)",
+		  (char *[]){"true", mk(r, "nobtf-thread"), NULL});
+	ex(r, "failed exec (no BTF)", SPEC(.path = missing, .argv = argv_bad), 127,
+	   WANT(.ret = -ENOENT, .comm = g_comm));
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1770,28 +1692,30 @@ static void require_init_root(void)
 	}
 }
 
-static void test_core_pattern_helper(void **state)
+static struct core_run g_core;
+
+static void before_core(struct run *r)
 {
-	const char *args[] = {"-j", NULL};
-	struct core_run c;
-	struct snoop *s;
-
-	(void)state;
-	REQUIRE_PYTHON();
+	(void)r;
 	require_init_root();
-	s = snoop_start(args);
-	core_crash(s, &c);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	{
-		/* argv of the new image: the kernel's {helper, pid, marker} behind the #! */
-		char *ran[] = {"/bin/sh", c.helper, c.crashed, c.marker, NULL};
+}
 
-		expect_event(core_helper_event(&c),
-			     &WANT(.pid = c.helper_pid, .ppid = c.helper_ppid, .comm = "ms-core.sh",
-				   .filename = c.helper, .argv = ran));
-	}
-	expect_core_child(&c, c.helper_pid);
+static void work_core(struct run *r)
+{
+	core_crash(r->s, &g_core);
+}
+
+static void check_core_pattern_helper(struct run *r)
+{
+	const struct core_run *c = &g_core;
+	/* argv of the new image: the kernel's {helper, pid, marker} behind the #! */
+	char *ran[] = {"/bin/sh", (char *)c->helper, (char *)c->crashed, (char *)c->marker, NULL};
+
+	(void)r;
+	expect_event(core_helper_event(c),
+		     &WANT(.pid = c->helper_pid, .ppid = c->helper_ppid, .comm = "ms-core.sh",
+			   .filename = c->helper, .argv = ran));
+	expect_core_child(c, c->helper_pid);
 }
 
 /*
@@ -1799,242 +1723,156 @@ static void test_core_pattern_helper(void **state)
  * or exactly the new image's), and it says truncated. Its ppid is not checked: fork tracking
  * records the kworker that forked the helper, not its real parent (kthreadd, CLONE_PARENT).
  */
-static void test_core_pattern_helper_no_btf(void **state)
+static void check_core_pattern_helper_no_btf(struct run *r)
 {
-	const char *args[] = {"-j", NULL};
-	const struct ev *h;
-	struct core_run c;
-	struct snoop *s;
+	const struct core_run *c = &g_core;
+	const struct ev *h = core_helper_event(c);
+	char *ran[] = {"/bin/sh", (char *)c->helper, (char *)c->crashed, (char *)c->marker, NULL};
 
-	(void)state;
-	REQUIRE_PYTHON();
-	require_init_root();
-	s = snoop_start_no_btf(args);
-	core_crash(s, &c);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	h = core_helper_event(&c);
-	{
-		char *ran[] = {"/bin/sh", c.helper, c.crashed, c.marker, NULL};
-
-		expect_event(h, &WANT(.pid = c.helper_pid, .ppid = (pid_t)h->ppid,
-				      .comm = "ms-core.sh", .filename = c.helper, .argv = ran,
-				      .nargs = h->nargs ? 4 : 0, .trunc = 1));
-	}
-	expect_core_child(&c, c.helper_pid);
+	(void)r;
+	expect_event(h, &WANT(.pid = c->helper_pid, .ppid = (pid_t)h->ppid, .comm = "ms-core.sh",
+			      .filename = c->helper, .argv = ran, .nargs = h->nargs ? 4 : 0,
+			      .trunc = 1));
+	expect_core_child(c, c->helper_pid);
 }
 
 /* ---------------------------------------------------------------------------------------- */
 /* Filters                                                                                  */
 
-static void test_filter_uid(void **state)
+/* -u 65534 */
+static void work_filter_uid(struct run *r)
 {
-	char m1[64], m2[64];
-	char *argv_root[] = {"true", (char *)marker(m1, sizeof(m1), "root"), NULL};
-	char *argv_nobody[] = {"true", (char *)marker(m2, sizeof(m2), "nobody"), NULL};
-	struct exec_spec nobody = SPEC(.path = TRUE_PATH, .argv = argv_nobody, .uid = 65534);
-	const char *args[] = {"-j", "-u", "65534", NULL};
-	struct snoop *s;
-	pid_t pids[2];
+	char *argv_nobody[] = {"true", mk(r, "nobody"), NULL};
 
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start(args);
-	pids[0] = run_exec(TRUE_PATH, argv_root, 0);
-	pids[1] = run_spec(&nobody, 0);
-	snoop_wait_pids(s, &pids[1], 1, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_no_event(pids[0], "-u 65534, exec as root");
-	expect_event(ev_one(pids[1], "-u 65534, exec as 65534"),
-		     &WANT(.pid = pids[1], .ppid = g_self, .uid = 65534, .comm = "true",
-			   .filename = TRUE_PATH, .argv = argv_nobody));
+	expect_none(r, "-u 65534, exec as root",
+		    run_exec(TRUE_PATH, (char *[]){"true", mk(r, "root"), NULL}, 0));
+	ex(r, "-u 65534, exec as 65534", SPEC(.path = TRUE_PATH, .argv = argv_nobody, .uid = 65534),
+	   0, WANT(.uid = 65534, .comm = "true"));
+}
+
+static void check_filter_uid(struct run *r)
+{
+	(void)r;
 	for (int k = 0; k < g_nevs; k++)
 		if (g_evs[k].uid != 65534)
 			fail_msg("-u 65534 printed an event of uid %ld (pid %ld)", g_evs[k].uid,
 				 g_evs[k].pid);
 }
 
-static void test_filter_fails(void **state)
+/* -x */
+static void work_filter_fails(struct run *r)
 {
-	char m1[64], m2[64];
 	const char *missing = "/nonexistent-minisnoop-test/prog";
-	char *argv_ok[] = {"true", (char *)marker(m1, sizeof(m1), "ok"), NULL};
-	char *argv_bad[] = {"prog", (char *)marker(m2, sizeof(m2), "missing"), NULL};
-	const char *args[] = {"-j", "-x", NULL};
-	struct snoop *s;
-	pid_t pids[2];
+	char *argv_bad[] = {"prog", mk(r, "missing"), NULL};
 
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start(args);
-	pids[0] = run_exec(TRUE_PATH, argv_ok, 0);
-	pids[1] = run_exec(missing, argv_bad, 127);
-	snoop_wait_pids(s, &pids[1], 1, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_no_event(pids[0], "-x, successful exec");
-	expect_event(ev_one(pids[1], "-x, failed exec"),
-		     &WANT(.pid = pids[1], .ppid = g_self, .ret = -ENOENT, .comm = g_comm,
-			   .filename = missing, .argv = argv_bad));
+	expect_none(r, "-x, successful exec",
+		    run_exec(TRUE_PATH, (char *[]){"true", mk(r, "ok"), NULL}, 0));
+	ex(r, "-x, failed exec", SPEC(.path = missing, .argv = argv_bad), 127,
+	   WANT(.ret = -ENOENT, .comm = g_comm));
+}
+
+static void check_filter_fails(struct run *r)
+{
+	(void)r;
 	for (int k = 0; k < g_nevs; k++)
 		if (g_evs[k].ret >= 0)
 			fail_msg("-x printed a successful exec (pid %ld)", g_evs[k].pid);
 }
 
-static void test_filter_name(void **state)
+/* -n '^tr.e$' */
+static void work_filter_name(struct run *r)
 {
-	char m1[64], m2[64];
-	char *argv_true[] = {"true", (char *)marker(m1, sizeof(m1), "true"), NULL};
-	char *argv_echo[] = {"echo", (char *)marker(m2, sizeof(m2), "echo"), NULL};
-	const char *args[] = {"-j", "-n", "^tr.e$", NULL};
-	struct snoop *s;
-	pid_t pids[2];
+	ex_true(r, "-n '^tr.e$', true", (char *[]){"true", mk(r, "true"), NULL});
+	expect_none(r, "-n '^tr.e$', echo",
+		    run_exec("/bin/echo", (char *[]){"echo", mk(r, "echo"), NULL}, 0));
+}
 
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start(args);
-	pids[0] = run_exec(TRUE_PATH, argv_true, 0);
-	pids[1] = run_exec("/bin/echo", argv_echo, 0);
-	snoop_wait_pids(s, pids, 1, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(pids[0], "-n '^tr.e$', true"),
-		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
-			   .argv = argv_true));
-	expect_no_event(pids[1], "-n '^tr.e$', echo");
+static void check_filter_name(struct run *r)
+{
+	(void)r;
 	for (int k = 0; k < g_nevs; k++)
 		if (g_evs[k].comm.n != 4 || memcmp(g_evs[k].comm.p, "true", 4))
 			fail_msg("-n '^tr.e$' printed comm '%s'", (char *)g_evs[k].comm.p);
 }
 
-static void test_filter_line(void **state)
+/* -l '@M beta$': the argument line is the args joined with spaces; this spans two of them */
+static void work_filter_line(struct run *r)
 {
-	char m[64], pat[96];
-	char *argv_yes[] = {"true", (char *)marker(m, sizeof(m), "line"), "beta", NULL};
-	char *argv_no[] = {"true", m, "gamma", NULL};
-	char *argv_no2[] = {"true", "beta", m, NULL};
-	const char *args[] = {"-j", "-l", pat, NULL};
-	struct snoop *s;
-	pid_t pids[3];
+	ex_true(r, "-l, matching", (char *[]){"true", r->m, "beta", NULL});
+	expect_none(r, "-l, not matching",
+		    run_exec(TRUE_PATH, (char *[]){"true", r->m, "gamma", NULL}, 0));
+	expect_none(r, "-l, not matching (other order)",
+		    run_exec(TRUE_PATH, (char *[]){"true", "beta", r->m, NULL}, 0));
+}
 
-	(void)state;
-	REQUIRE_PYTHON();
-	/* the argument line is the args joined with spaces: this spans two of them */
-	snprintf(pat, sizeof(pat), "%s beta$", m);
-	s = snoop_start(args);
-	pids[0] = run_exec(TRUE_PATH, argv_yes, 0);
-	pids[1] = run_exec(TRUE_PATH, argv_no, 0);
-	pids[2] = run_exec(TRUE_PATH, argv_no2, 0);
-	snoop_wait_pids(s, pids, 1, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(pids[0], "-l, matching"),
-		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
-			   .argv = argv_yes));
-	expect_no_event(pids[1], "-l, not matching");
-	expect_no_event(pids[2], "-l, not matching (other order)");
+/* only that one event */
+static void check_one_event(struct run *r)
+{
+	(void)r;
 	assert_int_equal(g_nevs, 1);
 }
 
 /* -n and -l together: an event must match both. */
-static void test_filter_name_and_line(void **state)
+static void work_filter_name_and_line(struct run *r)
 {
-	char m[64], pat[80];
-	char *argv_true[] = {"true", (char *)marker(m, sizeof(m), "both"), NULL};
-	char *argv_echo[] = {"echo", m, NULL};
-	char *argv_other[] = {"true", "no marker here", NULL};
-	const char *args[] = {"-j", "-n", "^true$", "-l", pat, NULL};
-	struct snoop *s;
-	pid_t pids[3];
-
-	(void)state;
-	REQUIRE_PYTHON();
-	snprintf(pat, sizeof(pat), "%s", m);
-	s = snoop_start(args);
-	pids[0] = run_exec(TRUE_PATH, argv_true, 0);
-	pids[1] = run_exec("/bin/echo", argv_echo, 0);
-	pids[2] = run_exec(TRUE_PATH, argv_other, 0);
-	snoop_wait_pids(s, pids, 1, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(pids[0], "-n and -l, both match"),
-		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
-			   .argv = argv_true));
-	expect_no_event(pids[1], "-n '^true$' -l MARKER: echo MARKER (name does not match)");
-	expect_no_event(pids[2], "-n '^true$' -l MARKER: true without the marker");
+	ex_true(r, "-n and -l, both match", (char *[]){"true", r->m, NULL});
+	expect_none(r, "-n '^true$' -l MARKER: echo MARKER (name does not match)",
+		    run_exec("/bin/echo", (char *[]){"echo", r->m, NULL}, 0));
+	expect_none(r, "-n '^true$' -l MARKER: true without the marker",
+		    run_exec(TRUE_PATH, (char *[]){"true", "no marker here", NULL}, 0));
 }
 
-static void test_filter_ppid(void **state)
+/* -P <our pid> */
+static void work_filter_ppid(struct run *r)
 {
-	char m1[64], m2[64], m3[64], ppid[16];
-	char *argv_c[] = {"true", (char *)marker(m1, sizeof(m1), "child"), NULL};
-	char *argv_g[] = {"true", (char *)marker(m2, sizeof(m2), "grandchild"), NULL};
-	char *argv_d[] = {"true", (char *)marker(m3, sizeof(m3), "direct"), NULL};
-	const char *args[] = {"-j", "-P", ppid, NULL};
-	struct snoop *s;
-	pid_t c, g, d;
+	char *argv_c[] = {"true", mk(r, "child"), NULL};
+	pid_t c, g;
 
-	(void)state;
-	REQUIRE_PYTHON();
-	snprintf(ppid, sizeof(ppid), "%d", (int)g_self);
-	s = snoop_start(args);
-	c = run_family(argv_c, argv_g, &g);
-	d = run_exec(TRUE_PATH, argv_d, 0);
-	snoop_wait_pids(s, (pid_t[]){c, d}, 2, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(c, "-P: child"), &WANT(.pid = c, .ppid = g_self, .comm = "true",
-						   .filename = TRUE_PATH, .argv = argv_c));
-	expect_event(ev_one(d, "-P: another child"), &WANT(.pid = d, .ppid = g_self, .comm = "true",
-							   .filename = TRUE_PATH, .argv = argv_d));
-	expect_no_event(g, "-P: grandchild");
+	c = run_family(argv_c, (char *[]){"true", mk(r, "grandchild"), NULL}, &g);
+	expect_ev(r, "-P: child",
+		  WANT(.pid = c, .comm = "true", .filename = TRUE_PATH, .argv = argv_c));
+	ex_true(r, "-P: another child", (char *[]){"true", mk(r, "direct"), NULL});
+	expect_none(r, "-P: grandchild", g);
+}
+
+static void check_filter_ppid(struct run *r)
+{
+	(void)r;
 	for (int k = 0; k < g_nevs; k++)
 		if (g_evs[k].ppid != g_self)
 			fail_msg("-P %d printed an event with ppid %ld", (int)g_self,
 				 g_evs[k].ppid);
 }
 
-static void test_filter_cgroup(void **state)
+/* A new cgroup, g_cgdir (-c g_cgdir); nothing else is in it. */
+static void before_filter_cgroup(struct run *r)
 {
-	char root[PATH_MAX], m1[64], m2[64];
-	char *argv_in[] = {"true", (char *)marker(m1, sizeof(m1), "in-cgroup"), NULL};
-	char *argv_out[] = {"true", (char *)marker(m2, sizeof(m2), "outside"), NULL};
-	const char *args[] = {"-j", "-c", g_cgdir, NULL};
-	struct exec_spec in;
-	struct snoop *s;
-	pid_t pids[2];
+	char root[PATH_MAX];
 
-	(void)state;
-	REQUIRE_PYTHON();
-	if (!cgroup2_mount(root, sizeof(root))) {
-		print_message("[  SKIP    ] no cgroup2 mount in /proc/mounts\n");
-		skip();
-	}
+	(void)r;
+	if (!cgroup2_mount(root, sizeof(root)))
+		SKIP("no cgroup2 mount in /proc/mounts");
 	snprintf(g_cgdir, sizeof(g_cgdir), "%s/minisnoop-test-%d", root, (int)g_self);
 	if (mkdir(g_cgdir, 0755) && errno != EEXIST) {
-		print_message("[  SKIP    ] cannot make a cgroup under %s: %s\n", root,
-			      strerror(errno));
+		int err = errno;
+
 		g_cgdir[0] = 0;
-		skip();
+		SKIP("cannot make a cgroup under %s: %s", root, strerror(err));
 	}
-	in = SPEC(.path = TRUE_PATH, .argv = argv_in, .cgroup = g_cgdir);
-	s = snoop_start(args);
-	pids[1] = run_exec(TRUE_PATH, argv_out, 0);
-	pids[0] = run_spec(&in, 0);
-	snoop_wait_pids(s, pids, 1, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(ev_one(pids[0], "-c: process in the cgroup"),
-		     &WANT(.pid = pids[0], .ppid = g_self, .comm = "true", .filename = TRUE_PATH,
-			   .argv = argv_in));
-	expect_no_event(pids[1], "-c: process outside the cgroup");
-	/* Nothing else is in that new cgroup. */
-	assert_int_equal(g_nevs, 1);
+}
+
+static void work_filter_cgroup(struct run *r)
+{
+	char *argv_in[] = {"true", mk(r, "in-cgroup"), NULL};
+	pid_t out = run_exec(TRUE_PATH, (char *[]){"true", mk(r, "outside"), NULL}, 0);
+
+	ex(r, "-c: process in the cgroup",
+	   SPEC(.path = TRUE_PATH, .argv = argv_in, .cgroup = g_cgdir), 0, WANT(.comm = "true"));
+	expect_none(r, "-c: process outside the cgroup", out);
 }
 
 /* ---------------------------------------------------------------------------------------- */
-/* Ending: --count, --duration, signals, closed stdout                                      */
+/* Ending: order across CPUs, --count, signals, losses                                     */
 
 /* A child pinned to one CPU that execs TRUE_PATH with the marker, n times. */
 struct pinned {
@@ -2066,35 +1904,35 @@ static void pinned_storm(void *arg)
 	_exit(0);
 }
 
-/* Each CPU's ring is in order; the output must be in time order across them too. */
-static void test_events_in_time_order_across_cpus(void **state)
+static void before_two_cpus(struct run *r)
 {
-	char m[64];
-	const char *args[] = {"-j", "-l", NULL, NULL};
-	struct pinned a = {.cpu = 0, .n = 150}, b = {.cpu = 1, .n = 150};
-	struct snoop *s;
-	const char *p, *prev = NULL;
-	pid_t pa, pb;
-	int n = 0;
+	(void)r;
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP("needs two online CPUs");
+}
 
-	(void)state;
-	REQUIRE_PYTHON();
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
-		print_message("skipped: needs two online CPUs\n");
-		skip();
-	}
-	a.marker = b.marker = (char *)marker(m, sizeof(m), "order");
-	args[2] = m;
-	s = snoop_start(args);
+/* -l @M: 150 execs pinned to CPU 0, 150 to CPU 1 */
+static void work_events_in_time_order_across_cpus(struct run *r)
+{
+	struct pinned a = {.cpu = 0, .n = 150, .marker = r->m};
+	struct pinned b = {.cpu = 1, .n = 150, .marker = r->m};
+	pid_t pa, pb;
+
 	pa = kid_fork(pinned_storm, &a, NULL, 0);
 	pb = kid_fork(pinned_storm, &b, NULL, 0);
 	kid_expect_exit(pa, 0, "pinned storm on CPU 0");
 	kid_expect_exit(pb, 0, "pinned storm on CPU 1");
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
+}
+
+/* Each CPU's ring is in order; the output must be in time order across them too. */
+static void check_events_in_time_order_across_cpus(struct run *r)
+{
+	const char *p, *prev = NULL;
+	int n = 0;
+
 	assert_int_equal(g_nevs, 300);
 	/* RFC 3339 times of one format: string order is time order. */
-	for (p = buf_str(&s->out); (p = strstr(p, "\"time\":\"")) != NULL; p += 8, n++) {
+	for (p = buf_str(&r->s->out); (p = strstr(p, "\"time\":\"")) != NULL; p += 8, n++) {
 		if (prev && strncmp(p, prev, 36) < 0)
 			fail_msg("event %d is older than the one before it:\n%.36s\n%.36s", n, prev,
 				 p);
@@ -2103,105 +1941,49 @@ static void test_events_in_time_order_across_cpus(void **state)
 	assert_int_equal(n, 300);
 }
 
-static void test_count_exits(void **state)
+/* --count 3 -l @M: 5 matching execs (pid[]), it exits by itself after 3 */
+static void work_count_exits(struct run *r)
 {
-	char m[64];
-	char *argv[] = {"true", (char *)marker(m, sizeof(m), "count"), NULL};
-	const char *args[] = {"-j", "--count", "3", "-l", m, NULL};
-	struct snoop *s;
-	pid_t pids[5];
-	int st;
-
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start(args);
+	r->argv = kargv(r, "true", r->m, NULL);
 	for (int k = 0; k < 5; k++)
-		pids[k] = run_exec(TRUE_PATH, argv, 0);
-	st = snoop_finish(s, 5000);
-	if (st == -1)
-		fail_msg("--count 3 did not exit by itself within 5 s after 5 matching execs; "
-			 "stderr:\n%s",
-			 buf_str(&s->err));
-	expect_exit0(s, "--count 3");
-	parse_json(&s->out);
+		r->pid[k] = run_exec(TRUE_PATH, r->argv, 0);
+}
+
+static void check_count_exits(struct run *r)
+{
 	assert_int_equal(g_nevs, 3);
 	for (int k = 0; k < g_nevs; k++) {
 		int ours = 0;
 
 		for (int j = 0; j < 5; j++)
-			ours += g_evs[k].pid == pids[j];
+			ours += g_evs[k].pid == r->pid[j];
 		if (ours != 1 || ev_count((pid_t)g_evs[k].pid) != 1)
 			fail_msg("--count: event of pid %ld is not one of ours or is repeated",
 				 g_evs[k].pid);
-		expect_event(&g_evs[k], &WANT(.pid = (pid_t)g_evs[k].pid, .ppid = g_self,
-					      .comm = "true", .filename = TRUE_PATH, .argv = argv));
+		expect_event(&g_evs[k],
+			     &WANT(.pid = (pid_t)g_evs[k].pid, .ppid = g_self, .comm = "true",
+				   .filename = TRUE_PATH, .argv = r->argv));
 	}
-	if (!buf_has(&s->err, "minisnoop: 3 events, 0 lost\n"))
+	if (!buf_has(&r->s->err, "minisnoop: 3 events, 0 lost\n"))
 		fail_msg("--count 3: no summary 'minisnoop: 3 events, 0 lost'; stderr:\n%s",
-			 buf_str(&s->err));
+			 buf_str(&r->s->err));
 }
 
-static void test_duration_exits(void **state)
+/* -l @M, and no waiting for the output: what the kernel already has must come out on exit. */
+static void work_signal(struct run *r)
 {
-	const char *args[] = {"-j", "--duration", "1", NULL};
-	struct snoop *s;
-	uint64_t t0;
-	regex_t re;
-	int st;
+	char *argv[] = {"true", "signal test", r->m, NULL};
 
-	(void)state;
-	REQUIRE_KERNEL();
-	s = snoop_start(args);
-	t0 = now_ms();
-	st = snoop_finish(s, 5000);
-	if (st == -1)
-		fail_msg("--duration 1 still ran after 5 s");
-	expect_exit0(s, "--duration 1");
-	if (now_ms() - t0 > 3000)
-		fail_msg("--duration 1 took %llu ms", (unsigned long long)(now_ms() - t0));
-	assert_int_equal(regcomp(&re, "minisnoop: [0-9]+ events, 0 lost\n", REG_EXTENDED), 0);
-	st = regexec(&re, buf_str(&s->err), 0, NULL, 0);
-	regfree(&re);
-	if (st)
-		fail_msg("--duration: no summary line; stderr:\n%s", buf_str(&s->err));
+	for (int k = 0; k < 3; k++)
+		ex_true(r, "event before the signal", argv);
 }
 
-static void signal_test(int sig)
+static void check_signal(struct run *r)
 {
-	char m[64];
-	char *argv[] = {"true", "signal test", (char *)marker(m, sizeof(m), "signal"), NULL};
-	const char *args[] = {"-j", "-l", m, NULL};
-	struct snoop *s;
-	pid_t pids[3];
-
-	s = snoop_start(args);
-	for (int k = 0; k < 3; k++)
-		pids[k] = run_exec(TRUE_PATH, argv, 0);
-	/* No waiting for the output: what the kernel already has must come out on exit. */
-	snoop_stop(s, sig);
-	parse_json(&s->out);
-	for (int k = 0; k < 3; k++)
-		expect_event(ev_one(pids[k], "event before the signal"),
-			     &WANT(.pid = pids[k], .ppid = g_self, .comm = "true",
-				   .filename = TRUE_PATH, .argv = argv));
 	assert_int_equal(g_nevs, 3);
-	if (!buf_has(&s->err, "minisnoop: 3 events, 0 lost\n"))
+	if (!buf_has(&r->s->err, "minisnoop: 3 events, 0 lost\n"))
 		fail_msg("after signal %d: no summary 'minisnoop: 3 events, 0 lost'; stderr:\n%s",
-			 sig, buf_str(&s->err));
-}
-
-static void test_sigint(void **state)
-{
-	(void)state;
-	REQUIRE_PYTHON();
-	signal_test(SIGINT);
-}
-
-static void test_sigterm(void **state)
-{
-	(void)state;
-	REQUIRE_PYTHON();
-	signal_test(SIGTERM);
+			 r->row->stop, buf_str(&r->s->err));
 }
 
 /* A burst of execs whose records are 3 KB each, faster than a one-page ring is read. */
@@ -2230,21 +2012,22 @@ static void burst_big_execs(int n)
 	assert_int_equal(waitpid(burst, &st, 0), burst);
 }
 
-/* Losses said while tracing never exceed the summary's count, and the last one said equals
- * it: the live reports and the summary count the same thing. */
-static void test_losses_live_and_summary_agree(void **state)
+/* --pages 1 */
+static void work_losses(struct run *r)
 {
-	const char *args[] = {"-j", "--pages", "1", NULL};
-	unsigned long long live = 0, v, total = 0, events;
-	const char *p;
-	struct snoop *s;
-
-	(void)state;
-	REQUIRE_KERNEL();
-	s = snoop_start(args);
+	(void)r;
 	burst_big_execs(400);
 	usleep(1200 * 1000); /* past a live report */
-	snoop_stop(s, SIGINT);
+}
+
+/* Losses said while tracing never exceed the summary's count, and the last one said equals
+ * it: the live reports and the summary count the same thing. */
+static void check_losses_live_and_summary_agree(struct run *r)
+{
+	unsigned long long live = 0, v, total = 0, events;
+	struct snoop *s = r->s;
+	const char *p;
+
 	for (p = buf_str(&s->err); *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
 		char line[256];
 
@@ -2271,6 +2054,671 @@ static void test_losses_live_and_summary_agree(void **state)
 	if (live != total)
 		fail_msg("losses said: %llu, the summary says %llu; stderr:\n%s", live, total,
 			 buf_str(&s->err));
+}
+/* ---------------------------------------------------------------------------------------- */
+/* Text output                                                                              */
+
+/* The line of stdout equal to want, or fail showing the lines that contain hint. */
+static void expect_line(const struct buf *out, const char *want, const char *hint)
+{
+	const char *p = buf_str(out), *nl;
+	size_t wl = strlen(want);
+
+	for (; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		if ((size_t)(nl - p) == wl && !memcmp(p, want, wl))
+			return;
+	}
+	print_error("expected the line:\n[%s]\n", want);
+	for (p = buf_str(out); *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		if (memmem(p, (size_t)(nl - p), hint, strlen(hint)))
+			print_error("got:\n[%.*s]\n", (int)(nl - p), p);
+	}
+	fail_msg("no such line in the text output");
+}
+
+static void expect_no_raw_controls(const struct buf *out)
+{
+	for (size_t i = 0; i < out->len; i++) {
+		unsigned char c = (unsigned char)out->p[i];
+
+		if ((c < 0x20 && c != '\n') || c == 0x7f)
+			fail_msg("raw control byte 0x%02x at offset %zu of the text output", c, i);
+	}
+}
+
+static const char header[] = "PCOMM            PID     PPID    RET ARGS\n";
+
+/* -l @M: one exec with awkward args (pid[0]), waited for in the text */
+static void work_text_escaping(struct run *r)
+{
+	char *argv[] = {
+	    "true",	   "a\nb", "\x1b[31mred\x1b[0m", "t\tab\rcr", "back\\slash", "\xff\xfe",
+	    "caf\xc3\xa9", "",	   "\x01\x7f",		 r->m,	      NULL};
+
+	r->pid[0] = run_exec(TRUE_PATH, argv, 0);
+	snoop_wait_out(r->s, r->m, WAIT_EVENTS_MS);
+}
+
+static void check_text_escaping(struct run *r)
+{
+	const struct snoop *s = r->s;
+	char want[1024];
+
+	if (s->out.len < strlen(header) || memcmp(s->out.p, header, strlen(header)))
+		fail_msg("text output does not start with the header line; stdout:\n%s",
+			 buf_str(&s->out));
+	snprintf(want, sizeof(want), "%-16s %-7d %-7d %3d %s", "true", (int)r->pid[0], (int)g_self,
+		 0,
+		 "/bin/true a\\nb \\x1b[31mred\\x1b[0m t\\tab\\rcr back\\\\slash \\xff\\xfe "
+		 "caf\xc3\xa9  \\x01\\x7f ");
+	strcat(want, r->m);
+	expect_line(&s->out, want, r->m);
+	expect_no_raw_controls(&s->out);
+	assert_int_equal(count_lines(&s->out), 2);
+}
+
+/* -q -l @M */
+static void work_text_quote(struct run *r)
+{
+	char *argv[] = {"true", "a b", "say \"hi\"", "", "back\\slash", "\x1b", r->m, NULL};
+
+	r->pid[0] = run_exec(TRUE_PATH, argv, 0);
+	snoop_wait_out(r->s, r->m, WAIT_EVENTS_MS);
+}
+
+static void check_text_quote(struct run *r)
+{
+	char want[1024];
+
+	snprintf(
+	    want, sizeof(want), "%-16s %-7d %-7d %3d %s\"%s\"", "true", (int)r->pid[0], (int)g_self,
+	    0, "\"/bin/true\" \"a b\" \"say \\\"hi\\\"\" \"\" \"back\\\\slash\" \"\\x1b\" ", r->m);
+	expect_line(&r->s->out, want, r->m);
+	expect_no_raw_controls(&r->s->out);
+}
+
+#define MISSING_X "/nonexistent-minisnoop-test/x"
+
+/* -T -t -U -l mstest-<our pid>-: a failed exec (pid[0], argv[0] its marker), one as uid
+ * 65534 (pid[1], argv[1]) */
+static void work_text_failed_and_columns(struct run *r)
+{
+	char *m1 = mk(r, "failed"), *m2 = mk(r, "columns");
+	char *argv_nobody[] = {"true", m2, NULL};
+	struct exec_spec nobody = SPEC(.path = TRUE_PATH, .argv = argv_nobody, .uid = 65534);
+
+	r->argv = kargv(r, m1, m2, NULL);
+	r->pid[0] = run_exec(MISSING_X, (char *[]){"x", "arg", m1, NULL}, 127);
+	r->pid[1] = run_spec(&nobody, 0);
+	snoop_wait_out(r->s, m2, WAIT_EVENTS_MS);
+}
+
+static void check_text_failed_and_columns(struct run *r)
+{
+	const struct snoop *s = r->s;
+	char want[1024], rest[512];
+	const char *p, *nl;
+	bool found = false;
+	regex_t re;
+
+	snprintf(want, sizeof(want), "TIME     TIME(s) UID   %s", header);
+	if (s->out.len < strlen(want) || memcmp(s->out.p, want, strlen(want)))
+		fail_msg("header with -T -t -U: expected [%s]; stdout:\n%s", want,
+			 buf_str(&s->out));
+	/* the failed exec: ret -2 and our comm */
+	snprintf(rest, sizeof(rest), "%-16s %-7d %-7d %3d %s arg %s", g_comm, (int)r->pid[0],
+		 (int)g_self, -2, MISSING_X, r->argv[0]);
+	assert_int_equal(regcomp(&re,
+				 "^[0-2][0-9]:[0-5][0-9]:[0-6][0-9] [0-9]+\\.[0-9]{3} *"
+				 "(0|65534) +$",
+				 REG_EXTENDED),
+			 0);
+	for (int which = 0; which < 2; which++) {
+		if (which == 1)
+			snprintf(rest, sizeof(rest), "%-16s %-7d %-7d %3d %s %s", "true",
+				 (int)r->pid[1], (int)g_self, 0, TRUE_PATH, r->argv[1]);
+		found = false;
+		for (p = buf_str(&s->out); *p && !found; p = nl + 1) {
+			char prefix[128];
+			size_t len, rl = strlen(rest);
+
+			nl = strchr(p, '\n');
+			if (!nl)
+				break;
+			len = (size_t)(nl - p);
+			if (len <= rl || len - rl >= sizeof(prefix) || memcmp(nl - rl, rest, rl))
+				continue;
+			memcpy(prefix, p, len - rl);
+			prefix[len - rl] = 0;
+			if (regexec(&re, prefix, 0, NULL, 0))
+				fail_msg("columns before PCOMM look wrong: [%s]", prefix);
+			if (!strstr(prefix, which ? " 65534 " : " 0 "))
+				fail_msg("UID column: [%s], expected %s", prefix,
+					 which ? "65534" : "0");
+			found = true;
+		}
+		if (!found) {
+			regfree(&re);
+			fail_msg("no line ending in [%s]; stdout:\n%s", rest, buf_str(&s->out));
+		}
+	}
+	regfree(&re);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* tracefs                                                                                  */
+
+static bool tracefs_in(const char *mounts_path)
+{
+	FILE *f = fopen(mounts_path, "re");
+	char dev[256], dir[PATH_MAX], type[64];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3)
+		found |= !strcmp(type, "tracefs");
+	fclose(f);
+	return found;
+}
+
+/* In minisnoop's child before exec: a mount namespace without tracefs (nor debugfs). */
+static void hide_tracefs(void)
+{
+	static const char *const where[] = {"/sys/kernel/debug/tracing", "/sys/kernel/tracing",
+					    "/sys/kernel/debug"};
+	struct stat st;
+
+	if (unshare(CLONE_NEWNS)) {
+		dprintf(2, "test: unshare(CLONE_NEWNS): %s\n", strerror(errno));
+		_exit(125);
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		dprintf(2, "test: making mounts private: %s\n", strerror(errno));
+		_exit(125);
+	}
+	for (int round = 0; round < 16; round++) {
+		bool any = false;
+
+		for (size_t k = 0; k < sizeof(where) / sizeof(where[0]); k++)
+			any |= umount2(where[k], MNT_DETACH) == 0;
+		if (!any)
+			break;
+	}
+	if (tracefs_in("/proc/self/mounts") ||
+	    stat("/sys/kernel/tracing/events/syscalls", &st) == 0) {
+		dprintf(2, "test: tracefs is still mounted\n");
+		_exit(125);
+	}
+}
+
+static bool g_host_had_tracefs;
+
+static void before_tracefs_not_mounted(struct run *r)
+{
+	(void)r;
+	g_host_had_tracefs = tracefs_in("/proc/self/mounts");
+}
+
+/* It got there by mounting tracefs itself, in its own mount namespace (hide_tracefs), and
+ * unmounted it again once attached. */
+static void work_tracefs_not_mounted(struct run *r)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/mounts", (int)r->s->pid);
+	if (tracefs_in(path))
+		fail_msg("minisnoop traces with the tracefs it mounted still mounted");
+	ex_true(r, "traced after mounting tracefs", (char *[]){"true", mk(r, "no-tracefs"), NULL});
+}
+
+static void check_tracefs_not_mounted(struct run *r)
+{
+	(void)r;
+	assert_int_equal(tracefs_in("/proc/self/mounts"), g_host_had_tracefs);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Hardening: nobody can blind it, nothing hangs it, it keeps no privilege                  */
+
+/* Reads n bytes from fd within timeout_ms; false at EOF or after the timeout. */
+static bool read_full(int fd, void *p, size_t n, int timeout_ms)
+{
+	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
+	size_t got = 0;
+
+	while (got < n) {
+		struct pollfd pf = {.fd = fd, .events = POLLIN};
+		ssize_t r;
+
+		if (now_ms() >= deadline)
+			return false;
+		if (poll(&pf, 1, 100) <= 0)
+			continue;
+		r = read(fd, (char *)p + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		got += (size_t)r;
+	}
+	return true;
+}
+
+/* The summary says that nothing was lost, and no live line said otherwise. */
+static void expect_nothing_lost(const struct snoop *s, const char *what)
+{
+	static const char *const bad[] = {" lost so far", "could not be kept", " not reported",
+					  "not written"};
+	regex_t re;
+	int r;
+
+	assert_int_equal(regcomp(&re, "minisnoop: [0-9]+ events, 0 lost\n", REG_EXTENDED), 0);
+	r = regexec(&re, buf_str(&s->err), 0, NULL, 0);
+	regfree(&re);
+	if (r)
+		fail_msg("%s: no summary 'N events, 0 lost'; stderr:\n%s", what, buf_str(&s->err));
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+		if (buf_has(&s->err, bad[k]))
+			fail_msg("%s: stderr says '%s':\n%s", what, bad[k], buf_str(&s->err));
+}
+
+#define HOLD_N		300 /* execs held inside execve by uid 65534 (the old table had 128) */
+#define HOLD_ROOT_EXECS 100 /* execs by root while they are held */
+
+struct holder {
+	const char *base; /* held exec k passes "<base>-<k>" */
+	int pipe_w;	  /* the held children's pids, once all of them are held */
+	int gate_r;	  /* a byte or EOF here: let them go */
+};
+
+static void hold_marker(char *buf, size_t n, const char *base, int k)
+{
+	snprintf(buf, n, "%s-%d", base, k);
+}
+
+/* The holder's child: stops until its parent traces it, then execs /bin/true. */
+static void held_child(const char *m)
+{
+	char *argv[] = {"true", (char *)m, NULL};
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	touch_strings(TRUE_PATH, argv);
+	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) || raise(SIGSTOP))
+		_exit(2);
+	execve(TRUE_PATH, argv, g_envp);
+	_exit(127);
+}
+
+/* Forks held exec k and waits until it is stopped at PTRACE_EVENT_EXEC; false if not. */
+static bool hold_one(const struct holder *h, int k, pid_t *pid)
+{
+	long opts = PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+	char m[96];
+	int st;
+
+	hold_marker(m, sizeof(m), h->base, k);
+	*pid = fork();
+	if (*pid == 0)
+		held_child(m);
+	if (*pid < 0 || waitpid(*pid, &st, 0) != *pid || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGSTOP)
+		return false;
+	if (ptrace(PTRACE_SETOPTIONS, *pid, NULL, (void *)opts) ||
+	    ptrace(PTRACE_CONT, *pid, NULL, NULL))
+		return false;
+	return waitpid(*pid, &st, 0) == *pid && WIFSTOPPED(st) &&
+	       st >> 8 == (SIGTRAP | PTRACE_EVENT_EXEC << 8);
+}
+
+/*
+ * As uid 65534, what any user can do: HOLD_N children, each held by its parent's ptrace at
+ * PTRACE_EVENT_EXEC, i.e. inside execve: after the exec succeeded (sched_process_exec) and
+ * before the syscall returns (sys_exit_execve). Their pids go on the pipe once all are held;
+ * at the gate they are let go, and each must then exit 0.
+ */
+static void holder_child(void *arg)
+{
+	const struct holder *h = arg;
+	static pid_t pids[HOLD_N];
+	char c;
+	int st;
+
+	if (!become(65534))
+		_exit(123);
+	for (int k = 0; k < HOLD_N; k++)
+		if (!hold_one(h, k, &pids[k]))
+			_exit(3);
+	if (write(h->pipe_w, pids, sizeof(pids)) != sizeof(pids))
+		_exit(4);
+	if (read(h->gate_r, &c, 1) < 0)
+		_exit(5);
+	for (int k = 0; k < HOLD_N; k++)
+		if (ptrace(PTRACE_DETACH, pids[k], NULL, NULL))
+			_exit(6);
+	for (int k = 0; k < HOLD_N; k++)
+		if (waitpid(pids[k], &st, 0) != pids[k] || !WIFEXITED(st) || WEXITSTATUS(st))
+			_exit(7);
+	_exit(0);
+}
+
+/* Each held exec reported once, exactly, as uid 65534's child of the holder. */
+static void expect_held_events(const char *base, const pid_t *held, pid_t holder)
+{
+	char m[96];
+
+	for (int k = 0; k < HOLD_N; k++) {
+		char *argv[] = {"true", m, NULL};
+
+		hold_marker(m, sizeof(m), base, k);
+		expect_event(ev_one(held[k], "an exec held by ptrace at PTRACE_EVENT_EXEC"),
+			     &WANT(.pid = held[k], .ppid = holder, .uid = 65534, .comm = "true",
+				   .filename = TRUE_PATH, .argv = argv));
+	}
+}
+
+static struct {
+	char base[64];
+	pid_t held[HOLD_N], holder;
+} g_held;
+
+/*
+ * Issue 9, 1: a user who holds execs inside execve (ptrace) must not make anybody's exec
+ * invisible: root's execs, successful and failed, are reported while they are held, and so
+ * are the held execs themselves (they succeeded before the stop).
+ */
+static void work_execs_held_by_ptrace(struct run *r)
+{
+	static pid_t root[HOLD_ROOT_EXECS + 1];
+	const char *missing = "/nonexistent-minisnoop-test/while held";
+	char *argv_root[] = {"true", mk(r, "while-held"), NULL};
+	char *argv_fail[] = {"missing", mk(r, "fails-while-held"), NULL};
+	struct holder h;
+	int p[2], g[2];
+
+	marker(g_held.base, sizeof(g_held.base), "held");
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(g, O_CLOEXEC), 0);
+	h = (struct holder){.base = g_held.base, .pipe_w = p[1], .gate_r = g[0]};
+	g_held.holder = kid_fork(holder_child, &h, (int[]){p[1], g[0]}, 2);
+	close(p[1]);
+	close(g[0]);
+	if (!read_full(p[0], g_held.held, sizeof(g_held.held), 30000))
+		fail_msg("the uid 65534 process did not hold %d execs (its wait status: 0x%x)",
+			 HOLD_N, kid_wait(g_held.holder));
+	close(p[0]);
+	for (int k = 0; k < HOLD_ROOT_EXECS; k++)
+		root[k] = ex_true(r, "root's exec while others are held", argv_root);
+	root[HOLD_ROOT_EXECS] =
+	    ex(r, "root's failed exec while others are held",
+	       SPEC(.path = missing, .argv = argv_fail), 127, WANT(.ret = -ENOENT, .comm = g_comm));
+	/* reported while the others are still held, not when they are let go */
+	if (!snoop_wait_pids(r->s, root, HOLD_ROOT_EXECS + 1, WAIT_EVENTS_MS) ||
+	    !snoop_wait_pids(r->s, g_held.held, HOLD_N, WAIT_EVENTS_MS))
+		fail_msg("with %d execs held inside execve by uid 65534, not every exec was "
+			 "reported within %d ms; stderr:\n%s",
+			 HOLD_N, WAIT_EVENTS_MS, buf_str(&r->s->err));
+	close(g[1]);
+	kid_expect_exit(g_held.holder, 0, "the uid 65534 process holding execs");
+}
+
+static void check_execs_held_by_ptrace(struct run *r)
+{
+	expect_held_events(g_held.base, g_held.held, g_held.holder);
+	expect_nothing_lost(r->s, "execs held inside execve");
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Privileges                                                                               */
+
+/* The Groups: line of a /proc/PID/status lists no group but gid. */
+static void expect_groups_only(const struct buf *st, long gid)
+{
+	const char *p = strstr(buf_str(st), "\nGroups:");
+	char line[512], *save = NULL;
+
+	if (!p)
+		fail_msg("no Groups: line in:\n%s", buf_str(st));
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(p + 8, "\n"), p + 8);
+	for (char *g = strtok_r(line, " \t", &save); g; g = strtok_r(NULL, " \t", &save))
+		if (strtol(g, NULL, 10) != gid)
+			fail_msg("minisnoop tracing: in group %s, not only in %ld", g, gid);
+}
+
+/*
+ * /proc/PID/status of a tracing minisnoop: no capability in any set, no_new_privs, and
+ * (uid >= 0) that uid, its group and no other group.
+ */
+static void expect_no_privileges(pid_t pid, long uid)
+{
+	static const char *const zero[] = {
+	    "\nCapInh:\t0000000000000000\n", "\nCapPrm:\t0000000000000000\n",
+	    "\nCapEff:\t0000000000000000\n", "\nCapAmb:\t0000000000000000\n", "\nNoNewPrivs:\t1\n"};
+	char path[64], want[256];
+	struct buf st = {0};
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	read_to_end(fd, &st);
+	close(fd);
+	for (size_t k = 0; k < sizeof(zero) / sizeof(zero[0]); k++)
+		if (!buf_has(&st, zero[k]))
+			fail_msg("minisnoop tracing: its status has no line '%s':\n%s", zero[k] + 1,
+				 buf_str(&st));
+	if (uid >= 0) {
+		snprintf(want, sizeof(want),
+			 "\nUid:\t%ld\t%ld\t%ld\t%ld\nGid:\t%ld\t%ld\t%ld\t%ld\n", uid, uid, uid,
+			 uid, uid, uid, uid, uid);
+		if (!buf_has(&st, want))
+			fail_msg("minisnoop tracing: not uid and gid %ld:\n%s", uid, buf_str(&st));
+		expect_groups_only(&st, uid);
+	}
+	buf_free(&st);
+}
+
+static char g_setpriv[PATH_MAX];	  /* setpriv (util-linux) */
+static char g_bin_copy[PATH_MAX + 32];	  /* minisnoop where uid 65534 can run it */
+static const char *g_setpriv_caps;	  /* "+bpf,+perfmon,..." */
+static const char *const *g_setpriv_args; /* minisnoop's arguments under setpriv */
+
+/* Finds setpriv (skips without it) and copies minisnoop where uid 65534 can run it. */
+/* An unprivileged minisnoop cannot mount tracefs, and minisnoop leaves none mounted behind it:
+ * on a machine without tracefs, the capability tests mount it (cleanup_all unmounts it). */
+static void tracefs_for_unprivileged(void)
+{
+	struct stat st;
+
+	if (stat("/sys/kernel/tracing/events", &st) == 0)
+		return;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL))
+		fail_msg("mounting tracefs for an unprivileged run: %s", strerror(errno));
+	g_tracefs_mounted = true;
+}
+
+static void setpriv_prepare(void)
+{
+	static const char *const where[] = {"/usr/bin/setpriv", "/bin/setpriv"};
+	int src, dst;
+	struct stat st;
+	off_t off = 0;
+
+	g_setpriv[0] = 0;
+	for (size_t k = 0; k < sizeof(where) / sizeof(where[0]) && !g_setpriv[0]; k++)
+		if (access(where[k], X_OK) == 0)
+			snprintf(g_setpriv, sizeof(g_setpriv), "%s", where[k]);
+	if (!g_setpriv[0]) {
+		print_message("[  SKIP    ] setpriv (util-linux) not found\n");
+		skip();
+	}
+	tracefs_for_unprivileged();
+	/* the scratch directory is 0700: let others through, to this file only */
+	assert_int_equal(chmod(tmpdir(), 0711), 0);
+	snprintf(g_bin_copy, sizeof(g_bin_copy), "%s/minisnoop", tmpdir());
+	src = open(g_bin, O_RDONLY | O_CLOEXEC);
+	assert_true(src >= 0);
+	assert_int_equal(fstat(src, &st), 0);
+	unlink(g_bin_copy);
+	dst = open(g_bin_copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	assert_true(dst >= 0);
+	while (off < st.st_size)
+		assert_true(sendfile(dst, src, &off, (size_t)(st.st_size - off)) > 0);
+	assert_int_equal(fchmod(dst, 0755), 0);
+	close(src);
+	close(dst);
+}
+
+/* In minisnoop's child: run the copy as uid 65534 with only the capabilities g_setpriv_caps,
+ * kept across exec as ambient capabilities. */
+static void via_setpriv(void)
+{
+	char inh[128], amb[128];
+	const char *argv[32];
+	int n = 0;
+
+	snprintf(inh, sizeof(inh), "--inh-caps=%s", g_setpriv_caps);
+	snprintf(amb, sizeof(amb), "--ambient-caps=%s", g_setpriv_caps);
+	argv[n++] = "setpriv";
+	argv[n++] = "--reuid=65534";
+	argv[n++] = "--regid=65534";
+	argv[n++] = "--clear-groups";
+	argv[n++] = inh;
+	argv[n++] = amb;
+	argv[n++] = g_bin_copy;
+	for (const char *const *a = g_setpriv_args; *a && n < 31; a++)
+		argv[n++] = *a;
+	argv[n] = NULL;
+	execv(g_setpriv, (char *const *)argv);
+	dprintf(2, "test: exec %s: %s\n", g_setpriv, strerror(errno));
+	_exit(127);
+}
+
+/* Issue 9, 5: CAP_BPF + CAP_PERFMON + CAP_DAC_READ_SEARCH, not root, are enough. */
+static void before_capabilities_enough(struct run *r)
+{
+	setpriv_prepare();
+	g_setpriv_caps = "+bpf,+perfmon,+dac_read_search";
+	g_setpriv_args = r->args;
+}
+
+/* what it was given, it gave up once attached */
+static void work_capabilities_enough(struct run *r)
+{
+	expect_no_privileges(r->s->pid, 65534);
+	ex_true(r, "traced by uid 65534 with CAP_BPF, CAP_PERFMON, CAP_DAC_READ_SEARCH",
+		(char *[]){"true", mk(r, "caps-only"), NULL});
+}
+
+static void check_nothing_lost(struct run *r)
+{
+	expect_nothing_lost(r->s, r->row->name);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The rows: minisnoop's flags, the workload, what else is checked                          */
+
+/* One row a line (or two): the table is easier to read aligned as it is. */
+/* clang-format off */
+#define W(f) .work = work_##f
+#define C(f) .check = check_##f
+#define B(f) .before = before_##f
+static const struct row rows[] = {
+    /* JSON: arguments exactly */
+    {"test_json_args_exact", {"-j"}, W(json_args_exact)},
+    {"test_json_long_arg", {"-j"}, W(json_long_arg)},
+    {"test_json_many_args", {"-j", "--max-args", "128"}, W(json_many_args)},
+    {"test_json_max_args_small", {"-j", "--max-args", "5"}, W(json_max_args_small)},
+    {"test_json_max_args_default", {"-j"}, W(json_max_args_default)},
+    {"test_json_args_over_16k", {"-j", "--max-args", "128"}, W(json_args_over_16k),
+     C(json_args_over_16k)},
+    {"test_json_args_exactly_16k", {"-j"}, W(json_args_exactly_16k)},
+    /* pid, ppid, uid, ret, how the exec was made */
+    {"test_pid_ppid", {"-j"}, B(ppid), W(ppid)},
+    {"test_pid_ppid_no_btf", {"-j", "--no-btf"}, B(no_btf), W(no_btf)},
+    {"test_pid_ppid_no_btf_env", {"-j"}, .no_btf = "1", B(no_btf), W(no_btf)},
+    {"test_uid", {"-j"}, W(uid)},
+    {"test_ret_values", {"-j"}, W(ret_values)},
+    {"test_execveat", {"-j"}, W(execveat)},
+    {"test_exec_from_thread", {"-j"}, W(exec_from_thread)},
+    {"test_exec_storm_each_once", {"-j"}, W(exec_storm_each_once), C(exec_storm_each_once)},
+    {"test_exec_race_threads", {"-j"}, W(exec_race_threads), C(exec_race_threads)},
+    {"test_exec_race_threads_nobody", {"-j"}, W(exec_race_threads_nobody), C(exec_race_threads)},
+    {"test_fexecve_memfd", {"-j"}, W(fexecve_memfd)},
+    {"test_fexecve_memfd_no_btf", {"-j"}, .no_btf = "1", W(fexecve_memfd)},
+    {"test_no_btf_args_thread_and_failure", {"-j"}, .no_btf = "1",
+     W(no_btf_args_thread_and_failure)},
+    {"test_core_pattern_helper", {"-j"}, B(core), W(core), C(core_pattern_helper)},
+    {"test_core_pattern_helper_no_btf", {"-j"}, .no_btf = "1", B(core), W(core),
+     C(core_pattern_helper_no_btf)},
+    {"test_script_exec", {"-j"}, W(script_exec)},
+    {"test_exec_strings_not_faulted_in", {"-j"}, W(exec_strings_not_faulted_in)},
+    /* filters */
+    {"test_filter_uid", {"-j", "-u", "65534"}, W(filter_uid), C(filter_uid)},
+    {"test_filter_fails", {"-j", "-x"}, W(filter_fails), C(filter_fails)},
+    {"test_filter_name", {"-j", "-n", "^tr.e$"}, W(filter_name), C(filter_name)},
+    {"test_filter_line", {"-j", "-l", "@M beta$"}, W(filter_line), C(one_event)},
+    {"test_filter_name_and_line", {"-j", "-n", "^true$", "-l", "@M"}, W(filter_name_and_line)},
+    {"test_filter_ppid", {"-j", "-P", "@P"}, W(filter_ppid), C(filter_ppid)},
+    {"test_filter_cgroup", {"-j", "-c", g_cgdir}, B(filter_cgroup), W(filter_cgroup),
+     C(one_event)},
+    /* ending: order, --count, signals, losses */
+    {"test_events_in_time_order_across_cpus", {"-j", "-l", "@M"}, B(two_cpus),
+     W(events_in_time_order_across_cpus), C(events_in_time_order_across_cpus)},
+    {"test_count_exits", {"-j", "--count", "3", "-l", "@M"}, .stop = -1, W(count_exits),
+     C(count_exits)},
+    {"test_sigint", {"-j", "-l", "@M"}, .no_wait = true, .stop = SIGINT, W(signal), C(signal)},
+    {"test_sigterm", {"-j", "-l", "@M"}, .no_wait = true, .stop = SIGTERM, W(signal), C(signal)},
+    {"test_losses_live_and_summary_agree", {"-j", "--pages", "1"}, .raw = true, W(losses),
+     C(losses_live_and_summary_agree)},
+    /* text output */
+    {"test_text_escaping", {"-l", "@M"}, .raw = true, W(text_escaping), C(text_escaping)},
+    {"test_text_quote", {"-q", "-l", "@M"}, .raw = true, W(text_quote), C(text_quote)},
+    {"test_text_failed_and_columns", {"-T", "-t", "-U", "-l", "mstest-@P-"}, .raw = true,
+     W(text_failed_and_columns), C(text_failed_and_columns)},
+    /* tracefs, hardening, privileges */
+    {"test_tracefs_not_mounted", {"-j"}, .pre_exec = hide_tracefs, B(tracefs_not_mounted),
+     W(tracefs_not_mounted), C(tracefs_not_mounted)},
+    {"test_execs_held_by_ptrace_hide_nothing", {"-j"}, W(execs_held_by_ptrace),
+     C(execs_held_by_ptrace)},
+    {"test_capabilities_enough_without_root", {"-j"}, .pre_exec = via_setpriv,
+     B(capabilities_enough), W(capabilities_enough), C(nothing_lost)},
+};
+#undef W
+#undef C
+#undef B
+/* clang-format on */
+
+/* ---------------------------------------------------------------------------------------- */
+/* Cases that fit no row                                                                    */
+static void test_duration_exits(void **state)
+{
+	const char *args[] = {"-j", "--duration", "1", NULL};
+	struct snoop *s;
+	uint64_t t0;
+	regex_t re;
+	int st;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = snoop_start(args);
+	t0 = now_ms();
+	st = snoop_finish(s, 5000);
+	if (st == -1)
+		fail_msg("--duration 1 still ran after 5 s");
+	expect_exit0(s, "--duration 1");
+	if (now_ms() - t0 > 3000)
+		fail_msg("--duration 1 took %llu ms", (unsigned long long)(now_ms() - t0));
+	assert_int_equal(regcomp(&re, "minisnoop: [0-9]+ events, 0 lost\n", REG_EXTENDED), 0);
+	st = regexec(&re, buf_str(&s->err), 0, NULL, 0);
+	regfree(&re);
+	if (st)
+		fail_msg("--duration: no summary line; stderr:\n%s", buf_str(&s->err));
 }
 
 /* Like `minisnoop | head -n 3`: the reader goes away after 3 lines. */
@@ -2314,179 +2762,6 @@ static void test_closed_stdout(void **state)
 		fail_msg("a summary was printed although stdout was closed; stderr:\n%s",
 			 buf_str(&s->err));
 }
-
-/* ---------------------------------------------------------------------------------------- */
-/* Text output                                                                              */
-
-/* The line of stdout equal to want, or fail showing the lines that contain hint. */
-static void expect_line(const struct buf *out, const char *want, const char *hint)
-{
-	const char *p = buf_str(out), *nl;
-	size_t wl = strlen(want);
-
-	for (; *p; p = nl + 1) {
-		nl = strchr(p, '\n');
-		if (!nl)
-			break;
-		if ((size_t)(nl - p) == wl && !memcmp(p, want, wl))
-			return;
-	}
-	print_error("expected the line:\n[%s]\n", want);
-	for (p = buf_str(out); *p; p = nl + 1) {
-		nl = strchr(p, '\n');
-		if (!nl)
-			break;
-		if (memmem(p, (size_t)(nl - p), hint, strlen(hint)))
-			print_error("got:\n[%.*s]\n", (int)(nl - p), p);
-	}
-	fail_msg("no such line in the text output");
-}
-
-static void expect_no_raw_controls(const struct buf *out)
-{
-	for (size_t i = 0; i < out->len; i++) {
-		unsigned char c = (unsigned char)out->p[i];
-
-		if ((c < 0x20 && c != '\n') || c == 0x7f)
-			fail_msg("raw control byte 0x%02x at offset %zu of the text output", c, i);
-	}
-}
-
-static const char header[] = "PCOMM            PID     PPID    RET ARGS\n";
-
-static void test_text_escaping(void **state)
-{
-	char m[64], want[1024];
-	char *argv[] = {"true",
-			"a\nb",
-			"\x1b[31mred\x1b[0m",
-			"t\tab\rcr",
-			"back\\slash",
-			"\xff\xfe",
-			"caf\xc3\xa9",
-			"",
-			"\x01\x7f",
-			(char *)marker(m, sizeof(m), "text"),
-			NULL};
-	const char *args[] = {"-l", m, NULL};
-	struct snoop *s;
-	pid_t pid;
-
-	(void)state;
-	REQUIRE_KERNEL();
-	s = snoop_start(args);
-	pid = run_exec(TRUE_PATH, argv, 0);
-	snoop_wait_out(s, m, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	if (s->out.len < strlen(header) || memcmp(s->out.p, header, strlen(header)))
-		fail_msg("text output does not start with the header line; stdout:\n%s",
-			 buf_str(&s->out));
-	snprintf(want, sizeof(want), "%-16s %-7d %-7d %3d %s", "true", (int)pid, (int)g_self, 0,
-		 "/bin/true a\\nb \\x1b[31mred\\x1b[0m t\\tab\\rcr back\\\\slash \\xff\\xfe "
-		 "caf\xc3\xa9  \\x01\\x7f ");
-	strcat(want, m);
-	expect_line(&s->out, want, m);
-	expect_no_raw_controls(&s->out);
-	assert_int_equal(count_lines(&s->out), 2);
-}
-
-static void test_text_quote(void **state)
-{
-	char m[64], want[1024];
-	char *argv[] = {"true",
-			"a b",
-			"say \"hi\"",
-			"",
-			"back\\slash",
-			"\x1b",
-			(char *)marker(m, sizeof(m), "quote"),
-			NULL};
-	const char *args[] = {"-q", "-l", m, NULL};
-	struct snoop *s;
-	pid_t pid;
-
-	(void)state;
-	REQUIRE_KERNEL();
-	s = snoop_start(args);
-	pid = run_exec(TRUE_PATH, argv, 0);
-	snoop_wait_out(s, m, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	snprintf(want, sizeof(want), "%-16s %-7d %-7d %3d %s\"%s\"", "true", (int)pid, (int)g_self,
-		 0, "\"/bin/true\" \"a b\" \"say \\\"hi\\\"\" \"\" \"back\\\\slash\" \"\\x1b\" ",
-		 m);
-	expect_line(&s->out, want, m);
-	expect_no_raw_controls(&s->out);
-}
-
-static void test_text_failed_and_columns(void **state)
-{
-	char m1[64], m2[64], want[1024], rest[512];
-	char *argv_bad[] = {"x", "arg", (char *)marker(m1, sizeof(m1), "failed"), NULL};
-	char *argv_nobody[] = {"true", (char *)marker(m2, sizeof(m2), "columns"), NULL};
-	struct exec_spec nobody = SPEC(.path = TRUE_PATH, .argv = argv_nobody, .uid = 65534);
-	const char *missing = "/nonexistent-minisnoop-test/x";
-	char pat[32];
-	const char *args[] = {"-T", "-t", "-U", "-l", pat, NULL};
-	const char *p, *nl;
-	struct snoop *s;
-	regex_t re;
-	pid_t bad, nob;
-	bool found = false;
-
-	(void)state;
-	REQUIRE_KERNEL();
-	snprintf(pat, sizeof(pat), "mstest-%d-", (int)g_self);
-	s = snoop_start(args);
-	bad = run_exec(missing, argv_bad, 127);
-	nob = run_spec(&nobody, 0);
-	snoop_wait_out(s, m2, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	snprintf(want, sizeof(want), "TIME     TIME(s) UID   %s", header);
-	if (s->out.len < strlen(want) || memcmp(s->out.p, want, strlen(want)))
-		fail_msg("header with -T -t -U: expected [%s]; stdout:\n%s", want,
-			 buf_str(&s->out));
-	/* the failed exec: ret -2 and our comm */
-	snprintf(rest, sizeof(rest), "%-16s %-7d %-7d %3d %s arg %s", g_comm, (int)bad, (int)g_self,
-		 -2, missing, m1);
-	assert_int_equal(regcomp(&re,
-				 "^[0-2][0-9]:[0-5][0-9]:[0-6][0-9] [0-9]+\\.[0-9]{3} *"
-				 "(0|65534) +$",
-				 REG_EXTENDED),
-			 0);
-	for (int which = 0; which < 2; which++) {
-		if (which == 1)
-			snprintf(rest, sizeof(rest), "%-16s %-7d %-7d %3d %s %s", "true", (int)nob,
-				 (int)g_self, 0, TRUE_PATH, m2);
-		found = false;
-		for (p = buf_str(&s->out); *p && !found; p = nl + 1) {
-			char prefix[128];
-			size_t len, rl = strlen(rest);
-
-			nl = strchr(p, '\n');
-			if (!nl)
-				break;
-			len = (size_t)(nl - p);
-			if (len <= rl || len - rl >= sizeof(prefix) || memcmp(nl - rl, rest, rl))
-				continue;
-			memcpy(prefix, p, len - rl);
-			prefix[len - rl] = 0;
-			if (regexec(&re, prefix, 0, NULL, 0))
-				fail_msg("columns before PCOMM look wrong: [%s]", prefix);
-			if (!strstr(prefix, which ? " 65534 " : " 0 "))
-				fail_msg("UID column: [%s], expected %s", prefix,
-					 which ? "65534" : "0");
-			found = true;
-		}
-		if (!found) {
-			regfree(&re);
-			fail_msg("no line ending in [%s]; stdout:\n%s", rest, buf_str(&s->out));
-		}
-	}
-	regfree(&re);
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* BPF objects, usage, subcommands, tracefs                                                 */
 
 static int bpf_get_fd_by_id(int cmd, uint32_t id)
 {
@@ -2720,78 +2995,6 @@ static void test_verify(void **state)
 		fail_msg("verify: programs not named in its output:\n%s", buf_str(&s->out));
 }
 
-static bool tracefs_in(const char *mounts_path)
-{
-	FILE *f = fopen(mounts_path, "re");
-	char dev[256], dir[PATH_MAX], type[64];
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (fscanf(f, "%255s %4095s %63s %*[^\n]", dev, dir, type) == 3)
-		found |= !strcmp(type, "tracefs");
-	fclose(f);
-	return found;
-}
-
-/* In minisnoop's child before exec: a mount namespace without tracefs (nor debugfs). */
-static void hide_tracefs(void)
-{
-	static const char *const where[] = {"/sys/kernel/debug/tracing", "/sys/kernel/tracing",
-					    "/sys/kernel/debug"};
-	struct stat st;
-
-	if (unshare(CLONE_NEWNS)) {
-		dprintf(2, "test: unshare(CLONE_NEWNS): %s\n", strerror(errno));
-		_exit(125);
-	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
-		dprintf(2, "test: making mounts private: %s\n", strerror(errno));
-		_exit(125);
-	}
-	for (int round = 0; round < 16; round++) {
-		bool any = false;
-
-		for (size_t k = 0; k < sizeof(where) / sizeof(where[0]); k++)
-			any |= umount2(where[k], MNT_DETACH) == 0;
-		if (!any)
-			break;
-	}
-	if (tracefs_in("/proc/self/mounts") ||
-	    stat("/sys/kernel/tracing/events/syscalls", &st) == 0) {
-		dprintf(2, "test: tracefs is still mounted\n");
-		_exit(125);
-	}
-}
-
-static void test_tracefs_not_mounted(void **state)
-{
-	char m[64], path[64];
-	char *argv[] = {"true", (char *)marker(m, sizeof(m), "no-tracefs"), NULL};
-	const char *args[] = {"-j", NULL};
-	struct start_opts o = {.pre_exec = hide_tracefs};
-	bool host_had = tracefs_in("/proc/self/mounts");
-	struct snoop *s;
-	pid_t pid;
-
-	(void)state;
-	REQUIRE_PYTHON();
-	s = snoop_start_opts(args, &o);
-	/* it got there by mounting tracefs itself, in its own mount namespace, and unmounted
-	 * it again once attached */
-	snprintf(path, sizeof(path), "/proc/%d/mounts", (int)s->pid);
-	if (tracefs_in(path))
-		fail_msg("minisnoop traces with the tracefs it mounted still mounted");
-	pid = run_exec(TRUE_PATH, argv, 0);
-	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(
-	    ev_one(pid, "traced after mounting tracefs"),
-	    &WANT(.pid = pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH, .argv = argv));
-	assert_int_equal(tracefs_in("/proc/self/mounts"), host_had);
-}
-
 /* No tracefs, and no CAP_SYS_ADMIN to mount it (bpf and perf still allowed). */
 static void hide_tracefs_no_mount(void)
 {
@@ -2847,200 +3050,6 @@ static void test_error_not_permitted(void **state)
 	(void)state;
 	REQUIRE_KERNEL();
 	expect_runtime_error(as_nobody, want, 3);
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* Hardening: nobody can blind it, nothing hangs it, it keeps no privilege                  */
-
-/* Reads n bytes from fd within timeout_ms; false at EOF or after the timeout. */
-static bool read_full(int fd, void *p, size_t n, int timeout_ms)
-{
-	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
-	size_t got = 0;
-
-	while (got < n) {
-		struct pollfd pf = {.fd = fd, .events = POLLIN};
-		ssize_t r;
-
-		if (now_ms() >= deadline)
-			return false;
-		if (poll(&pf, 1, 100) <= 0)
-			continue;
-		r = read(fd, (char *)p + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return false;
-		got += (size_t)r;
-	}
-	return true;
-}
-
-/* The summary says that nothing was lost, and no live line said otherwise. */
-static void expect_nothing_lost(const struct snoop *s, const char *what)
-{
-	static const char *const bad[] = {" lost so far", "could not be kept", " not reported",
-					  "not written"};
-	regex_t re;
-	int r;
-
-	assert_int_equal(regcomp(&re, "minisnoop: [0-9]+ events, 0 lost\n", REG_EXTENDED), 0);
-	r = regexec(&re, buf_str(&s->err), 0, NULL, 0);
-	regfree(&re);
-	if (r)
-		fail_msg("%s: no summary 'N events, 0 lost'; stderr:\n%s", what, buf_str(&s->err));
-	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
-		if (buf_has(&s->err, bad[k]))
-			fail_msg("%s: stderr says '%s':\n%s", what, bad[k], buf_str(&s->err));
-}
-
-#define HOLD_N		300 /* execs held inside execve by uid 65534 (the old table had 128) */
-#define HOLD_ROOT_EXECS 100 /* execs by root while they are held */
-
-struct holder {
-	const char *base; /* held exec k passes "<base>-<k>" */
-	int pipe_w;	  /* the held children's pids, once all of them are held */
-	int gate_r;	  /* a byte or EOF here: let them go */
-};
-
-static void hold_marker(char *buf, size_t n, const char *base, int k)
-{
-	snprintf(buf, n, "%s-%d", base, k);
-}
-
-/* The holder's child: stops until its parent traces it, then execs /bin/true. */
-static void held_child(const char *m)
-{
-	char *argv[] = {"true", (char *)m, NULL};
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	touch_strings(TRUE_PATH, argv);
-	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) || raise(SIGSTOP))
-		_exit(2);
-	execve(TRUE_PATH, argv, g_envp);
-	_exit(127);
-}
-
-/* Forks held exec k and waits until it is stopped at PTRACE_EVENT_EXEC; false if not. */
-static bool hold_one(const struct holder *h, int k, pid_t *pid)
-{
-	long opts = PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
-	char m[96];
-	int st;
-
-	hold_marker(m, sizeof(m), h->base, k);
-	*pid = fork();
-	if (*pid == 0)
-		held_child(m);
-	if (*pid < 0 || waitpid(*pid, &st, 0) != *pid || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGSTOP)
-		return false;
-	if (ptrace(PTRACE_SETOPTIONS, *pid, NULL, (void *)opts) ||
-	    ptrace(PTRACE_CONT, *pid, NULL, NULL))
-		return false;
-	return waitpid(*pid, &st, 0) == *pid && WIFSTOPPED(st) &&
-	       st >> 8 == (SIGTRAP | PTRACE_EVENT_EXEC << 8);
-}
-
-/*
- * As uid 65534, what any user can do: HOLD_N children, each held by its parent's ptrace at
- * PTRACE_EVENT_EXEC, i.e. inside execve: after the exec succeeded (sched_process_exec) and
- * before the syscall returns (sys_exit_execve). Their pids go on the pipe once all are held;
- * at the gate they are let go, and each must then exit 0.
- */
-static void holder_child(void *arg)
-{
-	const struct holder *h = arg;
-	static pid_t pids[HOLD_N];
-	char c;
-	int st;
-
-	if (!become(65534))
-		_exit(123);
-	for (int k = 0; k < HOLD_N; k++)
-		if (!hold_one(h, k, &pids[k]))
-			_exit(3);
-	if (write(h->pipe_w, pids, sizeof(pids)) != sizeof(pids))
-		_exit(4);
-	if (read(h->gate_r, &c, 1) < 0)
-		_exit(5);
-	for (int k = 0; k < HOLD_N; k++)
-		if (ptrace(PTRACE_DETACH, pids[k], NULL, NULL))
-			_exit(6);
-	for (int k = 0; k < HOLD_N; k++)
-		if (waitpid(pids[k], &st, 0) != pids[k] || !WIFEXITED(st) || WEXITSTATUS(st))
-			_exit(7);
-	_exit(0);
-}
-
-/* Each held exec reported once, exactly, as uid 65534's child of the holder. */
-static void expect_held_events(const char *base, const pid_t *held, pid_t holder)
-{
-	char m[96];
-
-	for (int k = 0; k < HOLD_N; k++) {
-		char *argv[] = {"true", m, NULL};
-
-		hold_marker(m, sizeof(m), base, k);
-		expect_event(ev_one(held[k], "an exec held by ptrace at PTRACE_EVENT_EXEC"),
-			     &WANT(.pid = held[k], .ppid = holder, .uid = 65534, .comm = "true",
-				   .filename = TRUE_PATH, .argv = argv));
-	}
-}
-
-/*
- * Issue 9, 1: a user who holds execs inside execve (ptrace) must not make anybody's exec
- * invisible: root's execs, successful and failed, are reported while they are held, and so
- * are the held execs themselves (they succeeded before the stop).
- */
-static void test_execs_held_by_ptrace_hide_nothing(void **state)
-{
-	static pid_t held[HOLD_N], root[HOLD_ROOT_EXECS + 1];
-	char base[64], m[64], mf[64];
-	const char *missing = "/nonexistent-minisnoop-test/while held";
-	char *argv_root[] = {"true", (char *)marker(m, sizeof(m), "while-held"), NULL};
-	char *argv_fail[] = {"missing", (char *)marker(mf, sizeof(mf), "fails-while-held"), NULL};
-	const char *args[] = {"-j", NULL};
-	struct holder h;
-	struct snoop *s;
-	pid_t holder;
-	int p[2], g[2];
-
-	(void)state;
-	REQUIRE_PYTHON();
-	marker(base, sizeof(base), "held");
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(g, O_CLOEXEC), 0);
-	s = snoop_start(args);
-	h = (struct holder){.base = base, .pipe_w = p[1], .gate_r = g[0]};
-	holder = kid_fork(holder_child, &h, (int[]){p[1], g[0]}, 2);
-	close(p[1]);
-	close(g[0]);
-	if (!read_full(p[0], held, sizeof(held), 30000))
-		fail_msg("the uid 65534 process did not hold %d execs (its wait status: 0x%x)",
-			 HOLD_N, kid_wait(holder));
-	close(p[0]);
-	for (int k = 0; k < HOLD_ROOT_EXECS; k++)
-		root[k] = run_exec(TRUE_PATH, argv_root, 0);
-	root[HOLD_ROOT_EXECS] = run_exec(missing, argv_fail, 127);
-	/* reported while the others are still held, not when they are let go */
-	if (!snoop_wait_pids(s, root, HOLD_ROOT_EXECS + 1, WAIT_EVENTS_MS) ||
-	    !snoop_wait_pids(s, held, HOLD_N, WAIT_EVENTS_MS))
-		fail_msg("with %d execs held inside execve by uid 65534, not every exec was "
-			 "reported within %d ms; stderr:\n%s",
-			 HOLD_N, WAIT_EVENTS_MS, buf_str(&s->err));
-	close(g[1]);
-	kid_expect_exit(holder, 0, "the uid 65534 process holding execs");
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	for (int k = 0; k < HOLD_ROOT_EXECS; k++)
-		expect_event(ev_one(root[k], "root's exec while others are held"),
-			     &WANT(.pid = root[k], .ppid = g_self, .comm = "true",
-				   .filename = TRUE_PATH, .argv = argv_root));
-	expect_event(ev_one(root[HOLD_ROOT_EXECS], "root's failed exec while others are held"),
-		     &WANT(.pid = root[HOLD_ROOT_EXECS], .ppid = g_self, .ret = -ENOENT,
-			   .comm = g_comm, .filename = missing, .argv = argv_fail));
-	expect_held_events(base, held, holder);
-	expect_nothing_lost(s, "execs held inside execve");
 }
 
 static char g_pre_path[PATH_MAX]; /* what the pre_exec helpers below work on */
@@ -3193,53 +3202,6 @@ static void test_started_with_stdout_closed(void **state)
 	expect_runtime_error(close_stdout, want, 1);
 }
 
-/* The Groups: line of a /proc/PID/status lists no group but gid. */
-static void expect_groups_only(const struct buf *st, long gid)
-{
-	const char *p = strstr(buf_str(st), "\nGroups:");
-	char line[512], *save = NULL;
-
-	if (!p)
-		fail_msg("no Groups: line in:\n%s", buf_str(st));
-	snprintf(line, sizeof(line), "%.*s", (int)strcspn(p + 8, "\n"), p + 8);
-	for (char *g = strtok_r(line, " \t", &save); g; g = strtok_r(NULL, " \t", &save))
-		if (strtol(g, NULL, 10) != gid)
-			fail_msg("minisnoop tracing: in group %s, not only in %ld", g, gid);
-}
-
-/*
- * /proc/PID/status of a tracing minisnoop: no capability in any set, no_new_privs, and
- * (uid >= 0) that uid, its group and no other group.
- */
-static void expect_no_privileges(pid_t pid, long uid)
-{
-	static const char *const zero[] = {
-	    "\nCapInh:\t0000000000000000\n", "\nCapPrm:\t0000000000000000\n",
-	    "\nCapEff:\t0000000000000000\n", "\nCapAmb:\t0000000000000000\n", "\nNoNewPrivs:\t1\n"};
-	char path[64], want[256];
-	struct buf st = {0};
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	assert_true(fd >= 0);
-	read_to_end(fd, &st);
-	close(fd);
-	for (size_t k = 0; k < sizeof(zero) / sizeof(zero[0]); k++)
-		if (!buf_has(&st, zero[k]))
-			fail_msg("minisnoop tracing: its status has no line '%s':\n%s", zero[k] + 1,
-				 buf_str(&st));
-	if (uid >= 0) {
-		snprintf(want, sizeof(want),
-			 "\nUid:\t%ld\t%ld\t%ld\t%ld\nGid:\t%ld\t%ld\t%ld\t%ld\n", uid, uid, uid,
-			 uid, uid, uid, uid, uid);
-		if (!buf_has(&st, want))
-			fail_msg("minisnoop tracing: not uid and gid %ld:\n%s", uid, buf_str(&st));
-		expect_groups_only(&st, uid);
-	}
-	buf_free(&st);
-}
-
 /* Issue 9, 10: once tracing it keeps no capability; -Z nobody also switches user. */
 static void test_no_privileges_while_tracing(void **state)
 {
@@ -3269,111 +3231,6 @@ static void test_no_privileges_while_tracing(void **state)
 	expect_event(
 	    ev_one(pid, "traced with -Z nobody"),
 	    &WANT(.pid = pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH, .argv = argv));
-}
-
-static char g_setpriv[PATH_MAX];	  /* setpriv (util-linux) */
-static char g_bin_copy[PATH_MAX + 32];	  /* minisnoop where uid 65534 can run it */
-static const char *g_setpriv_caps;	  /* "+bpf,+perfmon,..." */
-static const char *const *g_setpriv_args; /* minisnoop's arguments under setpriv */
-
-/* Finds setpriv (skips without it) and copies minisnoop where uid 65534 can run it. */
-/* An unprivileged minisnoop cannot mount tracefs, and minisnoop leaves none mounted behind it:
- * on a machine without tracefs, the capability tests mount it (cleanup_all unmounts it). */
-static void tracefs_for_unprivileged(void)
-{
-	struct stat st;
-
-	if (stat("/sys/kernel/tracing/events", &st) == 0)
-		return;
-	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL))
-		fail_msg("mounting tracefs for an unprivileged run: %s", strerror(errno));
-	g_tracefs_mounted = true;
-}
-
-static void setpriv_prepare(void)
-{
-	static const char *const where[] = {"/usr/bin/setpriv", "/bin/setpriv"};
-	int src, dst;
-	struct stat st;
-	off_t off = 0;
-
-	g_setpriv[0] = 0;
-	for (size_t k = 0; k < sizeof(where) / sizeof(where[0]) && !g_setpriv[0]; k++)
-		if (access(where[k], X_OK) == 0)
-			snprintf(g_setpriv, sizeof(g_setpriv), "%s", where[k]);
-	if (!g_setpriv[0]) {
-		print_message("[  SKIP    ] setpriv (util-linux) not found\n");
-		skip();
-	}
-	tracefs_for_unprivileged();
-	/* the scratch directory is 0700: let others through, to this file only */
-	assert_int_equal(chmod(tmpdir(), 0711), 0);
-	snprintf(g_bin_copy, sizeof(g_bin_copy), "%s/minisnoop", tmpdir());
-	src = open(g_bin, O_RDONLY | O_CLOEXEC);
-	assert_true(src >= 0);
-	assert_int_equal(fstat(src, &st), 0);
-	unlink(g_bin_copy);
-	dst = open(g_bin_copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
-	assert_true(dst >= 0);
-	while (off < st.st_size)
-		assert_true(sendfile(dst, src, &off, (size_t)(st.st_size - off)) > 0);
-	assert_int_equal(fchmod(dst, 0755), 0);
-	close(src);
-	close(dst);
-}
-
-/* In minisnoop's child: run the copy as uid 65534 with only the capabilities g_setpriv_caps,
- * kept across exec as ambient capabilities. */
-static void via_setpriv(void)
-{
-	char inh[128], amb[128];
-	const char *argv[32];
-	int n = 0;
-
-	snprintf(inh, sizeof(inh), "--inh-caps=%s", g_setpriv_caps);
-	snprintf(amb, sizeof(amb), "--ambient-caps=%s", g_setpriv_caps);
-	argv[n++] = "setpriv";
-	argv[n++] = "--reuid=65534";
-	argv[n++] = "--regid=65534";
-	argv[n++] = "--clear-groups";
-	argv[n++] = inh;
-	argv[n++] = amb;
-	argv[n++] = g_bin_copy;
-	for (const char *const *a = g_setpriv_args; *a && n < 31; a++)
-		argv[n++] = *a;
-	argv[n] = NULL;
-	execv(g_setpriv, (char *const *)argv);
-	dprintf(2, "test: exec %s: %s\n", g_setpriv, strerror(errno));
-	_exit(127);
-}
-
-/* Issue 9, 5: CAP_BPF + CAP_PERFMON + CAP_DAC_READ_SEARCH, not root, are enough. */
-static void test_capabilities_enough_without_root(void **state)
-{
-	char m[64];
-	char *argv[] = {"true", (char *)marker(m, sizeof(m), "caps-only"), NULL};
-	const char *args[] = {"-j", NULL};
-	struct start_opts o = {.pre_exec = via_setpriv};
-	struct snoop *s;
-	pid_t pid;
-
-	(void)state;
-	REQUIRE_PYTHON();
-	setpriv_prepare();
-	g_setpriv_caps = "+bpf,+perfmon,+dac_read_search";
-	g_setpriv_args = args;
-	s = snoop_start_opts(args, &o);
-	/* what it was given, it gave up once attached */
-	expect_no_privileges(s->pid, 65534);
-	pid = run_exec(TRUE_PATH, argv, 0);
-	snoop_wait_pids(s, &pid, 1, WAIT_EVENTS_MS);
-	snoop_stop(s, SIGINT);
-	parse_json(&s->out);
-	expect_event(
-	    ev_one(pid, "traced by uid 65534 with CAP_BPF, CAP_PERFMON, "
-			"CAP_DAC_READ_SEARCH"),
-	    &WANT(.pid = pid, .ppid = g_self, .comm = "true", .filename = TRUE_PATH, .argv = argv));
-	expect_nothing_lost(s, "with capabilities only");
 }
 
 /* Issue 9, 5: without CAP_DAC_READ_SEARCH, tracing and check both name it. */
@@ -3461,67 +3318,47 @@ static void test_text_escapes_bidi_and_invisible(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const char *filter = getenv("MINISNOOP_TEST_FILTER"); /* e.g. "test_filter_*" */
+	enum { NROWS = sizeof(rows) / sizeof(rows[0]) };
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	static const struct CMUnitTest first[] = {
 	    T(test_error_tracefs_cannot_mount),
 	    T(test_error_not_permitted),
-	    T(test_json_args_exact),
-	    T(test_json_long_arg),
-	    T(test_json_many_args),
-	    T(test_json_max_args_small),
-	    T(test_json_max_args_default),
-	    T(test_json_args_over_16k),
-	    T(test_json_args_exactly_16k),
-	    T(test_pid_ppid),
-	    T(test_pid_ppid_no_btf),
-	    T(test_pid_ppid_no_btf_env),
-	    T(test_uid),
-	    T(test_ret_values),
-	    T(test_execveat),
-	    T(test_exec_from_thread),
-	    T(test_exec_storm_each_once),
-	    T(test_exec_race_threads),
-	    T(test_exec_race_threads_nobody),
-	    T(test_fexecve_memfd),
-	    T(test_fexecve_memfd_no_btf),
-	    T(test_no_btf_args_thread_and_failure),
-	    T(test_core_pattern_helper),
-	    T(test_core_pattern_helper_no_btf),
-	    T(test_script_exec),
-	    T(test_exec_strings_not_faulted_in),
-	    T(test_filter_uid),
-	    T(test_filter_fails),
-	    T(test_filter_name),
-	    T(test_filter_line),
-	    T(test_filter_name_and_line),
-	    T(test_filter_ppid),
-	    T(test_filter_cgroup),
-	    T(test_events_in_time_order_across_cpus),
-	    T(test_count_exits),
+	};
+	static const struct CMUnitTest last[] = {
 	    T(test_duration_exits),
-	    T(test_sigint),
-	    T(test_sigterm),
-	    T(test_losses_live_and_summary_agree),
 	    T(test_closed_stdout),
-	    T(test_text_escaping),
-	    T(test_text_quote),
-	    T(test_text_failed_and_columns),
 	    T(test_no_bpf_objects_left),
 	    T(test_bad_flags),
 	    T(test_check),
 	    T(test_check_selftest_catches_a_wrong_layout),
 	    T(test_verify),
-	    T(test_tracefs_not_mounted),
-	    T(test_execs_held_by_ptrace_hide_nothing),
 	    T(test_full_disk),
 	    T(test_blocked_output_ends_on_sigterm),
 	    T(test_started_with_stdout_closed),
 	    T(test_no_privileges_while_tracing),
-	    T(test_capabilities_enough_without_root),
 	    T(test_capabilities_missing_dac_read_search),
 	    T(test_text_escapes_bidi_and_invisible),
-#undef T
 	};
+#undef T
+	enum { NFIRST = sizeof(first) / sizeof(first[0]), NLAST = sizeof(last) / sizeof(last[0]) };
+	struct CMUnitTest tests[NFIRST + NROWS + NLAST];
+	size_t n = 0;
 
-	return cmocka_run_group_tests_name("trace", tests, group_setup, group_teardown);
+	for (size_t k = 0; k < NFIRST; k++)
+		tests[n++] = first[k];
+	/* each row its own test, the row its state */
+	for (size_t k = 0; k < NROWS; k++)
+		tests[n++] = (struct CMUnitTest){.name = rows[k].name,
+						 .test_func = run_row,
+						 .setup_func = setup,
+						 .teardown_func = teardown,
+						 .initial_state = (void *)&rows[k]};
+	for (size_t k = 0; k < NLAST; k++)
+		tests[n++] = last[k];
+	if (filter && *filter)
+		cmocka_set_test_filter(filter);
+	/* 50 s per test: SIGALRM ends the run if one hangs */
+	snoop_init(50, "/tmp/minisnoop-test.", cleanup_all);
+	return _cmocka_run_group_tests("trace", tests, n, group_setup, group_teardown);
 }
