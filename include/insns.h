@@ -123,12 +123,10 @@ enum kfeature {
 	KF_COUNT,
 };
 
-/* The feature each context field needs (CTX_* to KF_*), -1: no BTF needed. */
-static const int ctx_feature[CTX_BITS] = {
-    [CTX_CWD] = KF_CWD,	    [CTX_EXE] = KF_EXE, [CTX_CREDS] = KF_CREDS, [CTX_GID] = -1,
-    [CTX_LOGIN] = KF_LOGIN, [CTX_TTY] = KF_TTY, [CTX_PCOMM] = KF_PCOMM, [CTX_PIDNS] = KF_PIDNS,
-    [CTX_MNTNS] = KF_MNTNS, [CTX_CGROUP] = -1,	[CTX_ENV] = KF_ENV,
-};
+/* The feature each context group needs (CTX_* to KF_*, from fields.h), -1: no BTF needed. */
+#define CTX_FEATURE(group, feature, lost) [CTX_##group] = (feature),
+static const int ctx_feature[CTX_BITS] = {CTX_GROUPS(CTX_FEATURE)};
+#undef CTX_FEATURE
 
 /* A tracepoint field, as the event's format file describes it. */
 struct tp_field {

@@ -8,6 +8,8 @@
 #ifndef MINISNOOP_RECORD_H
 #define MINISNOOP_RECORD_H
 
+#include "fields.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,21 +43,12 @@ typedef uint64_t ms_u64 __attribute__((aligned(8)));
 #define EV_F_NO_ARGS (1u << 7)
 
 /* Context of an exec (issue 11), asked for with -o/-e. CTX_* bits: what the programs read
- * (struct prog_opts.ctx) and, in a record's have, what the kernel gave. */
-enum ctx_bit {
-	CTX_CWD,    /* cwd block: task->fs->pwd, components leaf first */
-	CTX_EXE,    /* exe block: mm->exe_file's path, components leaf first */
-	CTX_CREDS,  /* euid, egid */
-	CTX_GID,    /* gid (no BTF needed) */
-	CTX_LOGIN,  /* auid, session */
-	CTX_TTY,    /* tty (empty: none) */
-	CTX_PCOMM,  /* the parent's comm */
-	CTX_PIDNS,  /* pidns, nspid */
-	CTX_MNTNS,  /* mntns */
-	CTX_CGROUP, /* cgroup id (no BTF needed) */
-	CTX_ENV,    /* env block: the new image's environment */
-	CTX_BITS,
-};
+ * (struct prog_opts.ctx) and, in a record's have, what the kernel gave; the groups are
+ * declared in fields.h. */
+#define CTX_ENUM(group, feature, lost) CTX_##group,
+enum ctx_bit { CTX_GROUPS(CTX_ENUM) CTX_BITS };
+#undef CTX_ENUM
+_Static_assert(CTX_BITS <= 32, "have and prog_opts.ctx are 32-bit masks");
 #define CTXB(x) (1u << CTX_##x)
 
 /* ctx_flags */

@@ -123,6 +123,19 @@ static void check_tracepoints(const struct kernel_layout *k)
 	}
 }
 
+/* What is lost when context feature f is off, as fields.h says; NULL for another feature. */
+static const char *ctx_lost(size_t f)
+{
+#define CTX_LOST(group, feature, lost) [CTX_##group] = lost,
+	static const char *const lost[CTX_BITS] = {CTX_GROUPS(CTX_LOST)};
+#undef CTX_LOST
+
+	for (size_t g = 0; g < CTX_BITS; g++)
+		if (ctx_feature[g] == (int)f)
+			return lost[g];
+	return NULL;
+}
+
 /* BTF, then each feature: the members it found, or what is lost without them. */
 static void check_btf(const struct kernel_layout *k)
 {
@@ -152,7 +165,11 @@ static void check_btf(const struct kernel_layout *k)
 						 k->member[m]);
 			sep = ", ";
 		}
-		line(k->feature[f], false, d->name, k->feature[f] ? buf : d->without);
+		/* a context feature's loss is said in fields.h */
+		line(k->feature[f], false, d->name,
+		     k->feature[f] ? buf
+		     : d->without  ? d->without
+				   : ctx_lost(f));
 	}
 }
 
@@ -178,16 +195,16 @@ static void why_off(const struct kernel_layout *k, int f, char *buf, size_t n)
 static void check_fields(const struct kernel_layout *k)
 {
 	ms_printf("fields:\n");
-	for (unsigned c = COL_CWD; c < COL_COUNT; c++) {
-		int f = ctx_feature[out_col_ctx((enum out_col)c)];
+	for (size_t c = COL_CTX_FIRST; c < COL_COUNT; c++) {
+		int f = ctx_feature[out_cols[c].ctx];
 		char why[160] = "";
 
 		if (f >= 0 && !k->feature[f]) /* off whenever BTF is not read */
 			why_off(k, f, why, sizeof(why));
 		if (why[0])
-			ms_printf("  %-26s null:    %s\n", out_col_name((enum out_col)c), why);
+			ms_printf("  %-26s null:    %s\n", out_cols[c].name, why);
 		else
-			ms_printf("  %-26s ok\n", out_col_name((enum out_col)c));
+			ms_printf("  %-26s ok\n", out_cols[c].name);
 	}
 }
 

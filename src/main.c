@@ -25,23 +25,45 @@ static const char usage_line[] =
     "                 [--verifier-log[=LEVEL]] [--no-btf]\n"
     "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n";
 
+/* The fields 'all' adds (fields.h), wrapped under the option's text. */
+static void help_fields(void)
+{
+	static const char indent[] = "                       ",
+			  tail[] = "(see minisnoop check, man 8)";
+	size_t col = 0;
+
+	for (unsigned c = COL_CTX_FIRST; c <= COL_COUNT; c++) {
+		const char *w = c < COL_COUNT ? out_cols[c].name : tail;
+		size_t n = strlen(w);
+
+		if (c < COL_COUNT && !out_cols[c].all)
+			continue;
+		if (col && col + 1 + n > 78) {
+			ms_printf("\n");
+			col = 0;
+		}
+		ms_printf("%s%s", col ? " " : indent, w);
+		col += (col ? 1 : sizeof(indent) - 1) + n;
+	}
+	ms_printf("\n");
+}
+
 static void help(void)
 {
 	ms_printf("%s", usage_line);
+	ms_printf("\n"
+		  "Traces every execve()/execveat() on the system with eBPF; needs root.\n"
+		  "\n"
+		  "  -T, --time           HH:MM:SS column\n"
+		  "  -t, --timestamp      seconds since start column\n"
+		  "  -U, --print-uid      UID column\n"
+		  "  -x, --fails          only failed execs\n"
+		  "  -q, --quote          quote arguments\n"
+		  "  -j, --json           one JSON object per line\n"
+		  "  -o, --output FIELDS  columns like ps -o (with -j: context keys); +F,... adds\n"
+		  "                       to the default ones, 'all' adds every context field:\n");
+	help_fields();
 	ms_printf(
-	    "\n"
-	    "Traces every execve()/execveat() on the system with eBPF; needs root.\n"
-	    "\n"
-	    "  -T, --time           HH:MM:SS column\n"
-	    "  -t, --timestamp      seconds since start column\n"
-	    "  -U, --print-uid      UID column\n"
-	    "  -x, --fails          only failed execs\n"
-	    "  -q, --quote          quote arguments\n"
-	    "  -j, --json           one JSON object per line\n"
-	    "  -o, --output FIELDS  columns like ps -o (with -j: context keys); +F,... adds\n"
-	    "                       to the default ones, 'all' adds every context field:\n"
-	    "                       cwd exe fileless euid gid egid auid session tty pcomm\n"
-	    "                       pidns mntns nspid cgroup (see minisnoop check, man 8)\n"
 	    "  -e, --env            the new program's environment too (field env)\n"
 	    "  -u, --uid UID        only this uid (number or user name); in the kernel\n"
 	    "  -c, --cgroup PATH    only processes in this cgroup v2 directory; in the kernel\n"

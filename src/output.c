@@ -15,6 +15,15 @@
 
 #define NSEC_PER_SEC 1000000000LL
 
+/* The most a context field can add to a line, its key or padding included, but for the
+ * blocks (cwd, exe, env), which out_event counts from the view: 6 bytes per escaped byte. */
+#define KIND_ROOM(kind, size)                                                                      \
+	((kind) == FK_STR || (kind) == FK_TTY ? 6 * ((size) + 4) + 2                               \
+	 : (kind) == FK_CGROUP		      ? 6 * CGROUP_PATH_MAX + 2                            \
+					      : 0)
+#define FIELD_ROOM(c, nm, hd, w, grp, knd, mem, all_)                                              \
+	+(int)(sizeof(nm) + 4 + 24 + KIND_ROOM(FK_##knd, sizeof(((struct ms_event *)0)->mem)))
+
 /*
  * Worst case bytes for one decoded event (JSON: 6 output bytes per input byte, plus quotes,
  * commas and the fixed fields). The buffer never gets smaller than this, so that when realloc
@@ -22,9 +31,9 @@
  */
 #define OB_FIXED   256
 #define OB_PER_STR 8
-#define OB_CTX	   (COL_COUNT * 16) /* context keys, numbers, null */
+#define OB_CTX	   (0 CONTEXT_FIELDS(FIELD_ROOM)) /* every context field but the blocks */
 #define OB_EVENT_MAX                                                                               \
-	(OB_FIXED + OB_CTX + 6 * (2 * EV_COMM_LEN + EV_TEXT_MAX + 2 * 32 + CGROUP_PATH_MAX + 40) + \
+	(OB_FIXED + OB_CTX + 6 * (EV_COMM_LEN + EV_TEXT_MAX + 2 * 32) +                            \
 	 OB_PER_STR * (2 * EV_MAX_ARGS_LIM + 2))
 
 int outbuf_init(struct outbuf *o, int fd, size_t cap)
@@ -351,20 +360,26 @@ static char *put_u0(char *d, uint64_t v, int width)
 	return end;
 }
 
-/* Pads the column that started at start to width, like %-Ns. */
-static char *pad(char *d, const char *start, size_t width)
+/* Screen columns of escaped text: one per code point (it is ASCII or valid UTF-8). */
+static size_t columns(const char *s, const char *end)
 {
-	while ((size_t)(d - start) < width)
-		*d++ = ' ';
-	return d;
+	size_t n = 0;
+
+	for (; s < end; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
 }
 
-/* A leading column: like %-Ns, but a value that fills it still gets a separating space. */
+/* Ends a column that started at start, like %-Ns in screen columns, but a value that fills
+ * it still gets a separating space. */
 static char *end_col(char *d, const char *start, size_t width)
 {
-	if ((size_t)(d - start) >= width)
+	size_t w = width ? columns(start, d) : 0;
+
+	do
 		*d++ = ' ';
-	return pad(d, start, width);
+	while (++w < width);
+	return d;
 }
 
 /* Wall-clock time of ts_ns, split so that no addition can overflow for any input. */
@@ -416,16 +431,6 @@ static char *put_since(char *d, uint64_t ts_ns, uint64_t start_ns)
 	return put_u0(d, ms % 1000, 3);
 }
 
-/* Screen columns of escaped text: one per code point (it is ASCII or valid UTF-8). */
-static size_t columns(const char *s, const char *end)
-{
-	size_t n = 0;
-
-	for (; s < end; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 static char *text_arg(char *d, const struct out_opts *opt, const char *s, size_t n)
 {
 	if (!opt->quote)
@@ -449,50 +454,40 @@ static char *json_strings(char *d, const char *const *str, const size_t *len, un
 	return d;
 }
 
-/* Column names (-o), text headers and widths (0: as wide as the value), and the context
- * they need read; a column ends with a space unless it is the last. */
-static const struct col_def {
-	char name[9];
-	char head[9];
-	uint8_t width;
-	int8_t ctx;
-} cols[COL_COUNT] = {
-    [COL_TIME] = {"time", "TIME", 9, -1},
-    [COL_ELAPSED] = {"elapsed", "TIME(s)", 8, -1},
-    [COL_UID] = {"uid", "UID", 6, -1},
-    [COL_COMM] = {"comm", "PCOMM", 17, -1},
-    [COL_PID] = {"pid", "PID", 8, -1},
-    [COL_TID] = {"tid", "TID", 8, -1},
-    [COL_PPID] = {"ppid", "PPID", 8, -1},
-    [COL_RET] = {"ret", "RET", 4, -1},
-    [COL_FILENAME] = {"filename", "FILENAME", 0, -1},
-    [COL_ARGS] = {"args", "ARGS", 0, -1},
-    [COL_CWD] = {"cwd", "CWD", 0, CTX_CWD},
-    [COL_EXE] = {"exe", "EXE", 0, CTX_EXE},
-    [COL_FILELESS] = {"fileless", "FILELESS", 9, CTX_EXE},
-    [COL_EUID] = {"euid", "EUID", 6, CTX_CREDS},
-    [COL_GID] = {"gid", "GID", 6, CTX_GID},
-    [COL_EGID] = {"egid", "EGID", 6, CTX_CREDS},
-    [COL_AUID] = {"auid", "AUID", 6, CTX_LOGIN},
-    [COL_SESSION] = {"session", "SESSION", 8, CTX_LOGIN},
-    [COL_TTY] = {"tty", "TTY", 8, CTX_TTY},
-    [COL_PCOMM] = {"pcomm", "PARENT", 17, CTX_PCOMM},
-    [COL_PIDNS] = {"pidns", "PIDNS", 11, CTX_PIDNS},
-    [COL_MNTNS] = {"mntns", "MNTNS", 11, CTX_MNTNS},
-    [COL_NSPID] = {"nspid", "NSPID", 8, CTX_PIDNS},
-    [COL_CGROUP] = {"cgroup", "CGROUP", 0, CTX_CGROUP},
-    [COL_ENV] = {"env", "ENV", 0, CTX_ENV},
+#define MEMBER(m) (((struct ms_event *)0)->m)
+
+const struct col_def out_cols[COL_COUNT] = {
+#define BASE_COL(c, nm, hd, w) [COL_##c] = {.name = nm, .head = hd, .width = w, .ctx = -1},
+    OUT_BASE_COLUMNS(BASE_COL)
+#undef BASE_COL
+#define CTX_COL(c, nm, hd, w, grp, knd, mem, all_)                                                 \
+	[COL_##c] = {.name = nm,                                                                   \
+		     .head = hd,                                                                   \
+		     .width = w,                                                                   \
+		     .ctx = CTX_##grp,                                                             \
+		     .kind = FK_##knd,                                                             \
+		     .off = offsetof(struct ms_event, mem),                                        \
+		     .size = sizeof(MEMBER(mem)),                                                  \
+		     .all = FIELD_##all_},
+#define FIELD_ALL true
+#define FIELD_OWN false
+	CONTEXT_FIELDS(CTX_COL)
+#undef CTX_COL
 };
 
-const char *out_col_name(enum out_col c)
-{
-	return cols[c].name;
-}
-
-int out_col_ctx(enum out_col c)
-{
-	return cols[c].ctx;
-}
+/* What the list says of each field, checked where it is built. */
+#define FIELD_CHECK(c, nm, hd, w, grp, knd, mem, all_)                                             \
+	_Static_assert(sizeof(nm) <= 9 && sizeof(hd) <= 9,                                         \
+		       "field " nm ": name or header too long");                                   \
+	_Static_assert((FK_##knd != FK_U32 && FK_##knd != FK_U32_SET) || sizeof(MEMBER(mem)) == 4, \
+		       "field " nm ": a number is a u32 member");                                  \
+	_Static_assert(FK_##knd != FK_CGROUP || sizeof(MEMBER(mem)) == 8,                          \
+		       "field " nm ": a cgroup id is a u64 member");                               \
+	_Static_assert(FK_##knd != FK_TTY || sizeof(MEMBER(mem)) <= 32,                            \
+		       "field " nm ": a tty name fits ctx_value's buffer");
+CONTEXT_FIELDS(FIELD_CHECK)
+#undef FIELD_CHECK
+_Static_assert(EV_HDR < 256, "a member's offset fits col_def.off");
 
 static void add_col(struct out_opts *opt, enum out_col c)
 {
@@ -501,8 +496,8 @@ static void add_col(struct out_opts *opt, enum out_col c)
 			return;
 	if (opt->ncol < OUT_COLS_MAX)
 		opt->col[opt->ncol++] = (uint8_t)c;
-	if (c >= COL_CWD)
-		opt->ctx_cols |= 1u << c;
+	if (c >= COL_CTX_FIRST)
+		opt->ctx_cols |= 1ull << c;
 }
 
 static void default_cols(struct out_opts *opt)
@@ -526,11 +521,13 @@ static int parse_cols(struct out_opts *opt, const char *spec, char *err, size_t 
 		size_t len = strcspn(spec, ","), c;
 
 		if (len == 3 && !memcmp(spec, "all", 3)) {
-			for (c = COL_CWD; c < COL_ENV; c++)
-				add_col(opt, (enum out_col)c);
+			for (c = COL_CTX_FIRST; c < COL_COUNT; c++)
+				if (out_cols[c].all)
+					add_col(opt, (enum out_col)c);
 		} else {
 			for (c = 0; c < COL_COUNT; c++)
-				if (strlen(cols[c].name) == len && !memcmp(spec, cols[c].name, len))
+				if (strlen(out_cols[c].name) == len &&
+				    !memcmp(spec, out_cols[c].name, len))
 					break;
 			if (c == COL_COUNT) {
 				ms_snprintf(err, n, "unknown field %.*s (try: minisnoop check)",
@@ -561,9 +558,9 @@ int out_columns(struct out_opts *opt, const char *spec, bool env, uint32_t *ctx,
 	if (!spec || plus)
 		add_col(opt, COL_ARGS);
 	*ctx = 0;
-	for (unsigned c = COL_CWD; c < COL_COUNT; c++)
-		if (opt->ctx_cols & (1u << c))
-			*ctx |= 1u << cols[c].ctx;
+	for (unsigned c = COL_CTX_FIRST; c < COL_COUNT; c++)
+		if (opt->ctx_cols & (1ull << c))
+			*ctx |= 1u << out_cols[c].ctx;
 	return 0;
 }
 
@@ -588,7 +585,7 @@ void out_header(struct outbuf *o, const struct out_opts *opt)
 		return;
 	d = o->buf + o->len;
 	for (unsigned i = 0; i < opt->ncol; i++) {
-		const struct col_def *cd = &cols[opt->col[i]];
+		const struct col_def *cd = &out_cols[opt->col[i]];
 
 		c = d;
 		d = put_str(d, cd->head);
@@ -599,63 +596,64 @@ void out_header(struct outbuf *o, const struct out_opts *opt)
 	o->len = (size_t)(d - o->buf);
 }
 
-/* The context value of column c, or NULL when the kernel did not give it; *num is set for
- * numbers (then the result is ""). */
-static const char *ctx_value(const struct ev_view *v, enum out_col c, char *buf, size_t *len,
-			     uint64_t *num, bool *isnum)
-{
-	/* where a numeric column's value is in the header (0: not a number) */
-	static const uint8_t num_at[COL_COUNT] = {
-	    [COL_EUID] = offsetof(struct ms_event, euid),
-	    [COL_GID] = offsetof(struct ms_event, gid),
-	    [COL_EGID] = offsetof(struct ms_event, egid),
-	    [COL_AUID] = offsetof(struct ms_event, auid),
-	    [COL_SESSION] = offsetof(struct ms_event, session),
-	    [COL_PIDNS] = offsetof(struct ms_event, pidns),
-	    [COL_MNTNS] = offsetof(struct ms_event, mntns),
-	    [COL_NSPID] = offsetof(struct ms_event, nspid),
-	};
-	const struct ms_event *h = &v->hdr;
+/* A context field's value as the record gives it. */
+struct value {
+	enum { V_NULL, V_NUM, V_WORD, V_STR } type; /* V_WORD: written as is (true, false) */
 	const char *s;
-	uint32_t n;
+	size_t len;
+	uint64_t num;
+};
 
-	*isnum = false;
-	if (!(v->have & (1u << cols[c].ctx)))
-		return NULL;
-	if (num_at[c]) {
-		memcpy(&n, (const char *)h + num_at[c], sizeof(n));
-		*num = n;
-		*isnum = true;
+static struct value str_value(const char *s, size_t len)
+{
+	return (struct value){.type = V_STR, .s = s, .len = len};
+}
+
+/* The value of context column cd (not env), null when the kernel did not give it; buf (40
+ * bytes) holds a value that is not in the view as it is shown. */
+static struct value ctx_value(const struct ev_view *v, const struct col_def *cd, char *buf)
+{
+	const char *at = (const char *)&v->hdr + cd->off;
+	struct value r = {.type = V_NULL};
+	const char *s;
+	uint64_t id;
+	uint32_t n;
+	size_t len;
+
+	if (!(v->have & (1u << cd->ctx)))
+		return r;
+	switch (cd->kind) {
+	case FK_U32:
+	case FK_U32_SET:
+		memcpy(&n, at, sizeof(n));
 		/* (uid_t)-1: the login uid and session were never set */
-		return (c == COL_AUID || c == COL_SESSION) && n == UINT32_MAX ? NULL : "";
-	}
-	switch (c) {
-	case COL_CWD:
-		*len = v->cwd_len;
-		return v->cwd;
-	case COL_EXE:
-		*len = v->exe_len;
-		return v->exe;
-	case COL_TTY: /* "pts3" is /dev/pts/3 */
-		*len = strnlen(h->tty, sizeof(h->tty));
-		if (!*len)
-			return NULL;
-		if (*len > 3 && !memcmp(h->tty, "pts", 3) && h->tty[3] >= '0' && h->tty[3] <= '9') {
-			ms_snprintf(buf, 40, "pts/%.*s", (int)*len - 3, h->tty + 3);
-			*len += 1;
-			return buf;
+		if (cd->kind == FK_U32_SET && n == UINT32_MAX)
+			return r;
+		return (struct value){.type = V_NUM, .num = n};
+	case FK_STR:
+		return str_value(at, strnlen(at, cd->size));
+	case FK_TTY: /* "pts3" is /dev/pts/3 */
+		len = strnlen(at, cd->size);
+		if (!len)
+			return r;
+		if (len > 3 && !memcmp(at, "pts", 3) && at[3] >= '0' && at[3] <= '9') {
+			ms_snprintf(buf, 40, "pts/%.*s", (int)len - 3, at + 3);
+			return str_value(buf, len + 1);
 		}
-		return h->tty;
-	case COL_PCOMM:
-		*len = strnlen(h->pcomm, EV_COMM_LEN);
-		return h->pcomm;
-	case COL_CGROUP:
-		s = cgroup_name(h->cgroup);
-		*len = s ? strlen(s) : 0;
-		return s;
-	default: /* COL_FILELESS */
-		*len = (h->ctx_flags & EV_C_EXE_DELETED) ? 4 : 5;
-		return *len == 4 ? "true" : "false";
+		return str_value(at, len);
+	case FK_CGROUP:
+		memcpy(&id, at, sizeof(id));
+		s = cgroup_name(id);
+		return s ? str_value(s, strlen(s)) : r;
+	case FK_FILELESS:
+		s = (v->hdr.ctx_flags & EV_C_EXE_DELETED) ? "true" : "false";
+		return (struct value){.type = V_WORD, .s = s, .len = strlen(s)};
+	case FK_CWD:
+		return str_value(v->cwd, v->cwd_len);
+	case FK_EXE:
+		return str_value(v->exe, v->exe_len);
+	default: /* FK_ENV: a list, the caller's */
+		return r;
 	}
 }
 
@@ -675,10 +673,8 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 {
 	const struct ms_event *h = &v->hdr;
 	char buf[40], ret[16];
-	const char *s;
-	size_t len = 0;
-	uint64_t num = 0;
-	bool isnum;
+	struct value val;
+	size_t len;
 	struct tm tm;
 
 	switch (c) {
@@ -714,18 +710,25 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 			*d++ = ' ';
 		d = text_strings(d, opt, v->args, v->arg_len, 1, argc);
 		return v->truncated ? put_str(d, " ...") : d;
-	case COL_ENV:
-		if (!(v->have & CTXB(ENV)))
+	default:
+		break;
+	}
+	if (out_cols[c].kind == FK_ENV) {
+		if (!(v->have & (1u << out_cols[c].ctx)))
 			return put_str(d, "-");
 		d = text_strings(d, opt, v->env, v->env_len, 0, v->envc);
 		return v->env_cut ? put_str(d, " ...") : d;
+	}
+	val = ctx_value(v, &out_cols[c], buf);
+	switch (val.type) {
+	case V_NULL:
+		return put_str(d, "-");
+	case V_NUM:
+		return put_u64(d, val.num);
+	case V_WORD:
+		return put_str(d, val.s);
 	default:
-		s = ctx_value(v, c, buf, &len, &num, &isnum);
-		if (!s)
-			return put_str(d, "-");
-		if (isnum)
-			return put_u64(d, num);
-		return c == COL_FILELESS ? put_str(d, s) : text_arg(d, opt, s, len);
+		return text_arg(d, opt, val.s, val.len);
 	}
 }
 
@@ -740,14 +743,7 @@ static char *text_event(char *d, const struct out_opts *opt, const struct ev_vie
 		d = text_col(d, opt, v, (enum out_col)opt->col[i], argc);
 		if (i + 1 == opt->ncol)
 			break;
-		if (opt->col[i] == COL_COMM || opt->col[i] == COL_PCOMM) {
-			/* screen columns: escaped UTF-8 is one per code point */
-			for (size_t w = columns(c, d); w < 16; w++)
-				*d++ = ' ';
-			*d++ = ' ';
-		} else {
-			d = end_col(d, c, cols[opt->col[i]].width);
-		}
+		d = end_col(d, c, out_cols[opt->col[i]].width);
 	}
 	*d++ = '\n';
 	return d;
@@ -756,35 +752,37 @@ static char *text_event(char *d, const struct out_opts *opt, const struct ev_vie
 /* The chosen context keys, in the table's order: ,"key":value */
 static char *json_context(char *d, const struct out_opts *opt, const struct ev_view *v)
 {
+	struct value val;
 	char buf[40];
-	const char *s;
-	size_t len = 0;
-	uint64_t num = 0;
-	bool isnum;
 
-	for (unsigned c = COL_CWD; c < COL_COUNT; c++) {
-		if (!(opt->ctx_cols & (1u << c)))
+	for (unsigned c = COL_CTX_FIRST; c < COL_COUNT; c++) {
+		if (!(opt->ctx_cols & (1ull << c)))
 			continue;
 		*d++ = ',';
 		*d++ = '"';
-		d = put_str(d, cols[c].name);
+		d = put_str(d, out_cols[c].name);
 		d = put_str(d, "\":");
-		if (c == COL_ENV) {
-			if (!(v->have & CTXB(ENV)))
+		if (out_cols[c].kind == FK_ENV) {
+			if (!(v->have & (1u << out_cols[c].ctx)))
 				d = put_str(d, "null");
 			else
 				d = json_strings(d, v->env, v->env_len, v->envc);
 			continue;
 		}
-		s = ctx_value(v, (enum out_col)c, buf, &len, &num, &isnum);
-		if (!s)
+		val = ctx_value(v, &out_cols[c], buf);
+		switch (val.type) {
+		case V_NULL:
 			d = put_str(d, "null");
-		else if (isnum)
-			d = put_u64(d, num);
-		else if (c == COL_FILELESS)
-			d = put_str(d, s);
-		else
-			d = esc_json(d, s, len);
+			break;
+		case V_NUM:
+			d = put_u64(d, val.num);
+			break;
+		case V_WORD:
+			d = put_str(d, val.s);
+			break;
+		default:
+			d = esc_json(d, val.s, val.len);
+		}
 	}
 	return d;
 }
@@ -827,7 +825,7 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 	d = json_strings(d, v->args, v->arg_len, argc);
 	/* a cut environment, when shown, is said like cut arguments */
 	cut = v->truncated ||
-	      ((opt->ctx_cols & (1u << COL_ENV)) && (v->have & CTXB(ENV)) && v->env_cut);
+	      ((opt->ctx_cols & (1ull << COL_ENV)) && (v->have & CTXB(ENV)) && v->env_cut);
 	d = put_str(d, cut ? ",\"truncated\":true" : ",\"truncated\":false");
 	d = json_context(d, opt, v);
 	return put_str(d, "}\n");

@@ -10,36 +10,44 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Text columns (-o); the context ones are JSON keys too. */
-enum out_col {
-	COL_TIME,
-	COL_ELAPSED,
-	COL_UID,
-	COL_COMM,
-	COL_PID,
-	COL_TID,
-	COL_PPID,
-	COL_RET,
-	COL_FILENAME,
-	COL_ARGS,
-	COL_CWD, /* the first context column */
-	COL_EXE,
-	COL_FILELESS,
-	COL_EUID,
-	COL_GID,
-	COL_EGID,
-	COL_AUID,
-	COL_SESSION,
-	COL_TTY,
-	COL_PCOMM,
-	COL_PIDNS,
-	COL_MNTNS,
-	COL_NSPID,
-	COL_CGROUP,
-	COL_ENV,
-	COL_COUNT,
-};
+/* The columns that are always known, in enum out_col's order: X(column, name, header, width)
+ * as in fields.h's CONTEXT_FIELDS (the JSON keys of these are fixed: out_event). */
+#define OUT_BASE_COLUMNS(X)                                                                        \
+	X(TIME, "time", "TIME", 9)                                                                 \
+	X(ELAPSED, "elapsed", "TIME(s)", 8)                                                        \
+	X(UID, "uid", "UID", 6)                                                                    \
+	X(COMM, "comm", "PCOMM", 17)                                                               \
+	X(PID, "pid", "PID", 8)                                                                    \
+	X(TID, "tid", "TID", 8)                                                                    \
+	X(PPID, "ppid", "PPID", 8)                                                                 \
+	X(RET, "ret", "RET", 4)                                                                    \
+	X(FILENAME, "filename", "FILENAME", 0)                                                     \
+	X(ARGS, "args", "ARGS", 0)
+
+/* Text columns (-o): the base ones, then the context fields, which are JSON keys too. */
+#define COL_ENUM(column, ...) COL_##column,
+enum out_col { OUT_BASE_COLUMNS(COL_ENUM) CONTEXT_FIELDS(COL_ENUM) COL_COUNT };
+#undef COL_ENUM
+/* The first context column: as many as there are base columns. */
+#define COL_ONE(...)  +1
+#define COL_CTX_FIRST ((enum out_col)(0 OUT_BASE_COLUMNS(COL_ONE)))
+_Static_assert(COL_COUNT <= 64, "out_opts.ctx_cols is a 64-bit mask");
 #define OUT_COLS_MAX 64
+
+/* A column: its -o name (and JSON key), text header and width (0: as wide as the value; a
+ * column ends with a space unless it is the last); for a context field, the CTX_* it needs
+ * read and how its record member is shown. */
+struct col_def {
+	char name[9];
+	char head[9];
+	uint8_t width;
+	int8_t ctx;   /* CTX_*, -1: a base column */
+	uint8_t kind; /* FK_* */
+	uint8_t off;  /* the record member: offset */
+	uint8_t size; /* and size */
+	bool all;     /* "-o all" adds it */
+};
+extern const struct col_def out_cols[COL_COUNT];
 
 struct out_opts {
 	bool json;
@@ -51,12 +59,8 @@ struct out_opts {
 	uint64_t start_ns;	   /* monotonic start, for -t */
 	uint8_t col[OUT_COLS_MAX]; /* text columns in order (out_columns) */
 	unsigned ncol;
-	uint32_t ctx_cols; /* 1 << COL_* of the context columns chosen: the JSON keys */
+	uint64_t ctx_cols; /* 1 << COL_* of the context columns chosen: the JSON keys */
 };
-
-/* A column's name (-o, JSON key) and the CTX_* it needs, -1 for none. */
-const char *out_col_name(enum out_col c);
-int out_col_ctx(enum out_col c);
 
 /* Columns from -o's spec (NULL: the default ones, after -T -t -U) and -e; the CTX() bits the
  * programs must read for them. 0, or -EINVAL with the message in err. */

@@ -64,7 +64,7 @@ struct kmember_def {
 struct kfeature_def {
 	const char *name;
 	uint64_t members;    /* KM() bits */
-	const char *without; /* what is lost when it is off */
+	const char *without; /* what is lost when it is off; NULL: fields.h says */
 };
 
 extern const struct prog_def prog_defs[P_COUNT];

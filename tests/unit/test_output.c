@@ -612,6 +612,124 @@ static void test_text_comm(void **state)
 	outbuf_free(&o);
 }
 
+/* ---- context fields ---- */
+
+/* A record with every context group: cwd /usr/share, exe /usr/bin/ls, env A=1 B=2. */
+static unsigned char *mkctx(struct ms_event *h, size_t *size)
+{
+	static const char text[] = "/usr/bin/ls\0ls\0-l\0"
+				   "share\0usr\0"
+				   "ls\0bin\0usr\0"
+				   "A=1\0B=2";
+
+	h->filename_len = 12;
+	h->argc = 2;
+	h->text_len = sizeof(text);
+	h->cwd_len = 10;
+	h->exe_len = 11;
+	h->env_len = 8;
+	h->have = (1u << CTX_BITS) - 1;
+	h->euid = 0;
+	h->gid = 1001;
+	h->egid = 1002;
+	h->auid = 1000;
+	h->session = 7;
+	memcpy(h->tty, "pts3", 5);
+	memcpy(h->pcomm, "sshd", 5);
+	h->pidns = 4026531836u;
+	h->mntns = 4026531840u;
+	h->nspid = 42;
+	h->cgroup = 1; /* the root: known whatever is mounted */
+	return mkrec(h, text, sizeof(text), size);
+}
+
+static void test_context_fields(void **state)
+{
+	struct ms_event h = BASE_HDR;
+	struct outbuf o;
+	struct out_opts opt = base_opts;
+	struct ev_view v;
+	size_t size;
+	uint32_t ctx;
+	char err[128];
+	unsigned char *r = mkctx(&h, &size);
+
+	(void)state;
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+
+	/* "all" is every context field but env; -e adds env; the groups to read follow. */
+	assert_int_equal(out_columns(&opt, "all", false, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(ctx, ((1u << CTX_BITS) - 1) & ~CTXB(ENV));
+	assert_int_equal(out_columns(&opt, "all", true, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(ctx, (1u << CTX_BITS) - 1);
+	out_header(&o, &opt);
+	EXPECT(&o,
+	       "PCOMM            PID     PPID    RET CWD EXE FILELESS EUID  GID   EGID  AUID  "
+	       "SESSION TTY     PARENT           PIDNS      MNTNS      NSPID   CGROUP ENV ARGS\n");
+	out_event(&o, &opt, &v);
+	EXPECT(&o,
+	       "bash             4242    1000      0 /usr/share /usr/bin/ls false    0     1001  "
+	       "1002  1000  7       pts/3   sshd             4026531836 4026531840 42      / "
+	       "A=1 B=2 /usr/bin/ls -l\n");
+	opt.json = true;
+	out_event(&o, &opt, &v);
+	EXPECT(&o,
+	       "{\"time\":\"2026-11-25T06:21:00.123456Z\",\"pid\":4242,\"ppid\":1000,"
+	       "\"uid\":1001,\"comm\":\"bash\",\"ret\":0,\"filename\":\"/usr/bin/ls\","
+	       "\"args\":[\"ls\",\"-l\"],\"truncated\":false,\"cwd\":\"/usr/share\","
+	       "\"exe\":\"/usr/bin/ls\",\"fileless\":false,\"euid\":0,\"gid\":1001,\"egid\":1002,"
+	       "\"auid\":1000,\"session\":7,\"tty\":\"pts/3\",\"pcomm\":\"sshd\","
+	       "\"pidns\":4026531836,\"mntns\":4026531840,\"nspid\":42,\"cgroup\":\"/\","
+	       "\"env\":[\"A=1\",\"B=2\"]}\n");
+
+	/* Named columns in the order given; JSON keys in the list's order. */
+	opt.json = false;
+	assert_int_equal(
+	    out_columns(&opt, "tty,pid,fileless,auid,session", false, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(ctx, CTXB(TTY) | CTXB(EXE) | CTXB(LOGIN));
+	/* A deleted exe; login never set; a terminal that is not a pts; a name of wide
+	 * characters is padded by screen columns. */
+	v.hdr.ctx_flags |= EV_C_EXE_DELETED;
+	v.hdr.auid = v.hdr.session = UINT32_MAX;
+	memcpy(v.hdr.tty, "ttyS0", 6);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "ttyS0   4242    true     -     -\n");
+	memcpy(v.hdr.tty, "\xc3\xa9\xc3\xa9", 5);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "\xc3\xa9\xc3\xa9      4242    true     -     -\n");
+	opt.json = true;
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "{\"time\":\"2026-11-25T06:21:00.123456Z\",\"pid\":4242,\"ppid\":1000,"
+		   "\"uid\":1001,\"comm\":\"bash\",\"ret\":0,\"filename\":\"/usr/bin/ls\","
+		   "\"args\":[\"ls\",\"-l\"],\"truncated\":false,\"fileless\":true,\"auid\":null,"
+		   "\"session\":null,\"tty\":\"\xc3\xa9\xc3\xa9\"}\n");
+
+	/* Nothing the kernel gave: "-" and null, an empty tty name too. */
+	v.have = 0;
+	v.hdr.tty[0] = 0;
+	assert_int_equal(out_columns(&opt, "+all,env", false, &ctx, err, sizeof(err)), 0);
+	opt.json = false;
+	out_event(&o, &opt, &v);
+	EXPECT(&o,
+	       "bash             4242    1000      0 - - -        -     -     -     -     -      "
+	       " -       -                -          -          -       - - /usr/bin/ls -l\n");
+	opt.json = true;
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "{\"time\":\"2026-11-25T06:21:00.123456Z\",\"pid\":4242,\"ppid\":1000,"
+		   "\"uid\":1001,\"comm\":\"bash\",\"ret\":0,\"filename\":\"/usr/bin/ls\","
+		   "\"args\":[\"ls\",\"-l\"],\"truncated\":false,\"cwd\":null,\"exe\":null,"
+		   "\"fileless\":null,\"euid\":null,\"gid\":null,\"egid\":null,\"auid\":null,"
+		   "\"session\":null,\"tty\":null,\"pcomm\":null,\"pidns\":null,\"mntns\":null,"
+		   "\"nspid\":null,\"cgroup\":null,\"env\":null}\n");
+
+	/* An unknown name is refused, and says which. */
+	assert_int_equal(out_columns(&opt, "pid,cwdx", false, &ctx, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "unknown field cwdx (try: minisnoop check)");
+	outbuf_free(&o);
+	free(r);
+}
+
 /* ---- escaping ---- */
 
 static const struct {
@@ -1287,6 +1405,7 @@ int main(void)
 		cmocka_unit_test(test_text_fields),
 		cmocka_unit_test(test_text_quote_and_trunc),
 		cmocka_unit_test(test_text_comm),
+		cmocka_unit_test(test_context_fields),
 		cmocka_unit_test(test_escape_text),
 		cmocka_unit_test(test_escape_json),
 		cmocka_unit_test(test_escape_roundtrip),
