@@ -22,7 +22,7 @@
 static const char usage_line[] =
     "usage: minisnoop [-TtUxqje] [-o FIELDS] [-u UID] [-n NAME] [-l LINE] [-P PPID]\n"
     "                 [-c CGROUP] [-Z USER] [--max-args N] [--count N] [--duration S] [--pages N]\n"
-    "                 [--verifier-log[=LEVEL]] [--no-btf]\n"
+    "                 [--max-env N] [--verifier-log[=LEVEL]] [--no-btf]\n"
     "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n";
 
 /* The fields 'all' adds (fields.h), wrapped under the option's text. */
@@ -73,6 +73,8 @@ static void help(void)
 	    "  -Z, --user USER      run as USER once attached (all capabilities are\n"
 	    "                       dropped once attached in any case)\n"
 	    "      --max-args N     arguments kept per exec (default %d, at most %d)\n"
+	    "      --max-env N      -e: variables kept (default %d, at most %d); those that\n"
+	    "                       change how a program runs (LD_*, ...) are always shown\n"
 	    "      --count N        exit after N events\n"
 	    "      --duration S     exit after S seconds\n"
 	    "      --pages N        perf ring pages per CPU, a power of two (default 64)\n"
@@ -84,7 +86,7 @@ static void help(void)
 	    "  dump [PROGRAM]       disassemble the built-in programs with source lines\n"
 	    "  verify               load every program, print the verifier's log and stats\n"
 	    "  check                say whether this system can trace, and what is missing\n",
-	    EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM);
+	    EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM, EV_MAX_ENV_DEF, EV_MAX_ENV_LIM);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -192,10 +194,11 @@ static void raise_memlock(void)
 /* MINISNOOP_NO_BTF, read once. */
 static bool env_no_btf;
 
-static const struct prog_opts default_prog_opts = {.max_args = EV_MAX_ARGS_DEF};
+static const struct prog_opts default_prog_opts = {.max_args = EV_MAX_ARGS_DEF,
+						   .max_env = EV_MAX_ENV_DEF};
 /* dump and verify: the programs with every context field (-o all -e) */
-static const struct prog_opts full_prog_opts = {.max_args = EV_MAX_ARGS_DEF,
-						.ctx = (1u << CTX_BITS) - 1};
+static const struct prog_opts full_prog_opts = {
+    .max_args = EV_MAX_ARGS_DEF, .max_env = EV_MAX_ENV_DEF, .ctx = (1u << CTX_BITS) - 1};
 
 static int cmd_dump(int argc, char **argv)
 {
@@ -291,7 +294,7 @@ static int cmd_verify(int argc, char **argv)
 	return r ? 1 : 0;
 }
 
-enum { O_MAX_ARGS = 256, O_COUNT, O_DURATION, O_PAGES, O_VLOG, O_NO_BTF };
+enum { O_MAX_ARGS = 256, O_MAX_ENV, O_COUNT, O_DURATION, O_PAGES, O_VLOG, O_NO_BTF };
 
 /* -o and -e, set together once every option is read (-T -t -U change the defaults). */
 static const char *out_spec;
@@ -313,6 +316,11 @@ static int trace_number_option(struct tracer_opts *t, int o, const char *arg)
 		if (!parse_u64(arg, EV_MAX_ARGS_LIM, &v) || v < 1)
 			return usage_error("--max-args: need 1..128, not '%s'", arg);
 		t->prog.max_args = (unsigned)v;
+		return 0;
+	case O_MAX_ENV:
+		if (!parse_u64(arg, EV_MAX_ENV_LIM, &v) || v < 1)
+			return usage_error("--max-env: need 1..1024, not '%s'", arg);
+		t->prog.max_env = (unsigned)v;
 		return 0;
 	case O_COUNT:
 		if (!parse_u64(arg, UINT64_MAX, &v) || v < 1)
@@ -412,6 +420,7 @@ static int cmd_trace(int argc, char **argv)
 	    {"line", required_argument, NULL, 'l'},
 	    {"ppid", required_argument, NULL, 'P'},
 	    {"max-args", required_argument, NULL, O_MAX_ARGS},
+	    {"max-env", required_argument, NULL, O_MAX_ENV},
 	    {"count", required_argument, NULL, O_COUNT},
 	    {"duration", required_argument, NULL, O_DURATION},
 	    {"pages", required_argument, NULL, O_PAGES},

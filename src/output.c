@@ -34,7 +34,9 @@
 #define OB_CTX	   (0 CONTEXT_FIELDS(FIELD_ROOM)) /* every context field but the blocks */
 #define OB_EVENT_MAX                                                                               \
 	(OB_FIXED + OB_CTX + 6 * (EV_COMM_LEN + EV_TEXT_MAX + 2 * 32) +                            \
-	 OB_PER_STR * (2 * EV_MAX_ARGS_LIM + 2))
+	 OB_PER_STR * (EV_MAX_ARGS_LIM + EV_ENV_VIEW_MAX + 2) + OB_ENV_CUT)
+/* ,"env_truncated":false,"env_unscanned":N, or two "..." */
+#define OB_ENV_CUT 64
 
 int outbuf_init(struct outbuf *o, int fd, size_t cap)
 {
@@ -668,6 +670,24 @@ static char *text_strings(char *d, const struct out_opts *opt, const char *const
 	return d;
 }
 
+/* The environment, with "..." where strings were left out (before those always shown, or at
+ * the end) and at the end when the kernel stopped looking (env_unscanned in JSON). */
+static char *text_env(char *d, const struct out_opts *opt, const struct ev_view *v)
+{
+	unsigned gap = v->env_cut ? v->env_gap : UINT32_MAX;
+
+	d = text_strings(d, opt, v->env, v->env_len, 0, gap < v->envc ? gap : v->envc);
+	if (gap <= v->envc)
+		d = put_str(d, gap ? " ..." : "...");
+	if (gap < v->envc) {
+		*d++ = ' ';
+		d = text_strings(d, opt, v->env, v->env_len, gap, v->envc);
+		if (v->env_stopped)
+			d = put_str(d, " ...");
+	}
+	return d;
+}
+
 static char *text_col(char *d, const struct out_opts *opt, const struct ev_view *v, enum out_col c,
 		      unsigned argc)
 {
@@ -716,8 +736,7 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 	if (out_cols[c].kind == FK_ENV) {
 		if (!(v->have & (1u << out_cols[c].ctx)))
 			return put_str(d, "-");
-		d = text_strings(d, opt, v->env, v->env_len, 0, v->envc);
-		return v->env_cut ? put_str(d, " ...") : d;
+		return text_env(d, opt, v);
 	}
 	val = ctx_value(v, &out_cols[c], buf);
 	switch (val.type) {
@@ -763,10 +782,17 @@ static char *json_context(char *d, const struct out_opts *opt, const struct ev_v
 		d = put_str(d, out_cols[c].name);
 		d = put_str(d, "\":");
 		if (out_cols[c].kind == FK_ENV) {
-			if (!(v->have & (1u << out_cols[c].ctx)))
-				d = put_str(d, "null");
-			else
-				d = json_strings(d, v->env, v->env_len, v->envc);
+			/* its own truncated (strings left out), and the bytes the kernel did not
+			 * look at for the variables always shown */
+			if (!(v->have & (1u << out_cols[c].ctx))) {
+				d = put_str(d,
+					    "null,\"env_truncated\":null,\"env_unscanned\":null");
+				continue;
+			}
+			d = put_str(json_strings(d, v->env, v->env_len, v->envc),
+				    v->env_cut ? ",\"env_truncated\":true"
+					       : ",\"env_truncated\":false");
+			d = put_u64(put_str(d, ",\"env_unscanned\":"), v->env_unscanned);
 			continue;
 		}
 		val = ctx_value(v, &out_cols[c], buf);
@@ -792,7 +818,6 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 {
 	struct tm tm;
 	long nsec = event_tm(h, opt, false, &tm);
-	bool cut;
 
 	d = put_str(d, "{\"time\":\"");
 	/* Years outside 0..9999 only come from a bogus clock offset; keep the field well-formed. */
@@ -823,10 +848,8 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 	d = esc_json(d, v->filename, v->filename_len);
 	d = put_str(d, ",\"args\":");
 	d = json_strings(d, v->args, v->arg_len, argc);
-	/* a cut environment, when shown, is said like cut arguments */
-	cut = v->truncated ||
-	      ((opt->ctx_cols & (1ull << COL_ENV)) && (v->have & CTXB(ENV)) && v->env_cut);
-	d = put_str(d, cut ? ",\"truncated\":true" : ",\"truncated\":false");
+	/* the arguments' (env has its own, env_truncated) */
+	d = put_str(d, v->truncated ? ",\"truncated\":true" : ",\"truncated\":false");
 	d = json_context(d, opt, v);
 	return put_str(d, "}\n");
 }
@@ -837,7 +860,7 @@ void out_event(struct outbuf *o, const struct out_opts *opt, const struct ev_vie
 	const char *comm;
 	unsigned argc = v->argc; /* at most EV_MAX_ARGS_LIM: ev_decode sees to it */
 	size_t need = OB_FIXED + OB_CTX + 6 * (EV_COMM_LEN + v->filename_len) +
-		      OB_PER_STR * ((size_t)argc + v->envc + 2);
+		      OB_PER_STR * ((size_t)argc + v->envc + 2) + OB_ENV_CUT;
 	char *d;
 
 	for (unsigned i = 0; i < argc; i++)
