@@ -25,7 +25,7 @@ typedef uint64_t ms_u64 __attribute__((aligned(8)));
 /* The env block's own limits (-e): at most EV_ENV_MAX bytes. An environment that fits is copied
  * whole; a larger one keeps its first EV_ENV_WINDOW bytes and the kernel scans the rest, a
  * chunk of at most EV_ENV_CHUNK bytes a read and at most EV_ENV_SCAN_MAX reads, for the
- * variables that are always shown (minisnoop.8, ENVIRONMENT), appended after the window. */
+ * variables that are always shown (minisnoop.8, FIELDS, env), appended after the window. */
 #define EV_ENV_MAX	16384
 #define EV_ENV_CHUNK	2048
 #define EV_ENV_WINDOW	(EV_ENV_MAX - 3 * EV_ENV_CHUNK)

@@ -237,7 +237,7 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 
 /*
  * Variables that change how a program runs are shown wherever they are (minisnoop.8,
- * ENVIRONMENT). The scan keeps a string when its first 4 bytes are one of these (3 for LD_);
+ * FIELDS, env). The scan keeps a string when its first 4 bytes are one of these (3 for LD_);
  * the reader then keeps those whose name is on its exact list (env_always()).
  */
 static const char env_screens[][5] = {

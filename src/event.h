@@ -45,7 +45,7 @@ int ev_decode(const void *data, size_t size, unsigned max_args, struct ev_view *
 int ev_decode_env(const void *data, size_t size, unsigned max_args, unsigned max_env,
 		  struct ev_view *v);
 /* A variable that changes how a program runs: shown wherever it is in the environment
- * (minisnoop.8, ENVIRONMENT). s is "NAME=value", len bytes. */
+ * (minisnoop.8, FIELDS, env). s is "NAME=value", len bytes. */
 bool env_always(const char *s, size_t len);
 
 #endif
