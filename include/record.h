@@ -66,7 +66,7 @@ _Static_assert(CTX_BITS <= 32, "have and prog_opts.ctx are 32-bit masks");
 #define EV_C_CWD_DELETED (1u << 1) /* unlinked directory */
 #define EV_C_EXE_CUT	 (1u << 2)
 #define EV_C_EXE_DELETED (1u << 3) /* no name on disk: memfd, deleted file */
-#define EV_C_ENV_CUT	 (1u << 4) /* the window's last string was cut */
+#define EV_C_ENV_CUT	 (1u << 4) /* the window's last string was cut, or none was readable */
 /* The environment was larger than EV_ENV_MAX: the block is the window, the variables the scan
  * found after it, then a trailer of EV_ENV_TRAILER bytes, little-endian: the bytes the scan
  * did not reach (u32), the window's length (u16). */

@@ -394,7 +394,7 @@ static void env_scan(struct asm_prog *p, const char *done)
  * that ends in them (looked for EV_ENV_BACK bytes back; else the last is cut and the rest of
  * it skipped), then env_scan() from there. FP(arg_start) = env_start.
  */
-static void env_window(struct asm_prog *p, uint32_t base_max, const char *done)
+static void env_window(struct asm_prog *p, uint32_t base_max, const char *done, const char *unread)
 {
 	const char *back = asm_local(p, "env_back"), *next = asm_local(p, "env_back_next");
 	const char *scan = asm_local(p, "env_scan");
@@ -407,7 +407,7 @@ static void env_window(struct asm_prog *p, uint32_t base_max, const char *done)
 	E(BPF_MOV64_IMM(R2, EV_ENV_WINDOW));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(arg_start)));
 	CALL(probe_read_user);
-	E(BPF_JMP_IMM(BPF_JNE, R0, 0, done));
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, unread));
 	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_SCAN);
 	E(BPF_MOV64_IMM(ITER, 0));
 	L(back); /* the window's byte EV_ENV_WINDOW - 1 - ITER */
@@ -442,7 +442,7 @@ static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 {
 	const uint32_t *m = l->member;
 	const char *done = asm_local(p, "env_done"), *fits = asm_local(p, "env_fits");
-	const char *join = asm_local(p, "env_join");
+	const char *join = asm_local(p, "env_join"), *unread = asm_local(p, "env_unread");
 
 	deref(p, FP(ptr), FP(task), m[KM_TASK_MM], done);
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
@@ -455,7 +455,7 @@ static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	E(BPF_ALU64_REG(BPF_SUB, BLOCK, R1));
 	E(BPF_JMP_IMM(BPF_JSLE, BLOCK, 0, done));
 	E(BPF_JMP_IMM(BPF_JLE, BLOCK, EV_ENV_MAX, fits));
-	env_window(p, base_max, done);
+	env_window(p, base_max, done, unread);
 	E(BPF_JMP_A(join));
 	L(fits);
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
@@ -466,7 +466,7 @@ static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	E(BPF_MOV64_REG(R2, BLOCK));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(arg_start)));
 	CALL(probe_read_user);
-	E(BPF_JMP_IMM(BPF_JNE, R0, 0, done));
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, unread));
 	/* the area ends with its last string's NUL; the reader counts on one */
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
 	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
@@ -477,6 +477,9 @@ static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	E(BPF_LDX_MEM(BPF_H, R2, REC, EV_OFF(env_len)));
 	E(BPF_ALU64_REG(BPF_ADD, R1, R2));
 	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
+	E(BPF_JMP_A(done));
+	L(unread); /* none of it: not an empty environment */
+	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_CUT);
 	L(done);
 }
 
