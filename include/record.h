@@ -25,11 +25,13 @@ typedef uint64_t ms_u64 __attribute__((aligned(8)));
 /* The env block's own limits (-e): at most EV_ENV_MAX bytes. An environment that fits is copied
  * whole; a larger one keeps its first EV_ENV_WINDOW bytes and the kernel scans the rest, a
  * chunk of at most EV_ENV_CHUNK bytes a read and at most EV_ENV_SCAN_MAX reads, for the
- * variables that are always shown (minisnoop.8, FIELDS, env), appended after the window. */
+ * variables that are always shown (minisnoop.8, FIELDS, env), appended after the window: what
+ * is left after the window holds a chunk and at least EV_ENV_CHUNK - 7 bytes of them. The
+ * verifier walks the scan once a read: EV_ENV_SCAN_MAX bounds its work (and its log) too. */
 #define EV_ENV_MAX	16384
-#define EV_ENV_CHUNK	2048
-#define EV_ENV_WINDOW	(EV_ENV_MAX - 3 * EV_ENV_CHUNK)
-#define EV_ENV_SCAN_MAX 1024
+#define EV_ENV_CHUNK	4096
+#define EV_ENV_WINDOW	(EV_ENV_MAX - 2 * EV_ENV_CHUNK)
+#define EV_ENV_SCAN_MAX 256
 #define EV_ENV_BACK	512 /* how far back the window's end looks for a string's start */
 /* text = filename, args, then the context blocks: cwd, exe, env */
 #define EV_TEXT_MAX	(EV_FILENAME_MAX + EV_ARGS_MAX + 2 * EV_PATH_MAX + EV_ENV_MAX)

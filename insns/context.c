@@ -396,7 +396,7 @@ static void env_scan(struct asm_prog *p, const char *done)
  */
 static void env_window(struct asm_prog *p, uint32_t base_max, const char *done, const char *unread)
 {
-	const char *back = asm_local(p, "env_back"), *next = asm_local(p, "env_back_next");
+	const char *back = asm_local(p, "env_back"), *none = asm_local(p, "env_no_start");
 	const char *scan = asm_local(p, "env_scan");
 
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
@@ -409,20 +409,33 @@ static void env_window(struct asm_prog *p, uint32_t base_max, const char *done, 
 	CALL(probe_read_user);
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, unread));
 	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_SCAN);
+	/* R4 = 1 + how far from the end the last NUL is (0: none), found with no branch but
+	 * the loop's own: the verifier walks each pass once */
+	E(BPF_MOV64_IMM(R4, 0));
 	E(BPF_MOV64_IMM(ITER, 0));
 	L(back); /* the window's byte EV_ENV_WINDOW - 1 - ITER */
 	E(BPF_MOV64_REG(R1, BLOCK));
 	E(BPF_ALU64_REG(BPF_SUB, R1, ITER));
 	E(BPF_LDX_MEM(BPF_B, R2, R1, EV_ENV_WINDOW - 1));
-	E(BPF_JMP_IMM(BPF_JNE, R2, 0, next));
-	E(BPF_MOV64_IMM(R1, EV_ENV_WINDOW));
-	E(BPF_ALU64_REG(BPF_SUB, R1, ITER));
+	E(BPF_ALU64_IMM(BPF_SUB, R2, 1));
+	E(BPF_ALU64_IMM(BPF_RSH, R2, 63)); /* a NUL */
+	E(BPF_MOV64_REG(R3, R4));
+	E(BPF_ALU64_IMM(BPF_SUB, R3, 1));
+	E(BPF_ALU64_IMM(BPF_RSH, R3, 63)); /* none yet */
+	E(BPF_ALU64_REG(BPF_AND, R2, R3));
+	E(BPF_MOV64_REG(R3, ITER));
+	E(BPF_ALU64_IMM(BPF_ADD, R3, 1));
+	E(BPF_ALU64_REG(BPF_MUL, R2, R3));
+	E(BPF_ALU64_REG(BPF_ADD, R4, R2));
+	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
+	E(BPF_JMP_IMM(BPF_JLT, ITER, EV_ENV_BACK, back));
+	E(BPF_JMP_IMM(BPF_JEQ, R4, 0, none));
+	E(BPF_MOV64_IMM(R1, EV_ENV_WINDOW + 1));
+	E(BPF_ALU64_REG(BPF_SUB, R1, R4));
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(last)));
 	E(BPF_ST_MEM(BPF_DW, R10, FP(next), 0));
 	E(BPF_JMP_A(scan));
-	L(next);
-	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
-	E(BPF_JMP_IMM(BPF_JLT, ITER, EV_ENV_BACK, back));
+	L(none);
 	E(BPF_ST_MEM(BPF_B, BLOCK, EV_ENV_WINDOW - 1, 0));
 	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_CUT);
 	E(BPF_ST_MEM(BPF_DW, R10, FP(last), EV_ENV_WINDOW));
