@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,8 +34,10 @@
 #define OB_PER_STR 8
 #define OB_CTX	   (0 CONTEXT_FIELDS(FIELD_ROOM)) /* every context field but the blocks */
 #define OB_EVENT_MAX                                                                               \
-	(OB_FIXED + OB_CTX + 6 * (EV_COMM_LEN + EV_TEXT_MAX + 2 * 32) +                            \
-	 OB_PER_STR * (2 * EV_MAX_ARGS_LIM + 2))
+	(OB_FIXED + OB_CTX + 6 * (EV_COMM_LEN + EV_TEXT_MAX + 4 * 32) +                            \
+	 4 * OB_ROOT_MARK(EV_PATH_MAX + 32) + OB_PER_STR * (2 * EV_MAX_ARGS_LIM + 2))
+/* A root mark (root_mark) of a root path n bytes long: escaped, its brackets, "mnt:N:". */
+#define OB_ROOT_MARK(n) (6 * (n) + 32)
 
 int outbuf_init(struct outbuf *o, int fd, size_t cap)
 {
@@ -174,7 +177,8 @@ static uint32_t utf8_cp(const unsigned char *s, size_t len)
 static bool is_deceptive(uint32_t cp)
 {
 	return cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff ||
+	       cp == 0x27e6 || cp == 0x27e7; /* the root mark's brackets: never raw from data */
 }
 
 /* Text escape into d (room for 4 bytes per input byte); quote also escapes '"'. */
@@ -557,11 +561,18 @@ int out_columns(struct out_opts *opt, const char *spec, bool env, uint32_t *ctx,
 		add_col(opt, COL_ENV);
 	if (!spec || plus)
 		add_col(opt, COL_ARGS);
-	*ctx = 0;
+	*ctx = CTXB(ROOT) | CTXB(MNTNS); /* root_mark's */
 	for (unsigned c = COL_CTX_FIRST; c < COL_COUNT; c++)
 		if (opt->ctx_cols & (1ull << c))
 			*ctx |= 1u << out_cols[c].ctx;
 	return 0;
+}
+
+void out_own_root(struct out_opts *opt)
+{
+	struct stat st;
+
+	opt->own_mntns = stat("/proc/self/ns/mnt", &st) ? 0 : (uint32_t)st.st_ino;
 }
 
 /* Options without columns (out_columns not called) show the default ones. */
@@ -609,9 +620,16 @@ static struct value str_value(const char *s, size_t len)
 	return (struct value){.type = V_STR, .s = s, .len = len};
 }
 
+/* In another mount namespace than the tracer's (when both are known). */
+static bool other_mntns(const struct out_opts *opt, const struct ev_view *v)
+{
+	return opt->own_mntns && (v->have & CTXB(MNTNS)) && v->hdr.mntns != opt->own_mntns;
+}
+
 /* The value of context column cd (not env), null when the kernel did not give it; buf (40
  * bytes) holds a value that is not in the view as it is shown. */
-static struct value ctx_value(const struct ev_view *v, const struct col_def *cd, char *buf)
+static struct value ctx_value(const struct out_opts *opt, const struct ev_view *v,
+			      const struct col_def *cd, char *buf)
 {
 	const char *at = (const char *)&v->hdr + cd->off;
 	struct value r = {.type = V_NULL};
@@ -641,7 +659,9 @@ static struct value ctx_value(const struct ev_view *v, const struct col_def *cd,
 			return str_value(buf, len + 1);
 		}
 		return str_value(at, len);
-	case FK_CGROUP:
+	case FK_CGROUP: /* as the kernel named it at the exec, else from the mounted trees */
+		if (v->cgroup_path)
+			return str_value(v->cgroup, v->cgroup_len);
 		memcpy(&id, at, sizeof(id));
 		s = cgroup_name(id);
 		return s ? str_value(s, strlen(s)) : r;
@@ -652,9 +672,38 @@ static struct value ctx_value(const struct ev_view *v, const struct col_def *cd,
 		return str_value(v->cwd, v->cwd_len);
 	case FK_EXE:
 		return str_value(v->exe, v->exe_len);
+	case FK_ROOT: /* "/": the top of another mount namespace's tree */
+		if (v->root_len)
+			return str_value(v->root, v->root_len);
+		return other_mntns(opt, v) ? str_value("/", 1) : r;
 	default: /* FK_ENV: a list, the caller's */
 		return r;
 	}
+}
+
+/*
+ * A process whose root is not the tracer's: chrooted (its root is not the top of its mount
+ * tree), or in another mount namespace. Its paths (filename, args' first, cwd, exe) start
+ * with "⟦ROOT⟧", or "⟦mnt:N:ROOT⟧" in mount namespace N: brackets that text output never
+ * shows raw from data (esc_text escapes them), so no path reads as the tracer's own.
+ */
+static char *root_mark(char *d, const struct out_opts *opt, const struct ev_view *v)
+{
+	bool ns = other_mntns(opt, v);
+
+	if (!ns && !(v->have & CTXB(ROOT) && v->root_len))
+		return d;
+	d = put_str(d, "\xe2\x9f\xa6"); /* U+27E6 */
+	if (ns) {
+		d = put_str(d, "mnt:");
+		d = put_u64(d, v->hdr.mntns);
+		*d++ = ':';
+	}
+	if (v->have & CTXB(ROOT) && v->root_len)
+		d = esc_text(d, v->root, v->root_len, false);
+	else
+		*d++ = '/';
+	return put_str(d, "\xe2\x9f\xa7"); /* U+27E7 */
 }
 
 static char *text_strings(char *d, const struct out_opts *opt, const char *const *str,
@@ -702,9 +751,11 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 			*d++ = ' ';
 		return put_i64(d, h->ret);
 	case COL_FILENAME:
+		d = root_mark(d, opt, v);
 		return text_arg(d, opt, v->filename, v->filename_len);
 	case COL_ARGS:
 		/* BCC shows the executed path in place of argv[0]. */
+		d = root_mark(d, opt, v);
 		d = text_arg(d, opt, v->filename, v->filename_len);
 		if (argc > 1)
 			*d++ = ' ';
@@ -719,7 +770,7 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 		d = text_strings(d, opt, v->env, v->env_len, 0, v->envc);
 		return v->env_cut ? put_str(d, " ...") : d;
 	}
-	val = ctx_value(v, &out_cols[c], buf);
+	val = ctx_value(opt, v, &out_cols[c], buf);
 	switch (val.type) {
 	case V_NULL:
 		return put_str(d, "-");
@@ -728,6 +779,8 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 	case V_WORD:
 		return put_str(d, val.s);
 	default:
+		if (out_cols[c].kind == FK_CWD || out_cols[c].kind == FK_EXE)
+			d = root_mark(d, opt, v);
 		return text_arg(d, opt, val.s, val.len);
 	}
 }
@@ -769,7 +822,7 @@ static char *json_context(char *d, const struct out_opts *opt, const struct ev_v
 				d = json_strings(d, v->env, v->env_len, v->envc);
 			continue;
 		}
-		val = ctx_value(v, &out_cols[c], buf);
+		val = ctx_value(opt, v, &out_cols[c], buf);
 		switch (val.type) {
 		case V_NULL:
 			d = put_str(d, "null");
@@ -842,8 +895,10 @@ void out_event(struct outbuf *o, const struct out_opts *opt, const struct ev_vie
 
 	for (unsigned i = 0; i < argc; i++)
 		need += 6 * v->arg_len[i];
+	need += 4 * OB_ROOT_MARK(v->root_len); /* filename, args, cwd, exe */
 	if (opt->ctx_cols) {
-		need += 6 * (v->cwd_len + v->exe_len + CGROUP_PATH_MAX + EV_COMM_LEN + 40);
+		need += 6 * (v->cwd_len + v->exe_len + v->root_len + v->cgroup_len +
+			     CGROUP_PATH_MAX + EV_COMM_LEN + 40);
 		for (unsigned i = 0; i < v->envc; i++)
 			need += 6 * v->env_len[i];
 	}
