@@ -297,14 +297,15 @@ static void cgroup_block(struct asm_prog *p, const struct prog_layout *l, uint32
 	E(BPF_JMP_IMM(BPF_JGE, ITER, WALK_MAX, cut_l));
 	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
-	read_kernel_u64(p, FP(parent), m[KM_KERNFS_PARENT], end);
+	/* a read that fails cuts the path: what is kept is its leaf side */
+	read_kernel_u64(p, FP(parent), m[KM_KERNFS_PARENT], cut_l);
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(parent)));
 	E(BPF_JMP_IMM(BPF_JEQ, R1, 0, end)); /* the hierarchy's root */
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
-	read_kernel_u64(p, FP(tmp), m[KM_KERNFS_NAME], end);
+	read_kernel_u64(p, FP(tmp), m[KM_KERNFS_NAME], cut_l);
 	/* at text_len + len, both bounds learnt again from memory */
 	E(BPF_LDX_MEM(BPF_W, BLOCK, REC, EV_OFF(text_len)));
-	E(BPF_JMP_IMM(BPF_JGT, BLOCK, base_max, end));
+	E(BPF_JMP_IMM(BPF_JGT, BLOCK, base_max, cut_l)); /* never, but bounds */
 	E(BPF_LDX_MEM(BPF_H, R1, REC, EV_OFF(cgroup_len)));
 	E(BPF_JMP_IMM(BPF_JGT, R1, EV_PATH_MAX - EV_NAME_MAX, cut_l));
 	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
@@ -313,7 +314,7 @@ static void cgroup_block(struct asm_prog *p, const struct prog_layout *l, uint32
 	E(BPF_MOV64_IMM(R2, EV_NAME_MAX));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
 	CALL(probe_read_kernel_str);
-	E(BPF_JMP_IMM(BPF_JSLE, R0, 0, end));
+	E(BPF_JMP_IMM(BPF_JSLE, R0, 0, cut_l));
 	E(BPF_LDX_MEM(BPF_H, R1, REC, EV_OFF(cgroup_len)));
 	E(BPF_ALU64_REG(BPF_ADD, R1, R0));
 	E(BPF_STX_MEM(BPF_H, REC, R1, EV_OFF(cgroup_len)));
