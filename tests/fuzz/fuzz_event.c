@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * An exec record from the kernel, decoded (src/event.c), filtered (src/filter.c) and written
- * as text and as JSON (src/output.c). Input: max_args byte, option bits byte, the clock
- * offset and start time (8 bytes each, host order), then the record. The option byte's low
- * four bits are -q -T -t -U; its high four pick the columns (modes[] below: -o specs, -e).
+ * as text and as JSON (src/columns.c, src/output.c, src/escape.c). Input: max_args byte,
+ * option bits byte, the clock offset and start time (8 bytes each, host order), then the
+ * record. The option byte's low four bits are -q -T -t -U; its high four pick the columns
+ * (modes[] below: -o specs, -e).
  *
  * What README promises is checked on every output: the text lines have no raw control byte,
  * no bidi control or invisible character and only valid UTF-8; the JSON line is one valid
@@ -28,7 +29,7 @@
  * Known, reported: when the context blocks do not fit the text (cwd_len + exe_len + env_len >
  * text_len, or a path block over EV_PATH_MAX), decode_context returns before it sets
  * v->cwd_len and v->exe_len, and out_event sizes its buffer with them whatever have says:
- * with the caller's garbage there, the event is dropped (ob_reserve fails) or the buffer
+ * with the caller's garbage there, the event is dropped (outbuf_reserve fails) or the buffer
  * grows to the garbage's size. While this is 1, such a view gets empty paths before it is
  * checked and written; set it to 0 (or build with -DKNOWN_UNSET_PATHS=0) once event.c sets
  * them on that path, and the checks below hold for every view.
