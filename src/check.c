@@ -77,11 +77,11 @@ static void check_privileges(void)
 static void check_tracefs(void)
 {
 	char buf[256];
-	int r = tracefs_mount();
+	int r = tracefs_open();
 
 	if (!r)
 		ms_snprintf(buf, sizeof(buf), "%s%s", tracefs_dir(),
-			    tracefs_mounted_by_us() ? " (mounted it for this check)" : "");
+			    tracefs_own_mount() ? " (mounted it for this check, privately)" : "");
 	else if (r == -EACCES)
 		ms_snprintf(
 		    buf, sizeof(buf),
@@ -247,12 +247,12 @@ int cmd_check(int argc, char **argv, bool no_btf)
 	/* Mounting is this explicit step; the probe below only looks. */
 	check_tracefs();
 	layout_probe(&k, !no_btf);
+	tracefs_close();
 	check_tracepoints(&k);
 	check_btf(&k);
 	check_fields(&k);
 	check_jit();
 	check_selftest(&k);
-	tracefs_unmount();
 	if (failures)
 		ms_printf("minisnoop cannot trace here: %d requirement%s missing\n", failures,
 			  failures > 1 ? "s" : "");

@@ -200,6 +200,7 @@ static int cmd_dump(int argc, char **argv)
 		return usage_error("dump: unexpected argument '%s'", argv[optind]);
 	/* Offsets from tracefs when it is mounted; the generic layout otherwise. */
 	layout_probe(&k, !env_no_btf);
+	tracefs_close();
 	if (layout_guess(&k))
 		ms_fprintf(stderr, "minisnoop: dump: tracefs not readable: generic 64-bit syscall "
 				   "layout shown\n");
@@ -265,7 +266,6 @@ static int cmd_verify(int argc, char **argv)
 		ms_printf("minisnoop: %d programs loaded and verified (ppid: %s)\n", loaded, note);
 	}
 	progset_close(&ps);
-	tracefs_unmount();
 	return r ? 1 : 0;
 }
 

@@ -22,7 +22,7 @@ int progset_prepare(struct kernel_layout *k, bool use_btf, char *err, size_t err
 
 	if (r)
 		return r;
-	r = tracefs_mount();
+	r = tracefs_open();
 	if (r == -EACCES) {
 		ms_snprintf(err, errlen,
 			    "tracefs: /sys/kernel/tracing is not readable: %s (needs "
@@ -38,7 +38,9 @@ int progset_prepare(struct kernel_layout *k, bool use_btf, char *err, size_t err
 		    strerror(-r));
 		return r;
 	}
+	/* The probe is all that reads tracefs: attaching needs only the ids it found. */
 	layout_probe(k, use_btf);
+	tracefs_close();
 	return layout_check(k, err, errlen);
 }
 

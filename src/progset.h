@@ -21,7 +21,8 @@ struct progset {
 
 /*
  * The tracer's and verify's first steps, in the order that names a missing privilege as
- * such: bpf() usable, tracefs mounted, the layout probed and complete. 0 or -errno, err set.
+ * such: bpf() usable, tracefs readable (mounted privately if need be, and let go once read),
+ * the layout probed and complete. 0 or -errno, err set.
  */
 int progset_prepare(struct kernel_layout *k, bool use_btf, char *err, size_t errlen);
 /* Builds the programs this layout loads (every program with all) for options o; k must

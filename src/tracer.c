@@ -7,7 +7,6 @@
 #include "perf_ring.h"
 #include "progset.h"
 #include "sysfile.h"
-#include "tracefs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -498,8 +497,7 @@ int tracer_run(const struct tracer_opts *o)
 		ms_fprintf(stderr, "minisnoop: %s\n", err);
 		goto out;
 	}
-	/* Attached: tracefs is not needed any more, nor any privilege. */
-	tracefs_unmount();
+	/* Attached: no privilege is needed any more. */
 	if (privs_drop(&o->run_as, err, sizeof(err))) {
 		ms_fprintf(stderr, "minisnoop: %s\n", err);
 		goto out;
