@@ -7,6 +7,7 @@
 #include "btf.h"
 #include "layout.h"
 #include "loader.h"
+#include "progset.h"
 #include "selftest.h"
 #include "sysfile.h"
 #include "tracefs.h"
@@ -223,6 +224,7 @@ static void check_selftest(struct check_run *c, struct kernel_layout *k)
 {
 	char msg[320];
 	const char *t = getenv("MINISNOOP_TEST_LAYOUT");
+	struct progset ps = {0};
 	int r;
 
 	if (c->failures) {
@@ -231,7 +233,9 @@ static void check_selftest(struct check_run *c, struct kernel_layout *k)
 	}
 	if (t && !strcmp(t, "skew"))
 		skew_layout(k);
-	r = selftest_run(k, msg, sizeof(msg));
+	r = selftest_run(k, &ps, msg, sizeof(msg));
+	progset_print_logs(stderr, &ps, false); /* a refused program's log tail */
+	progset_close(&ps);
 	line(c, r == 0, true, "self-test", msg);
 }
 

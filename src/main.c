@@ -256,7 +256,8 @@ static int cmd_verify(int argc, char **argv)
 	if (!r)
 		r = progset_build(&ps, &full_prog_opts, &k, false, err, sizeof(err));
 	if (!r)
-		r = progset_load(&ps, &lopt, stdout, err, sizeof(err));
+		r = progset_load(&ps, &lopt, err, sizeof(err));
+	progset_print_logs(stdout, &ps, true);
 	for (size_t p = 0; p < P_COUNT; p++)
 		loaded += ps.k && ps.prog_fd[p] >= 0;
 	if (r) {

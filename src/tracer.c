@@ -373,7 +373,8 @@ static int start(struct session *s, char *err, size_t errlen)
 	if (!r)
 		r = progset_build(&s->ps, &po, &s->layout, false, err, errlen);
 	if (!r)
-		r = progset_load(&s->ps, &lo, o->verifier_log >= 0 ? stderr : NULL, err, errlen);
+		r = progset_load(&s->ps, &lo, err, errlen);
+	progset_print_logs(stderr, &s->ps, o->verifier_log >= 0);
 	if (!r)
 		r = open_cgroup(o, &s->ps, err, errlen);
 	if (!r)
