@@ -222,6 +222,7 @@ static int cmd_dump(int argc, char **argv)
 		return usage_error("dump: unexpected argument '%s'", argv[optind]);
 	/* Offsets from tracefs when it is mounted; the generic layout otherwise. */
 	layout_probe(&k, !env_no_btf);
+	tracefs_close();
 	if (layout_guess(&k))
 		ms_fprintf(stderr, "minisnoop: dump: tracefs not readable: generic 64-bit syscall "
 				   "layout shown\n");
@@ -277,7 +278,8 @@ static int cmd_verify(int argc, char **argv)
 	if (!r)
 		r = progset_build(&ps, &full_prog_opts, &k, false, err, sizeof(err));
 	if (!r)
-		r = progset_load(&ps, &lopt, stdout, err, sizeof(err));
+		r = progset_load(&ps, &lopt, err, sizeof(err));
+	progset_print_logs(stdout, &ps, true);
 	for (size_t p = 0; p < P_COUNT; p++)
 		loaded += ps.k && ps.prog_fd[p] >= 0;
 	if (r) {
@@ -287,7 +289,6 @@ static int cmd_verify(int argc, char **argv)
 		ms_printf("minisnoop: %d programs loaded and verified (ppid: %s)\n", loaded, note);
 	}
 	progset_close(&ps);
-	tracefs_unmount();
 	return r ? 1 : 0;
 }
 

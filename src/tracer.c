@@ -7,7 +7,6 @@
 #include "perf_ring.h"
 #include "progset.h"
 #include "sysfile.h"
-#include "tracefs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -374,7 +373,8 @@ static int start(struct session *s, char *err, size_t errlen)
 	if (!r)
 		r = progset_build(&s->ps, &po, &s->layout, false, err, errlen);
 	if (!r)
-		r = progset_load(&s->ps, &lo, o->verifier_log >= 0 ? stderr : NULL, err, errlen);
+		r = progset_load(&s->ps, &lo, err, errlen);
+	progset_print_logs(stderr, &s->ps, o->verifier_log >= 0);
 	if (!r)
 		r = open_cgroup(o, &s->ps, err, errlen);
 	if (!r)
@@ -498,8 +498,7 @@ int tracer_run(const struct tracer_opts *o)
 		ms_fprintf(stderr, "minisnoop: %s\n", err);
 		goto out;
 	}
-	/* Attached: tracefs is not needed any more, nor any privilege. */
-	tracefs_unmount();
+	/* Attached: no privilege is needed any more. */
 	if (privs_drop(&o->run_as, err, sizeof(err))) {
 		ms_fprintf(stderr, "minisnoop: %s\n", err);
 		goto out;

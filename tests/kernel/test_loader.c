@@ -209,7 +209,7 @@ static void test_tiny_log_grows_until_whole(void **state)
 	layout_guess(&k);
 	assert_int_equal(progset_build(&ps, &c, &k, false, err, sizeof(err)), 0);
 	/* The exit program with real maps, loaded twice: once with room, once from 64 bytes. */
-	assert_int_equal(progset_load(&ps, &(struct load_opts){0}, NULL, err, sizeof(err)), 0);
+	assert_int_equal(progset_load(&ps, &(struct load_opts){0}, err, sizeof(err)), 0);
 	assert_int_equal(prog_load(&ps.asm_[i], BPF_PROG_TYPE_TRACEPOINT, "ms_big", ps.maps,
 				   ps.nmaps, &big, &r1),
 			 0);
