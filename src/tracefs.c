@@ -46,8 +46,9 @@ static int open_events_dir(const char *path)
 	return err;
 }
 
-/* The one mounted already at either place, looked up once; -EACCES when it is there but
- * closed to us (mode 0700 without CAP_DAC_READ_SEARCH). */
+/* The one mounted already at either place, looked up once; -ENOENT, or -EACCES when
+ * /sys/kernel/tracing is there but closed to us (mode 0700 without CAP_DAC_READ_SEARCH):
+ * mounting again cannot help, and saying "not mounted" would mislead. */
 static int look_up(void)
 {
 	int fd;
@@ -55,13 +56,12 @@ static int look_up(void)
 	if (dir_fd >= 0)
 		return 0;
 	fd = open_events_dir(tracing);
-	if (fd >= 0) {
-		dir_path = tracing;
-	} else {
+	dir_path = tracing;
+	if (fd < 0) {
 		int r = open_events_dir(debug_tracing);
 
 		if (r < 0)
-			return fd == -EACCES ? fd : r;
+			return fd == -EACCES ? fd : -ENOENT;
 		fd = r;
 		dir_path = debug_tracing;
 	}

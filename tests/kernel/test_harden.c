@@ -194,8 +194,9 @@ static void test_instances_started_together_without_tracefs(void **state)
 	for (int round = 0; round < ROUNDS; round++) {
 		struct snoop *s[INSTANCES];
 
-		/* each a little later than the one before, by 0 to 13.5 ms as the rounds go: one
-		 * that looks for tracefs while another lets go of it is bound to come */
+		/* each a little later than the one before, by 0 to 13.5 ms as the rounds go, so
+		 * that one looks for tracefs at each stage of another's start (where one that
+		 * unmounted its tracefs once attached failed the next one, reading it) */
 		for (int k = 0; k < INSTANCES; k++) {
 			if (k)
 				usleep((useconds_t)(round % 10) * 1500);
