@@ -268,7 +268,7 @@ struct snoop *snoop_spawn(const char *const *args, const struct start_opts *o)
 	return s;
 }
 
-static bool tracing_line_seen(const struct snoop *s)
+bool tracing_line_seen(const struct snoop *s)
 {
 	const char *p = strstr(buf_str(&s->err), "minisnoop: tracing");
 

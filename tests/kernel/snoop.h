@@ -158,6 +158,8 @@ struct snoop *snoop_start(const char *const *args);
 /* Reads what is there (waiting up to timeout_ms); false once both pipes are at EOF. */
 bool pump(struct snoop *s, int timeout_ms);
 bool snoop_exited(struct snoop *s);
+/* Its stderr holds the whole "minisnoop: tracing" line. */
+bool tracing_line_seen(const struct snoop *s);
 /* Reads both pipes to EOF and reaps, within timeout_ms; SIGKILL after that. Returns the wait
  * status, or -1 when it had to be killed. */
 int snoop_finish(struct snoop *s, int timeout_ms);

@@ -8,9 +8,6 @@
  * the test), as processes of one system do: a minisnoop that mounted tracefs there and
  * unmounted it once attached pulled it from under another one still reading it (issue 22).
  */
-#define WATCHDOG_S     120 /* per test; SIGALRM ends the run if a test hangs */
-#define SCRATCH_PREFIX "/tmp/minisnoop-harden."
-
 #include "snoop.h"
 
 #include <sched.h>
@@ -285,5 +282,6 @@ int main(void)
 #undef T
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	snoop_init(120, "/tmp/minisnoop-harden.", cleanup_all);
+	return cmocka_run_group_tests_name("harden", tests, group_setup, group_teardown);
 }
