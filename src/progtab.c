@@ -69,6 +69,29 @@ const struct prog_def prog_defs[P_COUNT] = {
 		0,
 		false,
 		prog_fork},
+    /* Every syscall's entry and exit, for execs through the 32-bit entry. */
+    [P_COMPAT_ENTER] = {"compat_enter",
+			"raw_syscalls",
+			"sys_enter",
+			{"id"},
+			FEATURE(COMPAT),
+			ALWAYS,
+			MAPS(INFLIGHT) | MAPS(STATS),
+			3,
+			false,
+			prog_compat_enter,
+			true},
+    [P_COMPAT_EXIT] = {"compat_exit",
+		       "raw_syscalls",
+		       "sys_exit",
+		       {"ret", "id"},
+		       FEATURE(PPID) | FEATURE(IMAGE_ARGV) | FEATURE(COMPAT),
+		       ALWAYS,
+		       EXIT_MAPS,
+		       2,
+		       false,
+		       prog_compat_exit,
+		       true},
 };
 
 const struct map_def map_defs[MAP_ID_COUNT] = {
@@ -133,6 +156,8 @@ const struct kmember_def kmember_defs[KM_COUNT] = {
     [KM_UPID_NR] = {"upid", "nr"},
     [KM_UPID_NS] = {"upid", "ns"},
     [KM_PID_NS_NS] = {"pid_namespace", "ns"},
+    [KM_TASK_THREAD_INFO] = {"task_struct", "thread_info"},
+    [KM_THREAD_INFO_STATUS] = {"thread_info", "status"},
 };
 
 #define KM_WALK                                                                                    \
@@ -163,4 +188,7 @@ const struct kfeature_def kfeature_defs[KF_COUNT] = {
 		  "pidns and nspid are null"},
     [KF_MNTNS] = {"mntns", KM(TASK_NSPROXY) | KM(NSPROXY_MNT_NS) | KM(MNT_NS_NS) | KM(NS_INUM),
 		  "mntns is null"},
+    /* x86's: another arch's thread_info has no status, or not this one */
+    [KF_COMPAT] = {"32-bit entry", KM(TASK_THREAD_INFO) | KM(THREAD_INFO_STATUS),
+		   "failed execs through it are not seen, even with --compat"},
 };
