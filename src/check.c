@@ -249,6 +249,10 @@ int cmd_check(int argc, char **argv, bool no_btf)
 	layout_probe(&k, !no_btf);
 	check_tracepoints(&k);
 	check_btf(&k);
+	/* Off by default: watching the compat entry costs every syscall (minisnoop.8). */
+	line(k.feature[KF_COMPAT], false, "failed 32-bit execs",
+	     k.feature[KF_COMPAT] ? "reported with --compat (it watches every syscall)"
+				  : "not seen, nor counted, even with --compat");
 	check_fields(&k);
 	check_jit();
 	check_selftest(&k);
