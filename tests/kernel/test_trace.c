@@ -992,6 +992,132 @@ static void test_ret_values(void **state)
 }
 
 /*
+ * Execs through the 32-bit entry: `int $0x80` from this 64-bit program, its path and argv (an
+ * array of 32-bit pointers) in memory below 2 GiB (MAP_32BIT). The syscalls:* tracepoints
+ * skip such syscalls; minisnoop --compat watches raw_syscalls for them.
+ */
+#if defined(__x86_64__)
+struct int80_exec {
+	char path[96];
+	char arg0[16], arg1[16], marker[64];
+	uint32_t argv[4], envp[1];
+};
+
+static long int80_call(long nr, uint32_t b, uint32_t c, uint32_t d)
+{
+	__asm__ volatile("int $0x80" : "+a"(nr) : "b"(b), "c"(c), "d"(d) : "memory");
+	return nr;
+}
+
+static struct int80_exec *int80_setup(const char *path, const char *marker_text)
+{
+	struct int80_exec *x = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+
+	if (x == MAP_FAILED)
+		return NULL;
+	snprintf(x->path, sizeof(x->path), "%s", path);
+	snprintf(x->arg0, sizeof(x->arg0), "int80");
+	snprintf(x->arg1, sizeof(x->arg1), "x y");
+	snprintf(x->marker, sizeof(x->marker), "%s", marker_text);
+	x->argv[0] = (uint32_t)(uintptr_t)x->arg0;
+	x->argv[1] = (uint32_t)(uintptr_t)x->arg1;
+	x->argv[2] = (uint32_t)(uintptr_t)x->marker;
+	x->argv[3] = 0;
+	x->envp[0] = 0;
+	return x;
+}
+
+/* As uid 65534: execve (i386 number 11) through int $0x80; exits 127 when it returns -2. */
+static void int80_child(void *arg)
+{
+	struct int80_exec *x = arg;
+	long r;
+
+	if (!become(65534))
+		_exit(123);
+	r = int80_call(11, (uint32_t)(uintptr_t)x->path, (uint32_t)(uintptr_t)x->argv,
+		       (uint32_t)(uintptr_t)x->envp);
+	_exit(r == -ENOENT ? 127 : 125);
+}
+
+/* A 64-bit munmap (number 11, as the i386 execve) that fails: not an exec. */
+static void munmap_child(void *arg)
+{
+	(void)arg;
+	_exit(syscall(SYS_munmap, (void *)1, 4096) < 0 && errno == EINVAL ? 0 : 125);
+}
+
+/* Whether this kernel runs int $0x80 (IA32 emulation): getpid (i386 20) in a child. */
+static void int80_probe_child(void *arg)
+{
+	(void)arg;
+	_exit(int80_call(20, 0, 0, 0) == getpid() ? 0 : 1);
+}
+
+static void test_compat_failed_exec(void **state)
+{
+	const char *missing = "/nonexistent-minisnoop-test/int80 no such";
+	char m1[64], m2[64], m3[64];
+	char *argv_64[] = {"missing64", (char *)marker(m3, sizeof(m3), "fail64"), NULL};
+	char *argv_ok[] = {"true", (char *)marker(m2, sizeof(m2), "sync"), NULL};
+	struct exec_spec fail64 = SPEC(.path = missing, .argv = argv_64, .uid = 65534);
+	const char *plain[] = {"-j", NULL}, *compat[] = {"-j", "--compat", NULL};
+	struct int80_exec *x;
+	struct snoop *s;
+	pid_t pids[3], quiet;
+	int st;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	st = kid_wait(kid_fork(int80_probe_child, NULL, NULL, 0));
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		SKIP("int $0x80 does not run here (no IA32 emulation): wait status 0x%x\n", st);
+	x = int80_setup(missing, marker(m1, sizeof(m1), "int80"));
+	assert_non_null(x);
+	char *argv_80[] = {x->arg0, x->arg1, x->marker, NULL};
+
+	/* Without --compat: not seen (the default; minisnoop.8 says why). */
+	s = snoop_start(plain);
+	quiet = kid_fork(int80_child, x, NULL, 0);
+	kid_expect_exit(quiet, 127, "int $0x80 execve of a missing file");
+	pids[0] = run_exec(TRUE_PATH, argv_ok, 0);
+	snoop_wait_pids(s, pids, 1, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_no_event(quiet, "int $0x80 without --compat");
+	evs_free();
+
+	/* With it: reported once, as the kernel took it; a 64-bit munmap's failure is no exec;
+	 * a 64-bit failed exec is reported once, not twice. */
+	s = snoop_start(compat);
+	quiet = kid_fork(munmap_child, NULL, NULL, 0);
+	kid_expect_exit(quiet, 0, "a failing 64-bit munmap");
+	pids[0] = kid_fork(int80_child, x, NULL, 0);
+	kid_expect_exit(pids[0], 127, "int $0x80 execve of a missing file");
+	pids[1] = run_spec(&fail64, 127);
+	pids[2] = run_exec(TRUE_PATH, argv_ok, 0);
+	snoop_wait_pids(s, pids, 3, WAIT_EVENTS_MS);
+	snoop_stop(s, SIGINT);
+	parse_json(&s->out);
+	expect_no_event(quiet, "64-bit munmap");
+	expect_event(ev_one(pids[0], "int $0x80 execve, uid 65534"),
+		     &WANT(.pid = pids[0], .ppid = g_self, .uid = 65534, .ret = -ENOENT,
+			   .comm = g_comm, .filename = missing, .argv = argv_80));
+	expect_event(ev_one(pids[1], "64-bit failed execve, uid 65534"),
+		     &WANT(.pid = pids[1], .ppid = g_self, .uid = 65534, .ret = -ENOENT,
+			   .comm = g_comm, .filename = missing, .argv = argv_64));
+	munmap(x, 4096);
+}
+#else
+static void test_compat_failed_exec(void **state)
+{
+	(void)state;
+	SKIP("int $0x80: x86_64 only\n");
+}
+#endif
+
+/*
  * A successful exec shows the path as the kernel resolved it (sched_process_exec): execveat
  * with a directory fd gives "/dev/fd/N/name", with AT_EMPTY_PATH "/dev/fd/N". The fd number
  * is the child's, so any N is taken; returns the event's own path for expect_event.
@@ -3477,6 +3603,7 @@ int main(void)
 	    T(test_pid_ppid_no_btf_env),
 	    T(test_uid),
 	    T(test_ret_values),
+	    T(test_compat_failed_exec),
 	    T(test_execveat),
 	    T(test_exec_from_thread),
 	    T(test_exec_storm_each_once),
