@@ -57,6 +57,7 @@ struct prog_opts {
 	bool failed_only;  /* -x */
 	bool match_cgroup; /* -c: only tasks under the cgroup in MAP_CGROUP */
 	uint32_t ctx;	   /* CTX() bits: context to read (successful execs) */
+	bool compat;	   /* --compat: failed execs through the 32-bit entry too */
 };
 
 /* Kernel struct members the programs read, at offsets from BTF. */
@@ -103,6 +104,8 @@ enum kmember {
 	KM_UPID_NR,
 	KM_UPID_NS,
 	KM_PID_NS_NS,
+	KM_TASK_THREAD_INFO,
+	KM_THREAD_INFO_STATUS,
 	KM_COUNT,
 };
 #define KM(x) (1ull << KM_##x)
@@ -120,6 +123,7 @@ enum kfeature {
 	KF_TTY,	       /* current->signal->tty->name */
 	KF_PIDNS,      /* current->thread_pid: the innermost level's nr and namespace */
 	KF_MNTNS,      /* current->nsproxy->mnt_ns */
+	KF_COMPAT,     /* current's thread_info.status: TS_COMPAT in a 32-bit syscall (x86) */
 	KF_COUNT,
 };
 
@@ -148,6 +152,8 @@ enum { ENTER_FILENAME, ENTER_ARGV };
 enum { EXIT_RET };
 enum { EXEC_FILENAME, EXEC_OLD_PID };
 enum { FORK_CHILD_PID };
+enum { COMPAT_ENTER_ID };		  /* raw_syscalls:sys_enter; args[6] follow id */
+enum { COMPAT_EXIT_RET, COMPAT_EXIT_ID }; /* raw_syscalls:sys_exit: ret first, as EXIT_RET */
 
 typedef void prog_emit_fn(struct asm_prog *p, const struct prog_opts *o,
 			  const struct prog_layout *l);
@@ -157,5 +163,7 @@ prog_emit_fn prog_execveat_enter;
 prog_emit_fn prog_exec_exit; /* sys_exit_execve and sys_exit_execveat alike */
 prog_emit_fn prog_exec;
 prog_emit_fn prog_fork;
+prog_emit_fn prog_compat_enter; /* raw_syscalls: execs through the 32-bit entry */
+prog_emit_fn prog_compat_exit;
 
 #endif

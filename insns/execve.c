@@ -127,7 +127,8 @@ static void exit_args_copy(struct asm_prog *p)
 	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(flags)));
 }
 
-void prog_exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
+void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
+	       unsigned ptr_size)
 {
 	const struct tp_field *ret = &l->tp[EXIT_RET];
 
@@ -154,8 +155,7 @@ void prog_exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct 
 	record_ids(p, l);
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(ret)));
 	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(ret)));
-	/* ret is a long: as wide as the caller's pointers */
-	gather_args(p, o, l->tp[EXIT_RET].size);
+	gather_args(p, o, ptr_size);
 	exit_path(p);
 	exit_args_copy(p);
 	context_read(p, o, l, false);
@@ -171,4 +171,10 @@ void prog_exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct 
 	L("out");
 	E(BPF_MOV64_IMM(R0, 0));
 	E(BPF_EXIT_INSN());
+}
+
+void prog_exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
+{
+	/* ret is a long: as wide as the caller's pointers */
+	exec_exit(p, o, l, l->tp[EXIT_RET].size);
 }

@@ -274,6 +274,10 @@ int cmd_check(int argc, char **argv, bool no_btf)
 	tracefs_close();
 	check_tracepoints(&run, &k);
 	check_btf(&run, &k);
+	/* Off by default: watching the compat entry costs every syscall (minisnoop.8). */
+	line(&run, k.feature[KF_COMPAT], false, "failed 32-bit execs",
+	     k.feature[KF_COMPAT] ? "reported with --compat (it watches every syscall)"
+				  : "not seen, nor counted, even with --compat");
 	check_fields(&k);
 	check_jit(&run);
 	check_selftest(&run, &k);

@@ -75,7 +75,9 @@ int progset_build(struct progset *s, const struct prog_opts *o, const struct ker
 		const struct prog_def *d = &prog_defs[p];
 		struct prog_layout l;
 
-		s->loads[p] = layout_loads(k, (enum prog_id)p) && !(d->successes && o->failed_only);
+		s->loads[p] = layout_loads(k, (enum prog_id)p) &&
+			      !(d->successes && o->failed_only) &&
+			      (!d->compat || (o->compat && k->feature[KF_COMPAT]));
 		if (!s->loads[p] && !all)
 			continue;
 		layout_prog(k, (enum prog_id)p, &l);
@@ -254,7 +256,9 @@ int progset_dump(FILE *out, const struct progset *s, const char *only, bool with
 			fputc('\n', out);
 		else
 			ms_fprintf(out, " (not loaded %s)\n",
-				   layout_loads(s->k, (enum prog_id)p)
+				   d->compat
+				       ? "without --compat, nor without BTF's thread_info.status"
+				   : layout_loads(s->k, (enum prog_id)p)
 				       ? "with -x: it reports successes only"
 				       : "on this kernel: BTF gives what it does");
 		disasm_prog(out, &s->asm_[p], with_src);

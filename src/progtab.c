@@ -69,6 +69,29 @@ const struct prog_def prog_defs[P_COUNT] = {
 		.attach_rank = 0,
 		.successes = false,
 		.emit = prog_fork},
+    /* Every syscall's entry and exit, for execs through the 32-bit entry. */
+    [P_COMPAT_ENTER] = {.name = "compat_enter",
+			.tp_category = "raw_syscalls",
+			.tp_event = "sys_enter",
+			.fields = {"id"},
+			.features = FEATURE(COMPAT),
+			.unless_feature = ALWAYS,
+			.maps = MAPS(INFLIGHT) | MAPS(STATS),
+			.attach_rank = 3,
+			.successes = false,
+			.emit = prog_compat_enter,
+			.compat = true},
+    [P_COMPAT_EXIT] = {.name = "compat_exit",
+		       .tp_category = "raw_syscalls",
+		       .tp_event = "sys_exit",
+		       .fields = {"ret", "id"},
+		       .features = FEATURE(PPID) | FEATURE(IMAGE_ARGV) | FEATURE(COMPAT),
+		       .unless_feature = ALWAYS,
+		       .maps = EXIT_MAPS,
+		       .attach_rank = 2,
+		       .successes = false,
+		       .emit = prog_compat_exit,
+		       .compat = true},
 };
 
 const struct map_def map_defs[MAP_ID_COUNT] = {
@@ -170,6 +193,8 @@ const struct kmember_def kmember_defs[KM_COUNT] = {
     [KM_UPID_NR] = {.type = "upid", .member = "nr"},
     [KM_UPID_NS] = {.type = "upid", .member = "ns"},
     [KM_PID_NS_NS] = {.type = "pid_namespace", .member = "ns"},
+    [KM_TASK_THREAD_INFO] = {.type = "task_struct", .member = "thread_info"},
+    [KM_THREAD_INFO_STATUS] = {.type = "thread_info", .member = "status"},
 };
 
 #define KM_WALK                                                                                    \
@@ -201,4 +226,8 @@ const struct kfeature_def kfeature_defs[KF_COUNT] = {
 			     KM(UPID_NS) | KM(PID_NS_NS) | KM(NS_INUM)},
     [KF_MNTNS] = {.name = "mntns",
 		  .members = KM(TASK_NSPROXY) | KM(NSPROXY_MNT_NS) | KM(MNT_NS_NS) | KM(NS_INUM)},
+    /* x86's: another arch's thread_info has no status, or not this one */
+    [KF_COMPAT] = {.name = "32-bit entry",
+		   .members = KM(TASK_THREAD_INFO) | KM(THREAD_INFO_STATUS),
+		   .without = "failed execs through it are not seen, even with --compat"},
 };

@@ -511,7 +511,11 @@ int tracer_run(const struct tracer_opts *o)
 	write_out(&s, s.out.len);
 	/* Tell a waiting script that tracing has started (events from now on are seen). */
 	layout_ppid_note(&s.layout, note, sizeof(note));
-	ms_fprintf(stderr, "minisnoop: tracing (%s); Ctrl-C to stop\n", note);
+	ms_fprintf(stderr, "minisnoop: tracing (%s%s); Ctrl-C to stop\n", note,
+		   !o->prog.compat ? ""
+		   : s.layout.feature[KF_COMPAT]
+		       ? "; failed 32-bit execs too"
+		       : "; not failed 32-bit execs: see minisnoop check");
 
 	s.tokens = COALESCE_BURST;
 	s.tokens_at = s.fmt.start_ns;
