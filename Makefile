@@ -11,6 +11,8 @@
 #   make cross         every ISA the README claims, static and stripped, in build-ARCH/ (tools/cross.sh)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make size-check | size-report    stripped size vs the budget | where its bytes go, by object
+#   make tiny | size-check-tiny | size-report-tiny | test-tiny    build/minisnoop-tiny: the tracer
+#                      and check only (MINISNOOP_TINY), its budget, its bytes, its end-to-end tests
 #   make format | lint | clean
 
 VERSION := 0.1.0
@@ -84,9 +86,10 @@ TOOLS := $(B)/storm $(B)/true-static $(B)/progstats $(B)/startstop $(B)/benchrep
 
 # The stripped x86_64 binary with every feature stays within this (160 KiB, issue 21); `make tiny` aims at 64 KiB.
 SIZE_BUDGET ?= 163840
+TINY_BUDGET ?= 65536
 
 .PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools \
-	size-check test-initramfs test-initramfs-all fuzz test-asan cross
+	tiny size-check-tiny size-report-tiny test-tiny size-check test-initramfs test-initramfs-all fuzz test-asan cross
 
 all: $(B)/minisnoop
 
@@ -107,6 +110,19 @@ $(B)/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
 # The map says which object (ours or a libc.a member) each byte comes from: make size-report.
 $(B)/minisnoop: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -Wl,-Map=$(B)/minisnoop.map
+
+# make tiny: the same sources with MINISNOOP_TINY (no dump, verify, disassembler, source lines
+# of instructions, its own malloc and stdout), objects in $(B)/tiny/obj.
+TINY_OBJS := $(patsubst %.c,$(B)/tiny/obj/%.o,$(filter-out src/disasm.c,$(SRCS)) $(INSNS))
+TINY_CFLAGS := -DMINISNOOP_TINY
+$(B)/tiny/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TINY_CFLAGS) -c -o $@ $<
+
+$(B)/minisnoop-tiny: $(TINY_OBJS)
+	$(CC) $(CFLAGS) $(TINY_CFLAGS) -o $@ $^ $(LDFLAGS) -Wl,-Map=$(B)/minisnoop-tiny.map
+
+tiny: $(B)/minisnoop-tiny
 
 $(B)/host/%.o: %.c $(wildcard include/*.h src/*.h insns/*.h)
 	@mkdir -p $(dir $@)
@@ -221,11 +237,14 @@ bench:
 	@$(MAKE) --no-print-directory all tools
 	@tools/bench.sh
 
+# $(call size_check,BINARY,BUDGET)
+size_check = @$(CROSS_COMPILE)strip -o $(1).stripped $(1) && size=$$(stat -c %s $(1).stripped) && \
+	echo "$(1) stripped: $$size bytes (budget $(2))" && \
+	{ [ $$size -le $(2) ] || { echo "minisnoop: $(1) over the size budget" >&2; exit 1; }; }
 size-check: $(B)/minisnoop
-	@$(CROSS_COMPILE)strip -o $(B)/minisnoop.stripped $(B)/minisnoop
-	@size=$$(stat -c %s $(B)/minisnoop.stripped); \
-	echo "build/minisnoop stripped: $$size bytes (budget $(SIZE_BUDGET))"; \
-	[ $$size -le $(SIZE_BUDGET) ] || { echo "minisnoop: binary over the size budget" >&2; exit 1; }
+	$(call size_check,$<,$(SIZE_BUDGET))
+size-check-tiny: $(B)/minisnoop-tiny
+	$(call size_check,$<,$(TINY_BUDGET))
 
 # CROSS_ISAS: a subset of x86_64 aarch64 armhf i386 riscv64 (default: all of them).
 CROSS_ISAS ?=
@@ -237,6 +256,8 @@ cross:
 size-report: $(B)/minisnoop
 	@[ -f $(B)/minisnoop.map ] || { rm -f $(B)/minisnoop; $(MAKE) --no-print-directory $(B)/minisnoop; }
 	@STRIP=$(CROSS_COMPILE)strip tools/size-report.sh $(B)/minisnoop.map $(B)/minisnoop $(SIZE_BUDGET)
+size-report-tiny: $(B)/minisnoop-tiny
+	@STRIP=$(CROSS_COMPILE)strip tools/size-report.sh $(B)/minisnoop-tiny.map $< $(TINY_BUDGET)
 
 # Boots Debian kernels under qemu (TCG) with busybox and minisnoop only, two at a time
 # (tools/boot-test.sh --help). CI: x86_64 5.10 and 6.12 with and without BTF (with a 32-bit

@@ -23,7 +23,11 @@ static const char usage_line[] =
     "usage: minisnoop [-TtUxqje] [-o FIELDS] [-u UID] [-n NAME] [-l LINE] [-P PPID]\n"
     "                 [-c CGROUP] [-Z USER] [--max-args N] [--count N] [--duration S] [--pages N]\n"
     "                 [--verifier-log[=LEVEL]] [--no-btf]\n"
+#ifdef MINISNOOP_TINY
+    "       minisnoop check\n";
+#else
     "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n";
+#endif
 
 /* The fields 'all' adds (fields.h), wrapped under the option's text. */
 static void help_fields(void)
@@ -81,8 +85,10 @@ static void help(void)
 	    "                       MINISNOOP_NO_BTF=1)\n"
 	    "  -h, --help, -V, --version\n"
 	    "\n"
+#ifndef MINISNOOP_TINY
 	    "  dump [PROGRAM]       disassemble the built-in programs with source lines\n"
 	    "  verify               load every program, print the verifier's log and stats\n"
+#endif
 	    "  check                say whether this system can trace, and what is missing\n",
 	    EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM);
 }
@@ -193,6 +199,15 @@ static void raise_memlock(void)
 static bool env_no_btf;
 
 static const struct prog_opts default_prog_opts = {.max_args = EV_MAX_ARGS_DEF};
+
+#ifdef MINISNOOP_TINY
+/* make tiny: the tracer and check only; a left-out command is named, not traced as an argument. */
+static int not_in_build(const char *cmd)
+{
+	ms_fprintf(stderr, "minisnoop: %s is not in this build (minisnoop-tiny)\n", cmd);
+	return 2;
+}
+#else
 /* dump and verify: the programs with every context field (-o all -e) */
 static const struct prog_opts full_prog_opts = {.max_args = EV_MAX_ARGS_DEF,
 						.ctx = (1u << CTX_BITS) - 1};
@@ -290,6 +305,7 @@ static int cmd_verify(int argc, char **argv)
 	tracefs_unmount();
 	return r ? 1 : 0;
 }
+#endif
 
 enum { O_MAX_ARGS = 256, O_COUNT, O_DURATION, O_PAGES, O_VLOG, O_NO_BTF };
 
@@ -460,10 +476,16 @@ int main(int argc, char **argv)
 		return 0;
 	opterr = 0;
 	env_no_btf = getenv("MINISNOOP_NO_BTF") != NULL;
+#ifdef MINISNOOP_TINY
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "dump") || !strcmp(argv[1], "verify") || !strcmp(argv[1], "explain")))
+		return not_in_build(argv[1]);
+#else
 	if (argc > 1 && !strcmp(argv[1], "dump"))
 		return cmd_dump(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "verify"))
 		return cmd_verify(argc - 1, argv + 1);
+#endif
 	if (argc > 1 && !strcmp(argv[1], "check")) {
 		raise_memlock(); /* its self-test loads the programs */
 		return cmd_check(argc - 1, argv + 1, env_no_btf);
