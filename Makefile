@@ -51,14 +51,17 @@ CFLAGS ?= -Os -g
 # make cross hands its builds the caller's flags: an exported CFLAGS carries this build's
 # additions (-I$(B)/uapi) by the time the recipe runs.
 CROSS_CFLAGS := $(CFLAGS)
-# No unwind tables: C without exceptions needs none, and they are a tenth of the binary.
+# No unwind tables: C without exceptions needs none, and they are a tenth of the binary. No PIC
+# code: the static binary is not position-independent anyway (-fno-pie: 1 KB less).
 override CFLAGS += -std=gnu11 $(WARN) -ffunction-sections -fdata-sections -D_GNU_SOURCE \
-	  -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	  -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-pie \
 	  -DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc
 LDFLAGS ?=
 CROSS_LDFLAGS := $(LDFLAGS)
-# No page-aligned padding between segments: a static binary has no GOT worth a RELRO page.
-override LDFLAGS += -static -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none
+# No page-aligned padding between segments: a static binary has no GOT worth a RELRO page, and
+# the data segment may start in the text's last file page (common-page-size).
+override LDFLAGS += -static -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,-z,norelro -Wl,--build-id=none \
+	  -Wl,-z,common-page-size=16
 
 # musl-gcc sees only musl's headers: give it the kernel UAPI ones, and nothing else. asm/ is
 # the target's: /usr/include/TRIPLET/asm (native) or /usr/TRIPLET/include/asm

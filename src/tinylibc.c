@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The tiny build's malloc (make tiny; empty in every other build). musl's is 8 KB, and
+ * libc functions the tiny build (make tiny; this file is empty in every other build) has
+ * its own of, smaller than musl's for what minisnoop asks of them.
+ *
+ * malloc: musl's is 8 KB, and
  * minisnoop allocates little: buffers at start-up, a few that grow, none per event. Blocks
  * of up to 4 KiB, header included, come from size classes (powers of two from 32, one free
  * list each, carved from 64 KiB mappings); larger ones are mappings of their own, grown with
@@ -9,6 +12,7 @@
  */
 #ifdef MINISNOOP_TINY
 #include <errno.h>
+#include <getopt.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,5 +126,100 @@ void *calloc(size_t n, size_t size)
 	if (p)
 		memset(p, 0, n * size);
 	return p;
+}
+
+/*
+ * getopt_long: musl's brings stdio along for messages that minisnoop turns off (opterr 0,
+ * a ':' first in optstring). What main.c uses: short options (clustered, a value glued or
+ * next), long ones (--name, --name=value, a unique prefix), "--", and optind, optarg and
+ * optopt as musl leaves them on each error. No permuting: options after the first
+ * non-option argument are not looked at (minisnoop takes no such arguments, and says so).
+ */
+char *optarg;
+int optind = 1, opterr = 1, optopt;
+static int optpos; /* in a cluster of short options: the next letter's index, or 0 */
+
+static int long_opt(int argc, char **argv, const char *spec, const struct option *lo)
+{
+	const char *name = argv[optind] + 2, *eq = strchr(name, '=');
+	size_t n = eq ? (size_t)(eq - name) : strlen(name);
+	const struct option *o = NULL;
+	int hits = 0;
+
+	for (const struct option *q = lo; q->name; q++) {
+		if (strncmp(q->name, name, n))
+			continue;
+		if (!q->name[n]) { /* exact: no other counts */
+			o = q;
+			hits = 1;
+			break;
+		}
+		o = q;
+		hits++;
+	}
+	optind++;
+	optopt = 0;
+	if (hits != 1)
+		return '?';
+	optopt = o->val;
+	optarg = NULL;
+	if (eq) {
+		if (o->has_arg == no_argument)
+			return '?';
+		optarg = (char *)eq + 1;
+	} else if (o->has_arg == required_argument) {
+		if (optind >= argc)
+			return spec[0] == ':' ? ':' : '?';
+		optarg = argv[optind++];
+	}
+	if (o->flag) {
+		*o->flag = o->val;
+		return 0;
+	}
+	return o->val;
+}
+
+int getopt_long(int argc, char *const *argv, const char *spec, const struct option *lo, int *idx)
+{
+	char **av = (char **)argv;
+	const char *a, *s;
+	int c;
+
+	(void)idx;
+	optarg = NULL;
+	if (!optpos) {
+		a = optind < argc ? av[optind] : NULL;
+		if (!a || a[0] != '-' || !a[1])
+			return -1;
+		if (a[1] == '-' && !a[2]) {
+			optind++;
+			return -1;
+		}
+		if (a[1] == '-')
+			return long_opt(argc, av, spec, lo);
+		optpos = 1;
+	}
+	a = av[optind];
+	c = (unsigned char)a[optpos++];
+	s = c != ':' ? strchr(spec, c) : NULL;
+	if (!a[optpos]) {
+		optind++;
+		optpos = 0;
+	}
+	optopt = c;
+	if (!s)
+		return '?';
+	if (s[1] != ':')
+		return c;
+	if (optpos) { /* the value glued on: -ofoo */
+		optarg = (char *)a + optpos;
+		optind++;
+		optpos = 0;
+	} else if (s[2] != ':') {
+		if (optind >= argc)
+			return spec[0] == ':' ? ':' : '?';
+		optarg = av[optind++];
+	}
+	return c;
 }
 #endif
