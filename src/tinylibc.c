@@ -11,12 +11,17 @@
  * allocates nothing).
  */
 #ifdef MINISNOOP_TINY
+#include "fmt.h"
+
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 
 enum {
 	HDR = 16,	  /* before each block: its capacity; keeps 16-byte alignment */
@@ -221,5 +226,131 @@ int getopt_long(int argc, char *const *argv, const char *spec, const struct opti
 		optarg = av[optind++];
 	}
 	return c;
+}
+
+/*
+ * localtime_r, for -T's HH:MM:SS: musl's time zone code is 6 KB with its POSIX rules. Here,
+ * the zoneinfo file TZ names (a path, or a name under /usr/share/zoneinfo; /etc/localtime
+ * when TZ is unset), read once: the offset of the last transition at or before t (time type
+ * 0 before the first). Files carry their transitions to 2037; a rule-only TZ ("CET-1CEST,...")
+ * without such a file gives its standard offset, and no file at all UTC.
+ */
+static unsigned char tzf[16384];
+static const unsigned char *tz_times, *tz_idx, *tz_types;
+static uint32_t tz_n, tz_ntypes, tz_tsize; /* transitions, types, bytes per time */
+static long tz_fixed;			   /* the offset without a file */
+static int tz_loaded;
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Points the tables at a TZif file's last data block; 0 if it is one. */
+static int tz_parse(const unsigned char *p, size_t len)
+{
+	const unsigned char *end = p + len;
+
+	for (int pass = 0;; pass++) {
+		uint32_t isut, isstd, leap, cnt, types, chars, ts = pass ? 8 : 4;
+		size_t body;
+
+		if (end - p < 44 || memcmp(p, "TZif", 4))
+			return -1;
+		isut = be32(p + 20), isstd = be32(p + 24), leap = be32(p + 28);
+		cnt = be32(p + 32), types = be32(p + 36), chars = be32(p + 40);
+		if ((cnt | types | chars | leap | isut | isstd) > 4096 || !types)
+			return -1;
+		body = (size_t)cnt * (ts + 1) + types * 6 + chars + leap * (ts + 4) + isstd + isut;
+		if ((size_t)(end - p - 44) < body)
+			return -1;
+		if (!pass && p[4] >= '2') { /* the 64-bit block follows */
+			p += 44 + body;
+			continue;
+		}
+		tz_times = p + 44, tz_idx = tz_times + cnt * ts, tz_types = tz_idx + cnt;
+		tz_n = cnt, tz_ntypes = types, tz_tsize = ts;
+		return 0;
+	}
+}
+
+/* "NAME[+-]hh[:mm[:ss]]...", the standard time of a POSIX TZ rule: seconds east of UTC. */
+static long tz_rule(const char *s)
+{
+	long v = 0, part = 0, sign = -1;
+	int fields = 0;
+
+	if (*s == '<')
+		s = strchr(s, '>') ? strchr(s, '>') + 1 : "";
+	else
+		while ((*s | 32) >= 'a' && (*s | 32) <= 'z')
+			s++;
+	if (*s == '+' || *s == '-')
+		sign = *s++ == '-' ? 1 : -1; /* POSIX: positive is west of UTC */
+	for (; fields < 3; s++) {
+		if (*s >= '0' && *s <= '9') {
+			part = part * 10 + (*s - '0');
+			continue;
+		}
+		v = v * 60 + part, part = 0, fields++;
+		if (*s != ':')
+			break;
+	}
+	while (fields++ < 3)
+		v *= 60;
+	return sign * v;
+}
+
+static void tz_load(void)
+{
+	const char *tz = getenv("TZ");
+	char path[256] = "/etc/localtime";
+	ssize_t n = -1;
+	int fd;
+
+	tz_loaded = 1;
+	if (tz && *tz == ':')
+		tz++;
+	if (tz && *tz)
+		ms_snprintf(path, sizeof(path), "%s%s", *tz == '/' ? "" : "/usr/share/zoneinfo/",
+			    tz);
+	if (!strstr(path, "..") && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, tzf, sizeof(tzf));
+		close(fd);
+	}
+	if (n < 0 || tz_parse(tzf, (size_t)n))
+		tz_fixed = tz && *tz ? tz_rule(tz) : 0;
+}
+
+struct tm *localtime_r(const time_t *t, struct tm *tm)
+{
+	long off;
+
+	if (!tz_loaded)
+		tz_load();
+	off = tz_fixed;
+	if (tz_types) {
+		uint32_t i = 0, k;
+		const unsigned char *ty;
+
+		for (k = 0; k < tz_n; k++) {
+			const unsigned char *q = tz_times + k * tz_tsize;
+			int64_t at = tz_tsize == 8
+					 ? (int64_t)((uint64_t)be32(q) << 32 | be32(q + 4))
+					 : (int32_t)be32(q);
+
+			if (at > *t)
+				break;
+			i = tz_idx[k] < tz_ntypes ? tz_idx[k] : 0;
+		}
+		ty = tz_types + i * 6;
+		off = (int32_t)be32(ty);
+	}
+	time_t local = *t + off;
+
+	if (!gmtime_r(&local, tm))
+		return NULL;
+	tm->tm_gmtoff = off;
+	return tm;
 }
 #endif
