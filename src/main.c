@@ -54,6 +54,12 @@ static void help_fields(void)
 
 static void help(void)
 {
+#ifdef MINISNOOP_TINY /* 3 KB of text: the options are in the man page */
+	ms_printf("%s\nTraces every exec on the system with eBPF; needs root. Options: man 8 "
+		  "minisnoop.\nThis is minisnoop-tiny: the tracer and check only.\n",
+		  usage_line);
+	return;
+#endif
 	ms_printf("%s", usage_line);
 	ms_printf("\n"
 		  "Traces every execve()/execveat() on the system with eBPF; needs root.\n"
