@@ -89,7 +89,7 @@ TOOLS := $(B)/storm $(B)/true-static $(B)/progstats $(B)/startstop $(B)/benchrep
 
 # The stripped x86_64 binary with every feature stays within this (160 KiB, issue 21); `make tiny` aims at 64 KiB.
 SIZE_BUDGET ?= 163840
-# The tiny build's budget holds what it reached (82,520 bytes at this commit), the goal stays
+# The tiny build's budget holds what it reached (82,552 bytes at this commit), the goal stays
 # 64 KiB (size-report-tiny prints both).
 TINY_BUDGET ?= 86016
 

@@ -123,15 +123,16 @@ void *realloc(void *p, size_t n)
 
 void *calloc(size_t n, size_t size)
 {
+	size_t len = n * size;
 	void *p;
 
 	if (size && n > SIZE_MAX / size) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	p = malloc(n * size);
+	p = malloc(len ? len : 1);
 	if (p)
-		memset(p, 0, n * size);
+		memset(p, 0, len);
 	return p;
 }
 
@@ -263,14 +264,15 @@ static int tz_parse(const unsigned char *p, size_t len)
 		cnt = be32(p + 32), types = be32(p + 36), chars = be32(p + 40);
 		if ((cnt | types | chars | leap | isut | isstd) > 4096 || !types)
 			return -1;
-		body = (size_t)cnt * (ts + 1) + types * 6 + chars + leap * (ts + 4) + isstd + isut;
+		body = (size_t)cnt * (ts + 1) + (size_t)types * 6 + chars +
+		       (size_t)leap * (ts + 4) + isstd + isut;
 		if ((size_t)(end - p - 44) < body)
 			return -1;
 		if (!pass && p[4] >= '2') { /* the 64-bit block follows */
 			p += 44 + body;
 			continue;
 		}
-		tz_times = p + 44, tz_idx = tz_times + cnt * ts, tz_types = tz_idx + cnt;
+		tz_times = p + 44, tz_idx = tz_times + (size_t)cnt * ts, tz_types = tz_idx + cnt;
 		tz_n = cnt, tz_ntypes = types, tz_tsize = ts;
 		return 0;
 	}
@@ -336,7 +338,7 @@ struct tm *localtime_r(const time_t *t, struct tm *tm)
 		const unsigned char *ty;
 
 		for (k = 0; k < tz_n; k++) {
-			const unsigned char *q = tz_times + k * tz_tsize;
+			const unsigned char *q = tz_times + (size_t)k * tz_tsize;
 			int64_t at = tz_tsize == 8
 					 ? (int64_t)((uint64_t)be32(q) << 32 | be32(q + 4))
 					 : (int32_t)be32(q);
@@ -345,7 +347,7 @@ struct tm *localtime_r(const time_t *t, struct tm *tm)
 				break;
 			i = tz_idx[k] < tz_ntypes ? tz_idx[k] : 0;
 		}
-		ty = tz_types + i * 6;
+		ty = tz_types + (size_t)i * 6;
 		off = (int32_t)be32(ty);
 	}
 	time_t local = *t + off;
