@@ -23,7 +23,11 @@ static const char usage_line[] =
     "usage: minisnoop [-TtUxqje] [-o FIELDS] [-u UID] [-n NAME] [-l LINE] [-P PPID]\n"
     "                 [-c CGROUP] [-Z USER] [--max-args N] [--count N] [--duration S] [--pages N]\n"
     "                 [--verifier-log[=LEVEL]] [--no-btf] [--compat]\n"
+#ifdef MINISNOOP_TINY
+    "       minisnoop check\n";
+#else
     "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n";
+#endif
 
 /* The fields 'all' adds (fields.h), wrapped under the option's text. */
 static void help_fields(void)
@@ -50,6 +54,12 @@ static void help_fields(void)
 
 static void help(void)
 {
+#ifdef MINISNOOP_TINY /* 3 KB of text: the options are in the man page */
+	ms_printf("%s\nTraces every exec on the system with eBPF; needs root. Options: man 8 "
+		  "minisnoop.\nThis is minisnoop-tiny: the tracer and check only.\n",
+		  usage_line);
+	return;
+#endif
 	ms_printf("%s", usage_line);
 	ms_printf("\n"
 		  "Traces every execve()/execveat() on the system with eBPF; needs root.\n"
@@ -83,8 +93,10 @@ static void help(void)
 	    "                       every syscall: each costs more; see man 8)\n"
 	    "  -h, --help, -V, --version\n"
 	    "\n"
+#ifndef MINISNOOP_TINY
 	    "  dump [PROGRAM]       disassemble the built-in programs with source lines\n"
 	    "  verify               load every program, print the verifier's log and stats\n"
+#endif
 	    "  check                say whether this system can trace, and what is missing\n",
 	    EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM);
 }
@@ -195,6 +207,15 @@ static void raise_memlock(void)
 static bool env_no_btf;
 
 static const struct prog_opts default_prog_opts = {.max_args = EV_MAX_ARGS_DEF};
+
+#ifdef MINISNOOP_TINY
+/* make tiny: the tracer and check only; a left-out command is named, not traced as an argument. */
+static int not_in_build(const char *cmd)
+{
+	ms_fprintf(stderr, "minisnoop: %s is not in this build (minisnoop-tiny)\n", cmd);
+	return 2;
+}
+#else
 /* dump and verify: the programs with every context field (-o all -e) */
 static const struct prog_opts full_prog_opts = {
     .max_args = EV_MAX_ARGS_DEF, .ctx = (1u << CTX_BITS) - 1, .compat = true};
@@ -293,6 +314,7 @@ static int cmd_verify(int argc, char **argv)
 	progset_close(&ps);
 	return r ? 1 : 0;
 }
+#endif
 
 enum { O_MAX_ARGS = 256, O_COUNT, O_DURATION, O_PAGES, O_VLOG, O_NO_BTF, O_COMPAT };
 
@@ -467,10 +489,16 @@ int main(int argc, char **argv)
 		return 0;
 	opterr = 0;
 	env_no_btf = getenv("MINISNOOP_NO_BTF") != NULL;
+#ifdef MINISNOOP_TINY
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "dump") || !strcmp(argv[1], "verify") || !strcmp(argv[1], "explain")))
+		return not_in_build(argv[1]);
+#else
 	if (argc > 1 && !strcmp(argv[1], "dump"))
 		return cmd_dump(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "verify"))
 		return cmd_verify(argc - 1, argv + 1);
+#endif
 	if (argc > 1 && !strcmp(argv[1], "check")) {
 		raise_memlock(); /* its self-test loads the programs */
 		return cmd_check(argc - 1, argv + 1, env_no_btf);
