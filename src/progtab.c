@@ -3,8 +3,9 @@
 #include "progtab.h"
 
 #define OUT_MAPS   (MAPS(EVENTS) | MAPS(RECORD) | MAPS(STATS) | MAPS(CGROUP) | MAPS(FORKS))
-#define ENTER_MAPS (MAPS(INFLIGHT) | MAPS(SCRATCH) | MAPS(ARGSTASH) | MAPS(STATS) | MAPS(CGROUP))
-#define EXIT_MAPS  (OUT_MAPS | MAPS(INFLIGHT) | MAPS(SCRATCH) | MAPS(ARGSTASH))
+#define TID_MAPS   (MAPS(INFLIGHT) | MAPS(EXECPATH)) /* an exec's, from enter to exit */
+#define ENTER_MAPS (TID_MAPS | MAPS(SCRATCH) | MAPS(ARGSTASH) | MAPS(STATS) | MAPS(CGROUP))
+#define EXIT_MAPS  (OUT_MAPS | TID_MAPS | MAPS(SCRATCH) | MAPS(ARGSTASH))
 
 /* Attached in rank order: fork tracking first, so that no fork slips between it and the exec
  * programs; then whatever reads or drops in-flight state before what writes it. */
@@ -84,6 +85,9 @@ const struct map_def map_defs[MAP_ID_COUNT] = {
 			 BPF_F_NO_COMMON_LRU},
     [MAP_ID_ARGSTASH] = {MAP_ARGSTASH, BPF_MAP_TYPE_LRU_HASH, 4, sizeof(struct argstash), 128, 16,
 			 BPF_F_NO_COMMON_LRU},
+    /* EXECPATH_SLOTS a CPU, 4 KiB each */
+    [MAP_ID_EXECPATH] = {MAP_EXECPATH, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct execpath),
+			 EXECPATH_SLOTS, EXECPATH_SLOTS},
     /* mmapable, so that the reader needs no bpf() call (nor privilege) to read it */
     [MAP_ID_STATS] = {MAP_STATS, BPF_MAP_TYPE_ARRAY, 4, 8 * MS_STAT_MAX, 1, 0, BPF_F_MMAPABLE},
     [MAP_ID_CGROUP] = {MAP_CGROUP, BPF_MAP_TYPE_CGROUP_ARRAY, 4, 4, 1, 0},
