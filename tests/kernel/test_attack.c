@@ -314,10 +314,11 @@ static void test_pidns_32_deep(void **state)
 #define RACE_DOTS    1000 /* "./" components: a path walk of some microseconds */
 /*
  * What may still differ: rewrites between the syscall's entry (where minisnoop reads the
- * path) and the kernel's copy, ~0.1-0.2 us of the 11.7 us swept. Measured on a 2-CPU VM
- * (6.18): 2 to 4 of 800 in 5 runs; 205 to 583 with the path read at the exit, as before.
+ * path) and the kernel's copy, ~0.1-0.2 us of the 11.7 us swept (~2%, 14 of 800). Measured
+ * on a 2-CPU VM (6.18): 2 to 14 of 800 in 10 runs, 18 with ASan; 205 to 583 with the path
+ * read at the exit, as before. The bound leaves the expected count a margin of 4.
  */
-#define RACE_MISMATCH_MAX 40
+#define RACE_MISMATCH_MAX 60
 
 struct race_arg {
 	const char *tried, *other; /* the same length, one byte apart */
@@ -438,7 +439,7 @@ static char *dotted(const char *dir, const char *name)
  */
 static void test_failed_exec_path_rewritten(void **state)
 {
-	static const char *const args[] = {"-j", "-x", "--pages", "512", NULL};
+	static const char *const args[] = {"-j", "-x", "--pages", "1024", NULL};
 	char dir[PATH_MAX], file[PATH_MAX + 80], done[64];
 	struct race_arg *a;
 	int p[2], n[3], events = 0, mismatch = 0, other = 0;
