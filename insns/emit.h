@@ -110,6 +110,11 @@ void emit_record(struct asm_prog *p, const char *out);
  * after its own filter. */
 void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
 	       unsigned ptr_size);
+/* execve.c's, for every exec entry (compat.c's too): FP(tid) set, takes this CPU's next
+ * execpath slot for the thread (FP(ptr), FP(in.path)); then, last of all, reads the path at
+ * FP(in.filename) into it (goto out when there is no slot). Clobber r0-r5, FP(key). */
+void enter_path_slot(struct asm_prog *p);
+void enter_read_path(struct asm_prog *p, const char *out);
 
 #ifndef EMIT_DEFINES_HELPERS
 #define stack_ptr(p, ...)	ASM_CALL(p, stack_ptr(p, __VA_ARGS__))

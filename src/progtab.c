@@ -3,8 +3,9 @@
 #include "progtab.h"
 
 #define OUT_MAPS   (MAPS(EVENTS) | MAPS(RECORD) | MAPS(STATS) | MAPS(CGROUP) | MAPS(FORKS))
-#define ENTER_MAPS (MAPS(INFLIGHT) | MAPS(SCRATCH) | MAPS(ARGSTASH) | MAPS(STATS) | MAPS(CGROUP))
-#define EXIT_MAPS  (OUT_MAPS | MAPS(INFLIGHT) | MAPS(SCRATCH) | MAPS(ARGSTASH))
+#define TID_MAPS   (MAPS(INFLIGHT) | MAPS(EXECPATH)) /* an exec's, from enter to exit */
+#define ENTER_MAPS (TID_MAPS | MAPS(SCRATCH) | MAPS(ARGSTASH) | MAPS(STATS) | MAPS(CGROUP))
+#define EXIT_MAPS  (OUT_MAPS | TID_MAPS | MAPS(SCRATCH) | MAPS(ARGSTASH))
 
 /* Attached in rank order: fork tracking first, so that no fork slips between it and the exec
  * programs; then whatever reads or drops in-flight state before what writes it. */
@@ -76,7 +77,7 @@ const struct prog_def prog_defs[P_COUNT] = {
 			.fields = {"id"},
 			.features = FEATURE(COMPAT),
 			.unless_feature = ALWAYS,
-			.maps = MAPS(INFLIGHT) | MAPS(STATS),
+			.maps = TID_MAPS | MAPS(STATS),
 			.attach_rank = 3,
 			.successes = false,
 			.emit = prog_compat_enter,
@@ -131,6 +132,13 @@ const struct map_def map_defs[MAP_ID_COUNT] = {
 			 .entries = 128,
 			 .per_cpu = 16,
 			 .flags = BPF_F_NO_COMMON_LRU},
+    /* EXECPATH_SLOTS a CPU, 4 KiB each */
+    [MAP_ID_EXECPATH] = {.name = MAP_EXECPATH,
+			 .type = BPF_MAP_TYPE_ARRAY,
+			 .key_size = 4,
+			 .value_size = sizeof(struct execpath),
+			 .entries = EXECPATH_SLOTS,
+			 .per_cpu = EXECPATH_SLOTS},
     /* mmapable, so that the reader needs no bpf() call (nor privilege) to read it */
     [MAP_ID_STATS] = {.name = MAP_STATS,
 		      .type = BPF_MAP_TYPE_ARRAY,
