@@ -179,12 +179,13 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	rec_or(p, EV_OFF(ctx_flags), BPF_H, deleted);
 
 	L(loop); /* FP(dentry), in FP(mount), whose root is FP(root) */
-	E(BPF_JMP_IMM(BPF_JGE, ITER, WALK_MAX, cut_l));
-	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
-	/* the process's own root: its paths are as it sees them (getcwd), also in a chroot */
+	/* the process's own root: its paths are as it sees them (getcwd), also in a chroot;
+	 * before the limit, so that a path of exactly WALK_MAX names is not said to be cut */
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
 	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(top_dentry)));
 	E(BPF_JMP_REG(BPF_JEQ, R1, R2, end));
+	E(BPF_JMP_IMM(BPF_JGE, ITER, WALK_MAX, cut_l));
+	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
 	read_kernel_u64(p, FP(parent), m[KM_DENTRY_PARENT], end);
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));

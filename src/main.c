@@ -10,6 +10,7 @@
 #include "tracer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -136,7 +137,8 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
 	uint64_t v;
 	bool over;
 
-	if (!s)
+	/* digits only: scan_u64 skips blanks (for /proc files), an option's value may not */
+	if (!s || *s < '0' || *s > '9')
 		return false;
 	v = scan_u64(s, &end, 10, &over);
 	if (over || end == s || *end || v > max)
@@ -482,11 +484,36 @@ static int cmd_trace(int argc, char **argv)
 	return r;
 }
 
+/*
+ * Standard error closed at start: messages go to the kernel log (dmesg) when we may write it,
+ * else to /dev/null; either way fd 2 is taken, so that no file, map or ring we open later
+ * becomes "standard error" and receives them.
+ */
+static void stderr_somewhere(void)
+{
+	static char line[1024];
+	int fd;
+
+	if (fcntl(STDERR_FILENO, F_GETFD) >= 0 || errno != EBADF)
+		return;
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	/* each write is a record of the log: a message in one, not in pieces */
+	if (fd >= 0)
+		setvbuf(stderr, line, _IOLBF, sizeof(line));
+	else
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0 && fd != STDERR_FILENO) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	/* check's canary: exec'd by the self-test, its exec is all that matters */
 	if (argc > 0 && !strcmp(argv[0], CANARY_ARGV0))
 		return 0;
+	stderr_somewhere();
 	opterr = 0;
 	env_no_btf = getenv("MINISNOOP_NO_BTF") != NULL;
 #ifdef MINISNOOP_TINY

@@ -136,12 +136,15 @@ static char *put_since(char *d, uint64_t ts_ns, uint64_t start_ns)
 	return put_u0(d, ms % 1000, 3);
 }
 
-static char *text_arg(char *d, const struct out_opts *opt, const char *s, size_t n)
+/* word: in a column that is not the last, where a space would split it */
+static char *text_arg(char *d, const struct out_opts *opt, const char *s, size_t n, bool word)
 {
+	unsigned fl = word && !opt->quote ? ESC_WORD : 0;
+
 	if (!opt->quote)
-		return esc_text(d, s, n, false);
+		return esc_text(d, s, n, fl);
 	*d++ = '"';
-	d = esc_text(d, s, n, true);
+	d = esc_text(d, s, n, ESC_QUOTE);
 	*d++ = '"';
 	return d;
 }
@@ -221,18 +224,18 @@ static struct value ctx_value(const struct ev_view *v, const struct col_def *cd,
 }
 
 static char *text_strings(char *d, const struct out_opts *opt, const char *const *str,
-			  const size_t *len, unsigned from, unsigned n)
+			  const size_t *len, unsigned from, unsigned n, bool word)
 {
 	for (unsigned i = from; i < n; i++) {
 		if (i > from)
 			*d++ = ' ';
-		d = text_arg(d, opt, str[i], len[i]);
+		d = text_arg(d, opt, str[i], len[i], word);
 	}
 	return d;
 }
 
 static char *text_col(char *d, const struct out_opts *opt, const struct ev_view *v, enum out_col c,
-		      unsigned argc)
+		      unsigned argc, bool word)
 {
 	const struct ms_event *h = &v->hdr;
 	char buf[40], ret[16];
@@ -253,7 +256,7 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 	case COL_UID:
 		return put_u64(d, h->uid);
 	case COL_COMM:
-		return esc_text(d, h->comm, strnlen(h->comm, EV_COMM_LEN), false);
+		return esc_text(d, h->comm, strnlen(h->comm, EV_COMM_LEN), word ? ESC_WORD : 0);
 	case COL_PID:
 		return put_u64(d, h->pid);
 	case COL_TID:
@@ -265,13 +268,13 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 			*d++ = ' ';
 		return put_i64(d, h->ret);
 	case COL_FILENAME:
-		return text_arg(d, opt, v->filename, v->filename_len);
+		return text_arg(d, opt, v->filename, v->filename_len, word);
 	case COL_ARGS:
 		/* BCC shows the executed path in place of argv[0]. */
-		d = text_arg(d, opt, v->filename, v->filename_len);
+		d = text_arg(d, opt, v->filename, v->filename_len, word);
 		if (argc > 1)
 			*d++ = ' ';
-		d = text_strings(d, opt, v->args, v->arg_len, 1, argc);
+		d = text_strings(d, opt, v->args, v->arg_len, 1, argc, word);
 		return v->truncated ? put_str(d, " ...") : d;
 	default:
 		break;
@@ -279,7 +282,7 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 	if (out_cols[c].kind == FK_ENV) {
 		if (!(v->have & (1u << out_cols[c].ctx)))
 			return put_str(d, "-");
-		d = text_strings(d, opt, v->env, v->env_len, 0, v->envc);
+		d = text_strings(d, opt, v->env, v->env_len, 0, v->envc, word);
 		return v->env_cut ? put_str(d, " ...") : d;
 	}
 	val = ctx_value(v, &out_cols[c], buf);
@@ -291,7 +294,7 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 	case V_WORD:
 		return put_str(d, val.s);
 	default:
-		return text_arg(d, opt, val.s, val.len);
+		return text_arg(d, opt, val.s, val.len, word);
 	}
 }
 
@@ -303,7 +306,7 @@ static char *text_event(char *d, const struct out_opts *opt, const struct ev_vie
 	for (unsigned i = 0; i < opt->ncol; i++) {
 		char *c = d;
 
-		d = text_col(d, opt, v, (enum out_col)opt->col[i], argc);
+		d = text_col(d, opt, v, (enum out_col)opt->col[i], argc, i + 1 < opt->ncol);
 		if (i + 1 == opt->ncol)
 			break;
 		d = out_col_end(d, c, (enum out_col)opt->col[i]);

@@ -16,6 +16,7 @@
 #include "fuzz.h"
 
 #include "cgroup.h"
+#include "escape.h"
 #include "event.h"
 #include "filter.h"
 #include "output.h"
@@ -144,14 +145,8 @@ static uint32_t utf8_cp(const unsigned char *s, size_t len)
 	return cp;
 }
 
-/* README: bidi controls and invisible characters, which text output writes as \uXXXX. */
-static bool deceptive(uint32_t cp)
-{
-	return cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
-}
-
-/* A text line: printable, valid UTF-8, nothing deceptive, one newline at its end. */
+/* A text line: printable, valid UTF-8, nothing a viewer hides (escape.h), one newline at its
+ * end. */
 static void check_text(const char *line, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)line;
@@ -161,7 +156,7 @@ static void check_text(const char *line, size_t n)
 		FUZZ_CHECK(s[i] >= 0x20 && s[i] != 0x7f);
 		k = utf8_len(s + i, n - 1 - i);
 		FUZZ_CHECK(k);
-		FUZZ_CHECK(!deceptive(utf8_cp(s + i, k)));
+		FUZZ_CHECK(!esc_hidden(utf8_cp(s + i, k)));
 	}
 }
 
@@ -226,23 +221,30 @@ static void check_text_value(const char *line, size_t n, bool quote, const char 
 			scratch[len++] = (unsigned char)text_hex(s + 2, 2);
 			s += 4;
 			break;
-		case 'u': {
+		case 'u':
+		case 'U': {
+			int nd = s[1] == 'u' ? 4 : 8;
 			uint32_t cp;
 			unsigned char *d = scratch + len;
 
-			FUZZ_CHECK(end - s >= 6);
-			cp = text_hex(s + 2, 4);
-			FUZZ_CHECK(deceptive(cp)); /* only these are written as \uXXXX */
-			*d++ = (unsigned char)(0xe0 | cp >> 12);
-			*d++ = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-			*d++ = (unsigned char)(0x80 | (cp & 0x3f));
-			if (cp < 0x800) { /* U+061C: two bytes */
-				d = scratch + len;
+			FUZZ_CHECK(end - s >= 2 + nd);
+			cp = text_hex(s + 2, nd);
+			/* only these are written as \uXXXX, \UXXXXXXXX past U+FFFF */
+			FUZZ_CHECK(esc_hidden(cp) || esc_mark(cp));
+			FUZZ_CHECK((cp > 0xffff) == (nd == 8) && cp <= 0x10ffff);
+			if (cp < 0x800) {
 				*d++ = (unsigned char)(0xc0 | cp >> 6);
-				*d++ = (unsigned char)(0x80 | (cp & 0x3f));
+			} else if (cp < 0x10000) {
+				*d++ = (unsigned char)(0xe0 | cp >> 12);
+				*d++ = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+			} else {
+				*d++ = (unsigned char)(0xf0 | cp >> 18);
+				*d++ = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+				*d++ = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
 			}
+			*d++ = (unsigned char)(0x80 | (cp & 0x3f));
 			len = (size_t)(d - scratch);
-			s += 6;
+			s += 2 + nd;
 			break;
 		}
 		default:

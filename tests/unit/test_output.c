@@ -685,6 +685,57 @@ static void test_context_fields(void **state)
 	free(r);
 }
 
+/* A value in a column that is not the last is one word: its spaces are \x20, so that a cwd
+ * "a   0 /usr/bin/sudo -i" cannot shift -o +cwd's columns (issue 22); in the last column, and
+ * between the values of a list, a space stays a space; -q quotes instead. */
+static void test_text_words(void **state)
+{
+	static const char text[] = "/usr/bin/ls\0ls\0-l x\0"
+				   "sudo -i\0bin\0usr\0a   0 \0tmp\0"
+				   "X=a b\0Y=1";
+	struct ms_event h = BASE_HDR;
+	struct outbuf o;
+	struct out_opts opt = base_opts;
+	struct ev_view v;
+	size_t size;
+	uint32_t ctx;
+	char err[128];
+	unsigned char *r;
+
+	(void)state;
+	memcpy(h.comm, "Web Content", 12);
+	h.filename_len = 12;
+	h.argc = 2;
+	h.text_len = sizeof(text);
+	h.cwd_len = 27;
+	h.env_len = 10;
+	h.have = CTXB(CWD) | CTXB(ENV);
+	r = mkrec(&h, text, sizeof(text), &size);
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+
+	assert_int_equal(out_columns(&opt, "+cwd", true, &ctx, err, sizeof(err)), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o,
+	       "Web\\x20Content   4242    1000      0 "
+	       "/tmp/a\\x20\\x20\\x200\\x20/usr/bin/sudo\\x20-i X=a\\x20b Y=1 /usr/bin/ls -l x\n");
+	/* the last column keeps its spaces */
+	assert_int_equal(out_columns(&opt, "pid,cwd", false, &ctx, err, sizeof(err)), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "4242    /tmp/a   0 /usr/bin/sudo -i\n");
+	/* args before another column */
+	assert_int_equal(out_columns(&opt, "args,pid", false, &ctx, err, sizeof(err)), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "/usr/bin/ls -l\\x20x 4242\n");
+	/* -q: quoted, the space kept inside the quotes */
+	opt.quote = true;
+	assert_int_equal(out_columns(&opt, "cwd,pid", false, &ctx, err, sizeof(err)), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "\"/tmp/a   0 /usr/bin/sudo -i\" 4242\n");
+	outbuf_free(&o);
+	free(r);
+}
+
 /* ---- JSON lines ---- */
 
 static void test_json_event(void **state)
@@ -1129,6 +1180,7 @@ int main(void)
 		cmocka_unit_test(test_text_quote_and_trunc),
 		cmocka_unit_test(test_text_comm),
 		cmocka_unit_test(test_context_fields),
+		cmocka_unit_test(test_text_words),
 		cmocka_unit_test(test_json_event),
 		cmocka_unit_test(test_fuzz_records),
 		cmocka_unit_test(test_outbuf_pipe),
