@@ -11,6 +11,8 @@
 
 /* Path components kept per path: a 4 KiB path of short names is cut honestly. */
 #define WALK_MAX 64
+/* The kernel's MAX_PID_NS_LEVEL: the deepest pid namespace's level. */
+#define PID_NS_LEVEL_MAX 32
 
 static void rec_or(struct asm_prog *p, int16_t off, int size, uint32_t bits)
 {
@@ -124,7 +126,9 @@ static void context_ids(struct asm_prog *p, const struct prog_opts *o, const str
 		CALL(probe_read_kernel);
 		E(BPF_JMP_IMM(BPF_JNE, R0, 0, done));
 		E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
-		E(BPF_ALU64_IMM(BPF_AND, R1, 31)); /* MAX_PID_NS_LEVEL */
+		/* Levels run 0..MAX_PID_NS_LEVEL (32), numbers[] has level + 1 entries: a level
+		 * past that is no pid's (and the bound keeps the offset known). */
+		E(BPF_JMP_IMM(BPF_JGT, R1, PID_NS_LEVEL_MAX, done));
 		E(BPF_ALU64_IMM(BPF_MUL, R1, (int32_t)(2 * m[KM_UPID_NS])));
 		E(BPF_ALU64_IMM(BPF_ADD, R1, (int32_t)m[KM_PID_NUMBERS]));
 		E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(ptr)));
@@ -175,14 +179,15 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	rec_or(p, EV_OFF(ctx_flags), BPF_H, deleted);
 
 	L(loop); /* FP(dentry), in FP(mount), whose root is FP(root) */
-	E(BPF_JMP_IMM(BPF_JGE, ITER, WALK_MAX, cut_l));
-	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
-	/* the process's own root: its paths are as it sees them (getcwd), also in a chroot */
+	/* the process's own root: its paths are as it sees them (getcwd), also in a chroot;
+	 * before the limit, so that a path of exactly WALK_MAX names is not said to be cut */
 	if (own_root) {
 		E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
 		E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(top_dentry)));
 		E(BPF_JMP_REG(BPF_JEQ, R1, R2, end));
 	}
+	E(BPF_JMP_IMM(BPF_JGE, ITER, WALK_MAX, cut_l));
+	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
 	read_kernel_u64(p, FP(parent), m[KM_DENTRY_PARENT], end);
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));

@@ -98,6 +98,8 @@ static struct tp_field guess_field(const char *event, const char *field)
 		return (struct tp_field){at ? 32 : 24, 8};
 	if (!strcmp(field, "ret"))
 		return (struct tp_field){16, 8};
+	if (!strcmp(field, "id")) /* raw_syscalls */
+		return (struct tp_field){8, 8};
 	return (struct tp_field){24, 4};
 }
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * An exec record from the kernel, decoded (src/event.c), filtered (src/filter.c) and written
- * as text and as JSON (src/output.c). Input: max_args byte, option bits byte, the clock
- * offset and start time (8 bytes each, host order), then the record. The option byte's low
- * four bits are -q -T -t -U; its high four pick the columns (modes[] below: -o specs, -e).
+ * as text and as JSON (src/columns.c, src/output.c, src/escape.c). Input: max_args byte,
+ * option bits byte, the clock offset and start time (8 bytes each, host order), then the
+ * record. The option byte's low four bits are -q -T -t -U; its high four pick the columns
+ * (modes[] below: -o specs, -e).
  *
  * What README promises is checked on every output: the text lines have no raw control byte,
  * no bidi control or invisible character and only valid UTF-8; the JSON line is one valid
@@ -15,6 +16,7 @@
 #include "fuzz.h"
 
 #include "cgroup.h"
+#include "escape.h"
 #include "event.h"
 #include "filter.h"
 #include "output.h"
@@ -28,7 +30,7 @@
  * Known, reported: when the context blocks do not fit the text (cwd_len + exe_len + env_len >
  * text_len, or a path block over EV_PATH_MAX), decode_context returns before it sets
  * v->cwd_len and v->exe_len, and out_event sizes its buffer with them whatever have says:
- * with the caller's garbage there, the event is dropped (ob_reserve fails) or the buffer
+ * with the caller's garbage there, the event is dropped (outbuf_reserve fails) or the buffer
  * grows to the garbage's size. While this is 1, such a view gets empty paths before it is
  * checked and written; set it to 0 (or build with -DKNOWN_UNSET_PATHS=0) once event.c sets
  * them on that path, and the checks below hold for every view.
@@ -145,30 +147,21 @@ static uint32_t utf8_cp(const unsigned char *s, size_t len)
 	return cp;
 }
 
-/* README: bidi controls and invisible characters, which text output writes as \uXXXX. */
-static bool deceptive(uint32_t cp)
-{
-	return cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
-}
-
-/* The root mark's brackets, U+27E6 and U+27E7: raw only in a mark. */
-static bool mark_bracket(uint32_t cp)
-{
-	return cp == 0x27e6 || cp == 0x27e7;
-}
-
-/* A text line: printable, valid UTF-8, nothing deceptive, one newline at its end. */
+/* A text line: printable, valid UTF-8, nothing a viewer hides (escape.h), one newline at its
+ * end. */
 static void check_text(const char *line, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)line;
+	uint32_t cp;
 
 	FUZZ_CHECK(n > 0 && s[n - 1] == '\n');
 	for (size_t i = 0, k; i < n - 1; i += k) {
 		FUZZ_CHECK(s[i] >= 0x20 && s[i] != 0x7f);
 		k = utf8_len(s + i, n - 1 - i);
 		FUZZ_CHECK(k);
-		FUZZ_CHECK(!deceptive(utf8_cp(s + i, k)));
+		cp = utf8_cp(s + i, k);
+		/* but the root mark's brackets: raw only in a mark (check_mark) */
+		FUZZ_CHECK(!esc_hidden(cp) || cp == 0x27e6 || cp == 0x27e7);
 	}
 }
 
@@ -236,24 +229,30 @@ static void check_text_value(const char *line, size_t n, bool quote, const char 
 			scratch[len++] = (unsigned char)text_hex(s + 2, 2);
 			s += 4;
 			break;
-		case 'u': {
+		case 'u':
+		case 'U': {
+			int nd = s[1] == 'u' ? 4 : 8;
 			uint32_t cp;
 			unsigned char *d = scratch + len;
 
-			FUZZ_CHECK(end - s >= 6);
-			cp = text_hex(s + 2, 4);
-			/* only these, and the root mark's brackets, are written as \uXXXX */
-			FUZZ_CHECK(deceptive(cp) || mark_bracket(cp));
-			*d++ = (unsigned char)(0xe0 | cp >> 12);
-			*d++ = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-			*d++ = (unsigned char)(0x80 | (cp & 0x3f));
-			if (cp < 0x800) { /* U+061C: two bytes */
-				d = scratch + len;
+			FUZZ_CHECK(end - s >= 2 + nd);
+			cp = text_hex(s + 2, nd);
+			/* only these are written as \uXXXX, \UXXXXXXXX past U+FFFF */
+			FUZZ_CHECK(esc_hidden(cp) || esc_mark(cp));
+			FUZZ_CHECK((cp > 0xffff) == (nd == 8) && cp <= 0x10ffff);
+			if (cp < 0x800) {
 				*d++ = (unsigned char)(0xc0 | cp >> 6);
-				*d++ = (unsigned char)(0x80 | (cp & 0x3f));
+			} else if (cp < 0x10000) {
+				*d++ = (unsigned char)(0xe0 | cp >> 12);
+				*d++ = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+			} else {
+				*d++ = (unsigned char)(0xf0 | cp >> 18);
+				*d++ = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+				*d++ = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
 			}
+			*d++ = (unsigned char)(0x80 | (cp & 0x3f));
 			len = (size_t)(d - scratch);
-			s += 6;
+			s += 2 + nd;
 			break;
 		}
 		default:
@@ -748,9 +747,10 @@ static void check_view(const void *rec, size_t size, unsigned max_args, const st
 }
 
 /* A path's text value starts with the root mark exactly when the process's root is not the
- * tracer's: "⟦" ["mnt:N:"] the escaped root (or "/") "⟧"; returns the bytes it takes. */
+ * tracer's: "⟦" ["mnt:N:"] the escaped root (or "/") "⟧", outside -q's quotes (so its '"' and
+ * spaces are escaped then); returns the bytes it takes. */
 static size_t check_mark(const char *line, size_t n, const struct ev_view *v, bool other_ns,
-			 unsigned char *scratch)
+			 bool quote, unsigned char *scratch)
 {
 	bool chroot = (v->have & CTXB(ROOT)) && v->root_len;
 	const char *close, *at = line;
@@ -772,12 +772,17 @@ static size_t check_mark(const char *line, size_t n, const struct ev_view *v, bo
 	FUZZ_CHECK(close);
 	/* what is inside is the root, escaped as any text value */
 	len = (size_t)(close - at);
-	tmp = malloc(len + 1);
+	tmp = malloc(len + 3);
 	FUZZ_CHECK(tmp);
-	memcpy(tmp, at, len);
-	tmp[len] = '\n';
-	check_text_value(tmp, len + 1, false, chroot ? v->root : "/", chroot ? v->root_len : 1,
-			 scratch);
+	tmp[0] = '"';
+	memcpy(tmp + quote, at, len);
+	if (quote) {
+		FUZZ_CHECK(!memchr(at, ' ', len));
+		tmp[1 + len] = '"';
+	}
+	tmp[len + 2 * quote] = '\n';
+	check_text_value(tmp, len + 1 + 2 * quote, quote, chroot ? v->root : "/",
+			 chroot ? v->root_len : 1, scratch);
 	free(tmp);
 	return (size_t)(close + 3 - line);
 }
@@ -863,9 +868,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(scratch);
 	other_ns = opt.own_mntns && (v.have & CTXB(MNTNS)) && v.hdr.mntns != opt.own_mntns;
 	if (m->call && m->spec && !strcmp(m->spec, "cwd")) {
-		mark = v.have & CTXB(CWD)
-			   ? check_mark(o.buf + start, o.len - start, &v, other_ns, scratch)
-			   : 0;
+		mark = v.have & CTXB(CWD) ? check_mark(o.buf + start, o.len - start, &v, other_ns,
+						       opt.quote, scratch)
+					  : 0;
 		check_text_value(o.buf + start + mark, o.len - start - mark, opt.quote,
 				 v.have & CTXB(CWD) ? v.cwd : NULL, v.cwd_len, scratch);
 	}
