@@ -479,7 +479,7 @@ static int cmd_trace(int argc, char **argv)
 	else if (out_columns(&t.out, out_spec, out_env, &t.prog.ctx, err, sizeof(err)))
 		r = usage_error("%s", err);
 	else
-		r = (raise_memlock(), tracer_run(&t));
+		r = (out_own_root(&t.out), raise_memlock(), tracer_run(&t));
 	filter_free(&t.filter);
 	return r;
 }

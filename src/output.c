@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define NSEC_PER_SEC 1000000000LL
@@ -29,8 +30,18 @@
 #define OB_FIXED   256
 #define OB_PER_STR 8
 #define OB_CTX	   (0 CONTEXT_FIELDS(FIELD_ROOM)) /* every context field but the blocks */
-const size_t out_event_max = OB_FIXED + OB_CTX + 6 * (EV_COMM_LEN + EV_TEXT_MAX + 2 * 32) +
+/* A root mark (root_mark) of a root path n bytes long: escaped, its brackets, "mnt:N:". */
+#define OB_ROOT_MARK(n) (6 * (n) + 32)
+const size_t out_event_max = OB_FIXED + OB_CTX + 6 * (EV_COMM_LEN + EV_TEXT_MAX + 4 * 32) +
+			     4 * OB_ROOT_MARK(EV_PATH_MAX + 32) +
 			     OB_PER_STR * (2 * EV_MAX_ARGS_LIM + 2);
+
+void out_own_root(struct out_opts *opt)
+{
+	struct stat st;
+
+	opt->own_mntns = stat("/proc/self/ns/mnt", &st) ? 0 : (uint32_t)st.st_ino;
+}
 
 void out_text_escaped(struct outbuf *o, const char *s, size_t n)
 {
@@ -175,9 +186,16 @@ static struct value str_value(const char *s, size_t len)
 	return (struct value){.type = V_STR, .s = s, .len = len};
 }
 
+/* In another mount namespace than the tracer's (when both are known). */
+static bool other_mntns(const struct out_opts *opt, const struct ev_view *v)
+{
+	return opt->own_mntns && (v->have & CTXB(MNTNS)) && v->hdr.mntns != opt->own_mntns;
+}
+
 /* The value of context column cd (not env), null when the kernel did not give it; buf (40
  * bytes) holds a value that is not in the view as it is shown. */
-static struct value ctx_value(const struct ev_view *v, const struct col_def *cd, char *buf)
+static struct value ctx_value(const struct out_opts *opt, const struct ev_view *v,
+			      const struct col_def *cd, char *buf)
 {
 	const char *at = (const char *)&v->hdr + cd->off;
 	struct value r = {.type = V_NULL};
@@ -207,7 +225,9 @@ static struct value ctx_value(const struct ev_view *v, const struct col_def *cd,
 			return str_value(buf, len + 1);
 		}
 		return str_value(at, len);
-	case FK_CGROUP:
+	case FK_CGROUP: /* as the kernel named it at the exec, else from the mounted trees */
+		if (v->cgroup_path)
+			return str_value(v->cgroup, v->cgroup_len);
 		memcpy(&id, at, sizeof(id));
 		s = cgroup_name(id);
 		return s ? str_value(s, strlen(s)) : r;
@@ -218,9 +238,42 @@ static struct value ctx_value(const struct ev_view *v, const struct col_def *cd,
 		return str_value(v->cwd, v->cwd_len);
 	case FK_EXE:
 		return str_value(v->exe, v->exe_len);
+	case FK_ROOT: /* "/": the top of another mount namespace's tree */
+		if (v->root_len)
+			return str_value(v->root, v->root_len);
+		return other_mntns(opt, v) ? str_value("/", 1) : r;
 	default: /* FK_ENV: a list, the caller's */
 		return r;
 	}
+}
+
+/*
+ * A process whose root is not the tracer's: chrooted (its root is not the top of its mount
+ * tree), or in another mount namespace. Its paths (filename, args' first, cwd, exe) start
+ * with "⟦ROOT⟧", or "⟦mnt:N:ROOT⟧" in mount namespace N: brackets that text output never
+ * shows raw from data (esc_text escapes them), so no path reads as the tracer's own. The
+ * mark is outside -q's quotes, so its spaces and quotes are escaped there.
+ */
+static char *root_mark(char *d, const struct out_opts *opt, const struct ev_view *v, bool word)
+{
+	bool ns = other_mntns(opt, v);
+
+	if (!ns && !(v->have & CTXB(ROOT) && v->root_len))
+		return d;
+	d = put_str(d, "\xe2\x9f\xa6"); /* U+27E6 */
+	if (ns) {
+		d = put_str(d, "mnt:");
+		d = put_u64(d, v->hdr.mntns);
+		*d++ = ':';
+	}
+	if (v->have & CTXB(ROOT) && v->root_len)
+		d = esc_text(d, v->root, v->root_len,
+			     opt->quote ? ESC_WORD | ESC_QUOTE
+			     : word	? ESC_WORD
+					: 0);
+	else
+		*d++ = '/';
+	return put_str(d, "\xe2\x9f\xa7"); /* U+27E7 */
 }
 
 static char *text_strings(char *d, const struct out_opts *opt, const char *const *str,
@@ -268,9 +321,11 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 			*d++ = ' ';
 		return put_i64(d, h->ret);
 	case COL_FILENAME:
+		d = root_mark(d, opt, v, word);
 		return text_arg(d, opt, v->filename, v->filename_len, word);
 	case COL_ARGS:
 		/* BCC shows the executed path in place of argv[0]. */
+		d = root_mark(d, opt, v, word);
 		d = text_arg(d, opt, v->filename, v->filename_len, word);
 		if (argc > 1)
 			*d++ = ' ';
@@ -285,7 +340,7 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 		d = text_strings(d, opt, v->env, v->env_len, 0, v->envc, word);
 		return v->env_cut ? put_str(d, " ...") : d;
 	}
-	val = ctx_value(v, &out_cols[c], buf);
+	val = ctx_value(opt, v, &out_cols[c], buf);
 	switch (val.type) {
 	case V_NULL:
 		return put_str(d, "-");
@@ -294,6 +349,8 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 	case V_WORD:
 		return put_str(d, val.s);
 	default:
+		if (out_cols[c].kind == FK_CWD || out_cols[c].kind == FK_EXE)
+			d = root_mark(d, opt, v, word);
 		return text_arg(d, opt, val.s, val.len, word);
 	}
 }
@@ -335,7 +392,7 @@ static char *json_context(char *d, const struct out_opts *opt, const struct ev_v
 				d = json_strings(d, v->env, v->env_len, v->envc);
 			continue;
 		}
-		val = ctx_value(v, &out_cols[c], buf);
+		val = ctx_value(opt, v, &out_cols[c], buf);
 		switch (val.type) {
 		case V_NULL:
 			d = put_str(d, "null");
@@ -408,8 +465,9 @@ void out_event(struct outbuf *o, const struct out_opts *opt, const struct ev_vie
 
 	for (unsigned i = 0; i < argc; i++)
 		need += 6 * v->arg_len[i];
+	need += 4 * OB_ROOT_MARK(v->root_len); /* filename, args, cwd, exe */
 	if (opt->ctx_cols) {
-		need += OB_CTX + 6 * (v->cwd_len + v->exe_len);
+		need += OB_CTX + 6 * (v->cwd_len + v->exe_len + v->root_len + v->cgroup_len);
 		for (unsigned i = 0; i < v->envc; i++)
 			need += 6 * v->env_len[i];
 	}
