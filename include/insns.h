@@ -20,18 +20,36 @@
 #define MAP_RECORD   "record"	/* ARRAY[CPU]: the record is built here, then emitted */
 #define MAP_INFLIGHT "inflight" /* LRU_HASH tid -> struct inflight, from enter to exit */
 #define MAP_ARGSTASH "argstash" /* LRU_HASH tid -> struct argstash, without BTF */
+#define MAP_EXECPATH "execpath" /* ARRAY[CPU x EXECPATH_SLOTS]: paths entry read */
 #define MAP_STATS    "stats"	/* ARRAY[1], mmapable: u64 per enum ms_stat */
 #define MAP_CGROUP   "cgroup"	/* CGROUP_ARRAY[1]: the -c filter */
 #define MAP_FORKS    "forks"	/* LRU_HASH pid -> parent tgid, without BTF */
 
 /* What a syscall exec's entry leaves for its exit (and for sched_process_exec). */
 struct inflight {
-	ms_u64 filename; /* the caller's pointers */
+	ms_u64 filename; /* the caller's pointers (the path's for the entry's own use) */
 	ms_u64 argv;
 	uint32_t flags; /* EV_F_EXECVEAT */
-	uint32_t pad;
+	uint32_t path;	/* the execpath slot that holds its path, + 1; 0: none */
 };
 _Static_assert(sizeof(struct inflight) == 24, "the BPF side reads it at these offsets");
+
+/*
+ * The path as a syscall exec's entry read it, the last thing it does: as close to the
+ * kernel's own copy (getname, right after) as a tracepoint gets. A failed exec reports it, not
+ * what the caller's memory holds by its exit. Each CPU has EXECPATH_SLOTS slots, taken in
+ * turn: nothing is allocated or copied for the many execs that succeed, and a slot taken over
+ * by a later exec on that CPU says so by its tid (the failure's path is then unknown).
+ */
+#define EXECPATH_SLOTS 8 /* a power of two */
+struct execpath {
+	uint32_t tid;  /* the thread whose path it is */
+	int32_t len;   /* probe_read_user_str's: bytes with the NUL, or -errno (-1: not read) */
+	uint32_t next; /* in a CPU's first slot: the slot its next exec takes */
+	uint32_t pad;
+	char path[EV_FILENAME_MAX];
+};
+#define EXECPATH_OFF(f) ((int16_t)offsetof(struct execpath, f))
 
 /* Arguments read at entry, for a successful exec when the new image cannot be read (no
  * BTF). The scratch has this layout too, args first: its size is twice the text, since the
@@ -58,6 +76,7 @@ struct prog_opts {
 	bool failed_only;  /* -x */
 	bool match_cgroup; /* -c: only tasks under the cgroup in MAP_CGROUP */
 	uint32_t ctx;	   /* CTX() bits: context to read (successful execs) */
+	bool compat;	   /* --compat: failed execs through the 32-bit entry too */
 };
 
 /* Kernel struct members the programs read, at offsets from BTF. */
@@ -104,8 +123,16 @@ enum kmember {
 	KM_UPID_NR,
 	KM_UPID_NS,
 	KM_PID_NS_NS,
+	KM_TASK_CGROUPS,
+	KM_CSS_SET_DFL_CGRP,
+	KM_CGROUP_KN,
+	KM_KERNFS_PARENT, /* __parent since 6.15, parent before */
+	KM_KERNFS_NAME,
+	KM_TASK_THREAD_INFO,
+	KM_THREAD_INFO_STATUS,
 	KM_COUNT,
 };
+_Static_assert(KM_COUNT <= 64, "KM() bits are a 64-bit mask");
 #define KM(x) (1ull << KM_##x)
 
 /* What a group of members gives: on when BTF gave every member of the group. */
@@ -121,6 +148,9 @@ enum kfeature {
 	KF_TTY,	       /* current->signal->tty->name */
 	KF_PIDNS,      /* current->thread_pid: the innermost level's nr and namespace */
 	KF_MNTNS,      /* current->nsproxy->mnt_ns */
+	KF_ROOT,       /* task->fs->root, walked up to the top of its mount tree */
+	KF_CGROUP,     /* cgroups->dfl_cgrp->kn, its names up to the hierarchy's root */
+	KF_COMPAT,     /* current's thread_info.status: TS_COMPAT in a 32-bit syscall (x86) */
 	KF_COUNT,
 };
 
@@ -149,6 +179,8 @@ enum { ENTER_FILENAME, ENTER_ARGV };
 enum { EXIT_RET };
 enum { EXEC_FILENAME, EXEC_OLD_PID };
 enum { FORK_CHILD_PID };
+enum { COMPAT_ENTER_ID };		  /* raw_syscalls:sys_enter; args[6] follow id */
+enum { COMPAT_EXIT_RET, COMPAT_EXIT_ID }; /* raw_syscalls:sys_exit: ret first, as EXIT_RET */
 
 typedef void prog_emit_fn(struct asm_prog *p, const struct prog_opts *o,
 			  const struct prog_layout *l);
@@ -158,5 +190,7 @@ prog_emit_fn prog_execveat_enter;
 prog_emit_fn prog_exec_exit; /* sys_exit_execve and sys_exit_execveat alike */
 prog_emit_fn prog_exec;
 prog_emit_fn prog_fork;
+prog_emit_fn prog_compat_enter; /* raw_syscalls: execs through the 32-bit entry */
+prog_emit_fn prog_compat_exit;
 
 #endif

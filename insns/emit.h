@@ -106,6 +106,17 @@ void context_read(struct asm_prog *p, const struct prog_opts *o, const struct pr
  * after (and when the ring refused it, counted). Clobbers r0-r5, FP(key). */
 void emit_record(struct asm_prog *p, const char *out);
 
+/* A whole exit program from its first instruction (r1 the context, EXIT_RET its field): a
+ * failed exec's record, argv entries ptr_size bytes each. execve.c's; compat.c's exit runs it
+ * after its own filter. */
+void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
+	       unsigned ptr_size);
+/* execve.c's, for every exec entry (compat.c's too): FP(tid) set, takes this CPU's next
+ * execpath slot for the thread (FP(ptr), FP(in.path)); then, last of all, reads the path at
+ * FP(in.filename) into it (goto out when there is no slot). Clobber r0-r5, FP(key). */
+void enter_path_slot(struct asm_prog *p);
+void enter_read_path(struct asm_prog *p, const char *out);
+
 #ifndef EMIT_DEFINES_HELPERS
 #define stack_ptr(p, ...)	ASM_CALL(p, stack_ptr(p, __VA_ARGS__))
 #define load_field(p, ...)	ASM_CALL(p, load_field(p, __VA_ARGS__))

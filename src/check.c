@@ -7,6 +7,8 @@
 #include "btf.h"
 #include "layout.h"
 #include "loader.h"
+#include "privs.h"
+#include "progset.h"
 #include "selftest.h"
 #include "sysfile.h"
 #include "tracefs.h"
@@ -18,27 +20,19 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-static int failures;
+/* One run of `check`: what each step adds to, and the self-test and the verdict read. */
+struct check_run {
+	int failures; /* requirements missing so far */
+};
 
-static void line(bool ok, bool required, const char *what, const char *detail)
+static void line(struct check_run *c, bool ok, bool required, const char *what, const char *detail)
 {
 	ms_printf("%-28s %-8s %s\n", what, ok ? "ok" : required ? "missing" : "no", detail);
 	if (!ok && required)
-		failures++;
+		c->failures++;
 }
 
-/* Capability bit cap in CapEff of /proc/self/status. */
-static bool has_cap(int cap)
-{
-	char buf[2048], *p;
-
-	if (read_small_file("/proc/self/status", buf, sizeof(buf)) <= 0)
-		return geteuid() == 0;
-	p = str_find(buf, "CapEff:");
-	return p && (scan_u64(p + 7, NULL, 16, NULL) >> cap) & 1;
-}
-
-static void check_kernel(void)
+static void check_kernel(struct check_run *c)
 {
 	struct utsname u;
 	char buf[256], *dot;
@@ -49,16 +43,17 @@ static void check_kernel(void)
 	maj = (long)scan_u64(u.release, &dot, 10, NULL);
 	if (*dot == '.')
 		min = (long)scan_u64(dot + 1, NULL, 10, NULL);
-	line(maj > 5 || (maj == 5 && min >= 5), true, "kernel version", buf);
+	line(c, maj > 5 || (maj == 5 && min >= 5), true, "kernel version", buf);
 }
 
-static void check_privileges(void)
+static void check_privileges(struct check_run *c)
 {
 	char buf[256];
 	/* CAP_DAC_OVERRIDE = 1, CAP_DAC_READ_SEARCH = 2, CAP_SYS_ADMIN = 21, CAP_PERFMON = 38,
 	 * CAP_BPF = 39; tracefs is mode 0700: root's, or CAP_DAC_READ_SEARCH's */
-	bool admin = has_cap(21), bpf = admin || has_cap(39), perfmon = admin || has_cap(38);
-	bool dac = geteuid() == 0 || has_cap(1) || has_cap(2);
+	bool admin = privs_has_cap(21), bpf = admin || privs_has_cap(39),
+	     perfmon = admin || privs_has_cap(38);
+	bool dac = geteuid() == 0 || privs_has_cap(1) || privs_has_cap(2);
 
 	if (bpf && perfmon && dac)
 		ms_snprintf(buf, sizeof(buf), "%s, tracefs readable",
@@ -67,21 +62,21 @@ static void check_privileges(void)
 		ms_snprintf(buf, sizeof(buf), "missing%s%s%s: run as root, or grant them",
 			    bpf ? "" : " CAP_BPF", perfmon ? "" : " CAP_PERFMON",
 			    dac ? "" : " CAP_DAC_READ_SEARCH");
-	line(bpf && perfmon && dac, true, "privileges", buf);
+	line(c, bpf && perfmon && dac, true, "privileges", buf);
 	if (bpf_usable(buf, sizeof(buf)) == 0)
-		line(true, true, "bpf() usable", "created a test map");
+		line(c, true, true, "bpf() usable", "created a test map");
 	else
-		line(false, true, "bpf() usable", buf);
+		line(c, false, true, "bpf() usable", buf);
 }
 
-static void check_tracefs(void)
+static void check_tracefs(struct check_run *c)
 {
 	char buf[256];
-	int r = tracefs_mount();
+	int r = tracefs_open();
 
 	if (!r)
 		ms_snprintf(buf, sizeof(buf), "%s%s", tracefs_dir(),
-			    tracefs_mounted_by_us() ? " (mounted it for this check)" : "");
+			    tracefs_own_mount() ? " (mounted it for this check, privately)" : "");
 	else if (r == -EACCES)
 		ms_snprintf(
 		    buf, sizeof(buf),
@@ -90,11 +85,11 @@ static void check_tracefs(void)
 	else
 		ms_snprintf(buf, sizeof(buf), "cannot mount tracefs: %s (CONFIG_FTRACE, root)",
 			    strerror(-r));
-	line(!r, true, "tracefs", buf);
+	line(c, !r, true, "tracefs", buf);
 }
 
 /* Each declared program's tracepoint: its id and the fields it reads, as found. */
-static void check_tracepoints(const struct kernel_layout *k)
+static void check_tracepoints(struct check_run *c, const struct kernel_layout *k)
 {
 	for (size_t p = 0; p < P_COUNT; p++) {
 		const struct prog_def *d = &prog_defs[p];
@@ -119,7 +114,7 @@ static void check_tracepoints(const struct kernel_layout *k)
 			n += ms_snprintf(buf + n, sizeof(buf) - (size_t)n, ", %s at %d (%u bytes)",
 					 d->fields[f], t->field[f].off, t->field[f].size);
 		/* A fallback program is needed only when what it stands in for is missing. */
-		line(!t->err, layout_loads(k, (enum prog_id)p), what, buf);
+		line(c, !t->err, layout_loads(k, (enum prog_id)p), what, buf);
 	}
 }
 
@@ -137,7 +132,7 @@ static const char *ctx_lost(size_t f)
 }
 
 /* BTF, then each feature: the members it found, or what is lost without them. */
-static void check_btf(const struct kernel_layout *k)
+static void check_btf(struct check_run *c, const struct kernel_layout *k)
 {
 	char buf[256];
 
@@ -151,7 +146,7 @@ static void check_btf(const struct kernel_layout *k)
 		ms_snprintf(buf, sizeof(buf), "%s: %s", BTF_VMLINUX_PATH, strerror(-k->btf_err));
 	else
 		ms_snprintf(buf, sizeof(buf), "%s", BTF_VMLINUX_PATH);
-	line(k->btf_used && !k->btf_err, false, "BTF", buf);
+	line(c, k->btf_used && !k->btf_err, false, "BTF", buf);
 	for (size_t f = 0; f < KF_COUNT; f++) {
 		const struct kfeature_def *d = &kfeature_defs[f];
 		const char *sep = "";
@@ -166,7 +161,7 @@ static void check_btf(const struct kernel_layout *k)
 			sep = ", ";
 		}
 		/* a context feature's loss is said in fields.h */
-		line(k->feature[f], false, d->name,
+		line(c, k->feature[f], false, d->name,
 		     k->feature[f] ? buf
 		     : d->without  ? d->without
 				   : ctx_lost(f));
@@ -208,7 +203,7 @@ static void check_fields(const struct kernel_layout *k)
 	}
 }
 
-static void check_jit(void)
+static void check_jit(struct check_run *c)
 {
 	char jit[8] = "", buf[128];
 
@@ -219,7 +214,7 @@ static void check_jit(void)
 		    jit[0] == '1' || jit[0] == '2' ? ""
 						   : " (interpreted: slower; sysctl "
 						     "net.core.bpf_jit_enable=1)");
-	line(jit[0] == '1' || jit[0] == '2', false, "JIT", buf);
+	line(c, jit[0] == '1' || jit[0] == '2', false, "JIT", buf);
 }
 
 /* Test-only (MINISNOOP_TEST_LAYOUT=skew): a layout wrong on purpose, as a kernel could
@@ -233,24 +228,28 @@ static void skew_layout(struct kernel_layout *k)
 }
 
 /* The real programs, attached, must report a canary exec exactly as it happened. */
-static void check_selftest(struct kernel_layout *k)
+static void check_selftest(struct check_run *c, struct kernel_layout *k)
 {
 	char msg[320];
 	const char *t = getenv("MINISNOOP_TEST_LAYOUT");
+	struct progset ps = {0};
 	int r;
 
-	if (failures) {
-		line(false, false, "self-test", "not run: something above is missing");
+	if (c->failures) {
+		line(c, false, false, "self-test", "not run: something above is missing");
 		return;
 	}
 	if (t && !strcmp(t, "skew"))
 		skew_layout(k);
-	r = selftest_run(k, msg, sizeof(msg));
-	line(r == 0, true, "self-test", msg);
+	r = selftest_run(k, &ps, msg, sizeof(msg));
+	progset_print_logs(stderr, &ps, false); /* a refused program's log tail */
+	progset_close(&ps);
+	line(c, r == 0, true, "self-test", msg);
 }
 
 int cmd_check(int argc, char **argv, bool no_btf)
 {
+	struct check_run run = {0};
 	struct kernel_layout k;
 
 	(void)argv;
@@ -258,22 +257,25 @@ int cmd_check(int argc, char **argv, bool no_btf)
 		ms_fprintf(stderr, "minisnoop: check takes no arguments\n");
 		return 2;
 	}
-	failures = 0;
-	check_kernel();
-	check_privileges();
+	check_kernel(&run);
+	check_privileges(&run);
 	/* Mounting is this explicit step; the probe below only looks. */
-	check_tracefs();
+	check_tracefs(&run);
 	layout_probe(&k, !no_btf);
-	check_tracepoints(&k);
-	check_btf(&k);
+	tracefs_close();
+	check_tracepoints(&run, &k);
+	check_btf(&run, &k);
+	/* Off by default: watching the compat entry costs every syscall (minisnoop.8). */
+	line(&run, k.feature[KF_COMPAT], false, "failed 32-bit execs",
+	     k.feature[KF_COMPAT] ? "reported with --compat (it watches every syscall)"
+				  : "not seen, nor counted, even with --compat");
 	check_fields(&k);
-	check_jit();
-	check_selftest(&k);
-	tracefs_unmount();
-	if (failures)
-		ms_printf("minisnoop cannot trace here: %d requirement%s missing\n", failures,
-			  failures > 1 ? "s" : "");
+	check_jit(&run);
+	check_selftest(&run, &k);
+	if (run.failures)
+		ms_printf("minisnoop cannot trace here: %d requirement%s missing\n", run.failures,
+			  run.failures > 1 ? "s" : "");
 	else
 		ms_printf("minisnoop can trace here\n");
-	return failures ? 1 : 0;
+	return run.failures ? 1 : 0;
 }

@@ -80,30 +80,60 @@ static int copy(struct cc *c, unsigned from, unsigned len)
 	return 0;
 }
 
-/* ASCII classes as unions of disjoint groups: digit, A-F, a-f, G-Z, g-z, ' ', \t,
- * \n\v\f\r, other controls, punctuation but '_', and '_' (for \w). */
-enum { G_WORD = 31 | 1024, G_SPACE = 32 | 64 | 128 };
+/* ASCII classes as unions of disjoint groups of bytes, one bit each. A lower-case letter's
+ * group is its upper-case one's bit shifted by one. */
+enum {
+	G_DIGIT = 1 << 0,
+	G_UPPER_HEX = 1 << 1,  /* A-F */
+	G_LOWER_HEX = 1 << 2,  /* a-f */
+	G_UPPER_REST = 1 << 3, /* G-Z */
+	G_LOWER_REST = 1 << 4, /* g-z */
+	G_SPACE_BAR = 1 << 5,  /* ' ' */
+	G_TAB = 1 << 6,
+	G_VSPACE = 1 << 7,     /* \n \v \f \r */
+	G_CNTRL_REST = 1 << 8, /* the other controls, and DEL */
+	G_PUNCT_REST = 1 << 9, /* punctuation but '_' */
+	G_UNDERSCORE = 1 << 10,
+
+	G_UPPER = G_UPPER_HEX | G_UPPER_REST,
+	G_LOWER = G_LOWER_HEX | G_LOWER_REST,
+	G_ALPHA = G_UPPER | G_LOWER,
+	G_ALNUM = G_ALPHA | G_DIGIT,
+	G_XDIGIT = G_DIGIT | G_UPPER_HEX | G_LOWER_HEX,
+	G_BLANK = G_SPACE_BAR | G_TAB,
+	G_SPACE = G_BLANK | G_VSPACE,
+	G_CNTRL = G_TAB | G_VSPACE | G_CNTRL_REST,
+	G_PUNCT = G_PUNCT_REST | G_UNDERSCORE,
+	G_GRAPH = G_ALNUM | G_PUNCT,
+	G_PRINT = G_GRAPH | G_SPACE_BAR,
+	G_WORD = G_ALNUM | G_UNDERSCORE, /* \w */
+};
+
+_Static_assert(G_LOWER_HEX == G_UPPER_HEX << 1 && G_LOWER_REST == G_UPPER_REST << 1,
+	       "group() shifts an upper-case group to its lower-case one");
 
 static unsigned group(unsigned ch)
 {
 	if (ch - '0' < 10)
-		return 1;
+		return G_DIGIT;
 	if ((ch | 32) - 'a' < 26)
-		return ((ch | 32) - 'a' < 6 ? 2 : 8) << !!(ch & 32);
+		return ((ch | 32) - 'a' < 6 ? G_UPPER_HEX : G_UPPER_REST) << !!(ch & 32);
 	if (ch == ' ')
-		return 32;
+		return G_SPACE_BAR;
 	if (ch == '\t')
-		return 64;
+		return G_TAB;
 	if (ch - '\n' < 4)
-		return 128;
+		return G_VSPACE;
 	if (ch == '_')
-		return 1024;
-	return ch < 32 || ch == 127 ? 256 : 512;
+		return G_UNDERSCORE;
+	return ch < 32 || ch == 127 ? G_CNTRL_REST : G_PUNCT_REST;
 }
 
+/* [:name:] and its groups, in the same order. */
 static const char class_names[] = "alpha\0digit\0alnum\0upper\0lower\0space\0"
 				  "blank\0punct\0print\0graph\0cntrl\0xdigit\0";
-static const uint16_t class_groups[] = {30, 1, 31, 10, 20, 224, 96, 1536, 1599, 1567, 448, 7};
+static const uint16_t class_groups[] = {G_ALPHA, G_DIGIT, G_ALNUM, G_UPPER, G_LOWER, G_SPACE,
+					G_BLANK, G_PUNCT, G_PRINT, G_GRAPH, G_CNTRL, G_XDIGIT};
 
 static void add_class(uint32_t *set, unsigned groups)
 {
@@ -118,7 +148,10 @@ static void set_range(uint32_t *set, unsigned lo, unsigned hi)
 		set[lo >> 5] |= 1u << (lo & 31);
 }
 
-/* One bracket element: a byte (returned), or 256 once a class was added to set. */
+/* bracket_elem's result when what it read is in the set already: a class, not a byte. */
+#define ELEM_IN_SET 256
+
+/* One bracket element: a byte (returned), or ELEM_IN_SET once a class was added to set. */
 static int bracket_elem(struct cc *c, uint32_t *set, size_t open, int first)
 {
 	const unsigned char *p = c->p;
@@ -137,7 +170,7 @@ static int bracket_elem(struct cc *c, uint32_t *set, size_t open, int first)
 			for (unsigned k = 0; *nm; k++, nm += strlen(nm) + 1)
 				if (strlen(nm) == j - i && !memcmp(nm, p + i, j - i)) {
 					add_class(set, class_groups[k]);
-					return 256;
+					return ELEM_IN_SET;
 				}
 			return fail(c, "invalid character class", i - 1);
 		}
@@ -146,7 +179,7 @@ static int bracket_elem(struct cc *c, uint32_t *set, size_t open, int first)
 		if (d == '.')
 			return p[i];
 		set_range(set, p[i], p[i]); /* an equivalence class cannot start a range */
-		return 256;
+		return ELEM_IN_SET;
 	}
 	if (p[i] == '-' && !first && d != ']')
 		return fail(c, "invalid range", i + 1);
@@ -171,15 +204,15 @@ static int bracket(struct cc *c, uint32_t *set)
 			return lo;
 		first = 0;
 		hi = lo;
-		if (lo < 256 && p[c->i] == '-' && p[c->i + 1] && p[c->i + 1] != ']') {
+		if (lo != ELEM_IN_SET && p[c->i] == '-' && p[c->i + 1] && p[c->i + 1] != ']') {
 			c->i++;
 			hi = bracket_elem(c, set, open, 1);
 			if (hi < 0)
 				return hi;
-			if (hi < lo || hi > 255)
+			if (hi < lo || hi == ELEM_IN_SET)
 				return fail(c, "invalid range", c->i);
 		}
-		if (lo < 256)
+		if (lo != ELEM_IN_SET)
 			set_range(set, lo, hi);
 	}
 	c->i++;

@@ -138,20 +138,24 @@ static void decode_env(const char *blk, size_t n, uint16_t flags, unsigned max_e
 		v->env_gap = v->envc;
 }
 
-/* The blocks after the arguments: cwd, exe, env; returns where the arguments end. */
+/* The blocks after the arguments: cwd, exe, env, root, cgroup; returns where the arguments
+ * end. */
 static size_t decode_context(const struct ms_event *h, const char *text, size_t tlen,
 			     unsigned max_env, struct ev_view *v)
 {
-	size_t blocks = (size_t)h->cwd_len + h->exe_len + h->env_len, at;
+	size_t blocks = (size_t)h->cwd_len + h->exe_len + h->env_len + h->root_len + h->cgroup_len,
+	       at;
 
 	v->have = h->have;
 	v->envc = v->env_gap = 0;
-	v->cwd_len = v->exe_len = 0;
-	v->cwd[0] = v->exe[0] = 0;
+	v->cwd_len = v->exe_len = v->root_len = v->cgroup_len = 0;
+	v->cwd[0] = v->exe[0] = v->root[0] = v->cgroup[0] = 0;
+	v->cgroup_path = false;
 	v->env_cut = v->env_stopped = false;
 	v->env_unscanned = 0;
-	if (blocks > tlen || h->cwd_len > EV_PATH_MAX || h->exe_len > EV_PATH_MAX) {
-		v->have &= ~(CTXB(CWD) | CTXB(EXE) | CTXB(ENV));
+	if (blocks > tlen || h->cwd_len > EV_PATH_MAX || h->exe_len > EV_PATH_MAX ||
+	    h->root_len > EV_PATH_MAX || h->cgroup_len > EV_PATH_MAX) {
+		v->have &= ~(CTXB(CWD) | CTXB(EXE) | CTXB(ENV) | CTXB(ROOT));
 		v->truncated = true;
 		return tlen;
 	}
@@ -163,6 +167,17 @@ static size_t decode_context(const struct ms_event *h, const char *text, size_t 
 			       h->ctx_flags & EV_C_EXE_DELETED, v->exe);
 	at += h->exe_len;
 	decode_env(text + at, h->env_len, h->ctx_flags, max_env, v);
+	at += h->env_len;
+	/* the top of the mount tree: an empty block (nothing is joined) */
+	if (h->root_len || (h->ctx_flags & (EV_C_ROOT_CUT | EV_C_ROOT_DELETED)))
+		v->root_len = join_path(text + at, h->root_len, h->ctx_flags & EV_C_ROOT_CUT,
+					h->ctx_flags & EV_C_ROOT_DELETED, v->root);
+	at += h->root_len;
+	if (h->ctx_flags & EV_C_CGROUP_PATH) {
+		v->cgroup_len = join_path(text + at, h->cgroup_len, h->ctx_flags & EV_C_CGROUP_CUT,
+					  false, v->cgroup);
+		v->cgroup_path = true;
+	}
 	return tlen - blocks;
 }
 

@@ -25,6 +25,11 @@ struct ev_view {
 	uint32_t have;
 	char cwd[EV_PATH_MAX + 32], exe[EV_PATH_MAX + 32];
 	size_t cwd_len, exe_len;
+	/* The root directory's path when it is not the top of the process's mount tree (a
+	 * chroot), else root_len 0; the cgroup's path when the kernel read it (cgroup_path). */
+	char root[EV_PATH_MAX + 32], cgroup[EV_PATH_MAX + 32];
+	size_t root_len, cgroup_len;
+	bool cgroup_path;
 	/* env: the first max_env strings, then those env_always() names among the rest, in
 	 * the environment's order. env_cut: strings were left out (or the last one kept was
 	 * cut); the first left out was before env[env_gap] (envc: after the last).

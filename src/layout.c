@@ -49,6 +49,12 @@ static void probe_btf(struct kernel_layout *k)
 	k->btf_err = btf_load_file(BTF_VMLINUX_PATH, &b);
 	if (!k->btf_err)
 		btf_resolve(b, q, KM_COUNT);
+	/* A member renamed between kernels (kernfs_node.parent became __parent in 6.15): one
+	 * more pass for those not found, under their other name. */
+	for (m = 0; !k->btf_err && m < KM_COUNT; m++)
+		if (q[m].err && kmember_defs[m].alt &&
+		    !btf_member_offset(b, kmember_defs[m].type, kmember_defs[m].alt, &k->member[m]))
+			q[m].err = 0;
 	btf_free(b);
 	for (m = 0; m < KM_COUNT; m++)
 		k->member_found[m] = !k->btf_err && q[m].err == 0;
@@ -92,6 +98,8 @@ static struct tp_field guess_field(const char *event, const char *field)
 		return (struct tp_field){at ? 32 : 24, 8};
 	if (!strcmp(field, "ret"))
 		return (struct tp_field){16, 8};
+	if (!strcmp(field, "id")) /* raw_syscalls */
+		return (struct tp_field){8, 8};
 	return (struct tp_field){24, 4};
 }
 

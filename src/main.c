@@ -10,6 +10,7 @@
 #include "tracer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -22,8 +23,12 @@
 static const char usage_line[] =
     "usage: minisnoop [-TtUxqje] [-o FIELDS] [-u UID] [-n NAME] [-l LINE] [-P PPID]\n"
     "                 [-c CGROUP] [-Z USER] [--max-args N] [--count N] [--duration S] [--pages N]\n"
-    "                 [--max-env N] [--verifier-log[=LEVEL]] [--no-btf]\n"
+    "                 [--max-env N] [--verifier-log[=LEVEL]] [--no-btf] [--compat]\n"
+#ifdef MINISNOOP_TINY
+    "       minisnoop check\n";
+#else
     "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n";
+#endif
 
 /* The fields 'all' adds (fields.h), wrapped under the option's text. */
 static void help_fields(void)
@@ -50,6 +55,12 @@ static void help_fields(void)
 
 static void help(void)
 {
+#ifdef MINISNOOP_TINY /* 3 KB of text: the options are in the man page */
+	ms_printf("%s\nTraces every exec on the system with eBPF; needs root. Options: man 8 "
+		  "minisnoop.\nThis is minisnoop-tiny: the tracer and check only.\n",
+		  usage_line);
+	return;
+#endif
 	ms_printf("%s", usage_line);
 	ms_printf("\n"
 		  "Traces every execve()/execveat() on the system with eBPF; needs root.\n"
@@ -81,10 +92,14 @@ static void help(void)
 	    "      --verifier-log[=LEVEL]  print each program's verifier log on stderr\n"
 	    "      --no-btf         find ppid by tracking forks, not with BTF (also\n"
 	    "                       MINISNOOP_NO_BTF=1)\n"
+	    "      --compat         failed execs through the 32-bit entry too (watches\n"
+	    "                       every syscall: each costs more; see man 8)\n"
 	    "  -h, --help, -V, --version\n"
 	    "\n"
+#ifndef MINISNOOP_TINY
 	    "  dump [PROGRAM]       disassemble the built-in programs with source lines\n"
 	    "  verify               load every program, print the verifier's log and stats\n"
+#endif
 	    "  check                say whether this system can trace, and what is missing\n",
 	    EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM, EV_MAX_ENV_DEF, EV_MAX_ENV_LIM);
 }
@@ -124,7 +139,8 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
 	uint64_t v;
 	bool over;
 
-	if (!s)
+	/* digits only: scan_u64 skips blanks (for /proc files), an option's value may not */
+	if (!s || *s < '0' || *s > '9')
 		return false;
 	v = scan_u64(s, &end, 10, &over);
 	if (over || end == s || *end || v > max)
@@ -196,9 +212,20 @@ static bool env_no_btf;
 
 static const struct prog_opts default_prog_opts = {.max_args = EV_MAX_ARGS_DEF,
 						   .max_env = EV_MAX_ENV_DEF};
+
+#ifdef MINISNOOP_TINY
+/* make tiny: the tracer and check only; a left-out command is named, not traced as an argument. */
+static int not_in_build(const char *cmd)
+{
+	ms_fprintf(stderr, "minisnoop: %s is not in this build (minisnoop-tiny)\n", cmd);
+	return 2;
+}
+#else
 /* dump and verify: the programs with every context field (-o all -e) */
-static const struct prog_opts full_prog_opts = {
-    .max_args = EV_MAX_ARGS_DEF, .max_env = EV_MAX_ENV_DEF, .ctx = (1u << CTX_BITS) - 1};
+static const struct prog_opts full_prog_opts = {.max_args = EV_MAX_ARGS_DEF,
+						.max_env = EV_MAX_ENV_DEF,
+						.ctx = (1u << CTX_BITS) - 1,
+						.compat = true};
 
 static int cmd_dump(int argc, char **argv)
 {
@@ -225,6 +252,7 @@ static int cmd_dump(int argc, char **argv)
 		return usage_error("dump: unexpected argument '%s'", argv[optind]);
 	/* Offsets from tracefs when it is mounted; the generic layout otherwise. */
 	layout_probe(&k, !env_no_btf);
+	tracefs_close();
 	if (layout_guess(&k))
 		ms_fprintf(stderr, "minisnoop: dump: tracefs not readable: generic 64-bit syscall "
 				   "layout shown\n");
@@ -280,7 +308,8 @@ static int cmd_verify(int argc, char **argv)
 	if (!r)
 		r = progset_build(&ps, &full_prog_opts, &k, false, err, sizeof(err));
 	if (!r)
-		r = progset_load(&ps, &lopt, stdout, err, sizeof(err));
+		r = progset_load(&ps, &lopt, err, sizeof(err));
+	progset_print_logs(stdout, &ps, true);
 	for (size_t p = 0; p < P_COUNT; p++)
 		loaded += ps.k && ps.prog_fd[p] >= 0;
 	if (r) {
@@ -290,11 +319,11 @@ static int cmd_verify(int argc, char **argv)
 		ms_printf("minisnoop: %d programs loaded and verified (ppid: %s)\n", loaded, note);
 	}
 	progset_close(&ps);
-	tracefs_unmount();
 	return r ? 1 : 0;
 }
+#endif
 
-enum { O_MAX_ARGS = 256, O_MAX_ENV, O_COUNT, O_DURATION, O_PAGES, O_VLOG, O_NO_BTF };
+enum { O_MAX_ARGS = 256, O_MAX_ENV, O_COUNT, O_DURATION, O_PAGES, O_VLOG, O_NO_BTF, O_COMPAT };
 
 /* -o and -e, set together once every option is read (-T -t -U change the defaults). */
 static const char *out_spec;
@@ -391,6 +420,9 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case O_NO_BTF:
 		t->no_btf = true;
 		return 0;
+	case O_COMPAT:
+		t->prog.compat = true;
+		return 0;
 	case 'o':
 		out_spec = arg;
 		return 0;
@@ -426,6 +458,7 @@ static int cmd_trace(int argc, char **argv)
 	    {"pages", required_argument, NULL, O_PAGES},
 	    {"verifier-log", optional_argument, NULL, O_VLOG},
 	    {"no-btf", no_argument, NULL, O_NO_BTF},
+	    {"compat", no_argument, NULL, O_COMPAT},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {0, 0, 0, 0},
@@ -457,9 +490,33 @@ static int cmd_trace(int argc, char **argv)
 	else if (out_columns(&t.out, out_spec, out_env, &t.prog.ctx, err, sizeof(err)))
 		r = usage_error("%s", err);
 	else
-		r = (raise_memlock(), tracer_run(&t));
+		r = (out_own_root(&t.out), raise_memlock(), tracer_run(&t));
 	filter_free(&t.filter);
 	return r;
+}
+
+/*
+ * Standard error closed at start: messages go to the kernel log (dmesg) when we may write it,
+ * else to /dev/null; either way fd 2 is taken, so that no file, map or ring we open later
+ * becomes "standard error" and receives them.
+ */
+static void stderr_somewhere(void)
+{
+	static char line[1024];
+	int fd;
+
+	if (fcntl(STDERR_FILENO, F_GETFD) >= 0 || errno != EBADF)
+		return;
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	/* each write is a record of the log: a message in one, not in pieces */
+	if (fd >= 0)
+		setvbuf(stderr, line, _IOLBF, sizeof(line));
+	else
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0 && fd != STDERR_FILENO) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
 }
 
 int main(int argc, char **argv)
@@ -467,12 +524,19 @@ int main(int argc, char **argv)
 	/* check's canary: exec'd by the self-test, its exec is all that matters */
 	if (argc > 0 && !strcmp(argv[0], CANARY_ARGV0))
 		return 0;
+	stderr_somewhere();
 	opterr = 0;
 	env_no_btf = getenv("MINISNOOP_NO_BTF") != NULL;
+#ifdef MINISNOOP_TINY
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "dump") || !strcmp(argv[1], "verify") || !strcmp(argv[1], "explain")))
+		return not_in_build(argv[1]);
+#else
 	if (argc > 1 && !strcmp(argv[1], "dump"))
 		return cmd_dump(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "verify"))
 		return cmd_verify(argc - 1, argv + 1);
+#endif
 	if (argc > 1 && !strcmp(argv[1], "check")) {
 		raise_memlock(); /* its self-test loads the programs */
 		return cmd_check(argc - 1, argv + 1, env_no_btf);

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Writing exec events as text columns (BCC's layout) or JSON lines. */
+/*
+ * Writing exec events as text columns (BCC's layout) or JSON lines: the columns, -o and the
+ * header (columns.c), the output buffer (outbuf.c), the event lines (output.c); untrusted
+ * bytes are escaped by escape.c (escape.h).
+ */
 #ifndef MINISNOOP_OUTPUT_H
 #define MINISNOOP_OUTPUT_H
 
@@ -9,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* ---- columns.c ---- */
 
 /* The columns that are always known, in enum out_col's order: X(column, name, header, width)
  * as in fields.h's CONTEXT_FIELDS (the JSON keys of these are fixed: out_event). */
@@ -59,13 +65,32 @@ struct out_opts {
 	uint64_t start_ns;	   /* monotonic start, for -t */
 	uint8_t col[OUT_COLS_MAX]; /* text columns in order (out_columns) */
 	unsigned ncol;
-	uint64_t ctx_cols; /* 1 << COL_* of the context columns chosen: the JSON keys */
+	uint64_t ctx_cols;  /* 1 << COL_* of the context columns chosen: the JSON keys */
+	uint32_t own_mntns; /* the tracer's mount namespace (out_own_root), 0: unknown */
 };
 
+/* The tracer's own mount namespace, against which a process's root is told apart (the tracer
+ * never leaves it: tracefs is mounted in a child's). */
+void out_own_root(struct out_opts *opt);
+
+struct outbuf;
+
 /* Columns from -o's spec (NULL: the default ones, after -T -t -U) and -e; the CTX() bits the
- * programs must read for them. 0, or -EINVAL with the message in err. */
+ * programs must read for them, and always root and mntns, with which the paths of a process
+ * whose root is not the tracer's are marked. 0, or -EINVAL with the message in err. */
 int out_columns(struct out_opts *opt, const char *spec, bool env, uint32_t *ctx, char *err,
 		size_t n);
+
+/* The text header line (nothing for JSON). */
+void out_header(struct outbuf *o, const struct out_opts *opt);
+
+/* Between columns.c and output.c: opt, or in tmp the default columns when it has none (options
+ * out_columns never saw); the end of column c that started at start and runs to d (padded
+ * like %-Ns in screen columns, but at least one space). */
+const struct out_opts *out_with_cols(const struct out_opts *opt, struct out_opts *tmp);
+char *out_col_end(char *d, const char *start, enum out_col c);
+
+/* ---- outbuf.c ---- */
 
 /* Output buffer: events are formatted here and written once per batch. */
 struct outbuf {
@@ -84,20 +109,19 @@ void outbuf_free(struct outbuf *o);
 int outbuf_flush(struct outbuf *o);
 /* Writes the first upto bytes; the rest moves to the front, kept for a later flush. */
 int outbuf_flush_n(struct outbuf *o, size_t upto);
+/* Makes room for need more bytes (growing, or when out of memory flushing); false if that is
+ * impossible. */
+bool outbuf_reserve(struct outbuf *o, size_t need);
 
-/* The text header line (nothing for JSON). */
-void out_header(struct outbuf *o, const struct out_opts *opt);
+/* ---- output.c ---- */
+
+/* The most one event can take; outbuf_init raises cap to it, so that flushing
+ * always makes room for an event. */
+extern const size_t out_event_max;
 /* One event as a text line or a JSON object line. */
 void out_event(struct outbuf *o, const struct out_opts *opt, const struct ev_view *v);
 
-/*
- * Escaping, exposed for tests. Text: printable ASCII as is, except backslash as "\\";
- * \n \t \r as such, other bytes < 0x20, 0x7f and every byte >= 0x80 that is not part of
- * valid UTF-8 as \xHH; valid multi-byte UTF-8 except C1 controls kept.
- * JSON: a valid JSON string body (quotes included); valid UTF-8 is kept, control characters
- * are escaped, and each byte that is not part of valid UTF-8 becomes \udcHH (U+DC80 + byte,
- * Python's "surrogateescape"), so the exact bytes can be recovered; documented in README.
- */
+/* Untrusted bytes, escaped (escape.h) into the buffer: as text, or as a JSON string. */
 void out_text_escaped(struct outbuf *o, const char *s, size_t n);
 void out_json_string(struct outbuf *o, const char *s, size_t n);
 

@@ -22,7 +22,7 @@ int progset_prepare(struct kernel_layout *k, bool use_btf, char *err, size_t err
 
 	if (r)
 		return r;
-	r = tracefs_mount();
+	r = tracefs_open();
 	if (r == -EACCES) {
 		ms_snprintf(err, errlen,
 			    "tracefs: /sys/kernel/tracing is not readable: %s (needs "
@@ -38,7 +38,9 @@ int progset_prepare(struct kernel_layout *k, bool use_btf, char *err, size_t err
 		    strerror(-r));
 		return r;
 	}
+	/* The probe is all that reads tracefs: attaching needs only the ids it found. */
 	layout_probe(k, use_btf);
+	tracefs_close();
 	return layout_check(k, err, errlen);
 }
 
@@ -73,7 +75,9 @@ int progset_build(struct progset *s, const struct prog_opts *o, const struct ker
 		const struct prog_def *d = &prog_defs[p];
 		struct prog_layout l;
 
-		s->loads[p] = layout_loads(k, (enum prog_id)p) && !(d->successes && o->failed_only);
+		s->loads[p] = layout_loads(k, (enum prog_id)p) &&
+			      !(d->successes && o->failed_only) &&
+			      (!d->compat || (o->compat && k->feature[KF_COMPAT]));
 		if (!s->loads[p] && !all)
 			continue;
 		layout_prog(k, (enum prog_id)p, &l);
@@ -124,64 +128,84 @@ static int create_maps(struct progset *s, char *err, size_t errlen)
 	return maps_create(s->maps, s->nmaps, err, errlen);
 }
 
-static int load_one(struct progset *s, size_t p, const struct load_opts *o, FILE *log_out,
-		    char *err, size_t errlen)
+static int load_one(struct progset *s, size_t p, const struct load_opts *o, char *err,
+		    size_t errlen)
 {
-	const char *name = prog_defs[p].name;
 	struct load_result res;
-	int r = prog_load(&s->asm_[p], BPF_PROG_TYPE_TRACEPOINT, name, s->maps, s->nmaps, o, &res);
+	int r = prog_load(&s->asm_[p], BPF_PROG_TYPE_TRACEPOINT, prog_defs[p].name, s->maps,
+			  s->nmaps, o, &res);
 
-	if (log_out && res.log && res.log_len) {
-		ms_fprintf(log_out, "=== %s: verifier log (%zu bytes) ===\n", name, res.log_len);
-		vlog_annotate(log_out, res.log, &s->asm_[p]);
-	}
-	if (r) {
+	if (r)
 		ms_snprintf(err, errlen, "%s", res.errmsg);
-		if (!log_out && res.log && res.log_len) {
-			ms_fprintf(stderr, "minisnoop: verifier log tail for %s:\n", name);
-			vlog_tail(stderr, res.log, &s->asm_[p], 20);
-		}
-	} else {
+	else
 		s->prog_fd[p] = res.fd;
+	if (res.log && res.log_len) { /* the edge prints it (progset_print_logs) */
+		s->log[p] = (struct load_log){res.log, res.log_len};
+		res.log = NULL;
 	}
 	res.fd = -1;
 	load_result_free(&res);
 	return r;
 }
 
-int progset_load(struct progset *s, const struct load_opts *o, FILE *log_out, char *err,
-		 size_t errlen)
+int progset_load(struct progset *s, const struct load_opts *o, char *err, size_t errlen)
 {
 	int r = create_maps(s, err, errlen);
-	size_t same[P_COUNT];
 
 	/* Programs built alike (the syscalls' exits, whose tracepoints have the same layout)
 	 * are verified once and attached twice. Decided before loading patches map fds in. */
 	for (size_t p = 0; p < P_COUNT; p++) {
-		same[p] = p;
-		for (size_t q = 0; q < p && same[p] == p; q++)
+		s->loaded_as[p] = p;
+		for (size_t q = 0; q < p && s->loaded_as[p] == p; q++)
 			if (s->loads[p] && s->loads[q] && s->asm_[p].len == s->asm_[q].len &&
 			    !memcmp(s->asm_[p].insns, s->asm_[q].insns,
 				    s->asm_[p].len * sizeof(struct bpf_insn)))
-				same[p] = q;
+				s->loaded_as[p] = q;
 	}
 	for (size_t p = 0; !r && p < P_COUNT; p++) {
 		if (!s->loads[p])
 			continue;
-		if (same[p] == p) {
-			r = load_one(s, p, o, log_out, err, errlen);
+		if (s->loaded_as[p] == p) {
+			r = load_one(s, p, o, err, errlen);
 			continue;
 		}
-		s->prog_fd[p] = fcntl(s->prog_fd[same[p]], F_DUPFD_CLOEXEC, 0);
+		s->prog_fd[p] = fcntl(s->prog_fd[s->loaded_as[p]], F_DUPFD_CLOEXEC, 0);
 		if (s->prog_fd[p] < 0) {
 			r = -errno;
 			ms_snprintf(err, errlen, "%s: %s", prog_defs[p].name, strerror(errno));
-		} else if (log_out) {
-			ms_fprintf(log_out, "=== %s: the same program as %s, loaded once ===\n",
-				   prog_defs[p].name, prog_defs[same[p]].name);
 		}
 	}
 	return r;
+}
+
+static void free_logs(struct progset *s)
+{
+	for (size_t p = 0; p < P_COUNT; p++) {
+		free(s->log[p].text);
+		s->log[p] = (struct load_log){NULL, 0};
+	}
+}
+
+void progset_print_logs(FILE *out, struct progset *s, bool whole)
+{
+	for (size_t p = 0; p < P_COUNT; p++) {
+		const char *name = prog_defs[p].name, *log = s->log[p].text;
+
+		if (whole && s->loads[p] && s->loaded_as[p] != p && s->prog_fd[p] >= 0)
+			ms_fprintf(out, "=== %s: the same program as %s, loaded once ===\n", name,
+				   prog_defs[s->loaded_as[p]].name);
+		if (!log)
+			continue;
+		if (whole) {
+			ms_fprintf(out, "=== %s: verifier log (%zu bytes) ===\n", name,
+				   s->log[p].len);
+			vlog_annotate(out, log, &s->asm_[p]);
+		} else if (s->prog_fd[p] < 0) {
+			ms_fprintf(out, "minisnoop: verifier log tail for %s:\n", name);
+			vlog_tail(out, log, &s->asm_[p], 20);
+		}
+	}
+	free_logs(s);
 }
 
 int progset_attach(struct progset *s, char *err, size_t errlen)
@@ -217,6 +241,7 @@ int progset_attach(struct progset *s, char *err, size_t errlen)
 	return 0;
 }
 
+#ifndef MINISNOOP_TINY
 int progset_dump(FILE *out, const struct progset *s, const char *only, bool with_src)
 {
 	int n = 0;
@@ -232,13 +257,16 @@ int progset_dump(FILE *out, const struct progset *s, const char *only, bool with
 			fputc('\n', out);
 		else
 			ms_fprintf(out, " (not loaded %s)\n",
-				   layout_loads(s->k, (enum prog_id)p)
+				   d->compat
+				       ? "without --compat, nor without BTF's thread_info.status"
+				   : layout_loads(s->k, (enum prog_id)p)
 				       ? "with -x: it reports successes only"
 				       : "on this kernel: BTF gives what it does");
 		disasm_prog(out, &s->asm_[p], with_src);
 	}
 	return n;
 }
+#endif
 
 int progset_open_rings(struct progset *ps, unsigned pages, struct perf_ring **rings, int *nr,
 		       char *err, size_t n)
@@ -310,4 +338,5 @@ void progset_close(struct progset *s)
 	}
 	maps_close(s->maps, s->nmaps);
 	s->nmaps = 0;
+	free_logs(s);
 }

@@ -17,21 +17,33 @@ struct progset {
 	size_t nmaps;
 	int prog_fd[P_COUNT];
 	int tp_fd[P_COUNT];
+	/* What progset_load kept of the verifier for the edge to print: each program's log
+	 * (when asked for one, or when it was refused: the program with a log and no fd), and
+	 * the program each was loaded as (itself, or an earlier one built alike). */
+	struct load_log {
+		char *text; /* NULL: none */
+		size_t len;
+	} log[P_COUNT];
+	size_t loaded_as[P_COUNT];
 };
 
 /*
  * The tracer's and verify's first steps, in the order that names a missing privilege as
- * such: bpf() usable, tracefs mounted, the layout probed and complete. 0 or -errno, err set.
+ * such: bpf() usable, tracefs readable (mounted privately if need be, and let go once read),
+ * the layout probed and complete. 0 or -errno, err set.
  */
 int progset_prepare(struct kernel_layout *k, bool use_btf, char *err, size_t errlen);
 /* Builds the programs this layout loads (every program with all) for options o; k must
  * outlive s. 0 or -errno with err set. */
 int progset_build(struct progset *s, const struct prog_opts *o, const struct kernel_layout *k,
 		  bool all, char *err, size_t errlen);
-/* Creates the maps the built programs refer to and loads them; with log_out, prints each
- * verifier log there. */
-int progset_load(struct progset *s, const struct load_opts *o, FILE *log_out, char *err,
-		 size_t errlen);
+/* Creates the maps the built programs refer to and loads them, keeping the verifier's logs
+ * in s->log. 0 or -errno with err set; prints nothing. */
+int progset_load(struct progset *s, const struct load_opts *o, char *err, size_t errlen);
+/* For the edge, after progset_load: with whole, each log kept, annotated with source lines
+ * ("=== name: verifier log (N bytes) ==="), in load order; else only the tail of a refused
+ * program's ("minisnoop: verifier log tail for name:"). Frees the logs. */
+void progset_print_logs(FILE *out, struct progset *s, bool whole);
 int progset_attach(struct progset *s, char *err, size_t errlen);
 /* Prints the built programs as `minisnoop dump` does (only the one named only, unless NULL);
  * the number printed. */

@@ -18,6 +18,8 @@ enum prog_id {
 	P_EXECVEAT_ENTER,
 	P_EXECVEAT_EXIT,
 	P_FORK,
+	P_COMPAT_ENTER,
+	P_COMPAT_EXIT,
 	P_COUNT,
 };
 
@@ -27,6 +29,7 @@ enum map_id {
 	MAP_ID_RECORD,
 	MAP_ID_INFLIGHT,
 	MAP_ID_ARGSTASH,
+	MAP_ID_EXECPATH,
 	MAP_ID_STATS,
 	MAP_ID_CGROUP,
 	MAP_ID_FORKS,
@@ -47,6 +50,7 @@ struct prog_def {
 	int attach_rank;		    /* attached in rising rank: readers before writers */
 	bool successes;			    /* reports successful execs only: not loaded with -x */
 	prog_emit_fn *emit;
+	bool compat; /* watches every syscall: loaded with --compat only, where KF_COMPAT is on */
 };
 
 struct map_def {
@@ -59,6 +63,7 @@ struct map_def {
 
 struct kmember_def {
 	const char *type, *member;
+	const char *alt; /* the member's other name in other kernels, or NULL */
 };
 
 struct kfeature_def {

@@ -115,6 +115,11 @@ static void touch_args(const struct canary *c)
 	for (size_t k = 0; c->argv[k]; k++)
 		for (const char *p = c->argv[k]; *p; p++)
 			sink ^= *p;
+	/* the paths too: read at the syscall's entry, before the kernel faults them in */
+	for (const volatile char *p = CANARY_MISSING; *p; p++)
+		sink ^= *p;
+	for (const volatile char *p = CANARY_PATH; *p; p++)
+		sink ^= *p;
 	(void)sink;
 }
 
@@ -204,30 +209,28 @@ static int run_canary(struct canary *c, struct perf_ring *rings, int nr, char *m
 	return 0;
 }
 
-int selftest_run(const struct kernel_layout *k, char *msg, size_t n)
+int selftest_run(const struct kernel_layout *k, struct progset *ps, char *msg, size_t n)
 {
 	static const struct prog_opts opts = {.max_args = EV_MAX_ARGS_DEF};
 	struct canary *c = calloc(1, sizeof(*c));
-	struct progset ps = {0};
 	struct perf_ring *rings = NULL;
 	int nr = 0, r;
 
 	if (!c)
 		return -ENOMEM;
 	canary_init(c);
-	r = progset_build(&ps, &opts, k, false, msg, n);
+	r = progset_build(ps, &opts, k, false, msg, n);
 	if (!r)
-		r = progset_load(&ps, &(struct load_opts){0}, NULL, msg, n);
+		r = progset_load(ps, &(struct load_opts){0}, msg, n);
 	if (!r)
-		r = progset_open_rings(&ps, 16, &rings, &nr, msg, n);
+		r = progset_open_rings(ps, 16, &rings, &nr, msg, n);
 	if (!r)
-		r = progset_attach(&ps, msg, n);
+		r = progset_attach(ps, msg, n);
 	if (!r)
 		r = run_canary(c, rings, nr, msg, n);
 	for (int i = 0; i < nr; i++)
 		perf_ring_close(&rings[i]);
 	free(rings);
-	progset_close(&ps);
 	free(c);
 	return r;
 }

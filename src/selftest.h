@@ -4,6 +4,7 @@
 #define MINISNOOP_SELFTEST_H
 
 #include "layout.h"
+#include "progset.h"
 
 #include <stddef.h>
 
@@ -11,12 +12,13 @@
 #define CANARY_ARGV0 "minisnoop-canary"
 
 /*
- * Loads and attaches the programs for layout k, execs a canary that fails (a missing path)
- * and one that succeeds (/proc/self/exe), both with awkward arguments (a space, an empty
- * string, bytes that are not UTF-8, a long one), and compares the decoded events with what
- * was passed: pid, ppid, uid, ret, path and every argument. 0 when both match exactly, else
- * -errno with msg saying what differed.
+ * Loads and attaches the programs for layout k into ps (zeroed: the caller prints what the
+ * verifier said, progset_print_logs, and closes it), execs a canary that fails (a missing
+ * path) and one that succeeds (/proc/self/exe), both with awkward arguments (a space, an
+ * empty string, bytes that are not UTF-8, a long one), and compares the decoded events with
+ * what was passed: pid, ppid, uid, ret, path and every argument. 0 when both match exactly,
+ * else -errno with msg saying what differed.
  */
-int selftest_run(const struct kernel_layout *k, char *msg, size_t n);
+int selftest_run(const struct kernel_layout *k, struct progset *ps, char *msg, size_t n);
 
 #endif

@@ -10,7 +10,12 @@
 
 int read_small_file(const char *path, char *buf, size_t n)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return read_small_file_at(AT_FDCWD, path, buf, n);
+}
+
+int read_small_file_at(int dir, const char *path, char *buf, size_t n)
+{
+	int fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
 	size_t len = 0;
 	ssize_t r = 0;
 

@@ -9,6 +9,8 @@
 
 /* Reads up to n - 1 bytes of path into buf and NUL-terminates it; the length or -errno. */
 int read_small_file(const char *path, char *buf, size_t n);
+/* The same, path relative to the directory fd dir (AT_FDCWD: the working directory). */
+int read_small_file_at(int dir, const char *path, char *buf, size_t n);
 
 /* An unsigned number in base 10 or 16 after optional blanks, like strtoull without signs
  * or prefixes (libc's brings a 1.5 KB scanner); *end after its digits (s when none),

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* tracefs lookups; minisnoop mounts tracefs itself so that it works in a bare initramfs. */
+/* tracefs lookups; minisnoop mounts tracefs itself, privately, so that it works in a bare
+ * initramfs. */
 #include "fmt.h"
 #include "tracefs.h"
 
@@ -10,93 +11,168 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
-
-static const char *found;
-static const char *mounted_at; /* what tracefs_mount() mounted, to unmount it */
-
-static bool has_events(const char *dir)
-{
-	char path[256];
-	struct stat st;
-
-	ms_snprintf(path, sizeof(path), "%s/events", dir);
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 static const char tracing[] = "/sys/kernel/tracing";
 static const char debug_tracing[] = "/sys/kernel/debug/tracing";
 
+/*
+ * While open: the directory holding events/, which every lookup reads through, so that it
+ * cannot be pulled from under us halfway; its path, for messages; whether it is a mount of
+ * our own. A mount of our own is in no namespace any more: it lives as long as this fd.
+ */
+static int dir_fd = -1;
+static const char *dir_path;
+static bool own_mount;
+
+/* path as an fd when it holds events/; -ENOENT when it does not, -EACCES when closed to us. */
+static int open_events_dir(const char *path)
+{
+	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC), err;
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstatat(fd, "events", &st, 0) == 0 && S_ISDIR(st.st_mode))
+		return fd;
+	err = errno == EACCES ? -EACCES : -ENOENT;
+	close(fd);
+	return err;
+}
+
+/* The one mounted already at either place, looked up once; -ENOENT, or -EACCES when
+ * /sys/kernel/tracing is there but closed to us (mode 0700 without CAP_DAC_READ_SEARCH):
+ * mounting again cannot help, and saying "not mounted" would mislead. */
+static int look_up(void)
+{
+	int fd;
+
+	if (dir_fd >= 0)
+		return 0;
+	fd = open_events_dir(tracing);
+	dir_path = tracing;
+	if (fd < 0) {
+		int r = open_events_dir(debug_tracing);
+
+		if (r < 0)
+			return fd == -EACCES ? fd : -ENOENT;
+		fd = r;
+		dir_path = debug_tracing;
+	}
+	dir_fd = fd;
+	return 0;
+}
+
 const char *tracefs_dir(void)
 {
-	if (found)
-		return found;
-	if (has_events(tracing))
-		return found = tracing;
-	if (has_events(debug_tracing))
-		return found = debug_tracing;
-	return NULL;
+	return look_up() ? NULL : dir_path;
 }
 
-/* Mounted but closed to us (mode 0700 without CAP_DAC_READ_SEARCH): mounting again cannot
- * help, and saying "not mounted" would mislead. */
-static bool closed_to_us(void)
-{
-	struct stat st;
-	char path[64];
+/* The child's exit status: which place it mounted (the index in places), or 2 + errno. */
+static const char *const places[] = {tracing, debug_tracing};
 
-	ms_snprintf(path, sizeof(path), "%s/events", tracing);
-	return stat(path, &st) < 0 && errno == EACCES;
+/*
+ * In a child of a mount namespace of its own that shares our fd table: mounts tracefs
+ * there (debugfs, holding tracing/, on kernels before 4.1) and puts the directory into
+ * our slot fd. Its mounts are made private first, so that nothing mounted there reaches
+ * the namespace it was copied from; when "/" is no mount point (a chroot), sysfs' is.
+ */
+static int mount_in_child(int slot)
+{
+	int fd, err, at = 0;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) &&
+	    (errno != EINVAL || mount(NULL, "/sys", NULL, MS_REC | MS_PRIVATE, NULL)))
+		return 2 + errno;
+	err = mount("nodev", tracing, "tracefs", 0, NULL) ? errno : 0;
+	fd = err ? -err : open_events_dir(tracing);
+	if (fd < 0) {
+		/* Kernels before 4.1 have tracing only inside debugfs. */
+		int err2 = mount("nodev", "/sys/kernel/debug", "debugfs", 0, NULL) ? errno : 0;
+
+		fd = err2 ? -err2 : open_events_dir(debug_tracing);
+		if (fd < 0)
+			return 2 + (err ? err : err2 ? err2 : ENODEV);
+		at = 1;
+	}
+	err = dup3(fd, slot, O_CLOEXEC) < 0 ? 2 + errno : at;
+	close(fd);
+	return err;
 }
 
-int tracefs_mount(void)
+/*
+ * Mounts tracefs where nobody else sees it, nor can unmount it: in a child that is alone in
+ * a new mount namespace. The mount outlives that namespace through the fd the child leaves
+ * in our table (a lazily unmounted filesystem stays readable through the fds open on it).
+ * Our own namespace, root and working directory never change, and nothing is left mounted
+ * in any namespace: there is nothing to unmount.
+ */
+static int mount_private(void)
 {
-	int err;
+	int slot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), st = 0, err;
+	long pid;
 
-	if (tracefs_dir())
-		return 0;
-	if (closed_to_us())
-		return -EACCES;
-	if (mount("nodev", tracing, "tracefs", 0, NULL) == 0 && has_events(tracing)) {
-		found = mounted_at = tracing;
-		return 0;
-	}
-	err = -errno;
-	/* Kernels before 4.1 have tracing only inside debugfs. */
-	if (mount("nodev", "/sys/kernel/debug", "debugfs", 0, NULL) == 0 &&
-	    has_events(debug_tracing)) {
-		found = debug_tracing;
-		mounted_at = "/sys/kernel/debug";
-		return 0;
-	}
-	if (err == 0)
+	if (slot < 0)
+		return -errno;
+	/* The raw clone: fork() cannot give a child our fd table, and its atfork machinery
+	 * costs a kilobyte. The child only makes system calls. Every argument after the flags
+	 * is 0, so each architecture's order of them is the same. */
+	pid = syscall(SYS_clone, CLONE_NEWNS | CLONE_FILES | SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0)
+		_exit(mount_in_child(slot));
+	if (pid < 0) {
 		err = -errno;
-	return err == 0 ? -ENODEV : err;
+		close(slot);
+		return err;
+	}
+	while (waitpid((pid_t)pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) > 1) {
+		close(slot);
+		return WIFEXITED(st) ? -(WEXITSTATUS(st) - 2) : -ECHILD;
+	}
+	dir_fd = slot;
+	dir_path = places[WEXITSTATUS(st)];
+	own_mount = true;
+	return 0;
 }
 
-void tracefs_unmount(void)
+int tracefs_open(void)
 {
-	if (mounted_at && umount2(mounted_at, MNT_DETACH) == 0)
-		found = mounted_at = NULL;
+	int r = look_up();
+
+	return r == -ENOENT ? mount_private() : r;
 }
 
-bool tracefs_mounted_by_us(void)
+void tracefs_close(void)
 {
-	return mounted_at != NULL;
+	if (dir_fd >= 0)
+		close(dir_fd);
+	dir_fd = -1;
+	dir_path = NULL;
+	own_mount = false;
+}
+
+bool tracefs_own_mount(void)
+{
+	return own_mount;
 }
 
 static int event_file(const char *category, const char *event, const char *file, char *buf,
 		      size_t n)
 {
-	char path[512];
-	const char *dir = tracefs_dir();
+	char path[256];
 
-	if (!dir)
+	if (!tracefs_dir())
 		return -ENOENT;
-	ms_snprintf(path, sizeof(path), "%s/events/%s/%s/%s", dir, category, event, file);
-	return read_small_file(path, buf, n);
+	ms_snprintf(path, sizeof(path), "events/%s/%s/%s", category, event, file);
+	return read_small_file_at(dir_fd, path, buf, n);
 }
 
 int tracefs_event_id(const char *category, const char *event)

@@ -1,21 +1,26 @@
 /* SPDX-License-Identifier: MIT */
-/* tracefs: where it is, mounting it (one explicit step), event ids and field offsets. */
+/* tracefs: where it is, mounting it privately (one explicit step), event ids and field offsets. */
 #ifndef MINISNOOP_TRACEFS_H
 #define MINISNOOP_TRACEFS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The directory holding events/ when tracefs (or debugfs' tracing/) is mounted, else NULL.
- * Looks only: never mounts. */
+/*
+ * Where tracefs is read from: one owner of it, here. tracefs_open() makes it readable: the
+ * one mounted already (at /sys/kernel/tracing, or debugfs' /sys/kernel/debug/tracing), else
+ * a mount of our own that no other process sees or can unmount, and that is never in our
+ * namespace either. The lookups below read through it until tracefs_close(), which lets it
+ * go (ours goes with it). Nothing here ever unmounts anything.
+ */
+/* The directory holding events/ (of the one open, else of one already mounted), or NULL.
+ * Never mounts. */
 const char *tracefs_dir(void);
-/* Mounts tracefs at /sys/kernel/tracing (debugfs on old kernels) unless it is there already.
- * 0, or a negative errno: -EACCES when it is mounted but we may not look inside. */
-int tracefs_mount(void);
-/* Unmounts what tracefs_mount() mounted, if anything (attached programs stay attached). */
-void tracefs_unmount(void);
-/* Whether tracefs_mount() mounted it (for `check`'s report). */
-bool tracefs_mounted_by_us(void);
+/* 0, or a negative errno: -EACCES when it is mounted but we may not look inside. */
+int tracefs_open(void);
+void tracefs_close(void);
+/* Whether tracefs_open() had to mount it (for `check`'s report). */
+bool tracefs_own_mount(void);
 /* Id of category/event, or a negative errno (-ENOENT: no such tracepoint or no tracefs). */
 int tracefs_event_id(const char *category, const char *event);
 /* Reads category/event's format file into buf (NUL terminated); its length or -errno. */

@@ -3,7 +3,8 @@
 # busybox-static and minisnoop only, runs tests/initramfs/guest.sh there (check, verify,
 # tracing known execs) and compares what minisnoop captured with what was run
 # (tests/initramfs/check.py). x86_64 images also hold tests/initramfs/exec32.c, built static
-# for i686 (i686-linux-gnu-gcc): its execs go through the kernel's 32-bit entry.
+# for i686 (i686-linux-gnu-gcc), and tests/initramfs/int80.c, built static and not PIE: their
+# execs go through the kernel's 32-bit entry.
 # Installs what it needs (tools/deps.sh); kernels and busybox come from Debian's archive
 # through a private apt configuration (tools/debian-fetch.sh) and are cached in build/debian/;
 # images and console logs go to build/initramfs/.
@@ -146,6 +147,11 @@ for a in "${arches[@]}"; do
 			tests/initramfs/exec32.c >"$out/build-exec32.log" 2>&1; then
 			ERR[$a]="i686-linux-gnu-gcc tests/initramfs/exec32.c failed: $(grep -m1 -E 'error' "$out/build-exec32.log" || tail -n 1 "$out/build-exec32.log")"
 		fi
+		# A 64-bit program whose `int $0x80` passes 32-bit pointers: its data below 4 GiB.
+		if ! gcc -static -no-pie -Os -s -Wall -Wextra -Werror -o "$out/int80" \
+			tests/initramfs/int80.c >"$out/build-int80.log" 2>&1; then
+			ERR[$a]="gcc tests/initramfs/int80.c failed: $(grep -m1 -E 'error' "$out/build-int80.log" || tail -n 1 "$out/build-int80.log")"
+		fi
 	fi
 done
 for k in "${kernels[@]}"; do
@@ -160,7 +166,7 @@ for k in "${kernels[@]}"; do
 	# A kernel without BTF: minisnoop uses fork tracking for ppid there, as with MINISNOOP_NO_BTF.
 	if grep -q '^CONFIG_DEBUG_INFO_BTF=y' "$(dirname "${KERNEL[$k]}")/config" 2>/dev/null; then BTF[$k]=1; else BTF[$k]=0; fi
 	more=()
-	[ "$a" != x86_64 ] || more=(-e "$out/exec32")
+	[ "$a" != x86_64 ] || more=(-e "$out/exec32" -e "$out/int80")
 	if ! IMAGE[$k]=$(tools/initramfs.sh -a "$a" -s "$suite" -b "${BIN[$a]}" -r "$guest" "${more[@]}" \
 		-o "$out/$k.cpio.gz" 2>"$out/image-$k.log"); then
 		ERR[$k]="no initramfs: $(tail -n 1 "$out/image-$k.log")"

@@ -158,21 +158,23 @@ CTX_ALL = (1 << 11) - 1  # every CTX_* bit of include/record.h
 
 def record(argv, filename, flags=0, argc=None, ret=0, comm=b"bash", pid=4242, ppid=1,
            uid=1000, ts=10**12, text=None, filename_len=None, have=0, cwd=b"", exe=b"",
-           env=b"", ctx_flags=0, ids=(0,) * 8, cgroup=1, pcomm=b"", tty=b""):
-    """The header (include/record.h, 160 bytes) and its text: filename, args, then the
-    cwd, exe and env blocks."""
+           env=b"", ctx_flags=0, ids=(0,) * 8, cgroup=1, pcomm=b"", tty=b"", root=b"",
+           cgroup_path=b""):
+    """The header (include/record.h, 168 bytes) and its text: filename, args, then the
+    cwd, exe, env, root and cgroup blocks."""
     if text is None:
         text = filename + b"\0" + b"".join(a + b"\0" for a in argv)
     if argc is None:
         argc = len(argv)
     if filename_len is None:
         filename_len = len(filename) + 1
-    text += cwd + exe + env
+    text += cwd + exe + env + root + cgroup_path
     hdr = struct.pack("<QIIIIiIIHH16s", ts, pid, pid, ppid, uid, ret, flags, len(text),
                       argc, filename_len, comm)
     hdr += struct.pack("<I8I4H4xQ16s32s", have, *ids, len(cwd), len(exe), len(env), ctx_flags,
                        cgroup, pcomm, tty)
-    assert len(hdr) == 160
+    hdr += struct.pack("<HH4x", len(root), len(cgroup_path))
+    assert len(hdr) == 168
     return hdr + text
 
 

@@ -6,6 +6,10 @@ Cases that must be there: `init`, a child of PID 1 itself (ppid 1), and on x86_6
 `exec32`, a static 32-bit program, and `exec32child`, the exec that program's child makes
 through the 32-bit execve (`via=compat`: no syscall tracepoint sees it). Its arguments come
 from the new image with BTF; without BTF they are unknown: no args, truncated.
+With BTF on x86_64, `exec32failchild` and `int80child`: a 32-bit program's failed execve and
+a 64-bit program's `int $0x80` execve of a missing file, both as uid 65534, which only
+`--compat` reports (ret -2, path, args, uid, comm); `check` and the tracer's first line say
+whether they are seen.
 Also checks `minisnoop check` (exit 0, the ppid source the mode asks for), `minisnoop
 verify --log-level 1` (exit 0, a log and its statistics came back), that each of check,
 verify and the tracer mounted tracefs itself (the guest unmounts it in between), and the
@@ -26,6 +30,11 @@ TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 ANSI_RE = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z]|c)")
 MAX_ARGS_DEFAULT = 20  # README: --max-args default; argv[0] counts
 REQUIRED = {"init": None, "exec32": "x86_64", "exec32child": "x86_64"}  # case: only on arch
+# Failed execs through the 32-bit entry, as uid 65534, seen with --compat where BTF gives the
+# compat flag (x86_64); without BTF `check` and the tracer must say they are not seen, and
+# no event may come.
+REQUIRED_BTF = {"exec32fail": "x86_64", "exec32failchild": "x86_64", "int80": "x86_64",
+                "int80child": "x86_64"}
 
 
 def parse(path):
@@ -139,6 +148,16 @@ def main():
             said = " | ".join(c for c in check if "BTF" in c or "ppid" in c)
             errs.append(f"minisnoop check does not say ppid comes from "
                         f"{'BTF' if a.mode == 'btf' else 'fork tracking'}: {said}")
+    compat_seen = None
+    arch0 = kernel.split()[1] if kernel and len(kernel.split()) > 1 else None
+    if check_rc is not None:
+        line = next((c for c in check if c.startswith("failed 32-bit execs")), None)
+        compat_seen = arch0 == "x86_64" and a.mode == "btf"
+        if line is None:
+            errs.append("minisnoop check has no 'failed 32-bit execs' line")
+        elif (" ok " in line) != compat_seen:
+            errs.append(f"minisnoop check: expected failed 32-bit execs "
+                        f"{'seen' if compat_seen else 'not seen'}: {line}")
     if first("tracefs-before ") == "mounted":
         errs.append("tracefs was mounted before minisnoop ran (the init must not mount it)")
     # Each command mounts tracefs itself (it works although the init did not mount it) and
@@ -185,6 +204,9 @@ def main():
         want = "fork tracking" if a.mode == "no-btf" else "(BTF"
         if tracing and want not in tracing[0]:
             errs.append(f"tracer started in the wrong ppid mode (want '{want}'): {tracing[0]}")
+        want = "; failed 32-bit execs too" if compat_seen else "; not failed 32-bit execs"
+        if tracing and compat_seen is not None and want not in tracing[0]:
+            errs.append(f"tracer with --compat does not say '{want}': {tracing[0]}")
         for s in stderr:
             if "tracing" not in s and not re.search(r"\d+ events?, \d+ lost", s):
                 errs.append("unexpected stderr from the tracer: " + s)
@@ -212,7 +234,8 @@ def main():
     truth_of = {t[0]: dict(x.split("=", 1) for x in t[1:]) for t in truths}
     arch = kernel.split()[1] if kernel and len(kernel.split()) > 1 else None
     if trc is not None:
-        for name, only in REQUIRED.items():
+        required = dict(REQUIRED, **(REQUIRED_BTF if a.mode == "btf" else {}))
+        for name, only in required.items():
             if name not in truth_of and (only is None or only == arch):
                 errs.append(f"the guest did not run the '{name}' case")
     if "init" in truth_of and truth_of["init"]["ppid"] != "1":
@@ -233,6 +256,8 @@ def main():
             want_args, trunc = [], True
         want_file = bytes.fromhex(kv["file"]) if "file" in kv else argv[0]
         want_comm = os.path.basename(want_file)[:15].decode("utf-8", "replace") if ret == 0 else "sh"
+        want_comm = kv.get("comm", want_comm)
+        want_uid = int(kv.get("uid", "0"))
         mine = [e for e in events if e["pid"] == pid]
         if not mine:
             errs.append(f"{name}: no event for pid {pid} ({b' '.join(argv)[:80]!r}, ret {ret})")
@@ -247,8 +272,8 @@ def main():
             diffs.append(f"ppid {ev['ppid']}, expected {ppid}")
         if ev["ret"] != ret:
             diffs.append(f"ret {ev['ret']}, expected {ret}")
-        if ev["uid"] != 0:
-            diffs.append(f"uid {ev['uid']}, expected 0")
+        if ev["uid"] != want_uid:
+            diffs.append(f"uid {ev['uid']}, expected {want_uid}")
         if to_bytes(ev["filename"]) != want_file:
             diffs.append(f"filename {ev['filename']!r}, expected {want_file!r}")
         got_args = [to_bytes(x) for x in ev["args"]]
@@ -282,7 +307,9 @@ def main():
             at[step] = float(up)
     ctx_note = check_context(recs, a.mode, errs)
     head = f"{compared} events compared"
-    special = [w for n, w in (("init", "init's child"), ("exec32child", "32-bit exec")) if n in truth_of]
+    special = [w for n, w in (("init", "init's child"), ("exec32child", "32-bit exec"),
+                              ("exec32failchild", "failed 32-bit exec"),
+                              ("int80child", "failed int $0x80 exec")) if n in truth_of]
     if ctx_note:
         special.append(ctx_note)
     if special:

@@ -50,7 +50,8 @@ hex() { printf '%s' "$1" | hexdump -v -e '1/1 "%02x"'; }
 stamp userspace
 say kernel "$(uname -r)" "$(uname -m)" cpus="$(nproc)"
 # no-btf: asked for (MINISNOOP_NO_BTF=1 on the kernel command line), or a kernel without BTF
-if [ -n "${MINISNOOP_NO_BTF:-}" ] || [ ! -e /sys/kernel/btf/vmlinux ]; then say mode no-btf; else say mode btf; fi
+if [ -n "${MINISNOOP_NO_BTF:-}" ] || [ ! -e /sys/kernel/btf/vmlinux ]; then mode=no-btf; else mode=btf; fi
+say mode $mode
 # tracefs_state WHEN: says whether tracefs is mounted; `tracefs_state WHEN unmount` also
 # unmounts it, so that the next minisnoop command has to mount it again itself.
 tracefs_state() {
@@ -88,7 +89,8 @@ stamp verify
 NCASES=0
 CASES=""
 # Optional truths, set after record: T_NAME_file, the path exec was given when argv[0] is
-# not it; T_NAME_via=compat, an exec made by a 32-bit program (no syscall tracepoint sees it).
+# not it; T_NAME_via=compat, an exec made by a 32-bit program (no syscall tracepoint sees it);
+# T_NAME_uid and T_NAME_comm when not 0 and sh.
 # record NAME PID PPID RET TRUNC ARGV...: keeps the truth in shell variables (no exec)
 record() {
 	_n=$1
@@ -132,11 +134,16 @@ ff=$(printf '\377') # not UTF-8: JSON must carry it as \udcff
 early=$!
 
 EXPECT=11 # the cases below, with the init child
-# The 32-bit program (x86_64 images only) and the exec it makes.
-exec32=""
-if [ -x /bin/exec32 ]; then exec32=1 EXPECT=$((EXPECT + 2)); fi
+# The 32-bit program (x86_64 images only) and the exec it makes; the failed execs through the
+# 32-bit entry, as uid 65534, by it and by int80 (a 64-bit program's `int $0x80`): their own
+# execs always, their children's failures where --compat sees them (BTF; check.py asserts it).
+exec32="" compatfail=""
+if [ -x /bin/exec32 ]; then exec32=1 EXPECT=$((EXPECT + 3)); fi
+if [ -n "$exec32" ] && [ -x /bin/int80 ]; then EXPECT=$((EXPECT + 1)); fi
+if [ -n "$exec32" ] && [ $mode = btf ]; then compatfail=1 EXPECT=$((EXPECT + 1)); fi
+if [ -n "$compatfail" ] && [ -x /bin/int80 ]; then EXPECT=$((EXPECT + 1)); fi
 : >/tmp/trace.err # the loop below may read it before the tracer's redirection made it
-minisnoop -j --count $EXPECT >/tmp/trace.json 2>/tmp/trace.err &
+minisnoop -j --compat --count $EXPECT >/tmp/trace.json 2>/tmp/trace.err &
 ms=$!
 # Wait for "minisnoop: tracing" with builtins only (no exec may happen once it attached).
 i=0
@@ -187,6 +194,31 @@ if [ -n "$attached" ]; then
 		else
 			say "bad-test exec32 wrote no child pid"
 		fi
+		# A 32-bit program's failed execve, as uid 65534: its child exits 127.
+		rm -f /tmp/exec32.pid
+		run exec32fail 0 0 /bin/exec32 /tmp/exec32.pid 65534 /nonexistent/exec32
+		if [ -z "$compatfail" ]; then
+			: # not seen without BTF: nothing to record
+		elif [ -s /tmp/exec32.pid ] && read -r c32 </tmp/exec32.pid; then
+			record exec32failchild "$c32" "$_pid" -2 0 echo exec32 "a b" ""
+			T_exec32failchild_file=/nonexistent/exec32 T_exec32failchild_uid=65534
+			T_exec32failchild_comm=exec32
+		else
+			say "bad-test exec32 wrote no child pid"
+		fi
+		# A 64-bit program's `int $0x80` execve of a missing file, as uid 65534.
+		if [ -x /bin/int80 ]; then
+			rm -f /tmp/int80.pid
+			run int80 0 0 /bin/int80 /tmp/int80.pid 65534 /nonexistent/int80
+			if [ -z "$compatfail" ]; then
+				:
+			elif [ -s /tmp/int80.pid ] && read -r c80 </tmp/int80.pid; then
+				record int80child "$c80" "$_pid" -2 0 int80 "x y"
+				T_int80child_file=/nonexistent/int80 T_int80child_uid=65534 T_int80child_comm=int80
+			else
+				say "bad-test int80 wrote no child pid"
+			fi
+		fi
 	fi
 	run spaces 0 0 /bin/busybox echo "hello world" " lead" "tab${tab}x" 'q"uote' 'back\slash' "ünïcödé ✓" "$ff" "$nl" '$HOME *'
 	run empty 0 0 /bin/busybox echo "" a "" "" b ""
@@ -217,10 +249,12 @@ tracefs_state after-trace
 
 # --- report -------------------------------------------------------------------------------
 for n in $CASES; do
-	eval "f=\${T_${n}_file:-} via=\${T_${n}_via:-}"
+	eval "f=\${T_${n}_file:-} via=\${T_${n}_via:-} uid=\${T_${n}_uid:-} comm=\${T_${n}_comm:-}"
 	more=""
 	[ -z "$f" ] || more="$more file=$(hex "$f")"
 	[ -z "$via" ] || more="$more via=$via"
+	[ -z "$uid" ] || more="$more uid=$uid"
+	[ -z "$comm" ] || more="$more comm=$comm"
 	eval "say truth $n pid=\$T_${n}_pid ppid=\$T_${n}_ppid ret=\$T_${n}_ret truncated=\$T_${n}_trunc argc=\$T_${n}_argc\$more"
 	eval "argc=\$T_${n}_argc"
 	i=0

@@ -28,6 +28,7 @@ static void fixed_layout(struct kernel_layout *k, bool btf)
 	static const struct tp_field enter[] = {{16, 8}, {24, 8}}, enter_at[] = {{24, 8}, {32, 8}};
 	static const struct tp_field ret[] = {{16, 8}}, child[] = {{20, 4}};
 	static const struct tp_field exec[] = {{8, 4}, {16, 4}}; /* __data_loc, old_pid */
+	static const struct tp_field raw_enter[] = {{8, 8}}, raw_exit[] = {{16, 8}, {8, 8}};
 
 	memset(k, 0, sizeof(*k));
 	memcpy(k->tp[P_EXECVE_ENTER].field, enter, sizeof(enter));
@@ -36,6 +37,8 @@ static void fixed_layout(struct kernel_layout *k, bool btf)
 	memcpy(k->tp[P_EXECVEAT_EXIT].field, ret, sizeof(ret));
 	memcpy(k->tp[P_FORK].field, child, sizeof(child));
 	memcpy(k->tp[P_EXEC].field, exec, sizeof(exec));
+	memcpy(k->tp[P_COMPAT_ENTER].field, raw_enter, sizeof(raw_enter));
+	memcpy(k->tp[P_COMPAT_EXIT].field, raw_exit, sizeof(raw_exit));
 	k->btf_used = btf;
 	for (size_t m = 0; m < KM_COUNT; m++) {
 		k->member[m] = btf ? 1000 + 8 * (uint32_t)m : 0;
