@@ -164,6 +164,13 @@ static int file_rotate(struct sink *k)
 	return file_open(k, &why);
 }
 
+static void file_close(struct sink *k)
+{
+	if (k->fd >= 0)
+		close(k->fd);
+	k->fd = -1;
+}
+
 /* A file removed under us (not by logrotate's rename, which SIGHUP follows) would take the
  * events with it: looked at once a second, and opened again by its name. */
 static int file_check(struct sink *k)
@@ -177,6 +184,8 @@ static int file_check(struct sink *k)
 	k->checked_ns = now;
 	if (k->fd >= 0 && !fstat(k->fd, &st) && st.st_nlink > 0)
 		return 0;
+	/* not the removed file meanwhile: each try opens it again */
+	file_close(k);
 	return file_open(k, &why);
 }
 
@@ -226,13 +235,6 @@ static int file_reopen(struct sink *k)
 	const char *why;
 
 	return file_open(k, &why);
-}
-
-static void file_close(struct sink *k)
-{
-	if (k->fd >= 0)
-		close(k->fd);
-	k->fd = -1;
 }
 
 static const struct sink_ops file_ops = {
