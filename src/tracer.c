@@ -539,23 +539,19 @@ static void status(struct session *s)
 		   " s), %" PRIu64 " lost, %" PRIu64 " dropped by --rate, %d rings; %s: %" PRIu64
 		   " lines written, %" PRIu64 " dropped, %" PRIu64 " write errors, %" PRIu64
 		   " rotations\n",
-		   s->matched, dt ? n * UINT64_C(1000000000) / dt : 0, dt / UINT64_C(1000000000), lost,
-		   s->rate.dropped, s->nr, s->sink.path ? s->sink.path : s->sink.ops->name,
+		   s->matched, dt ? n * UINT64_C(1000000000) / dt : 0, dt / UINT64_C(1000000000),
+		   lost, s->rate.dropped, s->nr, s->sink.path ? s->sink.path : s->sink.ops->name,
 		   s->sink.lines, s->sink.dropped, s->sink.errors, s->sink.rotations);
 	s->status_at = now;
 	s->status_matched = s->matched;
 }
 
-/* Between two batches: SIGHUP, SIGUSR1, and once a second the losses, what --rate dropped and
+/* Between two batches: SIGUSR1, and once a second the losses, what --rate dropped and
  * a retry of what the sink could not write. */
 static void between_batches(struct session *s)
 {
 	uint64_t last = s->reported_at;
 
-	if (hup) {
-		hup = 0;
-		sink_reopen(&s->sink);
-	}
 	if (usr1) {
 		usr1 = 0;
 		status(s);
@@ -658,6 +654,11 @@ static int trace_loop(struct session *s, uint64_t deadline)
 		if (r > 0 && (s->pfd[s->nr].revents & (POLLERR | POLLHUP))) {
 			s->pipe_closed = s->done = true;
 			break;
+		}
+		/* before the drain: what comes after SIGHUP goes to the new file */
+		if (hup) {
+			hup = 0;
+			sink_reopen(&s->sink);
 		}
 		r = drain(s, s->rings, s->nr, false);
 		if (r < 0)
