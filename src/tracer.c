@@ -756,8 +756,10 @@ int tracer_run(const struct tracer_opts *o)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
+	/* only with -w: otherwise a hangup does what it did (and nohup's SIG_IGN stays) */
 	sa.sa_handler = on_hup;
-	sigaction(SIGHUP, &sa, NULL);
+	if (o->out_file)
+		sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
