@@ -7,6 +7,7 @@
 #include "snoop.h"
 
 #include <dirent.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #define TRUE_PATH "/bin/true"
@@ -337,15 +338,101 @@ static void test_files_refused(void **state)
 		fail_msg("--rate 0: exit %#x; stderr:\n%s", s->status, buf_str(&s->err));
 }
 
+/* The small tmpfs of test_full_disk, unmounted after each test even when it failed. */
+static char g_small[PATH_MAX];
+
+static void service_cleanup(void)
+{
+	snoop_cleanup();
+	if (g_small[0]) {
+		umount2(g_small, MNT_DETACH);
+		rmdir(g_small);
+		g_small[0] = 0;
+	}
+}
+
+/*
+ * A full disk, a real one (a 64 KiB tmpfs, filled but for 4 KiB): the error is said once,
+ * tracing goes on, the lines are kept; once space is freed they are written, every one once
+ * and whole, and that is said.
+ */
+static void test_full_disk(void **state)
+{
+	char file[PATH_MAX + 16], filler[PATH_MAX + 16], mark[64], big[1200];
+	const char *args[] = {"-j", "-w", file, "-n", "^true$", "--pages", "256", NULL};
+	unsigned seen[24] = {0};
+	struct snoop *s;
+	struct buf b = {0};
+	const char *p;
+	int fd;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	snprintf(g_small, sizeof(g_small), "%s/small", tmpdir());
+	assert_int_equal(mkdir(g_small, 0700), 0);
+	if (mount("minisnoop-test", g_small, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0700"))
+		SKIP("mounting a tmpfs: %s", strerror(errno));
+	snprintf(file, sizeof(file), "%s/ev.log", g_small);
+	snprintf(filler, sizeof(filler), "%s/filler", g_small);
+	fd = open(filler, O_WRONLY | O_CREAT, 0600);
+	memset(big, 'f', sizeof(big));
+	while (write(fd, big, sizeof(big)) > 0)
+		;
+	assert_int_equal(ftruncate(fd, lseek(fd, 0, SEEK_CUR) - 4096), 0);
+	close(fd);
+	s = snoop_start(args);
+	marker(mark, sizeof(mark), "full");
+	for (int i = 0; i < 24; i++) {
+		char a[1100];
+
+		/* about 1.2 KiB a line: 24 of them need 7 times the room left */
+		snprintf(a, sizeof(a), "%s-%d-%01000d", mark, i, 0);
+		run_one(TRUE_PATH, a);
+	}
+	for (uint64_t end = now_ms() + 5000;
+	     !buf_has(&s->err, "No space left on device") && now_ms() < end;)
+		pump(s, 50);
+	if (!buf_has(&s->err, "minisnoop: writing ") || !buf_has(&s->err, "No space left"))
+		fail_msg("the full disk not said; stderr:\n%s", buf_str(&s->err));
+	assert_false(snoop_exited(s));
+	assert_int_equal(unlink(filler), 0);
+	for (uint64_t end = now_ms() + 5000; !buf_has(&s->err, " again (") && now_ms() < end;)
+		pump(s, 50);
+	if (!buf_has(&s->err, " again ("))
+		fail_msg("writing again not said; stderr:\n%s", buf_str(&s->err));
+	snoop_stop(s, SIGTERM);
+	if (!buf_has(&s->err, " 0 lost"))
+		SKIP("events lost under load: %s", buf_str(&s->err));
+	slurp(file, &b);
+	for (p = buf_str(&b); *p;) {
+		const char *nl = strchr(p, '\n'), *m;
+		int i;
+
+		if (!nl || *p != '{' || nl[-1] != '}')
+			fail_msg("a line that is not one whole object in:\n%s", buf_str(&b));
+		m = strstr(p, mark);
+		if (m && m < nl && sscanf(m + strlen(mark), "-%d-", &i) == 1 && i >= 0 && i < 24)
+			seen[i]++;
+		p = nl + 1;
+	}
+	for (int i = 0; i < 24; i++)
+		if (seen[i] != 1)
+			fail_msg("exec %d written %u times; stderr:\n%s", i, seen[i],
+				 buf_str(&s->err));
+	if (!buf_has(&s->err, "0 not written to "))
+		fail_msg("the summary: %s", buf_str(&s->err));
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-	    T(test_rotate_storm), T(test_sighup_reopens), T(test_rate_said),
-	    T(test_pidfile),	  T(test_usr1_status),	  T(test_files_refused),
+	    T(test_rotate_storm), T(test_sighup_reopens), T(test_rate_said), T(test_pidfile),
+	    T(test_usr1_status),  T(test_files_refused),  T(test_full_disk),
 #undef T
 	};
 
-	snoop_init(120, "/tmp/minisnoop-service.", NULL);
+	snoop_init(120, "/tmp/minisnoop-service.", service_cleanup);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
