@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 static char dir[64], file[128];
@@ -365,6 +366,55 @@ static void test_refused(void **state)
 	assert_int_equal(sink_file(&k, dir, 0, 0, err, sizeof(err)), -EISDIR);
 }
 
+static volatile sig_atomic_t ticks;
+static void on_tick(int sig)
+{
+	(void)sig;
+	ticks++;
+}
+
+/* Signals all through a large batch (an interval timer, no SA_RESTART, as SIGHUP or SIGUSR1
+ * would come): the write is resumed, not cut or repeated; rotation still cuts between lines
+ * only. */
+static void test_signals_during_write(void **state)
+{
+	enum { LINE = 100, N = 100000 };
+	struct sigaction sa = {.sa_handler = on_tick}, old;
+	struct itimerval it = {{0, 200}, {0, 200}}, off = {{0, 0}, {0, 0}};
+	char *batch = malloc((size_t)LINE * N + 1), err[256], path[160];
+	struct sink k;
+	size_t total = 0;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(batch);
+	for (int i = 0; i < N; i++) {
+		snprintf(batch + (size_t)i * LINE, LINE + 1, "%08d%0*d\n", i, LINE - 9, 0);
+	}
+	assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
+	assert_int_equal(sink_file(&k, file, 1 << 20, 20, err, sizeof(err)), 0);
+	assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
+	put(&k, batch);
+	assert_int_equal(setitimer(ITIMER_REAL, &off, NULL), 0);
+	assert_true(ticks > 0); /* signals did come during the write */
+	sigaction(SIGALRM, &old, NULL);
+	for (unsigned i = 0; i <= 20; i++) {
+		if (i)
+			snprintf(path, sizeof(path), "%s.%u", file, i);
+		else
+			snprintf(path, sizeof(path), "%s", file);
+		if (stat(path, &st))
+			continue;
+		assert_int_equal(st.st_size % LINE, 0);
+		assert_true(st.st_size <= 1 << 20);
+		total += (size_t)st.st_size;
+	}
+	assert_int_equal(total, (size_t)LINE * N);
+	assert_int_equal(k.lines, N);
+	sink_close(&k);
+	free(batch);
+}
+
 /* A sink that sends each line on its own (syslog, the journal, kmsg later). */
 static char got[256];
 static unsigned calls, fail_at;
@@ -510,6 +560,7 @@ int main(void)
 	    T(test_full_disk),
 	    T(test_keep_bound),
 	    T(test_refused),
+	    T(test_signals_during_write),
 	    cmocka_unit_test(test_line_sink),
 	    cmocka_unit_test(test_stdout_pipe),
 	    cmocka_unit_test(test_rate),
