@@ -182,8 +182,10 @@ static int file_check(struct sink *k)
 	if (k->fd >= 0 && now - k->checked_ns < 1000000000ull)
 		return 0;
 	k->checked_ns = now;
-	if (k->fd >= 0 && !fstat(k->fd, &st) && st.st_nlink > 0)
+	if (k->fd >= 0 && !fstat(k->fd, &st) && st.st_nlink > 0) {
+		k->size = (uint64_t)st.st_size; /* logrotate's copytruncate emptied it */
 		return 0;
+	}
 	/* not the removed file meanwhile: each try opens it again */
 	file_close(k);
 	return file_open(k, &why);

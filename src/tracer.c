@@ -236,34 +236,41 @@ static void report_losses(struct session *s, bool final)
 }
 
 /* "N exec events of COMM dropped by --rate", in the output itself, as a JSON object with -j. */
+static void put(struct outbuf *o, const char *str)
+{
+	size_t n = strlen(str);
+
+	if (outbuf_reserve(o, n)) {
+		memcpy(o->buf + o->len, str, n);
+		o->len += n;
+	}
+}
+
 static void rate_note(void *ctx, const char *comm, uint64_t n)
 {
 	struct session *s = ctx;
-	char num[64];
+	char num[96];
 
-	if (!line_begin(s, now_ns(CLOCK_MONOTONIC)) || !outbuf_reserve(&s->out, 256))
+	if (!line_begin(s, now_ns(CLOCK_MONOTONIC)))
 		return;
-	if (s->fmt.json) {
-		ms_snprintf(
-		    num, sizeof(num),
-		    "{\"event\":\"dropped\",\"by\":\"rate\",\"count\":%" PRIu64 ",\"comm\":", n);
-		memcpy(s->out.buf + s->out.len, num, strlen(num));
-		s->out.len += strlen(num);
-		if (comm)
-			out_json_string(&s->out, comm, strnlen(comm, RATE_COMM));
-		ms_snprintf(num, sizeof(num), "%s}\n", comm ? "" : "null");
-	} else {
+	if (s->fmt.json)
+		ms_snprintf(num, sizeof(num),
+			    "{\"event\":\"dropped\",\"by\":\"rate\",\"count\":%" PRIu64
+			    ",\"comm\":%s",
+			    n, comm ? "" : "null");
+	else
 		ms_snprintf(num, sizeof(num), "minisnoop: %" PRIu64 " exec events of %s", n,
 			    comm ? "" : "other commands");
-		memcpy(s->out.buf + s->out.len, num, strlen(num));
-		s->out.len += strlen(num);
-		if (comm)
-			out_text_escaped(&s->out, comm, strnlen(comm, RATE_COMM));
+	put(&s->out, num);
+	if (comm && s->fmt.json)
+		out_json_string(&s->out, comm, strnlen(comm, RATE_COMM));
+	else if (comm)
+		out_text_escaped(&s->out, comm, strnlen(comm, RATE_COMM));
+	if (s->fmt.json)
+		put(&s->out, "}\n");
+	else {
 		ms_snprintf(num, sizeof(num), " dropped by --rate %" PRIu64 "/s\n", s->rate.per_s);
-	}
-	if (outbuf_reserve(&s->out, strlen(num))) {
-		memcpy(s->out.buf + s->out.len, num, strlen(num));
-		s->out.len += strlen(num);
+		put(&s->out, num);
 	}
 	line_end(s);
 }
@@ -576,29 +583,32 @@ static int pidfile_lock(struct session *s, const char *path)
 {
 	char buf[24] = "";
 	struct stat st;
-	int fd =
-	    open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0644);
+	int r, fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK,
+			 0644);
 
 	if (fd < 0) {
+		r = -errno;
 		ms_fprintf(stderr, "minisnoop: --pidfile %s: %s\n", path,
-			   errno == ELOOP ? "a symbolic link (refused)" : strerror(errno));
-		return -1;
+			   r == -ELOOP ? "a symbolic link (refused)" : strerror(-r));
+		return r;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		ms_fprintf(stderr, "minisnoop: --pidfile %s: not a regular file (refused)\n", path);
 		close(fd);
-		return -1;
+		return -EINVAL;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		ssize_t n;
 
+		r = -errno;
+		n = read(fd, buf, sizeof(buf) - 1);
 		buf[n > 0 ? n : 0] = 0;
 		buf[strcspn(buf, "\n")] = 0;
 		ms_fprintf(stderr, "minisnoop: --pidfile %s: %s%s%s\n", path,
-			   errno == EWOULDBLOCK ? "in use by another minisnoop" : strerror(errno),
+			   r == -EWOULDBLOCK ? "in use by another minisnoop" : strerror(-r),
 			   *buf ? ", pid " : "", buf);
 		close(fd);
-		return -1;
+		return r;
 	}
 	s->pid_fd = fd;
 	return 0;
@@ -610,8 +620,10 @@ static int pidfile_write(struct session *s, const char *path)
 	int n = ms_snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 
 	if (ftruncate(s->pid_fd, 0) || pwrite(s->pid_fd, buf, (size_t)n, 0) != n) {
-		ms_fprintf(stderr, "minisnoop: --pidfile %s: %s\n", path, strerror(errno));
-		return -1;
+		int r = errno ? -errno : -EIO;
+
+		ms_fprintf(stderr, "minisnoop: --pidfile %s: %s\n", path, strerror(-r));
+		return r;
 	}
 	return 0;
 }
