@@ -322,7 +322,7 @@ static void keep(struct sink *k, const char *buf, size_t len)
 			k->keep_max = 0;
 	}
 	n = sink_lines_within(buf, len, k->keep_max - k->keep_len);
-	if (n)
+	if (n && k->keep)
 		memcpy(k->keep + k->keep_len, buf, n);
 	k->keep_len += n;
 	dropped = count_lines(buf + n, len - n);
@@ -429,9 +429,9 @@ int sink_parse_rotate(const char *s, uint64_t *size, unsigned *count)
 	if (*p == 'k' || *p == 'K')
 		mul = 1024, p++;
 	else if (*p == 'M')
-		mul = 1024 * 1024, p++;
+		mul = 1ull << 20, p++;
 	else if (*p == 'G')
-		mul = 1024 * 1024 * 1024, p++;
+		mul = 1ull << 30, p++;
 	if (*p == ',') {
 		const char *q = ++p;
 

@@ -634,7 +634,7 @@ static void pidfile_remove(struct session *s, const char *path)
 {
 	struct stat a, b;
 
-	if (s->pid_fd < 0)
+	if (s->pid_fd < 0 || !path)
 		return;
 	if (!fstat(s->pid_fd, &a) && !stat(path, &b) && a.st_dev == b.st_dev &&
 	    a.st_ino == b.st_ino && unlink(path))
