@@ -389,8 +389,14 @@ static void test_signals_during_write(void **state)
 	(void)state;
 	assert_non_null(batch);
 	for (int i = 0; i < N; i++) {
-		snprintf(batch + (size_t)i * LINE, LINE + 1, "%08d%0*d\n", i, LINE - 9, 0);
+		char *l = batch + (size_t)i * LINE;
+
+		memset(l, '0', LINE - 1);
+		for (int d = 7, v = i; d >= 0; d--, v /= 10)
+			l[d] = (char)('0' + v % 10);
+		l[LINE - 1] = '\n';
 	}
+	batch[(size_t)LINE * N] = 0;
 	assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
 	assert_int_equal(sink_file(&k, file, 1 << 20, 20, err, sizeof(err)), 0);
 	assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
