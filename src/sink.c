@@ -100,6 +100,18 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* A file that begins empty begins with the header (whose size is its base: a line too long
+ * for SIZE after it is written, not rotated away again). */
+static int file_head(struct sink *k)
+{
+	size_t w = 0;
+	int r = k->head_len ? fd_write_all(k->fd, k->head, k->head_len, NULL, &w) : 0;
+
+	k->size += w;
+	k->base = k->size;
+	return r;
+}
+
 /*
  * Opened for appending, created 0600 (the events hold command lines: secrets passed as
  * arguments are not for every local user). Refused: a symbolic link (O_NOFOLLOW: root would
@@ -141,8 +153,9 @@ static int file_open(struct sink *k, const char **why)
 		close(k->fd);
 	k->fd = fd;
 	k->size = (uint64_t)st.st_size;
+	k->base = 0;
 	k->checked_ns = mono_ns();
-	return 0;
+	return k->size ? 0 : file_head(k);
 }
 
 /* FILE.(i-1) -> FILE.i down to FILE -> FILE.1, then a new FILE (tcpdump's -C/-W). */
@@ -205,7 +218,7 @@ static int file_write(struct sink *k, const char *buf, size_t len, size_t *done)
 		if (k->rot_size) {
 			n = sink_lines_within(buf + off, n,
 					      k->size < k->rot_size ? k->rot_size - k->size : 0);
-			if (!n && k->size) {
+			if (!n && k->size > k->base) {
 				r = file_rotate(k);
 				continue;
 			}
@@ -359,6 +372,25 @@ int sink_retry(struct sink *k)
 	return 0;
 }
 
+int sink_header(struct sink *k, const char *head, size_t len)
+{
+	size_t done;
+	int r;
+
+	if (!len)
+		return 0;
+	if (!keeps(k))
+		return k->ops->write(k, head, len, &done);
+	k->head = malloc(len);
+	if (!k->head)
+		return -ENOMEM;
+	memcpy(k->head, head, len);
+	k->head_len = len;
+	if (k->fd >= 0 && !k->size && (r = file_head(k)))
+		say_error(k, r); /* as any write to the file: said, not fatal */
+	return 0;
+}
+
 int sink_write(struct sink *k, const char *buf, size_t len, size_t *done)
 {
 	size_t w = 0;
@@ -405,8 +437,9 @@ void sink_close(struct sink *k)
 	}
 	k->ops->close(k);
 	free(k->keep);
-	k->keep = NULL;
-	k->keep_len = 0;
+	free(k->head);
+	k->keep = k->head = NULL;
+	k->keep_len = k->head_len = 0;
 }
 
 int sink_poll_fd(const struct sink *k)

@@ -38,7 +38,10 @@ struct sink {
 	const char *path;
 	uint64_t rot_size; /* 0: no rotation */
 	unsigned rot_count;
-	uint64_t size;	     /* of the current file */
+	uint64_t size; /* of the current file */
+	uint64_t base; /* the header that began it (a file not yet written to) */
+	char *head;    /* the text header each new file begins with */
+	size_t head_len;
 	uint64_t checked_ns; /* when it was last looked for (removed: reopened) */
 	/* what could not be written yet (a full disk), retried before the next batch */
 	char *keep;
@@ -54,6 +57,10 @@ void sink_stdout(struct sink *k, int fd, const volatile sig_atomic_t *stop);
  * refused); rot_size 0 for no rotation. 0, or -errno with the message in err. */
 int sink_file(struct sink *k, const char *path, uint64_t rot_size, unsigned rot_count, char *err,
 	      size_t n);
+
+/* The text header: each file that begins empty (at start, rotated, reopened) starts with
+ * it; standard output gets it once, now. 0 or -errno. */
+int sink_header(struct sink *k, const char *head, size_t len);
 
 /* Writes the whole lines of buf[0..len). For stdout: 0, or -errno and *done bytes written
  * (-EPIPE: the reader left; -EINTR: *stop was set while blocked). For a file: 0 unless

@@ -759,7 +759,7 @@ int tracer_run(const struct tracer_opts *o)
 	struct session s = {.o = o, .fmt = o->out};
 	struct sigaction sa;
 	char err[512] = "", note[160];
-	int status = 1;
+	int status = 1, r;
 	uint64_t deadline = 0;
 
 	memset(&sa, 0, sizeof(sa));
@@ -819,7 +819,17 @@ int tracer_run(const struct tracer_opts *o)
 	if (o->duration_ms)
 		deadline = s.fmt.start_ns + o->duration_ms * 1000000;
 	out_header(&s.out, &s.fmt);
-	write_out(&s, s.out.len);
+	/* a file has it at the top of each new part (--rotate, SIGHUP), not at each start */
+	r = sink_header(&s.sink, s.out.buf, s.out.len);
+	s.out.len = 0;
+	if (r == -EPIPE) {
+		s.pipe_closed = s.done = true;
+	} else if (r == -EINTR) {
+		s.done = true;
+	} else if (r) {
+		ms_fprintf(stderr, "minisnoop: writing the output: %s\n", strerror(-r));
+		s.write_failed = s.done = true;
+	}
 	/* Tell a waiting script that tracing has started (events from now on are seen). */
 	layout_ppid_note(&s.layout, note, sizeof(note));
 	ms_fprintf(stderr, "minisnoop: tracing (%s%s); Ctrl-C to stop\n", note,

@@ -175,6 +175,32 @@ static void test_rotate_long_line(void **state)
 	sink_close(&k);
 }
 
+/* The text header begins each new file, not one appended to; a line too long for what the
+ * header leaves of SIZE is written after it, not rotated away again. */
+static void test_header(void **state)
+{
+	struct sink k;
+	char err[256];
+	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	(void)state;
+	assert_int_equal(write(fd, "old\n", 4), 4);
+	close(fd);
+	assert_int_equal(sink_file(&k, file, 12, 3, err, sizeof(err)), 0);
+	assert_int_equal(sink_header(&k, "HEAD\n", 5), 0);
+	assert_string_equal(slurp(0), "old\n");
+	put(&k, "one\n");
+	put(&k, "two\n"); /* exactly 12 */
+	put(&k, "a line longer than twelve\n");
+	put(&k, "end\n");
+	assert_false(exists(3));
+	assert_string_equal(slurp(2), "old\none\ntwo\n");
+	assert_string_equal(slurp(1), "HEAD\na line longer than twelve\n");
+	assert_string_equal(slurp(0), "HEAD\nend\n");
+	assert_int_equal(k.lines, 4);
+	sink_close(&k);
+}
+
 /* COUNT=1: one old file, the older ones gone. */
 static void test_rotate_count1(void **state)
 {
@@ -559,6 +585,7 @@ int main(void)
 	    T(test_rotate_split_batch),
 	    T(test_rotate_long_line),
 	    T(test_rotate_count1),
+	    T(test_header),
 	    T(test_append_existing),
 	    T(test_reopen),
 	    T(test_removed_file),
