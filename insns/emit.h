@@ -92,6 +92,14 @@ void read_path(struct asm_prog *p, bool from_kernel, const char *fail);
  * and block lengths zeroed (context_read fills what is asked). Clobbers r0-r5, FP(tmp),
  * FP(key) (left 0). */
 void record_ids(struct asm_prog *p, const struct prog_layout *l);
+/* The facts the ids are made of (o->ctx has CTX_IDS and BTF gives KF_IDS; else nothing):
+ * current's group leader's start_boottime and its mm->arg_start, the same of real_parent's
+ * process, into the record, and CTX_IDS into its have (after record_ids, which clears it).
+ * dropped_mm: the mm may be gone already (sched_process_exit on kernels before its
+ * group_dead): then active_mm, but none for a kernel thread. Clobbers r0-r5, FP(task),
+ * FP(ptr), FP(tmp). */
+void record_lineage(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
+		    bool dropped_mm);
 /* The caller's argv (FP(in.argv), ptr_size bytes an entry: 4 on 32-bit kernels) as text
  * into the SCRATCH: ARGLEN bytes, FP(argc) strings, truncation in FP(flags); unrolled up to
  * max_args. Clobbers r0-r5, FP(tmp), FP(last), FP(next). */
@@ -123,6 +131,7 @@ void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 #define kernel_filters(p, ...)	ASM_CALL(p, kernel_filters(p, __VA_ARGS__))
 #define read_path(p, ...)	ASM_CALL(p, read_path(p, __VA_ARGS__))
 #define record_ids(p, ...)	ASM_CALL(p, record_ids(p, __VA_ARGS__))
+#define record_lineage(p, ...)	ASM_CALL(p, record_lineage(p, __VA_ARGS__))
 #define gather_args(p, ...)	ASM_CALL(p, gather_args(p, __VA_ARGS__))
 #define context_read(p, ...)	ASM_CALL(p, context_read(p, __VA_ARGS__))
 #define emit_record(p, ...)	ASM_CALL(p, emit_record(p, __VA_ARGS__))

@@ -96,6 +96,39 @@ static size_t decode_context(const struct ms_event *h, const char *text, size_t 
 	return tlen - blocks;
 }
 
+uint64_t ev_image_id(uint32_t tgid, uint64_t start_ns, uint64_t arg_start)
+{
+	uint64_t part[3] = {tgid, start_ns / 10000000, arg_start}, h = 0xcbf29ce484222325ull;
+	char t[20];
+
+	for (int i = 0; i < 3; i++) {
+		int n = 0;
+
+		do
+			t[n++] = (char)('0' + part[i] % 10);
+		while (part[i] /= 10);
+		while (n)
+			h = (h ^ (unsigned char)t[--n]) * 0x100000001b3ull;
+		if (i < 2)
+			h = (h ^ ':') * 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* The ids from the facts the record carries. */
+static void decode_ids(const struct ms_event *h, struct ev_view *v)
+{
+	v->id = v->parent_id = 0;
+	v->has_parent = false;
+	if (!(v->have & CTXB(IDS)))
+		return;
+	v->id = ev_image_id(h->pid, h->start_ns, h->arg_start);
+	/* no parent known (pid 1's is the idle task, tgid 0) */
+	v->has_parent = h->ppid && h->pstart_ns;
+	if (v->has_parent)
+		v->parent_id = ev_image_id(h->ppid, h->pstart_ns, h->parg_start);
+}
+
 int ev_decode(const void *data, size_t size, unsigned max_args, struct ev_view *v)
 {
 	struct ms_event h;
@@ -114,8 +147,22 @@ int ev_decode(const void *data, size_t size, unsigned max_args, struct ev_view *
 	text = (const char *)data + EV_HDR;
 	v->hdr = h;
 	v->argc = 0;
+	v->exit = (h.flags & EV_F_EXIT) != 0;
+	if (v->exit) { /* no strings and no context but the ids: any text is ignored */
+		v->have = h.have & CTXB(IDS);
+		v->truncated = false;
+		v->filename = "";
+		v->filename_len = 0;
+		v->envc = 0;
+		v->cwd_len = v->exe_len = 0;
+		v->cwd[0] = v->exe[0] = 0;
+		v->env_cut = false;
+		decode_ids(&h, v);
+		return 0;
+	}
 	v->truncated = (h.flags & EV_TRUNC_FLAGS) != 0;
 	tlen = decode_context(&h, text, tlen, max_args, v);
+	decode_ids(&h, v);
 
 	/* filename_len counts the NUL; the filename's NUL must sit exactly at its end. */
 	pos = h.filename_len < tlen ? h.filename_len : tlen;

@@ -22,7 +22,7 @@
 static const char usage_line[] =
     "usage: minisnoop [-TtUxqje] [-o FIELDS] [-u UID] [-n NAME] [-l LINE] [-P PPID]\n"
     "                 [-c CGROUP] [-Z USER] [--max-args N] [--count N] [--duration S] [--pages N]\n"
-    "                 [--verifier-log[=LEVEL]] [--no-btf] [--compat]\n"
+    "                 [--verifier-log[=LEVEL]] [--no-btf] [--compat] [--exit]\n"
     "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n";
 
 /* The fields 'all' adds (fields.h), wrapped under the option's text. */
@@ -81,6 +81,9 @@ static void help(void)
 	    "                       MINISNOOP_NO_BTF=1)\n"
 	    "      --compat         failed execs through the 32-bit entry too (watches\n"
 	    "                       every syscall: each costs more; see man 8)\n"
+	    "      --exit           an event when a process ends too (exit code, signal,\n"
+	    "                       age); JSON lines get event, id and parent_id (for\n"
+	    "                       text: -o +id,parent_id)\n"
 	    "  -h, --help, -V, --version\n"
 	    "\n"
 	    "  dump [PROGRAM]       disassemble the built-in programs with source lines\n"
@@ -197,7 +200,7 @@ static bool env_no_btf;
 static const struct prog_opts default_prog_opts = {.max_args = EV_MAX_ARGS_DEF};
 /* dump and verify: the programs with every context field (-o all -e) */
 static const struct prog_opts full_prog_opts = {
-    .max_args = EV_MAX_ARGS_DEF, .ctx = (1u << CTX_BITS) - 1, .compat = true};
+    .max_args = EV_MAX_ARGS_DEF, .ctx = (1u << CTX_BITS) - 1, .compat = true, .exits = true};
 
 static int cmd_dump(int argc, char **argv)
 {
@@ -294,7 +297,7 @@ static int cmd_verify(int argc, char **argv)
 	return r ? 1 : 0;
 }
 
-enum { O_MAX_ARGS = 256, O_COUNT, O_DURATION, O_PAGES, O_VLOG, O_NO_BTF, O_COMPAT };
+enum { O_MAX_ARGS = 256, O_COUNT, O_DURATION, O_PAGES, O_VLOG, O_NO_BTF, O_COMPAT, O_EXIT };
 
 /* -o and -e, set together once every option is read (-T -t -U change the defaults). */
 static const char *out_spec;
@@ -389,6 +392,9 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case O_COMPAT:
 		t->prog.compat = true;
 		return 0;
+	case O_EXIT: /* lifecycle events: every JSON line says which, with the ids */
+		t->prog.exits = t->out.events = true;
+		return 0;
 	case 'o':
 		out_spec = arg;
 		return 0;
@@ -424,6 +430,7 @@ static int cmd_trace(int argc, char **argv)
 	    {"verifier-log", optional_argument, NULL, O_VLOG},
 	    {"no-btf", no_argument, NULL, O_NO_BTF},
 	    {"compat", no_argument, NULL, O_COMPAT},
+	    {"exit", no_argument, NULL, O_EXIT},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {0, 0, 0, 0},

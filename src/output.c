@@ -215,6 +215,14 @@ static struct value ctx_value(const struct ev_view *v, const struct col_def *cd,
 		return str_value(v->cwd, v->cwd_len);
 	case FK_EXE:
 		return str_value(v->exe, v->exe_len);
+	case FK_ID:
+	case FK_PARENTID:
+		if (cd->kind == FK_PARENTID && !v->has_parent)
+			return r;
+		id = cd->kind == FK_ID ? v->id : v->parent_id;
+		for (int i = 15; i >= 0; i--, id >>= 4)
+			buf[i] = "0123456789abcdef"[id & 15];
+		return str_value(buf, 16);
 	default: /* FK_ENV: a list, the caller's */
 		return r;
 	}
@@ -231,6 +239,74 @@ static char *text_strings(char *d, const struct out_opts *opt, const char *const
 	return d;
 }
 
+/* An exit's outcome from its wait status; -1 where unknown (JSON null). */
+struct outcome {
+	int code, sig, core;
+};
+
+static struct outcome exit_outcome(const struct ev_view *v)
+{
+	uint32_t st = v->hdr.status, life = v->hdr.life;
+	struct outcome o = {-1, -1, -1};
+
+	if (!(life & EV_L_STATUS))
+		return o;
+	if (life & EV_L_CODE_ONLY) { /* exit_group()'s argument: how it really ended is unknown */
+		o.code = (int)((st >> 8) & 0xff);
+		return o;
+	}
+	o.core = (st & 0x80) != 0;
+	if (st & 0x7f)
+		o.sig = (int)(st & 0x7f);
+	else
+		o.code = (int)((st >> 8) & 0xff);
+	return o;
+}
+
+static const char *const sig_names[32] = {
+    NULL,	 "SIGHUP",  "SIGINT",	 "SIGQUIT", "SIGILL",	"SIGTRAP", "SIGABRT", "SIGBUS",
+    "SIGFPE",	 "SIGKILL", "SIGUSR1",	 "SIGSEGV", "SIGUSR2",	"SIGPIPE", "SIGALRM", "SIGTERM",
+    "SIGSTKFLT", "SIGCHLD", "SIGCONT",	 "SIGSTOP", "SIGTSTP",	"SIGTTIN", "SIGTTOU", "SIGURG",
+    "SIGXCPU",	 "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",   "SIGPWR",  "SIGSYS"};
+
+/* An exit line's RET (its exit code), FILENAME (-) and ARGS (exitsnoop's EXIT_CODE, then the
+ * age): "code 3", "signal 6 (SIGABRT), core dumped", "? age 1.250s". */
+static char *exit_col(char *d, const struct ev_view *v, enum out_col c)
+{
+	struct outcome x = exit_outcome(v);
+
+	if (c == COL_RET && x.code < 0)
+		return put_str(d, "  -");
+	if (c == COL_RET) /* right-aligned in 3, as an exec's ret */
+		return put_u64(put_str(d, x.code < 10	 ? "  "
+					  : x.code < 100 ? " "
+							 : ""),
+			       (uint64_t)x.code);
+	if (c == COL_FILENAME)
+		return put_str(d, "-");
+	if (x.sig > 0) {
+		d = put_str(d, "signal ");
+		d = put_u64(d, (uint64_t)x.sig);
+		if (x.sig < 32) {
+			d = put_str(d, " (");
+			d = put_str(put_str(d, sig_names[x.sig]), ")");
+		}
+		if (x.core > 0)
+			d = put_str(d, ", core dumped");
+	} else if (x.code >= 0) {
+		d = put_str(d, x.code ? "code " : "");
+		d = put_u64(d, (uint64_t)x.code);
+	} else {
+		d = put_str(d, "?");
+	}
+	if (v->hdr.life & EV_L_AGE) {
+		d = put_str(d, " age ");
+		d = put_since(d, v->hdr.age_ns, 0);
+		d = put_str(d, "s");
+	}
+	return d;
+}
+
 static char *text_col(char *d, const struct out_opts *opt, const struct ev_view *v, enum out_col c,
 		      unsigned argc)
 {
@@ -240,7 +316,11 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 	size_t len;
 	struct tm tm;
 
+	if (v->exit && (c == COL_RET || c == COL_FILENAME || c == COL_ARGS))
+		return exit_col(d, v, c);
 	switch (c) {
+	case COL_EVENT:
+		return put_str(d, v->exit ? "exit" : "exec");
 	case COL_TIME:
 		event_tm(h, opt, true, &tm);
 		d = put_u0(d, (unsigned)tm.tm_hour % 100, 2);
@@ -350,6 +430,29 @@ static char *json_context(char *d, const struct out_opts *opt, const struct ev_v
 	return d;
 }
 
+static char *json_int_or_null(char *d, const char *key, int n)
+{
+	d = put_str(d, key);
+	return n < 0 ? put_str(d, "null") : put_u64(d, (uint64_t)n);
+}
+
+/* An exit's keys after comm: its tid, exit_code, signal, core, age (null where unknown). */
+static char *json_exit(char *d, const struct ev_view *v)
+{
+	struct outcome x = exit_outcome(v);
+
+	d = put_str(d, ",\"tid\":");
+	d = put_u64(d, v->hdr.tid);
+	d = json_int_or_null(d, ",\"exit_code\":", x.code);
+	d = json_int_or_null(d, ",\"signal\":", x.sig);
+	d = put_str(d, ",\"core\":");
+	d = put_str(d, x.core < 0 ? "null" : x.core ? "true" : "false");
+	d = put_str(d, ",\"age\":");
+	if (!(v->hdr.life & EV_L_AGE))
+		return put_str(d, "null");
+	return put_since(d, v->hdr.age_ns, 0);
+}
+
 static char *json_event(char *d, const struct out_opts *opt, const struct ms_event *h,
 			const char *comm, const struct ev_view *v, unsigned argc)
 {
@@ -357,7 +460,9 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 	long nsec = event_tm(h, opt, false, &tm);
 	bool cut;
 
-	d = put_str(d, "{\"time\":\"");
+	d = put_str(d, !opt->events ? "{\"time\":\""
+		       : v->exit    ? "{\"event\":\"exit\",\"time\":\""
+				    : "{\"event\":\"exec\",\"time\":\"");
 	/* Years outside 0..9999 only come from a bogus clock offset; keep the field well-formed. */
 	d = put_u0(d, (uint64_t)(tm.tm_year + 1900LL) % 10000, 4);
 	*d++ = '-';
@@ -380,6 +485,8 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 	d = put_u64(d, h->uid);
 	d = put_str(d, ",\"comm\":");
 	d = esc_json(d, comm, strnlen(comm, EV_COMM_LEN));
+	if (v->exit)
+		return put_str(json_context(json_exit(d, v), opt, v), "}\n");
 	d = put_str(d, ",\"ret\":");
 	d = put_i64(d, h->ret);
 	d = put_str(d, ",\"filename\":");
