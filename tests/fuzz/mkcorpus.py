@@ -153,14 +153,17 @@ put("fuzz_tracefs", "array-field", "comm\0format:\n"
 # ---- event: max_args, option bits, clock offset, start time, then the record ----
 
 
-CTX_ALL = (1 << 11) - 1  # every CTX_* bit of include/record.h
+CTX_ALL = (1 << 12) - 1  # every CTX_* bit of include/record.h
+EXIT = 1 << 8  # EV_F_EXIT
 
 
 def record(argv, filename, flags=0, argc=None, ret=0, comm=b"bash", pid=4242, ppid=1,
            uid=1000, ts=10**12, text=None, filename_len=None, have=0, cwd=b"", exe=b"",
-           env=b"", ctx_flags=0, ids=(0,) * 8, cgroup=1, pcomm=b"", tty=b""):
-    """The header (include/record.h, 160 bytes) and its text: filename, args, then the
-    cwd, exe and env blocks."""
+           env=b"", ctx_flags=0, ids=(0,) * 8, cgroup=1, pcomm=b"", tty=b"",
+           life=(0,) * 7):
+    """The header (include/record.h, 208 bytes) and its text: filename, args, then the
+    cwd, exe and env blocks. life: start_ns, arg_start, pstart_ns, parg_start, age_ns,
+    status, life (issue 17)."""
     if text is None:
         text = filename + b"\0" + b"".join(a + b"\0" for a in argv)
     if argc is None:
@@ -172,7 +175,8 @@ def record(argv, filename, flags=0, argc=None, ret=0, comm=b"bash", pid=4242, pp
                       argc, filename_len, comm)
     hdr += struct.pack("<I8I4H4xQ16s32s", have, *ids, len(cwd), len(exe), len(env), ctx_flags,
                        cgroup, pcomm, tty)
-    assert len(hdr) == 160
+    hdr += struct.pack("<5QII", *life)
+    assert len(hdr) == 208
     return hdr + text
 
 
@@ -200,6 +204,20 @@ for mode in range(16):
         record([b"ls", b"-l"], b"/usr/bin/ls", **CTX))
 put("fuzz_event", "ctx-cut", pre(bits=0x31) +
     record([b"x"], b"/x", have=CTX_ALL, cwd=b"deep\0er\0", ctx_flags=0x1f, tty=b"ttyS0"))
+
+# --exit (an odd start time turns it on): exec lines with ids, exit records of each outcome
+LIFE = (123_450_000_000, 0x7ffd1234, 1_000_000_000, 0x7ffc0000, 1_234_567_890)
+put("fuzz_event", "life-exec", pre(start=10**12 + 1) +
+    record([b"ls"], b"/usr/bin/ls", have=1 << 11, life=LIFE + (0, 0)))
+for name, status, life in (("code", 3 << 8, 5), ("signal", 9, 5), ("core", 0x86, 5),
+                           ("code-only", 7 << 8, 3), ("unknown", 0, 0)):
+    put("fuzz_event", f"life-exit-{name}", pre(bits=name == "core" and 0x16 or 0,
+                                                start=10**12 + 1) +
+        record([], b"", flags=EXIT, text=b"", filename_len=0, argc=0, have=1 << 11,
+               life=LIFE + (status, life)))
+put("fuzz_event", "life-exit-text", pre(start=10**12) +
+    record([], b"", flags=EXIT, text=b"junk\0", filename_len=3, argc=2, have=CTX_ALL,
+           env=b"A=1\0", life=LIFE + (0x7f00, 7)))
 
 # ---- perf ring: size byte, stop byte, data_tail, head - tail, then the data area ----
 SAMPLE, LOST = 9, 2
