@@ -141,6 +141,20 @@ struct asm_prog {
 	char errmsg[256];    /* "insns/x.c:12: undefined label 'out'" */
 };
 
+/*
+ * The tiny build (MINISNOOP_TINY) keeps no source lines: no dump or verify shows them, and
+ * passing them costs each EMIT() site a quarter of its bytes. Its p->src stays NULL.
+ */
+#ifdef MINISNOOP_TINY
+#define ASM_AT_PARAMS_
+#define ASM_AT_
+#define ASM_AT_ARGS_
+#else
+#define ASM_AT_PARAMS_ , const char *file, int line
+#define ASM_AT_	       , __FILE__, __LINE__
+#define ASM_AT_ARGS_   , file, line
+#endif
+
 void asm_init(struct asm_prog *p);
 void asm_free(struct asm_prog *p);
 /*
@@ -148,12 +162,11 @@ void asm_free(struct asm_prog *p);
  * third of the size of passing the struct). ref is the label of a jump or the map of a
  * BPF_PSEUDO_MAP_FD load; the slot count follows from the opcode.
  */
-void asm_emit_parts(struct asm_prog *p, uint64_t w0, uint64_t w1, const char *ref, const char *file,
-		    int line);
+void asm_emit_parts(struct asm_prog *p, uint64_t w0, uint64_t w1, const char *ref ASM_AT_PARAMS_);
 /* The same for an instruction of one slot; ref is a jump's label or NULL. */
-void asm_emit_one(struct asm_prog *p, uint64_t w0, const char *label, const char *file, int line);
+void asm_emit_one(struct asm_prog *p, uint64_t w0, const char *label ASM_AT_PARAMS_);
 void asm_emit(struct asm_prog *p, const struct asm_insn *i, const char *file, int line);
-void asm_label(struct asm_prog *p, const char *name, const char *file, int line);
+void asm_label(struct asm_prog *p, const char *name ASM_AT_PARAMS_);
 /*
  * A label of its own for one use of a shared emitter: name itself the first time p is asked
  * for it, then "name_2", "name_3", ... so that an emitter used twice does not collide with
@@ -180,14 +193,17 @@ int asm_src_fmt(const struct asm_src *s, char *buf, size_t n);
 void asm_enter(struct asm_prog *p, const char *file, int line);
 /* call (of a shared emitter) with its call site recorded, so that each instruction it emits
  * names this line as well as its own: "insns/exec.c:110 < insns/common.c:8". */
+#ifdef MINISNOOP_TINY
+#define ASM_CALL(p, call) (call)
+#else
 #define ASM_CALL(p, call) (asm_enter((p), __FILE__, __LINE__), (call), (void)--(p)->depth)
+#endif
 
 /* One-slot instructions (all but LD_IMM64) pass no second word: a smaller call site. */
 #define EMIT(p, insn)                                                                              \
-	((insn).n == 2                                                                             \
-	     ? asm_emit_parts((p), (insn).w[0], (insn).w[1],                                       \
-			      (insn).label ? (insn).label : (insn).map, __FILE__, __LINE__)        \
-	     : asm_emit_one((p), (insn).w[0], (insn).label, __FILE__, __LINE__))
-#define LABEL(p, name) asm_label((p), (name), __FILE__, __LINE__)
+	((insn).n == 2 ? asm_emit_parts((p), (insn).w[0], (insn).w[1],                             \
+					(insn).label ? (insn).label : (insn).map ASM_AT_)          \
+		       : asm_emit_one((p), (insn).w[0], (insn).label ASM_AT_))
+#define LABEL(p, name) asm_label((p), (name)ASM_AT_)
 
 #endif

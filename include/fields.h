@@ -38,6 +38,8 @@
 	X(MNTNS, KF_MNTNS, "mntns is null")                                                        \
 	X(CGROUP, NO_KFEATURE, "")    /* the cgroup id */                                          \
 	X(ENV, KF_ENV, "env is null") /* env block: the new image's environment */                 \
+	X(ROOT, KF_ROOT,                                                                           \
+	  "root is null, and paths of chrooted processes are not marked") /* root block */         \
 	X(IDS, KF_IDS, "id, parent_id and age are null") /* record.h's lifecycle members */
 
 /* How a field's value is shown, from its record member. */
@@ -46,11 +48,13 @@ enum field_kind {
 	FK_U32_SET,  /* a number; 4294967295 (never set) is null */
 	FK_STR,	     /* a NUL-padded char array (not always NUL-terminated) */
 	FK_TTY,	     /* a tty name: "" is none (null), "ptsN" is shown as pts/N */
-	FK_CGROUP,   /* a cgroup id, shown as its path (null: in no mounted tree) */
+	FK_CGROUP,   /* a cgroup id, shown as its path: the cgroup block when the kernel read it,
+		      * else the id named from the mounted trees (null: in none) */
 	FK_FILELESS, /* true when EV_C_EXE_DELETED is in ctx_flags */
 	FK_CWD,	     /* the cwd block, joined by the reader (struct ev_view.cwd) */
 	FK_EXE,	     /* the exe block, likewise */
 	FK_ENV,	     /* the env block: a list of strings */
+	FK_ROOT,     /* the root block: null when the process's root is the tracer's own */
 	FK_ID,	     /* an image id, computed by the reader (struct ev_view.id): 16 hex digits */
 	FK_PARENTID, /* the parent's image id, likewise (ev_view.parent_id) */
 };
@@ -69,6 +73,7 @@ enum field_kind {
  *     all     ALL: "-o all" adds it; OWN: only when named (env, which -e also adds)
  */
 #define CONTEXT_FIELDS(X)                                                                          \
+	X(ROOT, "root", "ROOT", 0, ROOT, ROOT, root_len, ALL)                                      \
 	X(CWD, "cwd", "CWD", 0, CWD, CWD, cwd_len, ALL)                                            \
 	X(EXE, "exe", "EXE", 0, EXE, EXE, exe_len, ALL)                                            \
 	X(FILELESS, "fileless", "FILELESS", 9, EXE, FILELESS, ctx_flags, ALL)                      \

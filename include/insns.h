@@ -20,6 +20,7 @@
 #define MAP_RECORD   "record"	/* ARRAY[CPU]: the record is built here, then emitted */
 #define MAP_INFLIGHT "inflight" /* LRU_HASH tid -> struct inflight, from enter to exit */
 #define MAP_ARGSTASH "argstash" /* LRU_HASH tid -> struct argstash, without BTF */
+#define MAP_EXECPATH "execpath" /* ARRAY[CPU x EXECPATH_SLOTS]: paths entry read */
 #define MAP_STATS    "stats"	/* ARRAY[1], mmapable: u64 per enum ms_stat */
 #define MAP_CGROUP   "cgroup"	/* CGROUP_ARRAY[1]: the -c filter */
 #define MAP_FORKS    "forks"	/* LRU_HASH pid -> parent tgid, without BTF */
@@ -35,12 +36,29 @@ struct image_start {
 
 /* What a syscall exec's entry leaves for its exit (and for sched_process_exec). */
 struct inflight {
-	ms_u64 filename; /* the caller's pointers */
+	ms_u64 filename; /* the caller's pointers (the path's for the entry's own use) */
 	ms_u64 argv;
 	uint32_t flags; /* EV_F_EXECVEAT */
-	uint32_t pad;
+	uint32_t path;	/* the execpath slot that holds its path, + 1; 0: none */
 };
 _Static_assert(sizeof(struct inflight) == 24, "the BPF side reads it at these offsets");
+
+/*
+ * The path as a syscall exec's entry read it, the last thing it does: as close to the
+ * kernel's own copy (getname, right after) as a tracepoint gets. A failed exec reports it, not
+ * what the caller's memory holds by its exit. Each CPU has EXECPATH_SLOTS slots, taken in
+ * turn: nothing is allocated or copied for the many execs that succeed, and a slot taken over
+ * by a later exec on that CPU says so by its tid (the failure's path is then unknown).
+ */
+#define EXECPATH_SLOTS 8 /* a power of two */
+struct execpath {
+	uint32_t tid;  /* the thread whose path it is */
+	int32_t len;   /* probe_read_user_str's: bytes with the NUL, or -errno (-1: not read) */
+	uint32_t next; /* in a CPU's first slot: the slot its next exec takes */
+	uint32_t pad;
+	char path[EV_FILENAME_MAX];
+};
+#define EXECPATH_OFF(f) ((int16_t)offsetof(struct execpath, f))
 
 /* Arguments read at entry, for a successful exec when the new image cannot be read (no
  * BTF). The scratch has this layout too, args first: its size is twice the text, since the
@@ -114,6 +132,11 @@ enum kmember {
 	KM_UPID_NR,
 	KM_UPID_NS,
 	KM_PID_NS_NS,
+	KM_TASK_CGROUPS,
+	KM_CSS_SET_DFL_CGRP,
+	KM_CGROUP_KN,
+	KM_KERNFS_PARENT, /* __parent since 6.15, parent before */
+	KM_KERNFS_NAME,
 	KM_TASK_THREAD_INFO,
 	KM_THREAD_INFO_STATUS,
 	/* lifecycle (issue 17) */
@@ -126,6 +149,7 @@ enum kmember {
 	KM_TASK_FLAGS,
 	KM_COUNT,
 };
+_Static_assert(KM_COUNT <= 64, "KM() bits are a 64-bit mask");
 #define KM(x) (1ull << KM_##x)
 
 /* What a group of members gives: on when BTF gave every member of the group. */
@@ -141,6 +165,8 @@ enum kfeature {
 	KF_TTY,	       /* current->signal->tty->name */
 	KF_PIDNS,      /* current->thread_pid: the innermost level's nr and namespace */
 	KF_MNTNS,      /* current->nsproxy->mnt_ns */
+	KF_ROOT,       /* task->fs->root, walked up to the top of its mount tree */
+	KF_CGROUP,     /* cgroups->dfl_cgrp->kn, its names up to the hierarchy's root */
 	KF_COMPAT,     /* current's thread_info.status: TS_COMPAT in a 32-bit syscall (x86) */
 	/* lifecycle (issue 17) */
 	KF_IDS,	     /* group_leader->start_boottime, mm->arg_start, and real_parent's */

@@ -150,14 +150,12 @@ void record_ids(struct asm_prog *p, const struct prog_layout *l)
 	E(BPF_ST_MEM(BPF_W, R10, FP(key), 0));
 	/* No context yet: context_read (context.c) sets what it reads. */
 	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(have), 0));
-	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(cwd_len), 0)); /* and exe_len */
-	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(env_len), 0)); /* and ctx_flags */
+	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(cwd_len), 0));	/* and exe_len */
+	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(env_len), 0));	/* and ctx_flags */
+	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(root_len), 0)); /* and cgroup_len */
 }
 
-/* size bytes of kernel memory at r3 + off into the record at rec_off, or goto fail (the
- * helper zeroes them then). Clobbers r0-r5. */
-static void read_to_rec(struct asm_prog *p, int16_t rec_off, int size, uint32_t off,
-			const char *fail)
+void read_to_rec(struct asm_prog *p, int16_t rec_off, int size, uint32_t off, const char *fail)
 {
 	E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)off));
 	E(BPF_MOV64_REG(R1, REC));
@@ -165,6 +163,15 @@ static void read_to_rec(struct asm_prog *p, int16_t rec_off, int size, uint32_t 
 	E(BPF_MOV64_IMM(R2, size));
 	CALL(probe_read_kernel);
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, fail));
+}
+
+/* r3 = the pointer at *FP(slot) + off in kernel memory (through FP(tmp)), or goto fail.
+ * Clobbers r0-r5. */
+static void deref_u64(struct asm_prog *p, int16_t slot, uint32_t off, const char *fail)
+{
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, slot));
+	read_kernel_u64(p, FP(tmp), off, fail);
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
 }
 
 /* The start and arg_start of the process whose task (any of its threads) is in FP(slot):
@@ -176,13 +183,9 @@ static void image_facts(struct asm_prog *p, const struct prog_layout *l, int16_t
 {
 	const char *mm = asm_local(p, "mm");
 
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, slot));
-	read_kernel_u64(p, FP(tmp), l->member[KM_TASK_GROUP_LEADER], fail);
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
+	deref_u64(p, slot, l->member[KM_TASK_GROUP_LEADER], fail);
 	read_to_rec(p, start_off, 8, l->member[KM_TASK_START_BOOTTIME], fail);
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, slot));
-	read_kernel_u64(p, FP(tmp), l->member[KM_TASK_MM], next);
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
+	deref_u64(p, slot, l->member[KM_TASK_MM], next);
 	E(BPF_JMP_IMM(BPF_JNE, R3, 0, mm));
 	if (!dropped_mm)
 		E(BPF_JMP_A(next)); /* no mm: a kernel thread, arg_start 0 as /proc says */
@@ -192,9 +195,7 @@ static void image_facts(struct asm_prog *p, const struct prog_layout *l, int16_t
 		read_kernel_u64(p, FP(tmp), l->member[KM_TASK_FLAGS], next);
 		E(BPF_LDX_MEM(BPF_W, R1, R10, FP(tmp)));
 		E(BPF_JMP32_IMM(BPF_JSET, R1, 0x00200000, next)); /* PF_KTHREAD */
-		E(BPF_LDX_MEM(BPF_DW, R3, R10, slot));
-		read_kernel_u64(p, FP(tmp), l->member[KM_TASK_ACTIVE_MM], next);
-		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
+		deref_u64(p, slot, l->member[KM_TASK_ACTIVE_MM], next);
 		E(BPF_JMP_IMM(BPF_JEQ, R3, 0, next));
 	}
 	L(mm);

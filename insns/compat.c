@@ -7,8 +7,8 @@
  * leave at once unless the number is a compat exec's and the task is in a compat syscall
  * (x86: TS_COMPAT in thread_info.status; compat numbers are the i386 table's, where 11 is
  * execve, while 11 is munmap for a 64-bit call). Then they do what execve.c's do: enter
- * keeps the pointers per thread, exit emits a failed exec's record. Loaded with --compat
- * only: watching every syscall costs every syscall (minisnoop.8, --compat).
+ * keeps the pointers and reads the path per thread, exit emits a failed exec's record. Loaded with
+ * --compat only: watching every syscall costs every syscall (minisnoop.8, --compat).
  */
 #include "emit.h"
 
@@ -62,16 +62,20 @@ void prog_compat_enter(struct asm_prog *p, const struct prog_opts *o, const stru
 	compat_arg(p, l, 1, FP(in.argv));
 	E(BPF_ST_MEM(BPF_W, R10, FP(in.flags), 0));
 	L("keep");
-	E(BPF_ST_MEM(BPF_W, R10, FP(in.pad), 0));
+	E(BPF_ST_MEM(BPF_W, R10, FP(in.path), 0));
 	CALL(get_current_pid_tgid);
 	E(BPF_STX_MEM(BPF_W, R10, R0, FP(tid)));
+	/* the path as the kernel is about to take it, as execve.c's entry does */
+	enter_path_slot(p);
 	E(BPF_LD_MAP_FD(R1, MAP_INFLIGHT));
 	stack_ptr(p, R2, FP(tid));
 	stack_ptr(p, R3, FP(in));
 	E(BPF_MOV64_IMM(R4, BPF_ANY));
 	CALL(map_update_elem);
-	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "out"));
-	count_stat(p, MS_STAT_STASH_FAIL, "out");
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "read_path"));
+	count_stat(p, MS_STAT_STASH_FAIL, "read_path");
+	L("read_path");
+	enter_read_path(p, "out");
 	L("out");
 	E(BPF_MOV64_IMM(R0, 0));
 	E(BPF_EXIT_INSN());

@@ -70,6 +70,9 @@ void set_flag(struct asm_prog *p, int16_t slot, uint32_t bits);
 /* *(u64 *)(r10 + slot) = *(u64 *)(r3 + off) from kernel memory, or goto fail. Clobbers
  * r0-r5. */
 void read_kernel_u64(struct asm_prog *p, int16_t slot, uint32_t off, const char *fail);
+/* size bytes of kernel memory at r3 + off into the record (REC) at rec_off, or goto fail
+ * (the helper zeroes them then). Clobbers r0-r5. */
+void read_to_rec(struct asm_prog *p, int16_t rec_off, int size, uint32_t off, const char *fail);
 /* stats[idx]++, atomically, or goto skip when the map has no value. Clobbers r0-r5,
  * FP(key). */
 void count_stat(struct asm_prog *p, enum ms_stat idx, const char *skip);
@@ -118,12 +121,18 @@ void emit_record(struct asm_prog *p, const char *out);
  * after its own filter. */
 void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
 	       unsigned ptr_size);
+/* execve.c's, for every exec entry (compat.c's too): FP(tid) set, takes this CPU's next
+ * execpath slot for the thread (FP(ptr), FP(in.path)); then, last of all, reads the path at
+ * FP(in.filename) into it (goto out when there is no slot). Clobber r0-r5, FP(key). */
+void enter_path_slot(struct asm_prog *p);
+void enter_read_path(struct asm_prog *p, const char *out);
 
 #ifndef EMIT_DEFINES_HELPERS
 #define stack_ptr(p, ...)	ASM_CALL(p, stack_ptr(p, __VA_ARGS__))
 #define load_field(p, ...)	ASM_CALL(p, load_field(p, __VA_ARGS__))
 #define set_flag(p, ...)	ASM_CALL(p, set_flag(p, __VA_ARGS__))
 #define read_kernel_u64(p, ...) ASM_CALL(p, read_kernel_u64(p, __VA_ARGS__))
+#define read_to_rec(p, ...)	ASM_CALL(p, read_to_rec(p, __VA_ARGS__))
 #define count_stat(p, ...)	ASM_CALL(p, count_stat(p, __VA_ARGS__))
 #define percpu_value(p, ...)	ASM_CALL(p, percpu_value(p, __VA_ARGS__))
 #define cpu_value(p, ...)	ASM_CALL(p, cpu_value(p, __VA_ARGS__))

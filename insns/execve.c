@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * The syscall side of an exec. enter (sys_enter_execve/execveat) keeps the caller's path and
- * argv pointers per thread, and without BTF also reads the arguments, which the new image
- * will not give up. exit (sys_exit_execve/execveat) drops that state and, for a failed exec
- * only, builds and emits the record: the old image is still there to read. A successful
- * exec is reported by sched_process_exec (exec.c), whoever started it.
+ * The syscall side of an exec. enter (sys_enter_execve/execveat) keeps the caller's argv
+ * pointer per thread and reads the path, last, so that a failure's path is what the kernel
+ * was about to copy, not what a sibling thread wrote since; without BTF it also reads the
+ * arguments, which the new image will not give up. exit (sys_exit_execve/execveat) drops
+ * that state and, for a failed exec only, builds and emits the record: the old image is
+ * still there to read (the arguments are read there). A successful exec is reported by
+ * sched_process_exec (exec.c), whoever started it.
  */
 #include "emit.h"
 
@@ -29,6 +31,56 @@ static void enter_stash_args(struct asm_prog *p, const struct prog_opts *o,
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "stash_fail"));
 }
 
+/* This CPU's next execpath slot, made this thread's (len -1 until read); FP(ptr) = the slot,
+ * or 0 without one; FP(in.path) = its index + 1. */
+void enter_path_slot(struct asm_prog *p)
+{
+	E(BPF_MOV64_IMM(R1, 0));
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(ptr)));
+	CALL(get_smp_processor_id);
+	E(BPF_ALU32_IMM(BPF_MUL, R0, EXECPATH_SLOTS));
+	E(BPF_STX_MEM(BPF_W, R10, R0, FP(key)));
+	E(BPF_LD_MAP_FD(R1, MAP_EXECPATH));
+	stack_ptr(p, R2, FP(key));
+	CALL(map_lookup_elem);
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "no_path_slot"));
+	/* The CPU's turn, in its first slot: BPF programs do not nest on a CPU here. */
+	E(BPF_LDX_MEM(BPF_W, R1, R0, EXECPATH_OFF(next)));
+	E(BPF_MOV64_REG(R2, R1));
+	E(BPF_ALU32_IMM(BPF_ADD, R2, 1));
+	E(BPF_STX_MEM(BPF_W, R0, R2, EXECPATH_OFF(next)));
+	E(BPF_ALU32_IMM(BPF_AND, R1, EXECPATH_SLOTS - 1));
+	E(BPF_LDX_MEM(BPF_W, R2, R10, FP(key)));
+	E(BPF_ALU32_REG(BPF_ADD, R1, R2));
+	E(BPF_STX_MEM(BPF_W, R10, R1, FP(key)));
+	E(BPF_LD_MAP_FD(R1, MAP_EXECPATH));
+	stack_ptr(p, R2, FP(key));
+	CALL(map_lookup_elem);
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "no_path_slot"));
+	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(tid)));
+	E(BPF_STX_MEM(BPF_W, R0, R1, EXECPATH_OFF(tid)));
+	E(BPF_ST_MEM(BPF_W, R0, EXECPATH_OFF(len), -1));
+	E(BPF_ST_MEM(BPF_B, R0, EXECPATH_OFF(path), 0)); /* an empty path may read as 0 bytes */
+	E(BPF_STX_MEM(BPF_DW, R10, R0, FP(ptr)));
+	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(key)));
+	E(BPF_ALU32_IMM(BPF_ADD, R1, 1));
+	E(BPF_STX_MEM(BPF_W, R10, R1, FP(in.path)));
+	L("no_path_slot");
+}
+
+/* The path into FP(ptr)'s slot, when there is one. Last: getname() copies it right after. */
+void enter_read_path(struct asm_prog *p, const char *out)
+{
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(ptr)));
+	E(BPF_JMP_IMM(BPF_JEQ, R1, 0, out));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, EXECPATH_OFF(path)));
+	E(BPF_MOV64_IMM(R2, EV_FILENAME_MAX));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(in.filename)));
+	CALL(probe_read_user_str);
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(ptr)));
+	E(BPF_STX_MEM(BPF_W, R1, R0, EXECPATH_OFF(len)));
+}
+
 static void exec_enter(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
 		       uint32_t flags)
 {
@@ -40,7 +92,8 @@ static void exec_enter(struct asm_prog *p, const struct prog_opts *o, const stru
 	load_field(p, R1, &l->tp[ENTER_ARGV]);
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(in.argv)));
 	E(BPF_ST_MEM(BPF_W, R10, FP(in.flags), (int32_t)flags));
-	E(BPF_ST_MEM(BPF_W, R10, FP(in.pad), 0));
+	E(BPF_ST_MEM(BPF_W, R10, FP(in.path), 0));
+	enter_path_slot(p);
 	E(BPF_LD_MAP_FD(R1, MAP_INFLIGHT));
 	stack_ptr(p, R2, FP(tid));
 	stack_ptr(p, R3, FP(in));
@@ -51,9 +104,11 @@ static void exec_enter(struct asm_prog *p, const struct prog_opts *o, const stru
 		kernel_filters(p, o, "out");
 		enter_stash_args(p, o, l);
 	}
-	E(BPF_JMP_A("out"));
+	E(BPF_JMP_A("read_path"));
 	L("stash_fail");
-	count_stat(p, MS_STAT_STASH_FAIL, "out");
+	count_stat(p, MS_STAT_STASH_FAIL, "read_path");
+	L("read_path");
+	enter_read_path(p, "out");
 	L("out");
 	E(BPF_MOV64_IMM(R0, 0));
 	E(BPF_EXIT_INSN());
@@ -76,23 +131,48 @@ static void exit_take_inflight(struct asm_prog *p, const struct prog_layout *l)
 	stack_ptr(p, R2, FP(tid));
 	CALL(map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "unseen"));
-	E(BPF_LDX_MEM(BPF_DW, R1, R0, offsetof(struct inflight, filename)));
-	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(in.filename)));
 	E(BPF_LDX_MEM(BPF_DW, R1, R0, offsetof(struct inflight, argv)));
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(in.argv)));
 	E(BPF_LDX_MEM(BPF_W, R1, R0, offsetof(struct inflight, flags)));
 	E(BPF_STX_MEM(BPF_W, R10, R1, FP(flags)));
+	E(BPF_LDX_MEM(BPF_W, R1, R0, offsetof(struct inflight, path)));
+	E(BPF_STX_MEM(BPF_W, R10, R1, FP(in.path)));
 	delete_tid(p, MAP_INFLIGHT);
 	if (!l->feature[KF_IMAGE_ARGV])
 		delete_tid(p, MAP_ARGSTASH);
 }
 
-/* The path the caller passed, right after the header; the kernel has faulted it in. */
+/* r0 = the execpath slot FP(in.path) names, when it is still this thread's; else goto
+ * name_err. Clobbers r1-r5, FP(key). */
+static void exit_path_slot(struct asm_prog *p)
+{
+	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(in.path)));
+	E(BPF_JMP_IMM(BPF_JEQ, R1, 0, "name_err"));
+	E(BPF_ALU32_IMM(BPF_ADD, R1, -1));
+	E(BPF_STX_MEM(BPF_W, R10, R1, FP(key)));
+	E(BPF_LD_MAP_FD(R1, MAP_EXECPATH));
+	stack_ptr(p, R2, FP(key));
+	CALL(map_lookup_elem);
+	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "name_err"));
+	E(BPF_LDX_MEM(BPF_W, R1, R0, EXECPATH_OFF(tid)));
+	E(BPF_LDX_MEM(BPF_W, R2, R10, FP(tid)));
+	E(BPF_JMP_REG(BPF_JNE, R1, R2, "name_err"));
+}
+
+/* The path as the entry read it, right after the header. Unread (not in memory then), or
+ * its slot taken by a later exec on that CPU: empty and marked. */
 static void exit_path(struct asm_prog *p)
 {
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(in.filename)));
-	read_path(p, false, "name_err");
+	exit_path_slot(p);
+	E(BPF_LDX_MEM(BPF_W, R1, R0, EXECPATH_OFF(len)));
+	E(BPF_JMP32_IMM(BPF_JSLT, R1, 0, "name_err"));
+	E(BPF_MOV64_REG(R3, R0));
+	E(BPF_ALU64_IMM(BPF_ADD, R3, EXECPATH_OFF(path)));
+	read_path(p, true, "name_err");
 	E(BPF_STX_MEM(BPF_H, REC, R0, EV_OFF(filename_len)));
+	/* Taken over while it was copied: its tid says so by now (written before the path). */
+	exit_path_slot(p);
+	E(BPF_LDX_MEM(BPF_H, R0, REC, EV_OFF(filename_len)));
 	E(BPF_JMP_IMM(BPF_JLT, R0, EV_FILENAME_MAX, "path_done"));
 	set_flag(p, FP(flags), EV_F_TRUNC_FILE);
 	E(BPF_JMP_A("path_done"));

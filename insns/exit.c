@@ -21,6 +21,14 @@ _Static_assert(sizeof(struct exit_frame) == sizeof(struct ms_event) + sizeof(str
 _Static_assert(sizeof(struct exit_frame) <= 512, "the BPF stack is 512 bytes");
 #define REC_AT ((int16_t)(-(int)sizeof(struct exit_frame)))
 
+/* helper(map, &FP(key)): a lookup or delete of this process's entry. Clobbers r0-r5. */
+static void tgid_map_call(struct asm_prog *p, const char *map, int helper)
+{
+	E(BPF_LD_MAP_FD(R1, map));
+	stack_ptr(p, R2, FP(key));
+	E(BPF_EMIT_CALL(helper));
+}
+
 /* goto out unless this thread is the last of its process. Clobbers r0-r5, FP(task). */
 static void exit_last_thread(struct asm_prog *p, const struct prog_layout *l)
 {
@@ -59,21 +67,11 @@ static void exit_status_btf(struct asm_prog *p, const struct prog_layout *l)
 	E(BPF_MOV64_REG(R3, R0));
 	read_kernel_u64(p, FP(tmp), l->member[KM_TASK_SIGNAL], "status_done");
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
-	E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)l->member[KM_SIGNAL_GROUP_EXIT_CODE]));
-	E(BPF_MOV64_REG(R1, REC));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_OFF(status)));
-	E(BPF_MOV64_IMM(R2, 4));
-	CALL(probe_read_kernel);
-	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "status_done"));
+	read_to_rec(p, EV_OFF(status), 4, l->member[KM_SIGNAL_GROUP_EXIT_CODE], "status_done");
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(status)));
 	E(BPF_JMP_IMM(BPF_JNE, R1, 0, "status_known"));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(task)));
-	E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)l->member[KM_TASK_EXIT_CODE]));
-	E(BPF_MOV64_REG(R1, REC));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_OFF(status)));
-	E(BPF_MOV64_IMM(R2, 4));
-	CALL(probe_read_kernel);
-	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "status_done"));
+	read_to_rec(p, EV_OFF(status), 4, l->member[KM_TASK_EXIT_CODE], "status_done");
 	L("status_known");
 	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(life), EV_L_STATUS));
 	L("status_done");
@@ -85,16 +83,12 @@ static void exit_status_syscall(struct asm_prog *p)
 {
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(pid)));
 	E(BPF_STX_MEM(BPF_W, R10, R1, FP(key)));
-	E(BPF_LD_MAP_FD(R1, MAP_EXITCODES));
-	stack_ptr(p, R2, FP(key));
-	CALL(map_lookup_elem);
+	tgid_map_call(p, MAP_EXITCODES, BPF_FUNC_map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "status_done"));
 	E(BPF_LDX_MEM(BPF_W, R1, R0, 0));
 	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(status)));
 	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(life), EV_L_STATUS | EV_L_CODE_ONLY));
-	E(BPF_LD_MAP_FD(R1, MAP_EXITCODES));
-	stack_ptr(p, R2, FP(key));
-	CALL(map_delete_elem);
+	tgid_map_call(p, MAP_EXITCODES, BPF_FUNC_map_delete_elem);
 	L("status_done");
 }
 
@@ -110,17 +104,13 @@ static void exit_age(struct asm_prog *p)
 	E(BPF_LDX_MEM(BPF_DW, R8, REC, EV_OFF(start_ns))); /* the fork */
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(pid)));
 	E(BPF_STX_MEM(BPF_W, R10, R1, FP(key)));
-	E(BPF_LD_MAP_FD(R1, MAP_IMAGES));
-	stack_ptr(p, R2, FP(key));
-	CALL(map_lookup_elem);
+	tgid_map_call(p, MAP_IMAGES, BPF_FUNC_map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "age_base"));
 	E(BPF_LDX_MEM(BPF_DW, R1, R0, offsetof(struct image_start, start_ns)));
 	E(BPF_JMP_REG(BPF_JNE, R1, R8, "age_drop")); /* a reused tgid's */
 	E(BPF_LDX_MEM(BPF_DW, R8, R0, offsetof(struct image_start, exec_ns)));
 	L("age_drop");
-	E(BPF_LD_MAP_FD(R1, MAP_IMAGES));
-	stack_ptr(p, R2, FP(key));
-	CALL(map_delete_elem);
+	tgid_map_call(p, MAP_IMAGES, BPF_FUNC_map_delete_elem);
 	L("age_base");
 	CALL(ktime_get_boot_ns);
 	E(BPF_JMP_REG(BPF_JLT, R0, R8, "age_done")); /* never */

@@ -10,6 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef MINISNOOP_TINY
+enum { WITH_SRC = 0 }; /* no source lines (bpf_asm.h) */
+#else
+enum { WITH_SRC = 1 };
+#endif
+
 void asm_init(struct asm_prog *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -52,6 +58,14 @@ void asm_enter(struct asm_prog *p, const char *file, int line)
 {
 	if (!p->depth++)
 		p->call = (struct asm_src){file, line, NULL, 0};
+}
+
+/* Where instruction at came from; nowhere in the tiny build. */
+static const struct asm_src *src_of(const struct asm_prog *p, size_t at)
+{
+	static const struct asm_src none;
+
+	return p->src ? &p->src[at] : &none;
 }
 
 static void set_error(struct asm_prog *p, int err, const struct asm_src *at, const char *fmt, ...)
@@ -100,9 +114,12 @@ static int add_ref(struct asm_ref **refs, size_t *n, size_t *cap, size_t at, con
 	return 0;
 }
 
-void asm_emit_parts(struct asm_prog *p, uint64_t w0, uint64_t w1, const char *ref, const char *file,
-		    int line)
+void asm_emit_parts(struct asm_prog *p, uint64_t w0, uint64_t w1, const char *ref ASM_AT_PARAMS_)
 {
+#ifdef MINISNOOP_TINY
+	const char *file = NULL;
+	int line = 0;
+#endif
 	struct asm_insn i = {.w = {w0, w1}};
 	bool wide = i.slot[0].code == (BPF_LD | BPF_DW | BPF_IMM);
 
@@ -115,9 +132,9 @@ void asm_emit_parts(struct asm_prog *p, uint64_t w0, uint64_t w1, const char *re
 	asm_emit(p, &i, file, line);
 }
 
-void asm_emit_one(struct asm_prog *p, uint64_t w0, const char *label, const char *file, int line)
+void asm_emit_one(struct asm_prog *p, uint64_t w0, const char *label ASM_AT_PARAMS_)
 {
-	asm_emit_parts(p, w0, 0, label, file, line);
+	asm_emit_parts(p, w0, 0, label ASM_AT_ARGS_);
 }
 
 void asm_emit(struct asm_prog *p, const struct asm_insn *ip, const char *file, int line)
@@ -134,10 +151,11 @@ void asm_emit(struct asm_prog *p, const struct asm_insn *ip, const char *file, i
 		return;
 	}
 	if (grow((void **)&p->insns, &cap, p->len + i.n, sizeof(*p->insns)) ||
-	    grow((void **)&p->src, &p->cap, p->len + i.n, sizeof(*p->src))) {
+	    (WITH_SRC && grow((void **)&p->src, &p->cap, p->len + i.n, sizeof(*p->src)))) {
 		set_error(p, -ENOMEM, &at, "out of memory");
 		return;
 	}
+	p->cap = cap;
 	if (i.label && add_ref(&p->jumps, &p->njumps, &p->jumps_cap, p->len, i.label)) {
 		set_error(p, -ENOMEM, &at, "out of memory");
 		return;
@@ -148,7 +166,8 @@ void asm_emit(struct asm_prog *p, const struct asm_insn *ip, const char *file, i
 	}
 	for (k = 0; k < i.n; k++) {
 		p->insns[p->len] = i.slot[k];
-		p->src[p->len] = at;
+		if (WITH_SRC)
+			p->src[p->len] = at;
 		p->len++;
 	}
 }
@@ -215,8 +234,12 @@ const char *asm_map_name(const struct asm_prog *p, size_t at)
 	return NULL;
 }
 
-void asm_label(struct asm_prog *p, const char *name, const char *file, int line)
+void asm_label(struct asm_prog *p, const char *name ASM_AT_PARAMS_)
 {
+#ifdef MINISNOOP_TINY
+	const char *file = NULL;
+	int line = 0;
+#endif
 	const struct asm_src at = here(p, file, line);
 	size_t k;
 
@@ -254,17 +277,17 @@ int asm_finish(struct asm_prog *p)
 		long off;
 
 		if (to < 0) {
-			set_error(p, -ENOENT, &p->src[r->at], "undefined label '%s'", r->name);
+			set_error(p, -ENOENT, src_of(p, r->at), "undefined label '%s'", r->name);
 			return p->err;
 		}
 		if ((size_t)to >= p->len) {
-			set_error(p, -ERANGE, &p->src[r->at],
+			set_error(p, -ERANGE, src_of(p, r->at),
 				  "label '%s' is past the last instruction", r->name);
 			return p->err;
 		}
 		off = to - (long)r->at - 1;
 		if (off < INT16_MIN || off > INT16_MAX) {
-			set_error(p, -ERANGE, &p->src[r->at],
+			set_error(p, -ERANGE, src_of(p, r->at),
 				  "jump to '%s' is %ld instructions away, more than 16 bits hold",
 				  r->name, off);
 			return p->err;

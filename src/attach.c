@@ -42,8 +42,14 @@ int tp_attach(int tp_id, int prog_fd)
  */
 void tp_detach_all(int *fds, size_t n)
 {
-	pid_t pid = fork();
+	pid_t pid;
 	size_t k;
+
+	for (k = 0; k < n && fds[k] < 0; k++)
+		;
+	if (k == n) /* nothing attached (or another holds it: tracer.c's keeper) */
+		return;
+	pid = fork();
 
 	if (pid == 0) {
 		/* not stdout, stderr or anything else of ours: a pipe must see its end now */

@@ -7,6 +7,7 @@
 #include "btf.h"
 #include "layout.h"
 #include "loader.h"
+#include "privs.h"
 #include "progset.h"
 #include "selftest.h"
 #include "sysfile.h"
@@ -31,17 +32,6 @@ static void line(struct check_run *c, bool ok, bool required, const char *what, 
 		c->failures++;
 }
 
-/* Capability bit cap in CapEff of /proc/self/status. */
-static bool has_cap(int cap)
-{
-	char buf[2048], *p;
-
-	if (read_small_file("/proc/self/status", buf, sizeof(buf)) <= 0)
-		return geteuid() == 0;
-	p = str_find(buf, "CapEff:");
-	return p && (scan_u64(p + 7, NULL, 16, NULL) >> cap) & 1;
-}
-
 static void check_kernel(struct check_run *c)
 {
 	struct utsname u;
@@ -61,8 +51,9 @@ static void check_privileges(struct check_run *c)
 	char buf[256];
 	/* CAP_DAC_OVERRIDE = 1, CAP_DAC_READ_SEARCH = 2, CAP_SYS_ADMIN = 21, CAP_PERFMON = 38,
 	 * CAP_BPF = 39; tracefs is mode 0700: root's, or CAP_DAC_READ_SEARCH's */
-	bool admin = has_cap(21), bpf = admin || has_cap(39), perfmon = admin || has_cap(38);
-	bool dac = geteuid() == 0 || has_cap(1) || has_cap(2);
+	bool admin = privs_has_cap(21), bpf = admin || privs_has_cap(39),
+	     perfmon = admin || privs_has_cap(38);
+	bool dac = geteuid() == 0 || privs_has_cap(1) || privs_has_cap(2);
 
 	if (bpf && perfmon && dac)
 		ms_snprintf(buf, sizeof(buf), "%s, tracefs readable",

@@ -118,7 +118,9 @@ int out_columns(struct out_opts *opt, const char *spec, bool env, uint32_t *ctx,
 	/* JSON's lifecycle lines carry the ids; the exit's age needs the start they read */
 	if (opt->events && opt->json)
 		opt->ctx_cols |= (1ull << COL_ID) | (1ull << COL_PARENT_ID);
-	*ctx = opt->events ? CTXB(IDS) : 0;
+	*ctx = CTXB(ROOT) | CTXB(MNTNS); /* root_mark's (output.c) */
+	if (opt->events)
+		*ctx |= CTXB(IDS);
 	for (unsigned c = COL_CTX_FIRST; c < COL_COUNT; c++)
 		if (opt->ctx_cols & (1ull << c))
 			*ctx |= 1u << out_cols[c].ctx;

@@ -66,20 +66,31 @@ static size_t join_path(const char *blk, size_t n, bool cut, bool deleted, char 
 	return o;
 }
 
-/* The blocks after the arguments: cwd, exe, env; returns where the arguments end. */
+/* No blocks: what an exit shows, and what a bad record's context starts from. */
+__attribute__((noinline)) static void context_none(struct ev_view *v)
+{
+	v->envc = 0;
+	v->cwd_len = v->exe_len = v->root_len = v->cgroup_len = 0;
+	v->cwd[0] = v->exe[0] = v->root[0] = v->cgroup[0] = 0;
+	v->cgroup_path = false;
+	v->env_cut = false;
+}
+
+/* The blocks after the arguments: cwd, exe, env, root, cgroup; returns where the arguments
+ * end. */
 static size_t decode_context(const struct ms_event *h, const char *text, size_t tlen,
 			     unsigned max_args, struct ev_view *v)
 {
-	size_t blocks = (size_t)h->cwd_len + h->exe_len + h->env_len, at;
+	size_t blocks = (size_t)h->cwd_len + h->exe_len + h->env_len + h->root_len + h->cgroup_len,
+	       at;
 	bool ok;
 
 	v->have = h->have;
-	v->envc = 0;
-	v->cwd_len = v->exe_len = 0;
-	v->cwd[0] = v->exe[0] = 0;
+	context_none(v);
 	v->env_cut = (h->ctx_flags & EV_C_ENV_CUT) != 0;
-	if (blocks > tlen || h->cwd_len > EV_PATH_MAX || h->exe_len > EV_PATH_MAX) {
-		v->have &= ~(CTXB(CWD) | CTXB(EXE) | CTXB(ENV));
+	if (blocks > tlen || h->cwd_len > EV_PATH_MAX || h->exe_len > EV_PATH_MAX ||
+	    h->root_len > EV_PATH_MAX || h->cgroup_len > EV_PATH_MAX) {
+		v->have &= ~(CTXB(CWD) | CTXB(EXE) | CTXB(ENV) | CTXB(ROOT));
 		v->truncated = true;
 		return tlen;
 	}
@@ -93,6 +104,17 @@ static size_t decode_context(const struct ms_event *h, const char *text, size_t 
 	ok = split(text + at, h->env_len, max_args, v->env, v->env_len, &v->envc);
 	if (!ok)
 		v->env_cut = true;
+	at += h->env_len;
+	/* the top of the mount tree: an empty block (nothing is joined) */
+	if (h->root_len || (h->ctx_flags & (EV_C_ROOT_CUT | EV_C_ROOT_DELETED)))
+		v->root_len = join_path(text + at, h->root_len, h->ctx_flags & EV_C_ROOT_CUT,
+					h->ctx_flags & EV_C_ROOT_DELETED, v->root);
+	at += h->root_len;
+	if (h->ctx_flags & EV_C_CGROUP_PATH) {
+		v->cgroup_len = join_path(text + at, h->cgroup_len, h->ctx_flags & EV_C_CGROUP_CUT,
+					  false, v->cgroup);
+		v->cgroup_path = true;
+	}
 	return tlen - blocks;
 }
 
@@ -148,21 +170,18 @@ int ev_decode(const void *data, size_t size, unsigned max_args, struct ev_view *
 	v->hdr = h;
 	v->argc = 0;
 	v->exit = (h.flags & EV_F_EXIT) != 0;
+	v->have = h.have; /* the ids' bit, as decode_context leaves it */
+	decode_ids(&h, v);
 	if (v->exit) { /* no strings and no context but the ids: any text is ignored */
-		v->have = h.have & CTXB(IDS);
+		v->have &= CTXB(IDS);
 		v->truncated = false;
 		v->filename = "";
 		v->filename_len = 0;
-		v->envc = 0;
-		v->cwd_len = v->exe_len = 0;
-		v->cwd[0] = v->exe[0] = 0;
-		v->env_cut = false;
-		decode_ids(&h, v);
+		context_none(v);
 		return 0;
 	}
 	v->truncated = (h.flags & EV_TRUNC_FLAGS) != 0;
 	tlen = decode_context(&h, text, tlen, max_args, v);
-	decode_ids(&h, v);
 
 	/* filename_len counts the NUL; the filename's NUL must sit exactly at its end. */
 	pos = h.filename_len < tlen ? h.filename_len : tlen;

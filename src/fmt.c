@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 /*
  * Where the bytes go: buf, cap bytes of it. A string sink drops what does not fit but counts
@@ -30,12 +31,28 @@ struct sink {
 	int err;
 };
 
+#ifdef MINISNOOP_TINY
+static void flush(struct sink *s)
+{
+	for (size_t k = 0; s->f && k < s->at;) {
+		ssize_t w = write((int)(intptr_t)s->f, s->buf + k, s->at - k);
+
+		if (w < 0 && errno != EINTR) {
+			s->err = 1;
+			break;
+		}
+		k += w > 0 ? (size_t)w : 0;
+	}
+	s->at = 0;
+}
+#else
 static void flush(struct sink *s)
 {
 	if (s->f && s->at && fwrite(s->buf, 1, s->at, s->f) != s->at)
 		s->err = 1;
 	s->at = 0;
 }
+#endif
 
 static void put(struct sink *s, const char *p, size_t len)
 {

@@ -10,6 +10,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#ifdef MINISNOOP_TINY
+/* No stdio in the tiny build (make tiny; 3 KB): a FILE * here names a file descriptor, and
+ * ms_fprintf() writes to it with write(). */
+#undef stdout
+#undef stderr
+#define stdout ((FILE *)1)
+#define stderr ((FILE *)2)
+#endif
+
 #define MS_PRINTF(f, a) __attribute__((format(__printf__, f, a)))
 
 int ms_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap) MS_PRINTF(3, 0);

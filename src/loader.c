@@ -107,8 +107,9 @@ static int resolve_maps(const struct asm_prog *p, const struct map_spec *maps, s
 			if (!strcmp(maps[m].name, r->name))
 				break;
 		if (m == nmaps || maps[m].fd < 0) {
-			ms_snprintf(errmsg, errlen, "%s:%d: unknown map '%s'", p->src[r->at].file,
-				    p->src[r->at].line, r->name);
+			ms_snprintf(errmsg, errlen, "%s:%d: unknown map '%s'",
+				    p->src ? p->src[r->at].file : "?",
+				    p->src ? p->src[r->at].line : 0, r->name);
 			free(in);
 			return -ENOENT;
 		}
@@ -200,17 +201,21 @@ int prog_load(const struct asm_prog *p, enum bpf_prog_type type, const char *nam
 	if (res->log && res->log_len) {
 		char reason[256];
 		long at = vlog_last_insn(res->log);
-		char text[128] = "";
 
 		vlog_reason(res->log, reason, sizeof(reason));
 		if (at >= 0 && (size_t)at < p->len) {
-			char src[160];
+#ifdef MINISNOOP_TINY /* no disassembler, no source lines */
+			ms_snprintf(res->errmsg, sizeof(res->errmsg),
+				    "verifier rejected '%s' at insn %ld: %s", name, at, reason);
+#else
+			char text[128] = "", src[160];
 
 			disasm_insn(p, (size_t)at, text, sizeof(text));
 			asm_src_fmt(&p->src[at], src, sizeof(src));
 			ms_snprintf(res->errmsg, sizeof(res->errmsg),
 				    "verifier rejected '%s' at insn %ld %s (%s): %s", name, at,
 				    text, src, reason);
+#endif
 		} else {
 			ms_snprintf(res->errmsg, sizeof(res->errmsg), "verifier rejected '%s': %s",
 				    name, reason);

@@ -10,6 +10,7 @@
 #include "tracer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -23,7 +24,11 @@ static const char usage_line[] =
     "usage: minisnoop [-TtUxqje] [-o FIELDS] [-u UID] [-n NAME] [-l LINE] [-P PPID]\n"
     "                 [-c CGROUP] [-Z USER] [--max-args N] [--count N] [--duration S] [--pages N]\n"
     "                 [--verifier-log[=LEVEL]] [--no-btf] [--compat] [--exit]\n"
+#ifdef MINISNOOP_TINY
+    "       minisnoop check\n";
+#else
     "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n";
+#endif
 
 /* The fields 'all' adds (fields.h), wrapped under the option's text. */
 static void help_fields(void)
@@ -50,6 +55,12 @@ static void help_fields(void)
 
 static void help(void)
 {
+#ifdef MINISNOOP_TINY /* 3 KB of text: the options are in the man page */
+	ms_printf("%s\nTraces every exec on the system with eBPF; needs root. Options: man 8 "
+		  "minisnoop.\nThis is minisnoop-tiny: the tracer and check only.\n",
+		  usage_line);
+	return;
+#endif
 	ms_printf("%s", usage_line);
 	ms_printf("\n"
 		  "Traces every execve()/execveat() on the system with eBPF; needs root.\n"
@@ -86,8 +97,10 @@ static void help(void)
 	    "                       text: -o +id,parent_id)\n"
 	    "  -h, --help, -V, --version\n"
 	    "\n"
+#ifndef MINISNOOP_TINY
 	    "  dump [PROGRAM]       disassemble the built-in programs with source lines\n"
 	    "  verify               load every program, print the verifier's log and stats\n"
+#endif
 	    "  check                say whether this system can trace, and what is missing\n",
 	    EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM);
 }
@@ -127,7 +140,8 @@ static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
 	uint64_t v;
 	bool over;
 
-	if (!s)
+	/* digits only: scan_u64 skips blanks (for /proc files), an option's value may not */
+	if (!s || *s < '0' || *s > '9')
 		return false;
 	v = scan_u64(s, &end, 10, &over);
 	if (over || end == s || *end || v > max)
@@ -198,6 +212,15 @@ static void raise_memlock(void)
 static bool env_no_btf;
 
 static const struct prog_opts default_prog_opts = {.max_args = EV_MAX_ARGS_DEF};
+
+#ifdef MINISNOOP_TINY
+/* make tiny: the tracer and check only; a left-out command is named, not traced as an argument. */
+static int not_in_build(const char *cmd)
+{
+	ms_fprintf(stderr, "minisnoop: %s is not in this build (minisnoop-tiny)\n", cmd);
+	return 2;
+}
+#else
 /* dump and verify: the programs with every context field (-o all -e) */
 static const struct prog_opts full_prog_opts = {
     .max_args = EV_MAX_ARGS_DEF, .ctx = (1u << CTX_BITS) - 1, .compat = true, .exits = true};
@@ -296,6 +319,7 @@ static int cmd_verify(int argc, char **argv)
 	progset_close(&ps);
 	return r ? 1 : 0;
 }
+#endif
 
 enum { O_MAX_ARGS = 256, O_COUNT, O_DURATION, O_PAGES, O_VLOG, O_NO_BTF, O_COMPAT, O_EXIT };
 
@@ -462,9 +486,33 @@ static int cmd_trace(int argc, char **argv)
 	else if (out_columns(&t.out, out_spec, out_env, &t.prog.ctx, err, sizeof(err)))
 		r = usage_error("%s", err);
 	else
-		r = (raise_memlock(), tracer_run(&t));
+		r = (out_own_root(&t.out), raise_memlock(), tracer_run(&t));
 	filter_free(&t.filter);
 	return r;
+}
+
+/*
+ * Standard error closed at start: messages go to the kernel log (dmesg) when we may write it,
+ * else to /dev/null; either way fd 2 is taken, so that no file, map or ring we open later
+ * becomes "standard error" and receives them.
+ */
+static void stderr_somewhere(void)
+{
+	static char line[1024];
+	int fd;
+
+	if (fcntl(STDERR_FILENO, F_GETFD) >= 0 || errno != EBADF)
+		return;
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	/* each write is a record of the log: a message in one, not in pieces */
+	if (fd >= 0)
+		setvbuf(stderr, line, _IOLBF, sizeof(line));
+	else
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0 && fd != STDERR_FILENO) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
 }
 
 int main(int argc, char **argv)
@@ -472,12 +520,19 @@ int main(int argc, char **argv)
 	/* check's canary: exec'd by the self-test, its exec is all that matters */
 	if (argc > 0 && !strcmp(argv[0], CANARY_ARGV0))
 		return 0;
+	stderr_somewhere();
 	opterr = 0;
 	env_no_btf = getenv("MINISNOOP_NO_BTF") != NULL;
+#ifdef MINISNOOP_TINY
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "dump") || !strcmp(argv[1], "verify") || !strcmp(argv[1], "explain")))
+		return not_in_build(argv[1]);
+#else
 	if (argc > 1 && !strcmp(argv[1], "dump"))
 		return cmd_dump(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "verify"))
 		return cmd_verify(argc - 1, argv + 1);
+#endif
 	if (argc > 1 && !strcmp(argv[1], "check")) {
 		raise_memlock(); /* its self-test loads the programs */
 		return cmd_check(argc - 1, argv + 1, env_no_btf);

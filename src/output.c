@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define NSEC_PER_SEC 1000000000LL
@@ -29,8 +30,18 @@
 #define OB_FIXED   256
 #define OB_PER_STR 8
 #define OB_CTX	   (0 CONTEXT_FIELDS(FIELD_ROOM)) /* every context field but the blocks */
-const size_t out_event_max = OB_FIXED + OB_CTX + 6 * (EV_COMM_LEN + EV_TEXT_MAX + 2 * 32) +
+/* A root mark (root_mark) of a root path n bytes long: escaped, its brackets, "mnt:N:". */
+#define OB_ROOT_MARK(n) (6 * (n) + 32)
+const size_t out_event_max = OB_FIXED + OB_CTX + 6 * (EV_COMM_LEN + EV_TEXT_MAX + 4 * 32) +
+			     4 * OB_ROOT_MARK(EV_PATH_MAX + 32) +
 			     OB_PER_STR * (2 * EV_MAX_ARGS_LIM + 2);
+
+void out_own_root(struct out_opts *opt)
+{
+	struct stat st;
+
+	opt->own_mntns = stat("/proc/self/ns/mnt", &st) ? 0 : (uint32_t)st.st_ino;
+}
 
 void out_text_escaped(struct outbuf *o, const char *s, size_t n)
 {
@@ -136,12 +147,15 @@ static char *put_since(char *d, uint64_t ts_ns, uint64_t start_ns)
 	return put_u0(d, ms % 1000, 3);
 }
 
-static char *text_arg(char *d, const struct out_opts *opt, const char *s, size_t n)
+/* word: in a column that is not the last, where a space would split it */
+static char *text_arg(char *d, const struct out_opts *opt, const char *s, size_t n, bool word)
 {
+	unsigned fl = word && !opt->quote ? ESC_WORD : 0;
+
 	if (!opt->quote)
-		return esc_text(d, s, n, false);
+		return esc_text(d, s, n, fl);
 	*d++ = '"';
-	d = esc_text(d, s, n, true);
+	d = esc_text(d, s, n, ESC_QUOTE);
 	*d++ = '"';
 	return d;
 }
@@ -172,9 +186,16 @@ static struct value str_value(const char *s, size_t len)
 	return (struct value){.type = V_STR, .s = s, .len = len};
 }
 
+/* In another mount namespace than the tracer's (when both are known). */
+static bool other_mntns(const struct out_opts *opt, const struct ev_view *v)
+{
+	return opt->own_mntns && (v->have & CTXB(MNTNS)) && v->hdr.mntns != opt->own_mntns;
+}
+
 /* The value of context column cd (not env), null when the kernel did not give it; buf (40
  * bytes) holds a value that is not in the view as it is shown. */
-static struct value ctx_value(const struct ev_view *v, const struct col_def *cd, char *buf)
+static struct value ctx_value(const struct out_opts *opt, const struct ev_view *v,
+			      const struct col_def *cd, char *buf)
 {
 	const char *at = (const char *)&v->hdr + cd->off;
 	struct value r = {.type = V_NULL};
@@ -204,7 +225,9 @@ static struct value ctx_value(const struct ev_view *v, const struct col_def *cd,
 			return str_value(buf, len + 1);
 		}
 		return str_value(at, len);
-	case FK_CGROUP:
+	case FK_CGROUP: /* as the kernel named it at the exec, else from the mounted trees */
+		if (v->cgroup_path)
+			return str_value(v->cgroup, v->cgroup_len);
 		memcpy(&id, at, sizeof(id));
 		s = cgroup_name(id);
 		return s ? str_value(s, strlen(s)) : r;
@@ -215,6 +238,10 @@ static struct value ctx_value(const struct ev_view *v, const struct col_def *cd,
 		return str_value(v->cwd, v->cwd_len);
 	case FK_EXE:
 		return str_value(v->exe, v->exe_len);
+	case FK_ROOT: /* "/": the top of another mount namespace's tree */
+		if (v->root_len)
+			return str_value(v->root, v->root_len);
+		return other_mntns(opt, v) ? str_value("/", 1) : r;
 	case FK_ID:
 	case FK_PARENTID:
 		if (cd->kind == FK_PARENTID && !v->has_parent)
@@ -228,13 +255,42 @@ static struct value ctx_value(const struct ev_view *v, const struct col_def *cd,
 	}
 }
 
+/*
+ * A process whose root is not the tracer's: chrooted (its root is not the top of its mount
+ * tree), or in another mount namespace. Its paths (filename, args' first, cwd, exe) start
+ * with "⟦ROOT⟧", or "⟦mnt:N:ROOT⟧" in mount namespace N: brackets that text output never
+ * shows raw from data (esc_text escapes them), so no path reads as the tracer's own. The
+ * mark is outside -q's quotes, so its spaces and quotes are escaped there.
+ */
+static char *root_mark(char *d, const struct out_opts *opt, const struct ev_view *v, bool word)
+{
+	bool ns = other_mntns(opt, v);
+
+	if (!ns && !(v->have & CTXB(ROOT) && v->root_len))
+		return d;
+	d = put_str(d, "\xe2\x9f\xa6"); /* U+27E6 */
+	if (ns) {
+		d = put_str(d, "mnt:");
+		d = put_u64(d, v->hdr.mntns);
+		*d++ = ':';
+	}
+	if (v->have & CTXB(ROOT) && v->root_len)
+		d = esc_text(d, v->root, v->root_len,
+			     opt->quote ? ESC_WORD | ESC_QUOTE
+			     : word	? ESC_WORD
+					: 0);
+	else
+		*d++ = '/';
+	return put_str(d, "\xe2\x9f\xa7"); /* U+27E7 */
+}
+
 static char *text_strings(char *d, const struct out_opts *opt, const char *const *str,
-			  const size_t *len, unsigned from, unsigned n)
+			  const size_t *len, unsigned from, unsigned n, bool word)
 {
 	for (unsigned i = from; i < n; i++) {
 		if (i > from)
 			*d++ = ' ';
-		d = text_arg(d, opt, str[i], len[i]);
+		d = text_arg(d, opt, str[i], len[i], word);
 	}
 	return d;
 }
@@ -263,61 +319,59 @@ static struct outcome exit_outcome(const struct ev_view *v)
 	return o;
 }
 
-static const char *const sig_names[32] = {
-    NULL,	 "SIGHUP",  "SIGINT",	 "SIGQUIT", "SIGILL",	"SIGTRAP", "SIGABRT", "SIGBUS",
-    "SIGFPE",	 "SIGKILL", "SIGUSR1",	 "SIGSEGV", "SIGUSR2",	"SIGPIPE", "SIGALRM", "SIGTERM",
-    "SIGSTKFLT", "SIGCHLD", "SIGCONT",	 "SIGSTOP", "SIGTSTP",	"SIGTTIN", "SIGTTOU", "SIGURG",
-    "SIGXCPU",	 "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO",   "SIGPWR",  "SIGSYS"};
+/* The names of signals 1-31 after "SIG", NUL each: packed, not 32 pointers (the tiny build's
+ * budget). */
+static const char sig_names[] =
+    "HUP\0INT\0QUIT\0ILL\0TRAP\0ABRT\0BUS\0FPE\0KILL\0USR1\0SEGV\0USR2\0PIPE\0ALRM\0TERM\0"
+    "STKFLT\0CHLD\0CONT\0STOP\0TSTP\0TTIN\0TTOU\0URG\0XCPU\0XFSZ\0VTALRM\0PROF\0WINCH\0IO\0"
+    "PWR\0SYS\0";
 
-/* An exit line's RET (its exit code), FILENAME (-) and ARGS (exitsnoop's EXIT_CODE, then the
- * age): "code 3", "signal 6 (SIGABRT), core dumped", "? age 1.250s". */
-static char *exit_col(char *d, const struct ev_view *v, enum out_col c)
+/* An exit line's ARGS (exitsnoop's EXIT_CODE, then the
+ * age): "code 3", "signal 6 (SIGABRT), core dumped", "? age 1.250s"; word: ARGS is not the
+ * last column, so its spaces are escaped as any value's there (one word). */
+static char *exit_args(char *d, const struct ev_view *v, bool word)
 {
 	struct outcome x = exit_outcome(v);
+	char buf[128], *b = buf;
 
-	if (c == COL_RET && x.code < 0)
-		return put_str(d, "  -");
-	if (c == COL_RET) /* right-aligned in 3, as an exec's ret */
-		return put_u64(put_str(d, x.code < 10	 ? "  "
-					  : x.code < 100 ? " "
-							 : ""),
-			       (uint64_t)x.code);
-	if (c == COL_FILENAME)
-		return put_str(d, "-");
 	if (x.sig > 0) {
-		d = put_str(d, "signal ");
-		d = put_u64(d, (uint64_t)x.sig);
+		b = put_str(b, "signal ");
+		b = put_u64(b, (uint64_t)x.sig);
 		if (x.sig < 32) {
-			d = put_str(d, " (");
-			d = put_str(put_str(d, sig_names[x.sig]), ")");
+			const char *name = sig_names;
+
+			for (int i = 1; i < x.sig; i++)
+				name += strlen(name) + 1;
+			b = put_str(put_str(put_str(b, " (SIG"), name), ")");
 		}
 		if (x.core > 0)
-			d = put_str(d, ", core dumped");
+			b = put_str(b, ", core dumped");
 	} else if (x.code >= 0) {
-		d = put_str(d, x.code ? "code " : "");
-		d = put_u64(d, (uint64_t)x.code);
+		b = put_str(b, x.code ? "code " : "");
+		b = put_u64(b, (uint64_t)x.code);
 	} else {
-		d = put_str(d, "?");
+		b = put_str(b, "?");
 	}
 	if (v->hdr.life & EV_L_AGE) {
-		d = put_str(d, " age ");
-		d = put_since(d, v->hdr.age_ns, 0);
-		d = put_str(d, "s");
+		b = put_str(b, " age ");
+		b = put_since(b, v->hdr.age_ns, 0);
+		b = put_str(b, "s");
 	}
-	return d;
+	return esc_text(d, buf, (size_t)(b - buf), word ? ESC_WORD : 0);
 }
 
 static char *text_col(char *d, const struct out_opts *opt, const struct ev_view *v, enum out_col c,
-		      unsigned argc)
+		      unsigned argc, bool word)
 {
 	const struct ms_event *h = &v->hdr;
 	char buf[40], ret[16];
 	struct value val;
+	int32_t n;
 	size_t len;
 	struct tm tm;
 
-	if (v->exit && (c == COL_RET || c == COL_FILENAME || c == COL_ARGS))
-		return exit_col(d, v, c);
+	if (v->exit && (c == COL_FILENAME || c == COL_ARGS)) /* no path: "-" */
+		return c == COL_ARGS ? exit_args(d, v, word) : put_str(d, "-");
 	switch (c) {
 	case COL_EVENT:
 		return put_str(d, v->exit ? "exit" : "exec");
@@ -333,25 +387,30 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 	case COL_UID:
 		return put_u64(d, h->uid);
 	case COL_COMM:
-		return esc_text(d, h->comm, strnlen(h->comm, EV_COMM_LEN), false);
+		return esc_text(d, h->comm, strnlen(h->comm, EV_COMM_LEN), word ? ESC_WORD : 0);
 	case COL_PID:
 		return put_u64(d, h->pid);
 	case COL_TID:
 		return put_u64(d, h->tid);
 	case COL_PPID:
 		return put_u64(d, h->ppid);
-	case COL_RET:
-		for (len = (size_t)(put_i64(ret, h->ret) - ret); len < 3; len++)
+	case COL_RET: /* an exit's: its exit code, right-aligned the same */
+		n = v->exit ? exit_outcome(v).code : h->ret;
+		if (n == -1 && v->exit)
+			return put_str(d, "  -");
+		for (len = (size_t)(put_i64(ret, n) - ret); len < 3; len++)
 			*d++ = ' ';
-		return put_i64(d, h->ret);
+		return put_i64(d, n);
 	case COL_FILENAME:
-		return text_arg(d, opt, v->filename, v->filename_len);
+		d = root_mark(d, opt, v, word);
+		return text_arg(d, opt, v->filename, v->filename_len, word);
 	case COL_ARGS:
 		/* BCC shows the executed path in place of argv[0]. */
-		d = text_arg(d, opt, v->filename, v->filename_len);
+		d = root_mark(d, opt, v, word);
+		d = text_arg(d, opt, v->filename, v->filename_len, word);
 		if (argc > 1)
 			*d++ = ' ';
-		d = text_strings(d, opt, v->args, v->arg_len, 1, argc);
+		d = text_strings(d, opt, v->args, v->arg_len, 1, argc, word);
 		return v->truncated ? put_str(d, " ...") : d;
 	default:
 		break;
@@ -359,10 +418,10 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 	if (out_cols[c].kind == FK_ENV) {
 		if (!(v->have & (1u << out_cols[c].ctx)))
 			return put_str(d, "-");
-		d = text_strings(d, opt, v->env, v->env_len, 0, v->envc);
+		d = text_strings(d, opt, v->env, v->env_len, 0, v->envc, word);
 		return v->env_cut ? put_str(d, " ...") : d;
 	}
-	val = ctx_value(v, &out_cols[c], buf);
+	val = ctx_value(opt, v, &out_cols[c], buf);
 	switch (val.type) {
 	case V_NULL:
 		return put_str(d, "-");
@@ -371,7 +430,9 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 	case V_WORD:
 		return put_str(d, val.s);
 	default:
-		return text_arg(d, opt, val.s, val.len);
+		if (out_cols[c].kind == FK_CWD || out_cols[c].kind == FK_EXE)
+			d = root_mark(d, opt, v, word);
+		return text_arg(d, opt, val.s, val.len, word);
 	}
 }
 
@@ -383,7 +444,7 @@ static char *text_event(char *d, const struct out_opts *opt, const struct ev_vie
 	for (unsigned i = 0; i < opt->ncol; i++) {
 		char *c = d;
 
-		d = text_col(d, opt, v, (enum out_col)opt->col[i], argc);
+		d = text_col(d, opt, v, (enum out_col)opt->col[i], argc, i + 1 < opt->ncol);
 		if (i + 1 == opt->ncol)
 			break;
 		d = out_col_end(d, c, (enum out_col)opt->col[i]);
@@ -412,7 +473,7 @@ static char *json_context(char *d, const struct out_opts *opt, const struct ev_v
 				d = json_strings(d, v->env, v->env_len, v->envc);
 			continue;
 		}
-		val = ctx_value(v, &out_cols[c], buf);
+		val = ctx_value(opt, v, &out_cols[c], buf);
 		switch (val.type) {
 		case V_NULL:
 			d = put_str(d, "null");
@@ -460,9 +521,10 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 	long nsec = event_tm(h, opt, false, &tm);
 	bool cut;
 
-	d = put_str(d, !opt->events ? "{\"time\":\""
-		       : v->exit    ? "{\"event\":\"exit\",\"time\":\""
-				    : "{\"event\":\"exec\",\"time\":\"");
+	*d++ = '{';
+	if (opt->events)
+		d = put_str(d, v->exit ? "\"event\":\"exit\"," : "\"event\":\"exec\",");
+	d = put_str(d, "\"time\":\"");
 	/* Years outside 0..9999 only come from a bogus clock offset; keep the field well-formed. */
 	d = put_u0(d, (uint64_t)(tm.tm_year + 1900LL) % 10000, 4);
 	*d++ = '-';
@@ -512,8 +574,9 @@ void out_event(struct outbuf *o, const struct out_opts *opt, const struct ev_vie
 
 	for (unsigned i = 0; i < argc; i++)
 		need += 6 * v->arg_len[i];
+	need += 4 * OB_ROOT_MARK(v->root_len); /* filename, args, cwd, exe */
 	if (opt->ctx_cols) {
-		need += OB_CTX + 6 * (v->cwd_len + v->exe_len);
+		need += OB_CTX + 6 * (v->cwd_len + v->exe_len + v->root_len + v->cgroup_len);
 		for (unsigned i = 0; i < v->envc; i++)
 			need += 6 * v->env_len[i];
 	}

@@ -19,6 +19,41 @@ static int fail(char *err, size_t errlen, const char *what)
 	return -e;
 }
 
+/* The effective capability set (capget: /proc/self/status would have to be read whole, and
+ * many supplementary groups push its CapEff line far down). */
+static int eff_caps(uint64_t *eff)
+{
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &hdr, d))
+		return -errno;
+	*eff = d[0].effective | (uint64_t)d[1].effective << 32;
+	return 0;
+}
+
+bool privs_has_cap(int cap)
+{
+	uint64_t eff = 0;
+
+	if (eff_caps(&eff))
+		return geteuid() == 0;
+	return (eff >> cap) & 1;
+}
+
+int privs_check(const struct run_as *as, char *err, size_t errlen)
+{
+	bool uid = privs_has_cap(CAP_SETUID), gid = privs_has_cap(CAP_SETGID);
+
+	if (!as || !as->set || (uid && gid))
+		return 0;
+	ms_snprintf(err, errlen,
+		    "-Z: switching to uid %u needs CAP_SETUID and CAP_SETGID (missing%s%s): run as "
+		    "root, or grant them",
+		    as->uid, uid ? "" : " CAP_SETUID", gid ? "" : " CAP_SETGID");
+	return -EPERM;
+}
+
 int privs_drop(const struct run_as *as, char *err, size_t errlen)
 {
 	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};

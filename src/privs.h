@@ -12,6 +12,13 @@ struct run_as {
 	uint32_t uid, gid;
 };
 
+/* Whether capability cap is in our effective set. */
+bool privs_has_cap(int cap);
+
+/* Before anything is loaded: whether privs_drop can switch to the user in as (when set);
+ * 0, or -EPERM with err saying what is missing. */
+int privs_check(const struct run_as *as, char *err, size_t errlen);
+
 /*
  * Switches to the user in as (when set), then empties the effective, permitted and
  * inheritable capability sets and sets no_new_privs: tracing reads mmapped rings and

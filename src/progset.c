@@ -241,6 +241,7 @@ int progset_attach(struct progset *s, char *err, size_t errlen)
 	return 0;
 }
 
+#ifndef MINISNOOP_TINY
 int progset_dump(FILE *out, const struct progset *s, const char *only, bool with_src)
 {
 	int n = 0;
@@ -265,6 +266,7 @@ int progset_dump(FILE *out, const struct progset *s, const char *only, bool with
 	}
 	return n;
 }
+#endif
 
 int progset_open_rings(struct progset *ps, unsigned pages, struct perf_ring **rings, int *nr,
 		       char *err, size_t n)

@@ -3,8 +3,9 @@
 #include "progtab.h"
 
 #define OUT_MAPS   (MAPS(EVENTS) | MAPS(RECORD) | MAPS(STATS) | MAPS(CGROUP) | MAPS(FORKS))
-#define ENTER_MAPS (MAPS(INFLIGHT) | MAPS(SCRATCH) | MAPS(ARGSTASH) | MAPS(STATS) | MAPS(CGROUP))
-#define EXIT_MAPS  (OUT_MAPS | MAPS(INFLIGHT) | MAPS(SCRATCH) | MAPS(ARGSTASH))
+#define TID_MAPS   (MAPS(INFLIGHT) | MAPS(EXECPATH)) /* an exec's, from enter to exit */
+#define ENTER_MAPS (TID_MAPS | MAPS(SCRATCH) | MAPS(ARGSTASH) | MAPS(STATS) | MAPS(CGROUP))
+#define EXIT_MAPS  (OUT_MAPS | TID_MAPS | MAPS(SCRATCH) | MAPS(ARGSTASH))
 
 /* Attached in rank order: fork tracking first, so that no fork slips between it and the exec
  * programs; then whatever reads or drops in-flight state before what writes it. */
@@ -76,7 +77,7 @@ const struct prog_def prog_defs[P_COUNT] = {
 			.fields = {"id"},
 			.features = FEATURE(COMPAT),
 			.unless_feature = ALWAYS,
-			.maps = MAPS(INFLIGHT) | MAPS(STATS),
+			.maps = TID_MAPS | MAPS(STATS),
 			.attach_rank = 3,
 			.successes = false,
 			.emit = prog_compat_enter,
@@ -157,6 +158,13 @@ const struct map_def map_defs[MAP_ID_COUNT] = {
 			 .entries = 128,
 			 .per_cpu = 16,
 			 .flags = BPF_F_NO_COMMON_LRU},
+    /* EXECPATH_SLOTS a CPU, 4 KiB each */
+    [MAP_ID_EXECPATH] = {.name = MAP_EXECPATH,
+			 .type = BPF_MAP_TYPE_ARRAY,
+			 .key_size = 4,
+			 .value_size = sizeof(struct execpath),
+			 .entries = EXECPATH_SLOTS,
+			 .per_cpu = EXECPATH_SLOTS},
     /* mmapable, so that the reader needs no bpf() call (nor privilege) to read it */
     [MAP_ID_STATS] = {.name = MAP_STATS,
 		      .type = BPF_MAP_TYPE_ARRAY,
@@ -230,6 +238,11 @@ const struct kmember_def kmember_defs[KM_COUNT] = {
     [KM_UPID_NR] = {.type = "upid", .member = "nr"},
     [KM_UPID_NS] = {.type = "upid", .member = "ns"},
     [KM_PID_NS_NS] = {.type = "pid_namespace", .member = "ns"},
+    [KM_TASK_CGROUPS] = {.type = "task_struct", .member = "cgroups"},
+    [KM_CSS_SET_DFL_CGRP] = {.type = "css_set", .member = "dfl_cgrp"},
+    [KM_CGROUP_KN] = {.type = "cgroup", .member = "kn"},
+    [KM_KERNFS_PARENT] = {.type = "kernfs_node", .member = "__parent", .alt = "parent"},
+    [KM_KERNFS_NAME] = {.type = "kernfs_node", .member = "name"},
     [KM_TASK_THREAD_INFO] = {.type = "task_struct", .member = "thread_info"},
     [KM_THREAD_INFO_STATUS] = {.type = "thread_info", .member = "status"},
     [KM_TASK_GROUP_LEADER] = {.type = "task_struct", .member = "group_leader"},
@@ -270,6 +283,12 @@ const struct kfeature_def kfeature_defs[KF_COUNT] = {
 			     KM(UPID_NS) | KM(PID_NS_NS) | KM(NS_INUM)},
     [KF_MNTNS] = {.name = "mntns",
 		  .members = KM(TASK_NSPROXY) | KM(NSPROXY_MNT_NS) | KM(MNT_NS_NS) | KM(NS_INUM)},
+    [KF_ROOT] = {.name = "root", .members = KM(TASK_FS) | KM(FS_ROOT) | KM_WALK},
+    [KF_CGROUP] = {.name = "cgroup path",
+		   .members = KM(TASK_CGROUPS) | KM(CSS_SET_DFL_CGRP) | KM(CGROUP_KN) |
+			      KM(KERNFS_PARENT) | KM(KERNFS_NAME),
+		   .without = "cgroup ids are named from the mounted cgroup2 trees when printed "
+			      "(a cgroup removed by then, or hidden, is null)"},
     /* x86's: another arch's thread_info has no status, or not this one */
     [KF_COMPAT] = {.name = "32-bit entry",
 		   .members = KM(TASK_THREAD_INFO) | KM(THREAD_INFO_STATUS),

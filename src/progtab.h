@@ -31,6 +31,7 @@ enum map_id {
 	MAP_ID_RECORD,
 	MAP_ID_INFLIGHT,
 	MAP_ID_ARGSTASH,
+	MAP_ID_EXECPATH,
 	MAP_ID_STATS,
 	MAP_ID_CGROUP,
 	MAP_ID_FORKS,
@@ -68,6 +69,7 @@ struct map_def {
 
 struct kmember_def {
 	const char *type, *member;
+	const char *alt; /* the member's other name in other kernels, or NULL */
 };
 
 struct kfeature_def {

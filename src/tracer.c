@@ -401,6 +401,58 @@ static int start(struct session *s, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The attached events are held by a keeper, forked while we are still privileged: it stays
+ * root when -Z switches us, so that the -Z user cannot stop it (a stopped holder would keep
+ * the programs running after we are gone), and it leaves our session, so that no terminal
+ * signal reaches it. It waits for the end of a pipe that only we hold, then closes them (the
+ * detaches take their grace periods there, after we have exited). When it cannot be made,
+ * progset_close's child detaches, as before.
+ */
+static void keep_events(struct session *s)
+{
+	static const int ignored[] = {SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE};
+	int p[2], *fds = s->ps.tp_fd;
+	char c, err[128];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	if (pid == 0) {
+		for (size_t k = 0; k < sizeof(ignored) / sizeof(ignored[0]); k++)
+			signal(ignored[k], SIG_IGN);
+		setsid();
+		/* nothing of ours (stdout, stderr, rings, maps) but the events and the pipe */
+		for (int fd = 0; fd < 1024; fd++) {
+			bool keep = fd == p[0];
+
+			for (int k = 0; k < P_COUNT && !keep; k++)
+				keep = fds[k] == fd;
+			if (!keep)
+				close(fd);
+		}
+		privs_drop(NULL, err, sizeof(err)); /* no capability, no way back; still root */
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		for (int k = 0; k < P_COUNT; k++)
+			if (fds[k] >= 0)
+				close(fds[k]);
+		_exit(0);
+	}
+	close(p[0]); /* p[1] stays open until we exit */
+	for (int k = 0; k < P_COUNT; k++) {
+		if (fds[k] >= 0)
+			close(fds[k]);
+		fds[k] = -1;
+	}
+}
+
 /* Polls and drains until a signal, --count, --duration or a closed pipe; the exit status. */
 static int trace_loop(struct session *s, uint64_t deadline)
 {
@@ -470,6 +522,41 @@ static void summary(struct session *s)
 			   s->matched, lost, s->unwritten);
 }
 
+/*
+ * The largest record the programs can write with these options, as a perf sample (header,
+ * size word, padded to 8): the whole text bound, less the blocks not asked for (a block added
+ * later is counted until it is named here: too high, never too low).
+ */
+static size_t sample_max(const struct prog_opts *po)
+{
+	size_t rec = EV_HDR + EV_TEXT_MAX;
+
+	if (!(po->ctx & CTXB(CWD)))
+		rec -= EV_PATH_MAX;
+	if (!(po->ctx & CTXB(EXE)))
+		rec -= EV_PATH_MAX;
+	if (!(po->ctx & CTXB(ENV)))
+		rec -= EV_ENV_MAX;
+	return 8 + ((4 + rec + 7) & ~(size_t)7);
+}
+
+/* Said at start: a ring that cannot hold the largest records loses each one (counted). */
+static void ring_note(const struct tracer_opts *o)
+{
+	size_t need = sample_max(&o->prog), ring = (size_t)o->pages * page_size();
+	unsigned pages = o->pages;
+
+	if (need < ring)
+		return;
+	while ((size_t)pages * page_size() <= need)
+		pages *= 2;
+	ms_fprintf(stderr,
+		   "minisnoop: --pages %u: a ring of %zu KiB per CPU is smaller than the largest "
+		   "record these options can make (%zu bytes): such records are lost, and "
+		   "counted; --pages %u holds any\n",
+		   o->pages, ring / 1024, need, pages);
+}
+
 int tracer_run(const struct tracer_opts *o)
 {
 	struct session s = {.o = o, .fmt = o->out};
@@ -490,6 +577,12 @@ int tracer_run(const struct tracer_opts *o)
 			   "minisnoop: standard output is closed: nowhere to write events\n");
 		return 1;
 	}
+	/* -Z that cannot be done fails now, not once the programs are attached */
+	if (privs_check(&o->run_as, err, sizeof(err))) {
+		ms_fprintf(stderr, "minisnoop: %s\n", err);
+		return 1;
+	}
+	ring_note(o);
 	if (outbuf_init(&s.out, STDOUT_FILENO, 1 << 16)) {
 		ms_fprintf(stderr, "minisnoop: out of memory\n");
 		return 1;
@@ -499,6 +592,7 @@ int tracer_run(const struct tracer_opts *o)
 		ms_fprintf(stderr, "minisnoop: %s\n", err);
 		goto out;
 	}
+	keep_events(&s);
 	/* Attached: no privilege is needed any more. */
 	if (privs_drop(&o->run_as, err, sizeof(err))) {
 		ms_fprintf(stderr, "minisnoop: %s\n", err);

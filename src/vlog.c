@@ -38,16 +38,16 @@ static void put_line(FILE *out, const char *s, const char *e, const struct asm_p
 	 * line must not take the next line's "(", nor each line search the rest of the log. */
 	const char *colon = n >= 0 ? memchr(s, ':', (size_t)(e - s)) : NULL;
 
-	fwrite(s, 1, (size_t)(e - s), out);
+	ms_fprintf(out, "%.*s", (int)(e - s), s);
 	/* Only instruction lines ("N: (op) ...") get a source; state lines ("N: R1=...") do not. */
-	if (p && colon && (size_t)n < p->len && e - colon > 2 && colon[2] == '(' &&
+	if (p && p->src && colon && (size_t)n < p->len && e - colon > 2 && colon[2] == '(' &&
 	    p->src[n].file) {
 		char at[256];
 
 		asm_src_fmt(&p->src[n], at, sizeof(at));
 		ms_fprintf(out, "  ; %s", at);
 	}
-	fputc('\n', out);
+	ms_fprintf(out, "\n");
 }
 
 void vlog_annotate(FILE *out, const char *log, const struct asm_prog *p)

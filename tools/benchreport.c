@@ -507,8 +507,16 @@ static long rss_goal_kb(const struct samples *s)
 		else if (!strncmp(w[i], "--pages=", 8))
 			pages = atol(w[i] + 8);
 	}
-	return GOAL_RSS_KB + (long)num(s, "run", 0, "cpus_online") * (pages + 1) *
-				 (long)num(s, "run", 0, "page_size") / 1024;
+	/* missing or absurd figures (a hand-made samples file) count as no rings, not UB */
+	double cpus = num(s, "run", 0, "cpus_online"), psz = num(s, "run", 0, "page_size");
+
+	if (!(cpus >= 0 && cpus <= 65536))
+		cpus = 0;
+	if (!(psz > 0 && psz <= 1 << 20))
+		psz = 4096;
+	if (pages < 0 || pages > 1 << 20)
+		pages = 64;
+	return GOAL_RSS_KB + (long)(cpus * (double)(pages + 1) * psz / 1024);
 }
 
 static void met(struct goal_row *g, int ok)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Where the bytes of the static binary go, from the linker's map (make size-report).
+# Where the bytes of the static binary go, from the linker's map (make size-report; make
+# size-report-tiny for build/minisnoop-tiny).
 #   tools/size-report.sh MAP [BINARY [BUDGET [GOAL]]]
 # Prints the bytes each input object brings into the linked image after --gc-sections
 # (our src/*.o and insns/*.o, each libc.a / libgcc.a member, the startup files; string

@@ -708,6 +708,42 @@ void snoop_init(unsigned watchdog_s, const char *scratch_prefix, void (*cleanup)
 	g_cleanup = cleanup ? cleanup : snoop_cleanup;
 }
 
+size_t snoop_exclude(struct CMUnitTest *tests, size_t n)
+{
+	const char *ex = getenv("MINISNOOP_TEST_EXCLUDE");
+	size_t kept = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		char globs[512], *save = NULL;
+		bool out = false;
+
+		snprintf(globs, sizeof(globs), "%s", ex ? ex : "");
+		for (char *g = strtok_r(globs, " ", &save); g && !out;
+		     g = strtok_r(NULL, " ", &save))
+			out = !fnmatch(g, tests[k].name, 0);
+		if (!out)
+			tests[kept++] = tests[k];
+	}
+	return kept;
+}
+
+void skip_unless_built(const char *cmd)
+{
+	const char *args[] = {cmd, "--help", NULL};
+	struct snoop *s = run_minisnoop(args, 5000);
+
+	if (WIFEXITED(s->status) && WEXITSTATUS(s->status) == 2 &&
+	    buf_has(&s->err, "is not in this build")) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", buf_str(&s->err));
+		why[strcspn(why, "\n")] = 0;
+		g_cleanup();
+		SKIP("%s", why);
+	}
+	g_cleanup();
+}
+
 int setup(void **state)
 {
 	(void)state;

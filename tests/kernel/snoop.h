@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <grp.h>
 #include <limits.h>
 #include <linux/bpf.h>
@@ -57,6 +58,12 @@
  * tests made (NULL: snoop_cleanup alone).
  */
 void snoop_init(unsigned watchdog_s, const char *scratch_prefix, void (*cleanup)(void));
+/* Drops the tests whose names match a glob of MINISNOOP_TEST_EXCLUDE (space-separated: what
+ * a build leaves out, make test-tiny); returns how many are left. */
+size_t snoop_exclude(struct CMUnitTest *tests, size_t n);
+/* Skips, in the binary's words, when the minisnoop under test is a build without command
+ * cmd (make tiny: "minisnoop: verify is not in this build (minisnoop-tiny)", exit 2). */
+void skip_unless_built(const char *cmd);
 int setup(void **state);
 int teardown(void **state);
 int group_setup(void **state);
