@@ -39,7 +39,8 @@
 	X(CGROUP, NO_KFEATURE, "")    /* the cgroup id */                                          \
 	X(ENV, KF_ENV, "env is null") /* env block: the new image's environment */                 \
 	X(ROOT, KF_ROOT,                                                                           \
-	  "root is null, and paths of chrooted processes are not marked") /* root block */
+	  "root is null, and paths of chrooted processes are not marked") /* root block */         \
+	X(IDS, KF_IDS, "id, parent_id and age are null") /* record.h's lifecycle members */
 
 /* How a field's value is shown, from its record member. */
 enum field_kind {
@@ -54,6 +55,8 @@ enum field_kind {
 	FK_EXE,	     /* the exe block, likewise */
 	FK_ENV,	     /* the env block: a list of strings */
 	FK_ROOT,     /* the root block: null when the process's root is the tracer's own */
+	FK_ID,	     /* an image id, computed by the reader (struct ev_view.id): 16 hex digits */
+	FK_PARENTID, /* the parent's image id, likewise (ev_view.parent_id) */
 };
 
 /*
@@ -61,8 +64,8 @@ enum field_kind {
  *
  *   X(column, name, header, width, group, kind, member, all)
  *     column  COL_<column>
- *     name    the -o name and the JSON key (8 characters at most)
- *     header  the text column's header
+ *     name    the -o name and the JSON key (9 characters at most)
+ *     header  the text column's header (9 characters at most)
  *     width   the text column's width, a space included (0: as wide as the value)
  *     group   the CTX_<group> the programs must read for it
  *     kind    FK_<kind>: how its value is shown
@@ -88,6 +91,8 @@ enum field_kind {
 	X(MNTNS, "mntns", "MNTNS", 11, MNTNS, U32, mntns, ALL)                                     \
 	X(NSPID, "nspid", "NSPID", 8, PIDNS, U32, nspid, ALL)                                      \
 	X(CGROUP, "cgroup", "CGROUP", 0, CGROUP, CGROUP, cgroup, ALL)                              \
-	X(ENV, "env", "ENV", 0, ENV, ENV, env_len, OWN)
+	X(ENV, "env", "ENV", 0, ENV, ENV, env_len, OWN)                                            \
+	X(ID, "id", "ID", 17, IDS, ID, start_ns, OWN)                                              \
+	X(PARENT_ID, "parent_id", "PARENT_ID", 17, IDS, PARENTID, pstart_ns, OWN)
 
 #endif

@@ -24,6 +24,15 @@
 #define MAP_STATS    "stats"	/* ARRAY[1], mmapable: u64 per enum ms_stat */
 #define MAP_CGROUP   "cgroup"	/* CGROUP_ARRAY[1]: the -c filter */
 #define MAP_FORKS    "forks"	/* LRU_HASH pid -> parent tgid, without BTF */
+/* --exit (issue 17) */
+#define MAP_IMAGES    "images"	  /* LRU_HASH tgid -> struct image_start: when it exec'd */
+#define MAP_EXITCODES "exitcodes" /* LRU_HASH tgid -> wait status from exit_group, no BTF */
+
+/* What the exec program leaves for the exit program (--exit): when the image started. */
+struct image_start {
+	ms_u64 start_ns; /* the process's start_boottime: tells a reused tgid's entry apart */
+	ms_u64 exec_ns;	 /* CLOCK_BOOTTIME of the exec */
+};
 
 /* What a syscall exec's entry leaves for its exit (and for sched_process_exec). */
 struct inflight {
@@ -77,6 +86,7 @@ struct prog_opts {
 	bool match_cgroup; /* -c: only tasks under the cgroup in MAP_CGROUP */
 	uint32_t ctx;	   /* CTX() bits: context to read (successful execs) */
 	bool compat;	   /* --compat: failed execs through the 32-bit entry too */
+	bool exits;	   /* --exit: the exit programs, and the exec's start for their age */
 };
 
 /* Kernel struct members the programs read, at offsets from BTF. */
@@ -130,6 +140,14 @@ enum kmember {
 	KM_KERNFS_NAME,
 	KM_TASK_THREAD_INFO,
 	KM_THREAD_INFO_STATUS,
+	/* lifecycle (issue 17) */
+	KM_TASK_GROUP_LEADER,
+	KM_TASK_START_BOOTTIME,
+	KM_TASK_EXIT_CODE,
+	KM_SIGNAL_GROUP_EXIT_CODE,
+	KM_SIGNAL_LIVE,
+	KM_TASK_ACTIVE_MM,
+	KM_TASK_FLAGS,
 	KM_COUNT,
 };
 _Static_assert(KM_COUNT <= 64, "KM() bits are a 64-bit mask");
@@ -151,6 +169,11 @@ enum kfeature {
 	KF_ROOT,       /* task->fs->root, walked up to the top of its mount tree */
 	KF_CGROUP,     /* cgroups->dfl_cgrp->kn, its names up to the hierarchy's root */
 	KF_COMPAT,     /* current's thread_info.status: TS_COMPAT in a 32-bit syscall (x86) */
+	/* lifecycle (issue 17) */
+	KF_IDS,	     /* group_leader->start_boottime, mm->arg_start, and real_parent's */
+	KF_EXIT,     /* the exit's wait status: signal->group_exit_code, exit_code */
+	KF_EXIT_OLD, /* kernels whose sched_process_exit has no group_dead and runs after
+		      * exit_mm: signal->live, active_mm, flags (PF_KTHREAD) */
 	KF_COUNT,
 };
 
@@ -159,7 +182,8 @@ enum kfeature {
 static const int ctx_feature[CTX_BITS] = {CTX_GROUPS(CTX_FEATURE)};
 #undef CTX_FEATURE
 
-/* A tracepoint field, as the event's format file describes it. */
+/* A tracepoint field, as the event's format file describes it; an optional field the
+ * kernel does not have ("?name" in the declaration) has size 0. */
 struct tp_field {
 	int16_t off;
 	uint16_t size;
@@ -181,6 +205,8 @@ enum { EXEC_FILENAME, EXEC_OLD_PID };
 enum { FORK_CHILD_PID };
 enum { COMPAT_ENTER_ID };		  /* raw_syscalls:sys_enter; args[6] follow id */
 enum { COMPAT_EXIT_RET, COMPAT_EXIT_ID }; /* raw_syscalls:sys_exit: ret first, as EXIT_RET */
+enum { EXIT_GROUP_DEAD };		  /* sched_process_exit; optional: size 0 when absent */
+enum { EXIT_GROUP_CODE };		  /* sys_enter_exit_group's error_code */
 
 typedef void prog_emit_fn(struct asm_prog *p, const struct prog_opts *o,
 			  const struct prog_layout *l);
@@ -192,5 +218,7 @@ prog_emit_fn prog_exec;
 prog_emit_fn prog_fork;
 prog_emit_fn prog_compat_enter; /* raw_syscalls: execs through the 32-bit entry */
 prog_emit_fn prog_compat_exit;
+prog_emit_fn prog_exit;	      /* sched_process_exit: one record per process (--exit) */
+prog_emit_fn prog_exit_group; /* sys_enter_exit_group: the exit code, without BTF */
 
 #endif

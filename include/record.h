@@ -53,6 +53,16 @@ typedef uint64_t ms_u64 __attribute__((aligned(8)));
 /* Not started through the syscall tracepoints (the kernel, a 32-bit program) and no BTF to
  * read the new image with: the arguments are unknown. */
 #define EV_F_NO_ARGS (1u << 7)
+/* An exit record (issue 17, --exit): one per process, no text; its outcome is in the lifecycle
+ * members. The exec programs never set it. */
+#define EV_F_EXIT (1u << 8)
+
+/* life: what an exit record's outcome members hold */
+#define EV_L_STATUS (1u << 0) /* status is known */
+#define EV_L_CODE_ONLY                                                                             \
+	(1u << 1)	   /* status came from exit_group()'s argument (no BTF): only the          \
+			    * exit code is known, not whether a signal ended it */
+#define EV_L_AGE (1u << 2) /* age_ns is known */
 
 /* Context of an exec (issue 11), asked for with -o/-e. CTX_* bits: what the programs read
  * (struct prog_opts.ctx) and, in a record's have, what the kernel gave; the groups are
@@ -111,15 +121,27 @@ struct ms_event {
 	 * hierarchy's root. */
 	uint16_t root_len, cgroup_len;
 	uint32_t pad;
+	/* Lifecycle (issue 17): the facts an id is made of (ev_image_id, src/event.c), for the
+	 * process and its parent, valid where have has CTX_IDS; an exit's outcome, where life
+	 * says. Kept together, after every older member. */
+	ms_u64 start_ns;   /* the process's start: its group leader's start_boottime */
+	ms_u64 arg_start;  /* its image's mm->arg_start; 0: no mm (a kernel thread) */
+	ms_u64 pstart_ns;  /* the same two of real_parent's process; 0: unknown */
+	ms_u64 parg_start; /* a kernel thread parent has no mm: 0, as in /proc/PID/stat */
+	ms_u64 age_ns;	   /* exit: since the image started (its exec, else its fork) */
+	uint32_t status; /* exit: a wait status: bits 8-15 the code, low 7 the signal, 0x80 core */
+	uint32_t life;	 /* exit: EV_L_* */
 	char text[];
 };
 
 #define EV_OFF(f) ((int16_t)offsetof(struct ms_event, f))
 #define EV_HDR	  ((int)sizeof(struct ms_event))
 
-_Static_assert(sizeof(struct ms_event) == 168 && offsetof(struct ms_event, cgroup) == 104 &&
+_Static_assert(sizeof(struct ms_event) == 216 && offsetof(struct ms_event, cgroup) == 104 &&
 		   offsetof(struct ms_event, pcomm) == 112 &&
-		   offsetof(struct ms_event, root_len) == 160,
+		   offsetof(struct ms_event, root_len) == 160 &&
+		   offsetof(struct ms_event, start_ns) == 168 &&
+		   offsetof(struct ms_event, status) == 208,
 	       "record header layout is part of the ABI");
 /* context_clear() zeroes each pair with one 4-byte store */
 _Static_assert(offsetof(struct ms_event, exe_len) == offsetof(struct ms_event, cwd_len) + 2 &&

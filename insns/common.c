@@ -155,6 +155,79 @@ void record_ids(struct asm_prog *p, const struct prog_layout *l)
 	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(root_len), 0)); /* and cgroup_len */
 }
 
+void read_to_rec(struct asm_prog *p, int16_t rec_off, int size, uint32_t off, const char *fail)
+{
+	E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)off));
+	E(BPF_MOV64_REG(R1, REC));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, rec_off));
+	E(BPF_MOV64_IMM(R2, size));
+	CALL(probe_read_kernel);
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, fail));
+}
+
+/* r3 = the pointer at *FP(slot) + off in kernel memory (through FP(tmp)), or goto fail.
+ * Clobbers r0-r5. */
+static void deref_u64(struct asm_prog *p, int16_t slot, uint32_t off, const char *fail)
+{
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, slot));
+	read_kernel_u64(p, FP(tmp), off, fail);
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
+}
+
+/* The start and arg_start of the process whose task (any of its threads) is in FP(slot):
+ * start from its group leader (a thread's own start is not the process's, and /proc shows
+ * the leader's), arg_start from the mm the threads share. */
+static void image_facts(struct asm_prog *p, const struct prog_layout *l, int16_t slot,
+			int16_t start_off, int16_t arg_off, bool dropped_mm, const char *fail,
+			const char *next)
+{
+	const char *mm = asm_local(p, "mm");
+
+	deref_u64(p, slot, l->member[KM_TASK_GROUP_LEADER], fail);
+	read_to_rec(p, start_off, 8, l->member[KM_TASK_START_BOOTTIME], fail);
+	deref_u64(p, slot, l->member[KM_TASK_MM], next);
+	E(BPF_JMP_IMM(BPF_JNE, R3, 0, mm));
+	if (!dropped_mm)
+		E(BPF_JMP_A(next)); /* no mm: a kernel thread, arg_start 0 as /proc says */
+	else {
+		/* exit_mm() ran: active_mm still holds it, unless a kernel thread borrowed it */
+		E(BPF_LDX_MEM(BPF_DW, R3, R10, slot));
+		read_kernel_u64(p, FP(tmp), l->member[KM_TASK_FLAGS], next);
+		E(BPF_LDX_MEM(BPF_W, R1, R10, FP(tmp)));
+		E(BPF_JMP32_IMM(BPF_JSET, R1, 0x00200000, next)); /* PF_KTHREAD */
+		deref_u64(p, slot, l->member[KM_TASK_ACTIVE_MM], next);
+		E(BPF_JMP_IMM(BPF_JEQ, R3, 0, next));
+	}
+	L(mm);
+	read_to_rec(p, arg_off, 8, l->member[KM_MM_ARG_START], next);
+}
+
+void record_lineage(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
+		    bool dropped_mm)
+{
+	const char *done = asm_local(p, "ids_done"), *parent = asm_local(p, "ids_parent");
+	const char *have = asm_local(p, "ids_have");
+
+	if (!(o->ctx & CTXB(IDS)) || !l->feature[KF_IDS])
+		return;
+	E(BPF_ST_MEM(BPF_DW, REC, EV_OFF(arg_start), 0));
+	E(BPF_ST_MEM(BPF_DW, REC, EV_OFF(pstart_ns), 0));
+	E(BPF_ST_MEM(BPF_DW, REC, EV_OFF(parg_start), 0));
+	CALL(get_current_task);
+	E(BPF_STX_MEM(BPF_DW, R10, R0, FP(task)));
+	image_facts(p, l, FP(task), EV_OFF(start_ns), EV_OFF(arg_start), dropped_mm, done, parent);
+	L(parent);
+	/* The parent as it is now (its thread that forked us, or the reaper): its process. */
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(task)));
+	read_kernel_u64(p, FP(ptr), l->member[KM_TASK_REAL_PARENT], have);
+	image_facts(p, l, FP(ptr), EV_OFF(pstart_ns), EV_OFF(parg_start), false, have, have);
+	L(have);
+	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(have)));
+	E(BPF_ALU32_IMM(BPF_OR, R1, (int32_t)CTXB(IDS)));
+	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(have)));
+	L(done);
+}
+
 /* FP(tmp) = size bytes of user memory at *FP(from) + add (zero-extended), or goto fail */
 static void read_user_tmp(struct asm_prog *p, int size, int16_t from, int32_t add, const char *fail)
 {

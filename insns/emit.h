@@ -70,6 +70,9 @@ void set_flag(struct asm_prog *p, int16_t slot, uint32_t bits);
 /* *(u64 *)(r10 + slot) = *(u64 *)(r3 + off) from kernel memory, or goto fail. Clobbers
  * r0-r5. */
 void read_kernel_u64(struct asm_prog *p, int16_t slot, uint32_t off, const char *fail);
+/* size bytes of kernel memory at r3 + off into the record (REC) at rec_off, or goto fail
+ * (the helper zeroes them then). Clobbers r0-r5. */
+void read_to_rec(struct asm_prog *p, int16_t rec_off, int size, uint32_t off, const char *fail);
 /* stats[idx]++, atomically, or goto skip when the map has no value. Clobbers r0-r5,
  * FP(key). */
 void count_stat(struct asm_prog *p, enum ms_stat idx, const char *skip);
@@ -92,6 +95,14 @@ void read_path(struct asm_prog *p, bool from_kernel, const char *fail);
  * and block lengths zeroed (context_read fills what is asked). Clobbers r0-r5, FP(tmp),
  * FP(key) (left 0). */
 void record_ids(struct asm_prog *p, const struct prog_layout *l);
+/* The facts the ids are made of (o->ctx has CTX_IDS and BTF gives KF_IDS; else nothing):
+ * current's group leader's start_boottime and its mm->arg_start, the same of real_parent's
+ * process, into the record, and CTX_IDS into its have (after record_ids, which clears it).
+ * dropped_mm: the mm may be gone already (sched_process_exit on kernels before its
+ * group_dead): then active_mm, but none for a kernel thread. Clobbers r0-r5, FP(task),
+ * FP(ptr), FP(tmp). */
+void record_lineage(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
+		    bool dropped_mm);
 /* The caller's argv (FP(in.argv), ptr_size bytes an entry: 4 on 32-bit kernels) as text
  * into the SCRATCH: ARGLEN bytes, FP(argc) strings, truncation in FP(flags); unrolled up to
  * max_args. Clobbers r0-r5, FP(tmp), FP(last), FP(next). */
@@ -122,6 +133,7 @@ void enter_read_path(struct asm_prog *p, const char *out);
 #define load_field(p, ...)	ASM_CALL(p, load_field(p, __VA_ARGS__))
 #define set_flag(p, ...)	ASM_CALL(p, set_flag(p, __VA_ARGS__))
 #define read_kernel_u64(p, ...) ASM_CALL(p, read_kernel_u64(p, __VA_ARGS__))
+#define read_to_rec(p, ...)	ASM_CALL(p, read_to_rec(p, __VA_ARGS__))
 #define count_stat(p, ...)	ASM_CALL(p, count_stat(p, __VA_ARGS__))
 #define percpu_value(p, ...)	ASM_CALL(p, percpu_value(p, __VA_ARGS__))
 #define cpu_value(p, ...)	ASM_CALL(p, cpu_value(p, __VA_ARGS__))
@@ -129,6 +141,7 @@ void enter_read_path(struct asm_prog *p, const char *out);
 #define kernel_filters(p, ...)	ASM_CALL(p, kernel_filters(p, __VA_ARGS__))
 #define read_path(p, ...)	ASM_CALL(p, read_path(p, __VA_ARGS__))
 #define record_ids(p, ...)	ASM_CALL(p, record_ids(p, __VA_ARGS__))
+#define record_lineage(p, ...)	ASM_CALL(p, record_lineage(p, __VA_ARGS__))
 #define gather_args(p, ...)	ASM_CALL(p, gather_args(p, __VA_ARGS__))
 #define context_read(p, ...)	ASM_CALL(p, context_read(p, __VA_ARGS__))
 #define emit_record(p, ...)	ASM_CALL(p, emit_record(p, __VA_ARGS__))

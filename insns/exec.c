@@ -114,6 +114,35 @@ static void exec_take_inflight(struct asm_prog *p, const struct prog_layout *l)
 	L("no_inflight");
 }
 
+/* --exit: images[tgid] = the process's start and now, for the exit's age; only when the
+ * record has the start (CTX_IDS). */
+static void exec_image_start(struct asm_prog *p, const struct prog_opts *o,
+			     const struct prog_layout *l)
+{
+	if (!o->exits || !(o->ctx & CTXB(IDS)) || !l->feature[KF_IDS])
+		return;
+	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(have)));
+	E(BPF_JMP32_IMM(BPF_JSET, R1, (int32_t)CTXB(IDS), "image_start"));
+	E(BPF_JMP_A("image_done"));
+	L("image_start");
+	/* struct image_start in two adjacent slots */
+	_Static_assert(offsetof(struct exec_frame, arg_end) ==
+			   offsetof(struct exec_frame, arg_start) + 8,
+		       "image_start's two members are adjacent slots");
+	E(BPF_LDX_MEM(BPF_DW, R1, REC, EV_OFF(start_ns)));
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(arg_start)));
+	CALL(ktime_get_boot_ns);
+	E(BPF_STX_MEM(BPF_DW, R10, R0, FP(arg_end)));
+	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(pid)));
+	E(BPF_STX_MEM(BPF_W, R10, R1, FP(key)));
+	E(BPF_LD_MAP_FD(R1, MAP_IMAGES));
+	stack_ptr(p, R2, FP(key));
+	stack_ptr(p, R3, FP(arg_start));
+	E(BPF_MOV64_IMM(R4, BPF_ANY));
+	CALL(map_update_elem);
+	L("image_done");
+}
+
 void prog_exec(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
 {
 	E(BPF_MOV64_REG(CTX, R1));
@@ -121,6 +150,7 @@ void prog_exec(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	kernel_filters(p, o, "out");
 	cpu_value(p, REC, MAP_RECORD, "out");
 	record_ids(p, l);
+	record_lineage(p, o, l, false);
 	E(BPF_ST_MEM(BPF_H, REC, EV_OFF(argc), 0));
 	exec_path(p, l);
 	if (l->feature[KF_IMAGE_ARGV])
@@ -135,6 +165,7 @@ void prog_exec(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(flags)));
 	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(flags)));
 	context_read(p, o, l, true);
+	exec_image_start(p, o, l);
 	emit_record(p, "out");
 	L("out");
 	E(BPF_MOV64_IMM(R0, 0));

@@ -233,6 +233,7 @@ void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	cpu_value(p, REC, MAP_RECORD, "out");
 	percpu_value(p, SCRATCH, MAP_SCRATCH, "out");
 	record_ids(p, l);
+	record_lineage(p, o, l, false);
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(ret)));
 	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(ret)));
 	gather_args(p, o, ptr_size);

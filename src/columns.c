@@ -31,7 +31,7 @@ const struct col_def out_cols[COL_COUNT] = {
 
 /* What the list says of each field, checked where the table is built. */
 #define FIELD_CHECK(c, nm, hd, w, grp, knd, mem, all_)                                             \
-	_Static_assert(sizeof(nm) <= 9 && sizeof(hd) <= 9 && (w) <= 17,                            \
+	_Static_assert(sizeof(nm) <= 10 && sizeof(hd) <= 10 && (w) <= 17,                          \
 		       "field " nm ": name, header or width too long for the header's room");      \
 	_Static_assert((FK_##knd != FK_U32 && FK_##knd != FK_U32_SET) || sizeof(MEMBER(mem)) == 4, \
 		       "field " nm ": a number is a u32 member");                                  \
@@ -56,6 +56,8 @@ static void add_col(struct out_opts *opt, enum out_col c)
 
 static void default_cols(struct out_opts *opt)
 {
+	if (opt->events)
+		add_col(opt, COL_EVENT);
 	if (opt->clock)
 		add_col(opt, COL_TIME);
 	if (opt->since)
@@ -105,13 +107,20 @@ int out_columns(struct out_opts *opt, const char *spec, bool env, uint32_t *ctx,
 	opt->ctx_cols = 0;
 	if (!spec || plus)
 		default_cols(opt);
+	else if (opt->events) /* which kind of line, before the columns asked for */
+		add_col(opt, COL_EVENT);
 	if (spec && parse_cols(opt, spec + (spec[0] == '+'), err, n))
 		return -EINVAL;
 	if (env)
 		add_col(opt, COL_ENV);
 	if (!spec || plus)
 		add_col(opt, COL_ARGS);
+	/* JSON's lifecycle lines carry the ids; the exit's age needs the start they read */
+	if (opt->events && opt->json)
+		opt->ctx_cols |= (1ull << COL_ID) | (1ull << COL_PARENT_ID);
 	*ctx = CTXB(ROOT) | CTXB(MNTNS); /* root_mark's (output.c) */
+	if (opt->events)
+		*ctx |= CTXB(IDS);
 	for (unsigned c = COL_CTX_FIRST; c < COL_COUNT; c++)
 		if (opt->ctx_cols & (1ull << c))
 			*ctx |= 1u << out_cols[c].ctx;

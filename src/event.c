@@ -138,6 +138,17 @@ static void decode_env(const char *blk, size_t n, uint16_t flags, unsigned max_e
 		v->env_gap = v->envc;
 }
 
+/* No blocks: what an exit shows, and what a bad record's context starts from. */
+__attribute__((noinline)) static void context_none(struct ev_view *v)
+{
+	v->envc = v->env_gap = 0;
+	v->cwd_len = v->exe_len = v->root_len = v->cgroup_len = 0;
+	v->cwd[0] = v->exe[0] = v->root[0] = v->cgroup[0] = 0;
+	v->cgroup_path = false;
+	v->env_cut = v->env_stopped = false;
+	v->env_unscanned = 0;
+}
+
 /* The blocks after the arguments: cwd, exe, env, root, cgroup; returns where the arguments
  * end. */
 static size_t decode_context(const struct ms_event *h, const char *text, size_t tlen,
@@ -147,12 +158,7 @@ static size_t decode_context(const struct ms_event *h, const char *text, size_t 
 	       at;
 
 	v->have = h->have;
-	v->envc = v->env_gap = 0;
-	v->cwd_len = v->exe_len = v->root_len = v->cgroup_len = 0;
-	v->cwd[0] = v->exe[0] = v->root[0] = v->cgroup[0] = 0;
-	v->cgroup_path = false;
-	v->env_cut = v->env_stopped = false;
-	v->env_unscanned = 0;
+	context_none(v);
 	if (blocks > tlen || h->cwd_len > EV_PATH_MAX || h->exe_len > EV_PATH_MAX ||
 	    h->root_len > EV_PATH_MAX || h->cgroup_len > EV_PATH_MAX) {
 		v->have &= ~(CTXB(CWD) | CTXB(EXE) | CTXB(ENV) | CTXB(ROOT));
@@ -181,6 +187,39 @@ static size_t decode_context(const struct ms_event *h, const char *text, size_t 
 	return tlen - blocks;
 }
 
+uint64_t ev_image_id(uint32_t tgid, uint64_t start_ns, uint64_t arg_start)
+{
+	uint64_t part[3] = {tgid, start_ns / 10000000, arg_start}, h = 0xcbf29ce484222325ull;
+	char t[20];
+
+	for (int i = 0; i < 3; i++) {
+		int n = 0;
+
+		do
+			t[n++] = (char)('0' + part[i] % 10);
+		while (part[i] /= 10);
+		while (n)
+			h = (h ^ (unsigned char)t[--n]) * 0x100000001b3ull;
+		if (i < 2)
+			h = (h ^ ':') * 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* The ids from the facts the record carries. */
+static void decode_ids(const struct ms_event *h, struct ev_view *v)
+{
+	v->id = v->parent_id = 0;
+	v->has_parent = false;
+	if (!(v->have & CTXB(IDS)))
+		return;
+	v->id = ev_image_id(h->pid, h->start_ns, h->arg_start);
+	/* no parent known (pid 1's is the idle task, tgid 0) */
+	v->has_parent = h->ppid && h->pstart_ns;
+	if (v->has_parent)
+		v->parent_id = ev_image_id(h->ppid, h->pstart_ns, h->parg_start);
+}
+
 int ev_decode(const void *data, size_t size, unsigned max_args, struct ev_view *v)
 {
 	return ev_decode_env(data, size, max_args, EV_MAX_ENV_DEF, v);
@@ -205,6 +244,17 @@ int ev_decode_env(const void *data, size_t size, unsigned max_args, unsigned max
 	text = (const char *)data + EV_HDR;
 	v->hdr = h;
 	v->argc = 0;
+	v->exit = (h.flags & EV_F_EXIT) != 0;
+	v->have = h.have; /* the ids' bit, as decode_context leaves it */
+	decode_ids(&h, v);
+	if (v->exit) { /* no strings and no context but the ids: any text is ignored */
+		v->have &= CTXB(IDS);
+		v->truncated = false;
+		v->filename = "";
+		v->filename_len = 0;
+		context_none(v);
+		return 0;
+	}
 	v->truncated = (h.flags & EV_TRUNC_FLAGS) != 0;
 	tlen = decode_context(&h, text, tlen, max_env ? max_env : EV_MAX_ENV_DEF, v);
 

@@ -40,7 +40,22 @@ struct ev_view {
 	unsigned envc, env_gap;
 	bool env_cut, env_stopped;
 	uint32_t env_unscanned;
+	/* Lifecycle (issue 17): an exit record (EV_F_EXIT: no strings, no context but the
+	 * ids); the ids, computed here (ev_image_id), valid when have has CTX_IDS, parent_id
+	 * when has_parent too. */
+	bool exit;
+	bool has_parent;
+	uint64_t id, parent_id;
 };
+
+/*
+ * An image's id: FNV-1a 64 of the text "TGID:TICKS:ARG_START" (decimal), TICKS being the
+ * process's start in clock ticks (start_boottime / 10^7 ns, USER_HZ 100): the three of
+ * /proc/PID/stat's fields 1, 22 and 48, so that an id can be computed for a running process
+ * from /proc as well. Unique per image and the same in every run on the boot: an exec moves
+ * arg_start (ASLR, argv and env sizes), a reused tgid has another start.
+ */
+uint64_t ev_image_id(uint32_t tgid, uint64_t start_ns, uint64_t arg_start);
 
 /* Checks sizes (the record is untrusted) and splits the text, keeping at most max_args
  * arguments. 0 or -EINVAL. */

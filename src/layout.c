@@ -21,9 +21,15 @@ static void probe_tracepoint(const struct prog_def *d, struct tp_state *t)
 	t->err = r < 0 ? r : 0;
 	t->bad = NULL;
 	for (size_t f = 0; r >= 0 && f < PROG_TP_FIELDS && d->fields[f]; f++) {
+		bool optional = d->fields[f][0] == '?';
 		int off = 0, size = 0;
 
-		r = tracefs_parse_field(fmt, d->fields[f], &off, &size);
+		r = tracefs_parse_field(fmt, d->fields[f] + optional, &off, &size);
+		if (r == -ENOENT && optional) { /* the program does without it: size 0 */
+			t->field[f] = (struct tp_field){0, 0};
+			r = 0;
+			continue;
+		}
 		/* Context offsets are small and loads are 1, 2, 4 or 8 bytes wide. */
 		if (!r && (off < 0 || off > 4096 || !size || size > 8 || (size & (size - 1))))
 			r = -EINVAL;
@@ -92,6 +98,10 @@ static struct tp_field guess_field(const char *event, const char *field)
 
 	if (!strcmp(event, "sched_process_exec")) /* __data_loc filename, pid, old_pid */
 		return (struct tp_field){!strcmp(field, "filename") ? 8 : 16, 4};
+	if (!strcmp(field, "?group_dead")) /* after comm[16], pid, prio (6.16 and later) */
+		return (struct tp_field){32, 1};
+	if (!strcmp(field, "error_code")) /* sys_enter_exit_group's only argument */
+		return (struct tp_field){16, 8};
 	if (!strcmp(field, "filename"))
 		return (struct tp_field){at ? 24 : 16, 8};
 	if (!strcmp(field, "argv"))

@@ -24,7 +24,7 @@
 static const char usage_line[] =
     "usage: minisnoop [-TtUxqje] [-o FIELDS] [-u UID] [-n NAME] [-l LINE] [-P PPID]\n"
     "                 [-c CGROUP] [-Z USER] [--max-args N] [--count N] [--duration S] [--pages N]\n"
-    "                 [--max-env N] [--verifier-log[=LEVEL]] [--no-btf] [--compat]\n"
+    "                 [--max-env N] [--verifier-log[=LEVEL]] [--no-btf] [--compat] [--exit]\n"
     "                 [-w FILE [--rotate SIZE[,COUNT]]] [--rate N] [--pidfile FILE]\n"
 #ifdef MINISNOOP_TINY
     "       minisnoop check\n";
@@ -100,6 +100,9 @@ static void help(void)
 	    "      --rotate SIZE[,COUNT]  FILE.1 .. FILE.COUNT past SIZE bytes (k, M, G)\n"
 	    "      --rate N[/s]     at most N events a second per command; drops are said\n"
 	    "      --pidfile FILE   our pid, once tracing (locked: one minisnoop per FILE)\n"
+	    "      --exit           an event when a process ends too (exit code, signal,\n"
+	    "                       age); JSON lines get event, id and parent_id (for\n"
+	    "                       text: -o +id,parent_id)\n"
 	    "  -h, --help, -V, --version\n"
 	    "\n"
 #ifndef MINISNOOP_TINY
@@ -231,7 +234,8 @@ static int not_in_build(const char *cmd)
 static const struct prog_opts full_prog_opts = {.max_args = EV_MAX_ARGS_DEF,
 						.max_env = EV_MAX_ENV_DEF,
 						.ctx = (1u << CTX_BITS) - 1,
-						.compat = true};
+						.compat = true,
+						.exits = true};
 
 static int cmd_dump(int argc, char **argv)
 {
@@ -340,7 +344,8 @@ enum {
 	O_COMPAT,
 	O_ROTATE,
 	O_RATE,
-	O_PIDFILE
+	O_PIDFILE,
+	O_EXIT
 };
 
 /* -o and -e, set together once every option is read (-T -t -U change the defaults). */
@@ -464,6 +469,9 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case O_COMPAT:
 		t->prog.compat = true;
 		return 0;
+	case O_EXIT: /* lifecycle events: every JSON line says which, with the ids */
+		t->prog.exits = t->out.events = true;
+		return 0;
 	case 'o':
 		out_spec = arg;
 		return 0;
@@ -510,6 +518,7 @@ static int cmd_trace(int argc, char **argv)
 	    {"rotate", required_argument, NULL, O_ROTATE},
 	    {"rate", required_argument, NULL, O_RATE},
 	    {"pidfile", required_argument, NULL, O_PIDFILE},
+	    {"exit", no_argument, NULL, O_EXIT},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {0, 0, 0, 0},

@@ -244,6 +244,14 @@ static struct value ctx_value(const struct out_opts *opt, const struct ev_view *
 		if (v->root_len)
 			return str_value(v->root, v->root_len);
 		return other_mntns(opt, v) ? str_value("/", 1) : r;
+	case FK_ID:
+	case FK_PARENTID:
+		if (cd->kind == FK_PARENTID && !v->has_parent)
+			return r;
+		id = cd->kind == FK_ID ? v->id : v->parent_id;
+		for (int i = 15; i >= 0; i--, id >>= 4)
+			buf[i] = "0123456789abcdef"[id & 15];
+		return str_value(buf, 16);
 	default: /* FK_ENV: a list, the caller's */
 		return r;
 	}
@@ -307,16 +315,86 @@ static char *text_env(char *d, const struct out_opts *opt, const struct ev_view 
 	return d;
 }
 
+/* An exit's outcome from its wait status; -1 where unknown (JSON null). */
+struct outcome {
+	int code, sig, core;
+};
+
+static struct outcome exit_outcome(const struct ev_view *v)
+{
+	uint32_t st = v->hdr.status, life = v->hdr.life;
+	struct outcome o = {-1, -1, -1};
+
+	if (!(life & EV_L_STATUS))
+		return o;
+	if (life & EV_L_CODE_ONLY) { /* exit_group()'s argument: how it really ended is unknown */
+		o.code = (int)((st >> 8) & 0xff);
+		return o;
+	}
+	o.core = (st & 0x80) != 0;
+	if (st & 0x7f)
+		o.sig = (int)(st & 0x7f);
+	else
+		o.code = (int)((st >> 8) & 0xff);
+	return o;
+}
+
+/* The names of signals 1-31 after "SIG", NUL each: packed, not 32 pointers (the tiny build's
+ * budget). */
+static const char sig_names[] =
+    "HUP\0INT\0QUIT\0ILL\0TRAP\0ABRT\0BUS\0FPE\0KILL\0USR1\0SEGV\0USR2\0PIPE\0ALRM\0TERM\0"
+    "STKFLT\0CHLD\0CONT\0STOP\0TSTP\0TTIN\0TTOU\0URG\0XCPU\0XFSZ\0VTALRM\0PROF\0WINCH\0IO\0"
+    "PWR\0SYS\0";
+
+/* An exit line's ARGS (exitsnoop's EXIT_CODE, then the
+ * age): "code 3", "signal 6 (SIGABRT), core dumped", "? age 1.250s"; word: ARGS is not the
+ * last column, so its spaces are escaped as any value's there (one word). */
+static char *exit_args(char *d, const struct ev_view *v, bool word)
+{
+	struct outcome x = exit_outcome(v);
+	char buf[128], *b = buf;
+
+	if (x.sig > 0) {
+		b = put_str(b, "signal ");
+		b = put_u64(b, (uint64_t)x.sig);
+		if (x.sig < 32) {
+			const char *name = sig_names;
+
+			for (int i = 1; i < x.sig; i++)
+				name += strlen(name) + 1;
+			b = put_str(put_str(put_str(b, " (SIG"), name), ")");
+		}
+		if (x.core > 0)
+			b = put_str(b, ", core dumped");
+	} else if (x.code >= 0) {
+		b = put_str(b, x.code ? "code " : "");
+		b = put_u64(b, (uint64_t)x.code);
+	} else {
+		b = put_str(b, "?");
+	}
+	if (v->hdr.life & EV_L_AGE) {
+		b = put_str(b, " age ");
+		b = put_since(b, v->hdr.age_ns, 0);
+		b = put_str(b, "s");
+	}
+	return esc_text(d, buf, (size_t)(b - buf), word ? ESC_WORD : 0);
+}
+
 static char *text_col(char *d, const struct out_opts *opt, const struct ev_view *v, enum out_col c,
 		      unsigned argc, bool word)
 {
 	const struct ms_event *h = &v->hdr;
 	char buf[40], ret[16];
 	struct value val;
+	int32_t n;
 	size_t len;
 	struct tm tm;
 
+	if (v->exit && (c == COL_FILENAME || c == COL_ARGS)) /* no path: "-" */
+		return c == COL_ARGS ? exit_args(d, v, word) : put_str(d, "-");
 	switch (c) {
+	case COL_EVENT:
+		return put_str(d, v->exit ? "exit" : "exec");
 	case COL_TIME:
 		event_tm(h, opt, true, &tm);
 		d = put_u0(d, (unsigned)tm.tm_hour % 100, 2);
@@ -336,10 +414,13 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 		return put_u64(d, h->tid);
 	case COL_PPID:
 		return put_u64(d, h->ppid);
-	case COL_RET:
-		for (len = (size_t)(put_i64(ret, h->ret) - ret); len < 3; len++)
+	case COL_RET: /* an exit's: its exit code, right-aligned the same */
+		n = v->exit ? exit_outcome(v).code : h->ret;
+		if (n == -1 && v->exit)
+			return put_str(d, "  -");
+		for (len = (size_t)(put_i64(ret, n) - ret); len < 3; len++)
 			*d++ = ' ';
-		return put_i64(d, h->ret);
+		return put_i64(d, n);
 	case COL_FILENAME:
 		d = root_mark(d, opt, v, word);
 		return text_arg(d, opt, v->filename, v->filename_len, word);
@@ -436,13 +517,39 @@ static char *json_context(char *d, const struct out_opts *opt, const struct ev_v
 	return d;
 }
 
+static char *json_int_or_null(char *d, const char *key, int n)
+{
+	d = put_str(d, key);
+	return n < 0 ? put_str(d, "null") : put_u64(d, (uint64_t)n);
+}
+
+/* An exit's keys after comm: its tid, exit_code, signal, core, age (null where unknown). */
+static char *json_exit(char *d, const struct ev_view *v)
+{
+	struct outcome x = exit_outcome(v);
+
+	d = put_str(d, ",\"tid\":");
+	d = put_u64(d, v->hdr.tid);
+	d = json_int_or_null(d, ",\"exit_code\":", x.code);
+	d = json_int_or_null(d, ",\"signal\":", x.sig);
+	d = put_str(d, ",\"core\":");
+	d = put_str(d, x.core < 0 ? "null" : x.core ? "true" : "false");
+	d = put_str(d, ",\"age\":");
+	if (!(v->hdr.life & EV_L_AGE))
+		return put_str(d, "null");
+	return put_since(d, v->hdr.age_ns, 0);
+}
+
 static char *json_event(char *d, const struct out_opts *opt, const struct ms_event *h,
 			const char *comm, const struct ev_view *v, unsigned argc)
 {
 	struct tm tm;
 	long nsec = event_tm(h, opt, false, &tm);
 
-	d = put_str(d, "{\"time\":\"");
+	*d++ = '{';
+	if (opt->events)
+		d = put_str(d, v->exit ? "\"event\":\"exit\"," : "\"event\":\"exec\",");
+	d = put_str(d, "\"time\":\"");
 	/* Years outside 0..9999 only come from a bogus clock offset; keep the field well-formed. */
 	d = put_u0(d, (uint64_t)(tm.tm_year + 1900LL) % 10000, 4);
 	*d++ = '-';
@@ -465,6 +572,8 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 	d = put_u64(d, h->uid);
 	d = put_str(d, ",\"comm\":");
 	d = esc_json(d, comm, strnlen(comm, EV_COMM_LEN));
+	if (v->exit)
+		return put_str(json_context(json_exit(d, v), opt, v), "}\n");
 	d = put_str(d, ",\"ret\":");
 	d = put_i64(d, h->ret);
 	d = put_str(d, ",\"filename\":");

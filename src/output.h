@@ -19,6 +19,7 @@
 /* The columns that are always known, in enum out_col's order: X(column, name, header, width)
  * as in fields.h's CONTEXT_FIELDS (the JSON keys of these are fixed: out_event). */
 #define OUT_BASE_COLUMNS(X)                                                                        \
+	X(EVENT, "event", "EVENT", 6)                                                              \
 	X(TIME, "time", "TIME", 9)                                                                 \
 	X(ELAPSED, "elapsed", "TIME(s)", 8)                                                        \
 	X(UID, "uid", "UID", 6)                                                                    \
@@ -44,8 +45,8 @@ _Static_assert(COL_COUNT <= 64, "out_opts.ctx_cols is a 64-bit mask");
  * column ends with a space unless it is the last); for a context field, the CTX_* it needs
  * read and how its record member is shown. */
 struct col_def {
-	char name[9];
-	char head[9];
+	char name[10];
+	char head[10];
 	uint8_t width;
 	int8_t ctx;   /* CTX_*, -1: a base column */
 	uint8_t kind; /* FK_* */
@@ -67,6 +68,8 @@ struct out_opts {
 	unsigned ncol;
 	uint64_t ctx_cols;  /* 1 << COL_* of the context columns chosen: the JSON keys */
 	uint32_t own_mntns; /* the tracer's mount namespace (out_own_root), 0: unknown */
+	bool events;	    /* lifecycle options (--exit): an EVENT column first, JSON's event key
+			     * and the ids in every JSON line */
 };
 
 /* The tracer's own mount namespace, against which a process's root is told apart (the tracer

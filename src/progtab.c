@@ -14,9 +14,9 @@ const struct prog_def prog_defs[P_COUNT] = {
 		.tp_category = "sched",
 		.tp_event = "sched_process_exec",
 		.fields = {"filename", "old_pid"},
-		.features = FEATURE(PPID) | FEATURE(IMAGE_ARGV),
+		.features = FEATURE(PPID) | FEATURE(IMAGE_ARGV) | FEATURE(IDS),
 		.unless_feature = ALWAYS,
-		.maps = OUT_MAPS | MAPS(INFLIGHT) | MAPS(ARGSTASH),
+		.maps = OUT_MAPS | MAPS(INFLIGHT) | MAPS(ARGSTASH) | MAPS(IMAGES),
 		.attach_rank = 1,
 		.successes = true,
 		.emit = prog_exec},
@@ -34,7 +34,7 @@ const struct prog_def prog_defs[P_COUNT] = {
 		       .tp_category = "syscalls",
 		       .tp_event = "sys_exit_execve",
 		       .fields = {"ret"},
-		       .features = FEATURE(PPID) | FEATURE(IMAGE_ARGV),
+		       .features = FEATURE(PPID) | FEATURE(IMAGE_ARGV) | FEATURE(IDS),
 		       .unless_feature = ALWAYS,
 		       .maps = EXIT_MAPS,
 		       .attach_rank = 2,
@@ -54,7 +54,7 @@ const struct prog_def prog_defs[P_COUNT] = {
 			 .tp_category = "syscalls",
 			 .tp_event = "sys_exit_execveat",
 			 .fields = {"ret"},
-			 .features = FEATURE(PPID) | FEATURE(IMAGE_ARGV),
+			 .features = FEATURE(PPID) | FEATURE(IMAGE_ARGV) | FEATURE(IDS),
 			 .unless_feature = ALWAYS,
 			 .maps = EXIT_MAPS,
 			 .attach_rank = 2,
@@ -86,13 +86,39 @@ const struct prog_def prog_defs[P_COUNT] = {
 		       .tp_category = "raw_syscalls",
 		       .tp_event = "sys_exit",
 		       .fields = {"ret", "id"},
-		       .features = FEATURE(PPID) | FEATURE(IMAGE_ARGV) | FEATURE(COMPAT),
+		       .features =
+			   FEATURE(PPID) | FEATURE(IMAGE_ARGV) | FEATURE(COMPAT) | FEATURE(IDS),
 		       .unless_feature = ALWAYS,
 		       .maps = EXIT_MAPS,
 		       .attach_rank = 2,
 		       .successes = false,
 		       .emit = prog_compat_exit,
 		       .compat = true},
+    /* --exit (issue 17): one record when a process ends; attached before the exec programs,
+     * so that an exec's image start is never left behind by an exit not yet watched. */
+    [P_EXIT] = {.name = "exit",
+		.tp_category = "sched",
+		.tp_event = "sched_process_exit",
+		.fields = {"?group_dead"},
+		.features = FEATURE(PPID) | FEATURE(IDS) | FEATURE(EXIT) | FEATURE(EXIT_OLD),
+		.unless_feature = ALWAYS,
+		.maps = MAPS(EVENTS) | MAPS(STATS) | MAPS(CGROUP) | MAPS(FORKS) | MAPS(IMAGES) |
+			MAPS(EXITCODES),
+		.attach_rank = 0,
+		.successes = false,
+		.emit = prog_exit,
+		.exits = true},
+    [P_EXIT_GROUP] = {.name = "exit_group",
+		      .tp_category = "syscalls",
+		      .tp_event = "sys_enter_exit_group",
+		      .fields = {"error_code"},
+		      .features = 0,
+		      .unless_feature = KF_EXIT,
+		      .maps = MAPS(EXITCODES),
+		      .attach_rank = 0,
+		      .successes = false,
+		      .emit = prog_exit_group,
+		      .exits = true},
 };
 
 const struct map_def map_defs[MAP_ID_COUNT] = {
@@ -156,6 +182,17 @@ const struct map_def map_defs[MAP_ID_COUNT] = {
 		      .key_size = 4,
 		      .value_size = 4,
 		      .entries = 16384},
+    /* --exit: per process, from its exec to its exit; LRU, so that missed exits age out */
+    [MAP_ID_IMAGES] = {.name = MAP_IMAGES,
+		       .type = BPF_MAP_TYPE_LRU_HASH,
+		       .key_size = 4,
+		       .value_size = sizeof(struct image_start),
+		       .entries = 16384},
+    [MAP_ID_EXITCODES] = {.name = MAP_EXITCODES,
+			  .type = BPF_MAP_TYPE_LRU_HASH,
+			  .key_size = 4,
+			  .value_size = 4,
+			  .entries = 4096},
 };
 
 const struct kmember_def kmember_defs[KM_COUNT] = {
@@ -208,6 +245,13 @@ const struct kmember_def kmember_defs[KM_COUNT] = {
     [KM_KERNFS_NAME] = {.type = "kernfs_node", .member = "name"},
     [KM_TASK_THREAD_INFO] = {.type = "task_struct", .member = "thread_info"},
     [KM_THREAD_INFO_STATUS] = {.type = "thread_info", .member = "status"},
+    [KM_TASK_GROUP_LEADER] = {.type = "task_struct", .member = "group_leader"},
+    [KM_TASK_START_BOOTTIME] = {.type = "task_struct", .member = "start_boottime"},
+    [KM_TASK_EXIT_CODE] = {.type = "task_struct", .member = "exit_code"},
+    [KM_SIGNAL_GROUP_EXIT_CODE] = {.type = "signal_struct", .member = "group_exit_code"},
+    [KM_SIGNAL_LIVE] = {.type = "signal_struct", .member = "live"},
+    [KM_TASK_ACTIVE_MM] = {.type = "task_struct", .member = "active_mm"},
+    [KM_TASK_FLAGS] = {.type = "task_struct", .member = "flags"},
 };
 
 #define KM_WALK                                                                                    \
@@ -249,4 +293,16 @@ const struct kfeature_def kfeature_defs[KF_COUNT] = {
     [KF_COMPAT] = {.name = "32-bit entry",
 		   .members = KM(TASK_THREAD_INFO) | KM(THREAD_INFO_STATUS),
 		   .without = "failed execs through it are not seen, even with --compat"},
+    [KF_IDS] = {.name = "id, parent_id, age",
+		.members = KM(TASK_GROUP_LEADER) | KM(TASK_START_BOOTTIME) | KM(TASK_REAL_PARENT) |
+			   KM(TASK_TGID) | KM(TASK_MM) | KM(MM_ARG_START)},
+    [KF_EXIT] = {.name = "exit status",
+		 .members = KM(TASK_SIGNAL) | KM(SIGNAL_GROUP_EXIT_CODE) | KM(TASK_EXIT_CODE),
+		 .without = "--exit: exit_code from exit_group()'s argument only; signal, core "
+			    "and age are null"},
+    [KF_EXIT_OLD] = {.name = "exit on older kernels",
+		     .members = KM(TASK_SIGNAL) | KM(SIGNAL_LIVE) | KM(TASK_ACTIVE_MM) |
+				KM(TASK_FLAGS) | KM(TASK_MM),
+		     .without = "--exit where sched_process_exit has no group_dead: a process's "
+				"exit is its leader's"},
 };

@@ -20,6 +20,8 @@ enum prog_id {
 	P_FORK,
 	P_COMPAT_ENTER,
 	P_COMPAT_EXIT,
+	P_EXIT,
+	P_EXIT_GROUP,
 	P_COUNT,
 };
 
@@ -33,6 +35,8 @@ enum map_id {
 	MAP_ID_STATS,
 	MAP_ID_CGROUP,
 	MAP_ID_FORKS,
+	MAP_ID_IMAGES,
+	MAP_ID_EXITCODES,
 	MAP_ID_COUNT
 };
 
@@ -43,7 +47,8 @@ enum map_id {
 struct prog_def {
 	const char *name;
 	const char *tp_category, *tp_event;
-	const char *fields[PROG_TP_FIELDS]; /* tracepoint fields it reads, by name */
+	const char *fields[PROG_TP_FIELDS]; /* tracepoint fields it reads, by name ("?name":
+					     * optional, size 0 when the kernel lacks it) */
 	unsigned features;		    /* FEATURE() bits it uses when BTF gives them */
 	int unless_feature;		    /* loaded only when this KF_* is off, or ALWAYS */
 	unsigned maps;			    /* MAPS() bits: the maps its code may refer to */
@@ -51,6 +56,7 @@ struct prog_def {
 	bool successes;			    /* reports successful execs only: not loaded with -x */
 	prog_emit_fn *emit;
 	bool compat; /* watches every syscall: loaded with --compat only, where KF_COMPAT is on */
+	bool exits;  /* loaded with --exit only (prog_opts.exits) */
 };
 
 struct map_def {

@@ -108,6 +108,9 @@ static void on_lost(void *ctx, int cpu, uint64_t lost)
 	differ(ctx, "%ld events lost (of %ld)", (long)lost, 2);
 }
 
+/* The failed exec's path too (its first and last byte: its pages): it is read at the
+ * syscall's entry, where a page of the binary's own, not mapped in a forked child until it
+ * is touched, would read as nothing. */
 static void touch_args(const struct canary *c)
 {
 	static const char *const paths[] = {CANARY_MISSING, CANARY_PATH};

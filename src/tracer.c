@@ -147,7 +147,8 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 		ms_fprintf(stderr, "minisnoop: skipped a malformed record of %u bytes\n", size);
 		return 0;
 	}
-	if (!(v.hdr.flags & EV_F_PPID_KERNEL))
+	/* an exit's pid may already be another process's */
+	if (!(v.hdr.flags & EV_F_PPID_KERNEL) && !v.exit)
 		v.hdr.ppid = proc_ppid(v.hdr.pid);
 	if (!filter_match(&s->o->filter, &v))
 		return 0;

@@ -12,6 +12,10 @@
  * header's numbers, the truncated flag, then each chosen context key in the table's order
  * with its value or null. The decoded view is checked against a model of the record written
  * here: which context decoded (have), the joined cwd/exe paths, the environment strings.
+ *
+ * Lifecycle (issue 17): the start time's low bit turns --exit's output on (the EVENT column,
+ * JSON's event key and ids); a record with EV_F_EXIT is an exit, checked against a model of
+ * its outcome (exit_code, signal, core, age) and of the ids (FNV-1a of "TGID:TICKS:ARG_START").
  */
 #include "fuzz.h"
 
@@ -89,7 +93,7 @@ static const uint8_t col_ctx[COL_COUNT] = {
     [COL_EGID] = CTX_CREDS,   [COL_AUID] = CTX_LOGIN,  [COL_SESSION] = CTX_LOGIN,
     [COL_TTY] = CTX_TTY,      [COL_PCOMM] = CTX_PCOMM, [COL_PIDNS] = CTX_PIDNS,
     [COL_MNTNS] = CTX_MNTNS,  [COL_NSPID] = CTX_PIDNS, [COL_CGROUP] = CTX_CGROUP,
-    [COL_ENV] = CTX_ENV,
+    [COL_ENV] = CTX_ENV,      [COL_ID] = CTX_IDS,      [COL_PARENT_ID] = CTX_IDS,
 };
 
 static struct filter filt;
@@ -480,6 +484,19 @@ static void js_num_or_null(struct js *j, bool have, uint32_t want)
 	FUZZ_CHECK(!strcmp(got, exp));
 }
 
+/* An image id as minisnoop.8 says, written independently of src/event.c. */
+static void model_id(uint32_t pid, uint64_t start_ns, uint64_t arg_start, char out[20])
+{
+	char text[80];
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	snprintf(text, sizeof(text), "%" PRIu32 ":%" PRIu64 ":%" PRIu64, pid, start_ns / 10000000,
+		 arg_start);
+	for (const char *c = text; *c; c++)
+		h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+	snprintf(out, 20, "%016" PRIx64, h);
+}
+
 /* The context keys chosen (cols), in the table's order, each with v's value or null. */
 static void check_json_context(struct js *j, const struct ev_view *v, uint32_t cols, bool other_ns)
 {
@@ -490,8 +507,9 @@ static void check_json_context(struct js *j, const struct ev_view *v, uint32_t c
 	    [COL_EGID] = "egid",	 [COL_AUID] = "auid",	[COL_SESSION] = "session",
 	    [COL_TTY] = "tty",		 [COL_PCOMM] = "pcomm", [COL_PIDNS] = "pidns",
 	    [COL_MNTNS] = "mntns",	 [COL_NSPID] = "nspid", [COL_CGROUP] = "cgroup",
-	    [COL_ENV] = "env",
+	    [COL_ENV] = "env",		 [COL_ID] = "id",	[COL_PARENT_ID] = "parent_id",
 	};
+	char idbuf[20];
 	char tty[40];
 	size_t n;
 
@@ -587,13 +605,47 @@ static void check_json_context(struct js *j, const struct ev_view *v, uint32_t c
 				js_word(j, "null");
 			}
 			break;
+		case COL_ID:
+			model_id(h->pid, h->start_ns, h->arg_start, idbuf);
+			js_str_or_null(j, have ? idbuf : NULL, 16);
+			break;
+		case COL_PARENT_ID:
+			model_id(h->ppid, h->pstart_ns, h->parg_start, idbuf);
+			js_str_or_null(j, have && h->ppid && h->pstart_ns ? idbuf : NULL, 16);
+			break;
 		}
 	}
 }
 
 /* The JSON line for v: exactly the keys minisnoop writes, in order, with v's values. */
+/* An exit's keys after comm, from its wait status as wait(2) would decode it. */
+static void check_json_exit(struct js *j, const struct ev_view *v)
+{
+	uint32_t st = v->hdr.status, life = v->hdr.life;
+	bool known = life & EV_L_STATUS, only = life & EV_L_CODE_ONLY;
+	bool signaled = known && !only && (st & 0x7f);
+	char age[48];
+	uint64_t ms;
+
+	js_num(j, "tid", v->hdr.tid);
+	js_key(j, "exit_code", 0);
+	js_num_or_null(j, known && !signaled, (st >> 8) & 0xff);
+	js_key(j, "signal", 0);
+	js_num_or_null(j, signaled, st & 0x7f);
+	js_key(j, "core", 0);
+	js_word(j, !known || only ? "null" : st & 0x80 ? "true" : "false");
+	js_key(j, "age", 0);
+	if (!(life & EV_L_AGE)) {
+		js_word(j, "null");
+		return;
+	}
+	ms = v->hdr.age_ns / 1000000 + (v->hdr.age_ns % 1000000 >= 500000);
+	snprintf(age, sizeof(age), "%" PRIu64 ".%03u", ms / 1000, (unsigned)(ms % 1000));
+	js_word(j, age);
+}
+
 static void check_json(const char *line, size_t n, const struct ev_view *v, uint32_t cols,
-		       bool other_ns, unsigned char *scratch)
+		       bool events, bool other_ns, unsigned char *scratch)
 {
 	struct js j = {(const unsigned char *)line, (const unsigned char *)line + n, scratch, 0};
 	static const char digits[] = "dddd-dd-ddTdd:dd:dd.ddddddZ";
@@ -601,7 +653,11 @@ static void check_json(const char *line, size_t n, const struct ev_view *v, uint
 	FUZZ_CHECK(n > 0 && line[n - 1] == '\n' && !memchr(line, '\n', n - 1));
 	j.end--;
 	js_expect(&j, '{');
-	js_key(&j, "time", 1);
+	if (events) {
+		js_key(&j, "event", 1);
+		js_word(&j, v->exit ? "\"exit\"" : "\"exec\"");
+	}
+	js_key(&j, "time", !events);
 	js_string(&j);
 	FUZZ_CHECK(j.str_len == sizeof(digits) - 1);
 	for (size_t i = 0; i < j.str_len; i++)
@@ -611,6 +667,13 @@ static void check_json(const char *line, size_t n, const struct ev_view *v, uint
 	js_num(&j, "ppid", v->hdr.ppid);
 	js_num(&j, "uid", v->hdr.uid);
 	js_bytes(&j, "comm", v->hdr.comm, strnlen(v->hdr.comm, EV_COMM_LEN));
+	if (v->exit) {
+		check_json_exit(&j, v);
+		check_json_context(&j, v, cols, other_ns);
+		js_expect(&j, '}');
+		FUZZ_CHECK(j.p == j.end);
+		return;
+	}
 	js_num(&j, "ret", v->hdr.ret);
 	js_bytes(&j, "filename", v->filename, v->filename_len);
 	js_key(&j, "args", 0);
@@ -696,6 +759,14 @@ static void check_view(const void *rec, size_t size, unsigned max_env, const str
 	unsigned k, seen;
 
 	memcpy(&h, rec, sizeof(h));
+	FUZZ_CHECK(v->exit == ((h.flags & EV_F_EXIT) != 0));
+	if (v->exit) { /* no strings, no context but the ids */
+		FUZZ_CHECK(v->have == (h.have & CTXB(IDS)));
+		FUZZ_CHECK(v->filename_len == 0 && v->argc == 0 && v->envc == 0 && !v->truncated);
+		FUZZ_CHECK(v->cwd_len == 0 && v->exe_len == 0 && !v->cwd[0] && !v->exe[0]);
+		FUZZ_CHECK(v->root_len == 0 && v->cgroup_len == 0 && !v->cgroup_path);
+		return;
+	}
 	tlen = h.text_len;
 	blocks = (size_t)h.cwd_len + h.exe_len + h.env_len + h.root_len + h.cgroup_len;
 	bad = !blocks_fit(rec);
@@ -854,6 +925,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m = &modes[bits >> 4];
 	memcpy(&opt.mono_to_real_ns, data + 2, 8);
 	memcpy(&opt.start_ns, data + 10, 8);
+	opt.events = data[10] & 1;			/* --exit */
 	opt.own_mntns = (uint32_t)(opt.start_ns >> 32); /* 0: not known */
 	/* A heap copy of its exact size: ev_decode must not read past the record. */
 	rec = malloc(size - PRE ? size - PRE : 1);
@@ -888,10 +960,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (unsigned c = COL_CTX_FIRST; c < COL_COUNT; c++)
 			if (m->want & (1u << c))
 				want_ctx |= 1u << col_ctx[c];
+		if (opt.events) /* --exit reads the ids (for the exit's age too) */
+			want_ctx |= CTXB(IDS);
 		/* always: with them the paths of a process whose root is not ours are marked */
 		FUZZ_CHECK(ctx == (want_ctx | CTXB(ROOT) | CTXB(MNTNS)));
 		defaults = opt.clock + opt.since + opt.show_uid + 4;
-		FUZZ_CHECK(opt.ncol == (m->plus ? defaults + m->ncol + 1 : m->ncol));
+		FUZZ_CHECK(opt.ncol == (m->plus ? defaults + m->ncol + 1 : m->ncol) + opt.events);
+		FUZZ_CHECK(!opt.events || opt.col[0] == COL_EVENT);
 		FUZZ_CHECK(!m->plus || opt.col[opt.ncol - 1] == COL_ARGS);
 	}
 
@@ -908,7 +983,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	scratch = malloc(o.len - start + 4);
 	FUZZ_CHECK(scratch);
 	other_ns = opt.own_mntns && (v.have & CTXB(MNTNS)) && v.hdr.mntns != opt.own_mntns;
-	if (m->call && m->spec && !strcmp(m->spec, "cwd")) {
+	if (m->call && m->spec && !strcmp(m->spec, "cwd") && !opt.events) {
 		mark = v.have & CTXB(CWD) ? check_mark(o.buf + start, o.len - start, &v, other_ns,
 						       opt.quote, scratch)
 					  : 0;
@@ -919,10 +994,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	start = o.len;
 	opt.json = true;
+	if (opt.events) /* as out_columns gives them with -j */
+		opt.ctx_cols |= C(ID) | C(PARENT_ID);
 	out_event(&o, &opt, &v);
 	scratch = malloc(o.len - start + 4);
 	FUZZ_CHECK(scratch);
-	check_json(o.buf + start, o.len - start, &v, m->want, other_ns, scratch);
+	check_json(o.buf + start, o.len - start, &v, (uint32_t)opt.ctx_cols, opt.events, other_ns,
+		   scratch);
 
 	free(scratch);
 	outbuf_free(&o);

@@ -153,28 +153,32 @@ put("fuzz_tracefs", "array-field", "comm\0format:\n"
 # ---- event: max_args, option bits, clock offset, start time, then the record ----
 
 
-CTX_ALL = (1 << 11) - 1  # every CTX_* bit of include/record.h
+CTX_ALL = (1 << 13) - 1  # every CTX_* bit of include/record.h
+IDS = 1 << 12  # CTX_IDS
+EXIT = 1 << 8  # EV_F_EXIT
 
 
 def record(argv, filename, flags=0, argc=None, ret=0, comm=b"bash", pid=4242, ppid=1,
            uid=1000, ts=10**12, text=None, filename_len=None, have=0, cwd=b"", exe=b"",
            env=b"", ctx_flags=0, ids=(0,) * 8, cgroup=1, pcomm=b"", tty=b"", root=b"",
-           cgroup_path=b""):
-    """The header (include/record.h, 168 bytes) and its text: filename, args, then the
-    cwd, exe, env, root and cgroup blocks."""
+           cgroup_blk=b"", life=(0,) * 7):
+    """The header (include/record.h, 216 bytes) and its text: filename, args, then the
+    cwd, exe, env, root and cgroup blocks. life: start_ns, arg_start, pstart_ns, parg_start,
+    age_ns, status, life (issue 17)."""
     if text is None:
         text = filename + b"\0" + b"".join(a + b"\0" for a in argv)
     if argc is None:
         argc = len(argv)
     if filename_len is None:
         filename_len = len(filename) + 1
-    text += cwd + exe + env + root + cgroup_path
+    text += cwd + exe + env + root + cgroup_blk
     hdr = struct.pack("<QIIIIiIIHH16s", ts, pid, pid, ppid, uid, ret, flags, len(text),
                       argc, filename_len, comm)
     hdr += struct.pack("<I8I4H4xQ16s32s", have, *ids, len(cwd), len(exe), len(env), ctx_flags,
                        cgroup, pcomm, tty)
-    hdr += struct.pack("<HH4x", len(root), len(cgroup_path))
-    assert len(hdr) == 168
+    hdr += struct.pack("<HH4x", len(root), len(cgroup_blk))
+    hdr += struct.pack("<5QII", *life)
+    assert len(hdr) == 216
     return hdr + text
 
 
@@ -196,7 +200,8 @@ put("fuzz_event", "no-args", pre(mono_to_real=-(2**62)) +
 
 CTX = dict(have=CTX_ALL, cwd=b"work\0home\0", exe=b"busybox\0bin\0", env=b"A=1\0B=\xff\0",
            ids=(0, 0, 0, 4294967295, 4294967295, 4026531836, 4026531840, 7), pcomm=b"sh",
-           tty=b"pts3")
+           tty=b"pts3", root=b"jail\0srv\0", cgroup_blk=b"app.service\0system.slice\0",
+           ctx_flags=1 << 8)
 for mode in range(16):
     put("fuzz_event", f"ctx-{mode}", pre(bits=mode << 4) +
         record([b"ls", b"-l"], b"/usr/bin/ls", **CTX))
@@ -208,6 +213,20 @@ ENV_WIN = b"A=1\0B=2\0"
 put("fuzz_event", "env-scan", pre(max_args=1, bits=0x21) +
     record([b"x"], b"/x", have=CTX_ALL, ctx_flags=0xc000,
            env=ENV_WIN + b"LD_PRELOAD=/e\0HOSTNAME=h\0" + struct.pack("<IH", 1000, len(ENV_WIN))))
+
+# --exit (an odd start time turns it on): exec lines with ids, exit records of each outcome
+LIFE = (123_450_000_000, 0x7ffd1234, 1_000_000_000, 0x7ffc0000, 1_234_567_890)
+put("fuzz_event", "life-exec", pre(start=10**12 + 1) +
+    record([b"ls"], b"/usr/bin/ls", have=IDS, life=LIFE + (0, 0)))
+for name, status, life in (("code", 3 << 8, 5), ("signal", 9, 5), ("core", 0x86, 5),
+                           ("code-only", 7 << 8, 3), ("unknown", 0, 0)):
+    put("fuzz_event", f"life-exit-{name}", pre(bits=name == "core" and 0x16 or 0,
+                                                start=10**12 + 1) +
+        record([], b"", flags=EXIT, text=b"", filename_len=0, argc=0, have=IDS,
+               life=LIFE + (status, life)))
+put("fuzz_event", "life-exit-text", pre(start=10**12) +
+    record([], b"", flags=EXIT, text=b"junk\0", filename_len=3, argc=2, have=CTX_ALL,
+           env=b"A=1\0", life=LIFE + (0x7f00, 7)))
 
 # ---- perf ring: size byte, stop byte, data_tail, head - tail, then the data area ----
 SAMPLE, LOST = 9, 2

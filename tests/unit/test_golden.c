@@ -29,6 +29,7 @@ static void fixed_layout(struct kernel_layout *k, bool btf)
 	static const struct tp_field ret[] = {{16, 8}}, child[] = {{20, 4}};
 	static const struct tp_field exec[] = {{8, 4}, {16, 4}}; /* __data_loc, old_pid */
 	static const struct tp_field raw_enter[] = {{8, 8}}, raw_exit[] = {{16, 8}, {8, 8}};
+	static const struct tp_field group_dead[] = {{32, 1}}, exit_group[] = {{16, 8}};
 
 	memset(k, 0, sizeof(*k));
 	memcpy(k->tp[P_EXECVE_ENTER].field, enter, sizeof(enter));
@@ -39,6 +40,8 @@ static void fixed_layout(struct kernel_layout *k, bool btf)
 	memcpy(k->tp[P_EXEC].field, exec, sizeof(exec));
 	memcpy(k->tp[P_COMPAT_ENTER].field, raw_enter, sizeof(raw_enter));
 	memcpy(k->tp[P_COMPAT_EXIT].field, raw_exit, sizeof(raw_exit));
+	memcpy(k->tp[P_EXIT].field, group_dead, sizeof(group_dead));
+	memcpy(k->tp[P_EXIT_GROUP].field, exit_group, sizeof(exit_group));
 	k->btf_used = btf;
 	for (size_t m = 0; m < KM_COUNT; m++) {
 		k->member[m] = btf ? 1000 + 8 * (uint32_t)m : 0;
@@ -65,6 +68,8 @@ static const struct prog_opts plain = {.max_args = 2};
 static const struct prog_opts filtered = {
     .max_args = 1, .match_uid = true, .uid = 1000, .failed_only = true, .match_cgroup = true};
 static const struct prog_opts every = {.max_args = 1, .ctx = (1u << CTX_BITS) - 1};
+/* --exit: the ids are read with it */
+static const struct prog_opts exits = {.max_args = 1, .ctx = CTXB(IDS), .exits = true};
 
 static void layout_btf(struct kernel_layout *k)
 {
@@ -76,6 +81,13 @@ static void layout_no_btf(struct kernel_layout *k)
 	fixed_layout(k, false);
 }
 
+/* A kernel before 6.16: sched_process_exit has no group_dead (and comes after exit_mm). */
+static void layout_old_exit(struct kernel_layout *k)
+{
+	fixed_layout(k, true);
+	k->tp[P_EXIT].field[EXIT_GROUP_DEAD] = (struct tp_field){0, 0};
+}
+
 /* Options and layout, under a directory of their own; only: the programs listed (NULL: all). */
 struct variant {
 	const char *dir, *title;
@@ -85,6 +97,8 @@ struct variant {
 };
 
 static const char *const context_progs[] = {"exec", "execve_exit", NULL};
+static const char *const exit_progs[] = {"exec", "execve_exit", "exit", NULL};
+static const char *const exit_only[] = {"exit", "exit_group", NULL};
 
 static const struct variant variants[] = {
     {"btf", "# BTF, --max-args 2", &plain, layout_btf, NULL},
@@ -93,6 +107,10 @@ static const struct variant variants[] = {
      layout_32bit, NULL},
     {"context", "# BTF, every context field (-o all -e), --max-args 1", &every, layout_btf,
      context_progs},
+    {"exit", "# BTF, --exit, --max-args 1", &exits, layout_btf, exit_progs},
+    {"exit-old", "# BTF, --exit, sched_process_exit without group_dead", &exits, layout_old_exit,
+     exit_only},
+    {"exit-nobtf", "# no BTF, --exit, --max-args 1", &exits, layout_no_btf, exit_only},
 };
 #define NVARIANTS (sizeof(variants) / sizeof(variants[0]))
 
@@ -231,6 +249,15 @@ static void test_golden_context(void **state)
 	check_variant(&variants[3]);
 }
 
+/* --exit: the exit program with group_dead, without it (older kernels), without BTF. */
+static void test_golden_exit(void **state)
+{
+	(void)state;
+	check_variant(&variants[4]);
+	check_variant(&variants[5]);
+	check_variant(&variants[6]);
+}
+
 /* A file no listing writes (a program renamed or dropped) would be checked by nobody. */
 static void test_no_stale_golden_files(void **state)
 {
@@ -293,6 +320,7 @@ int main(void)
 	    cmocka_unit_test(test_golden_filtered),
 	    cmocka_unit_test(test_golden_32bit),
 	    cmocka_unit_test(test_golden_context),
+	    cmocka_unit_test(test_golden_exit),
 	    cmocka_unit_test(test_no_stale_golden_files),
 	    cmocka_unit_test(test_listing_is_deterministic),
 	};

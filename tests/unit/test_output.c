@@ -615,9 +615,9 @@ static void test_context_fields(void **state)
 
 	/* "all" is every context field but env; -e adds env; the groups to read follow. */
 	assert_int_equal(out_columns(&opt, "all", false, &ctx, err, sizeof(err)), 0);
-	assert_int_equal(ctx, ((1u << CTX_BITS) - 1) & ~CTXB(ENV));
+	assert_int_equal(ctx, ((1u << CTX_BITS) - 1) & ~CTXB(ENV) & ~CTXB(IDS));
 	assert_int_equal(out_columns(&opt, "all", true, &ctx, err, sizeof(err)), 0);
-	assert_int_equal(ctx, (1u << CTX_BITS) - 1);
+	assert_int_equal(ctx, ((1u << CTX_BITS) - 1) & ~CTXB(IDS));
 	out_header(&o, &opt);
 	EXPECT(&o,
 	       "PCOMM            PID     PPID    RET ROOT CWD EXE FILELESS EUID  GID   EGID  AUID  "
@@ -948,6 +948,78 @@ static void test_text_words(void **state)
 }
 
 /* ---- JSON lines ---- */
+
+/* ---- --exit: exit records, the EVENT column, the ids (issue 17) ---- */
+
+static void test_exit_events(void **state)
+{
+	struct ms_event h = BASE_HDR;
+	struct out_opts opt = base_opts;
+	struct outbuf o;
+	struct ev_view v;
+	size_t size;
+	uint32_t ctx;
+	char err[128];
+	unsigned char *r;
+
+	(void)state;
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	/* the same id as "4242:12345:140726" hashed, as minisnoop.8 says */
+	assert_int_equal(ev_image_id(4242, 123450000000ull, 140726), 0xd229ca2352b1e092ull);
+	h.flags = EV_F_EXIT;
+	h.have = CTXB(IDS);
+	h.start_ns = 123450000000ull; /* 12345 ticks */
+	h.arg_start = 140726;
+	h.status = 3 << 8;
+	h.life = EV_L_STATUS | EV_L_AGE;
+	h.age_ns = 1234567890;
+	r = mkrec(&h, "", 0, &size);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+	assert_true(v.exit && !v.has_parent);
+
+	opt.events = true;
+	assert_int_equal(out_columns(&opt, NULL, false, &ctx, err, sizeof(err)), 0);
+	/* the age needs the start; the root mark (main) reads ROOT and MNTNS always */
+	assert_int_equal(ctx, CTXB(IDS) | CTXB(ROOT) | CTXB(MNTNS));
+	out_header(&o, &opt);
+	EXPECT(&o, "EVENT PCOMM            PID     PPID    RET ARGS\n");
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "exit  bash             4242    1000      3 code 3 age 1.235s\n");
+	v.hdr.status = 0x86; /* SIGABRT, core dumped */
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "exit  bash             4242    1000      - signal 6 (SIGABRT), core dumped age "
+		   "1.235s\n");
+	v.hdr.life = 0;
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "exit  bash             4242    1000      - ?\n");
+	/* ARGS not last: one word, its spaces escaped as any value's there */
+	assert_int_equal(out_columns(&opt, "args,pid", false, &ctx, err, sizeof(err)), 0);
+	v.hdr.life = EV_L_STATUS | EV_L_AGE;
+	v.hdr.status = 3 << 8;
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "exit  code\\x203\\x20age\\x201.235s 4242\n");
+	opt.ncol = 0;
+	v.hdr.status = 0x86;
+
+	opt.json = true;
+	assert_int_equal(out_columns(&opt, NULL, false, &ctx, err, sizeof(err)), 0);
+	v.hdr.life = EV_L_STATUS | EV_L_AGE;
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "{\"event\":\"exit\",\"time\":\"2026-11-25T06:21:00.123456Z\",\"pid\":4242,"
+		   "\"ppid\":1000,\"uid\":1001,\"comm\":\"bash\",\"tid\":4242,\"exit_code\":null,"
+		   "\"signal\":6,\"core\":true,\"age\":1.235,\"id\":\"d229ca2352b1e092\","
+		   "\"parent_id\":null}\n");
+	/* without BTF: exit_group()'s code only */
+	v.hdr.status = 7 << 8;
+	v.hdr.life = EV_L_STATUS | EV_L_CODE_ONLY;
+	v.have = 0;
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "{\"event\":\"exit\",\"time\":\"2026-11-25T06:21:00.123456Z\",\"pid\":4242,"
+		   "\"ppid\":1000,\"uid\":1001,\"comm\":\"bash\",\"tid\":4242,\"exit_code\":7,"
+		   "\"signal\":null,\"core\":null,\"age\":null,\"id\":null,\"parent_id\":null}\n");
+	outbuf_free(&o);
+	free(r);
+}
 
 static void test_json_event(void **state)
 {
@@ -1420,6 +1492,7 @@ int main(void)
 		cmocka_unit_test(test_fuzz_records),
 		cmocka_unit_test(test_outbuf_pipe),
 		cmocka_unit_test(test_outbuf_flush_n),
+		cmocka_unit_test(test_exit_events),
 		cmocka_unit_test(test_outbuf_eintr),
 		cmocka_unit_test(test_outbuf_epipe),
 		cmocka_unit_test(test_outbuf_epipe_partial),
