@@ -2,6 +2,7 @@
 /* Command line: trace (default), dump, verify, check. */
 #include "fmt.h"
 #include "check.h"
+#include "explain.h"
 #include "passwd.h"
 #include "progset.h"
 #include "selftest.h"
@@ -27,7 +28,8 @@ static const char usage_line[] =
 #ifdef MINISNOOP_TINY
     "       minisnoop check\n";
 #else
-    "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n";
+    "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n"
+    "       minisnoop explain [--compare] [FILE|-]...\n";
 #endif
 
 /* The fields 'all' adds (fields.h), wrapped under the option's text. */
@@ -97,6 +99,7 @@ static void help(void)
 #ifndef MINISNOOP_TINY
 	    "  dump [PROGRAM]       disassemble the built-in programs with source lines\n"
 	    "  verify               load every program, print the verifier's log and stats\n"
+	    "  explain [FILE|-]     a verifier log (any tool's) in plain words; --compare A B\n"
 #endif
 	    "  check                say whether this system can trace, and what is missing\n",
 	    EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM);
@@ -525,6 +528,8 @@ int main(int argc, char **argv)
 		return cmd_dump(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "verify"))
 		return cmd_verify(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "explain"))
+		return cmd_explain(argc - 1, argv + 1);
 #endif
 	if (argc > 1 && !strcmp(argv[1], "check")) {
 		raise_memlock(); /* its self-test loads the programs */
