@@ -145,7 +145,8 @@ static const struct row {
      "an instruction the verifier cannot decode (unknown opcode, reserved fields set, bad "
      "register)",
      "fix the encoding; newer instructions (cpu v4) need 6.6+"},
-    {"calling kernel function|kernel function %s", "a kfunc call this program may not make",
+    {"calling kernel function|kernel function %s|kernel btf_id %d is not a function",
+     "a kfunc call this program may not make",
      "use a program type and kernel that allow the kfunc"},
 };
 
