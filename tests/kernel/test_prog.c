@@ -7,6 +7,11 @@
  */
 #include "snoop.h"
 
+#include "bpf_asm.h"
+#include "loader.h"
+
+#include <sys/wait.h>
+
 #define P "tests/textprog/"
 
 static const struct row {
@@ -111,12 +116,84 @@ static void test_verify_log_explained_again(void **state)
 	}
 }
 
+/* Loads n instructions (r0 = 0 ... exit) of type; the loader's one-line message. */
+static int load_n(size_t n, int type, char *msg, size_t len)
+{
+	const struct load_opts o = {.log_level = 1, .stats = true};
+	struct load_result res;
+	struct asm_prog p;
+	int r;
+
+	asm_init(&p);
+	for (size_t k = 0; k + 1 < n; k++)
+		EMIT(&p, BPF_MOV64_IMM(R0, 0));
+	EMIT(&p, BPF_EXIT_INSN());
+	assert_int_equal(asm_finish(&p), 0);
+	r = prog_load(&p, (enum bpf_prog_type)type, "ms_nolog", NULL, 0, &o, &res);
+	snprintf(msg, len, "%s", res.errmsg);
+	load_result_free(&res);
+	asm_free(&p);
+	return r;
+}
+
+/* Failures before the verifier writes a word: named from the attributes and the system. */
+static void test_failures_without_a_log_said(void **state)
+{
+	char msg[512];
+	int pfd[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	skip_unless_built("explain");
+	assert_int_equal(load_n(1000001, BPF_PROG_TYPE_SOCKET_FILTER, msg, sizeof(msg)), -E2BIG);
+	if (!strstr(msg, "more than 1000000 instructions"))
+		fail_msg("E2BIG: %s", msg);
+	assert_int_equal(load_n(2, 999, msg, sizeof(msg)), -EINVAL);
+	if (!strstr(msg, "a program type this kernel does not know (type 999)"))
+		fail_msg("EINVAL: %s", msg);
+	/* unprivileged: which of the two refusals is read from the sysctl */
+	assert_int_equal(pipe(pfd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		if (!become(65534))
+			_exit(3);
+		load_n(2, BPF_PROG_TYPE_SOCKET_FILTER, msg, sizeof(msg));
+		_exit(write(pfd[1], msg, strlen(msg)) > 0 ? 0 : 4);
+	}
+	close(pfd[1]);
+	n = read(pfd[0], msg, sizeof(msg) - 1);
+	close(pfd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	msg[n > 0 ? n : 0] = 0;
+	{
+		FILE *f = fopen("/proc/sys/kernel/unprivileged_bpf_disabled", "r");
+		int v = -1;
+
+		if (f) {
+			if (fscanf(f, "%d", &v) != 1)
+				v = -1;
+			fclose(f);
+		}
+		if (v > 0 &&
+		    !strstr(msg, "unprivileged BPF is disabled (kernel.unprivileged_bpf_disabled="))
+			fail_msg("EPERM with unprivileged_bpf_disabled=%d: %s", v, msg);
+		if (v <= 0 && msg[0] && !strstr(msg, "CAP_BPF"))
+			fail_msg("unprivileged load: %s", msg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	    T(test_text_programs),
 	    T(test_verify_log_explained_again),
+	    T(test_failures_without_a_log_said),
 #undef T
 	};
 

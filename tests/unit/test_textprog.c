@@ -14,6 +14,7 @@
 
 #include "textprog.h"
 
+#include <errno.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,6 +214,44 @@ static void test_types(void **state)
 				 textprog_types[k]);
 }
 
+/* Why a load failed without a log, from the errno, the attributes and the system's state. */
+static void test_failures_without_a_log(void **state)
+{
+	static const struct {
+		int err, type;
+		size_t insns;
+		struct nolog_env e;
+		const char *words;
+	} cases[] = {
+	    {-EPERM, 1, 2, {"none", 2, 1, 0, false}, "unprivileged_bpf_disabled=2"},
+	    {-EPERM, 1, 2, {"none", 0, 1, 0, false}, "needs CAP_BPF"},
+	    {-EPERM,
+	     1,
+	     2,
+	     {"confidentiality", 0, 1, 0, true},
+	     "locked down (lockdown=confidentiality)"},
+	    {-EPERM, 1, 2, {"none", 0, 1, 0, true}, "security module"},
+	    {-E2BIG, 1, 5000, {"", 2, 1, 0, false}, "4096 instructions without CAP_BPF"},
+	    {-E2BIG, 1, 1000001, {"", 0, 1, 0, true}, "more than 1000000"},
+	    {-E2BIG, 1, 10, {"", 0, 1, 0, true}, "bpf_attr field"},
+	    {-EINVAL, 999, 2, {"", 0, 1, 0, true}, "does not know (type 999)"},
+	    {-EINVAL, 8, 2, {"", 0, 1, 0, true}, "expected attach type"},
+	    {-524, 1, 2, {"", 0, 1, 0, true}, "JIT could not compile it (bpf_jit_enable=1)"},
+	    {-ENOMEM, 1, 2, {"", 0, 1, 2, true}, "bpf_jit_harden=2"},
+	    {-ENOSYS, 1, 2, {"", 0, 1, 0, true}, "CONFIG_BPF_SYSCALL"},
+	};
+	char buf[512];
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		nolog_why(cases[k].err, cases[k].type, cases[k].insns, &cases[k].e, buf,
+			  sizeof(buf));
+		if (!strstr(buf, cases[k].words))
+			print_error("%d: %s\n", cases[k].err, buf);
+		assert_non_null(strstr(buf, cases[k].words));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +260,7 @@ int main(void)
 	    cmocka_unit_test(test_labels_win_and_edits_need_no_renumbering),
 	    cmocka_unit_test(test_bad_lines_named),
 	    cmocka_unit_test(test_types),
+	    cmocka_unit_test(test_failures_without_a_log),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
