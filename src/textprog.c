@@ -299,6 +299,13 @@ static int32_t target(struct textprog *t, struct cur *c, const char **label)
 	return off;
 }
 
+/* A jump's pc offset, which must fit the 16 bits of off. */
+static int16_t off_of(struct cur *c, int32_t v)
+{
+	c->bad |= v < INT16_MIN || v > INT16_MAX;
+	return (int16_t)v;
+}
+
 static int helper_id(const char *name, size_t n)
 {
 	if (n > 4 && !strncmp(name, "bpf_", 4))
@@ -329,7 +336,7 @@ static void parse_jump(struct textprog *t, struct cur *c, struct ins *i)
 		imm = target(t, c, &l);
 		INS(i, BPF_JMP32 | BPF_JA, 0, 0, 0, imm);
 	} else if (lit(c, "goto ")) {
-		off = (int16_t)target(t, c, &i->ref);
+		off = off_of(c, target(t, c, &i->ref));
 		INS(i, BPF_JMP | BPF_JA, 0, 0, off, 0);
 	} else if (lit(c, "call ")) {
 		const char *e = c->s, *l;
@@ -366,10 +373,10 @@ static void parse_jump(struct textprog *t, struct cur *c, struct ins *i)
 		else
 			imm = num32(c);
 		need(c, " goto ");
-		off = (int16_t)target(t, c, &i->ref);
+		off = off_of(c, target(t, c, &i->ref));
 		c->bad |= x && w != w2;
-		INS(i, (w ? BPF_JMP32 : BPF_JMP) | (op & 15) << 4 | (x ? BPF_X : BPF_K), dst, src, off,
-		    imm);
+		INS(i, (w ? BPF_JMP32 : BPF_JMP) | (op & 15) << 4 | (x ? BPF_X : BPF_K), dst, src,
+		    off, imm);
 	} else {
 		c->bad = true;
 	}
@@ -549,9 +556,11 @@ static void parse_insn(struct textprog *t, struct cur *c, struct ins *i)
 		if (is_reg(c)) {
 			src = reg(c, &w2);
 			c->bad |= w2 != w;
-			INS(i, (w ? BPF_ALU : BPF_ALU64) | (op & 15) << 4 | BPF_X, dst, src, off, 0);
+			INS(i, (w ? BPF_ALU : BPF_ALU64) | (op & 15) << 4 | BPF_X, dst, src, off,
+			    0);
 		} else {
-			INS(i, (w ? BPF_ALU : BPF_ALU64) | (op & 15) << 4 | BPF_K, dst, 0, off, num32(c));
+			INS(i, (w ? BPF_ALU : BPF_ALU64) | (op & 15) << 4 | BPF_K, dst, 0, off,
+			    num32(c));
 		}
 	} else {
 		parse_jump(t, c, i);
@@ -709,7 +718,8 @@ int textprog_parse(struct textprog *t, const char *text, size_t n, const char *f
 		ms_snprintf(err, errlen, "%s", t->p.errmsg);
 		r = t->p.err;
 	} else if (!r && !t->p.len) {
-		ms_snprintf(err, errlen, "%s: %s", file, t->p.err ? t->p.errmsg : "no instructions");
+		ms_snprintf(err, errlen, "%s: %s", file,
+			    t->p.err ? t->p.errmsg : "no instructions");
 		r = -EINVAL;
 	}
 	return r;

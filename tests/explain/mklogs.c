@@ -8,8 +8,12 @@
  *   gcc -D_GNU_SOURCE -Iinclude -Isrc -o build/tests/mklogs tests/explain/mklogs.c \
  *       build/host/src/{asm,loader,bpf_sys,disasm,vlog,fmt,sysfile}.o && build/tests/mklogs
  * then `MINISNOOP_UPDATE_GOLDEN=1 build/tests/test_explain` writes the expected explanations.
+ * `build/tests/mklogs --text DIR` writes the same programs as text (DIR/NAME.txt, for
+ * `minisnoop verify --prog`) instead: tests/explain/boot-logs.sh loads them on the boot
+ * kernels (5.10, 6.1, 6.12), whose wording differs.
  */
 #include "bpf_asm.h"
+#include "disasm.h"
 #include "loader.h"
 
 #include <stdio.h>
@@ -232,6 +236,28 @@ int main(int argc, char **argv)
 	char err[256], rel[16] = "";
 	struct utsname u;
 
+	if (argc > 2 && !strcmp(argv[1], "--text")) {
+		for (size_t k = 0; k < sizeof(progs) / sizeof(progs[0]); k++) {
+			struct asm_prog p;
+			char path[512];
+			FILE *f;
+
+			asm_init(&p);
+			progs[k].fn(&p);
+			asm_finish(&p);
+			snprintf(path, sizeof(path), "%s/%s.txt", argv[2], progs[k].name);
+			f = fopen(path, "w");
+			if (!f)
+				return 1;
+			fprintf(f, "type %s\nmap vals hash key 4 value 8 entries 16\n",
+				progs[k].type == BPF_PROG_TYPE_CGROUP_SKB ? "cgroup_skb"
+									  : "socket_filter");
+			disasm_prog(f, &p, false);
+			fclose(f);
+			asm_free(&p);
+		}
+		return 0;
+	}
 	uname(&u);
 	sscanf(u.release, "%15[0-9.]", rel);
 	if (strchr(rel, '.') && strchr(strchr(rel, '.') + 1, '.'))

@@ -96,25 +96,30 @@ static void test_corpus(void **state)
 	}
 	free(ents);
 	assert_int_equal(bad, 0);
-	assert_true(real >= 15);
+	assert_true(real >= 70);
 }
 
-/* Every real rejected log has a reason the table knows, with its instruction. */
+/* Every real rejected log, of each kernel, has a reason the table knows, with its
+ * instruction. */
 static void test_real_logs_known(void **state)
 {
 	static const char *const names[] = {
 	    "null-deref", "scalar-deref", "uninit-reg", "no-r0",	 "infinite-loop",
 	    "too-large",  "stack-oob",	  "ctx-access", "helper-denied", "map-value-oob",
 	    "ptr-arith",  "fp-write",	  "branchy",	"ret-range"};
+	static const char *const kernels[] = {"5.10", "6.1", "6.12", "6.18"};
 	static struct explain x;
 
 	(void)state;
-	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]) * 4; k++) {
 		char path[256];
 		size_t len;
 		char *log;
 
-		snprintf(path, sizeof(path), DIR_ "/6.18-%s.log", names[k]);
+		/* too-large is made on this kernel only (minutes under the boots' TCG) */
+		if (k / 4 == 5 && k % 4 != 3)
+			continue;
+		snprintf(path, sizeof(path), DIR_ "/%s-%s.log", kernels[k % 4], names[k / 4]);
 		log = slurp(path, &len);
 		assert_non_null(log);
 		explain_parse(log, len, &x);
