@@ -412,6 +412,10 @@ static bool framing_line(struct live *l, const char *s)
 		}
 		return true;
 	}
+	if (starts(s, "Kernel error log:")) {
+		x->framing = "bpftrace";
+		return true;
+	}
 	if (starts(s, "-- END PROG LOAD LOG --")) {
 		l->in_log = false;
 		return true;
@@ -444,6 +448,11 @@ static char *unwrap(struct live *l, char *s)
 		if (!l->x->framing || !strcmp(l->x->framing, "kernel"))
 			l->x->framing = "dmesg";
 		s = c + 1 + (c[1] == ' ');
+	}
+	/* journalctl -k: "Dec 06 03:00:00 host kernel: ..." */
+	if ((c = strstr(s, " kernel: ")) && c - s < 64) {
+		l->x->framing = "dmesg";
+		s = c + 9;
 	}
 	/* minisnoop's "  ; file:line" after an instruction: a comment with no NAME=VALUE */
 	if (isdigit((unsigned char)*s) && (c = strstr(s, "  ; ")) && !strchr(c, '=')) {

@@ -101,9 +101,10 @@ static void help(void)
 #ifndef MINISNOOP_TINY
 	    "  dump [PROGRAM]       disassemble the built-in programs with source lines\n"
 	    "  verify               load every program, print the verifier's log and stats\n"
+	    "  dump|verify --prog F your program: text as dump prints it, or raw insns\n"
 	    "  explain [FILE|-]     a verifier log (any tool's) in plain words; --compare A B\n"
 #endif
-	    "  check                say whether this system can trace, and what is missing\n",
+	    "  check [--types]      say whether this system can trace, and what is missing\n",
 	    EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM);
 }
 
