@@ -35,10 +35,9 @@ static const struct row {
      "compare it with 0 and leave on that branch (if (!p) return 0;) before the access"},
     {"R%d invalid mem access 'scalar'|R%d invalid mem access 'inv'",
      "memory is accessed through a register that holds a number (scalar), not a pointer: "
-     "usually a pointer that was not checked for NULL, or one that lost its type (kernel memory "
-     "dereferenced directly, a pointer spilled and read back as a number)",
+     "usually a pointer that was not checked for NULL, or kernel memory dereferenced directly",
      "check the pointer for NULL on every path before using it; read kernel memory with "
-     "bpf_probe_read_kernel(), not by dereferencing it"},
+     "bpf_probe_read_kernel()"},
     {"R%d invalid mem access",
      "memory is accessed through a register whose type may not be read or written that way",
      "access the object through the helper made for it, or check the register's type first"},
@@ -67,10 +66,10 @@ static const struct row {
      "store to every byte of the buffer (zero it) before reading it or passing it to a helper"},
     {"invalid stack off=%d size=%d|invalid write to stack|invalid indirect access to "
      "stack|invalid variable-offset",
-     "a stack access outside the 512-byte frame (offsets from r10 must be negative and no "
-     "lower than -512), or at an offset the verifier cannot bound",
-     "keep stack buffers within 512 bytes, use constant offsets from r10; large buffers "
-     "belong in a per-CPU array map"},
+     "a stack access outside the 512-byte frame (r10 -512 to r10 -1), or at an offset the "
+     "verifier cannot bound",
+     "use constant offsets from r10 within 512 bytes; large buffers belong in a per-CPU array "
+     "map"},
     {"stack depth %d exceeds|combined stack size of %d calls is %d. Too large|the call stack "
      "of %d frames is too deep",
      "the stack of the program and the subprograms it calls is over 512 bytes, or calls nest "
@@ -86,10 +85,10 @@ static const struct row {
     {"cannot pass map_type %d into func %s#%d", "the helper does not work on this type of map",
      "use a map of the type the helper takes"},
     {"invalid bpf_context access off=%d size=%d|dereference of modified ctx ptr",
-     "the program's context (r1 at entry) is read or written at an offset or with a size this "
-     "program type does not allow, or through a moved context pointer",
+     "the context (r1 at entry) is accessed at an offset or size this program type does not "
+     "allow, or through a moved context pointer",
      "take the field's offset and size from the tracepoint's format file or the context "
-     "struct; read fields at r1 + constant"},
+     "struct"},
     {"misaligned",
      "an access not aligned to its size where alignment is enforced (packet data, strict "
      "architectures)",
@@ -117,8 +116,8 @@ static const struct row {
      "access|R%d min value is negative|R%d invalid zero-sized read|invalid zero-sized read",
      "a read or write outside the map value (or a buffer), or at an index whose bounds the "
      "verifier does not know",
-     "check the index against the value's size (unsigned, before the access); use the checked "
-     "register itself, not a copy made before the check"},
+     "check the index against the value's size (unsigned) before the access, on the register "
+     "used for it"},
     {"invalid access to packet|R%d offset is outside of the packet",
      "packet data read beyond what was checked against data_end",
      "compare data + N with data_end before reading N bytes"},
