@@ -583,7 +583,7 @@ static void insn_from_reason(struct explain *x)
 void explain_parse(const char *text, size_t n, struct explain *x)
 {
 	struct live l = {.x = x};
-	char buf[LINE_MAX_];
+	char buf[LINE_MAX_] = ""; /* all of it initialized, for the analyzer */
 	size_t i = 0;
 
 	memset(x, 0, sizeof(*x));

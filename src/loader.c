@@ -300,14 +300,15 @@ int prog_load(const struct asm_prog *p, enum bpf_prog_type type, const char *nam
 				    name, reason);
 		}
 	} else {
-		const char *hint = bpf_errno_hint(r);
 #ifndef MINISNOOP_TINY
 		char why[300];
 		struct nolog_env e;
+		const char *hint = why;
 
 		nolog_env_read(&e);
 		nolog_why(r, type, p->len, &e, why, sizeof(why));
-		hint = why;
+#else
+		const char *hint = bpf_errno_hint(r);
 #endif
 		ms_snprintf(res->errmsg, sizeof(res->errmsg), "loading '%s': %s%s%s", name,
 			    strerror(-r), hint ? ": " : "", hint ? hint : "");
