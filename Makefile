@@ -271,7 +271,7 @@ cross:
 size-report: $(B)/minisnoop
 	@[ -f $(B)/minisnoop.map ] || { rm -f $(B)/minisnoop; $(MAKE) --no-print-directory $(B)/minisnoop; }
 	@STRIP=$(CROSS_COMPILE)strip tools/size-report.sh $(B)/minisnoop.map $(B)/minisnoop $(SIZE_BUDGET) \
-		$(SIZE_BUDGET)
+		163840
 size-report-tiny: $(B)/minisnoop-tiny
 	@STRIP=$(CROSS_COMPILE)strip tools/size-report.sh $(B)/minisnoop-tiny.map $< $(TINY_BUDGET) 65536
 
