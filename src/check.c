@@ -11,6 +11,7 @@
 #include "progset.h"
 #include "selftest.h"
 #include "sysfile.h"
+#include "textprog.h"
 #include "tracefs.h"
 
 #include <errno.h>
@@ -247,11 +248,39 @@ static void check_selftest(struct check_run *c, struct kernel_layout *k)
 	line(c, r == 0, true, "self-test", msg);
 }
 
+#ifndef MINISNOOP_TINY
+/* check --types: which program types verify --prog can load here ("r0 = 0; exit" of each). */
+static int check_types(struct check_run *c)
+{
+	const struct load_opts o = {0};
+
+	for (const int *t = textprog_types; *t >= 0; t++) {
+		struct asm_prog p;
+		struct load_result res;
+		int r;
+
+		asm_init(&p);
+		EMIT(&p, BPF_MOV64_IMM(R0, 0));
+		EMIT(&p, BPF_EXIT_INSN());
+		asm_finish(&p);
+		r = prog_load(&p, (enum bpf_prog_type) * t, "ms_type", NULL, 0, &o, &res);
+		line(c, !r, false, textprog_type_name(*t), r ? res.errmsg : "loads here");
+		load_result_free(&res);
+		asm_free(&p);
+	}
+	return 0;
+}
+#endif
+
 int cmd_check(int argc, char **argv, bool no_btf)
 {
 	struct check_run run = {0};
 	struct kernel_layout k;
 
+#ifndef MINISNOOP_TINY
+	if (argc == 2 && !strcmp(argv[1], "--types"))
+		return check_types(&run);
+#endif
 	(void)argv;
 	if (argc > 1) {
 		ms_fprintf(stderr, "minisnoop: check takes no arguments\n");

@@ -29,10 +29,10 @@ const char *helper_name(int id)
 }
 
 /* Indexed by BPF_OP(code) >> 4; NULL where the op has its own syntax or is undefined. */
-static const char *const alu_ops[16] = {
+const char *const disasm_alu_ops[16] = {
     "+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", NULL, "%=", "^=", "=", "s>>=",
 };
-static const char *const jmp_ops[16] = {
+const char *const disasm_jmp_ops[16] = {
     NULL, "==", ">", ">=", "&", "!=", "s>", "s>=", NULL, NULL, "<", "<=", "s<", "s<=",
 };
 
@@ -78,7 +78,7 @@ static bool fmt_alu(struct out *o, const struct bpf_insn *in)
 	bool x = BPF_SRC(in->code) == BPF_X;
 	unsigned op = BPF_OP(in->code);
 	char r = is64 ? 'r' : 'w';
-	const char *s = alu_ops[op >> 4];
+	const char *s = disasm_alu_ops[op >> 4];
 
 	if (op == BPF_NEG) {
 		if (x)
@@ -118,7 +118,7 @@ static bool fmt_jmp(struct out *o, const struct asm_prog *p, size_t i, const str
 	bool x = BPF_SRC(in->code) == BPF_X;
 	unsigned op = BPF_OP(in->code);
 	char r = j32 ? 'w' : 'r';
-	const char *s = jmp_ops[op >> 4];
+	const char *s = disasm_jmp_ops[op >> 4];
 	const char *name;
 
 	if (x && (op == BPF_JA || op == BPF_CALL || op == BPF_EXIT))
@@ -221,7 +221,7 @@ static bool fmt_atomic(struct out *o, const struct bpf_insn *in)
 	}
 	if (name && !(in->imm & BPF_FETCH))
 		put(o, "lock *(%s *)(r%d %+d) %s r%d", t, in->dst_reg, in->off,
-		    alu_ops[BPF_OP(in->imm) >> 4], in->src_reg);
+		    disasm_alu_ops[BPF_OP(in->imm) >> 4], in->src_reg);
 	else if (name)
 		put(o, "r%d = atomic%s_fetch_%s((%s *)(r%d %+d), r%d)", in->src_reg, w, name, t,
 		    in->dst_reg, in->off, in->src_reg);

@@ -8,6 +8,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* Operators by BPF_OP(code) >> 4 ("+=", "==", ...); NULL where the op has a syntax of its own. */
+extern const char *const disasm_alu_ops[16];
+extern const char *const disasm_jmp_ops[16];
+
 /* Name of BPF helper id ("map_lookup_elem"), or NULL when unknown. */
 const char *helper_name(int id);
 

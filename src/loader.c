@@ -5,6 +5,8 @@
 
 #include "bpf_sys.h"
 #include "disasm.h"
+#include "privs.h"
+#include "sysfile.h"
 #include "vlog.h"
 
 #include <errno.h>
@@ -34,6 +36,83 @@ const char *bpf_errno_hint(int err)
 		return NULL;
 	}
 }
+
+#ifndef MINISNOOP_TINY
+static int sys_int(const char *path)
+{
+	char b[32];
+
+	return read_small_file(path, b, sizeof(b)) < 0 ? -1 : atoi(b);
+}
+
+void nolog_env_read(struct nolog_env *e)
+{
+	char b[128], *l, *r;
+
+	memset(e, 0, sizeof(*e));
+	if (read_small_file("/sys/kernel/security/lockdown", b, sizeof(b)) >= 0 &&
+	    (l = strchr(b, '[')) && (r = strchr(l, ']')) && r - l < (long)sizeof(e->lockdown))
+		memcpy(e->lockdown, l + 1, (size_t)(r - l - 1));
+	e->unpriv_disabled = sys_int("/proc/sys/kernel/unprivileged_bpf_disabled");
+	e->jit_enable = sys_int("/proc/sys/net/core/bpf_jit_enable");
+	e->jit_harden = sys_int("/proc/sys/net/core/bpf_jit_harden");
+	e->cap_bpf = privs_has_cap(39) || privs_has_cap(21);
+}
+
+/* The kernel says nothing in the log before the verifier runs: the attributes are checked
+ * first, then privilege, then size; and after it, the JIT. */
+void nolog_why(int err, int type, size_t insns, const struct nolog_env *e, char *buf, size_t n)
+{
+	const char *why;
+
+	if ((err == -EPERM || err == -EACCES) && !e->cap_bpf)
+		why =
+		    e->unpriv_disabled > 0
+			? "unprivileged BPF is disabled (kernel.unprivileged_bpf_disabled=%d): "
+			  "run as root, or with CAP_BPF and CAP_PERFMON"
+			: "this program type needs CAP_BPF (and CAP_PERFMON for tracing), or root";
+	else if (err == -EPERM && e->lockdown[0] && strcmp(e->lockdown, "none"))
+		why = "the kernel is locked down (lockdown=%s): BPF that reads kernel memory is "
+		      "refused";
+	else if (err == -EPERM || err == -EACCES)
+		why = "refused although privileged: a security module (SELinux, lockdown, "
+		      "Landlock) or a seccomp filter, see dmesg";
+	else if (err == -E2BIG)
+		why = insns > 4096 && !e->cap_bpf ? "more than 4096 instructions without CAP_BPF"
+		      : insns > 1000000		  ? "more than 1000000 instructions"
+					: "the kernel is older than the attributes asked for "
+					  "(a bpf_attr field it does not know is set)";
+	else if (err == -EINVAL)
+		why =
+		    type > BPF_PROG_TYPE_CGROUP_SKB + 30
+			? "a program type this kernel does not know (type %d)"
+			: "the attributes were refused before verification: a program type this "
+			  "kernel was built without (type %d), a license that is not "
+			  "GPL-compatible "
+			  "for a GPL-only program type, an expected attach type the type does not "
+			  "take, or a bad name";
+	else if (err == -524 || err == -EOPNOTSUPP)
+		why = "the JIT could not compile it (bpf_jit_enable=%d): an instruction the JIT of "
+		      "this architecture lacks (ARM32: 64-bit atomics, cpu v4), with no "
+		      "interpreter to fall back on (CONFIG_BPF_JIT_ALWAYS_ON)";
+	else if (err == -ENOMEM)
+		why = "out of memory for the JIT (net.core.bpf_jit_limit), or RLIMIT_MEMLOCK "
+		      "before 5.11 (bpf_jit_harden=%d)";
+	else
+		why = bpf_errno_hint(err) ? bpf_errno_hint(err) : "no more is known";
+	/* the figure or the mode each message names */
+	if (strstr(why, "%d"))
+		ms_snprintf(buf, n, why,
+			    err == -EINVAL			? type
+			    : err == -ENOMEM			? e->jit_harden
+			    : err == -524 || err == -EOPNOTSUPP ? e->jit_enable
+								: e->unpriv_disabled);
+	else if (strstr(why, "%s"))
+		ms_snprintf(buf, n, why, e->lockdown);
+	else
+		ms_snprintf(buf, n, "%s", why);
+}
+#endif
 
 int bpf_usable(char *err, size_t errlen)
 {
@@ -221,8 +300,16 @@ int prog_load(const struct asm_prog *p, enum bpf_prog_type type, const char *nam
 				    name, reason);
 		}
 	} else {
-		const char *hint = bpf_errno_hint(r);
+#ifndef MINISNOOP_TINY
+		char why[300];
+		struct nolog_env e;
+		const char *hint = why;
 
+		nolog_env_read(&e);
+		nolog_why(r, type, p->len, &e, why, sizeof(why));
+#else
+		const char *hint = bpf_errno_hint(r);
+#endif
 		ms_snprintf(res->errmsg, sizeof(res->errmsg), "loading '%s': %s%s%s", name,
 			    strerror(-r), hint ? ": " : "", hint ? hint : "");
 	}

@@ -59,4 +59,16 @@ int bpf_usable(char *err, size_t errlen);
 /* Words for a bpf() errno at the edge: what to do about it. */
 const char *bpf_errno_hint(int err);
 
+/* What the kernel exposes that bears on a load failing without a log. */
+struct nolog_env {
+	char lockdown[16];   /* the [selected] mode of /sys/kernel/security/lockdown, "" */
+	int unpriv_disabled; /* /proc/sys/kernel/unprivileged_bpf_disabled, -1 unknown */
+	int jit_enable;	     /* /proc/sys/net/core/bpf_jit_enable, -1 unknown */
+	int jit_harden;	     /* bpf_jit_harden, -1 unknown */
+	bool cap_bpf;	     /* CAP_BPF or CAP_SYS_ADMIN */
+};
+void nolog_env_read(struct nolog_env *e);
+/* Why BPF_PROG_LOAD of insns instructions of type failed with err and no log, into buf. */
+void nolog_why(int err, int type, size_t insns, const struct nolog_env *e, char *buf, size_t n);
+
 #endif

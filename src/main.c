@@ -2,11 +2,13 @@
 /* Command line: trace (default), dump, verify, check. */
 #include "fmt.h"
 #include "check.h"
+#include "explain.h"
 #include "passwd.h"
 #include "progset.h"
 #include "selftest.h"
 #include "sink.h"
 #include "sysfile.h"
+#include "textprog.h"
 #include "tracefs.h"
 #include "tracer.h"
 
@@ -29,7 +31,9 @@ static const char usage_line[] =
 #ifdef MINISNOOP_TINY
     "       minisnoop check\n";
 #else
-    "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n";
+    "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n"
+    "       minisnoop dump --prog FILE | verify --prog FILE [--type T] [--attach CAT:EVENT]\n"
+    "       minisnoop explain [--compare] [FILE|-]...\n";
 #endif
 
 /* The fields 'all' adds (fields.h), wrapped under the option's text. */
@@ -108,8 +112,10 @@ static void help(void)
 #ifndef MINISNOOP_TINY
 	    "  dump [PROGRAM]       disassemble the built-in programs with source lines\n"
 	    "  verify               load every program, print the verifier's log and stats\n"
+	    "  dump|verify --prog F your program: text as dump prints it, or raw insns\n"
+	    "  explain [FILE|-]     a verifier log (any tool's) in plain words; --compare A B\n"
 #endif
-	    "  check                say whether this system can trace, and what is missing\n",
+	    "  check [--types]      say whether this system can trace, and what is missing\n",
 	    EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM, EV_MAX_ENV_DEF, EV_MAX_ENV_LIM);
 }
 
@@ -239,8 +245,11 @@ static const struct prog_opts full_prog_opts = {.max_args = EV_MAX_ARGS_DEF,
 
 static int cmd_dump(int argc, char **argv)
 {
-	static const struct option lo[] = {
-	    {"no-source", no_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+	static const struct option lo[] = {{"no-source", no_argument, NULL, 's'},
+					   {"prog", required_argument, NULL, 'p'},
+					   {"help", no_argument, NULL, 'h'},
+					   {0, 0, 0, 0}};
+	const char *prog = NULL;
 	struct kernel_layout k;
 	struct progset ps;
 	const char *only = NULL;
@@ -251,15 +260,19 @@ static int cmd_dump(int argc, char **argv)
 	while ((o = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
 		if (o == 's')
 			with_src = false;
+		else if (o == 'p')
+			prog = optarg;
 		else if (o == 'h')
 			return help(), 0;
 		else
 			return bad_option("dump: ", o, argc, argv);
 	}
-	if (optind < argc)
+	if (optind < argc && !prog)
 		only = argv[optind++];
 	if (optind < argc)
 		return usage_error("dump: unexpected argument '%s'", argv[optind]);
+	if (prog)
+		return textprog_cmd(false, prog, NULL, NULL, 0);
 	/* Offsets from tracefs when it is mounted; the generic layout otherwise. */
 	layout_probe(&k, !env_no_btf);
 	tracefs_close();
@@ -287,8 +300,12 @@ static int cmd_verify(int argc, char **argv)
 {
 	static const struct option lo[] = {{"log-level", required_argument, NULL, 'L'},
 					   {"no-btf", no_argument, NULL, 'B'},
+					   {"prog", required_argument, NULL, 'p'},
+					   {"type", required_argument, NULL, 't'},
+					   {"attach", required_argument, NULL, 'a'},
 					   {"help", no_argument, NULL, 'h'},
 					   {0, 0, 0, 0}};
+	const char *prog = NULL, *type = NULL, *attach = NULL;
 	struct load_opts lopt = {.log_level = 1, .stats = true};
 	struct kernel_layout k;
 	struct progset ps = {0};
@@ -305,6 +322,8 @@ static int cmd_verify(int argc, char **argv)
 			lopt.log_level = (unsigned)v;
 		} else if (o == 'B') {
 			no_btf = true;
+		} else if (o == 'p' || o == 't' || o == 'a') {
+			*(o == 'p' ? &prog : o == 't' ? &type : &attach) = optarg;
 		} else if (o == 'h') {
 			return help(), 0;
 		} else {
@@ -314,6 +333,10 @@ static int cmd_verify(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("verify: unexpected argument '%s'", argv[optind]);
 	raise_memlock();
+	if (prog || type || attach)
+		return prog ? textprog_cmd(true, prog, type, attach, lopt.log_level)
+			    : usage_error("verify: %s needs --prog FILE",
+					  type ? "--type" : "--attach");
 	r = progset_prepare(&k, !no_btf, err, sizeof(err));
 	if (!r)
 		r = progset_build(&ps, &full_prog_opts, &k, false, err, sizeof(err));
@@ -598,6 +621,8 @@ int main(int argc, char **argv)
 		return cmd_dump(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "verify"))
 		return cmd_verify(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "explain"))
+		return cmd_explain(argc - 1, argv + 1);
 #endif
 	if (argc > 1 && !strcmp(argv[1], "check")) {
 		raise_memlock(); /* its self-test loads the programs */
