@@ -41,15 +41,17 @@
 
 /* How a field's value is shown, from its record member. */
 enum field_kind {
-	FK_U32,	     /* a number */
-	FK_U32_SET,  /* a number; 4294967295 (never set) is null */
-	FK_STR,	     /* a NUL-padded char array (not always NUL-terminated) */
-	FK_TTY,	     /* a tty name: "" is none (null), "ptsN" is shown as pts/N */
-	FK_CGROUP,   /* a cgroup id, shown as its path (null: in no mounted tree) */
-	FK_FILELESS, /* true when EV_C_EXE_DELETED is in ctx_flags */
-	FK_CWD,	     /* the cwd block, joined by the reader (struct ev_view.cwd) */
-	FK_EXE,	     /* the exe block, likewise */
-	FK_ENV,	     /* the env block: a list of strings */
+	FK_U32,	      /* a number */
+	FK_U32_SET,   /* a number; 4294967295 (never set) is null */
+	FK_STR,	      /* a NUL-padded char array (not always NUL-terminated) */
+	FK_TTY,	      /* a tty name: "" is none (null), "ptsN" is shown as pts/N */
+	FK_CGROUP,    /* a cgroup id, shown as its path (null: in no mounted tree) */
+	FK_CONTAINER, /* a cgroup id, shown as the container id its path names (src/container.c) */
+	FK_POD,	      /* a cgroup id, shown as the Kubernetes pod UID its path names */
+	FK_FILELESS,  /* true when EV_C_EXE_DELETED is in ctx_flags */
+	FK_CWD,	      /* the cwd block, joined by the reader (struct ev_view.cwd) */
+	FK_EXE,	      /* the exe block, likewise */
+	FK_ENV,	      /* the env block: a list of strings */
 };
 
 /*
@@ -57,8 +59,8 @@ enum field_kind {
  *
  *   X(column, name, header, width, group, kind, member, all)
  *     column  COL_<column>
- *     name    the -o name and the JSON key (8 characters at most)
- *     header  the text column's header
+ *     name    the -o name and the JSON key (9 characters at most)
+ *     header  the text column's header (9 characters at most)
  *     width   the text column's width, a space included (0: as wide as the value)
  *     group   the CTX_<group> the programs must read for it
  *     kind    FK_<kind>: how its value is shown
@@ -80,6 +82,8 @@ enum field_kind {
 	X(MNTNS, "mntns", "MNTNS", 11, MNTNS, U32, mntns, ALL)                                     \
 	X(NSPID, "nspid", "NSPID", 8, PIDNS, U32, nspid, ALL)                                      \
 	X(CGROUP, "cgroup", "CGROUP", 0, CGROUP, CGROUP, cgroup, ALL)                              \
+	X(CONTAINER, "container", "CONTAINER", 0, CGROUP, CONTAINER, cgroup, ALL)                  \
+	X(POD, "pod", "POD", 0, CGROUP, POD, cgroup, ALL)                                          \
 	X(ENV, "env", "ENV", 0, ENV, ENV, env_len, OWN)
 
 #endif

@@ -44,8 +44,8 @@ _Static_assert(COL_COUNT <= 64, "out_opts.ctx_cols is a 64-bit mask");
  * column ends with a space unless it is the last); for a context field, the CTX_* it needs
  * read and how its record member is shown. */
 struct col_def {
-	char name[9];
-	char head[9];
+	char name[10];
+	char head[10];
 	uint8_t width;
 	int8_t ctx;   /* CTX_*, -1: a base column */
 	uint8_t kind; /* FK_* */

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: MIT
+/*
+ * container and pod (-o container,pod), end to end: cgroups named exactly as each runtime
+ * and cgroup driver names them, in a cgroup2 tree this test mounts (and in the cgroup v1
+ * pids hierarchy where the host has one), real processes moved into them before they exec,
+ * and the ids minisnoop prints compared with the ids in the names. No runtime runs here:
+ * containers are cgroups to minisnoop, and these are those cgroups.
+ */
+#include "snoop.h"
+
+#include <dirent.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#define ID1  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define ID2  "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+#define UID  "1f2e3d4c-5b6a-4978-8a1b-2c3d4e5f6a7b"
+#define UID_ "1f2e3d4c_5b6a_4978_8a1b_2c3d4e5f6a7b"
+#define QOS  "kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" UID_ ".slice"
+
+static char g_mnt[PATH_MAX];	    /* our cgroup2 mount, unmounted in cleanup */
+static char g_top[PATH_MAX + 64];   /* our directory in the v2 tree ("" when none) */
+static char g_v1top[PATH_MAX + 64]; /* our directory in the v1 pids tree ("" when none) */
+
+/* rmdir of a cgroup tree, leaves first (its processes are gone by now). */
+static void rm_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char sub[PATH_MAX + 256];
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (e->d_type == DT_DIR && e->d_name[0] != '.') {
+			snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+			rm_tree(sub);
+		}
+	closedir(d);
+	for (int i = 0; i < 50 && rmdir(dir) && errno == EBUSY; i++)
+		usleep(20000);
+}
+
+static void cleanup(void)
+{
+	snoop_cleanup();
+	if (g_top[0])
+		rm_tree(g_top);
+	if (g_v1top[0])
+		rm_tree(g_v1top);
+	g_top[0] = g_v1top[0] = 0;
+	if (g_mnt[0]) {
+		umount2(g_mnt, MNT_DETACH);
+		rmdir(g_mnt);
+		g_mnt[0] = 0;
+	}
+}
+
+/* The v2 tree: the host's, else one mounted here. */
+static void v2_root(char *root, size_t n)
+{
+	if (cgroup2_mount(root, n))
+		return;
+	snprintf(g_mnt, sizeof(g_mnt), "%s/cgroup2", tmpdir());
+	if (mkdir(g_mnt, 0755) && errno != EEXIST)
+		fail_msg("mkdir %s: %s", g_mnt, strerror(errno));
+	if (mount("none", g_mnt, "cgroup2", 0, NULL)) {
+		int err = errno;
+
+		rmdir(g_mnt);
+		g_mnt[0] = 0;
+		SKIP("mounting cgroup2 failed: %s", strerror(err));
+	}
+	snprintf(root, n, "%s", g_mnt);
+}
+
+/* mkdir -p of top/rel */
+static void make_cgroup(const char *top, const char *rel)
+{
+	char p[PATH_MAX * 2];
+	size_t k = strlen(top);
+
+	snprintf(p, sizeof(p), "%s/%s", top, rel);
+	for (char *s = p + k + 1;; s++) {
+		char c = *s;
+
+		if (c != '/' && c)
+			continue;
+		*s = 0;
+		if (mkdir(p, 0755) && errno != EEXIST)
+			fail_msg("mkdir %s: %s", p, strerror(errno));
+		*s = c;
+		if (!c)
+			break;
+	}
+}
+
+struct run_arg {
+	int gate;
+	char *argv[5];
+};
+
+static void run_sh(void *a)
+{
+	struct run_arg *r = a;
+
+	gate_wait(r->gate);
+	touch_strings("/bin/sh", r->argv);
+	execve("/bin/sh", r->argv, g_envp);
+	_exit(127);
+}
+
+/* Moves pid into the cgroup top/rel. */
+static void move(pid_t pid, const char *top, const char *rel)
+{
+	char procs[PATH_MAX * 2], num[32];
+	int fd;
+
+	snprintf(procs, sizeof(procs), "%s/%s/cgroup.procs", top, rel);
+	snprintf(num, sizeof(num), "%d", (int)pid);
+	fd = open(procs, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, num, strlen(num)) != (ssize_t)strlen(num))
+		fail_msg("moving %d into %s: %s", (int)pid, procs, strerror(errno));
+	close(fd);
+}
+
+/*
+ * A process in top/rel (NULL: where we are) execs /bin/sh with a marker (it lives on in a
+ * sleep, so that a v1 reading finds it); returns minisnoop's line of that exec (static).
+ */
+static const char *exec_in(struct snoop *s, const char *top, const char *rel, bool want_line)
+{
+	static char line[8192];
+	char mark[128];
+	struct run_arg r;
+	int gate[2];
+	pid_t pid;
+	const char *at, *b, *e;
+
+	marker(mark, sizeof(mark), "ctr");
+	assert_int_equal(pipe2(gate, O_CLOEXEC), 0);
+	r = (struct run_arg){.gate = gate[0], .argv = {"sh", "-c", "exec sleep 5", mark, NULL}};
+	pid = kid_fork(run_sh, &r, &gate[0], 1);
+	close(gate[0]);
+	if (rel)
+		move(pid, top, rel);
+	assert_int_equal(write(gate[1], "x", 1), 1);
+	close(gate[1]);
+	if (!snoop_wait_out(s, mark, want_line ? 5000 : 700)) {
+		kill(pid, SIGKILL);
+		kid_wait(pid);
+		if (want_line)
+			fail_msg("no event of %s in %s", mark, rel ? rel : "(here)");
+		return NULL;
+	}
+	kill(pid, SIGKILL);
+	kid_wait(pid);
+	at = strstr(buf_str(&s->out), mark);
+	for (b = at; b > s->out.p && b[-1] != '\n'; b--)
+		;
+	e = strchr(at, '\n');
+	snprintf(line, sizeof(line), "%.*s", (int)(e ? e - b : (long)strlen(b)), b);
+	return line;
+}
+
+/* The line has "key":"want" (want "": "key":null). */
+static void want_key(const char *line, const char *key, const char *want, const char *what)
+{
+	char k[256];
+
+	if (want[0])
+		snprintf(k, sizeof(k), "\"%s\":\"%s\"", key, want);
+	else
+		snprintf(k, sizeof(k), "\"%s\":null", key);
+	if (!strstr(line, k))
+		fail_msg("%s: %s wanted, line: %s", what, k, line);
+}
+
+struct row {
+	const char *rel; /* the cgroup, below our top directory */
+	const char *id, *pod;
+};
+
+static const struct row rows[] = {
+    {"docker/" ID1, ID1, ""},			       /* Docker, cgroupfs */
+    {"system.slice/docker-" ID1 ".scope", ID1, ""},    /* Docker, systemd */
+    {"default/" ID2, ID2, ""},			       /* containerd (nerdctl) */
+    {"kubepods/besteffort/pod" UID "/" ID1, ID1, UID}, /* containerd CRI, cgroupfs */
+    {QOS "/cri-containerd-" ID2 ".scope", ID2, UID},   /* containerd CRI, systemd */
+    {"kubepods.slice/kubepods-pod" UID_ ".slice/cri-containerd-" ID1 ".scope", ID1, UID},
+    {QOS "/crio-" ID1 ".scope", ID1, UID},		   /* CRI-O, systemd */
+    {"kubepods/burstable/pod" UID "/crio-" ID2, ID2, UID}, /* CRI-O, cgroupfs */
+    {QOS "/crio-conmon-" ID1 ".scope", "", UID},	   /* CRI-O's monitor */
+    {"machine.slice/libpod-" ID1 ".scope", ID1, ""},	   /* podman, systemd */
+    {"machine.slice/libpod-" ID2 ".scope/container", ID2, ""},
+    {"libpod_parent/libpod-" ID1, ID1, ""},		   /* podman, cgroupfs */
+    {"machine.slice/libpod-conmon-" ID1 ".scope", "", ""}, /* podman's monitor */
+    {"docker/" ID2 "/docker/" ID1, ID1, ""},		   /* Docker in Docker */
+    {"system.slice/docker-" ID2 ".scope/kubelet.slice/kubelet-kubepods.slice/"
+     "kubelet-kubepods-besteffort.slice/kubelet-kubepods-besteffort-pod" UID_
+     ".slice/cri-containerd-" ID1 ".scope",
+     ID1, UID}, /* kind: a pod in a node container */
+    /* lookalikes */
+    {"system.slice/docker-xyz.scope", "", ""},
+    {"system.slice/docker-0123456789ab.scope", "", ""},
+    {"system.slice/docker-" ID1 "0.scope", "", ""},
+    {"system.slice/docker-0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF.scope",
+     "", ""},
+    {"pod" UID, "", ""},
+    {"user.slice/user-1000.slice/session-3.scope", "", ""},
+};
+
+#define NROWS (sizeof(rows) / sizeof(rows[0]))
+
+static const char *const ARGS[] = {"-j", "-o", "cgroup,container,pod", NULL};
+
+/* Each naming in the v2 tree: the cgroups are made before minisnoop starts, so that its one
+ * reading of the tree has them all. */
+static void test_v2_names(void **state)
+{
+	char root[PATH_MAX];
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	v2_root(root, sizeof(root));
+	snprintf(g_top, sizeof(g_top), "%s/minisnoop-ctr-%d", root, (int)g_self);
+	if (mkdir(g_top, 0755) && errno != EEXIST) {
+		int err = errno;
+
+		g_top[0] = 0;
+		SKIP("cannot make a cgroup under %s: %s", root, strerror(err));
+	}
+	for (size_t i = 0; i < NROWS; i++)
+		make_cgroup(g_top, rows[i].rel);
+	s = snoop_start(ARGS);
+	for (size_t i = 0; i < NROWS; i++) {
+		const char *line = exec_in(s, g_top, rows[i].rel, true);
+
+		want_key(line, "container", rows[i].id, rows[i].rel);
+		want_key(line, "pod", rows[i].pod, rows[i].rel);
+	}
+	snoop_stop(s, SIGINT);
+}
+
+/* Where the container is only in the v1 pids hierarchy (a hybrid host's cgroupfs driver):
+ * read from /proc/PID/cgroup while the process lives. */
+static void test_v1_pids(void **state)
+{
+	static const char *const v1rows[] = {"docker/" ID1, "system.slice/docker-" ID1 ".scope",
+					     "kubepods/besteffort/pod" UID "/" ID1};
+	struct stat st;
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	if (stat("/sys/fs/cgroup/pids/cgroup.procs", &st))
+		SKIP("no cgroup v1 pids hierarchy at /sys/fs/cgroup/pids (a cgroup v2 host)");
+	snprintf(g_v1top, sizeof(g_v1top), "/sys/fs/cgroup/pids/minisnoop-ctr-%d", (int)g_self);
+	if (mkdir(g_v1top, 0755) && errno != EEXIST) {
+		int err = errno;
+
+		g_v1top[0] = 0;
+		SKIP("cannot make a v1 pids cgroup: %s", strerror(err));
+	}
+	for (size_t i = 0; i < 3; i++)
+		make_cgroup(g_v1top, v1rows[i]);
+	s = snoop_start(ARGS);
+	for (size_t i = 0; i < 3; i++) {
+		const char *line = exec_in(s, g_v1top, v1rows[i], true);
+
+		want_key(line, "container", ID1, v1rows[i]);
+		want_key(line, "pod", i == 2 ? UID : "", v1rows[i]);
+	}
+	/* and ours, in no container: null */
+	want_key(exec_in(s, NULL, NULL, true), "container", "", "the test's own cgroup");
+	snoop_stop(s, SIGINT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	    T(test_v2_names),
+	    T(test_v1_pids),
+#undef T
+	};
+
+	snoop_init(120, "/tmp/minisnoop-ctr.", cleanup);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
