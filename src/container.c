@@ -21,9 +21,11 @@
  */
 #include "container.h"
 
+#include "cgroup.h"
 #include "fmt.h"
 #include "sysfile.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -196,4 +198,63 @@ int container_of_pid_v1(uint32_t pid, char id[CONTAINER_ID_LEN + 1], char pod[PO
 		}
 	}
 	return 0;
+}
+
+int ctr_filter_add(struct ctr_filter *f, const char *list, char *err, size_t errlen)
+{
+	f->on = true;
+	for (const char *s = list;;) {
+		size_t n = strcspn(s, ",");
+
+		if (!n || n > CONTAINER_ID_LEN || !all_hex(s, n)) {
+			ms_snprintf(
+			    err, errlen,
+			    "--container: '%.*s' is not a container id (1 to 64 lowercase hex "
+			    "digits)",
+			    (int)(n > 80 ? 80 : n), s);
+			return -EINVAL;
+		}
+		if (f->n == CTR_IDS_MAX) {
+			ms_snprintf(err, errlen, "--container: at most %d ids", CTR_IDS_MAX);
+			return -EINVAL;
+		}
+		f->ids[f->n++] = s;
+		if (!s[n])
+			return 0;
+		s += n + 1;
+	}
+}
+
+bool ctr_name_match(const struct ctr_filter *f, const char *name, size_t len)
+{
+	const char *id = container_id_in_name(name, len);
+
+	if (!id)
+		return false;
+	if (f->any)
+		return true;
+	for (unsigned i = 0; i < f->n; i++)
+		if (!memcmp(id, f->ids[i], strcspn(f->ids[i], ",")))
+			return true;
+	return false;
+}
+
+bool ctr_filter_match(const struct ctr_filter *f, uint64_t id)
+{
+	const char *p;
+
+	if (!f->on || id <= f->new_above)
+		return true;
+	p = cgroup_name(id);
+	for (size_t i = 0; p && p[i];) {
+		size_t n;
+
+		while (p[i] == '/')
+			i++;
+		n = strcspn(p + i, "/");
+		if (n && ctr_name_match(f, p + i, n))
+			return true;
+		i += n;
+	}
+	return false;
 }

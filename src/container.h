@@ -34,4 +34,24 @@ int container_of_pid_v1(uint32_t pid, char id[CONTAINER_ID_LEN + 1], char pod[PO
  * stripped), or NULL: what --container matches ids against. */
 const char *container_id_in_name(const char *name, size_t len);
 
+/* --container ID[,ID...] (full ids or unique prefixes) and --containers-only. */
+#define CTR_IDS_MAX 16
+struct ctr_filter {
+	bool on;  /* either option */
+	bool any; /* --containers-only: every container */
+	unsigned n;
+	const char *ids[CTR_IDS_MAX]; /* lowercase hex, 1 to 64 digits */
+	/* cgroup ids above this one were made after minisnoop read the tree: the kernel lets
+	 * their execs through and ctr_filter_match decides by the path (src/cgroup.c) */
+	uint64_t new_above;
+};
+
+/* Adds the ids of a comma-separated list; 0 or -EINVAL with err set. */
+int ctr_filter_add(struct ctr_filter *f, const char *list, char *err, size_t errlen);
+/* Whether a cgroup directory's name (one component) is a container the filter wants. */
+bool ctr_name_match(const struct ctr_filter *f, const char *name, size_t len);
+/* Whether an exec in cgroup id passes: an id the kernel decided (at most new_above) does;
+ * a newer one when a component of its path is a wanted container. */
+bool ctr_filter_match(const struct ctr_filter *f, uint64_t id);
+
 #endif

@@ -277,12 +277,124 @@ static void test_v1_pids(void **state)
 	snoop_stop(s, SIGINT);
 }
 
+/* A process in top/rel (NULL: here) execs sh with a marker and exits; the marker. */
+static const char *exec_quiet(const char *top, const char *rel, char *mark, size_t n)
+{
+	struct run_arg r;
+	int gate[2];
+	pid_t pid;
+
+	marker(mark, n, "ctr-no");
+	assert_int_equal(pipe2(gate, O_CLOEXEC), 0);
+	r = (struct run_arg){.gate = gate[0], .argv = {"sh", "-c", "exit 0", mark, NULL}};
+	pid = kid_fork(run_sh, &r, &gate[0], 1);
+	close(gate[0]);
+	if (rel)
+		move(pid, top, rel);
+	assert_int_equal(write(gate[1], "x", 1), 1);
+	close(gate[1]);
+	kid_wait(pid);
+	return mark;
+}
+
+#define ID3 "0123456789abcdef00000000000000000000000000000000000000000000000f"
+
+static void make_top(void)
+{
+	char root[PATH_MAX];
+
+	v2_root(root, sizeof(root));
+	snprintf(g_top, sizeof(g_top), "%s/minisnoop-ctr-%d", root, (int)g_self);
+	if (mkdir(g_top, 0755) && errno != EEXIST) {
+		int err = errno;
+
+		g_top[0] = 0;
+		SKIP("cannot make a cgroup under %s: %s", root, strerror(err));
+	}
+}
+
+/*
+ * --container with a prefix: execs in that container's cgroup and below it are shown, those
+ * in another container, a lookalike or none are not (dropped in the kernel); cgroups made
+ * after the start (a new container the prefix names, a child of the container's cgroup, one
+ * of no container) are decided in user space the same way.
+ */
+static void test_container_filter(void **state)
+{
+	static const char *const args[] = {"-j",	  "-o",	      "container",
+					   "--container", "01234567", NULL};
+	char no[4][128];
+	const char *line;
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	make_top();
+	make_cgroup(g_top, "system.slice/docker-" ID1 ".scope");
+	make_cgroup(g_top, "docker/" ID2);
+	make_cgroup(g_top, "system.slice/docker-0123456789ab.scope");
+	s = snoop_start(args);
+	exec_quiet(g_top, "docker/" ID2, no[0], sizeof(no[0]));
+	exec_quiet(g_top, "system.slice/docker-0123456789ab.scope", no[1], sizeof(no[1]));
+	exec_quiet(NULL, NULL, no[2], sizeof(no[2]));
+	line = exec_in(s, g_top, "system.slice/docker-" ID1 ".scope", true);
+	want_key(line, "container", ID1, "--container 01234567: its container");
+	/* made after the start */
+	make_cgroup(g_top, "system.slice/docker-" ID1 ".scope/sub");
+	make_cgroup(g_top, "machine.slice/libpod-" ID3 ".scope");
+	make_cgroup(g_top, "system.slice/new.scope");
+	exec_quiet(g_top, "system.slice/new.scope", no[3], sizeof(no[3]));
+	line = exec_in(s, g_top, "system.slice/docker-" ID1 ".scope/sub", true);
+	want_key(line, "container", ID1, "--container: a cgroup made below it after the start");
+	line = exec_in(s, g_top, "machine.slice/libpod-" ID3 ".scope", true);
+	want_key(line, "container", ID3, "--container: a container started after minisnoop");
+	snoop_stop(s, SIGINT);
+	for (int i = 0; i < 4; i++)
+		if (strstr(buf_str(&s->out), no[i]))
+			fail_msg("--container 01234567: exec %d shown:\n%s", i, buf_str(&s->out));
+}
+
+/* --containers-only: any container, nothing else; a prefix naming two containers is refused. */
+static void test_containers_only(void **state)
+{
+	static const char *const args[] = {"-j", "-o", "container", "--containers-only", NULL};
+	static const char *const ambiguous[] = {"--container", "0123", NULL};
+	char no[2][128];
+	const char *line;
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	make_top();
+	make_cgroup(g_top, "kubepods/besteffort/pod" UID "/" ID2);
+	make_cgroup(g_top, "system.slice/docker-xyz.scope");
+	s = snoop_start(args);
+	exec_quiet(g_top, "system.slice/docker-xyz.scope", no[0], sizeof(no[0]));
+	exec_quiet(NULL, NULL, no[1], sizeof(no[1]));
+	line = exec_in(s, g_top, "kubepods/besteffort/pod" UID "/" ID2, true);
+	want_key(line, "container", ID2, "--containers-only");
+	make_cgroup(g_top, "system.slice/docker-" ID1 ".scope");
+	line = exec_in(s, g_top, "system.slice/docker-" ID1 ".scope", true);
+	want_key(line, "container", ID1, "--containers-only: a container started after minisnoop");
+	snoop_stop(s, SIGINT);
+	for (int i = 0; i < 2; i++)
+		if (strstr(buf_str(&s->out), no[i]))
+			fail_msg("--containers-only: exec %d shown:\n%s", i, buf_str(&s->out));
+	make_cgroup(g_top, "machine.slice/libpod-" ID3 ".scope");
+	s = run_minisnoop(ambiguous, 10000);
+	if (s->status == 0 || !strstr(buf_str(&s->err), "names more than one container"))
+		fail_msg("--container 0123 with two containers: status %d, stderr: %s", s->status,
+			 buf_str(&s->err));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	    T(test_v2_names),
 	    T(test_v1_pids),
+	    T(test_container_filter),
+	    T(test_containers_only),
 #undef T
 	};
 
