@@ -94,9 +94,14 @@ SIZE_BUDGET ?= 163840
 TINY_BUDGET ?= 98304
 
 .PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools \
-	tiny size-check-tiny size-report-tiny test-tiny size-check test-initramfs test-initramfs-all fuzz test-asan cross
+	tiny size-check-tiny size-report-tiny test-tiny size-check test-initramfs test-initramfs-all fuzz test-asan cross image
 
 all: $(B)/minisnoop
+
+# make image: the OCI image FROM scratch with the static binary, tagged $(VERSION), its file
+# list checked (tools/image/; buildah: tools/deps.sh image)
+image: $(B)/minisnoop
+	@tools/image/build.sh $< $(VERSION) $(B)/image
 
 $(B)/uapi/.stamp:
 	@mkdir -p $(B)/uapi
