@@ -99,9 +99,10 @@ TINY_BUDGET ?= 98304
 all: $(B)/minisnoop
 
 # make image: the OCI image FROM scratch with the static binary, tagged $(VERSION), its file
-# list checked (tools/image/; buildah: tools/deps.sh image)
+# list checked (tools/image/; buildah: tools/deps.sh image), and the DaemonSet's structure
 image: $(B)/minisnoop
 	@tools/image/build.sh $< $(VERSION) $(B)/image
+	@python3 tools/kubernetes/check.py tools/kubernetes/daemonset.yaml $(VERSION)
 
 $(B)/uapi/.stamp:
 	@mkdir -p $(B)/uapi
