@@ -9,6 +9,7 @@
 
 #include "container.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -167,13 +168,46 @@ static void test_v1(void **state)
 	assert_true(!(have & CONTAINER_HAVE_ID) || strlen(id) == CONTAINER_ID_LEN);
 }
 
+/* --container's list: ids and prefixes of lowercase hex; a name matches by its id's start. */
+static void test_filter(void **state)
+{
+	struct ctr_filter f = {0};
+	char err[160];
+	static const char *const bad[] = {"",	  "0123,", ",0123",   "01g3",
+					  "ABCD", ID1 "0", "0123,,fe"};
+
+	(void)state;
+	assert_int_equal(ctr_filter_add(&f, "0123,fedc", err, sizeof(err)), 0);
+	assert_int_equal(f.n, 2);
+	assert_true(f.on);
+	assert_true(ctr_name_match(&f, "docker-" ID1 ".scope", strlen("docker-" ID1 ".scope")));
+	assert_true(ctr_name_match(&f, ID2, strlen(ID2)));
+	assert_false(
+	    ctr_name_match(&f, "crio-conmon-" ID1 ".scope", strlen("crio-conmon-" ID1 ".scope")));
+	assert_false(ctr_name_match(&f, "0123.scope", 10));
+	f.n = 1; /* "0123" only */
+	assert_false(ctr_name_match(&f, ID2, strlen(ID2)));
+	f.any = true;
+	assert_true(ctr_name_match(&f, ID2, strlen(ID2)));
+	assert_false(ctr_name_match(&f, "docker-xyz.scope", 16));
+	assert_int_equal(ctr_filter_add(&f, ID1, err, sizeof(err)), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct ctr_filter g = {0};
+
+		assert_int_equal(ctr_filter_add(&g, bad[i], err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "not a container id"));
+	}
+	/* ids at most new_above were decided in the kernel */
+	f.new_above = 100;
+	assert_true(ctr_filter_match(&f, 5));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_paths),
-	    cmocka_unit_test(test_length),
-	    cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_v1),
+	    cmocka_unit_test(test_paths),  cmocka_unit_test(test_length),
+	    cmocka_unit_test(test_names),  cmocka_unit_test(test_v1),
+	    cmocka_unit_test(test_filter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
