@@ -89,9 +89,9 @@ TOOLS := $(B)/storm $(B)/true-static $(B)/progstats $(B)/startstop $(B)/benchrep
 
 # The stripped x86_64 binary with every feature stays within this (160 KiB, issue 21); `make tiny` aims at 64 KiB.
 SIZE_BUDGET ?= 163840
-# The tiny build's budget is a guard against growth while the hardening and lifecycle work
+# The tiny build's budget is a guard against growth while the hardening, lifecycle and service work
 # lands (82,552 bytes when it was made); the goal stays 64 KiB (size-report-tiny prints both).
-TINY_BUDGET ?= 98304
+TINY_BUDGET ?= 114688
 
 .PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools \
 	tiny size-check-tiny size-report-tiny test-tiny size-check test-initramfs test-initramfs-all fuzz test-asan cross image
@@ -188,7 +188,7 @@ test: test-deps
 
 # The tracer's end-to-end tests against build/minisnoop-tiny; the cases of what it leaves out
 # are left out by name (tests/kernel/snoop.c), so that nothing skips.
-TINY_TESTS := $(B)/tests/test_trace $(B)/tests/test_context
+TINY_TESTS := $(B)/tests/test_trace $(B)/tests/test_context $(B)/tests/test_service
 test-tiny: test-deps
 	@$(MAKE) --no-print-directory tiny tools $(TINY_TESTS)
 	@MINISNOOP_BIN=$(abspath $(B)/minisnoop-tiny) MINISNOOP_TEST_EXCLUDE='test_verify' \

@@ -37,7 +37,9 @@
 	X(PIDNS, KF_PIDNS, "pidns and nspid are null")                                             \
 	X(MNTNS, KF_MNTNS, "mntns is null")                                                        \
 	X(CGROUP, NO_KFEATURE, "")    /* the cgroup id */                                          \
-	X(ENV, KF_ENV, "env is null") /* env block: the new image's environment */
+	X(ENV, KF_ENV, "env is null") /* env block: the new image's environment */                 \
+	X(ROOT, KF_ROOT,                                                                           \
+	  "root is null, and paths of chrooted processes are not marked") /* root block */
 
 /* How a field's value is shown, from its record member. */
 enum field_kind {
@@ -45,13 +47,15 @@ enum field_kind {
 	FK_U32_SET,   /* a number; 4294967295 (never set) is null */
 	FK_STR,	      /* a NUL-padded char array (not always NUL-terminated) */
 	FK_TTY,	      /* a tty name: "" is none (null), "ptsN" is shown as pts/N */
-	FK_CGROUP,    /* a cgroup id, shown as its path (null: in no mounted tree) */
-	FK_CONTAINER, /* a cgroup id, shown as the container id its path names (src/container.c) */
-	FK_POD,	      /* a cgroup id, shown as the Kubernetes pod UID its path names */
+	FK_CGROUP,    /* a cgroup id, shown as its path: the cgroup block when the kernel read it,
+		       * else the id named from the mounted trees (null: in none) */
+	FK_CONTAINER, /* the container id the cgroup path names (src/container.c) */
+	FK_POD,	      /* the Kubernetes pod UID the cgroup path names */
 	FK_FILELESS,  /* true when EV_C_EXE_DELETED is in ctx_flags */
 	FK_CWD,	      /* the cwd block, joined by the reader (struct ev_view.cwd) */
 	FK_EXE,	      /* the exe block, likewise */
 	FK_ENV,	      /* the env block: a list of strings */
+	FK_ROOT,      /* the root block: null when the process's root is the tracer's own */
 };
 
 /*
@@ -68,6 +72,7 @@ enum field_kind {
  *     all     ALL: "-o all" adds it; OWN: only when named (env, which -e also adds)
  */
 #define CONTEXT_FIELDS(X)                                                                          \
+	X(ROOT, "root", "ROOT", 0, ROOT, ROOT, root_len, ALL)                                      \
 	X(CWD, "cwd", "CWD", 0, CWD, CWD, cwd_len, ALL)                                            \
 	X(EXE, "exe", "EXE", 0, EXE, EXE, exe_len, ALL)                                            \
 	X(FILELESS, "fileless", "FILELESS", 9, EXE, FILELESS, ctx_flags, ALL)                      \

@@ -132,10 +132,16 @@ enum kmember {
 	KM_UPID_NR,
 	KM_UPID_NS,
 	KM_PID_NS_NS,
+	KM_TASK_CGROUPS,
+	KM_CSS_SET_DFL_CGRP,
+	KM_CGROUP_KN,
+	KM_KERNFS_PARENT, /* __parent since 6.15, parent before */
+	KM_KERNFS_NAME,
 	KM_TASK_THREAD_INFO,
 	KM_THREAD_INFO_STATUS,
 	KM_COUNT,
 };
+_Static_assert(KM_COUNT <= 64, "KM() bits are a 64-bit mask");
 #define KM(x) (1ull << KM_##x)
 
 /* What a group of members gives: on when BTF gave every member of the group. */
@@ -151,6 +157,8 @@ enum kfeature {
 	KF_TTY,	       /* current->signal->tty->name */
 	KF_PIDNS,      /* current->thread_pid: the innermost level's nr and namespace */
 	KF_MNTNS,      /* current->nsproxy->mnt_ns */
+	KF_ROOT,       /* task->fs->root, walked up to the top of its mount tree */
+	KF_CGROUP,     /* cgroups->dfl_cgrp->kn, its names up to the hierarchy's root */
 	KF_COMPAT,     /* current's thread_info.status: TS_COMPAT in a 32-bit syscall (x86) */
 	KF_COUNT,
 };

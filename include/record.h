@@ -23,8 +23,8 @@ typedef uint64_t ms_u64 __attribute__((aligned(8)));
 #define EV_PATH_MAX	4096  /* bytes of a cwd or exe block (components, NUL each) */
 #define EV_NAME_MAX	256   /* a path component's read: NAME_MAX and its NUL */
 #define EV_ENV_MAX	EV_ARGS_MAX
-/* text = filename, args, then the context blocks: cwd, exe, env */
-#define EV_TEXT_MAX	(EV_FILENAME_MAX + EV_ARGS_MAX + 2 * EV_PATH_MAX + EV_ENV_MAX)
+/* text = filename, args, then the context blocks: cwd, exe, env, root, cgroup */
+#define EV_TEXT_MAX	(EV_FILENAME_MAX + EV_ARGS_MAX + 4 * EV_PATH_MAX + EV_ENV_MAX)
 #define EV_MAX_ARGS_LIM 128 /* --max-args upper bound */
 #define EV_MAX_ARGS_DEF 20
 
@@ -52,11 +52,17 @@ _Static_assert(CTX_BITS <= 32, "have and prog_opts.ctx are 32-bit masks");
 #define CTXB(x) (1u << CTX_##x)
 
 /* ctx_flags */
-#define EV_C_CWD_CUT	 (1u << 0) /* deeper or longer than the block: leaf side kept */
-#define EV_C_CWD_DELETED (1u << 1) /* unlinked directory */
-#define EV_C_EXE_CUT	 (1u << 2)
-#define EV_C_EXE_DELETED (1u << 3) /* no name on disk: memfd, deleted file */
-#define EV_C_ENV_CUT	 (1u << 4) /* more than kept, or the last kept was cut */
+#define EV_C_CWD_CUT	  (1u << 0) /* deeper or longer than the block: leaf side kept */
+#define EV_C_CWD_DELETED  (1u << 1) /* unlinked directory */
+#define EV_C_EXE_CUT	  (1u << 2)
+#define EV_C_EXE_DELETED  (1u << 3) /* no name on disk: memfd, deleted file */
+#define EV_C_ENV_CUT	  (1u << 4) /* more than kept, or the last kept was cut */
+#define EV_C_ROOT_CUT	  (1u << 5)
+#define EV_C_ROOT_DELETED (1u << 6) /* the root directory was removed */
+#define EV_C_CGROUP_CUT	  (1u << 7)
+/* The cgroup block was read (the root cgroup's is empty); without it the id is named by the
+ * reader (src/cgroup.c). */
+#define EV_C_CGROUP_PATH (1u << 8)
 
 struct ms_event {
 	ms_u64 ts_ns;	       /* CLOCK_MONOTONIC when the exec succeeded or failed */
@@ -80,20 +86,27 @@ struct ms_event {
 	ms_u64 cgroup;			    /* after 4 bytes of padding */
 	char pcomm[EV_COMM_LEN];
 	char tty[32];
+	/* Blocks after env, in this order. root: the process's root directory walked up to the top
+	 * of its mount tree (empty: it is that top); cgroup: its cgroup's names up to the
+	 * hierarchy's root. */
+	uint16_t root_len, cgroup_len;
+	uint32_t pad;
 	char text[];
 };
 
 #define EV_OFF(f) ((int16_t)offsetof(struct ms_event, f))
 #define EV_HDR	  ((int)sizeof(struct ms_event))
 
-_Static_assert(sizeof(struct ms_event) == 160 && offsetof(struct ms_event, cgroup) == 104 &&
-		   offsetof(struct ms_event, pcomm) == 112,
+_Static_assert(sizeof(struct ms_event) == 168 && offsetof(struct ms_event, cgroup) == 104 &&
+		   offsetof(struct ms_event, pcomm) == 112 &&
+		   offsetof(struct ms_event, root_len) == 160,
 	       "record header layout is part of the ABI");
 /* context_clear() zeroes each pair with one 4-byte store */
 _Static_assert(offsetof(struct ms_event, exe_len) == offsetof(struct ms_event, cwd_len) + 2 &&
 		   offsetof(struct ms_event, ctx_flags) == offsetof(struct ms_event, env_len) + 2 &&
 		   offsetof(struct ms_event, cwd_len) % 4 == 0 &&
-		   offsetof(struct ms_event, env_len) % 4 == 0,
+		   offsetof(struct ms_event, env_len) % 4 == 0 &&
+		   offsetof(struct ms_event, cgroup_len) == offsetof(struct ms_event, root_len) + 2,
 	       "length pairs cleared together");
 
 /* Counters the programs keep in one mmapable array value (u64 each, atomic adds). */

@@ -172,8 +172,9 @@ void record_ids(struct asm_prog *p, const struct prog_layout *l)
 	E(BPF_ST_MEM(BPF_W, R10, FP(key), 0));
 	/* No context yet: context_read (context.c) sets what it reads. */
 	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(have), 0));
-	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(cwd_len), 0)); /* and exe_len */
-	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(env_len), 0)); /* and ctx_flags */
+	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(cwd_len), 0));	/* and exe_len */
+	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(env_len), 0));	/* and ctx_flags */
+	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(root_len), 0)); /* and cgroup_len */
 }
 
 /* FP(tmp) = size bytes of user memory at *FP(from) + add (zero-extended), or goto fail */

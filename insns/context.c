@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The context of an exec (-o, -e): credentials, login, terminal, parent's name, namespaces,
- * cgroup, and the cwd, exe and env blocks. Only what the user asked for is read; each field
- * read sets its bit in the record's have, so that a field the kernel could not give is
+ * cgroup id, and the cwd, exe, env, root and cgroup blocks. Only what the user asked for is read;
+ * each field read sets its bit in the record's have, so that a field the kernel could not give is
  * null. Paths are walked in the kernel, dentry to parent and across mounts (tracepoint
  * programs may not call bpf_d_path), leaf first; the reader joins them.
  */
@@ -146,13 +146,13 @@ static void context_ids(struct asm_prog *p, const struct prog_opts *o, const str
  * One path, from the struct path at FP(ptr) + off, into the block after text_len (which is at
  * most base_max then): names leaf first, NUL each, at most EV_PATH_MAX bytes. As the kernel's
  * d_path: at a mount's root, go on from where it is mounted; stop at the process's root (as
- * its getcwd does), at the root of the mount tree, or at a dentry that is its own parent (a
- * pseudo file: a memfd). The leaf is deleted
+ * its getcwd does; not with own_root false: the root's own walk), at the root of the mount
+ * tree, or at a dentry that is its own parent (a pseudo file: a memfd). The leaf is deleted
  * when it is unhashed and not a mount's root.
  */
 static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t off,
 		      int16_t len_off, uint32_t base_max, unsigned have, uint16_t cut,
-		      uint16_t deleted)
+		      uint16_t deleted, bool own_root)
 {
 	const uint32_t *m = l->member;
 	const char *loop = asm_name(p, "walk", have);
@@ -181,9 +181,11 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	L(loop); /* FP(dentry), in FP(mount), whose root is FP(root) */
 	/* the process's own root: its paths are as it sees them (getcwd), also in a chroot;
 	 * before the limit, so that a path of exactly WALK_MAX names is not said to be cut */
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
-	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(top_dentry)));
-	E(BPF_JMP_REG(BPF_JEQ, R1, R2, end));
+	if (own_root) {
+		E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
+		E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(top_dentry)));
+		E(BPF_JMP_REG(BPF_JEQ, R1, R2, end));
+	}
 	E(BPF_JMP_IMM(BPF_JGE, ITER, WALK_MAX, cut_l));
 	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
@@ -278,6 +280,63 @@ static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	L(done);
 }
 
+/*
+ * The cgroup (default hierarchy) as the kernel names it at the exec: current->cgroups->dfl_cgrp
+ * ->kn, then each kernfs node's name up to the hierarchy's root (whose name is not a
+ * component), leaf first, NUL each, into the block after text_len (at most base_max then).
+ * Nothing is looked up later: a cgroup removed at once is named as well as any.
+ */
+static void cgroup_block(struct asm_prog *p, const struct prog_layout *l, uint32_t base_max)
+{
+	const uint32_t *m = l->member;
+	const char *loop = asm_local(p, "cg_walk"), *cut_l = asm_local(p, "cg_cut");
+	const char *end = asm_local(p, "cg_end"), *none = asm_local(p, "cg_none");
+
+	deref(p, FP(ptr), FP(task), m[KM_TASK_CGROUPS], none);
+	deref(p, FP(ptr), FP(ptr), m[KM_CSS_SET_DFL_CGRP], none);
+	deref(p, FP(dentry), FP(ptr), m[KM_CGROUP_KN], none);
+	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_CGROUP_PATH);
+	E(BPF_MOV64_IMM(ITER, 0));
+
+	L(loop); /* FP(dentry): a kernfs node */
+	E(BPF_JMP_IMM(BPF_JGE, ITER, WALK_MAX, cut_l));
+	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
+	/* a read that fails cuts the path: what is kept is its leaf side */
+	read_kernel_u64(p, FP(parent), m[KM_KERNFS_PARENT], cut_l);
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(parent)));
+	E(BPF_JMP_IMM(BPF_JEQ, R1, 0, end)); /* the hierarchy's root */
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
+	read_kernel_u64(p, FP(tmp), m[KM_KERNFS_NAME], cut_l);
+	/* at text_len + len, both bounds learnt again from memory */
+	E(BPF_LDX_MEM(BPF_W, BLOCK, REC, EV_OFF(text_len)));
+	E(BPF_JMP_IMM(BPF_JGT, BLOCK, base_max, cut_l)); /* never, but bounds */
+	E(BPF_LDX_MEM(BPF_H, R1, REC, EV_OFF(cgroup_len)));
+	E(BPF_JMP_IMM(BPF_JGT, R1, EV_PATH_MAX - EV_NAME_MAX, cut_l));
+	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
+	E(BPF_ALU64_REG(BPF_ADD, R1, REC));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
+	E(BPF_MOV64_IMM(R2, EV_NAME_MAX));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
+	CALL(probe_read_kernel_str);
+	E(BPF_JMP_IMM(BPF_JSLE, R0, 0, cut_l));
+	E(BPF_LDX_MEM(BPF_H, R1, REC, EV_OFF(cgroup_len)));
+	E(BPF_ALU64_REG(BPF_ADD, R1, R0));
+	E(BPF_STX_MEM(BPF_H, REC, R1, EV_OFF(cgroup_len)));
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(parent)));
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(dentry)));
+	E(BPF_JMP_A(loop));
+
+	L(cut_l);
+	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_CGROUP_CUT);
+	L(end); /* the block joins the text */
+	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
+	E(BPF_LDX_MEM(BPF_H, R2, REC, EV_OFF(cgroup_len)));
+	E(BPF_ALU64_REG(BPF_ADD, R1, R2));
+	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
+	L(none);
+}
+
 /* FP(top_dentry) = current->fs->root.dentry; 0 when unreadable (walks then go up to the root
  * of the mount tree). Its mount is not compared: the verifier then walks the loop twice as
  * long, and only the root directory bind-mounted elsewhere would tell them apart. */
@@ -311,7 +370,7 @@ void context_read(struct asm_prog *p, const struct prog_opts *o, const struct pr
 
 		deref(p, FP(ptr), FP(task), m[KM_TASK_FS], done);
 		walk_path(p, l, m[KM_FS_PWD], EV_OFF(cwd_len), base, CTX_CWD, EV_C_CWD_CUT,
-			  EV_C_CWD_DELETED);
+			  EV_C_CWD_DELETED, true);
 		L(done);
 	}
 	base += EV_PATH_MAX;
@@ -321,10 +380,23 @@ void context_read(struct asm_prog *p, const struct prog_opts *o, const struct pr
 		deref(p, FP(ptr), FP(task), m[KM_TASK_MM], done);
 		deref(p, FP(ptr), FP(ptr), m[KM_MM_EXE_FILE], done);
 		walk_path(p, l, m[KM_FILE_PATH], EV_OFF(exe_len), base, CTX_EXE, EV_C_EXE_CUT,
-			  EV_C_EXE_DELETED);
+			  EV_C_EXE_DELETED, true);
 		L(done);
 	}
 	base += EV_PATH_MAX;
 	if (image && want(o, l, CTX_ENV))
 		env_block(p, l, base);
+	base += EV_ENV_MAX;
+	/* the root directory, up to the top of the mount tree: empty unless chrooted */
+	if (want(o, l, CTX_ROOT)) {
+		const char *done = asm_local(p, "root_done");
+
+		deref(p, FP(ptr), FP(task), m[KM_TASK_FS], done);
+		walk_path(p, l, m[KM_FS_ROOT], EV_OFF(root_len), base, CTX_ROOT, EV_C_ROOT_CUT,
+			  EV_C_ROOT_DELETED, false);
+		L(done);
+	}
+	base += EV_PATH_MAX;
+	if (want(o, l, CTX_CGROUP) && l->feature[KF_CGROUP])
+		cgroup_block(p, l, base);
 }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * cgroup v2 ids to paths. An id is its directory's inode number in the cgroup2 file system
- * (its low 32 bits on a 32-bit kernel), so the tree of a mounted cgroup2 is read into a
- * table, and read again when an id is not in it (at most ten times a second, and for at
- * most a tenth of the time). Paths are relative to the hierarchy's root, like
- * /proc/PID/cgroup's "0::" line: the mount's own root (mountinfo field 4) comes first.
+ * cgroup v2 ids to paths, when the kernel did not read the path at the exec (no BTF, or a
+ * kernel without the members: insns/context.c's cgroup block). An id is its directory's
+ * inode number in the cgroup2 file system (its low 32 bits on a 32-bit kernel), so the tree
+ * of a mounted cgroup2 is read into a table, and read again when an id is not in it (at most
+ * ten times a second, and for at most a tenth of the time). Paths are relative to the
+ * hierarchy's root, like /proc/PID/cgroup's "0::" line: the mount's own root (mountinfo
+ * field 4) comes first.
  */
 #include "cgroup.h"
 

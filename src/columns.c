@@ -113,7 +113,7 @@ int out_columns(struct out_opts *opt, const char *spec, bool env, uint32_t *ctx,
 		add_col(opt, COL_ENV);
 	if (!spec || plus)
 		add_col(opt, COL_ARGS);
-	*ctx = 0;
+	*ctx = CTXB(ROOT) | CTXB(MNTNS); /* root_mark's (output.c) */
 	for (unsigned c = COL_CTX_FIRST; c < COL_COUNT; c++)
 		if (opt->ctx_cols & (1ull << c))
 			*ctx |= 1u << out_cols[c].ctx;

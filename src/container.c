@@ -239,20 +239,24 @@ bool ctr_name_match(const struct ctr_filter *f, const char *name, size_t len)
 	return false;
 }
 
-bool ctr_filter_match(const struct ctr_filter *f, uint64_t id)
+bool ctr_filter_match(const struct ctr_filter *f, uint64_t id, const char *path, size_t len)
 {
-	const char *p;
-
 	if (!f->on || id <= f->new_above)
 		return true;
-	p = cgroup_name(id);
-	for (size_t i = 0; p && p[i];) {
-		size_t n;
+	/* the mounted trees are read again at most ten times a second: a cgroup made and gone
+	 * in between is named only by the kernel's path */
+	if (!path) {
+		path = cgroup_name(id);
+		len = path ? strlen(path) : 0;
+	}
+	for (size_t i = 0; i < len;) {
+		size_t n = 0;
 
-		while (p[i] == '/')
+		while (i < len && path[i] == '/')
 			i++;
-		n = strcspn(p + i, "/");
-		if (n && ctr_name_match(f, p + i, n))
+		while (i + n < len && path[i + n] != '/')
+			n++;
+		if (n && ctr_name_match(f, path + i, n))
 			return true;
 		i += n;
 	}

@@ -51,7 +51,8 @@ int ctr_filter_add(struct ctr_filter *f, const char *list, char *err, size_t err
 /* Whether a cgroup directory's name (one component) is a container the filter wants. */
 bool ctr_name_match(const struct ctr_filter *f, const char *name, size_t len);
 /* Whether an exec in cgroup id passes: an id the kernel decided (at most new_above) does;
- * a newer one when a component of its path is a wanted container. */
-bool ctr_filter_match(const struct ctr_filter *f, uint64_t id);
+ * a newer one when a component of its path is a wanted container. path (len bytes) is the
+ * one the kernel read at the exec, or NULL: then the id is named from the mounted trees. */
+bool ctr_filter_match(const struct ctr_filter *f, uint64_t id, const char *path, size_t len);
 
 #endif

@@ -82,6 +82,8 @@ static const uint32_t hidden[][2] = {
     {0x2028, 0x202f},	/* line and paragraph separators; bidi embeddings; narrow no-break space */
     {0x205f, 0x206f},	/* math space; word joiner, invisible operators, bidi isolates, deprecated
 			   format controls */
+    {0x27e6, 0x27e7},	/* mathematical white square brackets: the root mark's (output.c),
+			   never raw from data */
     {0x2800, 0x2800},	/* braille blank */
     {0x3000, 0x3000},	/* ideographic space */
     {0x3164, 0x3164},	/* Hangul filler */

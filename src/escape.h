@@ -9,10 +9,10 @@
  * \x20 in a word: a column that is not the last); \n \t \r as such; other bytes < 0x20, 0x7f,
  * C1 controls (U+0080..U+009F) and every byte that is not part of valid UTF-8 as \xHH;
  * characters a viewer hides (bidi controls, invisible and blank characters, spaces other than
- * ' ', line separators, variation selectors, tags: esc_hidden) and a combining mark that does
- * not follow a character shown as is (at a value's start, it would join the separator or the
- * column before) as \uXXXX, or \UXXXXXXXX past U+FFFF; other valid UTF-8 as is. The result is
- * printable ASCII or valid UTF-8, and unescapes to the input.
+ * ' ', line separators, variation selectors, tags, the root mark's brackets: esc_hidden) and a
+ * combining mark that does not follow a character shown as is (at a value's start, it would join
+ * the separator or the column before) as \uXXXX, or \UXXXXXXXX past U+FFFF; other valid UTF-8 as
+ * is. The result is printable ASCII or valid UTF-8, and unescapes to the input.
  *
  * JSON: a valid JSON string, quotes included, for any input: valid UTF-8 is kept, control
  * characters (C0, DEL, C1) are escaped, and each byte that is not part of valid UTF-8 becomes

@@ -66,20 +66,24 @@ static size_t join_path(const char *blk, size_t n, bool cut, bool deleted, char 
 	return o;
 }
 
-/* The blocks after the arguments: cwd, exe, env; returns where the arguments end. */
+/* The blocks after the arguments: cwd, exe, env, root, cgroup; returns where the arguments
+ * end. */
 static size_t decode_context(const struct ms_event *h, const char *text, size_t tlen,
 			     unsigned max_args, struct ev_view *v)
 {
-	size_t blocks = (size_t)h->cwd_len + h->exe_len + h->env_len, at;
+	size_t blocks = (size_t)h->cwd_len + h->exe_len + h->env_len + h->root_len + h->cgroup_len,
+	       at;
 	bool ok;
 
 	v->have = h->have;
 	v->envc = 0;
-	v->cwd_len = v->exe_len = 0;
-	v->cwd[0] = v->exe[0] = 0;
+	v->cwd_len = v->exe_len = v->root_len = v->cgroup_len = 0;
+	v->cwd[0] = v->exe[0] = v->root[0] = v->cgroup[0] = 0;
+	v->cgroup_path = false;
 	v->env_cut = (h->ctx_flags & EV_C_ENV_CUT) != 0;
-	if (blocks > tlen || h->cwd_len > EV_PATH_MAX || h->exe_len > EV_PATH_MAX) {
-		v->have &= ~(CTXB(CWD) | CTXB(EXE) | CTXB(ENV));
+	if (blocks > tlen || h->cwd_len > EV_PATH_MAX || h->exe_len > EV_PATH_MAX ||
+	    h->root_len > EV_PATH_MAX || h->cgroup_len > EV_PATH_MAX) {
+		v->have &= ~(CTXB(CWD) | CTXB(EXE) | CTXB(ENV) | CTXB(ROOT));
 		v->truncated = true;
 		return tlen;
 	}
@@ -93,6 +97,17 @@ static size_t decode_context(const struct ms_event *h, const char *text, size_t 
 	ok = split(text + at, h->env_len, max_args, v->env, v->env_len, &v->envc);
 	if (!ok)
 		v->env_cut = true;
+	at += h->env_len;
+	/* the top of the mount tree: an empty block (nothing is joined) */
+	if (h->root_len || (h->ctx_flags & (EV_C_ROOT_CUT | EV_C_ROOT_DELETED)))
+		v->root_len = join_path(text + at, h->root_len, h->ctx_flags & EV_C_ROOT_CUT,
+					h->ctx_flags & EV_C_ROOT_DELETED, v->root);
+	at += h->root_len;
+	if (h->ctx_flags & EV_C_CGROUP_PATH) {
+		v->cgroup_len = join_path(text + at, h->cgroup_len, h->ctx_flags & EV_C_CGROUP_CUT,
+					  false, v->cgroup);
+		v->cgroup_path = true;
+	}
 	return tlen - blocks;
 }
 

@@ -22,6 +22,11 @@ struct ev_view {
 	uint32_t have;
 	char cwd[EV_PATH_MAX + 32], exe[EV_PATH_MAX + 32];
 	size_t cwd_len, exe_len;
+	/* The root directory's path when it is not the top of the process's mount tree (a
+	 * chroot), else root_len 0; the cgroup's path when the kernel read it (cgroup_path). */
+	char root[EV_PATH_MAX + 32], cgroup[EV_PATH_MAX + 32];
+	size_t root_len, cgroup_len;
+	bool cgroup_path;
 	const char *env[EV_MAX_ARGS_LIM];
 	size_t env_len[EV_MAX_ARGS_LIM];
 	unsigned envc;

@@ -49,6 +49,12 @@ static void probe_btf(struct kernel_layout *k)
 	k->btf_err = btf_load_file(BTF_VMLINUX_PATH, &b);
 	if (!k->btf_err)
 		btf_resolve(b, q, KM_COUNT);
+	/* A member renamed between kernels (kernfs_node.parent became __parent in 6.15): one
+	 * more pass for those not found, under their other name. */
+	for (m = 0; !k->btf_err && m < KM_COUNT; m++)
+		if (q[m].err && kmember_defs[m].alt &&
+		    !btf_member_offset(b, kmember_defs[m].type, kmember_defs[m].alt, &k->member[m]))
+			q[m].err = 0;
 	btf_free(b);
 	for (m = 0; m < KM_COUNT; m++)
 		k->member_found[m] = !k->btf_err && q[m].err == 0;

@@ -5,6 +5,7 @@
 #include "passwd.h"
 #include "progset.h"
 #include "selftest.h"
+#include "sink.h"
 #include "sysfile.h"
 #include "tracefs.h"
 #include "tracer.h"
@@ -25,6 +26,7 @@ static const char usage_line[] =
     "                 [-c CGROUP] [-Z USER] [--max-args N] [--count N] [--duration S] [--pages N]\n"
     "                 [--container ID[,ID...]] [--containers-only]\n"
     "                 [--verifier-log[=LEVEL]] [--no-btf] [--compat]\n"
+    "                 [-w FILE [--rotate SIZE[,COUNT]]] [--rate N] [--pidfile FILE]\n"
 #ifdef MINISNOOP_TINY
     "       minisnoop check\n";
 #else
@@ -96,6 +98,10 @@ static void help(void)
 	    "                       MINISNOOP_NO_BTF=1)\n"
 	    "      --compat         failed execs through the 32-bit entry too (watches\n"
 	    "                       every syscall: each costs more; see man 8)\n"
+	    "  -w, --write FILE     append the events to FILE (SIGHUP opens it again)\n"
+	    "      --rotate SIZE[,COUNT]  FILE.1 .. FILE.COUNT past SIZE bytes (k, M, G)\n"
+	    "      --rate N[/s]     at most N events a second per command; drops are said\n"
+	    "      --pidfile FILE   our pid, once tracing (locked: one minisnoop per FILE)\n"
 	    "  -h, --help, -V, --version\n"
 	    "\n"
 #ifndef MINISNOOP_TINY
@@ -331,7 +337,10 @@ enum {
 	O_NO_BTF,
 	O_COMPAT,
 	O_CTR,
-	O_CTR_ONLY
+	O_CTR_ONLY,
+	O_ROTATE,
+	O_RATE,
+	O_PIDFILE
 };
 
 static struct ctr_filter ctr_filter; /* --container, --containers-only */
@@ -371,6 +380,29 @@ static int trace_number_option(struct tracer_opts *t, int o, const char *arg)
 			return usage_error("--pages: need a power of two, not '%s'", arg);
 		t->pages = (unsigned)v;
 		return 0;
+	case O_ROTATE:
+		if (sink_parse_rotate(arg, &t->rot_size, &t->rot_count))
+			return usage_error(
+			    "--rotate: need SIZE[,COUNT] (SIZE with k, M or G; COUNT "
+			    "1..999), not '%s'",
+			    arg);
+		return 0;
+	case O_RATE: {
+		char n[24];
+		size_t l = strlen(arg);
+
+		/* "N" or "N/s" */
+		if (l >= 2 && !strcmp(arg + l - 2, "/s"))
+			l -= 2;
+		if (l >= sizeof(n))
+			l = sizeof(n) - 1;
+		memcpy(n, arg, l);
+		n[l] = 0;
+		if (!parse_u64(n, 1000000, &v) || v < 1)
+			return usage_error("--rate: need N or N/s, 1..1000000, not '%s'", arg);
+		t->rate = v;
+		return 0;
+	}
 	default: /* O_VLOG */
 		t->verifier_log = 1;
 		if (arg && !parse_u64(arg, 2, &v))
@@ -443,6 +475,12 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case 'e':
 		out_env = true;
 		return 0;
+	case 'w':
+		t->out_file = arg;
+		return 0;
+	case O_PIDFILE:
+		t->pidfile = arg;
+		return 0;
 	default:
 		return trace_number_option(t, o, arg);
 	}
@@ -474,6 +512,10 @@ static int cmd_trace(int argc, char **argv)
 	    {"container", required_argument, NULL, O_CTR},
 	    {"containers-only", no_argument, NULL, O_CTR_ONLY},
 	    {"compat", no_argument, NULL, O_COMPAT},
+	    {"write", required_argument, NULL, 'w'},
+	    {"rotate", required_argument, NULL, O_ROTATE},
+	    {"rate", required_argument, NULL, O_RATE},
+	    {"pidfile", required_argument, NULL, O_PIDFILE},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {0, 0, 0, 0},
@@ -487,7 +529,7 @@ static int cmd_trace(int argc, char **argv)
 	t.verifier_log = -1;
 	t.pages = 64;
 	t.no_btf = env_no_btf;
-	while ((o = getopt_long(argc, argv, ":TtUxqjeo:u:c:n:l:P:Z:hV", lo, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, ":TtUxqjeo:u:c:n:l:P:Z:w:hV", lo, NULL)) != -1) {
 		if (o == 'h')
 			return help(), 0;
 		if (o == 'V')
@@ -502,10 +544,12 @@ static int cmd_trace(int argc, char **argv)
 	}
 	if (optind < argc)
 		r = usage_error("unexpected argument '%s'", argv[optind]);
+	else if (t.rot_size && !t.out_file)
+		r = usage_error("--rotate%s: needs -w FILE", "");
 	else if (out_columns(&t.out, out_spec, out_env, &t.prog.ctx, err, sizeof(err)))
 		r = usage_error("%s", err);
 	else
-		r = (raise_memlock(), tracer_run(&t));
+		r = (out_own_root(&t.out), raise_memlock(), tracer_run(&t));
 	filter_free(&t.filter);
 	return r;
 }

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define NSEC_PER_SEC 1000000000LL
@@ -32,8 +33,18 @@
 #define OB_FIXED   256
 #define OB_PER_STR 8
 #define OB_CTX	   (0 CONTEXT_FIELDS(FIELD_ROOM)) /* every context field but the blocks */
-const size_t out_event_max = OB_FIXED + OB_CTX + 6 * (EV_COMM_LEN + EV_TEXT_MAX + 2 * 32) +
+/* A root mark (root_mark) of a root path n bytes long: escaped, its brackets, "mnt:N:". */
+#define OB_ROOT_MARK(n) (6 * (n) + 32)
+const size_t out_event_max = OB_FIXED + OB_CTX + 6 * (EV_COMM_LEN + EV_TEXT_MAX + 4 * 32) +
+			     4 * OB_ROOT_MARK(EV_PATH_MAX + 32) +
 			     OB_PER_STR * (2 * EV_MAX_ARGS_LIM + 2);
+
+void out_own_root(struct out_opts *opt)
+{
+	struct stat st;
+
+	opt->own_mntns = stat("/proc/self/ns/mnt", &st) ? 0 : (uint32_t)st.st_ino;
+}
 
 void out_text_escaped(struct outbuf *o, const char *s, size_t n)
 {
@@ -178,19 +189,29 @@ static struct value str_value(const char *s, size_t len)
 	return (struct value){.type = V_STR, .s = s, .len = len};
 }
 
-/* The container and pod of cgroup id: its v2 path first, else the v1 pids or cpu hierarchy of
- * the process, read now (racy: src/container.c). */
+/* In another mount namespace than the tracer's (when both are known). */
+static bool other_mntns(const struct out_opts *opt, const struct ev_view *v)
+{
+	return opt->own_mntns && (v->have & CTXB(MNTNS)) && v->hdr.mntns != opt->own_mntns;
+}
+
+/* The container and pod of the exec's cgroup: from the path the kernel read at the exec (exact
+ * even for a container gone since), else the id named from the mounted cgroup2 trees, else the
+ * v1 pids or cpu hierarchy of the process, read now (racy: src/container.c). */
 static int container_of(const struct ev_view *v, uint64_t id, char *cid, char *pod)
 {
-	const char *s = cgroup_name(id);
-	int have = s ? container_of_path(s, strlen(s), cid, pod) : 0;
+	const char *s = v->cgroup_path ? NULL : cgroup_name(id);
+	int have = v->cgroup_path ? container_of_path(v->cgroup, v->cgroup_len, cid, pod)
+		   : s		  ? container_of_path(s, strlen(s), cid, pod)
+				  : 0;
 
 	return have ? have : container_of_pid_v1(v->hdr.pid, cid, pod);
 }
 
 /* The value of context column cd (not env), null when the kernel did not give it; buf
  * (VALUE_BUF bytes) holds a value that is not in the view as it is shown. */
-static struct value ctx_value(const struct ev_view *v, const struct col_def *cd, char *buf)
+static struct value ctx_value(const struct out_opts *opt, const struct ev_view *v,
+			      const struct col_def *cd, char *buf)
 {
 	const char *at = (const char *)&v->hdr + cd->off;
 	struct value r = {.type = V_NULL};
@@ -220,7 +241,9 @@ static struct value ctx_value(const struct ev_view *v, const struct col_def *cd,
 			return str_value(buf, len + 1);
 		}
 		return str_value(at, len);
-	case FK_CGROUP:
+	case FK_CGROUP: /* as the kernel named it at the exec, else from the mounted trees */
+		if (v->cgroup_path)
+			return str_value(v->cgroup, v->cgroup_len);
 		memcpy(&id, at, sizeof(id));
 		s = cgroup_name(id);
 		return s ? str_value(s, strlen(s)) : r;
@@ -241,9 +264,42 @@ static struct value ctx_value(const struct ev_view *v, const struct col_def *cd,
 		return str_value(v->cwd, v->cwd_len);
 	case FK_EXE:
 		return str_value(v->exe, v->exe_len);
+	case FK_ROOT: /* "/": the top of another mount namespace's tree */
+		if (v->root_len)
+			return str_value(v->root, v->root_len);
+		return other_mntns(opt, v) ? str_value("/", 1) : r;
 	default: /* FK_ENV: a list, the caller's */
 		return r;
 	}
+}
+
+/*
+ * A process whose root is not the tracer's: chrooted (its root is not the top of its mount
+ * tree), or in another mount namespace. Its paths (filename, args' first, cwd, exe) start
+ * with "⟦ROOT⟧", or "⟦mnt:N:ROOT⟧" in mount namespace N: brackets that text output never
+ * shows raw from data (esc_text escapes them), so no path reads as the tracer's own. The
+ * mark is outside -q's quotes, so its spaces and quotes are escaped there.
+ */
+static char *root_mark(char *d, const struct out_opts *opt, const struct ev_view *v, bool word)
+{
+	bool ns = other_mntns(opt, v);
+
+	if (!ns && !(v->have & CTXB(ROOT) && v->root_len))
+		return d;
+	d = put_str(d, "\xe2\x9f\xa6"); /* U+27E6 */
+	if (ns) {
+		d = put_str(d, "mnt:");
+		d = put_u64(d, v->hdr.mntns);
+		*d++ = ':';
+	}
+	if (v->have & CTXB(ROOT) && v->root_len)
+		d = esc_text(d, v->root, v->root_len,
+			     opt->quote ? ESC_WORD | ESC_QUOTE
+			     : word	? ESC_WORD
+					: 0);
+	else
+		*d++ = '/';
+	return put_str(d, "\xe2\x9f\xa7"); /* U+27E7 */
 }
 
 static char *text_strings(char *d, const struct out_opts *opt, const char *const *str,
@@ -291,9 +347,11 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 			*d++ = ' ';
 		return put_i64(d, h->ret);
 	case COL_FILENAME:
+		d = root_mark(d, opt, v, word);
 		return text_arg(d, opt, v->filename, v->filename_len, word);
 	case COL_ARGS:
 		/* BCC shows the executed path in place of argv[0]. */
+		d = root_mark(d, opt, v, word);
 		d = text_arg(d, opt, v->filename, v->filename_len, word);
 		if (argc > 1)
 			*d++ = ' ';
@@ -308,7 +366,7 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 		d = text_strings(d, opt, v->env, v->env_len, 0, v->envc, word);
 		return v->env_cut ? put_str(d, " ...") : d;
 	}
-	val = ctx_value(v, &out_cols[c], buf);
+	val = ctx_value(opt, v, &out_cols[c], buf);
 	switch (val.type) {
 	case V_NULL:
 		return put_str(d, "-");
@@ -317,6 +375,8 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 	case V_WORD:
 		return put_str(d, val.s);
 	default:
+		if (out_cols[c].kind == FK_CWD || out_cols[c].kind == FK_EXE)
+			d = root_mark(d, opt, v, word);
 		return text_arg(d, opt, val.s, val.len, word);
 	}
 }
@@ -358,7 +418,7 @@ static char *json_context(char *d, const struct out_opts *opt, const struct ev_v
 				d = json_strings(d, v->env, v->env_len, v->envc);
 			continue;
 		}
-		val = ctx_value(v, &out_cols[c], buf);
+		val = ctx_value(opt, v, &out_cols[c], buf);
 		switch (val.type) {
 		case V_NULL:
 			d = put_str(d, "null");
@@ -431,8 +491,9 @@ void out_event(struct outbuf *o, const struct out_opts *opt, const struct ev_vie
 
 	for (unsigned i = 0; i < argc; i++)
 		need += 6 * v->arg_len[i];
+	need += 4 * OB_ROOT_MARK(v->root_len); /* filename, args, cwd, exe */
 	if (opt->ctx_cols) {
-		need += OB_CTX + 6 * (v->cwd_len + v->exe_len);
+		need += OB_CTX + 6 * (v->cwd_len + v->exe_len + v->root_len + v->cgroup_len);
 		for (unsigned i = 0; i < v->envc; i++)
 			need += 6 * v->env_len[i];
 	}

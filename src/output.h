@@ -65,13 +65,19 @@ struct out_opts {
 	uint64_t start_ns;	   /* monotonic start, for -t */
 	uint8_t col[OUT_COLS_MAX]; /* text columns in order (out_columns) */
 	unsigned ncol;
-	uint64_t ctx_cols; /* 1 << COL_* of the context columns chosen: the JSON keys */
+	uint64_t ctx_cols;  /* 1 << COL_* of the context columns chosen: the JSON keys */
+	uint32_t own_mntns; /* the tracer's mount namespace (out_own_root), 0: unknown */
 };
+
+/* The tracer's own mount namespace, against which a process's root is told apart (the tracer
+ * never leaves it: tracefs is mounted in a child's). */
+void out_own_root(struct out_opts *opt);
 
 struct outbuf;
 
 /* Columns from -o's spec (NULL: the default ones, after -T -t -U) and -e; the CTX() bits the
- * programs must read for them. 0, or -EINVAL with the message in err. */
+ * programs must read for them, and always root and mntns, with which the paths of a process
+ * whose root is not the tracer's are marked. 0, or -EINVAL with the message in err. */
 int out_columns(struct out_opts *opt, const char *spec, bool env, uint32_t *ctx, char *err,
 		size_t n);
 

@@ -209,6 +209,11 @@ const struct kmember_def kmember_defs[KM_COUNT] = {
     [KM_UPID_NR] = {.type = "upid", .member = "nr"},
     [KM_UPID_NS] = {.type = "upid", .member = "ns"},
     [KM_PID_NS_NS] = {.type = "pid_namespace", .member = "ns"},
+    [KM_TASK_CGROUPS] = {.type = "task_struct", .member = "cgroups"},
+    [KM_CSS_SET_DFL_CGRP] = {.type = "css_set", .member = "dfl_cgrp"},
+    [KM_CGROUP_KN] = {.type = "cgroup", .member = "kn"},
+    [KM_KERNFS_PARENT] = {.type = "kernfs_node", .member = "__parent", .alt = "parent"},
+    [KM_KERNFS_NAME] = {.type = "kernfs_node", .member = "name"},
     [KM_TASK_THREAD_INFO] = {.type = "task_struct", .member = "thread_info"},
     [KM_THREAD_INFO_STATUS] = {.type = "thread_info", .member = "status"},
 };
@@ -242,6 +247,12 @@ const struct kfeature_def kfeature_defs[KF_COUNT] = {
 			     KM(UPID_NS) | KM(PID_NS_NS) | KM(NS_INUM)},
     [KF_MNTNS] = {.name = "mntns",
 		  .members = KM(TASK_NSPROXY) | KM(NSPROXY_MNT_NS) | KM(MNT_NS_NS) | KM(NS_INUM)},
+    [KF_ROOT] = {.name = "root", .members = KM(TASK_FS) | KM(FS_ROOT) | KM_WALK},
+    [KF_CGROUP] = {.name = "cgroup path",
+		   .members = KM(TASK_CGROUPS) | KM(CSS_SET_DFL_CGRP) | KM(CGROUP_KN) |
+			      KM(KERNFS_PARENT) | KM(KERNFS_NAME),
+		   .without = "cgroup ids are named from the mounted cgroup2 trees when printed "
+			      "(a cgroup removed by then, or hidden, is null)"},
     /* x86's: another arch's thread_info has no status, or not this one */
     [KF_COMPAT] = {.name = "32-bit entry",
 		   .members = KM(TASK_THREAD_INFO) | KM(THREAD_INFO_STATUS),

@@ -64,6 +64,7 @@ struct map_def {
 
 struct kmember_def {
 	const char *type, *member;
+	const char *alt; /* the member's other name in other kernels, or NULL */
 };
 
 struct kfeature_def {

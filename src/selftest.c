@@ -110,8 +110,13 @@ static void on_lost(void *ctx, int cpu, uint64_t lost)
 
 static void touch_args(const struct canary *c)
 {
+	static const char *const paths[] = {CANARY_MISSING, CANARY_PATH};
 	volatile char sink = 0;
 
+	/* the failed exec's path too: its entry reads it before the kernel faults it in */
+	for (size_t k = 0; k < 2; k++)
+		for (const char *p = paths[k]; *p; p++)
+			sink ^= *p;
 	for (size_t k = 0; c->argv[k]; k++)
 		for (const char *p = c->argv[k]; *p; p++)
 			sink ^= *p;
@@ -137,9 +142,9 @@ static pid_t start_canary(struct canary *c, int *go)
 			_exit(126);
 		dup2(null, 1);
 		dup2(null, 2);
-		/* Touch the arguments here, after fork: a CPU that sets the accessed bit only
-		 * through a fault (ARM under qemu) leaves them unreadable to BPF otherwise, and a
-		 * missing program is refused before the kernel reads them. */
+		/* Touch the paths and arguments here, after fork: a CPU that sets the accessed bit
+		 * only through a fault (ARM under qemu) leaves them unreadable to BPF otherwise,
+		 * and a missing program is refused before the kernel reads them. */
 		touch_args(c);
 		execve(CANARY_MISSING, c->argv, envp);
 		execve(CANARY_PATH, c->argv, envp);

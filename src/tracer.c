@@ -7,13 +7,17 @@
 #include "perf_ring.h"
 #include "cgroup.h"
 #include "progset.h"
+#include "rate.h"
+#include "sink.h"
 #include "sysfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t stop_signal, give_up;
+static volatile sig_atomic_t stop_signal, give_up, hup, usr1;
 
 /* A write still blocked a second after the stop is given up: a slow reader still gets
  * everything, one that does not read cannot keep us from stopping. */
@@ -38,6 +42,20 @@ static void on_alarm(int sig)
 	give_up = 1;
 }
 
+/* SIGHUP: the -w file is opened again (logrotate); SIGUSR1: a status line. Both are acted on
+ * in the loop, between batches. */
+static void on_hup(int sig)
+{
+	(void)sig;
+	hup = 1;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1 = 1;
+}
+
 /* Where each event of a batch sits in the output buffer, to put the batch in time order:
  * each CPU's ring is in order, but the rings are read one after the other. */
 struct line_ref {
@@ -48,6 +66,8 @@ struct line_ref {
 struct session {
 	const struct tracer_opts *o;
 	struct outbuf out;
+	struct sink sink;
+	struct rate rate;
 	struct out_opts fmt; /* the options, with the clocks read at start */
 	struct line_ref *lines;
 	size_t nlines, lines_cap;
@@ -63,6 +83,8 @@ struct session {
 	const volatile uint64_t *stats; /* the programs' counters, mmapped */
 	uint64_t said[3];		/* losses reported so far */
 	uint64_t reported_at;
+	uint64_t status_at, status_matched; /* the last SIGUSR1 status, for its rate */
+	int pid_fd;			    /* --pidfile, locked while we run */
 	unsigned tokens; /* batches that may still be read without a pause (coalesce) */
 	uint64_t tokens_at;
 };
@@ -87,6 +109,33 @@ static uint32_t proc_ppid(uint32_t pid)
 	return p ? (uint32_t)scan_u64(p + 6, NULL, 10, NULL) : 0;
 }
 
+/* A line of the batch starts at the end of the output buffer (its time, to sort it). */
+static bool line_begin(struct session *s, uint64_t ts)
+{
+	if (s->nlines == s->lines_cap) {
+		size_t cap = s->lines_cap ? s->lines_cap * 2 : 256;
+		/* twice: the second half is the sort's scratch */
+		struct line_ref *n = realloc(s->lines, 2 * cap * sizeof(*n));
+
+		if (!n) {
+			ms_fprintf(stderr, "minisnoop: out of memory\n");
+			s->done = true;
+			return false;
+		}
+		s->lines = n;
+		s->lines_cap = cap;
+	}
+	s->lines[s->nlines].ts = ts;
+	s->lines[s->nlines].off = s->out.len;
+	return true;
+}
+
+static void line_end(struct session *s)
+{
+	s->lines[s->nlines].len = s->out.len - s->lines[s->nlines].off;
+	s->nlines++;
+}
+
 static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 {
 	struct session *s = ctx;
@@ -103,24 +152,13 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 		v.hdr.ppid = proc_ppid(v.hdr.pid);
 	if (!filter_match(&s->o->filter, &v))
 		return 0;
-	if (s->nlines == s->lines_cap) {
-		size_t cap = s->lines_cap ? s->lines_cap * 2 : 256;
-		/* twice: the second half is the sort's scratch */
-		struct line_ref *n = realloc(s->lines, 2 * cap * sizeof(*n));
-
-		if (!n) {
-			ms_fprintf(stderr, "minisnoop: out of memory\n");
-			s->done = true;
-			return 1;
-		}
-		s->lines = n;
-		s->lines_cap = cap;
-	}
-	s->lines[s->nlines].ts = v.hdr.ts_ns;
-	s->lines[s->nlines].off = s->out.len;
+	/* --rate: before formatting, the costly part */
+	if (!rate_allow(&s->rate, v.hdr.comm, v.hdr.ts_ns))
+		return 0;
+	if (!line_begin(s, v.hdr.ts_ns))
+		return 1;
 	out_event(&s->out, &s->fmt, &v);
-	s->lines[s->nlines].len = s->out.len - s->lines[s->nlines].off;
-	s->nlines++;
+	line_end(s);
 	s->matched++;
 	if (s->o->count && s->matched >= s->o->count) {
 		s->done = true;
@@ -196,6 +234,46 @@ static void report_losses(struct session *s, bool final)
 	s->said[0] = lost;
 	s->said[1] = stash;
 	s->said[2] = unseen;
+}
+
+/* "N exec events of COMM dropped by --rate", in the output itself, as a JSON object with -j. */
+static void put(struct outbuf *o, const char *str)
+{
+	size_t n = strlen(str);
+
+	if (outbuf_reserve(o, n)) {
+		memcpy(o->buf + o->len, str, n);
+		o->len += n;
+	}
+}
+
+static void rate_note(void *ctx, const char *comm, uint64_t n)
+{
+	struct session *s = ctx;
+	char num[96];
+
+	if (!line_begin(s, now_ns(CLOCK_MONOTONIC)))
+		return;
+	if (s->fmt.json)
+		ms_snprintf(num, sizeof(num),
+			    "{\"event\":\"dropped\",\"by\":\"rate\",\"count\":%" PRIu64
+			    ",\"comm\":%s",
+			    n, comm ? "" : "null");
+	else
+		ms_snprintf(num, sizeof(num), "minisnoop: %" PRIu64 " exec events of %s", n,
+			    comm ? "" : "other commands");
+	put(&s->out, num);
+	if (comm && s->fmt.json)
+		out_json_string(&s->out, comm, strnlen(comm, RATE_COMM));
+	else if (comm)
+		out_text_escaped(&s->out, comm, strnlen(comm, RATE_COMM));
+	if (s->fmt.json)
+		put(&s->out, "}\n");
+	else {
+		ms_snprintf(num, sizeof(num), " dropped by --rate %" PRIu64 "/s\n", s->rate.per_s);
+		put(&s->out, num);
+	}
+	line_end(s);
 }
 
 static int open_cgroup(const struct tracer_opts *o, struct progset *ps, char *err, size_t n)
@@ -286,8 +364,13 @@ static void sort_lines(struct session *s)
  * write error (a full disk) ends the session, each said differently. */
 static void write_out(struct session *s, size_t cut)
 {
-	int r = outbuf_flush_n(&s->out, cut);
+	size_t done;
+	int r = sink_write(&s->sink, s->out.buf, cut, &done);
 
+	/* what was not written stays at the front */
+	if (done && done < s->out.len)
+		memmove(s->out.buf, s->out.buf + done, s->out.len - done);
+	s->out.len -= done;
 	if (!r)
 		return;
 	s->done = true;
@@ -425,7 +508,7 @@ static int start(struct session *s, char *err, size_t errlen)
 	}
 	/* No events asked for: a pipe whose reader left reports POLLERR, so that
 	 * `minisnoop | head -3` ends when head does, not at the next exec. */
-	s->pfd[s->nr].fd = STDOUT_FILENO;
+	s->pfd[s->nr].fd = sink_poll_fd(&s->sink);
 	return 0;
 }
 
@@ -481,6 +564,114 @@ static void keep_events(struct session *s)
 	}
 }
 
+static void status(struct session *s)
+{
+	uint64_t lost, stash, unseen, now = now_ns(CLOCK_MONOTONIC);
+	uint64_t dt = now - s->status_at, n = s->matched - s->status_matched;
+
+	losses(s, &lost, &stash, &unseen);
+	ms_fprintf(stderr,
+		   "minisnoop: status: %" PRIu64 " events (%" PRIu64 "/s over the last %" PRIu64
+		   " s), %" PRIu64 " lost, %" PRIu64 " dropped by --rate, %d rings; %s: %" PRIu64
+		   " lines written, %" PRIu64 " dropped, %" PRIu64 " write errors, %" PRIu64
+		   " rotations\n",
+		   s->matched, dt ? n * UINT64_C(1000000000) / dt : 0, dt / UINT64_C(1000000000),
+		   lost, s->rate.dropped, s->nr, s->sink.path ? s->sink.path : s->sink.ops->name,
+		   s->sink.lines, s->sink.dropped, s->sink.errors, s->sink.rotations);
+	s->status_at = now;
+	s->status_matched = s->matched;
+}
+
+/* Between two batches: SIGUSR1, and once a second the losses, what --rate dropped and
+ * a retry of what the sink could not write. */
+static void between_batches(struct session *s)
+{
+	uint64_t last = s->reported_at;
+
+	if (usr1) {
+		usr1 = 0;
+		status(s);
+	}
+	report_losses(s, false);
+	if (s->reported_at == last)
+		return;
+	sink_retry(&s->sink);
+	if (s->rate.pending) {
+		rate_each_dropped(&s->rate, rate_note, s);
+		write_upto(s, now_ns(CLOCK_MONOTONIC));
+	}
+}
+
+/*
+ * --pidfile: locked (flock) from start to exit, so that a second minisnoop is refused while
+ * the first runs, and a file left by one that was killed (not locked) is taken over. The pid
+ * is written once tracing has started: a service manager that reads it then knows that
+ * execs are seen.
+ */
+static int pidfile_lock(struct session *s, const char *path)
+{
+	char buf[24] = "";
+	struct stat st;
+	int r, fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK,
+			 0644);
+
+	if (fd < 0) {
+		r = -errno;
+		ms_fprintf(stderr, "minisnoop: --pidfile %s: %s\n", path,
+			   r == -ELOOP ? "a symbolic link (refused)" : strerror(-r));
+		return r;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		ms_fprintf(stderr, "minisnoop: --pidfile %s: not a regular file (refused)\n", path);
+		close(fd);
+		return -EINVAL;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		ssize_t n;
+
+		r = -errno;
+		n = read(fd, buf, sizeof(buf) - 1);
+		buf[n > 0 ? n : 0] = 0;
+		buf[strcspn(buf, "\n")] = 0;
+		ms_fprintf(stderr, "minisnoop: --pidfile %s: %s%s%s\n", path,
+			   r == -EWOULDBLOCK ? "in use by another minisnoop" : strerror(-r),
+			   *buf ? ", pid " : "", buf);
+		close(fd);
+		return r;
+	}
+	s->pid_fd = fd;
+	return 0;
+}
+
+static int pidfile_write(struct session *s, const char *path)
+{
+	char buf[24];
+	int n = ms_snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+
+	if (ftruncate(s->pid_fd, 0) || pwrite(s->pid_fd, buf, (size_t)n, 0) != n) {
+		int r = errno ? -errno : -EIO;
+
+		ms_fprintf(stderr, "minisnoop: --pidfile %s: %s\n", path, strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+/* Removed only while it is still ours (not replaced by a newer one); with -Z the directory
+ * may not let USER remove it: then it is emptied, and its lock is gone in any case. */
+static void pidfile_remove(struct session *s, const char *path)
+{
+	struct stat a, b;
+
+	if (s->pid_fd < 0 || !path)
+		return;
+	if (!fstat(s->pid_fd, &a) && !stat(path, &b) && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino && unlink(path))
+		(void)!ftruncate(s->pid_fd, 0);
+	close(s->pid_fd);
+	s->pid_fd = -1;
+}
+
 /* Polls and drains until a signal, --count, --duration or a closed pipe; the exit status. */
 static int trace_loop(struct session *s, uint64_t deadline)
 {
@@ -505,10 +696,15 @@ static int trace_loop(struct session *s, uint64_t deadline)
 			s->pipe_closed = s->done = true;
 			break;
 		}
+		/* before the drain: what comes after SIGHUP goes to the new file */
+		if (hup) {
+			hup = 0;
+			sink_reopen(&s->sink);
+		}
 		r = drain(s, s->rings, s->nr, false);
 		if (r < 0)
 			return 1;
-		report_losses(s, false);
+		between_batches(s);
 		if (r > 0)
 			coalesce(s);
 	}
@@ -540,14 +736,16 @@ static void summary(struct session *s)
 	losses(s, &lost, &stash, &unseen);
 	if (s->pipe_closed)
 		return;
-	if (!s->unwritten)
-		ms_fprintf(stderr, "minisnoop: %" PRIu64 " events, %" PRIu64 " lost\n", s->matched,
-			   lost);
-	else
-		ms_fprintf(stderr,
-			   "minisnoop: %" PRIu64 " events, %" PRIu64 " lost, %" PRIu64
-			   " not written (output blocked when stopped)\n",
-			   s->matched, lost, s->unwritten);
+	ms_fprintf(stderr, "minisnoop: %" PRIu64 " events, %" PRIu64 " lost", s->matched, lost);
+	if (s->rate.per_s)
+		ms_fprintf(stderr, ", %" PRIu64 " dropped by --rate", s->rate.dropped);
+	if (s->sink.path)
+		ms_fprintf(stderr, ", %" PRIu64 " not written to %s (%" PRIu64 " write errors)",
+			   s->sink.dropped, s->sink.path, s->sink.errors);
+	if (s->unwritten)
+		ms_fprintf(stderr, ", %" PRIu64 " not written (output blocked when stopped)",
+			   s->unwritten);
+	ms_fprintf(stderr, "\n");
 }
 
 /*
@@ -590,7 +788,7 @@ int tracer_run(const struct tracer_opts *o)
 	struct session s = {.o = o, .fmt = o->out};
 	struct sigaction sa;
 	char err[512] = "", note[160];
-	int status = 1;
+	int status = 1, r;
 	uint64_t deadline = 0;
 
 	memset(&sa, 0, sizeof(sa));
@@ -599,8 +797,14 @@ int tracer_run(const struct tracer_opts *o)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
+	/* only with -w: otherwise a hangup does what it did (and nohup's SIG_IGN stays) */
+	sa.sa_handler = on_hup;
+	if (o->out_file)
+		sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (fcntl(STDOUT_FILENO, F_GETFD) < 0) {
+	if (!o->out_file && fcntl(STDOUT_FILENO, F_GETFD) < 0) {
 		ms_fprintf(stderr,
 			   "minisnoop: standard output is closed: nowhere to write events\n");
 		return 1;
@@ -611,16 +815,29 @@ int tracer_run(const struct tracer_opts *o)
 		return 1;
 	}
 	ring_note(o);
-	if (outbuf_init(&s.out, STDOUT_FILENO, 1 << 16)) {
+	s.pid_fd = -1;
+	sink_stdout(&s.sink, STDOUT_FILENO, &give_up);
+	if (outbuf_init(&s.out, o->out_file ? -1 : STDOUT_FILENO, 1 << 16) ||
+	    rate_init(&s.rate, o->rate)) {
 		ms_fprintf(stderr, "minisnoop: out of memory\n");
 		return 1;
 	}
 	s.out.stop = &give_up; /* after init, which clears it */
+	/* the file and the pid file are opened as root, before anything is loaded */
+	if (o->out_file &&
+	    sink_file(&s.sink, o->out_file, o->rot_size, o->rot_count, err, sizeof(err))) {
+		ms_fprintf(stderr, "minisnoop: %s\n", err);
+		goto out;
+	}
+	if (o->pidfile && pidfile_lock(&s, o->pidfile))
+		goto out;
 	if (start(&s, err, sizeof(err))) {
 		ms_fprintf(stderr, "minisnoop: %s\n", err);
 		goto out;
 	}
 	keep_events(&s);
+	if (s.pid_fd >= 0 && pidfile_write(&s, o->pidfile))
+		goto out;
 	/* Attached: no privilege is needed any more. */
 	if (privs_drop(&o->run_as, err, sizeof(err))) {
 		ms_fprintf(stderr, "minisnoop: %s\n", err);
@@ -631,7 +848,17 @@ int tracer_run(const struct tracer_opts *o)
 	if (o->duration_ms)
 		deadline = s.fmt.start_ns + o->duration_ms * 1000000;
 	out_header(&s.out, &s.fmt);
-	write_out(&s, s.out.len);
+	/* a file has it at the top of each new part (--rotate, SIGHUP), not at each start */
+	r = sink_header(&s.sink, s.out.buf, s.out.len);
+	s.out.len = 0;
+	if (r == -EPIPE) {
+		s.pipe_closed = s.done = true;
+	} else if (r == -EINTR) {
+		s.done = true;
+	} else if (r) {
+		ms_fprintf(stderr, "minisnoop: writing the output: %s\n", strerror(-r));
+		s.write_failed = s.done = true;
+	}
 	/* Tell a waiting script that tracing has started (events from now on are seen). */
 	layout_ppid_note(&s.layout, note, sizeof(note));
 	ms_fprintf(stderr, "minisnoop: tracing (%s%s); Ctrl-C to stop\n", note,
@@ -640,6 +867,7 @@ int tracer_run(const struct tracer_opts *o)
 		       ? "; failed 32-bit execs too"
 		       : "; not failed 32-bit execs: see minisnoop check");
 
+	s.status_at = s.fmt.start_ns;
 	s.tokens = COALESCE_BURST;
 	s.tokens_at = s.fmt.start_ns;
 	status = trace_loop(&s, deadline);
@@ -647,9 +875,15 @@ int tracer_run(const struct tracer_opts *o)
 	 * then the write is given up a second after the stop. */
 	if (!stop_signal)
 		alarm(1);
-	if (!s.pipe_closed && !s.unwritten && !s.write_failed && status == 0)
+	if (!s.pipe_closed && !s.unwritten && !s.write_failed && status == 0) {
 		drain(&s, s.rings, s.nr, true);
+		if (s.rate.pending && !s.done) {
+			rate_each_dropped(&s.rate, rate_note, &s);
+			write_upto(&s, UINT64_MAX);
+		}
+	}
 	alarm(0);
+	sink_close(&s.sink); /* what it kept is tried once more, or counted */
 	summary(&s);
 	if (s.write_failed)
 		status = 1;
@@ -661,7 +895,10 @@ out:
 		perf_ring_close(&s.rings[k]);
 	free(s.rings);
 	progset_close(&s.ps);
+	sink_close(&s.sink);
+	pidfile_remove(&s, o->pidfile);
 	outbuf_free(&s.out);
+	rate_free(&s.rate);
 	free(s.lines);
 	free(s.sorted);
 	return status;

@@ -23,6 +23,11 @@ struct tracer_opts {
 	uint64_t count;	      /* stop after this many events (0: no limit) */
 	uint64_t duration_ms; /* 0: no limit */
 	unsigned pages;	      /* ring pages per CPU */
+	const char *out_file; /* -w FILE (NULL: stdout) */
+	uint64_t rot_size;    /* --rotate SIZE (0: none) */
+	unsigned rot_count;   /* and COUNT */
+	uint64_t rate;	      /* --rate N: events a second per command (0: no limit) */
+	const char *pidfile;  /* --pidfile FILE */
 };
 
 /* Runs until a signal, --count, --duration or a closed stdout. Returns the exit status. */

@@ -42,8 +42,9 @@
 
 #define C(x) (1u << COL_##x)
 #define CTX_ALL                                                                                    \
-	(C(CWD) | C(EXE) | C(FILELESS) | C(EUID) | C(GID) | C(EGID) | C(AUID) | C(SESSION) |       \
-	 C(TTY) | C(PCOMM) | C(PIDNS) | C(MNTNS) | C(NSPID) | C(CGROUP) | C(CONTAINER) | C(POD))
+	(C(ROOT) | C(CWD) | C(EXE) | C(FILELESS) | C(EUID) | C(GID) | C(EGID) | C(AUID) |          \
+	 C(SESSION) | C(TTY) | C(PCOMM) | C(PIDNS) | C(MNTNS) | C(NSPID) | C(CGROUP) |             \
+	 C(CONTAINER) | C(POD))
 
 /* Columns from the option byte's high bits: out_columns(spec, env), and what it must give:
  * the context columns (JSON keys) and the number of text columns besides the default ones
@@ -59,24 +60,24 @@ static const struct mode {
     {false, NULL, false, 0, true, 0},
     {true, NULL, false, 0, true, 0},
     {true, NULL, true, C(ENV), true, 1},
-    {true, "all", false, CTX_ALL, true, 16},
-    {true, "all", true, CTX_ALL | C(ENV), true, 17},
+    {true, "all", false, CTX_ALL, true, 17},
+    {true, "all", true, CTX_ALL | C(ENV), true, 18},
     {true, "+cwd,exe,tty", false, C(CWD) | C(EXE) | C(TTY), true, 3},
     {true, "+cwd,exe,tty", true, C(CWD) | C(EXE) | C(TTY) | C(ENV), true, 4},
     {true, "pid,env,cwd,pcomm", false, C(ENV) | C(CWD) | C(PCOMM), false, 4},
     {true, "pid,env,cwd,pcomm", true, C(ENV) | C(CWD) | C(PCOMM), false, 4},
     {true,
-     "time,elapsed,uid,comm,pid,tid,ppid,ret,filename,args,cwd,exe,fileless,euid,gid,egid,"
-     "auid,session,tty,pcomm,pidns,mntns,nspid,cgroup,container,pod,env",
-     false, CTX_ALL | C(ENV), false, 27},
+     "time,elapsed,uid,comm,pid,tid,ppid,ret,filename,args,root,cwd,exe,fileless,euid,gid,"
+     "egid,auid,session,tty,pcomm,pidns,mntns,nspid,cgroup,container,pod,env",
+     false, CTX_ALL | C(ENV), false, 28},
     /* the context keys backwards: JSON still writes them in the table's order */
     {true,
      "env,pod,container,cgroup,nspid,mntns,pidns,pcomm,tty,session,auid,egid,gid,euid,fileless,"
-     "exe,cwd,args",
-     false, CTX_ALL | C(ENV), false, 18},
+     "exe,cwd,root,args",
+     false, CTX_ALL | C(ENV), false, 19},
     {true, "fileless,auid,session,tty,cgroup,comm", false,
      C(FILELESS) | C(AUID) | C(SESSION) | C(TTY) | C(CGROUP), false, 6},
-    {true, "+all,cwd,cwd", true, CTX_ALL | C(ENV), true, 17},
+    {true, "+all,cwd,cwd", true, CTX_ALL | C(ENV), true, 18},
     {true, "cwd", false, C(CWD), false, 1}, /* one column: the text line is checked exactly */
     {true, "exe,euid,gid,egid,pidns,mntns,nspid", true,
      C(EXE) | C(EUID) | C(GID) | C(EGID) | C(PIDNS) | C(MNTNS) | C(NSPID) | C(ENV), false, 8},
@@ -85,12 +86,12 @@ static const struct mode {
 
 /* The CTX_* bit each context column needs, as README's table says (COL_CWD on). */
 static const uint8_t col_ctx[COL_COUNT] = {
-    [COL_CWD] = CTX_CWD,	  [COL_EXE] = CTX_EXE,	     [COL_FILELESS] = CTX_EXE,
-    [COL_EUID] = CTX_CREDS,	  [COL_GID] = CTX_GID,	     [COL_EGID] = CTX_CREDS,
-    [COL_AUID] = CTX_LOGIN,	  [COL_SESSION] = CTX_LOGIN, [COL_TTY] = CTX_TTY,
-    [COL_PCOMM] = CTX_PCOMM,	  [COL_PIDNS] = CTX_PIDNS,   [COL_MNTNS] = CTX_MNTNS,
-    [COL_NSPID] = CTX_PIDNS,	  [COL_CGROUP] = CTX_CGROUP, [COL_ENV] = CTX_ENV,
-    [COL_CONTAINER] = CTX_CGROUP, [COL_POD] = CTX_CGROUP,
+    [COL_ROOT] = CTX_ROOT,    [COL_CWD] = CTX_CWD,	    [COL_EXE] = CTX_EXE,
+    [COL_FILELESS] = CTX_EXE, [COL_EUID] = CTX_CREDS,	    [COL_GID] = CTX_GID,
+    [COL_EGID] = CTX_CREDS,   [COL_AUID] = CTX_LOGIN,	    [COL_SESSION] = CTX_LOGIN,
+    [COL_TTY] = CTX_TTY,      [COL_PCOMM] = CTX_PCOMM,	    [COL_PIDNS] = CTX_PIDNS,
+    [COL_MNTNS] = CTX_MNTNS,  [COL_NSPID] = CTX_PIDNS,	    [COL_CGROUP] = CTX_CGROUP,
+    [COL_ENV] = CTX_ENV,      [COL_CONTAINER] = CTX_CGROUP, [COL_POD] = CTX_CGROUP,
 };
 
 static struct filter filt;
@@ -154,13 +155,16 @@ static uint32_t utf8_cp(const unsigned char *s, size_t len)
 static void check_text(const char *line, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)line;
+	uint32_t cp;
 
 	FUZZ_CHECK(n > 0 && s[n - 1] == '\n');
 	for (size_t i = 0, k; i < n - 1; i += k) {
 		FUZZ_CHECK(s[i] >= 0x20 && s[i] != 0x7f);
 		k = utf8_len(s + i, n - 1 - i);
 		FUZZ_CHECK(k);
-		FUZZ_CHECK(!esc_hidden(utf8_cp(s + i, k)));
+		cp = utf8_cp(s + i, k);
+		/* but the root mark's brackets: raw only in a mark (check_mark) */
+		FUZZ_CHECK(!esc_hidden(cp) || cp == 0x27e6 || cp == 0x27e7);
 	}
 }
 
@@ -197,6 +201,9 @@ static void check_text_value(const char *line, size_t n, bool quote, const char 
 	while (s < end) {
 		if (*s != '\\') {
 			FUZZ_CHECK(!quote || *s != '"'); /* -q: a quote inside is escaped */
+			/* a bracket of the root mark is never raw in a value */
+			FUZZ_CHECK(end - s < 3 || s[0] != 0xe2 || s[1] != 0x9f ||
+				   (s[2] != 0xa6 && s[2] != 0xa7));
 			scratch[len++] = *s++;
 			continue;
 		}
@@ -477,24 +484,33 @@ static void js_num_or_null(struct js *j, bool have, uint32_t want)
 }
 
 /* The context keys chosen (cols), in the table's order, each with v's value or null. */
-static void check_json_context(struct js *j, const struct ev_view *v, uint32_t cols)
+static void check_json_context(struct js *j, const struct ev_view *v, uint32_t cols, bool other_ns)
 {
 	const struct ms_event *h = &v->hdr;
 	static const char *const names[COL_COUNT] = {
-	    [COL_CWD] = "cwd",		 [COL_EXE] = "exe",
-	    [COL_FILELESS] = "fileless", [COL_EUID] = "euid",
-	    [COL_GID] = "gid",		 [COL_EGID] = "egid",
-	    [COL_AUID] = "auid",	 [COL_SESSION] = "session",
-	    [COL_TTY] = "tty",		 [COL_PCOMM] = "pcomm",
-	    [COL_PIDNS] = "pidns",	 [COL_MNTNS] = "mntns",
-	    [COL_NSPID] = "nspid",	 [COL_CGROUP] = "cgroup",
-	    [COL_ENV] = "env",		 [COL_CONTAINER] = "container",
+	    [COL_ROOT] = "root",
+	    [COL_CWD] = "cwd",
+	    [COL_EXE] = "exe",
+	    [COL_FILELESS] = "fileless",
+	    [COL_EUID] = "euid",
+	    [COL_GID] = "gid",
+	    [COL_EGID] = "egid",
+	    [COL_AUID] = "auid",
+	    [COL_SESSION] = "session",
+	    [COL_TTY] = "tty",
+	    [COL_PCOMM] = "pcomm",
+	    [COL_PIDNS] = "pidns",
+	    [COL_MNTNS] = "mntns",
+	    [COL_NSPID] = "nspid",
+	    [COL_CGROUP] = "cgroup",
+	    [COL_ENV] = "env",
+	    [COL_CONTAINER] = "container",
 	    [COL_POD] = "pod",
 	};
 	char tty[40];
 	size_t n;
 
-	for (unsigned c = COL_CWD; c < COL_COUNT; c++) {
+	for (unsigned c = COL_CTX_FIRST; c < COL_COUNT; c++) {
 		bool have;
 
 		if (!(cols & (1u << c)))
@@ -502,6 +518,12 @@ static void check_json_context(struct js *j, const struct ev_view *v, uint32_t c
 		js_key(j, names[c], 0);
 		have = (v->have >> col_ctx[c]) & 1;
 		switch (c) {
+		case COL_ROOT: /* null: the tracer's own; "/": the top of another namespace's */
+			if (have && v->root_len)
+				js_str_or_null(j, v->root, v->root_len);
+			else
+				js_str_or_null(j, have && other_ns ? "/" : NULL, 1);
+			break;
 		case COL_CWD:
 			js_str_or_null(j, have ? v->cwd : NULL, v->cwd_len);
 			break;
@@ -554,8 +576,13 @@ static void check_json_context(struct js *j, const struct ev_view *v, uint32_t c
 			js_num_or_null(j, have, h->nspid);
 			break;
 		case COL_CGROUP: {
-			const char *name = have ? cgroup_name(h->cgroup) : NULL;
+			const char *name;
 
+			if (have && v->cgroup_path) { /* the kernel's block */
+				js_str_or_null(j, v->cgroup, v->cgroup_len);
+				break;
+			}
+			name = have ? cgroup_name(h->cgroup) : NULL;
 			/* Only the root is known whatever is mounted. */
 			FUZZ_CHECK(!have || h->cgroup != 1 || name);
 			js_str_or_null(j, name, name ? strlen(name) : 0);
@@ -563,13 +590,16 @@ static void check_json_context(struct js *j, const struct ev_view *v, uint32_t c
 		}
 		case COL_CONTAINER:
 		case COL_POD: {
-			/* from the path by container_of_path (tests/unit/test_container.c); the
-			 * v1 reading is off here (container_v1) */
-			const char *name = have ? cgroup_name(h->cgroup) : NULL;
+			/* from the path by container_of_path (tests/unit/test_container.c): the
+			 * kernel's block when the record has it, else the id's name; the v1
+			 * reading is off here (container_v1) */
+			const char *name = have && !v->cgroup_path ? cgroup_name(h->cgroup) : NULL;
 			char id[CONTAINER_ID_LEN + 1] = "", pod[POD_UID_LEN + 1] = "";
 			const char *s;
 
-			if (name)
+			if (have && v->cgroup_path)
+				container_of_path(v->cgroup, v->cgroup_len, id, pod);
+			else if (name)
 				container_of_path(name, strlen(name), id, pod);
 			s = c == COL_POD ? pod : id;
 			js_str_or_null(j, s[0] ? s : NULL, strlen(s));
@@ -587,7 +617,7 @@ static void check_json_context(struct js *j, const struct ev_view *v, uint32_t c
 
 /* The JSON line for v: exactly the keys minisnoop writes, in order, with v's values. */
 static void check_json(const char *line, size_t n, const struct ev_view *v, uint32_t cols,
-		       unsigned char *scratch)
+		       bool other_ns, unsigned char *scratch)
 {
 	struct js j = {(const unsigned char *)line, (const unsigned char *)line + n, scratch, 0};
 	static const char digits[] = "dddd-dd-ddTdd:dd:dd.ddddddZ";
@@ -614,7 +644,7 @@ static void check_json(const char *line, size_t n, const struct ev_view *v, uint
 	js_word(&j, v->truncated || ((cols & C(ENV)) && (v->have & CTXB(ENV)) && v->env_cut)
 			? "true"
 			: "false");
-	check_json_context(&j, v, cols);
+	check_json_context(&j, v, cols, other_ns);
 	js_expect(&j, '}');
 	FUZZ_CHECK(j.p == j.end);
 }
@@ -625,8 +655,10 @@ static bool blocks_fit(const void *rec)
 	struct ms_event h;
 
 	memcpy(&h, rec, sizeof(h));
-	return (size_t)h.cwd_len + h.exe_len + h.env_len <= h.text_len &&
-	       h.cwd_len <= EV_PATH_MAX && h.exe_len <= EV_PATH_MAX;
+	return (size_t)h.cwd_len + h.exe_len + h.env_len + h.root_len + h.cgroup_len <=
+		   h.text_len &&
+	       h.cwd_len <= EV_PATH_MAX && h.exe_len <= EV_PATH_MAX && h.root_len <= EV_PATH_MAX &&
+	       h.cgroup_len <= EV_PATH_MAX;
 }
 
 /* A path block (names leaf first, NUL each) as README shows it: "/" and the names root
@@ -689,12 +721,13 @@ static void check_view(const void *rec, size_t size, unsigned max_args, const st
 
 	memcpy(&h, rec, sizeof(h));
 	tlen = h.text_len;
-	blocks = (size_t)h.cwd_len + h.exe_len + h.env_len;
+	blocks = (size_t)h.cwd_len + h.exe_len + h.env_len + h.root_len + h.cgroup_len;
 	bad = !blocks_fit(rec);
 	end = bad ? tlen : tlen - blocks; /* the filename and arguments are before end */
 	FUZZ_CHECK(EV_HDR + tlen <= size);
 
-	FUZZ_CHECK(v->have == (bad ? h.have & ~(CTXB(CWD) | CTXB(EXE) | CTXB(ENV)) : h.have));
+	FUZZ_CHECK(v->have ==
+		   (bad ? h.have & ~(CTXB(CWD) | CTXB(EXE) | CTXB(ENV) | CTXB(ROOT)) : h.have));
 	FUZZ_CHECK(!bad || v->truncated);
 	FUZZ_CHECK(v->filename_len == 0 ||
 		   (v->filename == text && v->filename_len < end && !text[v->filename_len]));
@@ -708,8 +741,10 @@ static void check_view(const void *rec, size_t size, unsigned max_args, const st
 	for (unsigned i = 0; i < v->envc; i++)
 		FUZZ_CHECK(v->env[i] >= text && v->env[i] + v->env_len[i] < text + tlen &&
 			   !v->env[i][v->env_len[i]]);
+	FUZZ_CHECK(v->root_len < sizeof(v->root) && v->root[v->root_len] == 0);
+	FUZZ_CHECK(v->cgroup_len < sizeof(v->cgroup) && v->cgroup[v->cgroup_len] == 0);
 	if (bad) {
-		FUZZ_CHECK(v->envc == 0);
+		FUZZ_CHECK(v->envc == 0 && v->root_len == 0 && !v->cgroup_path);
 		return;
 	}
 	blk = text + end;
@@ -729,6 +764,59 @@ static void check_view(const void *rec, size_t size, unsigned max_args, const st
 	}
 	FUZZ_CHECK(v->envc == k);
 	FUZZ_CHECK(v->env_cut == ((h.ctx_flags & EV_C_ENV_CUT) || at < h.env_len));
+	blk += h.env_len;
+	/* root: nothing joined for an empty block (the top of the mount tree) */
+	if (h.root_len || (h.ctx_flags & (EV_C_ROOT_CUT | EV_C_ROOT_DELETED)))
+		check_path(v->root, v->root_len, sizeof(v->root), blk, h.root_len,
+			   h.ctx_flags & EV_C_ROOT_CUT, h.ctx_flags & EV_C_ROOT_DELETED);
+	else
+		FUZZ_CHECK(v->root_len == 0);
+	blk += h.root_len;
+	FUZZ_CHECK(v->cgroup_path == !!(h.ctx_flags & EV_C_CGROUP_PATH));
+	if (v->cgroup_path)
+		check_path(v->cgroup, v->cgroup_len, sizeof(v->cgroup), blk, h.cgroup_len,
+			   h.ctx_flags & EV_C_CGROUP_CUT, false);
+}
+
+/* A path's text value starts with the root mark exactly when the process's root is not the
+ * tracer's: "⟦" ["mnt:N:"] the escaped root (or "/") "⟧", outside -q's quotes (so its '"' and
+ * spaces are escaped then); returns the bytes it takes. */
+static size_t check_mark(const char *line, size_t n, const struct ev_view *v, bool other_ns,
+			 bool quote, unsigned char *scratch)
+{
+	bool chroot = (v->have & CTXB(ROOT)) && v->root_len;
+	const char *close, *at = line;
+	char pfx[40], *tmp;
+	size_t len;
+
+	if (!chroot && !other_ns) {
+		FUZZ_CHECK(n < 3 || memcmp(line, "\xe2\x9f\xa6", 3));
+		return 0;
+	}
+	FUZZ_CHECK(n >= 6 && !memcmp(line, "\xe2\x9f\xa6", 3));
+	at += 3;
+	if (other_ns) {
+		len = (size_t)snprintf(pfx, sizeof(pfx), "mnt:%" PRIu32 ":", v->hdr.mntns);
+		FUZZ_CHECK(!memcmp(at, pfx, len));
+		at += len;
+	}
+	close = memmem(at, n - (size_t)(at - line), "\xe2\x9f\xa7", 3);
+	FUZZ_CHECK(close);
+	/* what is inside is the root, escaped as any text value */
+	len = (size_t)(close - at);
+	tmp = malloc(len + 3);
+	FUZZ_CHECK(tmp);
+	tmp[0] = '"';
+	memcpy(tmp + quote, at, len);
+	if (quote) {
+		FUZZ_CHECK(!memchr(at, ' ', len));
+		tmp[1 + len] = '"';
+	}
+	tmp[len + 2 * quote] = '\n';
+	check_text_value(tmp, len + 1 + 2 * quote, quote, chroot ? v->root : "/",
+			 chroot ? v->root_len : 1, scratch);
+	free(tmp);
+	return (size_t)(close + 3 - line);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -736,6 +824,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct ev_view v; /* 13 KB: not on the stack */
 	struct out_opts opt = {0};
 	const struct mode *m;
+	bool other_ns;
+	size_t mark;
 	struct outbuf o;
 	unsigned max_args, defaults;
 	unsigned char *scratch;
@@ -757,6 +847,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m = &modes[bits >> 4];
 	memcpy(&opt.mono_to_real_ns, data + 2, 8);
 	memcpy(&opt.start_ns, data + 10, 8);
+	opt.own_mntns = (uint32_t)(opt.start_ns >> 32); /* 0: not known */
 	/* A heap copy of its exact size: ev_decode must not read past the record. */
 	rec = malloc(size - PRE ? size - PRE : 1);
 	FUZZ_CHECK(rec);
@@ -785,10 +876,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (m->call) {
 		FUZZ_CHECK(!out_columns(&opt, m->spec, m->env, &ctx, err, sizeof(err)));
 		FUZZ_CHECK(opt.ctx_cols == m->want);
-		for (unsigned c = COL_CWD; c < COL_COUNT; c++)
+		for (unsigned c = COL_CTX_FIRST; c < COL_COUNT; c++)
 			if (m->want & (1u << c))
 				want_ctx |= 1u << col_ctx[c];
-		FUZZ_CHECK(ctx == want_ctx);
+		/* always: with them the paths of a process whose root is not ours are marked */
+		FUZZ_CHECK(ctx == (want_ctx | CTXB(ROOT) | CTXB(MNTNS)));
 		defaults = opt.clock + opt.since + opt.show_uid + 4;
 		FUZZ_CHECK(opt.ncol == (m->plus ? defaults + m->ncol + 1 : m->ncol));
 		FUZZ_CHECK(!m->plus || opt.col[opt.ncol - 1] == COL_ARGS);
@@ -806,9 +898,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Decoded strings are never longer than the line that holds them. */
 	scratch = malloc(o.len - start + 4);
 	FUZZ_CHECK(scratch);
-	if (m->call && m->spec && !strcmp(m->spec, "cwd"))
-		check_text_value(o.buf + start, o.len - start, opt.quote,
+	other_ns = opt.own_mntns && (v.have & CTXB(MNTNS)) && v.hdr.mntns != opt.own_mntns;
+	if (m->call && m->spec && !strcmp(m->spec, "cwd")) {
+		mark = v.have & CTXB(CWD) ? check_mark(o.buf + start, o.len - start, &v, other_ns,
+						       opt.quote, scratch)
+					  : 0;
+		check_text_value(o.buf + start + mark, o.len - start - mark, opt.quote,
 				 v.have & CTXB(CWD) ? v.cwd : NULL, v.cwd_len, scratch);
+	}
 	free(scratch);
 
 	start = o.len;
@@ -816,7 +913,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	out_event(&o, &opt, &v);
 	scratch = malloc(o.len - start + 4);
 	FUZZ_CHECK(scratch);
-	check_json(o.buf + start, o.len - start, &v, m->want, scratch);
+	check_json(o.buf + start, o.len - start, &v, m->want, other_ns, scratch);
 
 	free(scratch);
 	outbuf_free(&o);

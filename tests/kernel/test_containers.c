@@ -387,6 +387,71 @@ static void test_containers_only(void **state)
 			 buf_str(&s->err));
 }
 
+/*
+ * Short-lived containers started after minisnoop, at about 33 a second: each cgroup is made,
+ * a process in it execs, and the cgroup is removed as soon as that has exited. Each exec is
+ * kept by --containers-only and named with its container: from the cgroup path the kernel
+ * read at the exec (the mounted trees, read at most every 100 ms, miss most of them).
+ */
+static void test_short_lived_containers(void **state)
+{
+	enum { N = 20 };
+	static const char *const args[] = {"-j", "-o", "container", "--containers-only", NULL};
+	char rel[N][128], id[N][65], mark[N][128], dir[PATH_MAX * 2];
+	struct snoop *s;
+	int named = 0;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		SKIP("no BTF: the kernel does not read the cgroup path");
+	make_top();
+	make_cgroup(g_top, "system.slice");
+	s = snoop_start(args);
+	for (int k = 0; k < N; k++) {
+		uint64_t t0 = now_ms();
+		struct run_arg r;
+		int gate[2];
+		pid_t pid;
+
+		snprintf(id[k], sizeof(id[k]), "%s%016x",
+			 "0123456789abcdef0123456789abcdef0123456789abcdef", 0xa000u + (unsigned)k);
+		snprintf(rel[k], sizeof(rel[k]), "system.slice/docker-%.64s.scope", id[k]);
+		make_cgroup(g_top, rel[k]);
+		marker(mark[k], sizeof(mark[k]), "brief");
+		assert_int_equal(pipe2(gate, O_CLOEXEC), 0);
+		r = (struct run_arg){.gate = gate[0], .argv = {"sh", "-c", ":", mark[k], NULL}};
+		pid = kid_fork(run_sh, &r, &gate[0], 1);
+		close(gate[0]);
+		move(pid, g_top, rel[k]);
+		assert_int_equal(write(gate[1], "x", 1), 1);
+		close(gate[1]);
+		kid_wait(pid);
+		snprintf(dir, sizeof(dir), "%s/%s", g_top, rel[k]);
+		for (int i = 0; i < 50 && rmdir(dir) && errno == EBUSY; i++)
+			usleep(2000);
+		while (now_ms() < t0 + 30)
+			usleep(1000);
+	}
+	for (int k = 0; k < N; k++) {
+		const char *at, *b;
+		char want[96];
+
+		if (!snoop_wait_out(s, mark[k], 5000))
+			continue;
+		at = strstr(buf_str(&s->out), mark[k]);
+		for (b = at; b > s->out.p && b[-1] != '\n'; b--)
+			;
+		snprintf(want, sizeof(want), "\"container\":\"%.64s\"", id[k]);
+		if (strstr(b, want) && strstr(b, want) < at + strcspn(at, "\n"))
+			named++;
+	}
+	snoop_stop(s, SIGINT);
+	if (named != N)
+		fail_msg("--containers-only: %d of %d short-lived containers shown and named:\n%s",
+			 named, N, buf_str(&s->out));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -395,6 +460,7 @@ int main(void)
 	    T(test_v1_pids),
 	    T(test_container_filter),
 	    T(test_containers_only),
+	    T(test_short_lived_containers),
 #undef T
 	};
 

@@ -23,6 +23,7 @@
 
 #include "snoop.h"
 
+#include <dirent.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
@@ -35,13 +36,13 @@
 
 /* The context keys (spec11.md), as the JSON checker takes them. */
 #define KEYS_ALL                                                                                   \
-	"cwd,exe,fileless,euid,gid,egid,auid,session,tty,pcomm,pidns,mntns,nspid,cgroup,"          \
+	"root,cwd,exe,fileless,euid,gid,egid,auid,session,tty,pcomm,pidns,mntns,nspid,cgroup,"     \
 	"container,pod"
 #define KEYS_ALL_ENV KEYS_ALL ",env"
 
-static const char *const g_ctx_keys[] = {"cwd",	  "exe",     "fileless",  "euid",  "gid",   "egid",
-					 "auid",  "session", "tty",	  "pcomm", "pidns", "mntns",
-					 "nspid", "cgroup",  "container", "pod",   "env"};
+static const char *const g_ctx_keys[] = {"root",  "cwd",   "exe",     "fileless",  "euid",  "gid",
+					 "egid",  "auid",  "session", "tty",	   "pcomm", "pidns",
+					 "mntns", "nspid", "cgroup",  "container", "pod",   "env"};
 #define N_CTX_KEYS ((int)(sizeof(g_ctx_keys) / sizeof(g_ctx_keys[0])))
 
 static const char *const ARGS_ALL[] = {"-j", "-o", "all", NULL};
@@ -933,6 +934,8 @@ static void expect_truth(const struct ev *e, const struct truth *t, unsigned mas
 /* ---------------------------------------------------------------------------------------- */
 /* Fixtures                                                                                 */
 
+static void cgtree_remove(void);
+
 static void cleanup_all(void)
 {
 	/* the grandchildren first: their parents, our children, go next */
@@ -940,6 +943,7 @@ static void cleanup_all(void)
 		kill(g_others[k], SIGKILL);
 	g_nothers = 0;
 	snoop_cleanup();
+	cgtree_remove();
 	evs_free();
 	for (size_t k = 0; k < sizeof(g_truths) / sizeof(g_truths[0]); k++)
 		truth_free(&g_truths[k]);
@@ -1094,6 +1098,7 @@ static void test_ordinary_process_every_field(void **state)
 	want_strz(e, "cwd", dir, what);
 	want_strz(e, "exe", sleep_real(), what);
 	want_bool(e, "fileless", false, what);
+	want_null(e, "root", what); /* ours */
 	want_int(e, "nspid", t->pid, what);
 	want_int(e, "euid", 0, what);
 	want_strz(e, "pcomm", g_comm, what);
@@ -1199,6 +1204,10 @@ static void test_cwd_across_mounts(void **state)
 	for (int k = 0; k < 3; k++)
 		expect_cwd(pid[k], &t[k], dirs[k], whats[k]);
 	want_strz(ev_one(pid[3], whats[3]), "cwd", "/inner", whats[3]);
+	/* where that root is: the chroot's directory; the others' is ours */
+	want_strz(ev_one(pid[3], whats[3]), "root", src, whats[3]);
+	for (int k = 0; k < 3; k++)
+		want_null(ev_one(pid[k], whats[k]), "root", whats[k]);
 }
 
 /*
@@ -1702,6 +1711,8 @@ static void test_namespaces(void **state)
 			 t->pidns, t->mntns);
 	expect_truth(e, t, F_NS, what);
 	want_int(e, "nspid", 1, what);
+	/* another mount namespace, at the top of its tree */
+	want_strz(e, "root", "/", what);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1783,6 +1794,187 @@ static void test_cgroup_second_mount(void **state)
 	(void)state;
 	REQUIRE_PYTHON();
 	cgroup_test(true, "cgroup: a new group made in a cgroup2 mount of the test's own");
+}
+
+/* A cgroup tree made by a test (g_cgtree and everything below it), removed in cleanup, deepest
+ * first, once its processes are gone. */
+static char g_cgtree[PATH_MAX];
+
+static void rm_tree(char *path, size_t len, size_t cap)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    len + n + 2 > cap)
+			continue;
+		path[len] = '/';
+		memcpy(path + len + 1, e->d_name, n + 1);
+		rm_tree(path, len + 1 + n, cap);
+		path[len] = 0;
+		rewinddir(d);
+	}
+	if (d)
+		closedir(d);
+	for (int k = 0; k < 100 && rmdir(path) && errno == EBUSY; k++)
+		usleep(10000);
+}
+
+static void cgtree_remove(void)
+{
+	char path[PATH_MAX];
+
+	if (!g_cgtree[0])
+		return;
+	snprintf(path, sizeof(path), "%s", g_cgtree);
+	rm_tree(path, strlen(path), sizeof(path));
+	g_cgtree[0] = 0;
+}
+
+/* The cgroup2 tree's mount (the test's own when none is mounted) and a new group of ours in
+ * it, g_cgtree; its path in the hierarchy goes to rel. */
+static void cgtree_make(char *dir, size_t n, char *rel, size_t rn, const char *name)
+{
+	char root[PATH_MAX];
+
+	if (!cgroup2_mount(root, sizeof(root)))
+		cgroup2_mount_own(root, sizeof(root));
+	snprintf(rel, rn, "/minisnoop-%s-%d", name, (int)g_self);
+	snprintf(g_cgtree, sizeof(g_cgtree), "%s%s", root, rel);
+	if (mkdir(g_cgtree, 0755) && errno != EEXIST) {
+		int err = errno;
+
+		g_cgtree[0] = 0;
+		SKIP("cannot make a cgroup under %s: %s", root, strerror(err));
+	}
+	snprintf(dir, n, "%s", g_cgtree);
+}
+
+/* Moves pid into the cgroup directory dir. */
+static void cgroup_move(const char *dir, pid_t pid)
+{
+	char procs[PATH_MAX + 32], num[32];
+	int fd;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	snprintf(num, sizeof(num), "%d", (int)pid);
+	fd = open(procs, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, num, strlen(num)) != (ssize_t)strlen(num))
+		fail_msg("moving %d into %s: %s", (int)pid, procs, strerror(errno));
+	close(fd);
+}
+
+/*
+ * Issue 22 item 5: cgroups that could not be named. A group whose name starts with "." (the
+ * scan skipped it and all below), 40 levels below it (the scan read 32): the path is the
+ * kernel's at the exec, as /proc/PID/cgroup says.
+ */
+static void test_cgroup_hidden_and_deep(void **state)
+{
+	const char *what = "cgroup: 40 levels below a group named .hidden";
+	char dir[PATH_MAX], rel[PATH_MAX], want[PATH_MAX];
+	struct child c;
+	const struct truth *t;
+	const struct ev *e;
+	struct snoop *s;
+	int gate[2];
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	cgtree_make(dir, sizeof(dir), rel, sizeof(rel), "deep");
+	for (int level = 0; level <= 40; level++) {
+		char name[16];
+		size_t len = strlen(dir);
+
+		snprintf(name, sizeof(name), level ? "l%02d" : ".hidden", level);
+		snprintf(dir + len, sizeof(dir) - len, "/%s", name);
+		len = strlen(rel);
+		snprintf(rel + len, sizeof(rel) - len, "/%s", name);
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			SKIP("mkdir %s: %s (cgroup.max.depth?)", dir, strerror(errno));
+	}
+	snprintf(want, sizeof(want), "%s", rel);
+	assert_int_equal(pipe2(gate, O_CLOEXEC), 0);
+	c = CHILD(.path = SLEEP_PATH, .gate_fd = gate[0]);
+	s = snoop_start(ARGS_ALL);
+	pid = child_start(&c);
+	close(gate[0]);
+	cgroup_move(dir, pid);
+	assert_int_equal(write(gate[1], "x", 1), 1);
+	close(gate[1]);
+	t = watch(s, &pid, 1, &what);
+	kid_end(pid);
+	finish(s, KEYS_ALL);
+	e = ev_one(pid, what);
+	if (!t->has_cgroup || !ends_with(t->cgroup, strlen(t->cgroup), want))
+		fail_msg("%s: test set-up: /proc/%d/cgroup's 0:: line is '%s', not %s", what,
+			 (int)pid, t->has_cgroup ? t->cgroup : "(none)", want);
+	expect_truth(e, t, F_CGROUP, what);
+}
+
+/*
+ * Issue 22 item 5: short-lived cgroups, 100 times at about 33 a second: a group made, a
+ * process moved into it execs /bin/true, and the group is removed as soon as it has exited.
+ * Each exec is named with its group (before: 17 of 100, named when printed, from trees read
+ * at most every 100 ms).
+ */
+static void test_cgroup_short_lived(void **state)
+{
+	enum { N = 100 };
+	const char *what = "cgroup: 100 groups each removed right after its exec";
+	static char *argv[] = {"true", NULL};
+	const char *const args[] = {"-j", "-o", "cgroup", NULL};
+	char top[PATH_MAX], rel[PATH_MAX], dir[PATH_MAX + 32], want[PATH_MAX + 32];
+	pid_t pid[N];
+	struct snoop *s;
+	int named = 0, first_bad = -1;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	cgtree_make(top, sizeof(top), rel, sizeof(rel), "brief");
+	s = snoop_start(args);
+	for (int k = 0; k < N; k++) {
+		uint64_t t0 = now_ms();
+		struct child c;
+		int gate[2];
+
+		snprintf(dir, sizeof(dir), "%s/g%03d", top, k);
+		if (mkdir(dir, 0755))
+			fail_msg("mkdir %s: %s", dir, strerror(errno));
+		assert_int_equal(pipe2(gate, O_CLOEXEC), 0);
+		c = CHILD(.path = "/bin/true", .argv = argv, .gate_fd = gate[0]);
+		pid[k] = child_start(&c);
+		close(gate[0]);
+		cgroup_move(dir, pid[k]);
+		assert_int_equal(write(gate[1], "x", 1), 1);
+		close(gate[1]);
+		kid_wait(pid[k]);
+		if (rmdir(dir))
+			fail_msg("rmdir %s: %s", dir, strerror(errno));
+		while (now_ms() < t0 + 30)
+			usleep(1000);
+	}
+	if (!snoop_wait_pids(s, pid, N, WAIT_EVENTS_MS))
+		fail_msg("%s: not every exec was printed", what);
+	finish(s, "cgroup");
+	for (int k = 0; k < N; k++) {
+		const struct ev *e = ev_one(pid[k], what);
+
+		snprintf(want, sizeof(want), "%s/g%03d", rel, k);
+		if (ev_str_is(e, "cgroup", want))
+			named++;
+		else if (first_bad < 0)
+			first_bad = k;
+	}
+	if (named != N) {
+		print_event(ev_one(pid[first_bad], what));
+		fail_msg("%s: %d of %d named (the first wrong: %s/g%03d)", what, named, N, rel,
+			 first_bad);
+	}
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -2326,12 +2518,14 @@ static void test_text_all_columns(void **state)
 	static const char *const a1[] = {"-o", "all", NULL};
 	static const char *const a2[] = {"-o", "all", "-e", NULL};
 	static const char *const a3[] = {"-e", NULL};
-	static const char *const all[] = {
-	    "CWD",    "EXE",   "FILELESS", "EUID",  "GID",    "EGID",	   "AUID", "SESSION", "TTY",
-	    "PARENT", "PIDNS", "MNTNS",	   "NSPID", "CGROUP", "CONTAINER", "POD",  NULL};
-	static const char *const all_env[] = {
-	    "CWD",    "EXE",   "FILELESS", "EUID",  "GID",    "EGID",	   "AUID", "SESSION", "TTY",
-	    "PARENT", "PIDNS", "MNTNS",	   "NSPID", "CGROUP", "CONTAINER", "POD",  "ENV",     NULL};
+	static const char *const all[] = {"ROOT",      "CWD",	"EXE",	 "FILELESS", "EUID",
+					  "GID",       "EGID",	"AUID",	 "SESSION",  "TTY",
+					  "PARENT",    "PIDNS", "MNTNS", "NSPID",    "CGROUP",
+					  "CONTAINER", "POD",	NULL};
+	static const char *const all_env[] = {"ROOT",	   "CWD",   "EXE",   "FILELESS", "EUID",
+					      "GID",	   "EGID",  "AUID",  "SESSION",	 "TTY",
+					      "PARENT",	   "PIDNS", "MNTNS", "NSPID",	 "CGROUP",
+					      "CONTAINER", "POD",   "ENV",   NULL};
 	static const char *const env[] = {"ENV", NULL};
 	char *envp[] = {"A=1", NULL};
 	char dir[PATH_MAX];
@@ -2384,6 +2578,168 @@ static void test_check_fields(void **state)
 	}
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* root                                                                                     */
+
+/* A directory all users may enter, with DIR/usr/bin/sudo: our static program. Its real path
+ * goes to jail. */
+static void make_jail(char *jail, size_t n)
+{
+	char p[PATH_MAX + 64], true_static[PATH_MAX + 16];
+
+	/* uid 65534 runs from it: the scratch directory is 0700 */
+	assert_int_equal(chmod(tmpdir(), 0755), 0);
+	scratch_dir(jail, n, "jail");
+	snprintf(p, sizeof(p), "%s/usr", jail);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/usr/bin", jail);
+	mkdir(p, 0755);
+	snprintf(true_static, sizeof(true_static), "%.*s/true-static",
+		 (int)(strrchr(g_bin, '/') - g_bin), g_bin);
+	snprintf(p, sizeof(p), "%s/usr/bin/sudo", jail);
+	copy_file(true_static, p, 0755);
+}
+
+/* Whether a text line has a word that is exactly w. */
+static bool line_has_word(const char *line, const char *w)
+{
+	char copy[8192], *ws[64];
+	int n;
+
+	snprintf(copy, sizeof(copy), "%s", line);
+	n = words(copy, ws, 64);
+	for (int k = 0; k < n; k++)
+		if (!strcmp(ws[k], w))
+			return true;
+	return false;
+}
+
+/* The text line of pid whose command (the first word) is comm, into out. */
+static bool text_line_comm(const struct buf *b, pid_t pid, const char *comm, char *out, size_t n)
+{
+	char num[16];
+	const char *p = buf_str(b);
+
+	snprintf(num, sizeof(num), "%d", (int)pid);
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		char line[8192], *w[64];
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		if (words(line, w, 64) > 1 && !strcmp(w[0], comm) && !strcmp(w[1], num)) {
+			snprintf(out, n, "%.*s", (int)len, p);
+			return true;
+		}
+		p += len + (p[len] == '\n');
+	}
+	return false;
+}
+
+/*
+ * Issue 22 item 1: uid 65534 runs `unshare -Ur chroot DIR /usr/bin/sudo` (and with -m, in a
+ * mount namespace of its own), where DIR/usr/bin/sudo is its own program. The event says
+ * where its root is (root: DIR; mntns), and text output, by default and with -o +cwd,exe,
+ * marks every path of it with "⟦DIR⟧" (or "⟦mnt:N:DIR⟧"): no word is "/usr/bin/sudo".
+ */
+static void test_root_chroot_by_nobody(void **state)
+{
+	static const char *const text_def[] = {NULL};
+	static const char *const text_paths[] = {"-o", "+cwd,exe,filename", NULL};
+	const char *modes[] = {"-Ur", "-Urm"};
+	char jail[PATH_MAX], mark[PATH_MAX + 64], line[8192], tail[PATH_MAX + 128];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	make_jail(jail, sizeof(jail));
+	for (int m = 0; m < 2; m++) {
+		char *argv[] = {"unshare", (char *)modes[m], "chroot", jail, "/usr/bin/sudo", NULL};
+		char what[128];
+		struct snoop *s[3];
+		struct child c;
+		const struct ev *e;
+		int status;
+		pid_t pid;
+
+		snprintf(what, sizeof(what),
+			 "root: uid 65534 runs unshare %s chroot DIR /usr/bin/sudo", modes[m]);
+		s[0] = snoop_start(ARGS_ALL);
+		s[1] = snoop_start(text_def);
+		s[2] = snoop_start(text_paths);
+		c = CHILD(.path = "/usr/bin/unshare", .argv = argv, .uid = 65534);
+		pid = child_start(&c);
+		status = kid_wait(pid);
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			SKIP("unshare %s chroot as uid 65534: wait status 0x%x (user namespaces "
+			     "closed to users?)",
+			     modes[m], status);
+		for (int k = 0; k < 3; k++)
+			snoop_need_out(s[k], "sudo", what);
+		for (int k = 1; k < 3; k++)
+			snoop_stop(s[k], SIGINT);
+		finish(s[0], KEYS_ALL);
+		e = ev_find(pid, "/usr/bin/sudo", what);
+		want_strz(e, "root", jail, what);
+		want_strz(e, "exe", "/usr/bin/sudo", what);
+		want_strz(e, "cwd", "/", what);
+		want_int(e, "uid", 65534, what);
+		if (m == 0) {
+			want_int(e, "mntns", ns_inode(g_self, "mnt"), what);
+			snprintf(mark, sizeof(mark), "\xe2\x9f\xa6%s\xe2\x9f\xa7", jail);
+		} else {
+			const struct val *v = need(e, "mntns", what);
+
+			if (v->kind != 'i' || v->i == ns_inode(g_self, "mnt"))
+				fail_msg("%s: mntns is not a namespace of its own", what);
+			snprintf(mark, sizeof(mark), "\xe2\x9f\xa6mnt:%lld:%s\xe2\x9f\xa7", v->i,
+				 jail);
+		}
+		/* the programs before the chroot: their root is ours, or their namespace's top */
+		want_null(ev_find(pid, "/usr/bin/unshare", what), "root", what);
+		if (m == 1)
+			want_strz(ev_find(pid, "/usr/sbin/chroot", what), "root", "/", what);
+		for (int k = 1; k < 3; k++) {
+			if (!text_line_comm(&s[k]->out, pid, "sudo", line, sizeof(line)))
+				fail_msg("%s: no text line of sudo:\n%s", what,
+					 buf_str(&s[k]->out));
+			if (line_has_word(line, "/usr/bin/sudo"))
+				fail_msg("%s: a word of the text line is /usr/bin/sudo:\n%s", what,
+					 line);
+			snprintf(tail, sizeof(tail), "%s/usr/bin/sudo", mark);
+			if (!line_has_word(line, tail))
+				fail_msg("%s: the text line has no word %s:\n%s", what, tail, line);
+			snprintf(tail, sizeof(tail), "%s/", mark);
+			if (k == 2 && !line_has_word(line, tail))
+				fail_msg("%s: the text line's cwd is not %s:\n%s", what, tail,
+					 line);
+		}
+	}
+}
+
+/* A bracket of the mark in a path is escaped: no path can pass for a marked one. */
+static void test_root_mark_not_forged(void **state)
+{
+	const char *what = "root: a path holding the mark's brackets";
+	static const char *const args[] = {"-o", "+cwd", NULL};
+	char base[PATH_MAX], dir[PATH_MAX + 64], line[8192];
+	struct snoop *s[1];
+	struct child c;
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	scratch_dir(base, sizeof(base), "forge");
+	snprintf(dir, sizeof(dir), "%s/\xe2\x9f\xa6x\xe2\x9f\xa7", base);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		fail_msg("mkdir %s: %s", dir, strerror(errno));
+	c = CHILD(.path = SLEEP_PATH, .dir = dir);
+	pid = text_runs(s, (const char *const *[]){args}, (const int[]){1}, 1, &c, what);
+	if (!text_line_of(&s[0]->out, 1, pid, line, sizeof(line)))
+		fail_msg("%s: no line of pid %d", what, (int)pid);
+	if (strstr(line, "\xe2\x9f\xa6") || strstr(line, "\xe2\x9f\xa7") ||
+	    !strstr(line, "\\u27e6x\\u27e7"))
+		fail_msg("%s: the brackets are not escaped:\n%s", what, line);
+}
+
 int main(void)
 {
 	const char *filter = getenv("MINISNOOP_TEST_FILTER"); /* e.g. "test_cwd_*" */
@@ -2408,6 +2764,10 @@ int main(void)
 	    T(test_namespaces),
 	    T(test_cgroup),
 	    T(test_cgroup_second_mount),
+	    T(test_cgroup_hidden_and_deep),
+	    T(test_cgroup_short_lived),
+	    T(test_root_chroot_by_nobody),
+	    T(test_root_mark_not_forged),
 	    T(test_env_exact),
 	    T(test_env_more_than_max_args),
 	    T(test_env_over_16k),

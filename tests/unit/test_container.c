@@ -199,7 +199,20 @@ static void test_filter(void **state)
 	}
 	/* ids at most new_above were decided in the kernel */
 	f.new_above = 100;
-	assert_true(ctr_filter_match(&f, 5));
+	assert_true(ctr_filter_match(&f, 5, NULL, 0));
+	/* a newer one by the path the kernel read at the exec (only len bytes of it) */
+	{
+		struct ctr_filter g = {.new_above = 100};
+		const char *p = "/system.slice/docker-" ID1 ".scope/x";
+
+		assert_int_equal(ctr_filter_add(&g, "0123", err, sizeof(err)), 0);
+		assert_true(ctr_filter_match(&g, 200, p, strlen(p)));
+		assert_true(
+		    ctr_filter_match(&g, 200, "\xe2\x80\xa6/" ID1, strlen("\xe2\x80\xa6/" ID1)));
+		assert_false(ctr_filter_match(&g, 200, p, strlen("/system.slice/docker-")));
+		assert_false(ctr_filter_match(&g, 200, "/user.slice", 11));
+		assert_false(ctr_filter_match(&g, 200, "", 0));
+	}
 }
 
 int main(void)

@@ -621,12 +621,14 @@ static void test_context_fields(void **state)
 	assert_int_equal(out_columns(&opt, "all", true, &ctx, err, sizeof(err)), 0);
 	assert_int_equal(ctx, (1u << CTX_BITS) - 1);
 	out_header(&o, &opt);
-	EXPECT(&o, "PCOMM            PID     PPID    RET CWD EXE FILELESS EUID  GID   EGID  AUID  "
-		   "SESSION TTY     PARENT           PIDNS      MNTNS      NSPID   CGROUP "
-		   "CONTAINER POD ENV ARGS\n");
+	EXPECT(
+	    &o,
+	    "PCOMM            PID     PPID    RET ROOT CWD EXE FILELESS EUID  GID   EGID  AUID  "
+	    "SESSION TTY     PARENT           PIDNS      MNTNS      NSPID   CGROUP CONTAINER POD "
+	    "ENV ARGS\n");
 	out_event(&o, &opt, &v);
 	EXPECT(&o,
-	       "bash             4242    1000      0 /usr/share /usr/bin/ls false    0     1001  "
+	       "bash             4242    1000      0 - /usr/share /usr/bin/ls false    0     1001  "
 	       "1002  1000  7       pts/3   sshd             4026531836 4026531840 42      / - - "
 	       "A=1 B=2 /usr/bin/ls -l\n");
 	opt.json = true;
@@ -634,7 +636,7 @@ static void test_context_fields(void **state)
 	EXPECT(&o,
 	       "{\"time\":\"2026-11-25T06:21:00.123456Z\",\"pid\":4242,\"ppid\":1000,"
 	       "\"uid\":1001,\"comm\":\"bash\",\"ret\":0,\"filename\":\"/usr/bin/ls\","
-	       "\"args\":[\"ls\",\"-l\"],\"truncated\":false,\"cwd\":\"/usr/share\","
+	       "\"args\":[\"ls\",\"-l\"],\"truncated\":false,\"root\":null,\"cwd\":\"/usr/share\","
 	       "\"exe\":\"/usr/bin/ls\",\"fileless\":false,\"euid\":0,\"gid\":1001,\"egid\":1002,"
 	       "\"auid\":1000,\"session\":7,\"tty\":\"pts/3\",\"pcomm\":\"sshd\","
 	       "\"pidns\":4026531836,\"mntns\":4026531840,\"nspid\":42,\"cgroup\":\"/\","
@@ -644,7 +646,7 @@ static void test_context_fields(void **state)
 	opt.json = false;
 	assert_int_equal(
 	    out_columns(&opt, "tty,pid,fileless,auid,session", false, &ctx, err, sizeof(err)), 0);
-	assert_int_equal(ctx, CTXB(TTY) | CTXB(EXE) | CTXB(LOGIN));
+	assert_int_equal(ctx, CTXB(TTY) | CTXB(EXE) | CTXB(LOGIN) | CTXB(ROOT) | CTXB(MNTNS));
 	/* A deleted exe; login never set; a terminal that is not a pts; a name of wide
 	 * characters is padded by screen columns. */
 	v.hdr.ctx_flags |= EV_C_EXE_DELETED;
@@ -669,13 +671,14 @@ static void test_context_fields(void **state)
 	opt.json = false;
 	out_event(&o, &opt, &v);
 	EXPECT(&o,
-	       "bash             4242    1000      0 - - -        -     -     -     -     -      "
+	       "bash             4242    1000      0 - - - -        -     -     -     -     -      "
 	       " -       -                -          -          -       - - - - /usr/bin/ls -l\n");
 	opt.json = true;
 	out_event(&o, &opt, &v);
 	EXPECT(&o, "{\"time\":\"2026-11-25T06:21:00.123456Z\",\"pid\":4242,\"ppid\":1000,"
 		   "\"uid\":1001,\"comm\":\"bash\",\"ret\":0,\"filename\":\"/usr/bin/ls\","
-		   "\"args\":[\"ls\",\"-l\"],\"truncated\":false,\"cwd\":null,\"exe\":null,"
+		   "\"args\":[\"ls\",\"-l\"],\"truncated\":false,\"root\":null,\"cwd\":null,"
+		   "\"exe\":null,"
 		   "\"fileless\":null,\"euid\":null,\"gid\":null,\"egid\":null,\"auid\":null,"
 		   "\"session\":null,\"tty\":null,\"pcomm\":null,\"pidns\":null,\"mntns\":null,"
 		   "\"nspid\":null,\"cgroup\":null,\"container\":null,\"pod\":null,"
@@ -684,6 +687,182 @@ static void test_context_fields(void **state)
 	/* An unknown name is refused, and says which. */
 	assert_int_equal(out_columns(&opt, "pid,cwdx", false, &ctx, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "unknown field cwdx (try: minisnoop check)");
+	outbuf_free(&o);
+	free(r);
+}
+
+/* Issue 22: a chrooted process's paths are marked with its root, one in another mount namespace
+ * with that namespace too; the brackets never come raw from data; the cgroup block is the
+ * cgroup's path when the kernel read it. */
+static void test_root_marks(void **state)
+{
+	/* filename, args; blocks: cwd "/", exe "/usr/bin/sudo", root "/tmp/j\xe2\x9f\xa7",
+	 * cgroup "/a/.b" */
+	static const char text[] = "/usr/bin/sudo\0sudo\0-i\0"
+				   ""
+				   "sudo\0bin\0usr\0"
+				   "j\xe2\x9f\xa7\0tmp\0"
+				   ".b\0a\0";
+	struct ms_event h = BASE_HDR;
+	struct outbuf o;
+	struct out_opts opt = base_opts;
+	struct ev_view v;
+	size_t size;
+	uint32_t ctx;
+	char err[128];
+	unsigned char *r;
+
+	(void)state;
+	h.filename_len = 14;
+	h.argc = 2;
+	h.text_len = sizeof(text) - 1;
+	h.cwd_len = 0;
+	h.exe_len = 13;
+	h.root_len = 9;
+	h.cgroup_len = 5;
+	h.ctx_flags = EV_C_CGROUP_PATH;
+	h.have = CTXB(CWD) | CTXB(EXE) | CTXB(ROOT) | CTXB(MNTNS) | CTXB(CGROUP);
+	h.mntns = 4026531840u;
+	r = mkrec(&h, text, h.text_len, &size);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+
+	/* by default: filename and args marked */
+	assert_int_equal(out_columns(&opt, NULL, false, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(ctx, CTXB(ROOT) | CTXB(MNTNS));
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "bash             4242    1000      0 "
+		   "\xe2\x9f\xa6/tmp/j\\u27e7\xe2\x9f\xa7/usr/bin/sudo -i\n");
+	/* every path */
+	assert_int_equal(
+	    out_columns(&opt, "filename,cwd,exe,root,cgroup", false, &ctx, err, sizeof(err)), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "\xe2\x9f\xa6/tmp/j\\u27e7\xe2\x9f\xa7/usr/bin/sudo "
+		   "\xe2\x9f\xa6/tmp/j\\u27e7\xe2\x9f\xa7/ "
+		   "\xe2\x9f\xa6/tmp/j\\u27e7\xe2\x9f\xa7/usr/bin/sudo /tmp/j\\u27e7 /a/.b\n");
+	opt.json = true;
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "{\"time\":\"2026-11-25T06:21:00.123456Z\",\"pid\":4242,\"ppid\":1000,"
+		   "\"uid\":1001,\"comm\":\"bash\",\"ret\":0,\"filename\":\"/usr/bin/sudo\","
+		   "\"args\":[\"sudo\",\"-i\"],\"truncated\":false,\"root\":\"/tmp/j\xe2\x9f\xa7\","
+		   "\"cwd\":\"/\",\"exe\":\"/usr/bin/sudo\",\"cgroup\":\"/a/.b\"}\n");
+	/* another mount namespace than ours */
+	opt.json = false;
+	opt.own_mntns = 4026531841u;
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "\xe2\x9f\xa6mnt:4026531840:/tmp/j\\u27e7\xe2\x9f\xa7/usr/bin/sudo "
+		   "\xe2\x9f\xa6mnt:4026531840:/tmp/j\\u27e7\xe2\x9f\xa7/ "
+		   "\xe2\x9f\xa6mnt:4026531840:/tmp/j\\u27e7\xe2\x9f\xa7/usr/bin/sudo "
+		   "/tmp/j\\u27e7 /a/.b\n");
+	free(r);
+
+	/* at the top of another namespace's tree: root "/"; ours: null, no mark */
+	h.root_len = 0;
+	h.cgroup_len = 0;
+	h.text_len = sizeof(text) - 1 - 14;
+	r = mkrec(&h, text, h.text_len, &size);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "\xe2\x9f\xa6mnt:4026531840:/\xe2\x9f\xa7/usr/bin/sudo "
+		   "\xe2\x9f\xa6mnt:4026531840:/\xe2\x9f\xa7/ "
+		   "\xe2\x9f\xa6mnt:4026531840:/\xe2\x9f\xa7/usr/bin/sudo / /\n");
+	opt.own_mntns = 4026531840u;
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "/usr/bin/sudo / /usr/bin/sudo - /\n");
+	free(r);
+	outbuf_free(&o);
+}
+
+/* container and pod from the cgroup path the kernel read at the exec: exact for a container
+ * gone since (the id is not in any mounted tree); a cut path still names its innermost. */
+static void test_container_kernel_path(void **state)
+{
+#define CID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	static const char text[] = "/bin/sh\0sh\0"
+				   "docker-" CID ".scope\0system.slice\0";
+	struct ms_event h = BASE_HDR;
+	struct outbuf o;
+	struct out_opts opt = base_opts;
+	struct ev_view v;
+	size_t size;
+	uint32_t ctx;
+	char err[128];
+	unsigned char *r;
+
+	(void)state;
+	h.filename_len = 8;
+	h.argc = 1;
+	h.text_len = sizeof(text) - 1;
+	h.cwd_len = h.exe_len = h.root_len = 0;
+	h.cgroup_len = sizeof(text) - 1 - 11;
+	h.cgroup = 1ull << 60; /* named by no tree */
+	h.ctx_flags = EV_C_CGROUP_PATH;
+	h.have = CTXB(CGROUP);
+	r = mkrec(&h, text, h.text_len, &size);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	assert_int_equal(out_columns(&opt, "container,pod", false, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(ctx & CTXB(CGROUP), CTXB(CGROUP));
+	out_event(&o, &opt, &v);
+	EXPECT(&o, CID " -\n");
+	free(r);
+	/* cut: "…/docker-ID.scope" */
+	h.cgroup_len = sizeof("docker-" CID ".scope") - 1 + 1;
+	h.ctx_flags |= EV_C_CGROUP_CUT;
+	h.text_len = 11 + h.cgroup_len;
+	r = mkrec(&h, text, h.text_len, &size);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, CID " -\n");
+	free(r);
+	/* without the block: the id, which no tree names, gives null */
+	h.cgroup_len = 0;
+	h.ctx_flags = 0;
+	h.text_len = 11;
+	r = mkrec(&h, text, h.text_len, &size);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "- -\n");
+	free(r);
+	outbuf_free(&o);
+#undef CID
+}
+
+/* The root mark is one word with its value: a space in the root is \x20 where the value's
+ * are, and with -q (the mark is before the quotes) always, with '"' as \". */
+static void test_root_mark_words(void **state)
+{
+	static const char text[] = "/bin/sh\0sh\0"
+				   "j \"k\0tmp\0";
+	struct ms_event h = BASE_HDR;
+	struct outbuf o;
+	struct out_opts opt = base_opts;
+	struct ev_view v;
+	size_t size;
+	uint32_t ctx;
+	char err[128];
+	unsigned char *r;
+
+	(void)state;
+	h.filename_len = 8;
+	h.argc = 1;
+	h.text_len = sizeof(text) - 1;
+	h.cwd_len = h.exe_len = h.cgroup_len = 0;
+	h.root_len = 9;
+	h.ctx_flags = 0;
+	h.have = CTXB(CWD) | CTXB(ROOT);
+	r = mkrec(&h, text, h.text_len, &size);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	assert_int_equal(out_columns(&opt, "cwd,pid", false, &ctx, err, sizeof(err)), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "\xe2\x9f\xa6/tmp/j\\x20\"k\xe2\x9f\xa7/ 4242\n");
+	assert_int_equal(out_columns(&opt, "pid,cwd", false, &ctx, err, sizeof(err)), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "4242    \xe2\x9f\xa6/tmp/j \"k\xe2\x9f\xa7/\n");
+	opt.quote = true;
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "4242    \xe2\x9f\xa6/tmp/j\\x20\\\"k\xe2\x9f\xa7\"/\"\n");
 	outbuf_free(&o);
 	free(r);
 }
@@ -1145,7 +1324,8 @@ static void test_outbuf_worst_case(void **state)
 	struct ev_view v;
 	unsigned char *r;
 	size_t size;
-	char *text = malloc(EV_TEXT_MAX);
+	char *text = malloc(EV_TEXT_MAX), err[128];
+	uint32_t ctx;
 
 	(void)state;
 	memset(text, 0x01, EV_TEXT_MAX);
@@ -1164,6 +1344,26 @@ static void test_outbuf_worst_case(void **state)
 	assert_true(o.len > 6 * (EV_FILENAME_MAX - 1));
 	assert_int_equal(o.buf[o.len - 1], '\n');
 	json_lines_valid(o.buf, o.len, 1);
+	free(r);
+	/* Text with every path marked by a root of 4 KiB of control bytes, quoted, in another
+	 * mount namespace: what out_event reserves covers it (test-asan checks). */
+	h.cwd_len = h.exe_len = h.root_len = h.cgroup_len = EV_PATH_MAX;
+	h.env_len = EV_ENV_MAX;
+	h.have = (1u << CTX_BITS) - 1;
+	h.ctx_flags = EV_C_CGROUP_PATH | EV_C_ROOT_CUT;
+	h.mntns = 1;
+	r = mkrec(&h, text, EV_TEXT_MAX, &size);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+	assert_true(v.root_len > EV_PATH_MAX / 2);
+	opt.json = false;
+	opt.quote = true;
+	opt.own_mntns = 2;
+	assert_int_equal(out_columns(&opt, "filename,args,root,cwd,exe,cgroup,env", false, &ctx,
+				     err, sizeof(err)),
+			 0);
+	o.len = 0;
+	out_event(&o, &opt, &v);
+	assert_true(o.len <= o.cap && o.len > 4 * 4 * (EV_PATH_MAX / 2));
 	outbuf_free(&o);
 	free(r);
 	free(text);
@@ -1184,6 +1384,9 @@ int main(void)
 		cmocka_unit_test(test_text_quote_and_trunc),
 		cmocka_unit_test(test_text_comm),
 		cmocka_unit_test(test_context_fields),
+		cmocka_unit_test(test_root_marks),
+		cmocka_unit_test(test_root_mark_words),
+		cmocka_unit_test(test_container_kernel_path),
 		cmocka_unit_test(test_text_words),
 		cmocka_unit_test(test_json_event),
 		cmocka_unit_test(test_fuzz_records),

@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Left running as a service (issue 18 items 1, 5, 7): -w with --rotate under a storm (every
+ * line once, none split, everything written at SIGTERM), SIGHUP after logrotate's move,
+ * --rate's drops said in the output, --pidfile, the SIGUSR1 status, files refused.
+ */
+#include "snoop.h"
+
+#include <dirent.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#define TRUE_PATH "/bin/true"
+
+struct exec_kid {
+	const char *path;
+	char *argv[3];
+};
+
+static void exec_kid(void *arg)
+{
+	struct exec_kid *k = arg;
+
+	touch_strings(k->path, k->argv);
+	execve(k->path, k->argv, g_envp);
+	_exit(127);
+}
+
+/* Runs path (a link to true, whose name is the comm) with one argument, to its end. */
+static void run_one(const char *path, const char *arg)
+{
+	struct exec_kid k = {.path = path, .argv = {(char *)path, (char *)arg, NULL}};
+
+	assert_true(WIFEXITED(kid_wait(kid_fork(exec_kid, &k, NULL, 0))));
+}
+
+/* A link to true named name in the scratch directory (its path in out). */
+static void true_link(const char *name, char *out, size_t n)
+{
+	snprintf(out, n, "%s/%s", tmpdir(), name);
+	unlink(out);
+	assert_int_equal(symlink(TRUE_PATH, out), 0);
+}
+
+static void slurp(const char *path, struct buf *b)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	read_to_end(fd, b);
+	close(fd);
+}
+
+static bool wait_file_has(const char *path, const char *needle, int timeout_ms)
+{
+	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
+
+	for (;;) {
+		struct buf b = {0};
+		bool has;
+
+		slurp(path, &b);
+		has = buf_has(&b, needle);
+		buf_free(&b);
+		if (has)
+			return true;
+		if (now_ms() >= deadline)
+			return false;
+		usleep(20000);
+	}
+}
+
+#define STORM 400
+
+/* A storm written with --rotate: each event exactly once across FILE and FILE.1..N, each
+ * line whole (a JSON object and its newline), no file past SIZE, everything written when
+ * SIGTERM stops it. */
+static void test_rotate_storm(void **state)
+{
+	char link[PATH_MAX], file[PATH_MAX], name[32], re[40], mark[64], path[PATH_MAX + 8];
+	unsigned seen[STORM] = {0};
+	const char *args[] = {"-j",	 "-w",	file, "--rotate", "8k,100",
+			      "--pages", "256", "-n", re,	  NULL};
+	struct snoop *s;
+	unsigned files = 0;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	snprintf(name, sizeof(name), "mst-r%d", (int)g_self);
+	snprintf(re, sizeof(re), "^%s$", name);
+	true_link(name, link, sizeof(link));
+	snprintf(file, sizeof(file), "%s/events.log", tmpdir());
+	marker(mark, sizeof(mark), "storm");
+	s = snoop_start(args);
+	for (int i = 0; i < STORM; i++) {
+		char a[96];
+
+		snprintf(a, sizeof(a), "%s-%d-", mark, i);
+		run_one(link, a);
+	}
+	snoop_stop(s, SIGTERM);
+	if (!buf_has(&s->err, " 0 lost"))
+		SKIP("events lost under load (not this test's subject): %s", buf_str(&s->err));
+	for (unsigned k = 0; k <= 100; k++) {
+		struct buf b = {0};
+		const char *p;
+
+		if (k)
+			snprintf(path, sizeof(path), "%s.%u", file, k);
+		else
+			snprintf(path, sizeof(path), "%s", file);
+		if (access(path, F_OK))
+			continue;
+		files++;
+		slurp(path, &b);
+		if (b.len > 8192)
+			fail_msg("%s: %zu bytes, past --rotate 8k", path, b.len);
+		if (b.len && b.p[b.len - 1] != '\n')
+			fail_msg("%s ends within a line", path);
+		for (p = buf_str(&b); *p;) {
+			const char *nl = strchr(p, '\n'), *m;
+			int i;
+
+			if (*p != '{' || nl[-1] != '}')
+				fail_msg("%s: a line that is not one whole object: %.*s", path,
+					 (int)(nl - p), p);
+			m = strstr(p, mark);
+			if (m && m < nl && sscanf(m + strlen(mark), "-%d-", &i) == 1 && i >= 0 &&
+			    i < STORM)
+				seen[i]++;
+			p = nl + 1;
+		}
+		buf_free(&b);
+	}
+	if (files < 3)
+		fail_msg("%u files: the storm did not rotate", files);
+	for (int i = 0; i < STORM; i++)
+		if (seen[i] != 1)
+			fail_msg("exec %d seen %u times across the files", i, seen[i]);
+}
+
+/* logrotate's create: FILE moved, SIGHUP, a new FILE; the old one keeps what came before. */
+static void test_sighup_reopens(void **state)
+{
+	char file[PATH_MAX], moved[PATH_MAX + 8], m1[64], m2[64];
+	const char *args[] = {"-j", "-w", file, NULL};
+	struct snoop *s;
+	struct buf b = {0};
+	struct stat st;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	snprintf(file, sizeof(file), "%s/hup.log", tmpdir());
+	snprintf(moved, sizeof(moved), "%s.1", file);
+	s = snoop_start(args);
+	run_one(TRUE_PATH, marker(m1, sizeof(m1), "before"));
+	if (!wait_file_has(file, m1, 5000))
+		fail_msg("the first exec not in %s", file);
+	assert_int_equal(rename(file, moved), 0);
+	kill(s->pid, SIGHUP);
+	for (uint64_t end = now_ms() + 5000; access(file, F_OK) && now_ms() < end;)
+		usleep(10000);
+	if (access(file, F_OK))
+		fail_msg("SIGHUP did not make %s again", file);
+	assert_int_equal(stat(file, &st), 0);
+	if ((st.st_mode & 0777) != 0600)
+		fail_msg("%s has mode %o, want 600", file, st.st_mode & 0777);
+	run_one(TRUE_PATH, marker(m2, sizeof(m2), "after"));
+	if (!wait_file_has(file, m2, 5000))
+		fail_msg("the exec after SIGHUP not in the new %s", file);
+	snoop_stop(s, SIGTERM);
+	slurp(moved, &b);
+	if (!buf_has(&b, m1) || buf_has(&b, m2))
+		fail_msg("the moved file holds:\n%s", buf_str(&b));
+	buf_free(&b);
+}
+
+static uint64_t sum_dropped(const char *out, const char *comm)
+{
+	char head[96];
+	uint64_t n = 0;
+	const char *p = out;
+
+	snprintf(head, sizeof(head), "{\"event\":\"dropped\",\"by\":\"rate\",\"count\":");
+	while ((p = strstr(p, head))) {
+		unsigned long long c;
+		char tail[64];
+
+		p += strlen(head);
+		if (sscanf(p, "%llu,\"comm\":\"%63[^\"]\"}", &c, tail) == 2 && !strcmp(tail, comm))
+			n += c;
+	}
+	return n;
+}
+
+static unsigned count_lines_with(const char *out, const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = out; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* --rate 5: of 30 execs of one command, about 5 are written; the rest are said, as a JSON
+ * object in the output, and the two add up to 30; the summary says it too. As text, the
+ * line says it in words. */
+static void test_rate_said(void **state)
+{
+	char link[PATH_MAX], name[32], re[40], comm_key[64], text[128];
+	const char *args[] = {"-j", "--rate", "5/s", "-n", re, "--pages", "256", NULL};
+	const char *targs[] = {"--rate", "5", "-n", re, NULL};
+	struct snoop *s;
+	unsigned kept;
+	uint64_t dropped;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	snprintf(name, sizeof(name), "mst-q%d", (int)g_self);
+	snprintf(re, sizeof(re), "^%s$", name);
+	snprintf(comm_key, sizeof(comm_key), "\"comm\":\"%s\",\"ret\"", name);
+	true_link(name, link, sizeof(link));
+	s = snoop_start(args);
+	for (int i = 0; i < 30; i++)
+		run_one(link, "x");
+	/* said within a second or two, not only at the stop */
+	if (!snoop_wait_out(s, "\"event\":\"dropped\"", 5000))
+		fail_msg("no dropped line within 5 s; stdout:\n%s", buf_str(&s->out));
+	snoop_stop(s, SIGTERM);
+	kept = count_lines_with(buf_str(&s->out), comm_key);
+	dropped = sum_dropped(buf_str(&s->out), name);
+	if (!buf_has(&s->err, " 0 lost"))
+		SKIP("events lost under load: %s", buf_str(&s->err));
+	if (kept < 5 || kept > 10 || kept + dropped != 30)
+		fail_msg("%u written, %llu said dropped: want 5..10 and 30 in all; stdout:\n%s",
+			 kept, (unsigned long long)dropped, buf_str(&s->out));
+	if (!buf_has(&s->err, " dropped by --rate"))
+		fail_msg("the summary does not say the drops: %s", buf_str(&s->err));
+
+	s = snoop_start(targs);
+	for (int i = 0; i < 12; i++)
+		run_one(link, "x");
+	snprintf(text, sizeof(text), "exec events of %s dropped by --rate 5/s\n", name);
+	if (!snoop_wait_out(s, text, 5000))
+		fail_msg("no '%s' line; stdout:\n%s", text, buf_str(&s->out));
+	snoop_stop(s, SIGTERM);
+}
+
+/* --pidfile: our pid once tracing, a second minisnoop refused while the first runs, the file
+ * removed at exit; one left by a killed run (no lock) is taken over. */
+static void test_pidfile(void **state)
+{
+	char pidfile[PATH_MAX], want[64];
+	const char *args[] = {"--pidfile", pidfile, NULL};
+	const char *second[] = {"--pidfile", pidfile, "--duration", "1", NULL};
+	struct snoop *s, *t;
+	struct buf b = {0};
+	int fd;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	snprintf(pidfile, sizeof(pidfile), "%s/minisnoop.pid", tmpdir());
+	fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(write(fd, "999999\n", 7) == 7); /* stale: nobody holds it */
+	close(fd);
+	s = snoop_start(args);
+	slurp(pidfile, &b);
+	snprintf(want, sizeof(want), "%d\n", (int)s->pid);
+	if (strcmp(buf_str(&b), want))
+		fail_msg("pid file holds '%s', want '%s'", buf_str(&b), want);
+	buf_free(&b);
+	t = run_minisnoop(second, 20000);
+	snprintf(want, sizeof(want), "in use by another minisnoop, pid %d\n", (int)s->pid);
+	if (!WIFEXITED(t->status) || WEXITSTATUS(t->status) != 1 || !buf_has(&t->err, want))
+		fail_msg("a second minisnoop: exit %#x, stderr:\n%s", t->status, buf_str(&t->err));
+	if (buf_has(&t->err, "tracing"))
+		fail_msg("the second one loaded programs before refusing");
+	snoop_stop(s, SIGTERM);
+	if (!access(pidfile, F_OK))
+		fail_msg("the pid file is still there after the stop");
+}
+
+/* SIGUSR1: one status line on stderr, tracing goes on. */
+static void test_usr1_status(void **state)
+{
+	const char *args[] = {"--rate", "100", NULL};
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = snoop_start(args);
+	kill(s->pid, SIGUSR1);
+	for (uint64_t end = now_ms() + 5000;
+	     !buf_has(&s->err, "minisnoop: status: ") && now_ms() < end;)
+		pump(s, 50);
+	if (!buf_has(&s->err, "minisnoop: status: ") || !buf_has(&s->err, " lost, ") ||
+	    !buf_has(&s->err, " dropped by --rate, ") || !buf_has(&s->err, " rings; "))
+		fail_msg("no status line; stderr:\n%s", buf_str(&s->err));
+	assert_false(snoop_exited(s));
+	snoop_stop(s, SIGTERM);
+}
+
+/* What -w must not write to, refused before anything is loaded (exit 1); --rotate without
+ * -w, and bad values, are usage errors (exit 2). */
+static void test_files_refused(void **state)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	const char *sym[] = {"-w", link, "--duration", "1", NULL};
+	const char *dev[] = {"-w", "/dev/null", "--duration", "1", NULL};
+	const char *norot[] = {"--rotate", "1M", "--duration", "1", NULL};
+	const char *badrot[] = {"-w", target, "--rotate", "1X", "--duration", "1", NULL};
+	const char *badrate[] = {"--rate", "0", "--duration", "1", NULL};
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	snprintf(target, sizeof(target), "%s/target", tmpdir());
+	snprintf(link, sizeof(link), "%s/link.log", tmpdir());
+	close(open(target, O_WRONLY | O_CREAT, 0600));
+	unlink(link);
+	assert_int_equal(symlink(target, link), 0);
+	s = run_minisnoop(sym, 20000);
+	if (WEXITSTATUS(s->status) != 1 || !buf_has(&s->err, "a symbolic link (refused)") ||
+	    buf_has(&s->err, "tracing"))
+		fail_msg("-w a symlink: exit %#x; stderr:\n%s", s->status, buf_str(&s->err));
+	s = run_minisnoop(dev, 20000);
+	if (WEXITSTATUS(s->status) != 1 || !buf_has(&s->err, "not a regular file (refused)"))
+		fail_msg("-w /dev/null: exit %#x; stderr:\n%s", s->status, buf_str(&s->err));
+	s = run_minisnoop(norot, 20000);
+	if (WEXITSTATUS(s->status) != 2 || !buf_has(&s->err, "needs -w FILE"))
+		fail_msg("--rotate without -w: exit %#x; stderr:\n%s", s->status, buf_str(&s->err));
+	s = run_minisnoop(badrot, 20000);
+	if (WEXITSTATUS(s->status) != 2 || !buf_has(&s->err, "'1X'"))
+		fail_msg("--rotate 1X: exit %#x; stderr:\n%s", s->status, buf_str(&s->err));
+	s = run_minisnoop(badrate, 20000);
+	if (WEXITSTATUS(s->status) != 2 || !buf_has(&s->err, "'0'"))
+		fail_msg("--rate 0: exit %#x; stderr:\n%s", s->status, buf_str(&s->err));
+}
+
+/* The small tmpfs of test_full_disk, unmounted after each test even when it failed. */
+static char g_small[PATH_MAX];
+
+static void service_cleanup(void)
+{
+	snoop_cleanup();
+	if (g_small[0]) {
+		umount2(g_small, MNT_DETACH);
+		rmdir(g_small);
+		g_small[0] = 0;
+	}
+}
+
+/*
+ * A full disk, a real one (a 64 KiB tmpfs, filled but for 4 KiB): the error is said once,
+ * tracing goes on, the lines are kept; once space is freed they are written, every one once
+ * and whole, and that is said.
+ */
+static void test_full_disk(void **state)
+{
+	char file[PATH_MAX + 16], filler[PATH_MAX + 16], mark[64], big[1200];
+	const char *args[] = {"-j", "-w", file, "-n", "^true$", "--pages", "256", NULL};
+	unsigned seen[24] = {0};
+	struct snoop *s;
+	struct buf b = {0};
+	const char *p;
+	int fd;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	snprintf(g_small, sizeof(g_small), "%s/small", tmpdir());
+	assert_int_equal(mkdir(g_small, 0700), 0);
+	if (mount("minisnoop-test", g_small, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=0700"))
+		SKIP("mounting a tmpfs: %s", strerror(errno));
+	snprintf(file, sizeof(file), "%s/ev.log", g_small);
+	snprintf(filler, sizeof(filler), "%s/filler", g_small);
+	fd = open(filler, O_WRONLY | O_CREAT, 0600);
+	memset(big, 'f', sizeof(big));
+	while (write(fd, big, sizeof(big)) > 0)
+		;
+	assert_int_equal(ftruncate(fd, lseek(fd, 0, SEEK_CUR) - 4096), 0);
+	close(fd);
+	s = snoop_start(args);
+	marker(mark, sizeof(mark), "full");
+	for (int i = 0; i < 24; i++) {
+		char a[1100];
+
+		/* about 1.2 KiB a line: 24 of them need 7 times the room left */
+		snprintf(a, sizeof(a), "%s-%d-%01000d", mark, i, 0);
+		run_one(TRUE_PATH, a);
+	}
+	for (uint64_t end = now_ms() + 5000;
+	     !buf_has(&s->err, "No space left on device") && now_ms() < end;)
+		pump(s, 50);
+	if (!buf_has(&s->err, "minisnoop: writing ") || !buf_has(&s->err, "No space left"))
+		fail_msg("the full disk not said; stderr:\n%s", buf_str(&s->err));
+	assert_false(snoop_exited(s));
+	assert_int_equal(unlink(filler), 0);
+	for (uint64_t end = now_ms() + 5000; !buf_has(&s->err, " again (") && now_ms() < end;)
+		pump(s, 50);
+	if (!buf_has(&s->err, " again ("))
+		fail_msg("writing again not said; stderr:\n%s", buf_str(&s->err));
+	snoop_stop(s, SIGTERM);
+	if (!buf_has(&s->err, " 0 lost"))
+		SKIP("events lost under load: %s", buf_str(&s->err));
+	slurp(file, &b);
+	for (p = buf_str(&b); *p;) {
+		const char *nl = strchr(p, '\n'), *m;
+		int i;
+
+		if (!nl || *p != '{' || nl[-1] != '}')
+			fail_msg("a line that is not one whole object in:\n%s", buf_str(&b));
+		m = strstr(p, mark);
+		if (m && m < nl && sscanf(m + strlen(mark), "-%d-", &i) == 1 && i >= 0 && i < 24)
+			seen[i]++;
+		p = nl + 1;
+	}
+	for (int i = 0; i < 24; i++)
+		if (seen[i] != 1)
+			fail_msg("exec %d written %u times; stderr:\n%s", i, seen[i],
+				 buf_str(&s->err));
+	if (!buf_has(&s->err, "0 not written to "))
+		fail_msg("the summary: %s", buf_str(&s->err));
+	buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	    T(test_rotate_storm), T(test_sighup_reopens), T(test_rate_said), T(test_pidfile),
+	    T(test_usr1_status),  T(test_files_refused),  T(test_full_disk),
+#undef T
+	};
+
+	snoop_init(120, "/tmp/minisnoop-service.", service_cleanup);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
