@@ -95,9 +95,15 @@ SIZE_BUDGET ?= 200704
 TINY_BUDGET ?= 114688
 
 .PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools \
-	tiny size-check-tiny size-report-tiny test-tiny size-check test-initramfs test-initramfs-all fuzz test-asan cross
+	tiny size-check-tiny size-report-tiny test-tiny size-check test-initramfs test-initramfs-all fuzz test-asan cross image
 
 all: $(B)/minisnoop
+
+# make image: the OCI image FROM scratch with the static binary, tagged $(VERSION), its file
+# list checked (tools/image/; buildah: tools/deps.sh image), and the DaemonSet's structure
+image: $(B)/minisnoop
+	@tools/image/build.sh $< $(VERSION) $(B)/image
+	@python3 tools/kubernetes/check.py tools/kubernetes/daemonset.yaml $(VERSION)
 
 $(B)/uapi/.stamp:
 	@mkdir -p $(B)/uapi

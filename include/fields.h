@@ -44,19 +44,21 @@
 
 /* How a field's value is shown, from its record member. */
 enum field_kind {
-	FK_U32,	     /* a number */
-	FK_U32_SET,  /* a number; 4294967295 (never set) is null */
-	FK_STR,	     /* a NUL-padded char array (not always NUL-terminated) */
-	FK_TTY,	     /* a tty name: "" is none (null), "ptsN" is shown as pts/N */
-	FK_CGROUP,   /* a cgroup id, shown as its path: the cgroup block when the kernel read it,
-		      * else the id named from the mounted trees (null: in none) */
-	FK_FILELESS, /* true when EV_C_EXE_DELETED is in ctx_flags */
-	FK_CWD,	     /* the cwd block, joined by the reader (struct ev_view.cwd) */
-	FK_EXE,	     /* the exe block, likewise */
-	FK_ENV,	     /* the env block: a list of strings */
-	FK_ROOT,     /* the root block: null when the process's root is the tracer's own */
-	FK_ID,	     /* an image id, computed by the reader (struct ev_view.id): 16 hex digits */
-	FK_PARENTID, /* the parent's image id, likewise (ev_view.parent_id) */
+	FK_U32,	      /* a number */
+	FK_U32_SET,   /* a number; 4294967295 (never set) is null */
+	FK_STR,	      /* a NUL-padded char array (not always NUL-terminated) */
+	FK_TTY,	      /* a tty name: "" is none (null), "ptsN" is shown as pts/N */
+	FK_CGROUP,    /* a cgroup id, shown as its path: the cgroup block when the kernel read it,
+		       * else the id named from the mounted trees (null: in none) */
+	FK_CONTAINER, /* the container id the cgroup path names (src/container.c) */
+	FK_POD,	      /* the Kubernetes pod UID the cgroup path names */
+	FK_FILELESS,  /* true when EV_C_EXE_DELETED is in ctx_flags */
+	FK_CWD,	      /* the cwd block, joined by the reader (struct ev_view.cwd) */
+	FK_EXE,	      /* the exe block, likewise */
+	FK_ENV,	      /* the env block: a list of strings */
+	FK_ROOT,      /* the root block: null when the process's root is the tracer's own */
+	FK_ID,	      /* an image id, computed by the reader (struct ev_view.id): 16 hex digits */
+	FK_PARENTID,  /* the parent's image id, likewise (ev_view.parent_id) */
 };
 
 /*
@@ -91,6 +93,8 @@ enum field_kind {
 	X(MNTNS, "mntns", "MNTNS", 11, MNTNS, U32, mntns, ALL)                                     \
 	X(NSPID, "nspid", "NSPID", 8, PIDNS, U32, nspid, ALL)                                      \
 	X(CGROUP, "cgroup", "CGROUP", 0, CGROUP, CGROUP, cgroup, ALL)                              \
+	X(CONTAINER, "container", "CONTAINER", 0, CGROUP, CONTAINER, cgroup, ALL)                  \
+	X(POD, "pod", "POD", 0, CGROUP, POD, cgroup, ALL)                                          \
 	X(ENV, "env", "ENV", 0, ENV, ENV, env_len, OWN)                                            \
 	X(ID, "id", "ID", 17, IDS, ID, start_ns, OWN)                                              \
 	X(PARENT_ID, "parent_id", "PARENT_ID", 17, IDS, PARENTID, pstart_ns, OWN)

@@ -34,6 +34,11 @@ struct image_start {
 	ms_u64 exec_ns;	 /* CLOCK_BOOTTIME of the exec */
 };
 
+/* HASH cgroup id -> 1: the container cgroups --container found at start */
+#define MAP_CONTAINERS	      "containers"
+#define CONTAINER_CGROUPS_MAX 4096 /* its entries */
+#define CONTAINER_LEVELS      16   /* cgroup levels below the root the filter looks at */
+
 /* What a syscall exec's entry leaves for its exit (and for sched_process_exec). */
 struct inflight {
 	ms_u64 filename; /* the caller's pointers (the path's for the entry's own use) */
@@ -87,6 +92,11 @@ struct prog_opts {
 	uint32_t ctx;	   /* CTX() bits: context to read (successful execs) */
 	bool compat;	   /* --compat: failed execs through the 32-bit entry too */
 	bool exits;	   /* --exit: the exit programs, and the exec's start for their age */
+
+	/* --container: only tasks under a cgroup in MAP_CONTAINERS, or in a cgroup whose id
+	 * is above container_new (made since the start: user space decides) */
+	bool match_container;
+	uint64_t container_new;
 };
 
 /* Kernel struct members the programs read, at offsets from BTF. */

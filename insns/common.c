@@ -85,6 +85,28 @@ void kernel_filters(struct asm_prog *p, const struct prog_opts *o, const char *o
 		CALL(current_task_under_cgroup);
 		E(BPF_JMP_IMM(BPF_JNE, R0, 1, out));
 	}
+	if (o->match_container) {
+		const char *in = asm_local(p, "in_container");
+
+		/* a cgroup made after the tree was read: user space decides by its path */
+		CALL(get_current_cgroup_id);
+		E(BPF_LD_IMM64(R1, o->container_new));
+		E(BPF_JMP_REG(BPF_JGT, R0, R1, in));
+		/* else it or an ancestor is one of the container cgroups found; level 0 is the
+		 * root, and an id of 0 is past the task's own level */
+		for (int level = 1; level <= CONTAINER_LEVELS; level++) {
+			E(BPF_MOV64_IMM(R1, level));
+			CALL(get_current_ancestor_cgroup_id);
+			E(BPF_JMP_IMM(BPF_JEQ, R0, 0, out));
+			E(BPF_STX_MEM(BPF_DW, R10, R0, FP(tmp)));
+			E(BPF_LD_MAP_FD(R1, MAP_CONTAINERS));
+			stack_ptr(p, R2, FP(tmp));
+			CALL(map_lookup_elem);
+			E(BPF_JMP_IMM(BPF_JNE, R0, 0, in));
+		}
+		E(BPF_JMP_A(out));
+		L(in);
+	}
 }
 
 /* Some kernels (6.1) read an empty string as 0 bytes: its NUL is written and counted. */

@@ -83,7 +83,8 @@ void percpu_value(struct asm_prog *p, int dst, const char *map, const char *fail
 void cpu_value(struct asm_prog *p, int dst, const char *map, const char *fail);
 /* map_delete_elem(map, &FP(tid)). Clobbers r0-r5. */
 void delete_tid(struct asm_prog *p, const char *map);
-/* -u and -c: goto out unless the current task passes them. Clobbers r0-r5. */
+/* -u, -c and --container: goto out unless the current task passes them. Clobbers r0-r5,
+ * FP(tmp). */
 void kernel_filters(struct asm_prog *p, const struct prog_opts *o, const char *out);
 
 /* Path string at the (user, or kernel with from_kernel) address in r3 into the record's

@@ -10,7 +10,11 @@
  */
 #include "cgroup.h"
 
+#include "container.h"
+#include "fmt.h"
 #include "sysfile.h"
+
+#include <errno.h>
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -175,4 +179,50 @@ const char *cgroup_name(uint64_t id)
 	}
 	/* The root's inode is 1 (kernfs' first), mounted or not. */
 	return p ? p : (NARROW ? (uint32_t)id : id) == 1 ? "/" : NULL;
+}
+
+int cgroup_scan_containers(const struct ctr_filter *f, uint64_t *ids, size_t max, size_t *n,
+			   uint64_t *max_id, char *err, size_t errlen)
+{
+	const char *seen[CTR_IDS_MAX] = {0}; /* the container each prefix named */
+
+	read_trees();
+	next_read_ns = 0;
+	*n = 0;
+	*max_id = 0;
+	if (!ndirs) {
+		ms_snprintf(err, errlen, "--container: no cgroup2 file system is mounted");
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < ndirs; i++) {
+		const char *name = strrchr(dirs[i].path, '/'), *id;
+
+		if (dirs[i].ino > *max_id)
+			*max_id = dirs[i].ino;
+		name = name ? name + 1 : dirs[i].path;
+		if (!ctr_name_match(f, name, strlen(name)))
+			continue;
+		id = container_id_in_name(name, strlen(name));
+		for (unsigned k = 0; k < f->n; k++) {
+			size_t len = strcspn(f->ids[k], ",");
+
+			if (memcmp(id, f->ids[k], len))
+				continue;
+			if (seen[k] && memcmp(seen[k], id, CONTAINER_ID_LEN)) {
+				ms_snprintf(err, errlen,
+					    "--container: %.*s names more than one container "
+					    "(%.12s..., %.12s...)",
+					    (int)len, f->ids[k], seen[k], id);
+				return -EINVAL;
+			}
+			seen[k] = id;
+		}
+		if (*n == max) {
+			ms_snprintf(err, errlen, "--container: more than %zu container cgroups",
+				    max);
+			return -E2BIG;
+		}
+		ids[(*n)++] = dirs[i].ino;
+	}
+	return 0;
 }

@@ -35,8 +35,10 @@ const struct col_def out_cols[COL_COUNT] = {
 		       "field " nm ": name, header or width too long for the header's room");      \
 	_Static_assert((FK_##knd != FK_U32 && FK_##knd != FK_U32_SET) || sizeof(MEMBER(mem)) == 4, \
 		       "field " nm ": a number is a u32 member");                                  \
-	_Static_assert(FK_##knd != FK_CGROUP || sizeof(MEMBER(mem)) == 8,                          \
-		       "field " nm ": a cgroup id is a u64 member");                               \
+	_Static_assert(                                                                            \
+	    (FK_##knd != FK_CGROUP && FK_##knd != FK_CONTAINER && FK_##knd != FK_POD) ||           \
+		sizeof(MEMBER(mem)) == 8,                                                          \
+	    "field " nm ": a cgroup id is a u64 member");                                          \
 	_Static_assert(FK_##knd != FK_TTY || sizeof(MEMBER(mem)) <= 32,                            \
 		       "field " nm ": a tty name fits ctx_value's buffer");
 CONTEXT_FIELDS(FIELD_CHECK)

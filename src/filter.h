@@ -3,6 +3,7 @@
 #ifndef MINISNOOP_FILTER_H
 #define MINISNOOP_FILTER_H
 
+#include "container.h"
 #include "ere.h"
 #include "event.h"
 
@@ -13,7 +14,8 @@ struct filter {
 	struct ere *name_re; /* -n: on comm, NULL when not set */
 	struct ere *line_re; /* -l: on the argument line */
 	bool ppid_set;
-	pid_t ppid; /* -P */
+	pid_t ppid;		/* -P */
+	struct ctr_filter *ctr; /* --container, --containers-only: NULL when not set */
 };
 
 enum filter_kind { FILTER_NAME, FILTER_LINE };

@@ -26,6 +26,7 @@
 static const char usage_line[] =
     "usage: minisnoop [-TtUxqje] [-o FIELDS] [-u UID] [-n NAME] [-l LINE] [-P PPID]\n"
     "                 [-c CGROUP] [-Z USER] [--max-args N] [--count N] [--duration S] [--pages N]\n"
+    "                 [--container ID[,ID...]] [--containers-only]\n"
     "                 [--max-env N] [--verifier-log[=LEVEL]] [--no-btf] [--compat] [--exit]\n"
     "                 [-w FILE [--rotate SIZE[,COUNT]]] [--rate N] [--pidfile FILE]\n"
 #ifdef MINISNOOP_TINY
@@ -84,6 +85,9 @@ static void help(void)
 	    "  -e, --env            the new program's environment too (field env)\n"
 	    "  -u, --uid UID        only this uid (number or user name); in the kernel\n"
 	    "  -c, --cgroup PATH    only processes in this cgroup v2 directory; in the kernel\n"
+	    "      --container ID[,ID...]  only processes in these containers (ids or unique\n"
+	    "                       prefixes); in the kernel\n"
+	    "      --containers-only  only processes in a container; in the kernel\n"
 	    "  -n, --name REGEX     only commands whose name matches (POSIX extended)\n"
 	    "  -l, --line REGEX     only commands whose argument line matches\n"
 	    "  -P, --ppid PID       only children of PID\n"
@@ -365,11 +369,15 @@ enum {
 	O_VLOG,
 	O_NO_BTF,
 	O_COMPAT,
+	O_CTR,
+	O_CTR_ONLY,
 	O_ROTATE,
 	O_RATE,
 	O_PIDFILE,
 	O_EXIT
 };
+
+static struct ctr_filter ctr_filter; /* --container, --containers-only */
 
 /* -o and -e, set together once every option is read (-T -t -U change the defaults). */
 static const char *out_spec;
@@ -476,6 +484,14 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case 'c':
 		t->cgroup_path = arg;
 		return 0;
+	case O_CTR:
+	case O_CTR_ONLY:
+		t->filter.ctr = &ctr_filter;
+		ctr_filter.on = true;
+		ctr_filter.any |= o == O_CTR_ONLY;
+		if (o == O_CTR && ctr_filter_add(&ctr_filter, arg, err, sizeof(err)))
+			return usage_error("%s", err);
+		return 0;
 	case 'Z':
 		if (!parse_user(arg, &t->run_as))
 			return usage_error("-Z: no such user '%s'", arg);
@@ -536,6 +552,8 @@ static int cmd_trace(int argc, char **argv)
 	    {"pages", required_argument, NULL, O_PAGES},
 	    {"verifier-log", optional_argument, NULL, O_VLOG},
 	    {"no-btf", no_argument, NULL, O_NO_BTF},
+	    {"container", required_argument, NULL, O_CTR},
+	    {"containers-only", no_argument, NULL, O_CTR_ONLY},
 	    {"compat", no_argument, NULL, O_COMPAT},
 	    {"write", required_argument, NULL, 'w'},
 	    {"rotate", required_argument, NULL, O_ROTATE},

@@ -4,6 +4,7 @@
 #include "output.h"
 
 #include "cgroup.h"
+#include "container.h"
 #include "escape.h"
 
 #include <stdint.h>
@@ -12,13 +13,15 @@
 #include <time.h>
 
 #define NSEC_PER_SEC 1000000000LL
+#define VALUE_BUF    (CONTAINER_ID_LEN + 1) /* ctx_value's: a tty name, a container id */
 
 /* The most a context field can add to a line, its key or padding included, but for the
  * blocks (cwd, exe, env), which out_event counts from the view: 6 bytes per escaped byte. */
 #define KIND_ROOM(kind, size)                                                                      \
-	((kind) == FK_STR || (kind) == FK_TTY ? 6 * ((size) + 4) + 2                               \
-	 : (kind) == FK_CGROUP		      ? 6 * CGROUP_PATH_MAX + 2                            \
-					      : 0)
+	((kind) == FK_STR || (kind) == FK_TTY	      ? 6 * ((size) + 4) + 2                       \
+	 : (kind) == FK_CGROUP			      ? 6 * CGROUP_PATH_MAX + 2                    \
+	 : (kind) == FK_CONTAINER || (kind) == FK_POD ? CONTAINER_ID_LEN + 2                       \
+						      : 0)
 #define FIELD_ROOM(c, nm, hd, w, grp, knd, mem, all_)                                              \
 	+(int)(sizeof(nm) + 4 + 24 + KIND_ROOM(FK_##knd, sizeof(((struct ms_event *)0)->mem)))
 
@@ -194,8 +197,21 @@ static bool other_mntns(const struct out_opts *opt, const struct ev_view *v)
 	return opt->own_mntns && (v->have & CTXB(MNTNS)) && v->hdr.mntns != opt->own_mntns;
 }
 
-/* The value of context column cd (not env), null when the kernel did not give it; buf (40
- * bytes) holds a value that is not in the view as it is shown. */
+/* The container and pod of the exec's cgroup: from the path the kernel read at the exec (exact
+ * even for a container gone since), else the id named from the mounted cgroup2 trees, else the
+ * v1 pids or cpu hierarchy of the process, read now (racy: src/container.c). */
+static int container_of(const struct ev_view *v, uint64_t id, char *cid, char *pod)
+{
+	const char *s = v->cgroup_path ? NULL : cgroup_name(id);
+	int have = v->cgroup_path ? container_of_path(v->cgroup, v->cgroup_len, cid, pod)
+		   : s		  ? container_of_path(s, strlen(s), cid, pod)
+				  : 0;
+
+	return have ? have : container_of_pid_v1(v->hdr.pid, cid, pod);
+}
+
+/* The value of context column cd (not env), null when the kernel did not give it; buf
+ * (VALUE_BUF bytes) holds a value that is not in the view as it is shown. */
 static struct value ctx_value(const struct out_opts *opt, const struct ev_view *v,
 			      const struct col_def *cd, char *buf)
 {
@@ -233,6 +249,16 @@ static struct value ctx_value(const struct out_opts *opt, const struct ev_view *
 		memcpy(&id, at, sizeof(id));
 		s = cgroup_name(id);
 		return s ? str_value(s, strlen(s)) : r;
+	case FK_CONTAINER:
+	case FK_POD: {
+		char pod[POD_UID_LEN + 1];
+
+		memcpy(&id, at, sizeof(id));
+		container_of(v, id, buf, pod);
+		if (cd->kind == FK_POD)
+			memcpy(buf, pod, sizeof(pod));
+		return buf[0] ? str_value(buf, strlen(buf)) : r;
+	}
 	case FK_FILELESS:
 		s = (v->hdr.ctx_flags & EV_C_EXE_DELETED) ? "true" : "false";
 		return (struct value){.type = V_WORD, .s = s, .len = strlen(s)};
@@ -384,7 +410,7 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 		      unsigned argc, bool word)
 {
 	const struct ms_event *h = &v->hdr;
-	char buf[40], ret[16];
+	char buf[VALUE_BUF], ret[16];
 	struct value val;
 	int32_t n;
 	size_t len;
@@ -476,7 +502,7 @@ static char *text_event(char *d, const struct out_opts *opt, const struct ev_vie
 static char *json_context(char *d, const struct out_opts *opt, const struct ev_view *v)
 {
 	struct value val;
-	char buf[40];
+	char buf[VALUE_BUF];
 
 	for (unsigned c = COL_CTX_FIRST; c < COL_COUNT; c++) {
 		if (!(opt->ctx_cols & (1ull << c)))

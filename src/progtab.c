@@ -2,10 +2,11 @@
 /* The declarations: one entry per program, map, struct member and feature. */
 #include "progtab.h"
 
-#define OUT_MAPS   (MAPS(EVENTS) | MAPS(RECORD) | MAPS(STATS) | MAPS(CGROUP) | MAPS(FORKS))
-#define TID_MAPS   (MAPS(INFLIGHT) | MAPS(EXECPATH)) /* an exec's, from enter to exit */
-#define ENTER_MAPS (TID_MAPS | MAPS(SCRATCH) | MAPS(ARGSTASH) | MAPS(STATS) | MAPS(CGROUP))
-#define EXIT_MAPS  (OUT_MAPS | TID_MAPS | MAPS(SCRATCH) | MAPS(ARGSTASH))
+#define FILTER_MAPS (MAPS(CGROUP) | MAPS(CONTAINERS)) /* kernel_filters' */
+#define OUT_MAPS    (MAPS(EVENTS) | MAPS(RECORD) | MAPS(STATS) | FILTER_MAPS | MAPS(FORKS))
+#define TID_MAPS    (MAPS(INFLIGHT) | MAPS(EXECPATH)) /* an exec's, from enter to exit */
+#define ENTER_MAPS  (TID_MAPS | MAPS(SCRATCH) | MAPS(ARGSTASH) | MAPS(STATS) | FILTER_MAPS)
+#define EXIT_MAPS   (OUT_MAPS | TID_MAPS | MAPS(SCRATCH) | MAPS(ARGSTASH))
 
 /* Attached in rank order: fork tracking first, so that no fork slips between it and the exec
  * programs; then whatever reads or drops in-flight state before what writes it. */
@@ -177,6 +178,13 @@ const struct map_def map_defs[MAP_ID_COUNT] = {
 		       .key_size = 4,
 		       .value_size = 4,
 		       .entries = 1},
+    /* --container's cgroups, found in the tree at start; allocated as filled */
+    [MAP_ID_CONTAINERS] = {.name = MAP_CONTAINERS,
+			   .type = BPF_MAP_TYPE_HASH,
+			   .key_size = 8,
+			   .value_size = 4,
+			   .entries = CONTAINER_CGROUPS_MAX,
+			   .flags = BPF_F_NO_PREALLOC},
     [MAP_ID_FORKS] = {.name = MAP_FORKS,
 		      .type = BPF_MAP_TYPE_LRU_HASH,
 		      .key_size = 4,

@@ -5,6 +5,7 @@
 
 #include "bpf_sys.h"
 #include "perf_ring.h"
+#include "cgroup.h"
 #include "progset.h"
 #include "rate.h"
 #include "sink.h"
@@ -295,6 +296,23 @@ static int open_cgroup(const struct tracer_opts *o, struct progset *ps, char *er
 	return r;
 }
 
+/* --container: the container cgroups there are now into the kernel's map. */
+static int fill_containers(const struct tracer_opts *o, struct progset *ps, const uint64_t *ids,
+			   size_t n, char *err, size_t errlen)
+{
+	uint32_t one = 1;
+
+	for (size_t i = 0; o->filter.ctr && i < n; i++) {
+		int r = bpf_map_update(progset_map_fd(ps, MAP_CONTAINERS), &ids[i], &one, BPF_ANY);
+
+		if (r) {
+			ms_snprintf(err, errlen, "--container: filling its map: %s", strerror(-r));
+			return r;
+		}
+	}
+	return 0;
+}
+
 /* Stable bottom-up merge sort by time (no qsort: it would add 2 KB to a small binary). */
 static void sort_refs(struct line_ref *a, struct line_ref *tmp, size_t n)
 {
@@ -452,8 +470,17 @@ static int start(struct session *s, char *err, size_t errlen)
 	struct load_opts lo = {.log_level = o->verifier_log > 0 ? (unsigned)o->verifier_log : 0,
 			       .stats = o->verifier_log >= 0};
 	int r = progset_prepare(&s->layout, !o->no_btf, err, errlen);
+	static uint64_t ctr_ids[CONTAINER_CGROUPS_MAX];
+	size_t nctr = 0;
 
 	po.match_cgroup = o->cgroup_path != NULL;
+	if (!r && o->filter.ctr && o->filter.ctr->on) {
+		r = cgroup_scan_containers(o->filter.ctr, ctr_ids, CONTAINER_CGROUPS_MAX, &nctr,
+					   &o->filter.ctr->new_above, err, errlen);
+		po.match_container = true;
+		po.container_new = o->filter.ctr->new_above;
+		po.ctx |= 1u << CTX_CGROUP; /* the user-space half reads the id */
+	}
 	if (!r)
 		r = progset_build(&s->ps, &po, &s->layout, false, err, errlen);
 	if (!r)
@@ -461,6 +488,8 @@ static int start(struct session *s, char *err, size_t errlen)
 	progset_print_logs(stderr, &s->ps, o->verifier_log >= 0);
 	if (!r)
 		r = open_cgroup(o, &s->ps, err, errlen);
+	if (!r)
+		r = fill_containers(o, &s->ps, ctr_ids, nctr, err, errlen);
 	if (!r)
 		r = progset_open_rings(&s->ps, o->pages, &s->rings, &s->nr, err, errlen);
 	if (!r)

@@ -2,6 +2,8 @@
 # Installs the Debian packages minisnoop's build and tests need, only those missing.
 # Usage: tools/deps.sh SET... (default: build)
 #   build, test, bench, fuzz       what those make targets need
+#   image                          make image: buildah (offline, vfs storage); python3-yaml
+#                                  for the DaemonSet's check
 #   initramfs                      the boot test on x86_64 and i386 guests (qemu-system-x86)
 #   initramfs-arm64                aarch64 and armhf guests (qemu-system-arm; also initramfs-armhf)
 #   initramfs-riscv64              riscv64 guests (qemu-system-misc, with OpenSBI in qemu-system-data)
@@ -31,7 +33,8 @@ for what in "${@:-build}"; do
 	# make fuzz: clang, and libFuzzer with its sanitizer runtimes (libclang-rt-dev, only a
 	# Recommends of clang's headers package).
 	fuzz) want="$want clang libclang-rt-dev" ;;
-	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, fuzz, initramfs, initramfs-arm64, initramfs-armhf, initramfs-riscv64, cross-arm64, cross-armhf, cross-riscv64, cross-i686)" >&2; exit 2 ;;
+	image) want="$want buildah python3 python3-yaml" ;;
+	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, fuzz, image, initramfs, initramfs-arm64, initramfs-armhf, initramfs-riscv64, cross-arm64, cross-armhf, cross-riscv64, cross-i686)" >&2; exit 2 ;;
 	esac
 done
 missing=""

@@ -20,6 +20,7 @@
 #include "fuzz.h"
 
 #include "cgroup.h"
+#include "container.h"
 #include "escape.h"
 #include "event.h"
 #include "filter.h"
@@ -46,7 +47,8 @@
 #define C(x) (1u << COL_##x)
 #define CTX_ALL                                                                                    \
 	(C(ROOT) | C(CWD) | C(EXE) | C(FILELESS) | C(EUID) | C(GID) | C(EGID) | C(AUID) |          \
-	 C(SESSION) | C(TTY) | C(PCOMM) | C(PIDNS) | C(MNTNS) | C(NSPID) | C(CGROUP))
+	 C(SESSION) | C(TTY) | C(PCOMM) | C(PIDNS) | C(MNTNS) | C(NSPID) | C(CGROUP) |             \
+	 C(CONTAINER) | C(POD))
 
 /* Columns from the option byte's high bits: out_columns(spec, env), and what it must give:
  * the context columns (JSON keys) and the number of text columns besides the default ones
@@ -62,24 +64,24 @@ static const struct mode {
     {false, NULL, false, 0, true, 0},
     {true, NULL, false, 0, true, 0},
     {true, NULL, true, C(ENV), true, 1},
-    {true, "all", false, CTX_ALL, true, 15},
-    {true, "all", true, CTX_ALL | C(ENV), true, 16},
+    {true, "all", false, CTX_ALL, true, 17},
+    {true, "all", true, CTX_ALL | C(ENV), true, 18},
     {true, "+cwd,exe,tty", false, C(CWD) | C(EXE) | C(TTY), true, 3},
     {true, "+cwd,exe,tty", true, C(CWD) | C(EXE) | C(TTY) | C(ENV), true, 4},
     {true, "pid,env,cwd,pcomm", false, C(ENV) | C(CWD) | C(PCOMM), false, 4},
     {true, "pid,env,cwd,pcomm", true, C(ENV) | C(CWD) | C(PCOMM), false, 4},
     {true,
      "time,elapsed,uid,comm,pid,tid,ppid,ret,filename,args,root,cwd,exe,fileless,euid,gid,"
-     "egid,auid,session,tty,pcomm,pidns,mntns,nspid,cgroup,env",
-     false, CTX_ALL | C(ENV), false, 26},
+     "egid,auid,session,tty,pcomm,pidns,mntns,nspid,cgroup,container,pod,env",
+     false, CTX_ALL | C(ENV), false, 28},
     /* the context keys backwards: JSON still writes them in the table's order */
     {true,
-     "env,cgroup,nspid,mntns,pidns,pcomm,tty,session,auid,egid,gid,euid,fileless,exe,cwd,root,"
-     "args",
-     false, CTX_ALL | C(ENV), false, 17},
+     "env,pod,container,cgroup,nspid,mntns,pidns,pcomm,tty,session,auid,egid,gid,euid,fileless,"
+     "exe,cwd,root,args",
+     false, CTX_ALL | C(ENV), false, 19},
     {true, "fileless,auid,session,tty,cgroup,comm", false,
      C(FILELESS) | C(AUID) | C(SESSION) | C(TTY) | C(CGROUP), false, 6},
-    {true, "+all,cwd,cwd", true, CTX_ALL | C(ENV), true, 16},
+    {true, "+all,cwd,cwd", true, CTX_ALL | C(ENV), true, 18},
     {true, "cwd", false, C(CWD), false, 1}, /* one column: the text line is checked exactly */
     {true, "exe,euid,gid,egid,pidns,mntns,nspid", true,
      C(EXE) | C(EUID) | C(GID) | C(EGID) | C(PIDNS) | C(MNTNS) | C(NSPID) | C(ENV), false, 8},
@@ -88,12 +90,13 @@ static const struct mode {
 
 /* The CTX_* bit each context column needs, as README's table says (COL_CWD on). */
 static const uint8_t col_ctx[COL_COUNT] = {
-    [COL_ROOT] = CTX_ROOT,    [COL_CWD] = CTX_CWD,     [COL_EXE] = CTX_EXE,
-    [COL_FILELESS] = CTX_EXE, [COL_EUID] = CTX_CREDS,  [COL_GID] = CTX_GID,
-    [COL_EGID] = CTX_CREDS,   [COL_AUID] = CTX_LOGIN,  [COL_SESSION] = CTX_LOGIN,
-    [COL_TTY] = CTX_TTY,      [COL_PCOMM] = CTX_PCOMM, [COL_PIDNS] = CTX_PIDNS,
-    [COL_MNTNS] = CTX_MNTNS,  [COL_NSPID] = CTX_PIDNS, [COL_CGROUP] = CTX_CGROUP,
-    [COL_ENV] = CTX_ENV,      [COL_ID] = CTX_IDS,      [COL_PARENT_ID] = CTX_IDS,
+    [COL_ROOT] = CTX_ROOT,    [COL_CWD] = CTX_CWD,	    [COL_EXE] = CTX_EXE,
+    [COL_FILELESS] = CTX_EXE, [COL_EUID] = CTX_CREDS,	    [COL_GID] = CTX_GID,
+    [COL_EGID] = CTX_CREDS,   [COL_AUID] = CTX_LOGIN,	    [COL_SESSION] = CTX_LOGIN,
+    [COL_TTY] = CTX_TTY,      [COL_PCOMM] = CTX_PCOMM,	    [COL_PIDNS] = CTX_PIDNS,
+    [COL_MNTNS] = CTX_MNTNS,  [COL_NSPID] = CTX_PIDNS,	    [COL_CGROUP] = CTX_CGROUP,
+    [COL_ENV] = CTX_ENV,      [COL_CONTAINER] = CTX_CGROUP, [COL_POD] = CTX_CGROUP,
+    [COL_ID] = CTX_IDS,	      [COL_PARENT_ID] = CTX_IDS,
 };
 
 static struct filter filt;
@@ -104,6 +107,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
+	container_v1 = false; /* container and pod from the record alone, not this host */
 	/* -T formats local time: the same for every run, whatever the machine's zone. */
 	setenv("TZ", "UTC0", 1);
 	FUZZ_CHECK(!filter_set(&filt, FILTER_NAME, "^(ba|da)?sh$|[[:cntrl:]]", err, sizeof(err)));
@@ -502,12 +506,26 @@ static void check_json_context(struct js *j, const struct ev_view *v, uint32_t c
 {
 	const struct ms_event *h = &v->hdr;
 	static const char *const names[COL_COUNT] = {
-	    [COL_ROOT] = "root",	 [COL_CWD] = "cwd",	[COL_EXE] = "exe",
-	    [COL_FILELESS] = "fileless", [COL_EUID] = "euid",	[COL_GID] = "gid",
-	    [COL_EGID] = "egid",	 [COL_AUID] = "auid",	[COL_SESSION] = "session",
-	    [COL_TTY] = "tty",		 [COL_PCOMM] = "pcomm", [COL_PIDNS] = "pidns",
-	    [COL_MNTNS] = "mntns",	 [COL_NSPID] = "nspid", [COL_CGROUP] = "cgroup",
-	    [COL_ENV] = "env",		 [COL_ID] = "id",	[COL_PARENT_ID] = "parent_id",
+	    [COL_ROOT] = "root",
+	    [COL_CWD] = "cwd",
+	    [COL_EXE] = "exe",
+	    [COL_FILELESS] = "fileless",
+	    [COL_EUID] = "euid",
+	    [COL_GID] = "gid",
+	    [COL_EGID] = "egid",
+	    [COL_AUID] = "auid",
+	    [COL_SESSION] = "session",
+	    [COL_TTY] = "tty",
+	    [COL_PCOMM] = "pcomm",
+	    [COL_PIDNS] = "pidns",
+	    [COL_MNTNS] = "mntns",
+	    [COL_NSPID] = "nspid",
+	    [COL_CGROUP] = "cgroup",
+	    [COL_ENV] = "env",
+	    [COL_CONTAINER] = "container",
+	    [COL_POD] = "pod",
+	    [COL_ID] = "id",
+	    [COL_PARENT_ID] = "parent_id",
 	};
 	char idbuf[20];
 	char tty[40];
@@ -589,6 +607,23 @@ static void check_json_context(struct js *j, const struct ev_view *v, uint32_t c
 			/* Only the root is known whatever is mounted. */
 			FUZZ_CHECK(!have || h->cgroup != 1 || name);
 			js_str_or_null(j, name, name ? strlen(name) : 0);
+			break;
+		}
+		case COL_CONTAINER:
+		case COL_POD: {
+			/* from the path by container_of_path (tests/unit/test_container.c): the
+			 * kernel's block when the record has it, else the id's name; the v1
+			 * reading is off here (container_v1) */
+			const char *name = have && !v->cgroup_path ? cgroup_name(h->cgroup) : NULL;
+			char id[CONTAINER_ID_LEN + 1] = "", pod[POD_UID_LEN + 1] = "";
+			const char *s;
+
+			if (have && v->cgroup_path)
+				container_of_path(v->cgroup, v->cgroup_len, id, pod);
+			else if (name)
+				container_of_path(name, strlen(name), id, pod);
+			s = c == COL_POD ? pod : id;
+			js_str_or_null(j, s[0] ? s : NULL, strlen(s));
 			break;
 		}
 		case COL_ENV: /* and its own two keys */

@@ -15,7 +15,7 @@ BASE = {'time': 's', 'pid': 'i', 'ppid': 'i', 'uid': 'i', 'comm': 's', 'ret': 'i
         'filename': 's', 'args': 'a', 'truncated': 'b'}
 CTX = {'root': 's', 'cwd': 's', 'exe': 's', 'fileless': 'b', 'euid': 'i', 'gid': 'i', 'egid': 'i',
        'auid': 'i', 'session': 'i', 'tty': 's', 'pcomm': 's', 'pidns': 'i',
-       'mntns': 'i', 'nspid': 'i', 'cgroup': 's', 'env': 'a'}
+       'mntns': 'i', 'nspid': 'i', 'cgroup': 's', 'container': 's', 'pod': 's', 'env': 'a'}
 # env brings its own keys: whether strings were left out, bytes the kernel did not scan
 ENV_KEYS = {'env_truncated': 'b', 'env_unscanned': 'i'}
 want = [k for k in sys.argv[1].split(',') if k]

@@ -37,12 +37,13 @@
 
 /* The context keys (spec11.md), as the JSON checker takes them. */
 #define KEYS_ALL                                                                                   \
-	"root,cwd,exe,fileless,euid,gid,egid,auid,session,tty,pcomm,pidns,mntns,nspid,cgroup"
+	"root,cwd,exe,fileless,euid,gid,egid,auid,session,tty,pcomm,pidns,mntns,nspid,cgroup,"     \
+	"container,pod"
 #define KEYS_ALL_ENV KEYS_ALL ",env"
 
-static const char *const g_ctx_keys[] = {"root",  "cwd",   "exe",     "fileless", "euid",  "gid",
-					 "egid",  "auid",  "session", "tty",	  "pcomm", "pidns",
-					 "mntns", "nspid", "cgroup",  "env"};
+static const char *const g_ctx_keys[] = {"root",  "cwd",   "exe",     "fileless",  "euid",  "gid",
+					 "egid",  "auid",  "session", "tty",	   "pcomm", "pidns",
+					 "mntns", "nspid", "cgroup",  "container", "pod",   "env"};
 #define N_CTX_KEYS ((int)(sizeof(g_ctx_keys) / sizeof(g_ctx_keys[0])))
 
 static const char *const ARGS_ALL[] = {"-j", "-o", "all", NULL};
@@ -2685,12 +2686,14 @@ static void test_text_all_columns(void **state)
 	static const char *const a1[] = {"-o", "all", NULL};
 	static const char *const a2[] = {"-o", "all", "-e", NULL};
 	static const char *const a3[] = {"-e", NULL};
-	static const char *const all[] = {
-	    "ROOT",    "CWD", "EXE",	"FILELESS", "EUID",  "GID",   "EGID",	"AUID",
-	    "SESSION", "TTY", "PARENT", "PIDNS",    "MNTNS", "NSPID", "CGROUP", NULL};
-	static const char *const all_env[] = {
-	    "ROOT", "CWD",    "EXE",   "FILELESS", "EUID",  "GID",    "EGID", "AUID", "SESSION",
-	    "TTY",  "PARENT", "PIDNS", "MNTNS",	   "NSPID", "CGROUP", "ENV",  NULL};
+	static const char *const all[] = {"ROOT",      "CWD",	"EXE",	 "FILELESS", "EUID",
+					  "GID",       "EGID",	"AUID",	 "SESSION",  "TTY",
+					  "PARENT",    "PIDNS", "MNTNS", "NSPID",    "CGROUP",
+					  "CONTAINER", "POD",	NULL};
+	static const char *const all_env[] = {"ROOT",	   "CWD",   "EXE",   "FILELESS", "EUID",
+					      "GID",	   "EGID",  "AUID",  "SESSION",	 "TTY",
+					      "PARENT",	   "PIDNS", "MNTNS", "NSPID",	 "CGROUP",
+					      "CONTAINER", "POD",   "ENV",   NULL};
 	static const char *const env[] = {"ENV", NULL};
 	char *envp[] = {"A=1", NULL};
 	char dir[PATH_MAX];

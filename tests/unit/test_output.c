@@ -3,6 +3,8 @@
  * test_escape.c). */
 #include "output.h"
 
+#include "container.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -619,13 +621,15 @@ static void test_context_fields(void **state)
 	assert_int_equal(out_columns(&opt, "all", true, &ctx, err, sizeof(err)), 0);
 	assert_int_equal(ctx, ((1u << CTX_BITS) - 1) & ~CTXB(IDS));
 	out_header(&o, &opt);
-	EXPECT(&o,
-	       "PCOMM            PID     PPID    RET ROOT CWD EXE FILELESS EUID  GID   EGID  AUID  "
-	       "SESSION TTY     PARENT           PIDNS      MNTNS      NSPID   CGROUP ENV ARGS\n");
+	EXPECT(
+	    &o,
+	    "PCOMM            PID     PPID    RET ROOT CWD EXE FILELESS EUID  GID   EGID  AUID  "
+	    "SESSION TTY     PARENT           PIDNS      MNTNS      NSPID   CGROUP CONTAINER POD "
+	    "ENV ARGS\n");
 	out_event(&o, &opt, &v);
 	EXPECT(&o,
 	       "bash             4242    1000      0 - /usr/share /usr/bin/ls false    0     1001  "
-	       "1002  1000  7       pts/3   sshd             4026531836 4026531840 42      / "
+	       "1002  1000  7       pts/3   sshd             4026531836 4026531840 42      / - - "
 	       "A=1 B=2 /usr/bin/ls -l\n");
 	opt.json = true;
 	out_event(&o, &opt, &v);
@@ -636,7 +640,8 @@ static void test_context_fields(void **state)
 	       "\"exe\":\"/usr/bin/ls\",\"fileless\":false,\"euid\":0,\"gid\":1001,\"egid\":1002,"
 	       "\"auid\":1000,\"session\":7,\"tty\":\"pts/3\",\"pcomm\":\"sshd\","
 	       "\"pidns\":4026531836,\"mntns\":4026531840,\"nspid\":42,\"cgroup\":\"/\","
-	       "\"env\":[\"A=1\",\"B=2\"],\"env_truncated\":false,\"env_unscanned\":0}\n");
+	       "\"container\":null,\"pod\":null,\"env\":[\"A=1\",\"B=2\"],\"env_truncated\":false,"
+	       "\"env_unscanned\":0}\n");
 
 	/* Named columns in the order given; JSON keys in the list's order. */
 	opt.json = false;
@@ -668,7 +673,7 @@ static void test_context_fields(void **state)
 	out_event(&o, &opt, &v);
 	EXPECT(&o,
 	       "bash             4242    1000      0 - - - -        -     -     -     -     -      "
-	       " -       -                -          -          -       - - /usr/bin/ls -l\n");
+	       " -       -                -          -          -       - - - - /usr/bin/ls -l\n");
 	opt.json = true;
 	out_event(&o, &opt, &v);
 	EXPECT(&o, "{\"time\":\"2026-11-25T06:21:00.123456Z\",\"pid\":4242,\"ppid\":1000,"
@@ -677,8 +682,8 @@ static void test_context_fields(void **state)
 		   "\"exe\":null,"
 		   "\"fileless\":null,\"euid\":null,\"gid\":null,\"egid\":null,\"auid\":null,"
 		   "\"session\":null,\"tty\":null,\"pcomm\":null,\"pidns\":null,\"mntns\":null,"
-		   "\"nspid\":null,\"cgroup\":null,\"env\":null,\"env_truncated\":null,\"env_"
-		   "unscanned\":null}\n");
+		   "\"nspid\":null,\"cgroup\":null,\"container\":null,\"pod\":null,"
+		   "\"env\":null,\"env_truncated\":null,\"env_unscanned\":null}\n");
 
 	/* An unknown name is refused, and says which. */
 	assert_int_equal(out_columns(&opt, "pid,cwdx", false, &ctx, err, sizeof(err)), -EINVAL);
@@ -855,6 +860,61 @@ static void test_root_marks(void **state)
 	EXPECT(&o, "/usr/bin/sudo / /usr/bin/sudo - /\n");
 	free(r);
 	outbuf_free(&o);
+}
+
+/* container and pod from the cgroup path the kernel read at the exec: exact for a container
+ * gone since (the id is not in any mounted tree); a cut path still names its innermost. */
+static void test_container_kernel_path(void **state)
+{
+#define CID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	static const char text[] = "/bin/sh\0sh\0"
+				   "docker-" CID ".scope\0system.slice\0";
+	struct ms_event h = BASE_HDR;
+	struct outbuf o;
+	struct out_opts opt = base_opts;
+	struct ev_view v;
+	size_t size;
+	uint32_t ctx;
+	char err[128];
+	unsigned char *r;
+
+	(void)state;
+	h.filename_len = 8;
+	h.argc = 1;
+	h.text_len = sizeof(text) - 1;
+	h.cwd_len = h.exe_len = h.root_len = 0;
+	h.cgroup_len = sizeof(text) - 1 - 11;
+	h.cgroup = 1ull << 60; /* named by no tree */
+	h.ctx_flags = EV_C_CGROUP_PATH;
+	h.have = CTXB(CGROUP);
+	r = mkrec(&h, text, h.text_len, &size);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	assert_int_equal(out_columns(&opt, "container,pod", false, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(ctx & CTXB(CGROUP), CTXB(CGROUP));
+	out_event(&o, &opt, &v);
+	EXPECT(&o, CID " -\n");
+	free(r);
+	/* cut: "…/docker-ID.scope" */
+	h.cgroup_len = sizeof("docker-" CID ".scope") - 1 + 1;
+	h.ctx_flags |= EV_C_CGROUP_CUT;
+	h.text_len = 11 + h.cgroup_len;
+	r = mkrec(&h, text, h.text_len, &size);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, CID " -\n");
+	free(r);
+	/* without the block: the id, which no tree names, gives null */
+	h.cgroup_len = 0;
+	h.ctx_flags = 0;
+	h.text_len = 11;
+	r = mkrec(&h, text, h.text_len, &size);
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "- -\n");
+	free(r);
+	outbuf_free(&o);
+#undef CID
 }
 
 /* The root mark is one word with its value: a space in the root is \x20 where the value's
@@ -1472,6 +1532,7 @@ static void test_outbuf_worst_case(void **state)
 
 int main(void)
 {
+	container_v1 = false; /* the container column: from the record alone, not this host */
 	/* clang-format off */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode_good),
@@ -1487,6 +1548,7 @@ int main(void)
 		cmocka_unit_test(test_env_limits),
 		cmocka_unit_test(test_root_marks),
 		cmocka_unit_test(test_root_mark_words),
+		cmocka_unit_test(test_container_kernel_path),
 		cmocka_unit_test(test_text_words),
 		cmocka_unit_test(test_json_event),
 		cmocka_unit_test(test_fuzz_records),
