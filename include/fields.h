@@ -73,6 +73,9 @@ enum field_kind {
  *     kind    FK_<kind>: how its value is shown
  *     member  the struct ms_event member it comes from
  *     all     ALL: "-o all" adds it; OWN: only when named (env, which -e also adds)
+ *
+ * env's JSON key is followed by two of its own, env_truncated and env_unscanned (written with
+ * it in src/output.c: longer than a name here may be).
  */
 #define CONTEXT_FIELDS(X)                                                                          \
 	X(ROOT, "root", "ROOT", 0, ROOT, ROOT, root_len, ALL)                                      \

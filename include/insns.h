@@ -84,6 +84,7 @@ struct argstash {
 /* What the user asked for that changes the programs' code. */
 struct prog_opts {
 	unsigned max_args; /* arguments kept, 1..EV_MAX_ARGS_LIM (the command line checks) */
+	unsigned max_env;  /* env strings the reader keeps (0: EV_MAX_ENV_DEF); not in the kernel */
 	bool match_uid;	   /* -u: only this real uid */
 	uint32_t uid;
 	bool failed_only;  /* -x */

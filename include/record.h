@@ -22,11 +22,23 @@ typedef uint64_t ms_u64 __attribute__((aligned(8)));
 #define EV_ARGS_MAX	16384 /* bytes of argument text kept, NULs included */
 #define EV_PATH_MAX	4096  /* bytes of a cwd or exe block (components, NUL each) */
 #define EV_NAME_MAX	256   /* a path component's read: NAME_MAX and its NUL */
-#define EV_ENV_MAX	EV_ARGS_MAX
+/* The env block's own limits (-e): at most EV_ENV_MAX bytes. An environment that fits is copied
+ * whole; a larger one keeps its first EV_ENV_WINDOW bytes and the kernel scans the rest, a
+ * chunk of at most EV_ENV_CHUNK bytes a read and at most EV_ENV_SCAN_MAX reads, for the
+ * variables that are always shown (minisnoop.8, FIELDS, env), appended after the window: what
+ * is left after the window holds a chunk and at least EV_ENV_CHUNK - 7 bytes of them. The
+ * verifier walks the scan once a read: EV_ENV_SCAN_MAX bounds its work (and its log) too. */
+#define EV_ENV_MAX	16384
+#define EV_ENV_CHUNK	4096
+#define EV_ENV_WINDOW	(EV_ENV_MAX - 2 * EV_ENV_CHUNK)
+#define EV_ENV_SCAN_MAX 256
+#define EV_ENV_BACK	512 /* how far back the window's end looks for a string's start */
 /* text = filename, args, then the context blocks: cwd, exe, env, root, cgroup */
 #define EV_TEXT_MAX	(EV_FILENAME_MAX + EV_ARGS_MAX + 4 * EV_PATH_MAX + EV_ENV_MAX)
 #define EV_MAX_ARGS_LIM 128 /* --max-args upper bound */
 #define EV_MAX_ARGS_DEF 20
+#define EV_MAX_ENV_LIM	1024 /* --max-env upper bound */
+#define EV_MAX_ENV_DEF	256
 
 /* flags */
 #define EV_F_TRUNC_ARGS	 (1u << 0) /* more arguments than were kept */
@@ -66,13 +78,21 @@ _Static_assert(CTX_BITS <= 32, "have and prog_opts.ctx are 32-bit masks");
 #define EV_C_CWD_DELETED  (1u << 1) /* unlinked directory */
 #define EV_C_EXE_CUT	  (1u << 2)
 #define EV_C_EXE_DELETED  (1u << 3) /* no name on disk: memfd, deleted file */
-#define EV_C_ENV_CUT	  (1u << 4) /* more than kept, or the last kept was cut */
+#define EV_C_ENV_CUT	  (1u << 4) /* the window's last string was cut, or none was readable */
 #define EV_C_ROOT_CUT	  (1u << 5)
 #define EV_C_ROOT_DELETED (1u << 6) /* the root directory was removed */
 #define EV_C_CGROUP_CUT	  (1u << 7)
 /* The cgroup block was read (the root cgroup's is empty); without it the id is named by the
  * reader (src/cgroup.c). */
 #define EV_C_CGROUP_PATH (1u << 8)
+/* The environment was larger than EV_ENV_MAX: the block is the window, the variables the scan
+ * found after it, then a trailer of EV_ENV_TRAILER bytes, little-endian: the bytes the scan
+ * did not reach (u32), the window's length (u16). */
+#define EV_C_ENV_SCAN  (1u << 15)
+#define EV_ENV_TRAILER 6
+/* The scan stopped before the environment's end (EV_ENV_SCAN_MAX reads, the block full, or
+ * unreadable memory); the last string found may be cut. */
+#define EV_C_ENV_SCAN_CUT (1u << 14)
 
 struct ms_event {
 	ms_u64 ts_ns;	       /* CLOCK_MONOTONIC when the exec succeeded or failed */

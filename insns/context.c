@@ -9,6 +9,8 @@
 #define EMIT_DEFINES_HELPERS
 #include "emit.h"
 
+#include <string.h>
+
 /* Path components kept per path: a 4 KiB path of short names is cut honestly. */
 #define WALK_MAX 64
 /* The kernel's MAX_PID_NS_LEVEL: the deepest pid namespace's level. */
@@ -240,11 +242,227 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	L(none);
 }
 
-/* The new image's environment, [mm->env_start, mm->env_end), as one block after text_len. */
+/*
+ * Variables that change how a program runs are shown wherever they are (minisnoop.8,
+ * FIELDS, env). The scan keeps a string when its first 4 bytes are one of these (3 for LD_);
+ * the reader then keeps those whose name is on its exact list (env_always()).
+ */
+static const char env_screens[][5] = {
+    "LD_",  "GCON", "GETC", "GLIB", "HOST", "LOCA", "LOCP", "MALL", "NIS_", "NLSP", "RESO", "RES_",
+    "TMPD", "TZDI", "BASH", "ENV=", "SHEL", "PS4=", "IFS=", "PATH", "PYTH", "PERL", "RUBY", "NODE",
+};
+
+/* R5 = 1 when the string at R1 starts with a screen, else 0, with no branch: the verifier
+ * walks the scan's body once a pass, and a branch a screen would multiply that. Clobbers
+ * r2, r3. */
+static void env_screen(struct asm_prog *p)
+{
+	E(BPF_LDX_MEM(BPF_B, R2, R1, 0));
+	for (int k = 1; k < 4; k++) {
+		E(BPF_LDX_MEM(BPF_B, R3, R1, k));
+		E(BPF_ALU64_IMM(BPF_LSH, R3, 8 * k));
+		E(BPF_ALU64_REG(BPF_OR, R2, R3));
+	}
+	E(BPF_MOV64_IMM(R5, 0));
+	for (size_t i = 0; i < sizeof(env_screens) / sizeof(env_screens[0]); i++) {
+		const char *sc = env_screens[i];
+		size_t n = strlen(sc);
+		uint32_t want = 0;
+
+		for (size_t k = 0; k < n; k++)
+			want |= (uint32_t)(unsigned char)sc[k] << (8 * k);
+		E(BPF_MOV64_REG(R3, R2));
+		E(BPF_ALU32_IMM(BPF_XOR, R3, (int32_t)want));
+		if (n < 4)
+			E(BPF_ALU32_IMM(BPF_AND, R3, (int32_t)((1u << (8 * n)) - 1)));
+		/* (x - 1) >> 63 is 1 for x == 0 only (x < 2^32) */
+		E(BPF_ALU64_IMM(BPF_SUB, R3, 1));
+		E(BPF_ALU64_IMM(BPF_RSH, R3, 63));
+		E(BPF_ALU64_REG(BPF_OR, R5, R3));
+	}
+}
+
+/* dst = 1 if the u64 at FP(slot) is val (0, 1 or 2), else 0. */
+static void slot_is(struct asm_prog *p, int dst, int16_t slot, int32_t val)
+{
+	E(BPF_LDX_MEM(BPF_DW, dst, R10, slot));
+	if (val)
+		E(BPF_ALU64_IMM(BPF_XOR, dst, val));
+	E(BPF_ALU64_IMM(BPF_SUB, dst, 1));
+	E(BPF_ALU64_IMM(BPF_RSH, dst, 63));
+}
+
+/*
+ * After the window: the rest of the environment, FP(arg_start) (where the scan is) to
+ * FP(arg_end), a chunk at a time, read into the block where a kept string goes; a string is
+ * kept (left where it was read) when env_screen() says so at its start. FP(next) is where
+ * the scan is in a string: 0 at its start, 1 inside one kept, 2 inside one skipped. At most
+ * EV_ENV_SCAN_MAX reads (ITER: a bound the verifier follows); stopping early says so. Then
+ * the trailer ends the block: the bytes not scanned and the window's length, FP(last).
+ */
+static void env_scan(struct asm_prog *p, const char *done)
+{
+	const char *loop = asm_local(p, "scan"), *more = asm_local(p, "scan_more");
+	const char *room = asm_local(p, "scan_room"), *read = asm_local(p, "scan_read");
+	const char *cut = asm_local(p, "scan_cut"), *end = asm_local(p, "scan_end");
+	const char *tail = asm_local(p, "scan_tail");
+
+	E(BPF_MOV64_IMM(ITER, 0));
+	L(loop);
+	E(BPF_JMP_IMM(BPF_JGE, ITER, EV_ENV_SCAN_MAX, cut));
+	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
+	/* each way out is a jump forward from a test that falls through to it: the verifier
+	 * then finishes it before the next pass, and holds few states at a time */
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(arg_start)));
+	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(arg_end)));
+	E(BPF_JMP_REG(BPF_JLT, R1, R2, more));
+	E(BPF_JMP_A(end));
+	L(more); /* room for a chunk, a NUL and the trailer */
+	E(BPF_LDX_MEM(BPF_H, R1, REC, EV_OFF(env_len)));
+	E(BPF_JMP_IMM(BPF_JLE, R1, EV_ENV_MAX - 1 - EV_ENV_TRAILER - EV_ENV_CHUNK, room));
+	E(BPF_JMP_A(cut));
+	L(room);
+	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(tmp)));
+	E(BPF_ST_MEM(BPF_B, R1, 0, 0)); /* some kernels (6.1) read "" as 0 bytes, no NUL */
+	E(BPF_MOV64_IMM(R2, EV_ENV_CHUNK));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(arg_start)));
+	CALL(probe_read_user_str);
+	E(BPF_JMP_IMM(BPF_JSGE, R0, 0, read));
+	E(BPF_JMP_A(cut));
+	L(read);
+	/* R4 = a full chunk: the string goes on (its next read starts at the NUL written);
+	 * R0 = bytes the scan moves on, an empty read counted as its NUL */
+	E(BPF_MOV64_REG(R4, R0));
+	E(BPF_ALU64_IMM(BPF_XOR, R4, EV_ENV_CHUNK));
+	E(BPF_ALU64_IMM(BPF_SUB, R4, 1));
+	E(BPF_ALU64_IMM(BPF_RSH, R4, 63));
+	E(BPF_MOV64_REG(R3, R0));
+	E(BPF_ALU64_IMM(BPF_SUB, R3, 1));
+	E(BPF_ALU64_IMM(BPF_RSH, R3, 63));
+	E(BPF_ALU64_REG(BPF_ADD, R0, R3));
+	E(BPF_ALU64_REG(BPF_SUB, R0, R4));
+	/* R5 = keep: a string's start that the screen passes, or inside a kept one */
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
+	env_screen(p);
+	slot_is(p, R3, FP(next), 0);
+	E(BPF_ALU64_REG(BPF_AND, R5, R3));
+	slot_is(p, R3, FP(next), 1);
+	E(BPF_ALU64_REG(BPF_OR, R5, R3));
+	/* env_len += n if kept; the scan moves on n; inside a string next if it goes on */
+	E(BPF_MOV64_REG(R1, R0));
+	E(BPF_ALU64_REG(BPF_MUL, R1, R5));
+	E(BPF_LDX_MEM(BPF_H, R2, REC, EV_OFF(env_len)));
+	E(BPF_ALU64_REG(BPF_ADD, R2, R1));
+	E(BPF_STX_MEM(BPF_H, REC, R2, EV_OFF(env_len)));
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(arg_start)));
+	E(BPF_ALU64_REG(BPF_ADD, R1, R0));
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(arg_start)));
+	E(BPF_MOV64_IMM(R1, 2));
+	E(BPF_ALU64_REG(BPF_SUB, R1, R5));
+	E(BPF_ALU64_REG(BPF_MUL, R1, R4));
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(next)));
+	E(BPF_JMP_A(loop));
+
+	L(cut); /* FP(tmp) = bytes not scanned */
+	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_SCAN_CUT);
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(arg_end)));
+	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(arg_start)));
+	E(BPF_ALU64_REG(BPF_SUB, R1, R2));
+	E(BPF_JMP_IMM(BPF_JSGE, R1, 0, tail));
+	E(BPF_MOV64_IMM(R1, 0));
+	E(BPF_JMP_A(tail));
+	L(end);
+	E(BPF_MOV64_IMM(R1, 0));
+	L(tail); /* a kept string stopped inside: its NUL is the byte after (the last read's) */
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(tmp)));
+	slot_is(p, R2, FP(next), 1);
+	E(BPF_LDX_MEM(BPF_H, R1, REC, EV_OFF(env_len)));
+	E(BPF_ALU64_REG(BPF_ADD, R1, R2));
+	E(BPF_JMP_IMM(BPF_JGT, R1, EV_ENV_MAX - EV_ENV_TRAILER, done)); /* never, but bounds */
+	E(BPF_MOV64_REG(R2, R1));
+	E(BPF_ALU64_IMM(BPF_ADD, R2, EV_ENV_TRAILER));
+	E(BPF_STX_MEM(BPF_H, REC, R2, EV_OFF(env_len)));
+	/* the trailer, a byte at a time (the block is not aligned): unscanned, window */
+	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
+	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(tmp)));
+	for (int k = 0; k < 4; k++) {
+		E(BPF_STX_MEM(BPF_B, R1, R2, k));
+		E(BPF_ALU64_IMM(BPF_RSH, R2, 8));
+	}
+	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(last)));
+	E(BPF_STX_MEM(BPF_B, R1, R2, 4));
+	E(BPF_ALU64_IMM(BPF_RSH, R2, 8));
+	E(BPF_STX_MEM(BPF_B, R1, R2, 5));
+}
+
+/*
+ * An environment larger than the block: its first EV_ENV_WINDOW bytes, up to the last string
+ * that ends in them (looked for EV_ENV_BACK bytes back; else the last is cut and the rest of
+ * it skipped), then env_scan() from there. FP(arg_start) = env_start.
+ */
+static void env_window(struct asm_prog *p, uint32_t base_max, const char *done, const char *unread)
+{
+	const char *back = asm_local(p, "env_back"), *none = asm_local(p, "env_no_start");
+	const char *scan = asm_local(p, "env_scan");
+
+	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
+	E(BPF_JMP_IMM(BPF_JGT, R1, base_max, done));
+	E(BPF_ALU64_REG(BPF_ADD, R1, REC));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
+	E(BPF_MOV64_REG(BLOCK, R1));
+	E(BPF_MOV64_IMM(R2, EV_ENV_WINDOW));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(arg_start)));
+	CALL(probe_read_user);
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, unread));
+	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_SCAN);
+	/* R4 = 1 + how far from the end the last NUL is (0: none), found with no branch but
+	 * the loop's own: the verifier walks each pass once */
+	E(BPF_MOV64_IMM(R4, 0));
+	E(BPF_MOV64_IMM(ITER, 0));
+	L(back); /* the window's byte EV_ENV_WINDOW - 1 - ITER */
+	E(BPF_MOV64_REG(R1, BLOCK));
+	E(BPF_ALU64_REG(BPF_SUB, R1, ITER));
+	E(BPF_LDX_MEM(BPF_B, R2, R1, EV_ENV_WINDOW - 1));
+	E(BPF_ALU64_IMM(BPF_SUB, R2, 1));
+	E(BPF_ALU64_IMM(BPF_RSH, R2, 63)); /* a NUL */
+	E(BPF_MOV64_REG(R3, R4));
+	E(BPF_ALU64_IMM(BPF_SUB, R3, 1));
+	E(BPF_ALU64_IMM(BPF_RSH, R3, 63)); /* none yet */
+	E(BPF_ALU64_REG(BPF_AND, R2, R3));
+	E(BPF_MOV64_REG(R3, ITER));
+	E(BPF_ALU64_IMM(BPF_ADD, R3, 1));
+	E(BPF_ALU64_REG(BPF_MUL, R2, R3));
+	E(BPF_ALU64_REG(BPF_ADD, R4, R2));
+	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
+	E(BPF_JMP_IMM(BPF_JLT, ITER, EV_ENV_BACK, back));
+	E(BPF_JMP_IMM(BPF_JEQ, R4, 0, none));
+	E(BPF_MOV64_IMM(R1, EV_ENV_WINDOW + 1));
+	E(BPF_ALU64_REG(BPF_SUB, R1, R4));
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(last)));
+	E(BPF_ST_MEM(BPF_DW, R10, FP(next), 0));
+	E(BPF_JMP_A(scan));
+	L(none);
+	E(BPF_ST_MEM(BPF_B, BLOCK, EV_ENV_WINDOW - 1, 0));
+	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_CUT);
+	E(BPF_ST_MEM(BPF_DW, R10, FP(last), EV_ENV_WINDOW));
+	E(BPF_ST_MEM(BPF_DW, R10, FP(next), 2));
+	L(scan);
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(last)));
+	E(BPF_STX_MEM(BPF_H, REC, R1, EV_OFF(env_len)));
+	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(arg_start)));
+	E(BPF_ALU64_REG(BPF_ADD, R2, R1));
+	E(BPF_STX_MEM(BPF_DW, R10, R2, FP(arg_start)));
+	env_scan(p, done);
+}
+
+/* The new image's environment, [mm->env_start, mm->env_end), as one block after text_len:
+ * whole when it fits, else env_window(). */
 static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t base_max)
 {
 	const uint32_t *m = l->member;
-	const char *done = asm_local(p, "env_done"), *len_ok = asm_local(p, "env_len_ok");
+	const char *done = asm_local(p, "env_done"), *fits = asm_local(p, "env_fits");
+	const char *join = asm_local(p, "env_join"), *unread = asm_local(p, "env_unread");
 
 	deref(p, FP(ptr), FP(task), m[KM_TASK_MM], done);
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
@@ -256,10 +474,10 @@ static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(arg_start)));
 	E(BPF_ALU64_REG(BPF_SUB, BLOCK, R1));
 	E(BPF_JMP_IMM(BPF_JSLE, BLOCK, 0, done));
-	E(BPF_JMP_IMM(BPF_JLE, BLOCK, EV_ENV_MAX, len_ok));
-	E(BPF_MOV64_IMM(BLOCK, EV_ENV_MAX));
-	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_CUT);
-	L(len_ok);
+	E(BPF_JMP_IMM(BPF_JLE, BLOCK, EV_ENV_MAX, fits));
+	env_window(p, base_max, done, unread);
+	E(BPF_JMP_A(join));
+	L(fits);
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
 	E(BPF_JMP_IMM(BPF_JGT, R1, base_max, done));
 	E(BPF_ALU64_REG(BPF_ADD, R1, REC));
@@ -268,15 +486,20 @@ static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	E(BPF_MOV64_REG(R2, BLOCK));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(arg_start)));
 	CALL(probe_read_user);
-	E(BPF_JMP_IMM(BPF_JNE, R0, 0, done));
-	/* a cut block ends inside a string: end it there */
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, unread));
+	/* the area ends with its last string's NUL; the reader counts on one */
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
 	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
 	E(BPF_ST_MEM(BPF_B, R1, -1, 0));
 	E(BPF_STX_MEM(BPF_H, REC, BLOCK, EV_OFF(env_len)));
+	L(join);
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
-	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
+	E(BPF_LDX_MEM(BPF_H, R2, REC, EV_OFF(env_len)));
+	E(BPF_ALU64_REG(BPF_ADD, R1, R2));
 	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
+	E(BPF_JMP_A(done));
+	L(unread); /* none of it: not an empty environment */
+	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_CUT);
 	L(done);
 }
 

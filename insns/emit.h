@@ -110,7 +110,8 @@ void record_lineage(struct asm_prog *p, const struct prog_opts *o, const struct 
 void gather_args(struct asm_prog *p, const struct prog_opts *o, unsigned ptr_size);
 /* The context fields o->ctx asks for and the layout can give, into the record; blocks after
  * text_len, which grows. image: the new image is in place (exe, env are read). Clobbers
- * r0-r5, r8, r9, FP(task) to FP(top_dentry), FP(tmp), FP(arg_start), FP(arg_end). */
+ * r0-r5, r8, r9, FP(task) to FP(top_dentry), FP(tmp), FP(arg_start), FP(arg_end), and with
+ * env FP(last), FP(next). */
 void context_read(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
 		  bool image);
 /* comm and time, then the record (REC) to the ring, EV_HDR + text_len bytes; goto out

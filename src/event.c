@@ -17,25 +17,6 @@
  * filename without its NUL becomes "" since the view promises NUL-terminated strings; an argument
  * without its NUL ends the list.
  */
-/* NUL-terminated strings of [s, s + n), at most max; false when some bytes were left over. */
-static bool split(const char *s, size_t n, unsigned max, const char **str, size_t *len,
-		  unsigned *count)
-{
-	size_t pos = 0;
-	const char *nul;
-
-	*count = 0;
-	while (pos < n && *count < max) {
-		nul = memchr(s + pos, 0, n - pos);
-		if (!nul)
-			return false;
-		str[*count] = s + pos;
-		len[(*count)++] = (size_t)(nul - (s + pos));
-		pos = (size_t)(nul - s) + 1;
-	}
-	return pos >= n;
-}
-
 /* A path block (names leaf first, NUL each) joined root first into out, which has room for
  * EV_PATH_MAX + 32 bytes when n <= EV_PATH_MAX. Bytes after the last NUL are dropped. */
 static size_t join_path(const char *blk, size_t n, bool cut, bool deleted, char *out)
@@ -66,28 +47,118 @@ static size_t join_path(const char *blk, size_t n, bool cut, bool deleted, char 
 	return o;
 }
 
+bool env_always(const char *s, size_t len)
+{
+	/* glibc's list of variables it drops for setuid programs (unsecvars.h), with the
+	 * loader's and malloc's whole families; then what makes shells and interpreters run
+	 * other code */
+	static const char *const prefix[] = {"LD_",  "MALLOC_", "BASH_FUNC_", "PYTHON",
+					     "PERL", "RUBY",	"NODE_"};
+	static const char *const name[] = {"GCONV_PATH",  "GETCONF_DIR", "GLIBC_TUNABLES",
+					   "HOSTALIASES", "LOCALDOMAIN", "LOCPATH",
+					   "NIS_PATH",	  "NLSPATH",	 "RESOLV_HOST_CONF",
+					   "RES_OPTIONS", "TMPDIR",	 "TZDIR",
+					   "BASH_ENV",	  "ENV",	 "SHELLOPTS",
+					   "BASHOPTS",	  "PS4",	 "IFS",
+					   "PATH"};
+	const char *eq = memchr(s, '=', len);
+	size_t n = eq ? (size_t)(eq - s) : len, k;
+
+	for (k = 0; k < sizeof(prefix) / sizeof(prefix[0]); k++)
+		if (n >= strlen(prefix[k]) && !memcmp(s, prefix[k], strlen(prefix[k])))
+			return true;
+	if (!eq)
+		return false;
+	for (k = 0; k < sizeof(name) / sizeof(name[0]); k++)
+		if (n == strlen(name[k]) && !memcmp(s, name[k], n))
+			return true;
+	return false;
+}
+
+/* The strings of [s, s + n) into the env view: each while fewer than max were seen (*seen
+ * counts them), else only those env_always() names. A string without its NUL ends them. */
+static void env_strings(struct ev_view *v, const char *s, size_t n, unsigned max, unsigned *seen)
+{
+	size_t pos = 0, len;
+	const char *nul;
+
+	while (pos < n) {
+		nul = memchr(s + pos, 0, n - pos);
+		if (!nul) {
+			v->env_cut = true;
+			break;
+		}
+		len = (size_t)(nul - (s + pos));
+		if ((*seen < max || env_always(s + pos, len)) && v->envc < EV_ENV_VIEW_MAX) {
+			v->env[v->envc] = s + pos;
+			v->env_len[v->envc++] = len;
+		} else {
+			v->env_cut = true;
+			if (v->env_gap > v->envc)
+				v->env_gap = v->envc;
+		}
+		++*seen;
+		pos = (size_t)(nul - s) + 1;
+	}
+}
+
+/* The env block: the window, or all of it; after it, what the kernel's scan found (ENV_SCAN),
+ * of which the reader keeps what env_always() names. */
+static void decode_env(const char *blk, size_t n, uint16_t flags, unsigned max_env,
+		       struct ev_view *v)
+{
+	size_t win = n;
+	unsigned seen = 0;
+
+	v->envc = 0;
+	v->env_gap = UINT32_MAX;
+	v->env_cut = (flags & (EV_C_ENV_CUT | EV_C_ENV_SCAN | EV_C_ENV_SCAN_CUT)) != 0;
+	v->env_stopped = (flags & EV_C_ENV_SCAN_CUT) != 0;
+	v->env_unscanned = 0;
+	if (flags & EV_C_ENV_SCAN) {
+		const unsigned char *t = (const unsigned char *)blk + n - EV_ENV_TRAILER;
+
+		win = n = n < EV_ENV_TRAILER ? 0 : n - EV_ENV_TRAILER;
+		if (n) {
+			v->env_unscanned = t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
+					   (uint32_t)t[3] << 24;
+			win = t[4] | (size_t)t[5] << 8;
+		}
+		if (win > n)
+			win = n = 0;
+	}
+	env_strings(v, blk, win, max_env, &seen);
+	if (flags & EV_C_ENV_SCAN) {
+		/* the strings the window did not hold were left out here */
+		if (v->env_gap > v->envc)
+			v->env_gap = v->envc;
+		env_strings(v, blk + win, n - win, 0, &seen);
+	}
+	if (v->env_gap > v->envc)
+		v->env_gap = v->envc;
+}
+
 /* No blocks: what an exit shows, and what a bad record's context starts from. */
 __attribute__((noinline)) static void context_none(struct ev_view *v)
 {
-	v->envc = 0;
+	v->envc = v->env_gap = 0;
 	v->cwd_len = v->exe_len = v->root_len = v->cgroup_len = 0;
 	v->cwd[0] = v->exe[0] = v->root[0] = v->cgroup[0] = 0;
 	v->cgroup_path = false;
-	v->env_cut = false;
+	v->env_cut = v->env_stopped = false;
+	v->env_unscanned = 0;
 }
 
 /* The blocks after the arguments: cwd, exe, env, root, cgroup; returns where the arguments
  * end. */
 static size_t decode_context(const struct ms_event *h, const char *text, size_t tlen,
-			     unsigned max_args, struct ev_view *v)
+			     unsigned max_env, struct ev_view *v)
 {
 	size_t blocks = (size_t)h->cwd_len + h->exe_len + h->env_len + h->root_len + h->cgroup_len,
 	       at;
-	bool ok;
 
 	v->have = h->have;
 	context_none(v);
-	v->env_cut = (h->ctx_flags & EV_C_ENV_CUT) != 0;
 	if (blocks > tlen || h->cwd_len > EV_PATH_MAX || h->exe_len > EV_PATH_MAX ||
 	    h->root_len > EV_PATH_MAX || h->cgroup_len > EV_PATH_MAX) {
 		v->have &= ~(CTXB(CWD) | CTXB(EXE) | CTXB(ENV) | CTXB(ROOT));
@@ -101,9 +172,7 @@ static size_t decode_context(const struct ms_event *h, const char *text, size_t 
 	v->exe_len = join_path(text + at, h->exe_len, h->ctx_flags & EV_C_EXE_CUT,
 			       h->ctx_flags & EV_C_EXE_DELETED, v->exe);
 	at += h->exe_len;
-	ok = split(text + at, h->env_len, max_args, v->env, v->env_len, &v->envc);
-	if (!ok)
-		v->env_cut = true;
+	decode_env(text + at, h->env_len, h->ctx_flags, max_env, v);
 	at += h->env_len;
 	/* the top of the mount tree: an empty block (nothing is joined) */
 	if (h->root_len || (h->ctx_flags & (EV_C_ROOT_CUT | EV_C_ROOT_DELETED)))
@@ -153,6 +222,12 @@ static void decode_ids(const struct ms_event *h, struct ev_view *v)
 
 int ev_decode(const void *data, size_t size, unsigned max_args, struct ev_view *v)
 {
+	return ev_decode_env(data, size, max_args, EV_MAX_ENV_DEF, v);
+}
+
+int ev_decode_env(const void *data, size_t size, unsigned max_args, unsigned max_env,
+		  struct ev_view *v)
+{
 	struct ms_event h;
 	const char *text, *nul;
 	size_t tlen, pos, want, i;
@@ -181,7 +256,7 @@ int ev_decode(const void *data, size_t size, unsigned max_args, struct ev_view *
 		return 0;
 	}
 	v->truncated = (h.flags & EV_TRUNC_FLAGS) != 0;
-	tlen = decode_context(&h, text, tlen, max_args, v);
+	tlen = decode_context(&h, text, tlen, max_env ? max_env : EV_MAX_ENV_DEF, v);
 
 	/* filename_len counts the NUL; the filename's NUL must sit exactly at its end. */
 	pos = h.filename_len < tlen ? h.filename_len : tlen;

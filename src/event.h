@@ -8,6 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Strings of the env view: --max-env and the variables always shown beyond it. */
+#define EV_ENV_VIEW_MAX (EV_MAX_ENV_LIM + 256)
+
 /* A record checked and split into its strings; pointers point into the record. */
 struct ev_view {
 	struct ms_event hdr;  /* copied: records in the ring are only 4-byte aligned */
@@ -27,10 +30,16 @@ struct ev_view {
 	char root[EV_PATH_MAX + 32], cgroup[EV_PATH_MAX + 32];
 	size_t root_len, cgroup_len;
 	bool cgroup_path;
-	const char *env[EV_MAX_ARGS_LIM];
-	size_t env_len[EV_MAX_ARGS_LIM];
-	unsigned envc;
-	bool env_cut;
+	/* env: the first max_env strings, then those env_always() names among the rest, in
+	 * the environment's order. env_cut: strings were left out (or the last one kept was
+	 * cut); the first left out was before env[env_gap] (envc: after the last).
+	 * env_stopped: the kernel stopped looking before the environment's end, env_unscanned
+	 * bytes before it. */
+	const char *env[EV_ENV_VIEW_MAX];
+	size_t env_len[EV_ENV_VIEW_MAX];
+	unsigned envc, env_gap;
+	bool env_cut, env_stopped;
+	uint32_t env_unscanned;
 	/* Lifecycle (issue 17): an exit record (EV_F_EXIT: no strings, no context but the
 	 * ids); the ids, computed here (ev_image_id), valid when have has CTX_IDS, parent_id
 	 * when has_parent too. */
@@ -51,5 +60,12 @@ uint64_t ev_image_id(uint32_t tgid, uint64_t start_ns, uint64_t arg_start);
 /* Checks sizes (the record is untrusted) and splits the text, keeping at most max_args
  * arguments. 0 or -EINVAL. */
 int ev_decode(const void *data, size_t size, unsigned max_args, struct ev_view *v);
+/* ev_decode keeping at most max_env environment strings (0: EV_MAX_ENV_DEF) besides the
+ * variables always shown. */
+int ev_decode_env(const void *data, size_t size, unsigned max_args, unsigned max_env,
+		  struct ev_view *v);
+/* A variable that changes how a program runs: shown wherever it is in the environment
+ * (minisnoop.8, FIELDS, env). s is "NAME=value", len bytes. */
+bool env_always(const char *s, size_t len);
 
 #endif

@@ -27,7 +27,7 @@ static const char usage_line[] =
     "usage: minisnoop [-TtUxqje] [-o FIELDS] [-u UID] [-n NAME] [-l LINE] [-P PPID]\n"
     "                 [-c CGROUP] [-Z USER] [--max-args N] [--count N] [--duration S] [--pages N]\n"
     "                 [--container ID[,ID...]] [--containers-only]\n"
-    "                 [--verifier-log[=LEVEL]] [--no-btf] [--compat] [--exit]\n"
+    "                 [--max-env N] [--verifier-log[=LEVEL]] [--no-btf] [--compat] [--exit]\n"
     "                 [-w FILE [--rotate SIZE[,COUNT]]] [--rate N] [--pidfile FILE]\n"
 #ifdef MINISNOOP_TINY
     "       minisnoop check\n";
@@ -94,6 +94,8 @@ static void help(void)
 	    "  -Z, --user USER      run as USER once attached (all capabilities are\n"
 	    "                       dropped once attached in any case)\n"
 	    "      --max-args N     arguments kept per exec (default %d, at most %d)\n"
+	    "      --max-env N      -e: variables kept (default %d, at most %d); those that\n"
+	    "                       change how a program runs (LD_*, ...) are always shown\n"
 	    "      --count N        exit after N events\n"
 	    "      --duration S     exit after S seconds\n"
 	    "      --pages N        perf ring pages per CPU, a power of two (default 64)\n"
@@ -118,7 +120,7 @@ static void help(void)
 	    "  explain [FILE|-]     a verifier log (any tool's) in plain words; --compare A B\n"
 #endif
 	    "  check [--types]      say whether this system can trace, and what is missing\n",
-	    EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM);
+	    EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM, EV_MAX_ENV_DEF, EV_MAX_ENV_LIM);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -227,7 +229,8 @@ static void raise_memlock(void)
 /* MINISNOOP_NO_BTF, read once. */
 static bool env_no_btf;
 
-static const struct prog_opts default_prog_opts = {.max_args = EV_MAX_ARGS_DEF};
+static const struct prog_opts default_prog_opts = {.max_args = EV_MAX_ARGS_DEF,
+						   .max_env = EV_MAX_ENV_DEF};
 
 #ifdef MINISNOOP_TINY
 /* make tiny: the tracer and check only; a left-out command is named, not traced as an argument. */
@@ -238,8 +241,11 @@ static int not_in_build(const char *cmd)
 }
 #else
 /* dump and verify: the programs with every context field (-o all -e) */
-static const struct prog_opts full_prog_opts = {
-    .max_args = EV_MAX_ARGS_DEF, .ctx = (1u << CTX_BITS) - 1, .compat = true, .exits = true};
+static const struct prog_opts full_prog_opts = {.max_args = EV_MAX_ARGS_DEF,
+						.max_env = EV_MAX_ENV_DEF,
+						.ctx = (1u << CTX_BITS) - 1,
+						.compat = true,
+						.exits = true};
 
 static int cmd_dump(int argc, char **argv)
 {
@@ -356,6 +362,7 @@ static int cmd_verify(int argc, char **argv)
 
 enum {
 	O_MAX_ARGS = 256,
+	O_MAX_ENV,
 	O_COUNT,
 	O_DURATION,
 	O_PAGES,
@@ -392,6 +399,11 @@ static int trace_number_option(struct tracer_opts *t, int o, const char *arg)
 		if (!parse_u64(arg, EV_MAX_ARGS_LIM, &v) || v < 1)
 			return usage_error("--max-args: need 1..128, not '%s'", arg);
 		t->prog.max_args = (unsigned)v;
+		return 0;
+	case O_MAX_ENV:
+		if (!parse_u64(arg, EV_MAX_ENV_LIM, &v) || v < 1)
+			return usage_error("--max-env: need 1..1024, not '%s'", arg);
+		t->prog.max_env = (unsigned)v;
 		return 0;
 	case O_COUNT:
 		if (!parse_u64(arg, UINT64_MAX, &v) || v < 1)
@@ -534,6 +546,7 @@ static int cmd_trace(int argc, char **argv)
 	    {"line", required_argument, NULL, 'l'},
 	    {"ppid", required_argument, NULL, 'P'},
 	    {"max-args", required_argument, NULL, O_MAX_ARGS},
+	    {"max-env", required_argument, NULL, O_MAX_ENV},
 	    {"count", required_argument, NULL, O_COUNT},
 	    {"duration", required_argument, NULL, O_DURATION},
 	    {"pages", required_argument, NULL, O_PAGES},

@@ -33,11 +33,13 @@
 #define OB_FIXED   256
 #define OB_PER_STR 8
 #define OB_CTX	   (0 CONTEXT_FIELDS(FIELD_ROOM)) /* every context field but the blocks */
+/* ,"env_truncated":false,"env_unscanned":N, or two "..." */
+#define OB_ENV_CUT 64
 /* A root mark (root_mark) of a root path n bytes long: escaped, its brackets, "mnt:N:". */
 #define OB_ROOT_MARK(n) (6 * (n) + 32)
 const size_t out_event_max = OB_FIXED + OB_CTX + 6 * (EV_COMM_LEN + EV_TEXT_MAX + 4 * 32) +
 			     4 * OB_ROOT_MARK(EV_PATH_MAX + 32) +
-			     OB_PER_STR * (2 * EV_MAX_ARGS_LIM + 2);
+			     OB_PER_STR * (EV_MAX_ARGS_LIM + EV_ENV_VIEW_MAX + 2) + OB_ENV_CUT;
 
 void out_own_root(struct out_opts *opt)
 {
@@ -321,6 +323,24 @@ static char *text_strings(char *d, const struct out_opts *opt, const char *const
 	return d;
 }
 
+/* The environment, with "..." where strings were left out (before those always shown, or at
+ * the end) and at the end when the kernel stopped looking (env_unscanned in JSON). */
+static char *text_env(char *d, const struct out_opts *opt, const struct ev_view *v, bool word)
+{
+	unsigned gap = v->env_cut ? v->env_gap : UINT32_MAX;
+
+	d = text_strings(d, opt, v->env, v->env_len, 0, gap < v->envc ? gap : v->envc, word);
+	if (gap <= v->envc)
+		d = put_str(d, gap ? " ..." : "...");
+	if (gap < v->envc) {
+		*d++ = ' ';
+		d = text_strings(d, opt, v->env, v->env_len, gap, v->envc, word);
+		if (v->env_stopped)
+			d = put_str(d, " ...");
+	}
+	return d;
+}
+
 /* An exit's outcome from its wait status; -1 where unknown (JSON null). */
 struct outcome {
 	int code, sig, core;
@@ -444,8 +464,7 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 	if (out_cols[c].kind == FK_ENV) {
 		if (!(v->have & (1u << out_cols[c].ctx)))
 			return put_str(d, "-");
-		d = text_strings(d, opt, v->env, v->env_len, 0, v->envc, word);
-		return v->env_cut ? put_str(d, " ...") : d;
+		return text_env(d, opt, v, word);
 	}
 	val = ctx_value(opt, v, &out_cols[c], buf);
 	switch (val.type) {
@@ -493,10 +512,17 @@ static char *json_context(char *d, const struct out_opts *opt, const struct ev_v
 		d = put_str(d, out_cols[c].name);
 		d = put_str(d, "\":");
 		if (out_cols[c].kind == FK_ENV) {
-			if (!(v->have & (1u << out_cols[c].ctx)))
-				d = put_str(d, "null");
-			else
-				d = json_strings(d, v->env, v->env_len, v->envc);
+			/* its own truncated (strings left out), and the bytes the kernel did not
+			 * look at for the variables always shown */
+			if (!(v->have & (1u << out_cols[c].ctx))) {
+				d = put_str(d,
+					    "null,\"env_truncated\":null,\"env_unscanned\":null");
+				continue;
+			}
+			d = put_str(json_strings(d, v->env, v->env_len, v->envc),
+				    v->env_cut ? ",\"env_truncated\":true"
+					       : ",\"env_truncated\":false");
+			d = put_u64(put_str(d, ",\"env_unscanned\":"), v->env_unscanned);
 			continue;
 		}
 		val = ctx_value(opt, v, &out_cols[c], buf);
@@ -545,7 +571,6 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 {
 	struct tm tm;
 	long nsec = event_tm(h, opt, false, &tm);
-	bool cut;
 
 	*d++ = '{';
 	if (opt->events)
@@ -581,10 +606,8 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 	d = esc_json(d, v->filename, v->filename_len);
 	d = put_str(d, ",\"args\":");
 	d = json_strings(d, v->args, v->arg_len, argc);
-	/* a cut environment, when shown, is said like cut arguments */
-	cut = v->truncated ||
-	      ((opt->ctx_cols & (1ull << COL_ENV)) && (v->have & CTXB(ENV)) && v->env_cut);
-	d = put_str(d, cut ? ",\"truncated\":true" : ",\"truncated\":false");
+	/* the arguments' (env has its own, env_truncated) */
+	d = put_str(d, v->truncated ? ",\"truncated\":true" : ",\"truncated\":false");
 	d = json_context(d, opt, v);
 	return put_str(d, "}\n");
 }
@@ -595,7 +618,7 @@ void out_event(struct outbuf *o, const struct out_opts *opt, const struct ev_vie
 	const char *comm;
 	unsigned argc = v->argc; /* at most EV_MAX_ARGS_LIM: ev_decode sees to it */
 	size_t need = OB_FIXED + 6 * (EV_COMM_LEN + v->filename_len) +
-		      OB_PER_STR * ((size_t)argc + v->envc + 2);
+		      OB_PER_STR * ((size_t)argc + v->envc + 2) + OB_ENV_CUT;
 	char *d;
 
 	for (unsigned i = 0; i < argc; i++)

@@ -144,7 +144,7 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 	(void)cpu;
 	if (s->done)
 		return 1;
-	if (ev_decode(data, size, s->o->prog.max_args, &v)) {
+	if (ev_decode_env(data, size, s->o->prog.max_args, s->o->prog.max_env, &v)) {
 		ms_fprintf(stderr, "minisnoop: skipped a malformed record of %u bytes\n", size);
 		return 0;
 	}
@@ -719,7 +719,8 @@ static int count_unwritten(void *ctx, int cpu, const void *data, uint32_t size)
 	struct ev_view v;
 
 	(void)cpu;
-	if (!ev_decode(data, size, s->o->prog.max_args, &v) && filter_match(&s->o->filter, &v)) {
+	if (!ev_decode_env(data, size, s->o->prog.max_args, s->o->prog.max_env, &v) &&
+	    filter_match(&s->o->filter, &v)) {
 		s->matched++;
 		s->unwritten++;
 	}

@@ -626,11 +626,19 @@ static void check_json_context(struct js *j, const struct ev_view *v, uint32_t c
 			js_str_or_null(j, s[0] ? s : NULL, strlen(s));
 			break;
 		}
-		case COL_ENV:
+		case COL_ENV: /* and its own two keys */
 			if (have)
 				js_strings(j, v->env, v->env_len, v->envc);
 			else
 				js_word(j, "null");
+			js_key(j, "env_truncated", 0);
+			js_word(j, !have ? "null" : v->env_cut ? "true" : "false");
+			if (have)
+				js_num(j, "env_unscanned", v->env_unscanned);
+			else {
+				js_key(j, "env_unscanned", 0);
+				js_word(j, "null");
+			}
 			break;
 		case COL_ID:
 			model_id(h->pid, h->start_ns, h->arg_start, idbuf);
@@ -706,10 +714,8 @@ static void check_json(const char *line, size_t n, const struct ev_view *v, uint
 	js_key(&j, "args", 0);
 	js_strings(&j, v->args, v->arg_len, v->argc);
 	js_key(&j, "truncated", 0);
-	/* A cut environment, when it is shown, is said like cut arguments. */
-	js_word(&j, v->truncated || ((cols & C(ENV)) && (v->have & CTXB(ENV)) && v->env_cut)
-			? "true"
-			: "false");
+	/* the arguments' only: the environment has env_truncated */
+	js_word(&j, v->truncated ? "true" : "false");
 	check_json_context(&j, v, cols, other_ns);
 	js_expect(&j, '}');
 	FUZZ_CHECK(j.p == j.end);
@@ -774,16 +780,18 @@ static void check_path(const char *got, size_t got_len, size_t room, const char 
 
 /*
  * The view against the record: where the text ends for the arguments, which context decoded,
- * the cwd and exe paths, the environment strings (inside the env block, at most max_args, cut
- * when the block had more or when the record says so).
+ * the cwd and exe paths, the environment strings (inside the env block: the window's first
+ * max_env strings and the variables always shown, then those of the scan's part always shown;
+ * cut when any was left out, the block had bytes without a NUL, or the record says so).
  */
-static void check_view(const void *rec, size_t size, unsigned max_args, const struct ev_view *v)
+static void check_view(const void *rec, size_t size, unsigned max_env, const struct ev_view *v)
 {
 	struct ms_event h;
 	const char *text = (const char *)rec + EV_HDR, *blk, *nul;
-	size_t tlen, blocks, end, at;
-	bool bad;
-	unsigned k;
+	size_t tlen, blocks, end, at, n, win;
+	uint32_t unscanned;
+	bool bad, cut;
+	unsigned k, seen;
 
 	memcpy(&h, rec, sizeof(h));
 	FUZZ_CHECK(v->exit == ((h.flags & EV_F_EXIT) != 0));
@@ -811,7 +819,7 @@ static void check_view(const void *rec, size_t size, unsigned max_args, const st
 	/* The paths: whatever decoded, the output layer sizes its buffer with both lengths. */
 	FUZZ_CHECK(v->cwd_len < sizeof(v->cwd) && v->cwd[v->cwd_len] == 0);
 	FUZZ_CHECK(v->exe_len < sizeof(v->exe) && v->exe[v->exe_len] == 0);
-	FUZZ_CHECK(v->envc <= max_args && v->envc <= EV_MAX_ARGS_LIM);
+	FUZZ_CHECK(v->envc <= EV_ENV_VIEW_MAX && v->env_gap <= v->envc);
 	for (unsigned i = 0; i < v->envc; i++)
 		FUZZ_CHECK(v->env[i] >= text && v->env[i] + v->env_len[i] < text + tlen &&
 			   !v->env[i][v->env_len[i]]);
@@ -828,16 +836,47 @@ static void check_view(const void *rec, size_t size, unsigned max_args, const st
 	check_path(v->exe, v->exe_len, sizeof(v->exe), blk, h.exe_len, h.ctx_flags & EV_C_EXE_CUT,
 		   h.ctx_flags & EV_C_EXE_DELETED);
 	blk += h.exe_len;
-	for (at = 0, k = 0; at < h.env_len && k < max_args; k++) {
-		nul = memchr(blk + at, 0, h.env_len - at);
-		if (!nul)
-			break;
-		FUZZ_CHECK(k < v->envc && v->env[k] == blk + at &&
-			   v->env_len[k] == (size_t)(nul - (blk + at)));
+	n = h.env_len;
+	win = n;
+	unscanned = 0;
+	if (h.ctx_flags & EV_C_ENV_SCAN) { /* the trailer: bytes not scanned, the window */
+		const unsigned char *t = (const unsigned char *)blk + n - EV_ENV_TRAILER;
+
+		win = n = n < EV_ENV_TRAILER ? 0 : n - EV_ENV_TRAILER;
+		if (n) {
+			unscanned = t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
+				    (uint32_t)t[3] << 24;
+			win = t[4] | (size_t)t[5] << 8;
+		}
+		if (win > n)
+			win = n = 0;
+	}
+	FUZZ_CHECK(v->env_unscanned == unscanned);
+	FUZZ_CHECK(v->env_stopped == !!(h.ctx_flags & EV_C_ENV_SCAN_CUT));
+	cut = (h.ctx_flags & (EV_C_ENV_CUT | EV_C_ENV_SCAN | EV_C_ENV_SCAN_CUT)) != 0;
+	for (at = 0, k = 0, seen = 0; at < n; seen++) {
+		size_t part = at < win ? win : n, len;
+
+		nul = memchr(blk + at, 0, part - at);
+		if (!nul) { /* the rest of this part is left out */
+			cut = true;
+			if (part == n)
+				break;
+			at = win;
+			continue;
+		}
+		len = (size_t)(nul - (blk + at));
+		if (((at < win && seen < max_env) || env_always(blk + at, len)) &&
+		    k < EV_ENV_VIEW_MAX) {
+			FUZZ_CHECK(k < v->envc && v->env[k] == blk + at && v->env_len[k] == len);
+			k++;
+		} else {
+			cut = true;
+		}
 		at = (size_t)(nul - blk) + 1;
 	}
 	FUZZ_CHECK(v->envc == k);
-	FUZZ_CHECK(v->env_cut == ((h.ctx_flags & EV_C_ENV_CUT) || at < h.env_len));
+	FUZZ_CHECK(v->env_cut == cut);
 	blk += h.env_len;
 	/* root: nothing joined for an empty block (the top of the mount tree) */
 	if (h.root_len || (h.ctx_flags & (EV_C_ROOT_CUT | EV_C_ROOT_DELETED)))
@@ -895,13 +934,13 @@ static size_t check_mark(const char *line, size_t n, const struct ev_view *v, bo
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct ev_view v; /* 13 KB: not on the stack */
+	static struct ev_view v; /* 31 KB: not on the stack */
 	struct out_opts opt = {0};
 	const struct mode *m;
 	bool other_ns;
 	size_t mark;
 	struct outbuf o;
-	unsigned max_args, defaults;
+	unsigned max_args, max_env, defaults;
 	unsigned char *scratch;
 	uint32_t ctx, want_ctx = 0;
 	char err[128];
@@ -930,7 +969,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Not zeroed, like the tracer's view on its stack: what decoding leaves unset shows. */
 	memset(&v, 0xa5, sizeof(v));
-	r = ev_decode(rec, size - PRE, max_args, &v);
+	/* the same byte gives --max-env: 0 is its default */
+	max_env = data[0];
+	r = ev_decode_env(rec, size - PRE, max_args, max_env, &v);
 	FUZZ_CHECK(r == 0 || r == -EINVAL);
 	if (r) {
 		free(rec);
@@ -944,7 +985,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		v.cwd_len = v.exe_len = 0;
 		v.cwd[0] = v.exe[0] = 0;
 	}
-	check_view(rec, size - PRE, max_args, &v);
+	check_view(rec, size - PRE, max_env ? max_env : EV_MAX_ENV_DEF, &v);
 	filter_match(&filt, &v);
 
 	/* The columns: what out_columns chose must be what the spec says. */

@@ -207,6 +207,12 @@ for mode in range(16):
         record([b"ls", b"-l"], b"/usr/bin/ls", **CTX))
 put("fuzz_event", "ctx-cut", pre(bits=0x31) +
     record([b"x"], b"/x", have=CTX_ALL, cwd=b"deep\0er\0", ctx_flags=0x1f, tty=b"ttyS0"))
+# an environment larger than the block: the window, what the kernel's scan kept, the trailer
+# (bytes not scanned, u32; the window's length, u16); EV_C_ENV_SCAN and EV_C_ENV_SCAN_CUT
+ENV_WIN = b"A=1\0B=2\0"
+put("fuzz_event", "env-scan", pre(max_args=1, bits=0x21) +
+    record([b"x"], b"/x", have=CTX_ALL, ctx_flags=0xc000,
+           env=ENV_WIN + b"LD_PRELOAD=/e\0HOSTNAME=h\0" + struct.pack("<IH", 1000, len(ENV_WIN))))
 
 # --exit (an odd start time turns it on): exec lines with ids, exit records of each outcome
 LIFE = (123_450_000_000, 0x7ffd1234, 1_000_000_000, 0x7ffc0000, 1_234_567_890)

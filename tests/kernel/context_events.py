@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """test_context's checker: minisnoop -j -o ... [-e]'s stdout; argv[1] is the context keys
-selected (comma-separated).
+selected (comma-separated); env brings env_truncated and env_unscanned with it.
 
 Fails (exit 1) on any line that is not exactly one JSON object with the base keys and exactly
 those context keys, of their types (null allowed for every context key). Prints one line per
@@ -16,10 +16,14 @@ BASE = {'time': 's', 'pid': 'i', 'ppid': 'i', 'uid': 'i', 'comm': 's', 'ret': 'i
 CTX = {'root': 's', 'cwd': 's', 'exe': 's', 'fileless': 'b', 'euid': 'i', 'gid': 'i', 'egid': 'i',
        'auid': 'i', 'session': 'i', 'tty': 's', 'pcomm': 's', 'pidns': 'i',
        'mntns': 'i', 'nspid': 'i', 'cgroup': 's', 'container': 's', 'pod': 's', 'env': 'a'}
+# env brings its own keys: whether strings were left out, bytes the kernel did not scan
+ENV_KEYS = {'env_truncated': 'b', 'env_unscanned': 'i'}
 want = [k for k in sys.argv[1].split(',') if k]
 KEYS = dict(BASE)
 for k in want:
     KEYS[k] = CTX[k]
+    if k == 'env':
+        KEYS.update(ENV_KEYS)
 
 
 def enc(k, v):

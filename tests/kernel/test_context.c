@@ -21,6 +21,7 @@
 #define SLEEP_PATH     "/bin/sleep"
 #define WAIT_EVENTS_MS 10000 /* how long an expected event may take to show up */
 
+#include "record.h"
 #include "snoop.h"
 
 #include <dirent.h>
@@ -2021,10 +2022,13 @@ static void test_env_exact(void **state)
 	env_block(&want, envp, INT_MAX);
 	want_env(e, want.p, want.len, what);
 	want_bool(e, "truncated", false, what);
+	want_bool(e, "env_truncated", false, what);
+	want_int(e, "env_unscanned", 0, what);
 	buf_free(&want);
 }
 
-/* More strings than --max-args (20 by default): the first 20, truncated. */
+/* More strings than --max-args (20 by default): env has its own count (--max-env, 256 by
+ * default), all 25 are there, and neither truncated says otherwise. */
 static void test_env_more_than_max_args(void **state)
 {
 	const char *what = "env: 25 strings, --max-args 20";
@@ -2046,15 +2050,16 @@ static void test_env_more_than_max_args(void **state)
 	if (t->environ.len != want.len || memcmp(t->environ.p, want.p, want.len))
 		fail_msg("%s: test set-up: /proc/%d/environ is not the 25 strings", what,
 			 (int)t->pid);
-	/* the first 20 of them */
-	env_block(&want, envp, 20);
+	/* all of them: the environment's count is not --max-args' */
 	want_env(e, want.p, want.len, what);
-	want_bool(e, "truncated", true, what);
+	want_bool(e, "truncated", false, what);
+	want_bool(e, "env_truncated", false, what);
 	buf_free(&want);
 }
 
-/* 30 KB of environment: truncated, every kept string exact but a cut last one, >= 16 KiB
- * kept; 16 KB that fit: all of it. Same rules as args. */
+/* 30 KB of environment: env_truncated (not truncated: the arguments are whole), every kept
+ * string exact but a cut last one, the window kept (up to the last string that ends in it);
+ * 16 KB that fit: all of it. */
 static void test_env_over_16k(void **state)
 {
 	const char *whats[] = {"env: 30 x 1000 bytes", "env: 4 x 4000 bytes"};
@@ -2086,6 +2091,7 @@ static void test_env_over_16k(void **state)
 	e = ev_one(pid[1], whats[1]);
 	expect_truth(e, &t[1], F_ENV, whats[1]);
 	want_bool(e, "truncated", false, whats[1]);
+	want_bool(e, "env_truncated", false, whats[1]);
 
 	e = ev_one(pid[0], whats[0]);
 	v = need(e, "env", whats[0]);
@@ -2109,14 +2115,176 @@ static void test_env_over_16k(void **state)
 		}
 		kept += g->n + 1;
 	}
-	if (kept < 16384)
-		fail_msg("%s: only %zu bytes of environment kept (NULs included), want >= 16384",
-			 whats[0], kept);
-	want_bool(e, "truncated", true, whats[0]);
+	if (kept < EV_ENV_WINDOW - EV_ENV_BACK)
+		fail_msg("%s: only %zu bytes of environment kept (NULs included), want >= %d",
+			 whats[0], kept, EV_ENV_WINDOW - EV_ENV_BACK);
+	want_bool(e, "truncated", false, whats[0]);
+	want_bool(e, "env_truncated", true, whats[0]);
+	want_int(e, "env_unscanned", 0, whats[0]);
 	for (int k = 0; k < 30; k++)
 		free(big[k]);
 	for (int k = 0; k < 4; k++)
 		free(fits[k]);
+}
+
+/* "LD_PRELOAD=" and a library the program loads anyway (the C library this test runs
+ * with), so that the variable is real and harmless; "LD_PRELOAD=" alone without one. */
+static const char *preload(void)
+{
+	static char val[PATH_MAX + 16];
+	char line[PATH_MAX + 256];
+	FILE *f;
+
+	if (val[0])
+		return val;
+	snprintf(val, sizeof(val), "LD_PRELOAD=");
+	f = fopen("/proc/self/maps", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *path = strchr(line, '/');
+
+		if (path && (strstr(path, "/libc.so") || strstr(path, "/libc-"))) {
+			path[strcspn(path, "\n")] = 0;
+			snprintf(val, sizeof(val), "LD_PRELOAD=%s", path);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return val;
+}
+
+/* n padding strings "PADnnnnn=ppp..." of len bytes (at least 10), then last, then NULL. */
+static char **env_padded(int n, size_t len, const char *last)
+{
+	char **env = calloc((size_t)n + 2, sizeof(*env));
+
+	if (!env)
+		fail_msg("out of memory");
+	for (int k = 0; k < n; k++) {
+		env[k] = pattern(len, 'p');
+		memset(env[k], 'p', len);
+		memcpy(env[k], "PAD", 3);
+		for (int d = 0, x = k; d < 5; d++, x /= 10)
+			env[k][7 - d] = (char)('0' + x % 10);
+		env[k][8] = '=';
+	}
+	env[n] = strdup(last);
+	return env;
+}
+
+static void env_free(char **env)
+{
+	for (int k = 0; env[k]; k++)
+		free(env[k]);
+	free(env);
+}
+
+/* env has the string s, exactly */
+static void want_env_has(const struct ev *e, const char *s, const char *what)
+{
+	const struct val *v = need(e, "env", what);
+
+	for (int k = 0; v->kind == 'a' && k < v->n; k++)
+		if (bytes_eq(&v->items[k], s, strlen(s)))
+			return;
+	print_event(e);
+	fail_msg("%s: env does not have \"%.80s\"", what, s);
+}
+
+/*
+ * The attack of issue 22 (item 7): LD_PRELOAD where the old limits (--max-args strings,
+ * 16 KiB) hid it, as uid 65534. With --max-env 20: as the 21st string (nothing left out:
+ * all of it, not env_truncated), as the 500th (the first 20, then it), after 16 KiB of
+ * padding and after 200 KiB (the kernel's scan finds it beyond the window). The arguments'
+ * truncated stays false; nothing is left unscanned.
+ */
+static void test_env_always_shown(void **state)
+{
+	const char *whats[] = {
+	    "env: LD_PRELOAD 21st, --max-env 20", "env: LD_PRELOAD 500th, --max-env 20",
+	    "env: LD_PRELOAD after 16 KiB of padding", "env: LD_PRELOAD after 200 KiB of padding"};
+	const char *const args[] = {"-j", "-o", "all", "-e", "--max-env", "20", NULL};
+	const char *ld = preload();
+	char **env[4];
+	struct child c[4];
+	struct buf want = {0};
+	const struct ev *e;
+	pid_t pid[4];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	env[0] = env_padded(20, 12, ld);
+	env[1] = env_padded(499, 12, ld);
+	env[2] = env_padded(1, 16384, ld);
+	env[3] = env_padded(200, 1024, ld);
+	for (int k = 0; k < 4; k++)
+		c[k] = CHILD(.path = SLEEP_PATH, .envp = env[k], .uid = 65534);
+	run_children((const char *const *)args, KEYS_ALL_ENV, c, 4, pid, whats);
+	for (int k = 0; k < 4; k++) {
+		e = ev_one(pid[k], whats[k]);
+		want_int(e, "uid", 65534, whats[k]);
+		want_env_has(e, ld, whats[k]);
+		want_bool(e, "truncated", false, whats[k]);
+		want_bool(e, "env_truncated", k > 0, whats[k]);
+		want_int(e, "env_unscanned", 0, whats[k]);
+	}
+	/* the 21st: every string; the 500th: the first 20, then it */
+	e = ev_one(pid[0], whats[0]);
+	env_block(&want, env[0], INT_MAX);
+	want_env(e, want.p, want.len, whats[0]);
+	e = ev_one(pid[1], whats[1]);
+	env_block(&want, env[1], 20);
+	buf_add(&want, ld, strlen(ld) + 1);
+	want_env(e, want.p, want.len, whats[1]);
+	buf_free(&want);
+	for (int k = 0; k < 4; k++)
+		env_free(env[k]);
+}
+
+/*
+ * A huge environment does not stall tracing: 1 MB (10 strings of 100 KB) then LD_PRELOAD,
+ * found; 30,000 short strings then LD_PRELOAD, more than the scan's reads: env_truncated and
+ * env_unscanned say so (the limit, minisnoop.8); an exec after both is reported.
+ */
+static void test_env_huge(void **state)
+{
+	const char *whats[] = {"env: 1 MB, then LD_PRELOAD", "env: 30000 strings, then LD_PRELOAD",
+			       "env: an exec after the huge ones"};
+	const char *ld = preload();
+	char **env[2];
+	struct child c[3];
+	const struct val *v;
+	const struct ev *e;
+	pid_t pid[3];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	env[0] = env_padded(10, 100000, ld);
+	env[1] = env_padded(30000, 10, ld);
+	c[0] = CHILD(.path = SLEEP_PATH, .envp = env[0], .uid = 65534);
+	c[1] = CHILD(.path = SLEEP_PATH, .envp = env[1], .uid = 65534);
+	c[2] = CHILD(.path = SLEEP_PATH, .uid = 65534);
+	run_children(ARGS_ALL_ENV, KEYS_ALL_ENV, c, 3, pid, whats);
+
+	e = ev_one(pid[0], whats[0]);
+	want_env_has(e, ld, whats[0]);
+	want_bool(e, "truncated", false, whats[0]);
+	want_bool(e, "env_truncated", true, whats[0]);
+	want_int(e, "env_unscanned", 0, whats[0]);
+
+	e = ev_one(pid[1], whats[1]);
+	want_bool(e, "truncated", false, whats[1]);
+	want_bool(e, "env_truncated", true, whats[1]);
+	v = need(e, "env_unscanned", whats[1]);
+	if (v->kind != 'i' || v->i <= 0 || v->i > 30000 * 11) {
+		print_event(e);
+		fail_msg("%s: env_unscanned is not a byte count in 1..330000", whats[1]);
+	}
+
+	e = ev_one(pid[2], whats[2]);
+	want_bool(e, "env_truncated", false, whats[2]);
+	for (int k = 0; k < 2; k++)
+		env_free(env[k]);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -2771,6 +2939,8 @@ int main(void)
 	    T(test_env_exact),
 	    T(test_env_more_than_max_args),
 	    T(test_env_over_16k),
+	    T(test_env_always_shown),
+	    T(test_env_huge),
 	    T(test_no_btf),
 	    T(test_failed_exec_values),
 	    T(test_every_line_has_every_key),

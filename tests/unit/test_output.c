@@ -640,7 +640,8 @@ static void test_context_fields(void **state)
 	       "\"exe\":\"/usr/bin/ls\",\"fileless\":false,\"euid\":0,\"gid\":1001,\"egid\":1002,"
 	       "\"auid\":1000,\"session\":7,\"tty\":\"pts/3\",\"pcomm\":\"sshd\","
 	       "\"pidns\":4026531836,\"mntns\":4026531840,\"nspid\":42,\"cgroup\":\"/\","
-	       "\"container\":null,\"pod\":null,\"env\":[\"A=1\",\"B=2\"]}\n");
+	       "\"container\":null,\"pod\":null,\"env\":[\"A=1\",\"B=2\"],\"env_truncated\":false,"
+	       "\"env_unscanned\":0}\n");
 
 	/* Named columns in the order given; JSON keys in the list's order. */
 	opt.json = false;
@@ -682,13 +683,101 @@ static void test_context_fields(void **state)
 		   "\"fileless\":null,\"euid\":null,\"gid\":null,\"egid\":null,\"auid\":null,"
 		   "\"session\":null,\"tty\":null,\"pcomm\":null,\"pidns\":null,\"mntns\":null,"
 		   "\"nspid\":null,\"cgroup\":null,\"container\":null,\"pod\":null,"
-		   "\"env\":null}\n");
+		   "\"env\":null,\"env_truncated\":null,\"env_unscanned\":null}\n");
 
 	/* An unknown name is refused, and says which. */
 	assert_int_equal(out_columns(&opt, "pid,cwdx", false, &ctx, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "unknown field cwdx (try: minisnoop check)");
 	outbuf_free(&o);
 	free(r);
+}
+
+/* An env block (-e only) of n bytes with ctx_flags, decoded keeping max_env strings. */
+static void env_view(const char *blk, size_t n, uint16_t flags, unsigned max_env, struct ev_view *v,
+		     unsigned char **r)
+{
+	static char text[3 + EV_ENV_MAX];
+	struct ms_event h = BASE_HDR;
+	size_t size;
+
+	memcpy(text, "/x", 3);
+	memcpy(text + 3, blk, n);
+	h.filename_len = 3;
+	h.argc = 0;
+	h.text_len = (uint32_t)(3 + n);
+	h.env_len = (uint16_t)n;
+	h.have = CTXB(ENV);
+	h.ctx_flags = flags;
+	*r = mkrec(&h, text, 3 + n, &size);
+	assert_int_equal(ev_decode_env(*r, size, EV_MAX_ARGS_LIM, max_env, v), 0);
+}
+
+/* env has its own limits and env_truncated; the variables that change how a program runs
+ * are kept beyond --max-env and after the window (the kernel's scan). */
+static void test_env_limits(void **state)
+{
+	static const char four[] = "A=1\0LD_X=2\0B=3\0PATH=/p\0";
+	/* window "A=1 B=2", scan found "LD_PRELOAD=/e" and "HOSTNAME=h" (the kernel's screen
+	 * is coarser), then the trailer: 10000 bytes not scanned, the window's length */
+	static const char scan[] = "A=1\0B=2\0LD_PRELOAD=/e\0HOSTNAME=h\0\x10\x27\0\0\x08\x00";
+	struct out_opts opt = base_opts;
+	struct outbuf o;
+	struct ev_view v;
+	unsigned char *r;
+	uint32_t ctx;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	assert_int_equal(out_columns(&opt, "pid", true, &ctx, err, sizeof(err)), 0);
+	assert_true(env_always("LD_PRELOAD=/x", 13) && env_always("PATH=", 5) &&
+		    env_always("BASH_FUNC_f%%=() {", 18) && !env_always("PATHX=1", 7) &&
+		    !env_always("HOME=/", 6) && !env_always("LD", 2) && env_always("IFS=", 4));
+
+	/* all of it: not truncated, the arguments' truncated not either */
+	env_view(four, sizeof(four) - 1, 0, 0, &v, &r);
+	assert_int_equal(v.envc, 4);
+	assert_false(v.env_cut || v.truncated);
+	free(r);
+
+	/* --max-env 1: the first, then those always shown; "..." where the rest were */
+	env_view(four, sizeof(four) - 1, 0, 1, &v, &r);
+	assert_int_equal(v.envc, 3);
+	assert_true(v.env_cut && v.env_gap == 2 && !v.truncated);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "4242    A=1 LD_X=2 ... PATH=/p\n");
+	opt.json = true;
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "{\"time\":\"2026-11-25T06:21:00.123456Z\",\"pid\":4242,\"ppid\":1000,"
+		   "\"uid\":1001,\"comm\":\"bash\",\"ret\":0,\"filename\":\"/x\",\"args\":[],"
+		   "\"truncated\":false,\"env\":[\"A=1\",\"LD_X=2\",\"PATH=/p\"],"
+		   "\"env_truncated\":true,\"env_unscanned\":0}\n");
+	opt.json = false;
+	free(r);
+
+	/* larger than the block: window, what the scan found, the reader keeps LD_PRELOAD */
+	env_view(scan, sizeof(scan) - 1, EV_C_ENV_SCAN, 0, &v, &r);
+	assert_int_equal(v.envc, 3);
+	assert_true(v.env_cut && v.env_gap == 2 && !v.env_stopped);
+	assert_true(v.env_len[2] == 13 && !memcmp(v.env[2], "LD_PRELOAD=/e", 13));
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "4242    A=1 B=2 ... LD_PRELOAD=/e\n");
+	free(r);
+	/* the scan stopped: "..." at the end too */
+	env_view(scan, sizeof(scan) - 1, EV_C_ENV_SCAN | EV_C_ENV_SCAN_CUT, 0, &v, &r);
+	assert_true(v.env_cut && v.env_stopped && v.env_unscanned == 10000);
+	out_event(&o, &opt, &v);
+	EXPECT(&o, "4242    A=1 B=2 ... LD_PRELOAD=/e ...\n");
+	free(r);
+	/* a window length beyond the block: nothing of it is trusted */
+	{
+		char bad[] = "A=1\0\0\0\0\0\x40\x00";
+
+		env_view(bad, sizeof(bad) - 1, EV_C_ENV_SCAN, 0, &v, &r);
+		assert_true(v.envc == 0 && v.env_cut);
+		free(r);
+	}
+	outbuf_free(&o);
 }
 
 /* Issue 22: a chrooted process's paths are marked with its root, one in another mount namespace
@@ -1456,6 +1545,7 @@ int main(void)
 		cmocka_unit_test(test_text_quote_and_trunc),
 		cmocka_unit_test(test_text_comm),
 		cmocka_unit_test(test_context_fields),
+		cmocka_unit_test(test_env_limits),
 		cmocka_unit_test(test_root_marks),
 		cmocka_unit_test(test_root_mark_words),
 		cmocka_unit_test(test_container_kernel_path),

@@ -62,8 +62,8 @@ static char *listing(const char *text, size_t *len)
 		const char *e = strchrnul(s, '\n'), *c;
 		size_t n = (size_t)(e - s);
 		const char *q = s + strspn(s, " ");
-		bool insn =
-		    q > s && *q >= '0' && *q <= '9' && strstr(q, ": (") && strstr(q, ": (") < e;
+		/* numbers are right-aligned in 4 columns: from 1000 on, no space before them */
+		bool insn = *q >= '0' && *q <= '9' && strstr(q, ": (") && strstr(q, ": (") < e;
 		bool label = n > 1 && s[n - 1] == ':' && !memchr(s, ' ', n);
 
 		if (insn || label) {
