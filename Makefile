@@ -92,7 +92,7 @@ TOOLS := $(B)/storm $(B)/true-static $(B)/progstats $(B)/startstop $(B)/benchrep
 SIZE_BUDGET ?= 200704
 # The tiny build's budget is a guard against growth while the hardening, lifecycle and service work
 # lands (82,552 bytes when it was made); the goal stays 64 KiB (size-report-tiny prints both).
-TINY_BUDGET ?= 114688
+TINY_BUDGET ?= 122880
 
 .PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools \
 	tiny size-check-tiny size-report-tiny test-tiny size-check test-initramfs test-initramfs-all fuzz test-asan cross image
