@@ -6,7 +6,7 @@
  * record. The option byte's low four bits are -q -T -t -U; its high four pick the columns
  * (modes[] below: -o specs, -e).
  *
- * What README promises is checked on every output: the text lines have no raw control byte,
+ * What minisnoop.8 promises is checked on every output: the text lines have no raw control byte,
  * no bidi control or invisible character and only valid UTF-8; the JSON line is one valid
  * JSON object whose strings give back exactly the record's bytes (surrogateescape), with the
  * header's numbers, the truncated flag, then each chosen context key in the table's order
@@ -88,7 +88,7 @@ static const struct mode {
     {true, "args,filename,tid,time,elapsed,uid", false, 0, false, 6},
 };
 
-/* The CTX_* bit each context column needs, as README's table says (COL_CWD on). */
+/* The CTX_* bit each context column needs, as include/fields.h says (COL_CWD on). */
 static const uint8_t col_ctx[COL_COUNT] = {
     [COL_ROOT] = CTX_ROOT,    [COL_CWD] = CTX_CWD,	    [COL_EXE] = CTX_EXE,
     [COL_FILELESS] = CTX_EXE, [COL_EUID] = CTX_CREDS,	    [COL_GID] = CTX_GID,
@@ -733,7 +733,7 @@ static bool blocks_fit(const void *rec)
 	       h.cgroup_len <= EV_PATH_MAX;
 }
 
-/* A path block (names leaf first, NUL each) as README shows it: "/" and the names root
+/* A path block (names leaf first, NUL each) as minisnoop.8 shows it: "/" and the names root
  * first, "…" before a cut one, " (deleted)" after an unlinked one; bytes after the last NUL
  * are part of no name. */
 static size_t model_path(const char *blk, size_t n, bool cut, bool deleted, char *out)

@@ -28,7 +28,7 @@ import sys
 KEYS = ["time", "pid", "ppid", "uid", "comm", "ret", "filename", "args", "truncated"]
 TIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 ANSI_RE = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z]|c)")
-MAX_ARGS_DEFAULT = 20  # README: --max-args default; argv[0] counts
+MAX_ARGS_DEFAULT = 20  # minisnoop.8: --max-args default; argv[0] counts
 REQUIRED = {"init": None, "exec32": "x86_64", "exec32child": "x86_64"}  # case: only on arch
 # Failed execs through the 32-bit entry, as uid 65534, seen with --compat where BTF gives the
 # compat flag (x86_64); without BTF `check` and the tracer must say they are not seen, and
