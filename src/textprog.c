@@ -402,7 +402,8 @@ static void parse_assign(struct textprog *t, struct cur *c, struct ins *i, int d
 				INS(i, BPF_LD | sz | BPF_ABS, 0, 0, 0, num32(c));
 			}
 			need(c, "]");
-			c->bad |= dst != 0 || sx;
+			/* the packet loads are 1, 2 or 4 bytes: an 8-byte one is no instruction */
+			c->bad |= dst != 0 || sx || sz == BPF_DW;
 			return;
 		}
 		mem(c, &src, &off);
@@ -504,6 +505,18 @@ static void parse_assign(struct textprog *t, struct cur *c, struct ins *i, int d
 	}
 }
 
+/* Only what dump itself prints as unknown: a known one would print back in another form
+ * (a jump naming a label past the end, say), and the round trip would not hold. */
+static bool opcode_unknown(uint8_t code)
+{
+	struct bpf_insn in[2] = {{.code = code}};
+	struct asm_prog one = {.insns = in, .len = 2};
+	char buf[128];
+
+	disasm_insn(&one, 0, buf, sizeof(buf));
+	return strstr(buf, "unknown opcode") != NULL;
+}
+
 static void parse_insn(struct textprog *t, struct cur *c, struct ins *i)
 {
 	bool w = false, w2 = false, sx;
@@ -512,6 +525,7 @@ static void parse_insn(struct textprog *t, struct cur *c, struct ins *i)
 
 	if (lit(c, "unknown opcode ")) {
 		INS(i, (uint8_t)num32(c), 0, 0, 0, 0);
+		c->bad |= !opcode_unknown(i->s[0].code);
 	} else if (lit(c, "lock *(")) {
 		sz = size_of(c, &sx);
 		need(c, " *)");
