@@ -505,13 +505,14 @@ static void parse_assign(struct textprog *t, struct cur *c, struct ins *i, int d
 	}
 }
 
-/* Only what dump itself prints as unknown: a known one would print back in another form
- * (a jump naming a label past the end, say), and the round trip would not hold. */
-static bool opcode_unknown(uint8_t code)
+/* Whether dump prints s as an unknown opcode. The text must say so exactly then, and only
+ * then: otherwise it would print back in another form (a field lost, a jump naming a label
+ * past the end) and the round trip would not hold. */
+static bool insn_unknown(const struct bpf_insn s[2])
 {
-	struct bpf_insn in[2] = {{.code = code}};
+	struct bpf_insn in[2] = {s[0], s[1]};
 	struct asm_prog one = {.insns = in, .len = 2};
-	char buf[128];
+	char buf[160];
 
 	disasm_insn(&one, 0, buf, sizeof(buf));
 	return strstr(buf, "unknown opcode") != NULL;
@@ -525,7 +526,6 @@ static void parse_insn(struct textprog *t, struct cur *c, struct ins *i)
 
 	if (lit(c, "unknown opcode ")) {
 		INS(i, (uint8_t)num32(c), 0, 0, 0, 0);
-		c->bad |= !opcode_unknown(i->s[0].code);
 	} else if (lit(c, "lock *(")) {
 		sz = size_of(c, &sx);
 		need(c, " *)");
@@ -629,6 +629,7 @@ static int parse_line(struct textprog *t, char *s, const char *file, int lineno)
 {
 	struct cur c = {s, false};
 	struct ins i = {{{0}}, NULL};
+	bool said_unknown;
 	char *e = s + strlen(s);
 
 	if (lit(&c, "map "))
@@ -660,9 +661,10 @@ static int parse_line(struct textprog *t, char *s, const char *file, int lineno)
 		c.s += 5;
 	else if (c.s[0] == '(' && c.s[1] == '-' && c.s[2] == '-' && c.s[3] == ')')
 		return -EINVAL;
+	said_unknown = !strncmp(c.s, "unknown opcode ", 15);
 	parse_insn(t, &c, &i);
 	sp(&c);
-	if (c.bad || *c.s)
+	if (c.bad || *c.s || insn_unknown(i.s) != said_unknown)
 		return -EINVAL;
 	if (t->p.len + 2 > TEXTPROG_MAX_INSNS)
 		return -E2BIG;
