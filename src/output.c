@@ -197,6 +197,16 @@ static bool other_mntns(const struct out_opts *opt, const struct ev_view *v)
 	return opt->own_mntns && (v->have & CTXB(MNTNS)) && v->hdr.mntns != opt->own_mntns;
 }
 
+/* A root other than the tracer's own; conservative while that is not known. */
+static bool other_root(const struct out_opts *opt, const struct ev_view *v)
+{
+	if (!(v->have & CTXB(ROOT)))
+		return false;
+	if (!opt->own_root_known)
+		return v->root_len != 0;
+	return v->root_len != opt->own_root_len || memcmp(v->root, opt->own_root, v->root_len);
+}
+
 /* The container and pod of the exec's cgroup: from the path the kernel read at the exec (exact
  * even for a container gone since), else the id named from the mounted cgroup2 trees, else the
  * v1 pids or cpu hierarchy of the process, read now (racy: src/container.c). */
@@ -266,10 +276,10 @@ static struct value ctx_value(const struct out_opts *opt, const struct ev_view *
 		return str_value(v->cwd, v->cwd_len);
 	case FK_EXE:
 		return str_value(v->exe, v->exe_len);
-	case FK_ROOT: /* "/": the top of another mount namespace's tree */
-		if (v->root_len)
-			return str_value(v->root, v->root_len);
-		return other_mntns(opt, v) ? str_value("/", 1) : r;
+	case FK_ROOT: /* "/": the top of the mount tree (another mount namespace's too) */
+		if (!other_root(opt, v) && !other_mntns(opt, v))
+			return r;
+		return v->root_len ? str_value(v->root, v->root_len) : str_value("/", 1);
 	case FK_ID:
 	case FK_PARENTID:
 		if (cd->kind == FK_PARENTID && !v->has_parent)
@@ -284,9 +294,9 @@ static struct value ctx_value(const struct out_opts *opt, const struct ev_view *
 }
 
 /*
- * A process whose root is not the tracer's: chrooted (its root is not the top of its mount
- * tree), or in another mount namespace. Its paths (filename, args' first, cwd, exe) start
- * with "⟦ROOT⟧", or "⟦mnt:N:ROOT⟧" in mount namespace N: brackets that text output never
+ * A process whose root is not the tracer's (a chroot; or the top of the mount tree when the
+ * tracer is itself chrooted), or in another mount namespace. Its paths (filename, args' first, cwd,
+ * exe) start with "⟦ROOT⟧", or "⟦mnt:N:ROOT⟧" in mount namespace N: brackets that text output never
  * shows raw from data (esc_text escapes them), so no path reads as the tracer's own. The
  * mark is outside -q's quotes, so its spaces and quotes are escaped there.
  */
@@ -294,7 +304,7 @@ static char *root_mark(char *d, const struct out_opts *opt, const struct ev_view
 {
 	bool ns = other_mntns(opt, v);
 
-	if (!ns && !(v->have & CTXB(ROOT) && v->root_len))
+	if (!ns && !other_root(opt, v))
 		return d;
 	d = put_str(d, "\xe2\x9f\xa6"); /* U+27E6 */
 	if (ns) {

@@ -68,8 +68,13 @@ struct out_opts {
 	unsigned ncol;
 	uint64_t ctx_cols;  /* 1 << COL_* of the context columns chosen: the JSON keys */
 	uint32_t own_mntns; /* the tracer's mount namespace (out_own_root), 0: unknown */
-	bool events;	    /* lifecycle options (--exit): an EVENT column first, JSON's event key
-			     * and the ids in every JSON line */
+	/* The tracer's own root as the kernel's root block gives it (tracer.c learns it): a
+	 * process with the same root is not marked. Until known, any root below the top is. */
+	bool own_root_known;
+	const char *own_root;
+	size_t own_root_len;
+	bool events; /* lifecycle options (--exit): an EVENT column first, JSON's event key
+		      * and the ids in every JSON line */
 };
 
 /* The tracer's own mount namespace, against which a process's root is told apart (the tracer

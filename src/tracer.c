@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -87,6 +88,8 @@ struct session {
 	int pid_fd;			    /* --pidfile, locked while we run */
 	unsigned tokens; /* batches that may still be read without a pause (coalesce) */
 	uint64_t tokens_at;
+	pid_t self;	/* learning our own root from our failed exec (learn_own_root) */
+	char *own_root; /* what fmt.own_root points to */
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -136,6 +139,62 @@ static void line_end(struct session *s)
 	s->nlines++;
 }
 
+/*
+ * Our own root, as the kernel's root block gives it, so that processes sharing it are not
+ * marked when we run chrooted ourselves (a build chroot): we exec a missing file once,
+ * right after attaching, pinned to the first ring's CPU so that its record is read before
+ * any other ring's in the first drain. Until the record comes (a filter may drop it), any
+ * root below the top of the mount tree is marked, as if we were at the top.
+ */
+#define OWN_ROOT_PROBE "/nonexistent/minisnoop-own-root"
+
+static void learn_own_root(struct session *s)
+{
+	static char *const none[] = {NULL};
+	struct stat a, b;
+	cpu_set_t was, first;
+	int cpu;
+
+	if (!(s->o->prog.ctx & CTXB(ROOT)))
+		return;
+	/* init's root: taken for the top of the tree, as it is unless init is chrooted */
+	if (!stat("/", &a) && !stat("/proc/1/root/", &b) && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino) {
+		s->fmt.own_root_known = true;
+		return;
+	}
+	s->self = getpid();
+	CPU_ZERO(&first);
+	if (sched_getaffinity(0, sizeof(was), &was) == 0) {
+		for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &was); cpu++)
+			;
+		if (cpu < CPU_SETSIZE) {
+			CPU_SET(cpu, &first);
+			sched_setaffinity(0, sizeof(first), &first);
+		}
+	}
+	execve(OWN_ROOT_PROBE, none, none); /* fails: ENOENT */
+	if (CPU_COUNT(&first))
+		sched_setaffinity(0, sizeof(was), &was);
+}
+
+/* Our probe's record: taken, never shown. */
+static bool own_root_probe(struct session *s, const struct ev_view *v)
+{
+	if (v->hdr.pid != (uint32_t)s->self || v->hdr.ret >= 0 || v->exit ||
+	    v->filename_len != sizeof(OWN_ROOT_PROBE) - 1 ||
+	    memcmp(v->filename, OWN_ROOT_PROBE, v->filename_len))
+		return false;
+	s->self = 0;
+	if (!(v->have & CTXB(ROOT)) || !(s->own_root = malloc(v->root_len + 1)))
+		return true; /* unknown: stays conservative */
+	memcpy(s->own_root, v->root, v->root_len);
+	s->fmt.own_root = s->own_root;
+	s->fmt.own_root_len = v->root_len;
+	s->fmt.own_root_known = true;
+	return true;
+}
+
 static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 {
 	struct session *s = ctx;
@@ -148,6 +207,8 @@ static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
 		ms_fprintf(stderr, "minisnoop: skipped a malformed record of %u bytes\n", size);
 		return 0;
 	}
+	if (s->self && own_root_probe(s, &v))
+		return 0;
 	/* an exit's pid may already be another process's */
 	if (!(v.hdr.flags & EV_F_PPID_KERNEL) && !v.exit)
 		v.hdr.ppid = proc_ppid(v.hdr.pid);
@@ -837,6 +898,7 @@ int tracer_run(const struct tracer_opts *o)
 		ms_fprintf(stderr, "minisnoop: %s\n", err);
 		goto out;
 	}
+	learn_own_root(&s);
 	keep_events(&s);
 	if (s.pid_fd >= 0 && pidfile_write(&s, o->pidfile))
 		goto out;

@@ -141,7 +141,8 @@ struct child {
 	int exec_fd;	  /* ...or, when >= 0, fexecve() this */
 	char *const *argv;
 	char *const *envp;    /* NULL: g_envp */
-	const char *root;     /* chroot here first */
+	pid_t ns_of;	      /* > 0: enter this process's mount namespace first */
+	const char *root;     /* chroot here then */
 	const char *dir;      /* chdir here then */
 	int deep;	      /* then make and enter this many levels of deep_name() */
 	size_t deep_len;      /* bytes of each level's name */
@@ -191,6 +192,16 @@ static void child_main(void *arg)
 	}
 	if (c->new_session && setsid() < 0)
 		_exit(122);
+	if (c->ns_of > 0) {
+		snprintf(name, sizeof(name), "/proc/%d/ns/mnt", (int)c->ns_of);
+		int fd = open(name, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0 || setns(fd, CLONE_NEWNS)) {
+			dprintf(2, "test: entering %s: %s\n", name, strerror(errno));
+			_exit(123);
+		}
+		close(fd);
+	}
 	if (c->root && chroot(c->root)) {
 		dprintf(2, "test: chroot %s: %s\n", c->root, strerror(errno));
 		_exit(123);
@@ -1693,6 +1704,54 @@ static void test_pcomm(void **state)
 	want_strz(e, "pcomm", comm, what);
 }
 
+/*
+ * minisnoop itself chrooted (a build chroot: a private mount namespace where the whole tree
+ * is bind-mounted at a scratch directory, its root): a process chrooted there too has the
+ * tracer's root (null, nothing marked); one at the top of the tree has root "/"; both in the
+ * tracer's mount namespace.
+ */
+static char g_jail[PATH_MAX];
+
+static void enter_jail(void)
+{
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("/", g_jail, NULL, MS_BIND | MS_REC, NULL) || chroot(g_jail) || chdir("/")) {
+		dprintf(2, "test: chroot to a bind mount of / at %s: %s\n", g_jail,
+			strerror(errno));
+		_exit(120);
+	}
+}
+
+static void test_root_tracer_chrooted(void **state)
+{
+	const char *whats[] = {"root: chrooted where minisnoop is",
+			       "root: the top, minisnoop chrooted"};
+	const struct start_opts so = {.pre_exec = enter_jail};
+	struct snoop *s;
+	struct child c[2];
+	pid_t pid[2];
+
+	(void)state;
+	REQUIRE_PYTHON();
+	scratch_dir(g_jail, sizeof(g_jail), "jail");
+	s = snoop_start_opts(ARGS_ALL, &so);
+	c[0] = CHILD(.path = SLEEP_PATH, .ns_of = s->pid, .root = g_jail, .dir = "/");
+	c[1] = CHILD(.path = SLEEP_PATH, .ns_of = s->pid);
+	long long ns = ns_inode(s->pid, "mnt");
+
+	for (int k = 0; k < 2; k++)
+		pid[k] = child_start(&c[k]);
+	watch(s, pid, 2, whats);
+	for (int k = 0; k < 2; k++)
+		kid_end(pid[k]);
+	finish(s, KEYS_ALL);
+	want_null(ev_one(pid[0], whats[0]), "root", whats[0]);
+	want_strz(ev_one(pid[1], whats[1]), "root", "/", whats[1]);
+	/* minisnoop's mount namespace: only the root tells them apart */
+	for (int k = 0; k < 2; k++)
+		want_int(ev_one(pid[k], whats[k]), "mntns", ns, whats[k]);
+}
+
 /* The parent unshares a pid and a mount namespace; its child is pid 1 there. */
 static void test_namespaces(void **state)
 {
@@ -2930,6 +2989,7 @@ int main(void)
 	    T(test_tty_none),
 	    T(test_pcomm),
 	    T(test_namespaces),
+	    T(test_root_tracer_chrooted),
 	    T(test_cgroup),
 	    T(test_cgroup_second_mount),
 	    T(test_cgroup_hidden_and_deep),

@@ -862,6 +862,63 @@ static void test_root_marks(void **state)
 	outbuf_free(&o);
 }
 
+/* The tracer chrooted itself (a build chroot): a process with its root is not marked and its
+ * root is null; one at the top of the mount tree is, with root "/"; another chroot's is. */
+static void test_root_marks_tracer_chrooted(void **state)
+{
+	static const char text[] = "/bin/true\0true\0"
+				   "true\0bin\0"
+				   "jail\0srv\0";
+	static const struct {
+		size_t root_len;
+		const char *own;
+		const char *want;
+	} rows[] = {
+	    {9, "/srv/jail", "/bin/true /bin/true -\n"},
+	    {0, "/srv/jail",
+	     "\xe2\x9f\xa6/\xe2\x9f\xa7/bin/true \xe2\x9f\xa6/\xe2\x9f\xa7/bin/true /\n"},
+	    {9, "/srv/jai",
+	     "\xe2\x9f\xa6/srv/jail\xe2\x9f\xa7/bin/true "
+	     "\xe2\x9f\xa6/srv/jail\xe2\x9f\xa7/bin/true /srv/jail\n"},
+	    {9, "",
+	     "\xe2\x9f\xa6/srv/jail\xe2\x9f\xa7/bin/true "
+	     "\xe2\x9f\xa6/srv/jail\xe2\x9f\xa7/bin/true /srv/jail\n"},
+	    {0, "", "/bin/true /bin/true -\n"},
+	};
+	struct outbuf o;
+	struct out_opts opt = base_opts;
+	uint32_t ctx;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	assert_int_equal(out_columns(&opt, "filename,exe,root", false, &ctx, err, sizeof(err)), 0);
+	opt.own_mntns = 4026531840u;
+	opt.own_root_known = true;
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		struct ms_event h = BASE_HDR;
+		struct ev_view v;
+		unsigned char *r;
+		size_t size;
+
+		h.filename_len = 10;
+		h.argc = 1;
+		h.exe_len = 9;
+		h.root_len = (uint16_t)rows[k].root_len;
+		h.text_len = (uint32_t)(15 + h.exe_len + h.root_len);
+		h.have = CTXB(EXE) | CTXB(ROOT) | CTXB(MNTNS);
+		h.mntns = 4026531840u;
+		r = mkrec(&h, text, h.text_len, &size);
+		assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+		opt.own_root = rows[k].own;
+		opt.own_root_len = strlen(rows[k].own);
+		out_event(&o, &opt, &v);
+		expect_out(&o, rows[k].want, strlen(rows[k].want));
+		free(r);
+	}
+	outbuf_free(&o);
+}
+
 /* container and pod from the cgroup path the kernel read at the exec: exact for a container
  * gone since (the id is not in any mounted tree); a cut path still names its innermost. */
 static void test_container_kernel_path(void **state)
@@ -1547,6 +1604,7 @@ int main(void)
 		cmocka_unit_test(test_context_fields),
 		cmocka_unit_test(test_env_limits),
 		cmocka_unit_test(test_root_marks),
+	    cmocka_unit_test(test_root_marks_tracer_chrooted),
 		cmocka_unit_test(test_root_mark_words),
 		cmocka_unit_test(test_container_kernel_path),
 		cmocka_unit_test(test_text_words),
