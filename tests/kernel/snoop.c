@@ -466,6 +466,53 @@ bool become(long uid)
 	       !setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid);
 }
 
+const char *nobody_cannot_exec(void)
+{
+	static int known; /* 1: it can; 2: it cannot */
+	static char why[160];
+	int st = 0;
+	pid_t pid;
+
+	if (known)
+		return known == 1 ? NULL : why;
+	pid = fork();
+	if (pid == 0)
+		_exit(!become(65534) ? 2 : access("/bin/true", X_OK) ? 3 : 0);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) == 2) {
+		snprintf(why, sizeof(why), "could not become uid 65534 (wait status 0x%x)", st);
+	} else if (WEXITSTATUS(st)) {
+		struct stat root;
+
+		snprintf(why, sizeof(why),
+			 "/bin/true is not executable for it (\"/\" has mode %04o)",
+			 stat("/", &root) ? 0 : (unsigned)(root.st_mode & 07777));
+	} else {
+		known = 1;
+		return NULL;
+	}
+	known = 2;
+	return why;
+}
+
+bool enter_mntns(pid_t pid)
+{
+	char ns[64], root[64];
+	int nfd, rfd;
+	bool ok;
+
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", (int)pid);
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
+	nfd = open(ns, O_RDONLY | O_CLOEXEC);
+	rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ok = nfd >= 0 && rfd >= 0 && !setns(nfd, CLONE_NEWNS) && !fchdir(rfd) && !chroot(".") &&
+	     !chdir("/");
+	if (nfd >= 0)
+		close(nfd);
+	if (rfd >= 0)
+		close(rfd);
+	return ok;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* JSON through python3's parser                                                            */
 

@@ -39,7 +39,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sched.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -202,6 +204,18 @@ void gate_wait(int gate_fd);
 /* In a forked child: no supplementary groups, and real, effective and saved uid and gid all
  * uid; false (errno set) when that fails. */
 bool become(long uid);
+/* Why uid 65534 cannot run /bin/true here (a chroot whose "/" is 0700), or NULL. */
+const char *nobody_cannot_exec(void);
+/* Skips a test whose unprivileged processes could not exec here, saying why. */
+#define REQUIRE_NOBODY()                                                                           \
+	do {                                                                                       \
+		const char *why_ = nobody_cannot_exec();                                           \
+		if (why_)                                                                          \
+			SKIP("uid 65534 cannot exec here: %s", why_);                              \
+	} while (0)
+/* In a forked child: setns(2) into pid's mount namespace, keeping pid's root (setns alone
+ * moves to the namespace's top, which is not pid's root when the tests run chrooted). */
+bool enter_mntns(pid_t pid);
 
 /* ---------------------------------------------------------------------------------------- */
 /* JSON through python3's parser                                                            */

@@ -439,6 +439,7 @@ static void test_failed_exec_path_rewritten(void **state)
 
 	(void)state;
 	REQUIRE_PYTHON();
+	REQUIRE_NOBODY();
 	a = mmap(NULL, sizeof(*a), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	assert_true(a != MAP_FAILED);
 	memset(a, 0, sizeof(*a));

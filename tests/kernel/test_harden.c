@@ -116,13 +116,10 @@ static void holder_start(void)
 /* In minisnoop's child before exec: into the holder's namespace. */
 static void enter_holder_ns(void)
 {
-	int fd = open(g_holder_ns, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0 || setns(fd, CLONE_NEWNS)) {
+	if (!enter_mntns(g_holder)) {
 		dprintf(2, "test: entering %s: %s\n", g_holder_ns, strerror(errno));
 		_exit(125);
 	}
-	close(fd);
 }
 
 /*

@@ -146,6 +146,7 @@ static void test_failures_without_a_log_said(void **state)
 
 	(void)state;
 	REQUIRE_KERNEL();
+	REQUIRE_NOBODY();
 	skip_unless_built("explain");
 	assert_int_equal(load_n(1000001, BPF_PROG_TYPE_SOCKET_FILTER, msg, sizeof(msg)), -E2BIG);
 	if (!strstr(msg, "more than 1000000 instructions"))

@@ -110,6 +110,7 @@ static void test_text_columns_cannot_be_forged(void **state)
 
 	(void)state;
 	REQUIRE_KERNEL();
+	REQUIRE_NOBODY();
 	chmod(tmpdir(), 0755);
 	snprintf(dir, sizeof(dir), "%s/a   0 /usr/bin/sudo -i", tmpdir());
 	mkdirs(dir);

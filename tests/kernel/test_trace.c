@@ -508,6 +508,7 @@ struct row {
 	void (*pre_exec)(void);	      /* in minisnoop's child, before its exec */
 	bool raw;		      /* output not parsed (no python3 needed) */
 	bool no_wait;		      /* stopped at once: what the kernel has must come out */
+	bool nobody;		      /* runs processes as uid 65534 (REQUIRE_NOBODY) */
 	int stop;		      /* the signal that ends it (0: SIGINT); -1: it ends itself */
 	void (*before)(struct run *); /* before minisnoop starts */
 	void (*work)(struct run *);   /* the workload: records what minisnoop must print */
@@ -662,6 +663,8 @@ static void run_row(void **state)
 		REQUIRE_KERNEL();
 	else
 		REQUIRE_PYTHON();
+	if (row->nobody)
+		REQUIRE_NOBODY();
 	run_free(r);
 	r->row = row;
 	marker(r->m, sizeof(r->m), "row");
@@ -2775,15 +2778,15 @@ static const struct row rows[] = {
     {"test_pid_ppid", {"-j"}, B(ppid), W(ppid)},
     {"test_pid_ppid_no_btf", {"-j", "--no-btf"}, B(no_btf), W(no_btf)},
     {"test_pid_ppid_no_btf_env", {"-j"}, .no_btf = "1", B(no_btf), W(no_btf)},
-    {"test_uid", {"-j"}, W(uid)},
+    {"test_uid", {"-j"}, W(uid), .nobody = true},
     {"test_ret_values", {"-j"}, W(ret_values)},
-    {"test_compat_not_default", {"-j"}, .before = before_int80, W(compat_not_default)},
-    {"test_compat_failed_exec", {"-j", "--compat"}, .before = before_int80, W(compat_failed_exec)},
+    {"test_compat_not_default", {"-j"}, .before = before_int80, W(compat_not_default), .nobody = true},
+    {"test_compat_failed_exec", {"-j", "--compat"}, .before = before_int80, W(compat_failed_exec), .nobody = true},
     {"test_execveat", {"-j"}, W(execveat)},
     {"test_exec_from_thread", {"-j"}, W(exec_from_thread)},
     {"test_exec_storm_each_once", {"-j"}, W(exec_storm_each_once), C(exec_storm_each_once)},
     {"test_exec_race_threads", {"-j"}, W(exec_race_threads), C(exec_race_threads)},
-    {"test_exec_race_threads_nobody", {"-j"}, W(exec_race_threads_nobody), C(exec_race_threads)},
+    {"test_exec_race_threads_nobody", {"-j"}, W(exec_race_threads_nobody), C(exec_race_threads), .nobody = true},
     {"test_fexecve_memfd", {"-j"}, W(fexecve_memfd)},
     {"test_fexecve_memfd_no_btf", {"-j"}, .no_btf = "1", W(fexecve_memfd)},
     {"test_no_btf_args_thread_and_failure", {"-j"}, .no_btf = "1",
@@ -2794,7 +2797,7 @@ static const struct row rows[] = {
     {"test_script_exec", {"-j"}, W(script_exec)},
     {"test_exec_strings_not_faulted_in", {"-j"}, W(exec_strings_not_faulted_in)},
     /* filters */
-    {"test_filter_uid", {"-j", "-u", "65534"}, W(filter_uid), C(filter_uid)},
+    {"test_filter_uid", {"-j", "-u", "65534"}, W(filter_uid), C(filter_uid), .nobody = true},
     {"test_filter_fails", {"-j", "-x"}, W(filter_fails), C(filter_fails)},
     {"test_filter_name", {"-j", "-n", "^tr.e$"}, W(filter_name), C(filter_name)},
     {"test_filter_line", {"-j", "-l", "@M beta$"}, W(filter_line), C(one_event)},
@@ -2815,12 +2818,12 @@ static const struct row rows[] = {
     {"test_text_escaping", {"-l", "@M"}, .raw = true, W(text_escaping), C(text_escaping)},
     {"test_text_quote", {"-q", "-l", "@M"}, .raw = true, W(text_quote), C(text_quote)},
     {"test_text_failed_and_columns", {"-T", "-t", "-U", "-l", "mstest-@P-"}, .raw = true,
-     W(text_failed_and_columns), C(text_failed_and_columns)},
+     W(text_failed_and_columns), C(text_failed_and_columns), .nobody = true},
     /* tracefs, hardening, privileges */
     {"test_tracefs_not_mounted", {"-j"}, .pre_exec = hide_tracefs, B(tracefs_not_mounted),
      W(tracefs_not_mounted), C(tracefs_not_mounted)},
     {"test_execs_held_by_ptrace_hide_nothing", {"-j"}, W(execs_held_by_ptrace),
-     C(execs_held_by_ptrace)},
+     C(execs_held_by_ptrace), .nobody = true},
     {"test_capabilities_enough_without_root", {"-j"}, .pre_exec = via_setpriv,
      B(capabilities_enough), W(capabilities_enough), C(nothing_lost)},
 };
@@ -3185,6 +3188,7 @@ static void test_error_not_permitted(void **state)
 
 	(void)state;
 	REQUIRE_KERNEL();
+	REQUIRE_NOBODY();
 	expect_runtime_error(as_nobody, want, 3);
 }
 
