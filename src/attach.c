@@ -2,7 +2,10 @@
 /* Tracepoint attach: one perf event per tracepoint; the program runs on every CPU. */
 #include "attach.h"
 
+#include "sysfile.h"
+
 #include <errno.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <linux/perf_event.h>
 #include <string.h>
@@ -10,19 +13,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-int tp_attach(int tp_id, int prog_fd)
+/* a's event opened with prog_fd set on it and enabled: the perf fd, or -errno */
+static int attach_event(struct perf_event_attr *a, int prog_fd)
 {
-	struct perf_event_attr a;
 	long fd;
 
-	memset(&a, 0, sizeof(a));
-	a.type = PERF_TYPE_TRACEPOINT;
-	a.size = sizeof(a);
-	a.config = (unsigned long long)tp_id;
-	a.sample_period = 1;
-	a.wakeup_events = 1;
-	/* pid -1, cpu 0: a BPF program on a tracepoint fires on all CPUs anyway. */
-	fd = syscall(__NR_perf_event_open, &a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	a->size = sizeof(*a);
+	a->sample_period = 1;
+	a->wakeup_events = 1;
+	/* pid -1, cpu 0: a BPF program on a tracepoint or a kprobe fires on all CPUs anyway. */
+	fd = syscall(__NR_perf_event_open, a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (ioctl((int)fd, PERF_EVENT_IOC_SET_BPF, prog_fd) < 0 ||
@@ -34,6 +34,51 @@ int tp_attach(int tp_id, int prog_fd)
 	}
 	return (int)fd;
 }
+
+int tp_attach(int tp_id, int prog_fd)
+{
+	struct perf_event_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.type = PERF_TYPE_TRACEPOINT;
+	a.config = (unsigned long long)tp_id;
+	return attach_event(&a, prog_fd);
+}
+
+#ifndef MINISNOOP_TINY
+/* A small number from a sysfs file ("6\n", "config:0\n" after prefix); -1 if not that. */
+static int sys_small(const char *path, const char *prefix)
+{
+	char b[64];
+	ssize_t n = read_small_file(path, b, sizeof(b));
+	size_t pl = strlen(prefix);
+	int v = 0, digits = 0;
+
+	if (n <= (ssize_t)pl || strncmp(b, prefix, pl))
+		return -1;
+	for (const char *p = b + pl; *p >= '0' && *p <= '9' && digits < 6; p++, digits++)
+		v = v * 10 + (*p - '0');
+	return digits && digits < 6 ? v : -1;
+}
+
+int kprobe_attach(const char *func, unsigned long long offset, bool ret, int prog_fd)
+{
+	struct perf_event_attr a;
+	int type = sys_small("/sys/bus/event_source/devices/kprobe/type", ""), bit = 0;
+
+	if (type < 0)
+		return -ENOENT; /* no kprobe PMU: CONFIG_KPROBE_EVENTS off, or no sysfs */
+	if (ret && (bit = sys_small("/sys/bus/event_source/devices/kprobe/format/retprobe",
+				    "config:")) < 0)
+		return -ENOTSUP;
+	memset(&a, 0, sizeof(a));
+	a.type = (unsigned)type;
+	a.config = ret ? 1ull << bit : 0;
+	a.config1 = (unsigned long long)(uintptr_t)func; /* kprobe_func */
+	a.config2 = offset;				 /* probe_offset */
+	return attach_event(&a, prog_fd);
+}
+#endif
 
 /*
  * Each detach waits for RCU grace periods under one kernel mutex, so that detaches add up

@@ -7,7 +7,13 @@
  * Returns the perf fd (closing it detaches) or a negative errno. */
 int tp_attach(int tp_id, int prog_fd);
 
+#include <stdbool.h>
 #include <stddef.h>
+
+/* A kprobe (ret: a kretprobe) on kernel function func at offset, through the kprobe PMU
+ * (no tracefs): the perf fd, or -ENOENT without a kprobe PMU, -ENOTSUP without kretprobes,
+ * or what perf_event_open said (-ENOENT too for a function that cannot be probed). */
+int kprobe_attach(const char *func, unsigned long long offset, bool ret, int prog_fd);
 
 /* Closes the attached events' fds (-1 skipped) and sets them to -1; the detaching, slow
  * in the kernel, is left to a child process that holds nothing else. */

@@ -33,7 +33,7 @@ static const char usage_line[] =
     "       minisnoop check\n";
 #else
     "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n"
-    "       minisnoop dump --prog FILE | verify --prog FILE [--type T] [--attach CAT:EVENT]\n"
+    "       minisnoop dump --prog FILE | verify --prog FILE [--type T] [--attach CAT:EVENT|kprobe:FN]\n"
     "       minisnoop explain [--compare] [FILE|-]...\n";
 #endif
 

@@ -818,6 +818,56 @@ static void prog_name(const char *path, char *name)
 	name[o] = 0;
 }
 
+/* --attach kprobe:FUNC[+OFFSET] or kretprobe:FUNC of a kprobe program, through the kprobe
+ * PMU; attached, then detached. */
+static int try_kprobe(int fd, const char *spec, char *err, size_t errlen)
+{
+	bool ret = spec[1] == 'r';
+	const char *f = strchr(spec, ':') + 1;
+	char func[128];
+	unsigned long long off = 0;
+	size_t n = 0;
+	int pfd;
+
+	while (f[n] && f[n] != '+' && n < sizeof(func) - 1 &&
+	       (f[n] == '_' || f[n] == '.' || (f[n] >= '0' && f[n] <= '9') ||
+		((f[n] | 32) >= 'a' && (f[n] | 32) <= 'z')))
+		n++;
+	memcpy(func, f, n);
+	func[n] = 0;
+	if (f[n] == '+' && !ret && f[n + 1]) {
+		const char *p = f + n + 1;
+
+		for (; *p >= '0' && *p <= '9' && off < (1ull << 32); p++)
+			off = off * 10 + (unsigned)(*p - '0');
+		n = *p ? 0 : n; /* anything after the digits: refused below */
+	} else if (f[n]) {
+		n = 0;
+	}
+	if (!n) {
+		ms_snprintf(err, errlen,
+			    "--attach: kprobe:FUNCTION[+OFFSET] or kretprobe:FUNCTION, "
+			    "not '%s'",
+			    spec);
+		return -EINVAL;
+	}
+	pfd = kprobe_attach(func, off, ret, fd);
+	if (pfd < 0) {
+		bool pmu = access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
+
+		ms_snprintf(err, errlen, "--attach %s: %s%s", spec, strerror(-pfd),
+			    !pmu ? ": this kernel has no kprobe PMU (CONFIG_KPROBE_EVENTS)"
+			    : pfd == -ENOENT || pfd == -EINVAL
+				? ": no such function to probe (see /proc/kallsyms; not inlined, "
+				  "not on the kprobe blacklist)"
+			    : pfd == -ENOTSUP ? ": no kretprobe in this kernel's kprobe PMU"
+					      : "");
+		return pfd;
+	}
+	close(pfd);
+	return 0;
+}
+
 /* --attach CATEGORY:EVENT of a tracepoint program: attached, then detached (the kernel checks
  * there that the context the program reads fits the tracepoint's record). */
 static int try_attach(int fd, const char *tp, char *err, size_t errlen)
@@ -825,6 +875,9 @@ static int try_attach(int fd, const char *tp, char *err, size_t errlen)
 	char cat[128];
 	const char *ev = strchr(tp, ':');
 	int id, pfd;
+
+	if (!strncmp(tp, "kprobe:", 7) || !strncmp(tp, "kretprobe:", 10))
+		return try_kprobe(fd, tp, err, errlen);
 
 	if (!ev || ev - tp >= (long)sizeof(cat)) {
 		ms_snprintf(err, errlen, "--attach: CATEGORY:EVENT, not '%s'", tp);

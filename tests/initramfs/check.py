@@ -183,7 +183,19 @@ def main():
         if int(size[0]) < 12:
             errs.append(f"minisnoop verify --log-level 1 printed only {size[0]} lines")
 
-    # the tracer's exit and summary
+    # verify --prog --attach kprobe:/kretprobe: on the booted kernel (the host has no kprobes)
+    att = [r.split() for r in recs if r.startswith("attach-rc ")]
+    skip = first("attach-skip ")
+    if vrc is not None and not att and skip is None:
+        errs.append("no verify --prog --attach kprobe result")
+    for _, what, rc, said in att:
+        if rc != "0" or said != "1":
+            out = [r[len("attach| "):] for r in recs if r.startswith("attach| ")]
+            errs.append(f"minisnoop verify --prog --attach {what} exited {rc}: " +
+                        " | ".join(out[-3:]))
+    if skip is not None:
+        print(f"{a.label}: note: kprobe attach not tried: {skip}")
+
     trc = first("trace-rc ")
     stderr = [r[len("stderr| "):] for r in recs if r.startswith("stderr| ")]
     truths = [r.split()[1:] for r in recs if r.startswith("truth ")]

@@ -85,6 +85,18 @@ grep 'processed [0-9]* insns' /tmp/verify.out | while IFS= read -r l; do say "ve
 tracefs_state after-verify unmount
 stamp verify
 
+# --- verify --prog --attach: a user's kprobe program attached through the kprobe PMU ----
+printf 'type kprobe\n   0: (b7) r0 = 0\n   1: (95) exit\n' >/tmp/kp.txt
+if [ -e /sys/bus/event_source/devices/kprobe/type ]; then
+	for _at in kprobe:vfs_read kretprobe:vfs_read; do
+		minisnoop verify --prog /tmp/kp.txt --attach $_at >/tmp/kp.out 2>&1
+		say "attach-rc $_at $? $(grep -c "attached to $_at" /tmp/kp.out)"
+		while IFS= read -r l; do say "attach| $l"; done </tmp/kp.out
+	done
+else
+	say "attach-skip no /sys/bus/event_source/devices/kprobe (no CONFIG_KPROBE_EVENTS)"
+fi
+
 # --- the commands, and their truth ------------------------------------------------------
 NCASES=0
 CASES=""

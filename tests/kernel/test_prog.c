@@ -42,6 +42,14 @@ static const struct row {
      "",
      "reads past the tracepoint's record"},
     {{"verify", "--prog", P "kprobe-pid.txt", NULL}, 0, "(kprobe, 13 insns) loaded", ""},
+    {{"verify", "--prog", P "kprobe-pid.txt", "--attach", "kprobe:vfs read", NULL},
+     1,
+     "",
+     "--attach: kprobe:FUNCTION[+OFFSET] or kretprobe:FUNCTION, not 'kprobe:vfs read'"},
+    {{"verify", "--prog", P "kprobe-pid.txt", "--attach", "kretprobe:vfs_read+8", NULL},
+     1,
+     "",
+     "--attach: kprobe:FUNCTION[+OFFSET]"},
     {{"verify", "--prog", P "kprobe-helper.txt", NULL},
      1,
      "means: the helper is not available to this program type",
@@ -188,6 +196,34 @@ static void test_failures_without_a_log_said(void **state)
 	}
 }
 
+/* --attach kprobe: through the kprobe PMU where the kernel has one (the boot test's kernels
+ * do: tests/initramfs/guest.sh), said plainly where it has not (this host's). */
+static void test_kprobe_attach(void **state)
+{
+	static const char *const specs[] = {"kprobe:vfs_read", "kretprobe:vfs_read",
+					    "kprobe:vfs_read+0"};
+	bool pmu = access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	skip_unless_built("verify");
+	for (size_t k = 0; k < sizeof(specs) / sizeof(specs[0]); k++) {
+		const char *args[] = {"verify",	  "--prog", P "kprobe-pid.txt",
+				      "--attach", specs[k], NULL};
+		struct snoop *s = run_minisnoop(args, 20000);
+		char want[96];
+
+		snprintf(want, sizeof(want), "attached to %s", specs[k]);
+		if (pmu ? s->status != 0 || !buf_has(&s->out, want)
+			: WEXITSTATUS(s->status) != 1 || !buf_has(&s->err, "no kprobe PMU"))
+			fail_msg("verify --attach %s (kprobe PMU %s): status 0x%x\n%s%s", specs[k],
+				 pmu ? "present" : "absent", s->status, buf_str(&s->out),
+				 buf_str(&s->err));
+	}
+	if (!pmu)
+		print_message("[  NOTE    ] no kprobe PMU here: only the refusal was checked\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +231,7 @@ int main(void)
 	    T(test_text_programs),
 	    T(test_verify_log_explained_again),
 	    T(test_failures_without_a_log_said),
+	    T(test_kprobe_attach),
 #undef T
 	};
 
