@@ -45,7 +45,12 @@ void out_own_root(struct out_opts *opt)
 {
 	struct stat st;
 
-	opt->own_mntns = stat("/proc/self/ns/mnt", &st) ? 0 : (uint32_t)st.st_ino;
+	/* init's when we may see it: a service sandboxed by systemd (ProtectSystem=...), or a
+	 * pod sharing the host's pids, runs in a mount namespace of its own that no process
+	 * it watches shares */
+	if (stat("/proc/1/ns/mnt", &st) && stat("/proc/self/ns/mnt", &st))
+		st.st_ino = 0;
+	opt->own_mntns = (uint32_t)st.st_ino;
 }
 
 void out_text_escaped(struct outbuf *o, const char *s, size_t n)

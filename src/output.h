@@ -67,7 +67,7 @@ struct out_opts {
 	uint8_t col[OUT_COLS_MAX]; /* text columns in order (out_columns) */
 	unsigned ncol;
 	uint64_t ctx_cols;  /* 1 << COL_* of the context columns chosen: the JSON keys */
-	uint32_t own_mntns; /* the tracer's mount namespace (out_own_root), 0: unknown */
+	uint32_t own_mntns; /* init's or the tracer's mount namespace (out_own_root), 0: unknown */
 	/* The tracer's own root as the kernel's root block gives it (tracer.c learns it): a
 	 * process with the same root is not marked. Until known, any root below the top is. */
 	bool own_root_known;
@@ -77,8 +77,8 @@ struct out_opts {
 		      * and the ids in every JSON line */
 };
 
-/* The tracer's own mount namespace, against which a process's root is told apart (the tracer
- * never leaves it: tracefs is mounted in a child's). */
+/* The mount namespace against which a process's is told apart: init's when /proc/1/ns/mnt
+ * may be read, else the tracer's own (it never leaves it: tracefs is mounted in a child's). */
 void out_own_root(struct out_opts *opt);
 
 struct outbuf;

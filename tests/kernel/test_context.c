@@ -1798,6 +1798,46 @@ static void test_root_tracer_chrooted(void **state)
 		want_int(ev_one(pid[k], whats[k]), "mntns", ns, whats[k]);
 }
 
+/*
+ * minisnoop sandboxed in a mount namespace of its own (as systemd's ProtectSystem= makes it):
+ * our processes are in init's namespace, which minisnoop reads paths against when it may
+ * read /proc/1/ns/mnt (then root null, unmarked); where it may not (this host), in another
+ * namespace than its own (root "/").
+ */
+static void unshare_mounts(void)
+{
+	if (unshare(CLONE_NEWNS)) {
+		dprintf(2, "test: unshare(CLONE_NEWNS): %s\n", strerror(errno));
+		_exit(120);
+	}
+}
+
+static void test_root_tracer_sandboxed(void **state)
+{
+	const char *what = "root: minisnoop in a mount namespace of its own";
+	const struct start_opts so = {.pre_exec = unshare_mounts};
+	struct stat init, ours;
+	bool init_ref = !stat("/proc/1/ns/mnt", &init) && !stat("/proc/self/ns/mnt", &ours) &&
+			init.st_ino == ours.st_ino;
+	struct snoop *s;
+	struct child c = CHILD(.path = SLEEP_PATH);
+	pid_t pid;
+
+	(void)state;
+	REQUIRE_PYTHON();
+	if (tests_chrooted())
+		SKIP("the tests run chrooted: their root is not minisnoop's");
+	s = snoop_start_opts(ARGS_ALL, &so);
+	pid = child_start(&c);
+	watch(s, &pid, 1, &what);
+	kid_end(pid);
+	finish(s, KEYS_ALL);
+	if (init_ref)
+		want_null(ev_one(pid, what), "root", what);
+	else
+		want_strz(ev_one(pid, what), "root", "/", what);
+}
+
 /* The parent unshares a pid and a mount namespace; its child is pid 1 there. */
 static void test_namespaces(void **state)
 {
@@ -3038,6 +3078,7 @@ int main(void)
 	    T(test_pcomm),
 	    T(test_namespaces),
 	    T(test_root_tracer_chrooted),
+	    T(test_root_tracer_sandboxed),
 	    T(test_cgroup),
 	    T(test_cgroup_second_mount),
 	    T(test_cgroup_hidden_and_deep),
