@@ -273,19 +273,21 @@ int pt_seed_proc(struct proctab *t, const char *proc_dir)
 		char path[300], buf[1024], cmd[EV_ANC_ARGS + 2], *u;
 		struct pt_stat st;
 		uint32_t uid = UINT32_MAX;
-		int len;
+		int len, k;
 
 		if (e->d_name[0] < '1' || e->d_name[0] > '9')
 			continue;
-		ms_snprintf(path, sizeof(path), "%s/%s/stat", proc_dir, e->d_name);
-		len = read_small_file(path, buf, sizeof(buf));
+		/* PID/stat, PID/status and PID/cmdline, relative to the directory */
+		k = ms_snprintf(path, sizeof(path) - 8, "%s/stat", e->d_name) - 4;
+		len = read_small_file_at(dirfd(d), path, buf, sizeof(buf));
 		if (len <= 0 || pt_parse_stat(buf, (size_t)len, &st))
 			continue;
-		ms_snprintf(path, sizeof(path), "%s/%s/status", proc_dir, e->d_name);
-		if (read_small_file(path, buf, sizeof(buf)) > 0 && (u = str_find(buf, "\nUid:")))
+		memcpy(path + k, "status", 7);
+		if (read_small_file_at(dirfd(d), path, buf, sizeof(buf)) > 0 &&
+		    (u = str_find(buf, "\nUid:")))
 			uid = (uint32_t)scan_u64(u + 5, NULL, 10, NULL);
-		ms_snprintf(path, sizeof(path), "%s/%s/cmdline", proc_dir, e->d_name);
-		len = read_small_file(path, cmd, sizeof(cmd));
+		memcpy(path + k, "cmdline", 8);
+		len = read_small_file_at(dirfd(d), path, cmd, sizeof(cmd));
 		pt_seed(t, &st, uid, cmd, len > 0 ? (size_t)len : 0, len > EV_ANC_ARGS);
 		n++;
 	}

@@ -320,6 +320,5 @@ const struct kfeature_def kfeature_defs[KF_COUNT] = {
     [KF_FORKS] = {.name = "fork records",
 		  .members = KM(TASK_CHILDREN) | KM(TASK_SIBLING) | KM(TASK_PID) |
 			     KM(TASK_START_BOOTTIME) | KM(TASK_MM) | KM(MM_ARG_START),
-		  .without = "-o ancestors: threads are taken for processes (until their tid "
-			     "is reused)"},
+		  .without = "-o ancestors: threads are taken for processes"},
 };
