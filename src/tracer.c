@@ -811,8 +811,8 @@ static void pidfile_remove(struct session *s, const char *path)
 static int trace_loop(struct session *s, uint64_t deadline)
 {
 	while (!s->done && !stop_signal) {
-		/* events held back for ordering are written at the next round, soon */
-		int timeout = s->nlines ? 5 : 1000, r;
+		/* events (or records) held back for ordering are taken at the next round, soon */
+		int timeout = s->nlines || s->nrq ? 5 : 1000, r;
 
 		if (deadline) {
 			uint64_t now = now_ns(CLOCK_MONOTONIC);
