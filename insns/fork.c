@@ -21,8 +21,7 @@ struct fork_rec_frame {
 #define FORK_REC_AT ((int16_t)(-(int)sizeof(struct fork_rec_frame)))
 
 /* The fork record to the ring: with BTF only for a process (found on a children list), with
- * its start and arg_start; without, for every task. Clobbers r0-r5, r7, FP(ptr), FP(tmp),
- * FP(key). */
+ * its start and arg_start; without, for every task. Clobbers r0-r5, r7, FP(ptr), FP(tmp). */
 static void fork_record(struct asm_prog *p, const struct prog_layout *l)
 {
 	const char *send = asm_local(p, "send");
@@ -72,9 +71,7 @@ static void fork_record(struct asm_prog *p, const struct prog_layout *l)
 	E(BPF_MOV32_IMM(R3, -1)); /* BPF_F_CURRENT_CPU */
 	E(BPF_MOV64_REG(R4, REC));
 	E(BPF_MOV64_IMM(R5, sizeof(struct ms_fork)));
-	CALL(perf_event_output);
-	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, out));
-	count_stat(p, MS_STAT_OUTPUT_FAIL, out);
+	CALL(perf_event_output); /* a full ring counts it lost (PERF_RECORD_LOST) */
 	L(out);
 }
 #define fork_record(p, ...) ASM_CALL(p, fork_record(p, __VA_ARGS__))

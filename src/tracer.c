@@ -155,20 +155,15 @@ static void line_end(struct session *s)
 #define PT_ON(x) ((x)->pt_on)
 #endif
 
-/* A fork record (its flags where an exec record's are), for the process table. */
+/* A fork record, for the process table (a malformed one is said as an exec record's
+ * decoding refuses it: EV_F_FORK is never an exec's). */
 static bool fork_record(struct session *s, const void *data, uint32_t size)
 {
 	struct ms_fork f;
-	uint32_t flags;
 
-	if (size < sizeof(f))
-		return false;
-	memcpy(&flags, (const char *)data + offsetof(struct ms_fork, flags), sizeof(flags));
-	if (!(flags & EV_F_FORK))
-		return false;
 	if (ev_decode_fork(data, size, &f))
-		ms_fprintf(stderr, "minisnoop: skipped a malformed record of %u bytes\n", size);
-	else if (PT_ON(s))
+		return false;
+	if (PT_ON(s))
 		pt_fork(&s->pt, &f);
 	return true;
 }
