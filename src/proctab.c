@@ -220,9 +220,9 @@ int pt_parse_stat(const char *buf, size_t n, struct pt_stat *st)
 	/* fields 3 (the state, a letter) to 48 after the comm, a space before each; some may
 	 * be -1 */
 	for (p = close, field = 3; field <= 48; field++) {
-		p = strchr(p, ' ');
-		if (!p++)
+		if (!(p = strchr(p, ' ')))
 			return -EINVAL;
+		p++;
 		v[field] = scan_u64(p + (*p == '-'), &e, 10, NULL);
 	}
 	if (e == p) /* field 48 has no digits */

@@ -81,6 +81,8 @@ static void small_view(struct in *in, struct ev_view *v, bool exit)
 	v->id = ev_image_id(v->hdr.pid, v->hdr.start_ns, v->hdr.arg_start);
 	v->exit = exit;
 	v->running = false;
+	v->filename = "/x"; /* as a decoded record has it */
+	v->filename_len = 2;
 	v->truncated = n & 0x80;
 	v->argc = n % 5;
 	for (unsigned i = 0; i < v->argc; i++) {
