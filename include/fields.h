@@ -39,8 +39,8 @@
 	X(CGROUP, NO_KFEATURE, "")    /* the cgroup id */                                          \
 	X(ENV, KF_ENV, "env is null") /* env block: the new image's environment */                 \
 	X(ROOT, KF_ROOT,                                                                           \
-	  "root is null, and paths of chrooted processes are not marked") /* root block */         \
-	X(IDS, KF_IDS, "id, parent_id and age are null") /* record.h's lifecycle members */
+	  "root is null, and paths of chrooted processes are not marked")    /* root block */      \
+	X(IDS, KF_IDS, "id, parent_id, age and the ancestors' ids are null") /* lifecycle */
 
 /* How a field's value is shown, from its record member. */
 enum field_kind {
@@ -59,6 +59,7 @@ enum field_kind {
 	FK_ROOT,      /* the root block: null when the process's root is the tracer's own */
 	FK_ID,	      /* an image id, computed by the reader (struct ev_view.id): 16 hex digits */
 	FK_PARENTID,  /* the parent's image id, likewise (ev_view.parent_id) */
+	FK_ANCESTORS, /* the process table's ancestors (ev_view.anc), parent first */
 };
 
 /*
@@ -97,6 +98,7 @@ enum field_kind {
 	X(POD, "pod", "POD", 0, CGROUP, POD, cgroup, ALL)                                          \
 	X(ENV, "env", "ENV", 0, ENV, ENV, env_len, OWN)                                            \
 	X(ID, "id", "ID", 17, IDS, ID, start_ns, OWN)                                              \
-	X(PARENT_ID, "parent_id", "PARENT_ID", 17, IDS, PARENTID, pstart_ns, OWN)
+	X(PARENT_ID, "parent_id", "PARENT_ID", 17, IDS, PARENTID, pstart_ns, OWN)                  \
+	X(ANCESTORS, "ancestors", "ANCESTORS", 0, IDS, ANCESTORS, start_ns, OWN)
 
 #endif

@@ -92,6 +92,7 @@ struct prog_opts {
 	uint32_t ctx;	   /* CTX() bits: context to read (successful execs) */
 	bool compat;	   /* --compat: failed execs through the 32-bit entry too */
 	bool exits;	   /* --exit: the exit programs, and the exec's start for their age */
+	bool forks;	   /* -o ancestors: fork records (struct ms_fork) for the process table */
 
 	/* --container: only tasks under a cgroup in MAP_CONTAINERS, or in a cgroup whose id
 	 * is above container_new (made since the start: user space decides) */
@@ -158,6 +159,10 @@ enum kmember {
 	KM_SIGNAL_LIVE,
 	KM_TASK_ACTIVE_MM,
 	KM_TASK_FLAGS,
+	/* -o ancestors: the child of a fork */
+	KM_TASK_CHILDREN,
+	KM_TASK_SIBLING,
+	KM_TASK_PID,
 	KM_COUNT,
 };
 _Static_assert(KM_COUNT <= 64, "KM() bits are a 64-bit mask");
@@ -184,6 +189,7 @@ enum kfeature {
 	KF_EXIT,     /* the exit's wait status: signal->group_exit_code, exit_code */
 	KF_EXIT_OLD, /* kernels whose sched_process_exit has no group_dead and runs after
 		      * exit_mm: signal->live, active_mm, flags (PF_KTHREAD) */
+	KF_FORKS,    /* -o ancestors: the forked child on current's children list, its start */
 	KF_COUNT,
 };
 

@@ -56,6 +56,9 @@ typedef uint64_t ms_u64 __attribute__((aligned(8)));
 /* An exit record (issue 17, --exit): one per process, no text; its outcome is in the lifecycle
  * members. The exec programs never set it. */
 #define EV_F_EXIT (1u << 8)
+/* A fork record (struct ms_fork, -o ancestors): a new process, for the reader's process table
+ * (src/proctab.c). Its flags sit where struct ms_event's do; it is never printed. */
+#define EV_F_FORK (1u << 9)
 
 /* life: what an exit record's outcome members hold */
 #define EV_L_STATUS (1u << 0) /* status is known */
@@ -150,6 +153,28 @@ _Static_assert(offsetof(struct ms_event, exe_len) == offsetof(struct ms_event, c
 		   offsetof(struct ms_event, env_len) % 4 == 0 &&
 		   offsetof(struct ms_event, cgroup_len) == offsetof(struct ms_event, root_len) + 2,
 	       "length pairs cleared together");
+
+/*
+ * A fork record: sched_process_fork, when -o ancestors asks for the process table. With BTF
+ * the child is found on the forking task's children list: a process, never a thread (nor a
+ * CLONE_PARENT child, whose exec the table links by its ppid), and its start and arg_start
+ * are known (have CTX_IDS: its id is ev_image_id(pid, start_ns, arg_start)); without BTF
+ * every new task is reported, threads too, with no ids.
+ */
+struct ms_fork {
+	ms_u64 ts_ns;  /* CLOCK_MONOTONIC of the fork */
+	uint32_t pid;  /* the child's pid (its tgid: a process) */
+	uint32_t ppid; /* its parent process's tgid */
+	uint32_t have; /* CTXB(IDS): start_ns and arg_start are known */
+	uint32_t pad[2];
+	uint32_t flags;	  /* EV_F_FORK, at struct ms_event's flags offset */
+	ms_u64 start_ns;  /* the child's start_boottime */
+	ms_u64 arg_start; /* its mm->arg_start (its parent's, copied); 0: no mm */
+};
+#define FK_OFF(f) ((int16_t)offsetof(struct ms_fork, f))
+_Static_assert(sizeof(struct ms_fork) == 48 &&
+		   offsetof(struct ms_fork, flags) == offsetof(struct ms_event, flags),
+	       "fork record layout is part of the ABI; its flags where an exec record's are");
 
 /* Counters the programs keep in one mmapable array value (u64 each, atomic adds). */
 enum ms_stat {

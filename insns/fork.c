@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* sched_process_fork, for ppid without BTF: forks[child pid] = the forking process's tgid. */
+/*
+ * sched_process_fork. Without BTF, for ppid: forks[child pid] = the forking process's tgid.
+ * With -o ancestors (prog_opts.forks), a fork record (struct ms_fork) for the reader's
+ * process table.
+ */
 #include "emit.h"
 
 struct fork_frame {
@@ -8,20 +12,90 @@ struct fork_frame {
 };
 #define FORK_FP(m) SLOT(struct fork_frame, m)
 
-void prog_fork(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
+#ifndef MINISNOOP_TINY /* -o ancestors: not in make tiny */
+/* The fork record below the exec programs' frame, whose slots emit.h's helpers use. */
+struct fork_rec_frame {
+	struct ms_fork rec;
+	struct exec_frame f;
+};
+#define FORK_REC_AT ((int16_t)(-(int)sizeof(struct fork_rec_frame)))
+
+/* The fork record to the ring: with BTF only for a process (found on a children list), with
+ * its start and arg_start; without, for every task. Clobbers r0-r5, r7, FP(ptr), FP(tmp). */
+static void fork_record(struct asm_prog *p, const struct prog_layout *l)
 {
-	(void)o;
-	E(BPF_MOV64_REG(CTX, R1));
+	const char *send = asm_local(p, "send");
+	const char *out = asm_local(p, "out");
+	const char *ids = asm_local(p, "ids");
+
+	stack_ptr(p, REC, FORK_REC_AT);
+	for (int off = 0; off < (int)sizeof(struct ms_fork); off += 8)
+		E(BPF_ST_MEM(BPF_DW, REC, (int16_t)off, 0));
+	E(BPF_ST_MEM(BPF_W, REC, FK_OFF(flags), EV_F_FORK));
 	load_field(p, R1, &l->tp[FORK_CHILD_PID]);
-	E(BPF_STX_MEM(BPF_W, R10, R1, FORK_FP(child)));
+	E(BPF_STX_MEM(BPF_W, REC, R1, FK_OFF(pid)));
 	CALL(get_current_pid_tgid);
 	E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
-	E(BPF_STX_MEM(BPF_W, R10, R0, FORK_FP(parent)));
-	E(BPF_LD_MAP_FD(R1, MAP_FORKS));
-	stack_ptr(p, R2, FORK_FP(child));
-	stack_ptr(p, R3, FORK_FP(parent));
-	E(BPF_MOV64_IMM(R4, BPF_ANY));
-	CALL(map_update_elem);
+	E(BPF_STX_MEM(BPF_W, REC, R0, FK_OFF(ppid)));
+	if (l->feature[KF_FORKS]) {
+		/* FP(ptr) = the task added last to current's children list, when its pid is
+		 * child_pid: the process just forked. Else a thread (on no children list) or
+		 * CLONE_PARENT's child (on our parent's; the table links its exec by ppid). */
+		CALL(get_current_task);
+		E(BPF_MOV64_REG(R3, R0));
+		read_kernel_u64(p, FP(ptr), l->member[KM_TASK_CHILDREN] + 8, out); /* .prev */
+		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
+		E(BPF_ALU64_IMM(BPF_SUB, R3, (int32_t)l->member[KM_TASK_SIBLING]));
+		E(BPF_STX_MEM(BPF_DW, R10, R3, FP(ptr)));
+		read_kernel_u64(p, FP(tmp), l->member[KM_TASK_PID], out);
+		E(BPF_LDX_MEM(BPF_W, R1, R10, FP(tmp)));
+		E(BPF_LDX_MEM(BPF_W, R2, REC, FK_OFF(pid)));
+		E(BPF_JMP32_REG(BPF_JNE, R1, R2, out));
+		/* on our list: we are its real_parent (ppid is ours); its start (its own: a
+		 * leader), its mm's arg_start */
+		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
+		read_to_rec(p, FK_OFF(start_ns), 8, l->member[KM_TASK_START_BOOTTIME], send);
+		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
+		read_kernel_u64(p, FP(tmp), l->member[KM_TASK_MM], send);
+		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
+		E(BPF_JMP_IMM(BPF_JEQ, R3, 0, ids)); /* no mm: 0, as /proc says */
+		read_to_rec(p, FK_OFF(arg_start), 8, l->member[KM_MM_ARG_START], send);
+		L(ids);
+		E(BPF_ST_MEM(BPF_W, REC, FK_OFF(have), (int32_t)CTXB(IDS)));
+	}
+	L(send);
+	CALL(ktime_get_ns);
+	E(BPF_STX_MEM(BPF_DW, REC, R0, FK_OFF(ts_ns)));
+	E(BPF_MOV64_REG(R1, CTX));
+	E(BPF_LD_MAP_FD(R2, MAP_EVENTS));
+	E(BPF_MOV32_IMM(R3, -1)); /* BPF_F_CURRENT_CPU */
+	E(BPF_MOV64_REG(R4, REC));
+	E(BPF_MOV64_IMM(R5, sizeof(struct ms_fork)));
+	CALL(perf_event_output); /* a full ring counts it lost (PERF_RECORD_LOST) */
+	L(out);
+}
+#define fork_record(p, ...) ASM_CALL(p, fork_record(p, __VA_ARGS__))
+#endif
+
+void prog_fork(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
+{
+	E(BPF_MOV64_REG(CTX, R1));
+	if (!l->feature[KF_PPID] || !o->forks) { /* with BTF, loaded for its records only */
+		load_field(p, R1, &l->tp[FORK_CHILD_PID]);
+		E(BPF_STX_MEM(BPF_W, R10, R1, FORK_FP(child)));
+		CALL(get_current_pid_tgid);
+		E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
+		E(BPF_STX_MEM(BPF_W, R10, R0, FORK_FP(parent)));
+		E(BPF_LD_MAP_FD(R1, MAP_FORKS));
+		stack_ptr(p, R2, FORK_FP(child));
+		stack_ptr(p, R3, FORK_FP(parent));
+		E(BPF_MOV64_IMM(R4, BPF_ANY));
+		CALL(map_update_elem);
+	}
+#ifndef MINISNOOP_TINY /* no -o ancestors there */
+	if (o->forks)
+		fork_record(p, l);
+#endif
 	E(BPF_MOV64_IMM(R0, 0));
 	E(BPF_EXIT_INSN());
 }

@@ -197,8 +197,9 @@ static void check_fields(const struct kernel_layout *k)
 
 		if (f >= 0 && !k->feature[f]) /* off whenever BTF is not read */
 			why_off(k, f, why, sizeof(why));
-		if (why[0])
-			ms_printf("  %-26s null:    %s\n", out_cols[c].name, why);
+		if (why[0]) /* ancestors: from fork records and /proc all the same, ids null */
+			ms_printf("  %-26s %s%s\n", out_cols[c].name,
+				  c == COL_ANCESTORS ? "ids null: " : "null:    ", why);
 		else
 			ms_printf("  %-26s ok\n", out_cols[c].name);
 	}

@@ -220,6 +220,16 @@ static void decode_ids(const struct ms_event *h, struct ev_view *v)
 		v->parent_id = ev_image_id(h->ppid, h->pstart_ns, h->parg_start);
 }
 
+int ev_decode_fork(const void *data, size_t size, struct ms_fork *f)
+{
+	if (!data || !f || size < sizeof(*f))
+		return -EINVAL;
+	memcpy(f, data, sizeof(*f)); /* 4-byte aligned in the ring */
+	if (f->flags != EV_F_FORK || !f->pid || (f->have & ~CTXB(IDS)))
+		return -EINVAL;
+	return 0;
+}
+
 int ev_decode(const void *data, size_t size, unsigned max_args, struct ev_view *v)
 {
 	return ev_decode_env(data, size, max_args, EV_MAX_ENV_DEF, v);
@@ -245,6 +255,10 @@ int ev_decode_env(const void *data, size_t size, unsigned max_args, unsigned max
 	v->hdr = h;
 	v->argc = 0;
 	v->exit = (h.flags & EV_F_EXIT) != 0;
+	v->running = v->anc_known = false;
+	v->nanc = 0;
+	if (h.flags & EV_F_FORK) /* another shape (ev_decode_fork) */
+		return -EINVAL;
 	v->have = h.have; /* the ids' bit, as decode_context leaves it */
 	decode_ids(&h, v);
 	if (v->exit) { /* no strings and no context but the ids: any text is ignored */

@@ -11,6 +11,24 @@
 /* Strings of the env view: --max-env and the variables always shown beyond it. */
 #define EV_ENV_VIEW_MAX (EV_MAX_ENV_LIM + 256)
 
+/* -o ancestors: at most this many, parent first (--ancestors N bounds it lower); bytes of
+ * argument text the process table keeps of each (src/proctab.h). */
+#define EV_ANC_MAX  64
+#define EV_ANC_ARGS 184
+
+/* An ancestor, as the process table knows it (src/proctab.c); strings point into the table. */
+struct ev_ancestor {
+	uint32_t pid;
+	bool has_id, cut; /* cut: its argument text was longer than the table keeps */
+	uint64_t id;
+	const char *comm; /* EV_COMM_LEN bytes, NUL-padded */
+	const char *args; /* argc NUL-terminated strings, args_len bytes */
+	unsigned argc, args_len;
+};
+
+/* A fork record checked (struct ms_fork): 0 or -EINVAL. */
+int ev_decode_fork(const void *data, size_t size, struct ms_fork *f);
+
 /* A record checked and split into its strings; pointers point into the record. */
 struct ev_view {
 	struct ms_event hdr;  /* copied: records in the ring are only 4-byte aligned */
@@ -46,6 +64,12 @@ struct ev_view {
 	bool exit;
 	bool has_parent;
 	uint64_t id, parent_id;
+	/* --existing: a process running at start, from /proc (no filename, no ret) */
+	bool running;
+	/* -o ancestors: the process table's, parent first; anc_known: it knows this process */
+	bool anc_known;
+	unsigned nanc;
+	struct ev_ancestor anc[EV_ANC_MAX];
 };
 
 /*

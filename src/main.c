@@ -29,6 +29,7 @@ static const char usage_line[] =
     "                 [--container ID[,ID...]] [--containers-only]\n"
     "                 [--max-env N] [--verifier-log[=LEVEL]] [--no-btf] [--compat] [--exit]\n"
     "                 [-w FILE [--rotate SIZE[,COUNT]]] [--rate N] [--pidfile FILE]\n"
+    "                 [--ancestors N] [--existing]\n"
 #ifdef MINISNOOP_TINY
     "       minisnoop check\n";
 #else
@@ -111,6 +112,8 @@ static void help(void)
 	    "      --exit           an event when a process ends too (exit code, signal,\n"
 	    "                       age); JSON lines get event, id and parent_id (for\n"
 	    "                       text: -o +id,parent_id)\n"
+	    "      --ancestors N    -o ancestors: at most N (default: up to pid 1)\n"
+	    "      --existing       a line per process running at start\n"
 	    "  -h, --help, -V, --version\n"
 	    "\n"
 #ifndef MINISNOOP_TINY
@@ -245,7 +248,8 @@ static const struct prog_opts full_prog_opts = {.max_args = EV_MAX_ARGS_DEF,
 						.max_env = EV_MAX_ENV_DEF,
 						.ctx = (1u << CTX_BITS) - 1,
 						.compat = true,
-						.exits = true};
+						.exits = true,
+						.forks = true};
 
 static int cmd_dump(int argc, char **argv)
 {
@@ -374,7 +378,9 @@ enum {
 	O_ROTATE,
 	O_RATE,
 	O_PIDFILE,
-	O_EXIT
+	O_EXIT,
+	O_ANCESTORS,
+	O_EXISTING,
 };
 
 static struct ctr_filter ctr_filter; /* --container, --containers-only */
@@ -509,7 +515,19 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 		t->prog.compat = true;
 		return 0;
 	case O_EXIT: /* lifecycle events: every JSON line says which, with the ids */
-		t->prog.exits = t->out.events = true;
+		t->prog.exits = t->out.events = t->show_exits = true;
+		return 0;
+	case O_ANCESTORS: { /* -o ancestors' bound */
+		uint64_t n;
+
+		_Static_assert(EV_ANC_MAX == 64, "the message says 64");
+		if (!parse_u64(arg, EV_ANC_MAX, &n) || n < 1)
+			return usage_error("--ancestors: need N, 1..64, not '%s'", arg);
+		t->max_anc = (unsigned)n;
+		return 0;
+	}
+	case O_EXISTING:
+		t->existing = t->out.events = true;
 		return 0;
 	case 'o':
 		out_spec = arg;
@@ -560,6 +578,8 @@ static int cmd_trace(int argc, char **argv)
 	    {"rate", required_argument, NULL, O_RATE},
 	    {"pidfile", required_argument, NULL, O_PIDFILE},
 	    {"exit", no_argument, NULL, O_EXIT},
+	    {"ancestors", required_argument, NULL, O_ANCESTORS},
+	    {"existing", no_argument, NULL, O_EXISTING},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {0, 0, 0, 0},
@@ -586,12 +606,24 @@ static int cmd_trace(int argc, char **argv)
 			return r;
 		}
 	}
+	/* -o ancestors: the process table, kept by fork and exit records; lifecycle lines */
+	if (out_spec && str_find(out_spec, "ancestors"))
+		t.prog.exits = t.prog.forks = t.out.events = true;
+	t.pt_on = t.prog.forks || t.existing;
+#ifdef MINISNOOP_TINY
+	if (t.pt_on || t.max_anc) {
+		filter_free(&t.filter);
+		return not_in_build(t.existing ? "--existing" : "-o ancestors");
+	}
+#endif
 	if (optind < argc)
 		r = usage_error("unexpected argument '%s'", argv[optind]);
 	else if (t.rot_size && !t.out_file)
 		r = usage_error("--rotate%s: needs -w FILE", "");
 	else if (out_columns(&t.out, out_spec, out_env, &t.prog.ctx, err, sizeof(err)))
 		r = usage_error("%s", err);
+	else if (!(t.ancestors = t.out.ctx_cols >> COL_ANCESTORS & 1) && t.max_anc)
+		r = usage_error("--ancestors: needs -o ancestors%s", "");
 	else
 		r = (out_own_root(&t.out), raise_memlock(), tracer_run(&t));
 	filter_free(&t.filter);

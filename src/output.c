@@ -35,11 +35,14 @@
 #define OB_CTX	   (0 CONTEXT_FIELDS(FIELD_ROOM)) /* every context field but the blocks */
 /* ,"env_truncated":false,"env_unscanned":N, or two "..." */
 #define OB_ENV_CUT 64
+/* -o ancestors: each one's keys, escaped comm and argument text, a string's quotes and comma */
+#define OB_ANC(args_len, argc) (96 + 6 * (EV_COMM_LEN + (args_len)) + OB_PER_STR * (argc))
 /* A root mark (root_mark) of a root path n bytes long: escaped, its brackets, "mnt:N:". */
 #define OB_ROOT_MARK(n) (6 * (n) + 32)
 const size_t out_event_max = OB_FIXED + OB_CTX + 6 * (EV_COMM_LEN + EV_TEXT_MAX + 4 * 32) +
 			     4 * OB_ROOT_MARK(EV_PATH_MAX + 32) +
-			     OB_PER_STR * (EV_MAX_ARGS_LIM + EV_ENV_VIEW_MAX + 2) + OB_ENV_CUT;
+			     OB_PER_STR * (EV_MAX_ARGS_LIM + EV_ENV_VIEW_MAX + 2) + OB_ENV_CUT +
+			     EV_ANC_MAX * OB_ANC(EV_ANC_ARGS, EV_ANC_ARGS);
 
 void out_own_root(struct out_opts *opt)
 {
@@ -183,6 +186,14 @@ static char *json_strings(char *d, const char *const *str, const size_t *len, un
 	return d;
 }
 
+/* An image id: 16 hex digits into buf. */
+static char *hex16(char *buf, uint64_t id)
+{
+	for (int i = 15; i >= 0; i--, id >>= 4)
+		buf[i] = "0123456789abcdef"[id & 15];
+	return buf;
+}
+
 /* A context field's value as the record gives it. */
 struct value {
 	enum { V_NULL, V_NUM, V_WORD, V_STR } type; /* V_WORD: written as is (true, false) */
@@ -289,10 +300,7 @@ static struct value ctx_value(const struct out_opts *opt, const struct ev_view *
 	case FK_PARENTID:
 		if (cd->kind == FK_PARENTID && !v->has_parent)
 			return r;
-		id = cd->kind == FK_ID ? v->id : v->parent_id;
-		for (int i = 15; i >= 0; i--, id >>= 4)
-			buf[i] = "0123456789abcdef"[id & 15];
-		return str_value(buf, 16);
+		return str_value(hex16(buf, cd->kind == FK_ID ? v->id : v->parent_id), 16);
 	default: /* FK_ENV: a list, the caller's */
 		return r;
 	}
@@ -353,6 +361,60 @@ static char *text_env(char *d, const struct out_opts *opt, const struct ev_view 
 		if (v->env_stopped)
 			d = put_str(d, " ...");
 	}
+	return d;
+}
+
+/* -o ancestors as text: the oldest first, the parent last, "comm(pid)" joined by " > " (">"
+ * in a column that is not the last); "-" when there are none or the table does not know. */
+static char *text_ancestors(char *d, const struct ev_view *v, bool word)
+{
+	if (!v->anc_known || !v->nanc)
+		return put_str(d, "-");
+	for (unsigned i = v->nanc; i-- > 0;) {
+		const struct ev_ancestor *a = &v->anc[i];
+
+		d = esc_text(d, a->comm, strnlen(a->comm, EV_COMM_LEN), word ? ESC_WORD : 0);
+		*d++ = '(';
+		d = put_u64(d, a->pid);
+		*d++ = ')';
+		if (i)
+			d = put_str(d, word ? ">" : " > ");
+	}
+	return d;
+}
+
+
+/* -o ancestors in JSON: [{"pid","id","comm","args","truncated"}, ...], parent first; null when
+ * the process table does not know the process. */
+static char *json_ancestors(char *d, const struct ev_view *v)
+{
+	if (!v->anc_known)
+		return put_str(d, "null");
+	*d++ = '[';
+	for (unsigned i = 0; i < v->nanc; i++) {
+		const struct ev_ancestor *a = &v->anc[i];
+		const char *s = a->args, *end = a->args + a->args_len;
+		char id[16];
+
+		if (i)
+			*d++ = ',';
+		d = put_u64(put_str(d, "{\"pid\":"), a->pid);
+		d = put_str(d, ",\"id\":");
+		d = a->has_id ? esc_json(d, hex16(id, a->id), 16) : put_str(d, "null");
+		d = put_str(d, ",\"comm\":");
+		d = esc_json(d, a->comm, strnlen(a->comm, EV_COMM_LEN));
+		d = put_str(d, ",\"args\":[");
+		for (unsigned k = 0; k < a->argc && s < end; k++) {
+			size_t n = strnlen(s, (size_t)(end - s));
+
+			if (k)
+				*d++ = ',';
+			d = esc_json(d, s, n);
+			s += n + 1;
+		}
+		d = put_str(d, a->cut ? "],\"truncated\":true}" : "],\"truncated\":false}");
+	}
+	*d++ = ']';
 	return d;
 }
 
@@ -433,9 +495,11 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 
 	if (v->exit && (c == COL_FILENAME || c == COL_ARGS)) /* no path: "-" */
 		return c == COL_ARGS ? exit_args(d, v, word) : put_str(d, "-");
+	if (v->running && (c == COL_FILENAME || c == COL_RET)) /* from /proc: no exec seen */
+		return put_str(d, c == COL_RET ? "  -" : "-");
 	switch (c) {
 	case COL_EVENT:
-		return put_str(d, v->exit ? "exit" : "exec");
+		return put_str(d, v->exit ? "exit" : v->running ? "running" : "exec");
 	case COL_TIME:
 		event_tm(h, opt, true, &tm);
 		d = put_u0(d, (unsigned)tm.tm_hour % 100, 2);
@@ -481,6 +545,8 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 			return put_str(d, "-");
 		return text_env(d, opt, v, word);
 	}
+	if (out_cols[c].kind == FK_ANCESTORS)
+		return text_ancestors(d, v, word);
 	val = ctx_value(opt, v, &out_cols[c], buf);
 	switch (val.type) {
 	case V_NULL:
@@ -526,6 +592,10 @@ static char *json_context(char *d, const struct out_opts *opt, const struct ev_v
 		*d++ = '"';
 		d = put_str(d, out_cols[c].name);
 		d = put_str(d, "\":");
+		if (out_cols[c].kind == FK_ANCESTORS) {
+			d = json_ancestors(d, v);
+			continue;
+		}
 		if (out_cols[c].kind == FK_ENV) {
 			/* its own truncated (strings left out), and the bytes the kernel did not
 			 * look at for the variables always shown */
@@ -589,7 +659,9 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 
 	*d++ = '{';
 	if (opt->events)
-		d = put_str(d, v->exit ? "\"event\":\"exit\"," : "\"event\":\"exec\",");
+		d = put_str(d, v->exit	    ? "\"event\":\"exit\","
+			       : v->running ? "\"event\":\"running\","
+					    : "\"event\":\"exec\",");
 	d = put_str(d, "\"time\":\"");
 	/* Years outside 0..9999 only come from a bogus clock offset; keep the field well-formed. */
 	d = put_u0(d, (uint64_t)(tm.tm_year + 1900LL) % 10000, 4);
@@ -616,9 +688,9 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 	if (v->exit)
 		return put_str(json_context(json_exit(d, v), opt, v), "}\n");
 	d = put_str(d, ",\"ret\":");
-	d = put_i64(d, h->ret);
+	d = v->running ? put_str(d, "null") : put_i64(d, h->ret); /* running: from /proc */
 	d = put_str(d, ",\"filename\":");
-	d = esc_json(d, v->filename, v->filename_len);
+	d = v->running ? put_str(d, "null") : esc_json(d, v->filename, v->filename_len);
 	d = put_str(d, ",\"args\":");
 	d = json_strings(d, v->args, v->arg_len, argc);
 	/* the arguments' (env has its own, env_truncated) */
@@ -639,6 +711,7 @@ void out_event(struct outbuf *o, const struct out_opts *opt, const struct ev_vie
 	for (unsigned i = 0; i < argc; i++)
 		need += 6 * v->arg_len[i];
 	need += 4 * OB_ROOT_MARK(v->root_len); /* filename, args, cwd, exe */
+	need += v->nanc * (size_t)OB_ANC(EV_ANC_ARGS, EV_ANC_ARGS);
 	if (opt->ctx_cols) {
 		need += OB_CTX + 6 * (v->cwd_len + v->exe_len + v->root_len + v->cgroup_len);
 		for (unsigned i = 0; i < v->envc; i++)

@@ -65,12 +65,13 @@ const struct prog_def prog_defs[P_COUNT] = {
 		.tp_category = "sched",
 		.tp_event = "sched_process_fork",
 		.fields = {"child_pid"},
-		.features = 0,
+		.features = FEATURE(FORKS),
 		.unless_feature = KF_PPID,
-		.maps = MAPS(FORKS),
+		.maps = MAPS(FORKS) | MAPS(EVENTS),
 		.attach_rank = 0,
 		.successes = false,
-		.emit = prog_fork},
+		.emit = prog_fork,
+		.forks = true},
     /* Every syscall's entry and exit, for execs through the 32-bit entry. */
     [P_COMPAT_ENTER] = {.name = "compat_enter",
 			.tp_category = "raw_syscalls",
@@ -260,6 +261,9 @@ const struct kmember_def kmember_defs[KM_COUNT] = {
     [KM_SIGNAL_LIVE] = {.type = "signal_struct", .member = "live"},
     [KM_TASK_ACTIVE_MM] = {.type = "task_struct", .member = "active_mm"},
     [KM_TASK_FLAGS] = {.type = "task_struct", .member = "flags"},
+    [KM_TASK_CHILDREN] = {.type = "task_struct", .member = "children"},
+    [KM_TASK_SIBLING] = {.type = "task_struct", .member = "sibling"},
+    [KM_TASK_PID] = {.type = "task_struct", .member = "pid"},
 };
 
 #define KM_WALK                                                                                    \
@@ -313,4 +317,8 @@ const struct kfeature_def kfeature_defs[KF_COUNT] = {
 				KM(TASK_FLAGS) | KM(TASK_MM),
 		     .without = "--exit where sched_process_exit has no group_dead: a process's "
 				"exit is its leader's"},
+    [KF_FORKS] = {.name = "fork records",
+		  .members = KM(TASK_CHILDREN) | KM(TASK_SIBLING) | KM(TASK_PID) |
+			     KM(TASK_START_BOOTTIME) | KM(TASK_MM) | KM(MM_ARG_START),
+		  .without = "-o ancestors: threads are taken for processes"},
 };

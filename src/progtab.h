@@ -58,6 +58,7 @@ struct prog_def {
 	prog_emit_fn *emit;
 	bool compat; /* watches every syscall: loaded with --compat only, where KF_COMPAT is on */
 	bool exits;  /* loaded with --exit only (prog_opts.exits) */
+	bool forks;  /* loaded with prog_opts.forks too, whatever unless_feature says */
 };
 
 struct map_def {

@@ -7,6 +7,7 @@
 #include "perf_ring.h"
 #include "cgroup.h"
 #include "progset.h"
+#include "proctab.h"
 #include "rate.h"
 #include "sink.h"
 #include "sysfile.h"
@@ -90,6 +91,16 @@ struct session {
 	uint64_t tokens_at;
 	pid_t self;	/* learning our own root from our failed exec (learn_own_root) */
 	char *own_root; /* what fmt.own_root points to */
+	/* -o ancestors (and --existing's start): the process table; with ancestors, records are
+	 * queued and taken in time order (rings are read one after the other), so that a
+	 * child's exec never comes before its parent's fork */
+	struct proctab pt;
+	bool pt_on, anc;
+	struct line_ref *rq; /* queued records: time, offset and size in rbuf */
+	size_t nrq, rq_cap;
+	char *rbuf, *rbuf2;
+	size_t rlen, rcap;
+	struct ev_view view; /* take_record's: too large for the stack of every call */
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -195,38 +206,128 @@ static bool own_root_probe(struct session *s, const struct ev_view *v)
 	return true;
 }
 
-static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
-{
-	struct session *s = ctx;
-	struct ev_view v;
+/* The process table's code is left out of make tiny (main.c refuses the options); PT_ON(x):
+ * the tracer's session or options have it on. */
+#ifdef MINISNOOP_TINY
+#define PT_ON(x) false
+#else
+#define PT_ON(x) ((x)->pt_on)
+#endif
 
-	(void)cpu;
-	if (s->done)
-		return 1;
-	if (ev_decode_env(data, size, s->o->prog.max_args, s->o->prog.max_env, &v)) {
+/* A fork record, for the process table (a malformed one is said as an exec record's
+ * decoding refuses it: EV_F_FORK is never an exec's). */
+static bool fork_record(struct session *s, const void *data, uint32_t size)
+{
+	struct ms_fork f;
+
+	if (ev_decode_fork(data, size, &f))
+		return false;
+	if (PT_ON(s))
+		pt_fork(&s->pt, &f);
+	return true;
+}
+
+/* One event: the process table kept, then filtered, formatted and counted. 1: stop reading. */
+static int take_record(struct session *s, const void *data, uint32_t size)
+{
+	struct ev_view *v = &s->view;
+	int r = 0;
+
+	if (fork_record(s, data, size))
+		return 0;
+	if (ev_decode_env(data, size, s->o->prog.max_args, s->o->prog.max_env, v)) {
 		ms_fprintf(stderr, "minisnoop: skipped a malformed record of %u bytes\n", size);
 		return 0;
 	}
-	if (s->self && own_root_probe(s, &v))
+	if (s->self && own_root_probe(s, v))
 		return 0;
 	/* an exit's pid may already be another process's */
-	if (!(v.hdr.flags & EV_F_PPID_KERNEL) && !v.exit)
-		v.hdr.ppid = proc_ppid(v.hdr.pid);
-	if (!filter_match(&s->o->filter, &v))
-		return 0;
+	if (!(v->hdr.flags & EV_F_PPID_KERNEL) && !v->exit)
+		v->hdr.ppid = proc_ppid(v->hdr.pid);
+	if (PT_ON(s)) {
+		if (!v->exit)
+			pt_exec(&s->pt, v);
+		if (v->exit && !s->o->show_exits) /* asked for by the table only */
+			goto out;
+		if (s->anc)
+			pt_ancestors(&s->pt, v, s->o->max_anc);
+	}
+	if (!filter_match(&s->o->filter, v))
+		goto out;
 	/* --rate: before formatting, the costly part */
-	if (!rate_allow(&s->rate, v.hdr.comm, v.hdr.ts_ns))
-		return 0;
-	if (!line_begin(s, v.hdr.ts_ns))
-		return 1;
-	out_event(&s->out, &s->fmt, &v);
+	if (!rate_allow(&s->rate, v->hdr.comm, v->hdr.ts_ns))
+		goto out;
+	if (!line_begin(s, v->hdr.ts_ns)) {
+		r = 1;
+		goto out;
+	}
+	out_event(&s->out, &s->fmt, v);
 	line_end(s);
 	s->matched++;
 	if (s->o->count && s->matched >= s->o->count) {
 		s->done = true;
-		return 1;
+		r = 1;
 	}
+out:
+	if (PT_ON(s) && v->exit) /* after its line: its ancestors pointed into the table */
+		pt_exit(&s->pt, v);
+	return r;
+}
+
+/* With the process table: queued, taken in time order by take_queue. */
+static int queue_record(struct session *s, const void *data, uint32_t size)
+{
+	size_t need = (size + 7) & ~(size_t)7;
+
+	if (size < 8) {
+		ms_fprintf(stderr, "minisnoop: skipped a malformed record of %u bytes\n", size);
+		return 0;
+	}
+	if (s->nrq == s->rq_cap) {
+		size_t cap = s->rq_cap ? s->rq_cap * 2 : 256;
+		struct line_ref *n = realloc(s->rq, 2 * cap * sizeof(*n)); /* and the sort's */
+
+		if (!n)
+			goto oom;
+		s->rq = n;
+		s->rq_cap = cap;
+	}
+	if (s->rlen + need > s->rcap) {
+		size_t cap = s->rcap ? s->rcap : 1 << 16;
+		char *a, *b;
+
+		while (cap < s->rlen + need)
+			cap *= 2;
+		a = realloc(s->rbuf, cap);
+		if (a)
+			s->rbuf = a;
+		b = a ? realloc(s->rbuf2, cap) : NULL;
+		if (!b)
+			goto oom;
+		s->rbuf2 = b;
+		s->rcap = cap;
+	}
+	memcpy(&s->rq[s->nrq].ts, data, 8); /* both shapes start with their time */
+	s->rq[s->nrq].off = s->rlen;
+	s->rq[s->nrq].len = size;
+	memcpy(s->rbuf + s->rlen, data, size);
+	s->rlen += need;
+	s->nrq++;
 	return 0;
+oom:
+	ms_fprintf(stderr, "minisnoop: out of memory\n");
+	s->done = true;
+	return 1;
+}
+
+static int on_sample(void *ctx, int cpu, const void *data, uint32_t size)
+{
+	struct session *s = ctx;
+
+	(void)cpu;
+	if (s->done)
+		return 1;
+	return PT_ON(s) && s->anc ? queue_record(s, data, size) : take_record(s, data, size);
 }
 
 /* Counted here, reported with the programs' own counts (report_losses). */
@@ -422,6 +523,32 @@ static void sort_lines(struct session *s)
 	memcpy(s->out.buf + base, s->sorted, at);
 }
 
+/* The queued records up to time upto, in time order; the later ones stay queued. */
+static void take_queue(struct session *s, uint64_t upto)
+{
+	size_t k = 0, n = 0, len = 0;
+
+	sort_refs(s->rq, s->rq + s->rq_cap, s->nrq);
+	for (; k < s->nrq && s->rq[k].ts <= upto && !s->done; k++)
+		take_record(s, s->rbuf + s->rq[k].off, (uint32_t)s->rq[k].len);
+	if (s->done)
+		k = s->nrq;
+	for (; k < s->nrq; k++, n++) {
+		memcpy(s->rbuf2 + len, s->rbuf + s->rq[k].off, s->rq[k].len);
+		s->rq[n] = s->rq[k];
+		s->rq[n].off = len;
+		len += (s->rq[k].len + 7) & ~(size_t)7;
+	}
+	s->nrq = n;
+	s->rlen = len;
+	if (n) { /* the kept ones are in rbuf2 now */
+		char *t = s->rbuf;
+
+		s->rbuf = s->rbuf2;
+		s->rbuf2 = t;
+	}
+}
+
 /* Writes the first `cut` bytes of the output; a closed pipe, a stop while blocked, or a
  * write error (a full disk) ends the session, each said differently. */
 static void write_out(struct session *s, size_t cut)
@@ -488,6 +615,8 @@ static int drain(struct session *s, struct perf_ring *rings, int nr, bool final)
 		}
 		n += r;
 	}
+	if (PT_ON(s) && s->anc && s->nrq)
+		take_queue(s, final || s->done ? UINT64_MAX : upto);
 	/* --count reached or a closed pipe: nothing more comes, write all. */
 	write_upto(s, final || s->done ? UINT64_MAX : upto);
 	return n;
@@ -738,8 +867,8 @@ static void pidfile_remove(struct session *s, const char *path)
 static int trace_loop(struct session *s, uint64_t deadline)
 {
 	while (!s->done && !stop_signal) {
-		/* events held back for ordering are written at the next round, soon */
-		int timeout = s->nlines ? 5 : 1000, r;
+		/* events (or records) held back for ordering are taken at the next round, soon */
+		int timeout = s->nlines || s->nrq ? 5 : 1000, r;
 
 		if (deadline) {
 			uint64_t now = now_ns(CLOCK_MONOTONIC);
@@ -771,6 +900,48 @@ static int trace_loop(struct session *s, uint64_t deadline)
 			coalesce(s);
 	}
 	return 0;
+}
+
+/* The process table from /proc; 0 or 1 (said). */
+static int seed(struct session *s)
+{
+	int r = pt_init(&s->pt, PT_CAP_DEF);
+
+	if (!r)
+		r = pt_seed_proc(&s->pt, "/proc");
+	if (r < 0) {
+		ms_fprintf(stderr, "minisnoop: process table: %s\n", strerror(-r));
+		return 1;
+	}
+	s->pt_on = true;
+	s->anc = s->o->ancestors;
+	return 0;
+}
+
+/* --existing: a "running" line per process /proc showed, through the user-space filters and
+ * -u; written before the first event. The table is dropped after when nothing else keeps it. */
+static void running_lines(struct session *s)
+{
+	uint64_t now = now_ns(CLOCK_MONOTONIC);
+
+	for (uint32_t k = pt_next_live(&s->pt, 0); k && !s->done; k = pt_next_live(&s->pt, k)) {
+		struct ev_view *v = &s->view;
+
+		pt_view(&s->pt, k, now, v);
+		if (s->o->prog.match_uid && v->hdr.uid != s->o->prog.uid)
+			continue;
+		if (s->anc)
+			pt_ancestors(&s->pt, v, s->o->max_anc);
+		if (!filter_match(&s->o->filter, v) || !line_begin(s, now))
+			continue;
+		out_event(&s->out, &s->fmt, v);
+		line_end(s);
+	}
+	write_upto(s, UINT64_MAX);
+	if (!s->anc) {
+		pt_free(&s->pt);
+		s->pt_on = false;
+	}
 }
 
 /* An event read but not to be written: counted as an event, and as not written. */
@@ -808,6 +979,11 @@ static void summary(struct session *s)
 	if (s->unwritten)
 		ms_fprintf(stderr, ", %" PRIu64 " not written (output blocked when stopped)",
 			   s->unwritten);
+	if (s->pt.evicted || s->pt.untracked)
+		ms_fprintf(stderr,
+			   ", process table full: %" PRIu64 " ancestors evicted, %" PRIu64
+			   " untracked",
+			   s->pt.evicted, s->pt.untracked);
 	ms_fprintf(stderr, "\n");
 }
 
@@ -902,6 +1078,9 @@ int tracer_run(const struct tracer_opts *o)
 	keep_events(&s);
 	if (s.pid_fd >= 0 && pidfile_write(&s, o->pidfile))
 		goto out;
+	/* attached: what starts from now on is seen; read as root (arg_start is ptrace's) */
+	if (PT_ON(o) && seed(&s))
+		goto out;
 	/* Attached: no privilege is needed any more. */
 	if (privs_drop(&o->run_as, err, sizeof(err))) {
 		ms_fprintf(stderr, "minisnoop: %s\n", err);
@@ -923,6 +1102,8 @@ int tracer_run(const struct tracer_opts *o)
 		ms_fprintf(stderr, "minisnoop: writing the output: %s\n", strerror(-r));
 		s.write_failed = s.done = true;
 	}
+	if (PT_ON(o) && o->existing)
+		running_lines(&s);
 	/* Tell a waiting script that tracing has started (events from now on are seen). */
 	layout_ppid_note(&s.layout, note, sizeof(note));
 	ms_fprintf(stderr, "minisnoop: tracing (%s%s); Ctrl-C to stop\n", note,
@@ -965,5 +1146,9 @@ out:
 	rate_free(&s.rate);
 	free(s.lines);
 	free(s.sorted);
+	free(s.rq);
+	free(s.rbuf);
+	free(s.rbuf2);
+	pt_free(&s.pt);
 	return status;
 }

@@ -28,6 +28,12 @@ struct tracer_opts {
 	unsigned rot_count;   /* and COUNT */
 	uint64_t rate;	      /* --rate N: events a second per command (0: no limit) */
 	const char *pidfile;  /* --pidfile FILE */
+	/* issue 17 */
+	bool show_exits;  /* --exit: exit lines (prog.exits also loads them for the table) */
+	bool ancestors;	  /* -o ancestors: the process table, kept by fork, exec and exit */
+	unsigned max_anc; /* --ancestors N: at most N of them (0: EV_ANC_MAX) */
+	bool existing;	  /* --existing: a "running" line per process at start */
+	bool pt_on;	  /* either: the process table (not in make tiny) */
 };
 
 /* Runs until a signal, --count, --duration or a closed stdout. Returns the exit status. */

@@ -16,6 +16,7 @@
  * Lifecycle (issue 17): the start time's low bit turns --exit's output on (the EVENT column,
  * JSON's event key and ids); a record with EV_F_EXIT is an exit, checked against a model of
  * its outcome (exit_code, signal, core, age) and of the ids (FNV-1a of "TGID:TICKS:ARG_START").
+ * The same bytes as a fork record (ev_decode_fork, -o ancestors): one shape or the other.
  */
 #include "fuzz.h"
 
@@ -973,6 +974,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	max_env = data[0];
 	r = ev_decode_env(rec, size - PRE, max_args, max_env, &v);
 	FUZZ_CHECK(r == 0 || r == -EINVAL);
+	{ /* -o ancestors' fork records: the other shape, never both */
+		struct ms_fork f;
+		int fr = ev_decode_fork(rec, size - PRE, &f);
+
+		FUZZ_CHECK(fr == 0 || fr == -EINVAL);
+		FUZZ_CHECK(fr || (f.flags == EV_F_FORK && f.pid && r));
+	}
 	if (r) {
 		free(rec);
 		return 0;

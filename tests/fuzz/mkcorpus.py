@@ -297,3 +297,36 @@ put("fuzz_passwd", "alice", b"alice\0" + PASSWD)
 put("fuzz_passwd", "nobody-no-newline", b"nobody\0" + PASSWD)
 put("fuzz_passwd", "bad-uid", b"bad\0" + PASSWD + b"\nbad::7:7\n")
 put("fuzz_passwd", "missing", b"mallory\0" + PASSWD)
+
+# ---- proctab: the table's size, then operations (op byte and operands, tests/fuzz/fuzz_proctab.c)
+def stat_text(pid, comm, ppid, ticks, arg_start):
+    f = [str(n) for n in range(5, 53)]
+    f[22 - 5], f[48 - 5] = str(ticks), str(arg_start)
+    return b"%d (%s) S %d " % (pid, comm, ppid) + " ".join(f).encode() + b"\n"
+
+
+def seed_op(st, cmd):
+    return bytes([0, len(st), len(cmd)]) + st + cmd
+
+
+def fork_op(pid, ppid, start, arg_start, have=1 << 12):
+    return bytes([0x81]) + struct.pack("<QIII2IIQQ", 10**9, pid, ppid, have, 0, 0, 1 << 9,
+                                       start, arg_start) + b"\0" * 8
+
+
+def exec_op(op, pid, ppid, start, args):
+    b = bytes([op, pid, 0x80 | start, len(args), ppid, 7]) + b"comm"
+    return b + b"".join(bytes([len(a)]) + a for a in args)
+
+
+CHAIN = (seed_op(stat_text(1, b"init", 0, 1, 4096), b"init\0") +
+         seed_op(stat_text(10, b"test) (x", 1, 5, 8192), b"test\0-v\0") +
+         fork_op(20, 10, 20 * 10**7, 8192) + exec_op(2, 19, 10, 20, [b"sh", b"-c", b"x"]) +
+         fork_op(21, 20, 21 * 10**7, 7) + exec_op(2, 20, 20, 21, [b"sh", b"-c", b"sleep 1"]) +
+         fork_op(22, 21, 22 * 10**7, 7) + exec_op(3, 20, 20, 21, []) +
+         exec_op(2, 21, 1, 22, [b"sleep", b"1"]) + exec_op(4, 21, 1, 22, []) + b"\x40" +
+         bytes([5]))
+put("fuzz_proctab", "chain", b"\x10" + CHAIN)
+put("fuzz_proctab", "full", b"\x03" + CHAIN * 3)
+put("fuzz_proctab", "stat-odd", b"\x08" + seed_op(b"7 (a)b) c) R 1 2 3", b"") +
+    seed_op(stat_text(8, b"\x1b[2J", 7, 9, 0), b"\xff\xfe") + bytes([5]))

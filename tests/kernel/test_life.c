@@ -2,7 +2,9 @@
 /*
  * --exit and the ids (issue 17), against processes whose truth is known: exit codes, a
  * SIGKILL, a core dump, ages, multi-threaded processes, a process that execs twice, a pid
- * used twice, ids recomputed from /proc/PID/stat, --no-btf's nulls, text. Each case is a row
+ * used twice, ids recomputed from /proc/PID/stat, --no-btf's nulls, text; -o ancestors
+ * through a shell chain, an exited (reparented) intermediate, --ancestors N; --existing's
+ * running lines and the parent ids they resolve. Each case is a row
  * (snoop.h): minisnoop's flags, a workload that runs our processes and records their pids,
  * and a check on the events life_events.py normalized.
  */
@@ -23,6 +25,7 @@ struct lev {
 	long pid, ppid;
 	char tid[16], id[20], parent_id[20], code[8], sig[8], core[8], age[16];
 	char comm[40];
+	char *anc; /* life_events.py's ANCESTORS word (malloc'd) */
 };
 
 struct run;
@@ -65,11 +68,20 @@ static void core_pattern_restore(void)
 		close(fd);
 }
 
+static void free_events(struct run *r)
+{
+	for (int k = 0; k < r->nev; k++)
+		free(r->ev[k].anc);
+	free(r->ev);
+	r->ev = NULL;
+	r->nev = 0;
+}
+
 static void life_cleanup(void)
 {
 	snoop_cleanup();
 	core_pattern_restore();
-	free(g_run.ev);
+	free_events(&g_run);
 	memset(&g_run, 0, sizeof(g_run));
 }
 
@@ -126,6 +138,7 @@ static void add_event(char *words)
 {
 	struct run *r = &g_run;
 	struct lev *e;
+	int n = 0;
 
 	if (r->nev >= MAX_EVENTS)
 		return;
@@ -133,10 +146,14 @@ static void add_event(char *words)
 		r->ev = calloc(MAX_EVENTS, sizeof(*r->ev));
 	assert_non_null(r->ev);
 	e = &r->ev[r->nev];
-	if (sscanf(words, " %7s %ld %ld %15s %19s %19s %7s %7s %7s %15s %39s", e->event, &e->pid,
-		   &e->ppid, e->tid, e->id, e->parent_id, e->code, e->sig, e->core, e->age,
-		   e->comm) != 11)
+	e->anc = NULL;
+	if (sscanf(words, " %7s %ld %ld %15s %19s %19s %7s %7s %7s %15s %39s %n", e->event, &e->pid,
+		   &e->ppid, e->tid, e->id, e->parent_id, e->code, e->sig, e->core, e->age, e->comm,
+		   &n) != 11 ||
+	    !words[n])
 		fail_msg("bad normalized line '%.120s'", words);
+	e->anc = strdup(words + n);
+	assert_non_null(e->anc);
 	r->nev++;
 }
 
@@ -549,6 +566,270 @@ static void check_text(struct run *r)
 		fail_msg("no 'signal 9 (SIGKILL) age' in:\n%s", out);
 }
 
+/* ---- -o ancestors, --existing ---- */
+
+/* "x" and the hex of n bytes, as life_events.py's h() writes a string */
+static const char *hex(const char *s, size_t n)
+{
+	static char out[4][1024];
+	static int k;
+	char *o = out[k++ % 4];
+
+	o[0] = 'x';
+	for (size_t i = 0; i < n && 2 * i + 3 < sizeof(out[0]); i++)
+		snprintf(o + 1 + 2 * i, 3, "%02x", (unsigned char)s[i]);
+	return o;
+}
+#define HEXS(lit) hex(lit, sizeof(lit) - 1) /* a literal, its NULs included */
+
+/* Field f (0 pid, 1 id, 2 comm, 3 args, 4 truncated) of the k-th ancestor (0: the parent);
+ * NULL when there are fewer. */
+static const char *anc_field(const struct lev *e, int k, int f)
+{
+	static char out[8][4096];
+	static int slot;
+	const char *p = e->anc;
+	char *o = out[slot++ % 8];
+	size_t n;
+
+	if (!strcmp(p, "-") || !strcmp(p, "null") || !strcmp(p, "[]"))
+		return NULL;
+	while (k-- > 0) {
+		p = strchr(p, ',');
+		if (!p++)
+			return NULL;
+	}
+	while (f-- > 0) {
+		p = strchr(p, '/');
+		if (!p++)
+			fail_msg("ancestor word '%.200s' has too few fields", e->anc);
+	}
+	n = strcspn(p, "/,");
+	snprintf(o, sizeof(out[0]), "%.*s", (int)n, p);
+	return o;
+}
+
+static int anc_count(const struct lev *e)
+{
+	int n = 0;
+
+	while (anc_field(e, n, 0))
+		n++;
+	return n;
+}
+
+/* The k-th ancestor is pid with that id, comm and arguments (NULL: not compared). */
+static void expect_anc(const struct lev *e, int k, long pid, const char *id, const char *comm,
+		       const char *args_hex)
+{
+	char want[32], what[64];
+	const char *got = anc_field(e, k, 0);
+
+	if (!got)
+		fail_msg("pid %ld has no ancestor #%d: '%s'\n%s", e->pid, k, e->anc,
+			 buf_str(&g_run.s->out));
+	snprintf(want, sizeof(want), "%ld", pid);
+	snprintf(what, sizeof(what), "pid %ld's ancestor #%d: pid", e->pid, k);
+	expect_str(what, got, want);
+	snprintf(what, sizeof(what), "pid %ld's ancestor #%d: id", e->pid, k);
+	if (id)
+		expect_str(what, anc_field(e, k, 1), id);
+	if (comm) {
+		snprintf(what, sizeof(what), "pid %ld's ancestor #%d: comm", e->pid, k);
+		expect_str(what, anc_field(e, k, 2), hex(comm, strlen(comm)));
+	}
+	if (args_hex) {
+		snprintf(what, sizeof(what), "pid %ld's ancestor #%d: args", e->pid, k);
+		expect_str(what, anc_field(e, k, 3), args_hex);
+	}
+}
+
+/* The exec event of the child of ppid that runs comm (first), or fail. */
+static const struct lev *child_exec(const struct run *r, long ppid, const char *comm)
+{
+	for (int k = 0; k < r->nev; k++)
+		if (!strcmp(r->ev[k].event, "exec") && r->ev[k].ppid == ppid &&
+		    !strcmp(r->ev[k].comm, hex(comm, strlen(comm))))
+			return &r->ev[k];
+	fail_msg("no exec of %s by a child of %ld in:\n%s", comm, ppid, buf_str(&r->s->out));
+	return NULL;
+}
+
+#define CHAIN	   "sh -c \"sleep 1\""
+#define OUTER_ARGS "sh\0-c\0" CHAIN
+#define INNER_ARGS "sh\0-c\0sleep 1"
+
+/* sh -c 'sh -c "sleep 1"': both shells fork (dash), the sleep's parent is the inner one. */
+static void work_chain(struct run *r)
+{
+	sh(r, CHAIN);
+}
+
+/* The chain's events: the outer shell (ours), the inner one, the sleep. */
+static void chain_events(const struct run *r, const struct lev **outer, const struct lev **inner,
+			 const struct lev **sleep)
+{
+	*outer = must(r, "exec", r->pid[0], 0);
+	*inner = child_exec(r, r->pid[0], "sh");
+	*sleep = child_exec(r, (*inner)->pid, "sleep");
+}
+
+/* The sleep's ancestors: the inner shell, the outer one, with their arguments, then this
+ * test, and on to pid 1; each child's parent_id is its parent's exec id. */
+static void check_chain(struct run *r)
+{
+	const struct lev *outer, *inner, *sleep;
+	int n;
+
+	chain_events(r, &outer, &inner, &sleep);
+	expect_anc(sleep, 0, inner->pid, inner->id, "sh", HEXS(INNER_ARGS));
+	expect_anc(sleep, 1, outer->pid, outer->id, "sh", HEXS(OUTER_ARGS));
+	expect_anc(sleep, 2, getpid(), r->self_id, NULL, NULL);
+	n = anc_count(sleep);
+	expect_str("the last ancestor is pid 1", anc_field(sleep, n - 1, 0), "1");
+	expect_str("the sleep's parent_id", sleep->parent_id, inner->id);
+	expect_str("the inner shell's parent_id", inner->parent_id, outer->id);
+	expect_str("the outer shell's parent_id", outer->parent_id, r->self_id);
+	/* the exits carry them too: the sleep's, its parent first */
+	expect_anc(must(r, "exit", sleep->pid, 0), 0, inner->pid, inner->id, "sh", NULL);
+}
+
+static void check_chain_one(struct run *r)
+{
+	const struct lev *outer, *inner, *sleep;
+
+	chain_events(r, &outer, &inner, &sleep);
+	expect_anc(sleep, 0, inner->pid, inner->id, "sh", HEXS(INNER_ARGS));
+	if (anc_count(sleep) != 1)
+		fail_msg("--ancestors 1: %d ancestors: %s", anc_count(sleep), sleep->anc);
+	expect_anc(outer, 0, getpid(), r->self_id, NULL, NULL);
+	if (anc_count(outer) != 1)
+		fail_msg("--ancestors 1: the outer shell has %d", anc_count(outer));
+}
+
+/* Without BTF: the same chain; the shells forked since the start have no ids, this test (from
+ * /proc at the start) has its own. */
+static void check_chain_no_btf(struct run *r)
+{
+	const struct lev *outer, *inner, *sleep;
+
+	chain_events(r, &outer, &inner, &sleep);
+	expect_anc(sleep, 0, inner->pid, "-", "sh", HEXS(INNER_ARGS));
+	expect_anc(sleep, 1, outer->pid, "-", "sh", HEXS(OUTER_ARGS));
+	expect_anc(sleep, 2, getpid(), r->self_id, NULL, NULL);
+	expect_str("exec id without BTF", sleep->id, "-");
+}
+
+/* The subshell (a fork of the outer shell) outlives it: the outer one exits at once, the
+ * subshell is reparented, sleeps, then execs true. */
+#define ORPHAN	    "(sleep 0.3; exec /bin/true) & exit 0"
+#define ORPHAN_ARGS "sh\0-c\0" ORPHAN
+
+static void work_orphan(struct run *r)
+{
+	sh(r, ORPHAN);
+	if (!snoop_wait_out(r->s, "\"comm\":\"true\"", WAIT_MS))
+		fail_msg("no exec of true in:\n%s", buf_str(&r->s->out));
+}
+
+static void check_orphan(struct run *r)
+{
+	const struct lev *outer = must(r, "exec", r->pid[0], 0), *t = NULL, *sl;
+	int at_exit = -1, at_true = -1;
+
+	for (int k = 0; k < r->nev; k++) {
+		if (!strcmp(r->ev[k].event, "exit") && r->ev[k].pid == r->pid[0])
+			at_exit = k;
+		if (!strcmp(r->ev[k].event, "exec") && !strcmp(r->ev[k].comm, HEXS("true")) &&
+		    anc_field(&r->ev[k], 0, 0) && atol(anc_field(&r->ev[k], 0, 0)) == r->pid[0])
+			at_true = k, t = &r->ev[k];
+	}
+	if (!t)
+		fail_msg("no exec of true whose parent is pid %d in:\n%s", (int)r->pid[0],
+			 buf_str(&r->s->out));
+	if (at_exit < 0 || at_exit > at_true)
+		fail_msg("the outer shell did not exit before true ran:\n%s", buf_str(&r->s->out));
+	if (t->ppid == r->pid[0])
+		fail_msg("true's ppid is still the exited shell's");
+	expect_anc(t, 0, outer->pid, outer->id, "sh", HEXS(ORPHAN_ARGS));
+	expect_anc(t, 1, getpid(), r->self_id, NULL, NULL);
+	/* the subshell's sleep: its parent ran the outer shell's program, not yet true */
+	sl = child_exec(r, t->pid, "sleep");
+	expect_anc(sl, 0, t->pid, NULL, "sh", HEXS(ORPHAN_ARGS));
+	expect_anc(sl, 1, outer->pid, outer->id, "sh", NULL);
+}
+
+/* --existing: this test among the running lines with /proc's id, its parent's line gives its
+ * parent_id; every running line's parent_id is null or another's id; a child's exec names
+ * this test's id as its parent_id. */
+static void work_existing(struct run *r)
+{
+	sh(r, "exit 0");
+}
+
+static const struct lev *running(const struct run *r, long pid)
+{
+	const struct lev *e = find(r, "running", (pid_t)pid, 0);
+
+	if (!e)
+		fail_msg("no running line of pid %ld in:\n%.2000s", pid, buf_str(&r->s->out));
+	return e;
+}
+
+static void check_existing(struct run *r)
+{
+	const struct lev *self = running(r, getpid()), *parent = running(r, getppid());
+	int n = 0, last_running = -1;
+
+	expect_str("our running line's id = /proc's", self->id, r->self_id);
+	expect_str("our parent_id = our parent's running line's id", self->parent_id, parent->id);
+	expect_str("our child's parent_id = our running line's id",
+		   must(r, "exec", r->pid[0], 0)->parent_id, self->id);
+	for (int k = 0; k < r->nev; k++) {
+		const struct lev *e = &r->ev[k];
+		bool found = !strcmp(e->parent_id, "-");
+
+		if (strcmp(e->event, "running"))
+			continue;
+		if (last_running != k - 1)
+			fail_msg("a running line after another event:\n%.2000s",
+				 buf_str(&r->s->out));
+		last_running = k;
+		n++;
+		for (int j = 0; j < r->nev && !found; j++)
+			found = !strcmp(r->ev[j].event, "running") &&
+				!strcmp(r->ev[j].id, e->parent_id);
+		if (!found)
+			fail_msg("running pid %ld: parent_id %s is no running line's id", e->pid,
+				 e->parent_id);
+	}
+	if (n < 3 || find(r, "running", 1, 0) == NULL)
+		fail_msg("%d running lines, pid 1's missing?", n);
+}
+
+/* Text: the chain's ancestors oldest first, "comm(pid)>..." (a column before others), and
+ * running lines. */
+static void work_text_anc(struct run *r)
+{
+	sh(r, CHAIN "; kill -9 $$");
+}
+
+static void check_text_anc(struct run *r)
+{
+	const char *out = buf_str(&r->s->out);
+	char want[96];
+
+	if (strncmp(out, "EVENT PCOMM", 11) || !strstr(out, " RET ANCESTORS ARGS\n"))
+		fail_msg("text header is not EVENT PCOMM ... RET ANCESTORS ARGS:\n%.300s", out);
+	/* not the last column: one word, joined by '>' alone */
+	snprintf(want, sizeof(want), "(%d)>sh(%d)>sh(", (int)getpid(), (int)r->pid[0]);
+	if (!strstr(out, want))
+		fail_msg("no '%s' (this test, the outer shell, the inner one) in:\n%s", want, out);
+	snprintf(want, sizeof(want), "\nrunning %-17.16s%-8d", g_comm, (int)getpid());
+	if (!strstr(out, want))
+		fail_msg("no running line of this test ('%s') in:\n%.3000s", want + 1, out);
+}
+
 static const struct row rows[] = {
     {"exit_codes_0_and_3", {NULL}, work_codes, check_codes, false},
     {"sigkill", {NULL}, work_sigkill, check_sigkill, false},
@@ -560,6 +841,24 @@ static const struct row rows[] = {
     {"id_from_proc", {NULL}, work_proc_id, check_proc_id, false},
     {"no_btf_nulls", {"--no-btf", NULL}, work_no_btf, check_no_btf_kill, false},
     {"text", {NULL}, work_text, check_text, true},
+    {"ancestors_shell_chain", {"-o", "+ancestors", NULL}, work_chain, check_chain, false},
+    {"ancestors_exited_reparented", {"-o", "+ancestors", NULL}, work_orphan, check_orphan, false},
+    {"ancestors_1",
+     {"-o", "+ancestors", "--ancestors", "1", NULL},
+     work_chain,
+     check_chain_one,
+     false},
+    {"ancestors_no_btf",
+     {"--no-btf", "-o", "+ancestors", NULL},
+     work_chain,
+     check_chain_no_btf,
+     false},
+    {"existing_parent_ids", {"--existing", NULL}, work_existing, check_existing, false},
+    {"ancestors_existing_text",
+     {"-o", "+ancestors", "--existing", NULL},
+     work_text_anc,
+     check_text_anc,
+     true},
 };
 
 static void run_row(void **state)
@@ -570,7 +869,7 @@ static void run_row(void **state)
 	int n = 1;
 
 	REQUIRE_PYTHON();
-	free(r->ev);
+	free_events(r);
 	memset(r, 0, sizeof(*r));
 	r->row = row;
 	if (!row->text)
@@ -588,14 +887,34 @@ static void run_row(void **state)
 	row->check(r);
 }
 
+/* check without BTF: ancestors are kept, their ids are null, and it says so. */
+static void test_check_no_btf(void **state)
+{
+	const char *args[] = {"check", NULL};
+	struct start_opts o = {.no_btf_env = "1"};
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = snoop_spawn(args, &o);
+	snoop_finish(s, 60000);
+	if (!buf_has(&s->out, "id, parent_id, age and the ancestors' ids are null") ||
+	    !buf_has(&s->out, "\n  ancestors                  ids null: BTF not used") ||
+	    !buf_has(&s->out, "-o ancestors: threads are taken for processes"))
+		fail_msg("check --no-btf does not say what -o ancestors lacks:\n%s",
+			 buf_str(&s->out));
+}
+
 int main(void)
 {
 	enum { NROWS = sizeof(rows) / sizeof(rows[0]) };
-	struct CMUnitTest tests[NROWS];
+	struct CMUnitTest tests[NROWS + 1];
 
 	for (size_t k = 0; k < NROWS; k++)
 		tests[k] =
 		    (struct CMUnitTest){rows[k].name, run_row, setup, teardown, (void *)&rows[k]};
+	tests[NROWS] =
+	    (struct CMUnitTest){"check_no_btf_ancestors", test_check_no_btf, setup, teardown, NULL};
 	snoop_init(60, "/tmp/minisnoop-life.", life_cleanup);
 	return cmocka_run_group_tests_name("test_life", tests, group_setup, group_teardown);
 }

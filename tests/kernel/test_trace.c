@@ -3021,6 +3021,9 @@ static void test_bad_flags(void **state)
 	    {"--verifier-log=7", NULL},
 	    {"-u", NULL},
 	    {"--max-args", NULL},
+	    {"--ancestors", "0", NULL},
+	    {"--ancestors", "65", NULL},
+	    {"--ancestors", "2", NULL}, /* without -o ancestors */
 	};
 
 	(void)state;
