@@ -43,6 +43,7 @@ struct asm_insn {
 		uint64_t w[2]; /* the same slots, packed */
 	};
 	unsigned char n;   /* slots used: 1, or 2 for LD_IMM64 */
+	unsigned char j;   /* a jump to a label: EMIT() passes it */
 	const char *label; /* jump target, resolved by asm_finish() */
 	const char *map;   /* map name for BPF_PSEUDO_MAP_FD loads */
 };
@@ -90,7 +91,7 @@ struct asm_insn {
 
 /* Jumps to a named label; op is BPF_JEQ, BPF_JGT, ... */
 #define ASM_J_(c, d, s, i, lbl)                                                                    \
-	((struct asm_insn){.w = {ASM_PACK_(c, d, s, 0, i), 0}, .n = 1, .label = (lbl)})
+	((struct asm_insn){.w = {ASM_PACK_(c, d, s, 0, i), 0}, .n = 1, .j = 1, .label = (lbl)})
 #define BPF_JMP_REG(op, dst, src, lbl)	 ASM_J_(BPF_JMP | BPF_OP(op) | BPF_X, dst, src, 0, lbl)
 #define BPF_JMP_IMM(op, dst, imm, lbl)	 ASM_J_(BPF_JMP | BPF_OP(op) | BPF_K, dst, 0, imm, lbl)
 #define BPF_JMP32_REG(op, dst, src, lbl) ASM_J_(BPF_JMP32 | BPF_OP(op) | BPF_X, dst, src, 0, lbl)
@@ -193,17 +194,52 @@ int asm_src_fmt(const struct asm_src *s, char *buf, size_t n);
 void asm_enter(struct asm_prog *p, const char *file, int line);
 /* call (of a shared emitter) with its call site recorded, so that each instruction it emits
  * names this line as well as its own: "insns/exec.c:110 < insns/common.c:8". */
+/* An instruction of one slot with no label (all but jumps and LD_IMM64): the smallest call
+ * site, p and the packed slot. */
+void asm_emit_op(struct asm_prog *p, uint64_t w0 ASM_AT_PARAMS_);
+
 #ifdef MINISNOOP_TINY
-#define ASM_CALL(p, call) (call)
+#define ASM_CALL(p, call)   (call)
+#define ASM_OP_(p, w0)	    asm_emit_op((p), (w0))
+#define ASM_JUMP_(p, w0, l) asm_emit_one((p), (w0), (l))
+#define LABEL(p, name)	    asm_label((p), (name))
 #else
-#define ASM_CALL(p, call) (asm_enter((p), __FILE__, __LINE__), (call), (void)--(p)->depth)
+/*
+ * Each file's own stubs pass its name (__BASE_FILE__: the .c file being compiled, which is
+ * the __FILE__ of every EMIT() site, none being in a header): a site passes its line only,
+ * 7 bytes less each. Unused ones are not linked (--gc-sections).
+ */
+__attribute__((noinline, unused)) static void asm_op_here_(struct asm_prog *p, uint64_t w0,
+							   int line)
+{
+	asm_emit_op(p, w0, __BASE_FILE__, line);
+}
+__attribute__((noinline, unused)) static void asm_jump_here_(struct asm_prog *p, uint64_t w0,
+							     const char *label, int line)
+{
+	asm_emit_one(p, w0, label, __BASE_FILE__, line);
+}
+__attribute__((noinline, unused)) static void asm_label_here_(struct asm_prog *p, const char *name,
+							      int line)
+{
+	asm_label(p, name, __BASE_FILE__, line);
+}
+__attribute__((noinline, unused)) static void asm_enter_here_(struct asm_prog *p, int line)
+{
+	asm_enter(p, __BASE_FILE__, line);
+}
+#define ASM_CALL(p, call)   (asm_enter_here_((p), __LINE__), (call), (void)--(p)->depth)
+#define ASM_OP_(p, w0)	    asm_op_here_((p), (w0), __LINE__)
+#define ASM_JUMP_(p, w0, l) asm_jump_here_((p), (w0), (l), __LINE__)
+#define LABEL(p, name)	    asm_label_here_((p), (name), __LINE__)
 #endif
 
-/* One-slot instructions (all but LD_IMM64) pass no second word: a smaller call site. */
+/* One-slot instructions (all but LD_IMM64) pass no second word, and those that are not
+ * jumps no label: smaller call sites. */
 #define EMIT(p, insn)                                                                              \
 	((insn).n == 2 ? asm_emit_parts((p), (insn).w[0], (insn).w[1],                             \
 					(insn).label ? (insn).label : (insn).map ASM_AT_)          \
-		       : asm_emit_one((p), (insn).w[0], (insn).label ASM_AT_))
-#define LABEL(p, name) asm_label((p), (name)ASM_AT_)
+	 : (insn).j    ? ASM_JUMP_((p), (insn).w[0], (insn).label)                                 \
+		       : ASM_OP_((p), (insn).w[0]))
 
 #endif

@@ -137,6 +137,11 @@ void asm_emit_one(struct asm_prog *p, uint64_t w0, const char *label ASM_AT_PARA
 	asm_emit_parts(p, w0, 0, label ASM_AT_ARGS_);
 }
 
+void asm_emit_op(struct asm_prog *p, uint64_t w0 ASM_AT_PARAMS_)
+{
+	asm_emit_parts(p, w0, 0, NULL ASM_AT_ARGS_);
+}
+
 void asm_emit(struct asm_prog *p, const struct asm_insn *ip, const char *file, int line)
 {
 	const struct asm_insn i = *ip;
