@@ -192,12 +192,13 @@ int asm_src_fmt(const struct asm_src *s, char *buf, size_t n);
 
 /* Starts a call of a shared emitter at file:line; the outermost of nested calls is kept. */
 void asm_enter(struct asm_prog *p, const char *file, int line);
-/* call (of a shared emitter) with its call site recorded, so that each instruction it emits
- * names this line as well as its own: "insns/exec.c:110 < insns/common.c:8". */
 /* An instruction of one slot with no label (all but jumps and LD_IMM64): the smallest call
  * site, p and the packed slot. */
 void asm_emit_op(struct asm_prog *p, uint64_t w0 ASM_AT_PARAMS_);
 
+/* ASM_CALL(p, call): call (of a shared emitter) with its call site recorded, so that each
+ * instruction it emits names this line as well as its own: "insns/exec.c:110 <
+ * insns/common.c:8". LABEL(p, name): a label here. */
 #ifdef MINISNOOP_TINY
 #define ASM_CALL(p, call)   (call)
 #define ASM_OP_(p, w0)	    asm_emit_op((p), (w0))
