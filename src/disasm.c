@@ -355,7 +355,7 @@ void disasm_prog(FILE *out, const struct asm_prog *p, bool with_src)
 			asm_src_fmt(&p->src[i], buf, sizeof(buf));
 			ms_fprintf(out, "  ; %s", buf);
 		}
-		fputc('\n', out);
+		ms_fprintf(out, "\n");
 	}
 	/* A label after the last instruction is legal until something jumps to it. */
 	put_labels(out, p, p->len);

@@ -31,7 +31,7 @@ struct sink {
 	int err;
 };
 
-#ifdef MINISNOOP_TINY
+#if defined(MINISNOOP_TINY) || defined(MINISNOOP_OWN_LIBC)
 static void flush(struct sink *s)
 {
 	for (size_t k = 0; s->f && k < s->at;) {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * libc functions the static product builds have their own of, smaller than musl's for what
- * minisnoop asks of them: malloc and fork in both (MINISNOOP_OWN_LIBC, set by the Makefile
- * for build/minisnoop and build/minisnoop-tiny, never for the host, sanitizer or fuzz builds
- * of the tests), getopt_long, localtime_r and gmtime_r in the tiny build only (the full build
- * keeps musl's: permuting options, POSIX TZ rules).
+ * minisnoop asks of them: malloc, fork and getopt_long in both (MINISNOOP_OWN_LIBC, set by the
+ * Makefile for build/minisnoop and build/minisnoop-tiny, never for the host, sanitizer or fuzz
+ * builds of the tests), localtime_r and gmtime_r in the tiny build only (the full build keeps
+ * musl's, with POSIX TZ rules).
  *
  * malloc: musl's is 8 KB, and
  * minisnoop allocates little: buffers at start-up, a few that grow, none per event. Blocks
@@ -151,13 +151,13 @@ pid_t fork(void)
 #endif
 }
 
-#ifdef MINISNOOP_TINY
 /*
  * getopt_long: musl's brings stdio along for messages that minisnoop turns off (opterr 0,
- * a ':' first in optstring). What main.c uses: short options (clustered, a value glued or
- * next), long ones (--name, --name=value, a unique prefix), "--", and optind, optarg and
- * optopt as musl leaves them on each error. No permuting: options after the first
- * non-option argument are not looked at (minisnoop takes no such arguments, and says so).
+ * a ':' first in optstring): 4.7 KB. What main.c and explain.c use: short options
+ * (clustered, a value glued or next), long ones (--name, --name=value, a unique prefix),
+ * "--", and optind, optarg and optopt as musl leaves them on each error; options after
+ * non-options are taken too, and argv is permuted as musl does (`dump exec --no-source`):
+ * each option, with its value, moves before the non-options it was found after.
  */
 char *optarg;
 int optind = 1, opterr = 1, optopt;
@@ -203,13 +203,11 @@ static int long_opt(int argc, char **argv, const char *spec, const struct option
 	return o->val;
 }
 
-int getopt_long(int argc, char *const *argv, const char *spec, const struct option *lo, int *idx)
+static int getopt_core(int argc, char **av, const char *spec, const struct option *lo)
 {
-	char **av = (char **)argv;
 	const char *a, *s;
 	int c;
 
-	(void)idx;
 	optarg = NULL;
 	if (!optpos) {
 		a = optind < argc ? av[optind] : NULL;
@@ -247,6 +245,36 @@ int getopt_long(int argc, char *const *argv, const char *spec, const struct opti
 	return c;
 }
 
+int getopt_long(int argc, char *const *argv, const char *spec, const struct option *lo, int *idx)
+{
+	char **av = (char **)argv;
+	int skipped = optind, at = optind, r;
+
+	(void)idx;
+	/* the next option, past non-options */
+	for (;; at++) {
+		if (at >= argc || !av[at])
+			return -1;
+		if (av[at][0] == '-' && av[at][1])
+			break;
+	}
+	optind = at;
+	r = getopt_core(argc, av, spec, lo);
+	/* what it took (nothing yet inside a cluster) goes before the non-options passed over */
+	for (int k = at; k < optind; k++) {
+		char *t = av[k];
+		int to = skipped + (k - at);
+
+		for (int m = k; m > to; m--)
+			av[m] = av[m - 1];
+		av[to] = t;
+	}
+	if (at > skipped)
+		optind = skipped + (optind - at);
+	return r;
+}
+
+#ifdef MINISNOOP_TINY
 /*
  * localtime_r, for -T's HH:MM:SS: musl's time zone code is 6 KB with its POSIX rules. Here,
  * the zoneinfo file TZ names (a path, or a name under /usr/share/zoneinfo; /etc/localtime
