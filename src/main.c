@@ -609,9 +609,11 @@ static void stderr_somewhere(void)
 
 	if (fcntl(STDERR_FILENO, F_GETFD) >= 0 || errno != EBADF)
 		return;
-	/* each write is a record of the log: ms_fprintf() writes what it formats at once */
 	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
+	/* each write is a record of the log: a message in one, not in pieces */
+	if (fd >= 0)
+		ms_stderr_by_line();
+	else
 		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (fd >= 0 && fd != STDERR_FILENO) {
 		dup2(fd, STDERR_FILENO);

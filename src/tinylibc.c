@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * libc functions the static product builds have their own of, smaller than musl's for what
- * minisnoop asks of them: malloc, fork and getopt_long in both (MINISNOOP_OWN_LIBC, set by the
- * Makefile for build/minisnoop and build/minisnoop-tiny, never for the host, sanitizer or fuzz
- * builds of the tests), localtime_r and gmtime_r in the tiny build only (the full build keeps
- * musl's, with POSIX TZ rules).
+ * minisnoop asks of them: malloc, fork, getopt_long and strstr in both (MINISNOOP_OWN_LIBC,
+ * set by the Makefile for build/minisnoop and build/minisnoop-tiny, never for the host,
+ * sanitizer or fuzz builds of the tests), localtime_r and gmtime_r in the tiny build only (the
+ * full build keeps musl's, with POSIX TZ rules).
  *
  * malloc: musl's is 8 KB, and
  * minisnoop allocates little: buffers at start-up, a few that grow, none per event. Blocks
@@ -272,6 +272,19 @@ int getopt_long(int argc, char *const *argv, const char *spec, const struct opti
 	if (at > skipped)
 		optind = skipped + (optind - at);
 	return r;
+}
+
+/* strstr: musl's is the two-way algorithm, linear in the haystack (1.3 KB). minisnoop looks
+ * for a few words in lines of a verifier log, each cut to 1 KiB (explain.c): the plain
+ * search, at most haystack x needle compares, is enough there. */
+char *strstr(const char *h, const char *n)
+{
+	size_t k = strlen(n);
+
+	for (; *h; h++)
+		if (*h == *n && !strncmp(h, n, k))
+			return (char *)h;
+	return k ? NULL : (char *)h;
 }
 
 #ifdef MINISNOOP_TINY
