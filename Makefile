@@ -59,6 +59,12 @@ CROSS_CFLAGS := $(CFLAGS)
 override CFLAGS += -std=gnu11 $(WARN) -ffunction-sections -fdata-sections -D_GNU_SOURCE \
 	  -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-pie \
 	  -DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc
+# Link-time optimisation where the compiler has it (2.6 KB less): one partition, the smallest
+# code; fat objects, so that make size-report can link them without it to say which object
+# each byte comes from.
+LTO := $(shell $(CC) -flto -x c -c -o /dev/null /dev/null 2>/dev/null && \
+	echo -flto -flto-partition=one -ffat-lto-objects)
+override CFLAGS += $(LTO)
 LDFLAGS ?=
 CROSS_LDFLAGS := $(LDFLAGS)
 # No page-aligned padding between segments: a static binary has no GOT worth a RELRO page, and
@@ -129,9 +135,12 @@ $(B)/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(if $(filter $<,$(HOT_SRCS)),$(HOT_OPT)) -c -o $@ $<
 
-# The map says which object (ours or a libc.a member) each byte comes from: make size-report.
+# The map says which object (ours or a libc.a member) each byte comes from: make size-report,
+# from the same objects linked without LTO (.nolto), whose map names them.
 $(B)/minisnoop: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -Wl,-Map=$(B)/minisnoop.map
+$(B)/minisnoop.nolto: $(OBJS)
+	$(CC) $(CFLAGS) -fno-lto -o $@ $^ $(LDFLAGS) -Wl,-Map=$@.map
 
 # make tiny: the same sources with MINISNOOP_TINY (no dump, verify, disassembler, source lines
 # of instructions, its own malloc and stdout), objects in $(B)/tiny/obj.
@@ -143,6 +152,8 @@ $(B)/tiny/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
 
 $(B)/minisnoop-tiny: $(TINY_OBJS)
 	$(CC) $(CFLAGS) $(TINY_CFLAGS) -o $@ $^ $(LDFLAGS) -Wl,-Map=$(B)/minisnoop-tiny.map
+$(B)/minisnoop-tiny.nolto: $(TINY_OBJS)
+	$(CC) $(CFLAGS) $(TINY_CFLAGS) -fno-lto -o $@ $^ $(LDFLAGS) -Wl,-Map=$@.map
 
 tiny: $(B)/minisnoop-tiny
 
@@ -282,14 +293,15 @@ CROSS_ISAS ?=
 cross:
 	@CFLAGS='$(CROSS_CFLAGS)' LDFLAGS='$(CROSS_LDFLAGS)' tools/cross.sh $(CROSS_ISAS)
 
-# A build from before the map existed is relinked once to get one.
+# Where the bytes go, by object, from the link without LTO; the budget and the goal are the
+# product's (with LTO when the compiler has it), which the report says too.
 .PHONY: size-report
-size-report: $(B)/minisnoop
-	@[ -f $(B)/minisnoop.map ] || { rm -f $(B)/minisnoop; $(MAKE) --no-print-directory $(B)/minisnoop; }
-	@STRIP=$(CROSS_COMPILE)strip tools/size-report.sh $(B)/minisnoop.map $(B)/minisnoop $(SIZE_BUDGET) \
-		163840
-size-report-tiny: $(B)/minisnoop-tiny
-	@STRIP=$(CROSS_COMPILE)strip tools/size-report.sh $(B)/minisnoop-tiny.map $< $(TINY_BUDGET) 65536
+size-report: $(B)/minisnoop $(B)/minisnoop.nolto
+	@PRODUCT=$(B)/minisnoop STRIP=$(CROSS_COMPILE)strip tools/size-report.sh \
+		$(B)/minisnoop.nolto.map $(B)/minisnoop.nolto $(SIZE_BUDGET) 163840
+size-report-tiny: $(B)/minisnoop-tiny $(B)/minisnoop-tiny.nolto
+	@PRODUCT=$(B)/minisnoop-tiny STRIP=$(CROSS_COMPILE)strip tools/size-report.sh \
+		$(B)/minisnoop-tiny.nolto.map $(B)/minisnoop-tiny.nolto $(TINY_BUDGET) 65536
 
 # Boots Debian kernels under qemu (TCG) with busybox and minisnoop only, two at a time
 # (tools/boot-test.sh --help). CI: x86_64 5.10 and 6.12 with and without BTF (with a 32-bit
