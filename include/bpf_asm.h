@@ -156,6 +156,7 @@ struct asm_prog {
 #define ASM_AT_ARGS_   , file, line
 #endif
 
+/* An empty program, and the current one (asm_cur). */
 void asm_init(struct asm_prog *p);
 void asm_free(struct asm_prog *p);
 /*
@@ -192,16 +193,27 @@ int asm_src_fmt(const struct asm_src *s, char *buf, size_t n);
 
 /* Starts a call of a shared emitter at file:line; the outermost of nested calls is kept. */
 void asm_enter(struct asm_prog *p, const char *file, int line);
-/* An instruction of one slot with no label (all but jumps and LD_IMM64): the smallest call
- * site, p and the packed slot. */
-void asm_emit_op(struct asm_prog *p, uint64_t w0 ASM_AT_PARAMS_);
+/*
+ * The program asm_init() was last given: where EMIT() of an instruction of one slot with no
+ * label (all but jumps and LD_IMM64) adds it, a call site that passes the packed slot alone
+ * (3 bytes less each, 2 KB of either build). Programs are assembled one at a time; the host
+ * builds of the tests check that each such EMIT() names the current one (asm_check_cur).
+ */
+extern struct asm_prog *asm_cur;
+void asm_emit_op(uint64_t w0 ASM_AT_PARAMS_);
+void asm_check_cur(const struct asm_prog *p);
+#if defined(MINISNOOP_OWN_LIBC) || defined(MINISNOOP_TINY)
+#define ASM_CUR_(p) ((void)(p))
+#else
+#define ASM_CUR_(p) asm_check_cur(p)
+#endif
 
 /* ASM_CALL(p, call): call (of a shared emitter) with its call site recorded, so that each
  * instruction it emits names this line as well as its own: "insns/exec.c:110 <
  * insns/common.c:8". LABEL(p, name): a label here. */
 #ifdef MINISNOOP_TINY
 #define ASM_CALL(p, call)   (call)
-#define ASM_OP_(p, w0)	    asm_emit_op((p), (w0))
+#define ASM_OP_(p, w0)	    (ASM_CUR_(p), asm_emit_op((w0)))
 #define ASM_JUMP_(p, w0, l) asm_emit_one((p), (w0), (l))
 #define LABEL(p, name)	    asm_label((p), (name))
 #else
@@ -210,10 +222,9 @@ void asm_emit_op(struct asm_prog *p, uint64_t w0 ASM_AT_PARAMS_);
  * the __FILE__ of every EMIT() site, none being in a header): a site passes its line only,
  * 7 bytes less each. Unused ones are not linked (--gc-sections).
  */
-__attribute__((noinline, unused)) static void asm_op_here_(struct asm_prog *p, uint64_t w0,
-							   int line)
+__attribute__((noinline, unused)) static void asm_op_here_(uint64_t w0, int line)
 {
-	asm_emit_op(p, w0, __BASE_FILE__, line);
+	asm_emit_op(w0, __BASE_FILE__, line);
 }
 __attribute__((noinline, unused)) static void asm_jump_here_(struct asm_prog *p, uint64_t w0,
 							     const char *label, int line)
@@ -230,13 +241,13 @@ __attribute__((noinline, unused)) static void asm_enter_here_(struct asm_prog *p
 	asm_enter(p, __BASE_FILE__, line);
 }
 #define ASM_CALL(p, call)   (asm_enter_here_((p), __LINE__), (call), (void)--(p)->depth)
-#define ASM_OP_(p, w0)	    asm_op_here_((p), (w0), __LINE__)
+#define ASM_OP_(p, w0)	    (ASM_CUR_(p), asm_op_here_((w0), __LINE__))
 #define ASM_JUMP_(p, w0, l) asm_jump_here_((p), (w0), (l), __LINE__)
 #define LABEL(p, name)	    asm_label_here_((p), (name), __LINE__)
 #endif
 
 /* One-slot instructions (all but LD_IMM64) pass no second word, and those that are not
- * jumps no label: smaller call sites. */
+ * jumps no label and no program (asm_cur): smaller call sites. */
 #define EMIT(p, insn)                                                                              \
 	((insn).n == 2 ? asm_emit_parts((p), (insn).w[0], (insn).w[1],                             \
 					(insn).label ? (insn).label : (insn).map ASM_AT_)          \
