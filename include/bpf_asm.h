@@ -165,8 +165,6 @@ void asm_free(struct asm_prog *p);
  * BPF_PSEUDO_MAP_FD load; the slot count follows from the opcode.
  */
 void asm_emit_parts(struct asm_prog *p, uint64_t w0, uint64_t w1, const char *ref ASM_AT_PARAMS_);
-/* The same for an instruction of one slot; ref is a jump's label or NULL. */
-void asm_emit_one(struct asm_prog *p, uint64_t w0, const char *label ASM_AT_PARAMS_);
 void asm_emit(struct asm_prog *p, const struct asm_insn *i, const char *file, int line);
 void asm_label(struct asm_prog *p, const char *name ASM_AT_PARAMS_);
 /*
@@ -201,6 +199,9 @@ void asm_enter(struct asm_prog *p, const char *file, int line);
  */
 extern struct asm_prog *asm_cur;
 void asm_emit_op(uint64_t w0 ASM_AT_PARAMS_);
+/* The same for a jump, and LABEL()'s, into the current program. */
+void asm_jump_op(uint64_t w0, const char *label ASM_AT_PARAMS_);
+void asm_label_op(const char *name ASM_AT_PARAMS_);
 void asm_check_cur(const struct asm_prog *p);
 #if defined(MINISNOOP_OWN_LIBC) || defined(MINISNOOP_TINY)
 #define ASM_CUR_(p) ((void)(p))
@@ -214,8 +215,8 @@ void asm_check_cur(const struct asm_prog *p);
 #ifdef MINISNOOP_TINY
 #define ASM_CALL(p, call)   (call)
 #define ASM_OP_(p, w0)	    (ASM_CUR_(p), asm_emit_op((w0)))
-#define ASM_JUMP_(p, w0, l) asm_emit_one((p), (w0), (l))
-#define LABEL(p, name)	    asm_label((p), (name))
+#define ASM_JUMP_(p, w0, l) (ASM_CUR_(p), asm_jump_op((w0), (l)))
+#define LABEL(p, name)	    (ASM_CUR_(p), asm_label_op((name)))
 #else
 /*
  * Each file's own stubs pass its name (__BASE_FILE__: the .c file being compiled, which is
@@ -226,24 +227,23 @@ __attribute__((noinline, unused)) static void asm_op_here_(uint64_t w0, int line
 {
 	asm_emit_op(w0, __BASE_FILE__, line);
 }
-__attribute__((noinline, unused)) static void asm_jump_here_(struct asm_prog *p, uint64_t w0,
-							     const char *label, int line)
+__attribute__((noinline, unused)) static void asm_jump_here_(uint64_t w0, const char *label,
+							     int line)
 {
-	asm_emit_one(p, w0, label, __BASE_FILE__, line);
+	asm_jump_op(w0, label, __BASE_FILE__, line);
 }
-__attribute__((noinline, unused)) static void asm_label_here_(struct asm_prog *p, const char *name,
-							      int line)
+__attribute__((noinline, unused)) static void asm_label_here_(const char *name, int line)
 {
-	asm_label(p, name, __BASE_FILE__, line);
+	asm_label_op(name, __BASE_FILE__, line);
 }
-__attribute__((noinline, unused)) static void asm_enter_here_(struct asm_prog *p, int line)
+__attribute__((noinline, unused)) static void asm_enter_here_(int line)
 {
-	asm_enter(p, __BASE_FILE__, line);
+	asm_enter(asm_cur, __BASE_FILE__, line);
 }
-#define ASM_CALL(p, call)   (asm_enter_here_((p), __LINE__), (call), (void)--(p)->depth)
+#define ASM_CALL(p, call)   (ASM_CUR_(p), asm_enter_here_(__LINE__), (call), (void)--(p)->depth)
 #define ASM_OP_(p, w0)	    (ASM_CUR_(p), asm_op_here_((w0), __LINE__))
-#define ASM_JUMP_(p, w0, l) asm_jump_here_((p), (w0), (l), __LINE__)
-#define LABEL(p, name)	    asm_label_here_((p), (name), __LINE__)
+#define ASM_JUMP_(p, w0, l) (ASM_CUR_(p), asm_jump_here_((w0), (l), __LINE__))
+#define LABEL(p, name)	    (ASM_CUR_(p), asm_label_here_((name), __LINE__))
 #endif
 
 /* One-slot instructions (all but LD_IMM64) pass no second word, and those that are not
