@@ -369,7 +369,7 @@ static int tz_parse(const unsigned char *p, size_t len)
 	}
 }
 
-/* [+-]hh[:mm[:ss]] in seconds; *s moves past it */
+/* [+-]hh[:mm[:ss]] in seconds (each part cut at 9999: no overflow); *s moves past it */
 static long tz_hms(const char **s)
 {
 	long v = 0, part = 0, sign = 1;
@@ -379,7 +379,7 @@ static long tz_hms(const char **s)
 		sign = *(*s)++ == '-' ? -1 : 1;
 	for (; fields < 3; (*s)++) {
 		if (**s >= '0' && **s <= '9') {
-			part = part * 10 + (**s - '0');
+			part = part < 1000 ? part * 10 + (**s - '0') : part;
 			continue;
 		}
 		v = v * 60 + part, part = 0, fields++;
@@ -389,6 +389,16 @@ static long tz_hms(const char **s)
 	while (fields++ < 3)
 		v *= 60;
 	return sign * v;
+}
+
+/* Digits (cut at 9999); *s moves past them */
+static int tz_num(const char **s)
+{
+	int v = 0;
+
+	for (; **s >= '0' && **s <= '9'; (*s)++)
+		v = v < 1000 ? v * 10 + (**s - '0') : v;
+	return v;
 }
 
 /* A zone's name, "CET" or "<+0330>"; 0 when there is none */
@@ -404,17 +414,28 @@ static int tz_name(const char **s)
 	return *s != b;
 }
 
-/* ",Jn[/time]", ",n[/time]" or ",Mm.w.d[/time]"; 0 when s is none */
+/* ",Jn[/time]", ",n[/time]" or ",Mm.w.d[/time]": 1; 0 when s is none, -1 when it is out of
+ * range */
 static int tz_change(const char **s, struct tz_change *c)
 {
 	if (**s != ',')
 		return 0;
 	(*s)++;
 	c->kind = **s == 'J' || **s == 'M' ? *(*s)++ : 'D';
-	c->m = (int)tz_hms(s) / 3600; /* the digits before a '.' */
+	c->m = tz_num(s);
 	if (c->kind == 'M') {
-		c->w = *(*s)++ == '.' ? (int)tz_hms(s) / 3600 : 0;
-		c->d = *(*s)++ == '.' ? (int)tz_hms(s) / 3600 : 0;
+		if (**s != '.')
+			return -1;
+		(*s)++;
+		c->w = tz_num(s);
+		if (**s != '.')
+			return -1;
+		(*s)++;
+		c->d = tz_num(s);
+		if (c->m < 1 || c->m > 12 || c->w < 1 || c->w > 5 || c->d > 6)
+			return -1;
+	} else if (c->m > 365 || (c->kind == 'J' && c->m < 1)) {
+		return -1;
 	}
 	c->secs = 7200;
 	if (**s == '/')
@@ -423,9 +444,12 @@ static int tz_change(const char **s, struct tz_change *c)
 }
 
 /* "std offset [dst [offset] [,start[/time],end[/time]]]", POSIX: offsets are west of UTC. A
- * DST without a rule changes as the US does (glibc's choice). */
+ * DST without both changes changes as the US does (glibc's choice); a change out of range
+ * makes the rule unused (UTC, or a zoneinfo file's last offset). */
 static int tz_parse_rule(const char *s, struct tz_rule *r)
 {
+	int on, off = 0;
+
 	memset(r, 0, sizeof(*r));
 	if (!tz_name(&s) || !((*s >= '0' && *s <= '9') || *s == '+' || *s == '-'))
 		return -1;
@@ -437,7 +461,13 @@ static int tz_parse_rule(const char *s, struct tz_rule *r)
 	r->dst = r->std + 3600;
 	if (*s && *s != ',')
 		r->dst = -tz_hms(&s);
-	if (!tz_change(&s, &r->on) || !tz_change(&s, &r->off)) {
+	if ((on = tz_change(&s, &r->on)) > 0)
+		off = tz_change(&s, &r->off);
+	if (on < 0 || off < 0) {
+		r->ok = 0;
+		return -1;
+	}
+	if (!off) {
 		r->on = (struct tz_change){'M', 3, 2, 0, 7200};
 		r->off = (struct tz_change){'M', 11, 1, 0, 7200};
 	}

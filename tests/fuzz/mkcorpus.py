@@ -297,3 +297,20 @@ put("fuzz_passwd", "alice", b"alice\0" + PASSWD)
 put("fuzz_passwd", "nobody-no-newline", b"nobody\0" + PASSWD)
 put("fuzz_passwd", "bad-uid", b"bad\0" + PASSWD + b"\nbad::7:7\n")
 put("fuzz_passwd", "missing", b"mallory\0" + PASSWD)
+
+# ---- time zones: 0 and a TZ rule, or 1 and a zoneinfo file (the host's, when it has them) ----
+for name, rule in [
+        ("europe", "CET-1CEST,M3.5.0,M10.5.0/3"),
+        ("south", "AEST-10AEDT,M10.1.0,M4.1.0/3"),
+        ("negative-times", "<-03>3<-02>,M3.5.0/-2,M10.5.0/-1"),
+        ("julian-25h", "WART4WARST,J1/0,J365/25"),
+        ("zero-based-days", "XST-2XDT,59/2,300/2"),
+        ("no-rule", "EST5EDT"),
+        ("quoted-half-hour", "<+0330>-3:30"),
+]:
+    put("fuzz_tz", "rule-" + name, b"\0" + rule.encode())
+for zone in ["Europe/Berlin", "Australia/Sydney"]:
+    path = "/usr/share/zoneinfo/" + zone
+    if os.path.exists(path):
+        with open(path, "rb") as f:
+            put("fuzz_tz", "zone-" + zone.replace("/", "-"), b"\1" + f.read())
