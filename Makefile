@@ -103,12 +103,12 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(B)/tests/%,$(wildcard tests/kernel/test_*.c))
 TOOLS := $(B)/storm $(B)/true-static $(B)/progstats $(B)/startstop $(B)/benchreport
 
-# A guard on the stripped x86_64 binary with every feature (181,096 bytes once explain and the
-# text assembler came); the goal is 160 KiB (issue 21, size-report prints both), tiny's 64 KiB.
-SIZE_BUDGET ?= 200704
-# The tiny build's budget is a guard against growth while the hardening, lifecycle and service work
-# lands (82,552 bytes when it was made); the goal stays 64 KiB (size-report-tiny prints both).
-TINY_BUDGET ?= 122880
+# Guards on the stripped x86_64 binaries, about 8 KiB over what they were when set (issue 21:
+# 155,808 bytes for the full build, 108,792 for tiny's, from 192,200 and 115,328). The goals,
+# which size-report and size-report-tiny hold them to too: 160 KiB with every feature (the
+# guard is that), 64 KiB for the tracer alone.
+SIZE_BUDGET ?= 163840
+TINY_BUDGET ?= 116736
 
 .PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools \
 	tiny size-check-tiny size-report-tiny test-tiny size-check test-initramfs test-initramfs-all fuzz test-asan cross image
@@ -142,8 +142,8 @@ $(B)/minisnoop: $(OBJS)
 $(B)/minisnoop.nolto: $(OBJS)
 	$(CC) $(CFLAGS) -fno-lto -o $@ $^ $(LDFLAGS) -Wl,-Map=$@.map
 
-# make tiny: the same sources with MINISNOOP_TINY (no dump, verify, disassembler, source lines
-# of instructions, its own malloc and stdout), objects in $(B)/tiny/obj.
+# make tiny: the same sources with MINISNOOP_TINY (no dump, verify, explain, disassembler,
+# source lines of instructions, help text), objects in $(B)/tiny/obj.
 TINY_OBJS := $(patsubst %.c,$(B)/tiny/obj/%.o,$(filter-out src/disasm.c,$(SRCS)) $(INSNS))
 TINY_CFLAGS := -DMINISNOOP_TINY
 $(B)/tiny/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
