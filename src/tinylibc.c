@@ -496,7 +496,7 @@ static int64_t tz_when(const struct tz_change *c, int64_t y, long off)
 		int64_t next = c->m == 12 ? tz_days(y + 1, 1, 1) : tz_days(y, c->m + 1, 1);
 		int wday = (int)(((first + 4) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
 
-		day = first + (c->d - wday + 7) % 7 + 7 * (c->w - 1);
+		day = first + (c->d - wday + 7) % 7 + 7 * (int64_t)(c->w - 1);
 		while (day >= next)
 			day -= 7;
 	} else {
