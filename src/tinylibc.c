@@ -294,7 +294,8 @@ char *strstr(const char *h, const char *n)
 #if defined(MINISNOOP_OWN_LIBC) || defined(MINISNOOP_TINY) || defined(TINYLIBC_TIME_TEST)
 /*
  * localtime_r, for -T's HH:MM:SS: musl's time zone code is 6 KB. Here, the zoneinfo file TZ
- * names (a path, or a name under /usr/share/zoneinfo; /etc/localtime when TZ is unset), read
+ * names (a path, or a name under /usr/share/zoneinfo, /share/zoneinfo or /etc/zoneinfo, as
+ * musl looks; /etc/localtime when TZ is unset), read
  * once: the offset of the last transition at or before t (time type 0 before the first), and
  * past its last transition the POSIX rule of its footer; else TZ as a POSIX rule itself
  * ("CET-1CEST,M3.5.0,M10.5.0/3"); else UTC.
@@ -525,22 +526,29 @@ static long tz_rule_at(const struct tz_rule *r, time_t t)
 
 static void tz_load(void)
 {
+	/* where musl looks for a zone's name, in its order */
+	static const char dirs[][21] = {"/usr/share/zoneinfo/", "/share/zoneinfo/",
+					"/etc/zoneinfo/"};
 	const char *tz = getenv("TZ");
-	char path[256] = "/etc/localtime";
+	char path[256];
 	ssize_t n = -1;
-	int fd;
 
 	tz_loaded = 1;
 	tz_types = NULL;
 	memset(&tz_rule, 0, sizeof(tz_rule));
 	if (tz && *tz == ':')
 		tz++;
-	if (tz && *tz)
-		ms_snprintf(path, sizeof(path), "%s%s", *tz == '/' ? "" : "/usr/share/zoneinfo/",
-			    tz);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-		n = read(fd, tzf, sizeof(tzf));
-		close(fd);
+	for (unsigned k = 0; n < 0 && k < 3; k++) {
+		int fd;
+
+		if (!tz || !*tz)
+			ms_snprintf(path, sizeof(path), "/etc/localtime");
+		else
+			ms_snprintf(path, sizeof(path), "%s%s", *tz == '/' ? "" : dirs[k], tz);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+			n = read(fd, tzf, sizeof(tzf));
+			close(fd);
+		}
 	}
 	if ((n < 0 || tz_parse(tzf, (size_t)n)) && tz && *tz)
 		tz_parse_rule(tz, &tz_rule);
