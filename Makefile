@@ -96,8 +96,9 @@ OBJS := $(patsubst %.c,$(B)/obj/%.o,$(SRCS) $(INSNS))
 # Tests are host programs linked with cmocka; they reuse the sources, not the static objects.
 # HOST_SAN: sanitizer flags for test-asan's build.
 HOST_SAN ?=
+# MINISNOOP_ASM_CHECK: each EMIT() checks it names the program being assembled (bpf_asm.h).
 HOST_CFLAGS := -std=gnu11 $(WARN) -Wno-missing-prototypes -g -O1 -D_GNU_SOURCE \
-	-DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc -Itests $(HOST_SAN)
+	-DMINISNOOP_ASM_CHECK -DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc -Itests $(HOST_SAN)
 HOST_LIB_OBJS := $(patsubst %.c,$(B)/host/%.o,$(LIB_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(B)/tests/%,$(wildcard tests/kernel/test_*.c))
@@ -245,9 +246,9 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FZ := $(B)/fuzz
 FUZZ_CFLAGS := -std=gnu11 $(WARN) -Wno-missing-prototypes -Wno-gnu-variable-sized-type-not-at-end \
-	-Wno-missing-field-initializers -g -O1 -D_GNU_SOURCE -DMINISNOOP_VERSION='"$(VERSION)"' \
-	-Iinclude -Isrc -Itests -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer
+	-Wno-missing-field-initializers -g -O1 -D_GNU_SOURCE -DMINISNOOP_ASM_CHECK \
+	-DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc -Itests -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FZ)/obj/%.o,$(LIB_SRCS))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FZ)/%,$(wildcard tests/fuzz/fuzz_*.c))
 

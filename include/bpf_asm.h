@@ -203,10 +203,10 @@ void asm_emit_op(uint64_t w0 ASM_AT_PARAMS_);
 void asm_jump_op(uint64_t w0, const char *label ASM_AT_PARAMS_);
 void asm_label_op(const char *name ASM_AT_PARAMS_);
 void asm_check_cur(const struct asm_prog *p);
-#if defined(MINISNOOP_OWN_LIBC) || defined(MINISNOOP_TINY)
-#define ASM_CUR_(p) ((void)(p))
-#else
+#ifdef MINISNOOP_ASM_CHECK /* the Makefile's host and fuzz builds */
 #define ASM_CUR_(p) asm_check_cur(p)
+#else
+#define ASM_CUR_(p) ((void)(p))
 #endif
 
 /* ASM_CALL(p, call): call (of a shared emitter) with its call site recorded, so that each
