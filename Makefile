@@ -47,7 +47,10 @@ HOSTCC ?= gcc
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # CFLAGS and LDFLAGS from the command line or the environment come first; the project's own
 # flags are always added after them (override: `make CFLAGS=-O2` does not drop -Iinclude).
-CFLAGS ?= -Os -g
+# -Oz where the compiler has it (gcc 12, clang): 1.5% smaller than -Os; the per-event path
+# (HOT_SRCS) stays at -Os, which costs 150 bytes.
+OPT_SIZE := $(shell $(CC) -Oz -x c -c -o /dev/null /dev/null 2>/dev/null && echo -Oz || echo -Os)
+CFLAGS ?= $(OPT_SIZE) -g
 # make cross hands its builds the caller's flags: an exported CFLAGS carries this build's
 # additions (-I$(B)/uapi) by the time the recipe runs.
 CROSS_CFLAGS := $(CFLAGS)
@@ -56,6 +59,12 @@ CROSS_CFLAGS := $(CFLAGS)
 override CFLAGS += -std=gnu11 $(WARN) -ffunction-sections -fdata-sections -D_GNU_SOURCE \
 	  -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-pie \
 	  -DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc
+# Link-time optimisation where the compiler has it (2.6 KB less): one partition, the smallest
+# code; fat objects, so that make size-report can link them without it to say which object
+# each byte comes from.
+LTO := $(shell $(CC) -flto -x c -c -o /dev/null /dev/null 2>/dev/null && \
+	echo -flto -flto-partition=one -ffat-lto-objects)
+override CFLAGS += $(LTO)
 LDFLAGS ?=
 CROSS_LDFLAGS := $(LDFLAGS)
 # No page-aligned padding between segments: a static binary has no GOT worth a RELRO page, and
@@ -70,9 +79,16 @@ ifneq ($(findstring musl,$(CC)),)
   ARCH_TRIPLET := $(shell $(CC) -dumpmachine 2>/dev/null | sed 's/-musl/-gnu/')
   override CFLAGS += -I$(B)/uapi
   UAPI := $(B)/uapi/.stamp
+  # musl's malloc and fork replaced by src/tinylibc.c's (8 KB less); musl lets a static
+  # program bring its own malloc, glibc's static link is not asked to.
+  override CFLAGS += -DMINISNOOP_OWN_LIBC
 endif
 
 SRCS := $(wildcard src/*.c)
+# What runs for every event: -Os there when the rest is -Oz (a -O given last wins).
+HOT_SRCS := src/perf_ring.c src/event.c src/filter.c src/rate.c src/output.c src/columns.c \
+	src/escape.c src/fmt.c src/outbuf.c
+HOT_OPT = $(if $(filter -Oz,$(CFLAGS)),-Os)
 INSNS := $(wildcard insns/*.c)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS)) $(INSNS)
 OBJS := $(patsubst %.c,$(B)/obj/%.o,$(SRCS) $(INSNS))
@@ -80,19 +96,21 @@ OBJS := $(patsubst %.c,$(B)/obj/%.o,$(SRCS) $(INSNS))
 # Tests are host programs linked with cmocka; they reuse the sources, not the static objects.
 # HOST_SAN: sanitizer flags for test-asan's build.
 HOST_SAN ?=
+# MINISNOOP_ASM_CHECK: each EMIT() checks it names the program being assembled (bpf_asm.h).
 HOST_CFLAGS := -std=gnu11 $(WARN) -Wno-missing-prototypes -g -O1 -D_GNU_SOURCE \
-	-DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc -Itests $(HOST_SAN)
+	-DMINISNOOP_ASM_CHECK -DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc -Itests $(HOST_SAN)
 HOST_LIB_OBJS := $(patsubst %.c,$(B)/host/%.o,$(LIB_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(B)/tests/%,$(wildcard tests/kernel/test_*.c))
 TOOLS := $(B)/storm $(B)/true-static $(B)/progstats $(B)/startstop $(B)/benchreport
 
-# A guard on the stripped x86_64 binary with every feature (181,096 bytes once explain and the
-# text assembler came); the goal is 160 KiB (issue 21, size-report prints both), tiny's 64 KiB.
-SIZE_BUDGET ?= 200704
-# The tiny build's budget is a guard against growth while the hardening, lifecycle and service work
-# lands (82,552 bytes when it was made); the goal stays 64 KiB (size-report-tiny prints both).
-TINY_BUDGET ?= 122880
+# Guards on the stripped x86_64 binaries, about 8 KiB over what they were when set (issue 21:
+# 155,808 bytes for the full build, 108,792 for tiny's, from 192,200 and 115,328; the full
+# guard raised to 176 KiB while issue 17's ancestry and issue 18's sinks land). The goals,
+# which size-report and size-report-tiny hold them to too: 160 KiB with every feature, 64 KiB
+# for the tracer alone.
+SIZE_BUDGET ?= 180224
+TINY_BUDGET ?= 116736
 
 .PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools \
 	tiny size-check-tiny size-report-tiny test-tiny size-check test-initramfs test-initramfs-all fuzz test-asan cross image
@@ -117,22 +135,27 @@ $(B)/uapi/.stamp:
 
 $(B)/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(if $(filter $<,$(HOT_SRCS)),$(HOT_OPT)) -c -o $@ $<
 
-# The map says which object (ours or a libc.a member) each byte comes from: make size-report.
+# The map says which object (ours or a libc.a member) each byte comes from: make size-report,
+# from the same objects linked without LTO (.nolto), whose map names them.
 $(B)/minisnoop: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -Wl,-Map=$(B)/minisnoop.map
+$(B)/minisnoop.nolto: $(OBJS)
+	$(CC) $(CFLAGS) -fno-lto -o $@ $^ $(LDFLAGS) -Wl,-Map=$@.map
 
-# make tiny: the same sources with MINISNOOP_TINY (no dump, verify, disassembler, source lines
-# of instructions, its own malloc and stdout), objects in $(B)/tiny/obj.
+# make tiny: the same sources with MINISNOOP_TINY (no dump, verify, explain, disassembler,
+# source lines of instructions, help text), objects in $(B)/tiny/obj.
 TINY_OBJS := $(patsubst %.c,$(B)/tiny/obj/%.o,$(filter-out src/disasm.c,$(SRCS)) $(INSNS))
 TINY_CFLAGS := -DMINISNOOP_TINY
 $(B)/tiny/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TINY_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(if $(filter $<,$(HOT_SRCS)),$(HOT_OPT)) $(TINY_CFLAGS) -c -o $@ $<
 
 $(B)/minisnoop-tiny: $(TINY_OBJS)
 	$(CC) $(CFLAGS) $(TINY_CFLAGS) -o $@ $^ $(LDFLAGS) -Wl,-Map=$(B)/minisnoop-tiny.map
+$(B)/minisnoop-tiny.nolto: $(TINY_OBJS)
+	$(CC) $(CFLAGS) $(TINY_CFLAGS) -fno-lto -o $@ $^ $(LDFLAGS) -Wl,-Map=$@.map
 
 tiny: $(B)/minisnoop-tiny
 
@@ -190,7 +213,7 @@ test: test-deps
 # The tracer's end-to-end tests against build/minisnoop-tiny; the cases of what it leaves out
 # are left out by name (tests/kernel/snoop.c), so that nothing skips.
 TINY_TESTS := $(B)/tests/test_trace $(B)/tests/test_context $(B)/tests/test_service \
-	$(B)/tests/test_life
+	$(B)/tests/test_life $(B)/tests/test_smalls
 test-tiny: test-deps
 	@$(MAKE) --no-print-directory tiny tools $(TINY_TESTS)
 	@MINISNOOP_BIN=$(abspath $(B)/minisnoop-tiny) MINISNOOP_TEST_EXCLUDE='test_verify' \
@@ -224,9 +247,9 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FZ := $(B)/fuzz
 FUZZ_CFLAGS := -std=gnu11 $(WARN) -Wno-missing-prototypes -Wno-gnu-variable-sized-type-not-at-end \
-	-Wno-missing-field-initializers -g -O1 -D_GNU_SOURCE -DMINISNOOP_VERSION='"$(VERSION)"' \
-	-Iinclude -Isrc -Itests -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer
+	-Wno-missing-field-initializers -g -O1 -D_GNU_SOURCE -DMINISNOOP_ASM_CHECK \
+	-DMINISNOOP_VERSION='"$(VERSION)"' -Iinclude -Isrc -Itests -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FZ)/obj/%.o,$(LIB_SRCS))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FZ)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
@@ -272,14 +295,15 @@ CROSS_ISAS ?=
 cross:
 	@CFLAGS='$(CROSS_CFLAGS)' LDFLAGS='$(CROSS_LDFLAGS)' tools/cross.sh $(CROSS_ISAS)
 
-# A build from before the map existed is relinked once to get one.
+# Where the bytes go, by object, from the link without LTO; the budget and the goal are the
+# product's (with LTO when the compiler has it), which the report says too.
 .PHONY: size-report
-size-report: $(B)/minisnoop
-	@[ -f $(B)/minisnoop.map ] || { rm -f $(B)/minisnoop; $(MAKE) --no-print-directory $(B)/minisnoop; }
-	@STRIP=$(CROSS_COMPILE)strip tools/size-report.sh $(B)/minisnoop.map $(B)/minisnoop $(SIZE_BUDGET) \
-		163840
-size-report-tiny: $(B)/minisnoop-tiny
-	@STRIP=$(CROSS_COMPILE)strip tools/size-report.sh $(B)/minisnoop-tiny.map $< $(TINY_BUDGET) 65536
+size-report: $(B)/minisnoop $(B)/minisnoop.nolto
+	@PRODUCT=$(B)/minisnoop STRIP=$(CROSS_COMPILE)strip tools/size-report.sh \
+		$(B)/minisnoop.nolto.map $(B)/minisnoop.nolto $(SIZE_BUDGET) 163840
+size-report-tiny: $(B)/minisnoop-tiny $(B)/minisnoop-tiny.nolto
+	@PRODUCT=$(B)/minisnoop-tiny STRIP=$(CROSS_COMPILE)strip tools/size-report.sh \
+		$(B)/minisnoop-tiny.nolto.map $(B)/minisnoop-tiny.nolto $(TINY_BUDGET) 65536
 
 # Boots Debian kernels under qemu (TCG) with busybox and minisnoop only, two at a time
 # (tools/boot-test.sh --help). CI: x86_64 5.10 and 6.12 with and without BTF (with a 32-bit

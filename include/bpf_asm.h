@@ -43,6 +43,7 @@ struct asm_insn {
 		uint64_t w[2]; /* the same slots, packed */
 	};
 	unsigned char n;   /* slots used: 1, or 2 for LD_IMM64 */
+	unsigned char j;   /* a jump to a label: EMIT() passes it */
 	const char *label; /* jump target, resolved by asm_finish() */
 	const char *map;   /* map name for BPF_PSEUDO_MAP_FD loads */
 };
@@ -90,7 +91,7 @@ struct asm_insn {
 
 /* Jumps to a named label; op is BPF_JEQ, BPF_JGT, ... */
 #define ASM_J_(c, d, s, i, lbl)                                                                    \
-	((struct asm_insn){.w = {ASM_PACK_(c, d, s, 0, i), 0}, .n = 1, .label = (lbl)})
+	((struct asm_insn){.w = {ASM_PACK_(c, d, s, 0, i), 0}, .n = 1, .j = 1, .label = (lbl)})
 #define BPF_JMP_REG(op, dst, src, lbl)	 ASM_J_(BPF_JMP | BPF_OP(op) | BPF_X, dst, src, 0, lbl)
 #define BPF_JMP_IMM(op, dst, imm, lbl)	 ASM_J_(BPF_JMP | BPF_OP(op) | BPF_K, dst, 0, imm, lbl)
 #define BPF_JMP32_REG(op, dst, src, lbl) ASM_J_(BPF_JMP32 | BPF_OP(op) | BPF_X, dst, src, 0, lbl)
@@ -155,6 +156,7 @@ struct asm_prog {
 #define ASM_AT_ARGS_   , file, line
 #endif
 
+/* An empty program, and the current one (asm_cur). */
 void asm_init(struct asm_prog *p);
 void asm_free(struct asm_prog *p);
 /*
@@ -163,8 +165,6 @@ void asm_free(struct asm_prog *p);
  * BPF_PSEUDO_MAP_FD load; the slot count follows from the opcode.
  */
 void asm_emit_parts(struct asm_prog *p, uint64_t w0, uint64_t w1, const char *ref ASM_AT_PARAMS_);
-/* The same for an instruction of one slot; ref is a jump's label or NULL. */
-void asm_emit_one(struct asm_prog *p, uint64_t w0, const char *label ASM_AT_PARAMS_);
 void asm_emit(struct asm_prog *p, const struct asm_insn *i, const char *file, int line);
 void asm_label(struct asm_prog *p, const char *name ASM_AT_PARAMS_);
 /*
@@ -191,19 +191,67 @@ int asm_src_fmt(const struct asm_src *s, char *buf, size_t n);
 
 /* Starts a call of a shared emitter at file:line; the outermost of nested calls is kept. */
 void asm_enter(struct asm_prog *p, const char *file, int line);
-/* call (of a shared emitter) with its call site recorded, so that each instruction it emits
- * names this line as well as its own: "insns/exec.c:110 < insns/common.c:8". */
-#ifdef MINISNOOP_TINY
-#define ASM_CALL(p, call) (call)
+/*
+ * The program asm_init() was last given: where EMIT() of an instruction of one slot with no
+ * label (all but jumps and LD_IMM64) adds it, a call site that passes the packed slot alone
+ * (3 bytes less each, 2 KB of either build). Programs are assembled one at a time; the host
+ * builds of the tests check that each such EMIT() names the current one (asm_check_cur).
+ */
+extern struct asm_prog *asm_cur;
+void asm_emit_op(uint64_t w0 ASM_AT_PARAMS_);
+/* The same for a jump, and LABEL()'s, into the current program. */
+void asm_jump_op(uint64_t w0, const char *label ASM_AT_PARAMS_);
+void asm_label_op(const char *name ASM_AT_PARAMS_);
+void asm_check_cur(const struct asm_prog *p);
+#ifdef MINISNOOP_ASM_CHECK /* the Makefile's host and fuzz builds */
+#define ASM_CUR_(p) asm_check_cur(p)
 #else
-#define ASM_CALL(p, call) (asm_enter((p), __FILE__, __LINE__), (call), (void)--(p)->depth)
+#define ASM_CUR_(p) ((void)(p))
 #endif
 
-/* One-slot instructions (all but LD_IMM64) pass no second word: a smaller call site. */
+/* ASM_CALL(p, call): call (of a shared emitter) with its call site recorded, so that each
+ * instruction it emits names this line as well as its own: "insns/exec.c:110 <
+ * insns/common.c:8". LABEL(p, name): a label here. */
+#ifdef MINISNOOP_TINY
+#define ASM_CALL(p, call)   (call)
+#define ASM_OP_(p, w0)	    (ASM_CUR_(p), asm_emit_op((w0)))
+#define ASM_JUMP_(p, w0, l) (ASM_CUR_(p), asm_jump_op((w0), (l)))
+#define LABEL(p, name)	    (ASM_CUR_(p), asm_label_op((name)))
+#else
+/*
+ * Each file's own stubs pass its name (__BASE_FILE__: the .c file being compiled, which is
+ * the __FILE__ of every EMIT() site, none being in a header): a site passes its line only,
+ * 7 bytes less each. Unused ones are not linked (--gc-sections).
+ */
+__attribute__((noinline, unused)) static void asm_op_here_(uint64_t w0, int line)
+{
+	asm_emit_op(w0, __BASE_FILE__, line);
+}
+__attribute__((noinline, unused)) static void asm_jump_here_(uint64_t w0, const char *label,
+							     int line)
+{
+	asm_jump_op(w0, label, __BASE_FILE__, line);
+}
+__attribute__((noinline, unused)) static void asm_label_here_(const char *name, int line)
+{
+	asm_label_op(name, __BASE_FILE__, line);
+}
+__attribute__((noinline, unused)) static void asm_enter_here_(int line)
+{
+	asm_enter(asm_cur, __BASE_FILE__, line);
+}
+#define ASM_CALL(p, call)   (ASM_CUR_(p), asm_enter_here_(__LINE__), (call), (void)--(p)->depth)
+#define ASM_OP_(p, w0)	    (ASM_CUR_(p), asm_op_here_((w0), __LINE__))
+#define ASM_JUMP_(p, w0, l) (ASM_CUR_(p), asm_jump_here_((w0), (l), __LINE__))
+#define LABEL(p, name)	    (ASM_CUR_(p), asm_label_here_((name), __LINE__))
+#endif
+
+/* One-slot instructions (all but LD_IMM64) pass no second word, and those that are not
+ * jumps no label and no program (asm_cur): smaller call sites. */
 #define EMIT(p, insn)                                                                              \
 	((insn).n == 2 ? asm_emit_parts((p), (insn).w[0], (insn).w[1],                             \
 					(insn).label ? (insn).label : (insn).map ASM_AT_)          \
-		       : asm_emit_one((p), (insn).w[0], (insn).label ASM_AT_))
-#define LABEL(p, name) asm_label((p), (name)ASM_AT_)
+	 : (insn).j    ? ASM_JUMP_((p), (insn).w[0], (insn).label)                                 \
+		       : ASM_OP_((p), (insn).w[0]))
 
 #endif

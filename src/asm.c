@@ -19,6 +19,7 @@ enum { WITH_SRC = 1 };
 void asm_init(struct asm_prog *p)
 {
 	memset(p, 0, sizeof(*p));
+	asm_cur = p;
 }
 
 void asm_free(struct asm_prog *p)
@@ -132,9 +133,31 @@ void asm_emit_parts(struct asm_prog *p, uint64_t w0, uint64_t w1, const char *re
 	asm_emit(p, &i, file, line);
 }
 
-void asm_emit_one(struct asm_prog *p, uint64_t w0, const char *label ASM_AT_PARAMS_)
+struct asm_prog *asm_cur;
+
+void asm_emit_op(uint64_t w0 ASM_AT_PARAMS_)
 {
-	asm_emit_parts(p, w0, 0, label ASM_AT_ARGS_);
+	asm_emit_parts(asm_cur, w0, 0, NULL ASM_AT_ARGS_);
+}
+
+void asm_jump_op(uint64_t w0, const char *label ASM_AT_PARAMS_)
+{
+	asm_emit_parts(asm_cur, w0, 0, label ASM_AT_ARGS_);
+}
+
+void asm_label_op(const char *name ASM_AT_PARAMS_)
+{
+	asm_label(asm_cur, name ASM_AT_ARGS_);
+}
+
+void asm_check_cur(const struct asm_prog *p)
+{
+	if (p != asm_cur) {
+		ms_fprintf(stderr,
+			   "asm: an instruction for a program other than the one asm_init() "
+			   "was last given\n");
+		abort();
+	}
 }
 
 void asm_emit(struct asm_prog *p, const struct asm_insn *ip, const char *file, int line)

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /*
  * cpu v4 encodings (kernel 6.6+). Older linux/bpf.h lacks names for them, so they get
@@ -16,16 +17,28 @@ enum {
 	V4_OFF_SIGNED = 1,    /* DIV/MOD off: signed division */
 };
 
-#define HELPER_NAME_(x) [BPF_FUNC_##x] = #x
-/* Sized by the enum so that any id the header knows indexes inside the table. */
-static const char *const helper_names[__BPF_FUNC_MAX_ID] = {__BPF_FUNC_MAPPER(HELPER_NAME_)};
+/*
+ * The helpers' names, NUL after each, in id order (the mapper lists them so, and the enum
+ * is made from it): one member a name, so that the table is the names alone, not a pointer
+ * to each (1.7 KB). The mapper puts a comma after every entry, the last too.
+ */
+#define HELPER_MEMBER_(x) x##_[sizeof(#x)]
+#define HELPER_NAME_(x)	  #x
+static const struct {
+	char __BPF_FUNC_MAPPER(HELPER_MEMBER_) end_;
+} helper_blob = {__BPF_FUNC_MAPPER(HELPER_NAME_) 0};
+#undef HELPER_MEMBER_
 #undef HELPER_NAME_
 
 const char *helper_name(int id)
 {
-	if (id < 0 || id >= (int)(sizeof(helper_names) / sizeof(helper_names[0])))
+	const char *s = (const char *)&helper_blob;
+
+	if (id < 0 || id >= __BPF_FUNC_MAX_ID)
 		return NULL;
-	return helper_names[id];
+	while (id--)
+		s += strlen(s) + 1;
+	return s;
 }
 
 /* Indexed by BPF_OP(code) >> 4; NULL where the op has its own syntax or is undefined. */
@@ -342,7 +355,7 @@ void disasm_prog(FILE *out, const struct asm_prog *p, bool with_src)
 			asm_src_fmt(&p->src[i], buf, sizeof(buf));
 			ms_fprintf(out, "  ; %s", buf);
 		}
-		fputc('\n', out);
+		ms_fprintf(out, "\n");
 	}
 	/* A label after the last instruction is legal until something jumps to it. */
 	put_labels(out, p, p->len);

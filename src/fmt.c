@@ -31,11 +31,11 @@ struct sink {
 	int err;
 };
 
-#ifdef MINISNOOP_TINY
-static void flush(struct sink *s)
+#if defined(MINISNOOP_TINY) || defined(MINISNOOP_OWN_LIBC)
+static void write_all(struct sink *s, const char *b, size_t n)
 {
-	for (size_t k = 0; s->f && k < s->at;) {
-		ssize_t w = write((int)(intptr_t)s->f, s->buf + k, s->at - k);
+	for (size_t k = 0; k < n;) {
+		ssize_t w = write((int)(intptr_t)s->f, b + k, n - k);
 
 		if (w < 0 && errno != EINTR) {
 			s->err = 1;
@@ -43,9 +43,41 @@ static void flush(struct sink *s)
 		}
 		k += w > 0 ? (size_t)w : 0;
 	}
+}
+
+/* ms_stderr_by_line(): what goes to stderr is kept until a line ends (or the buffer fills) */
+static char err_line[1024];
+static size_t err_at;
+static int err_by_line;
+
+void ms_stderr_by_line(void)
+{
+	err_by_line = 1;
+}
+
+static void flush(struct sink *s)
+{
+	if (s->f == stderr && err_by_line) {
+		for (size_t k = 0; k < s->at; k++) {
+			err_line[err_at++] = s->buf[k];
+			if (s->buf[k] == '\n' || err_at == sizeof(err_line)) {
+				write_all(s, err_line, err_at);
+				err_at = 0;
+			}
+		}
+	} else if (s->f) {
+		write_all(s, s->buf, s->at);
+	}
 	s->at = 0;
 }
 #else
+void ms_stderr_by_line(void)
+{
+	static char line[1024];
+
+	setvbuf(stderr, line, _IOLBF, sizeof(line));
+}
+
 static void flush(struct sink *s)
 {
 	if (s->f && s->at && fwrite(s->buf, 1, s->at, s->f) != s->at)

@@ -10,9 +10,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#ifdef MINISNOOP_TINY
-/* No stdio in the tiny build (make tiny; 3 KB): a FILE * here names a file descriptor, and
- * ms_fprintf() writes to it with write(). */
+#if defined(MINISNOOP_TINY) || defined(MINISNOOP_OWN_LIBC)
+/* No stdio in the static builds (3 KB): a FILE * here names a file descriptor, and each
+ * ms_fprintf() writes what it formats with write(), at once (nothing is left in a buffer at
+ * exit or before a message on the other stream; stderr by line after ms_stderr_by_line()).
+ * The host builds of the tests keep stdio. */
 #undef stdout
 #undef stderr
 #define stdout ((FILE *)1)
@@ -25,5 +27,8 @@ int ms_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap) MS_PRINTF(3, 
 int ms_snprintf(char *buf, size_t n, const char *fmt, ...) MS_PRINTF(3, 4);
 int ms_fprintf(FILE *f, const char *fmt, ...) MS_PRINTF(2, 3);
 int ms_printf(const char *fmt, ...) MS_PRINTF(1, 2);
+/* Standard error written a line at a time (each write to /dev/kmsg is a record of the log:
+ * a message in one, not in pieces); a line longer than 1 KiB goes in pieces of that. */
+void ms_stderr_by_line(void);
 
 #endif

@@ -637,7 +637,6 @@ static int cmd_trace(int argc, char **argv)
  */
 static void stderr_somewhere(void)
 {
-	static char line[1024];
 	int fd;
 
 	if (fcntl(STDERR_FILENO, F_GETFD) >= 0 || errno != EBADF)
@@ -645,7 +644,7 @@ static void stderr_somewhere(void)
 	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	/* each write is a record of the log: a message in one, not in pieces */
 	if (fd >= 0)
-		setvbuf(stderr, line, _IOLBF, sizeof(line));
+		ms_stderr_by_line();
 	else
 		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (fd >= 0 && fd != STDERR_FILENO) {

@@ -255,7 +255,7 @@ int progset_dump(FILE *out, const struct progset *s, const char *only, bool with
 		ms_fprintf(out, "%s%s: %s:%s, %zu insns", n++ ? "\n" : "", d->name, d->tp_category,
 			   d->tp_event, s->asm_[p].len);
 		if (s->loads[p])
-			fputc('\n', out);
+			ms_fprintf(out, "\n");
 		else
 			ms_fprintf(out, " (not loaded %s)\n",
 				   d->compat

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * libc functions the tiny build (make tiny; this file is empty in every other build) has
- * its own of, smaller than musl's for what minisnoop asks of them.
+ * libc functions the static product builds have their own of, smaller than musl's for what
+ * minisnoop asks of them: malloc, fork, getopt_long and strstr in both (MINISNOOP_OWN_LIBC,
+ * set by the Makefile for build/minisnoop and build/minisnoop-tiny, never for the host,
+ * sanitizer or fuzz builds of the tests), localtime_r and gmtime_r in the tiny build only (the
+ * full build keeps musl's, with POSIX TZ rules).
  *
  * malloc: musl's is 8 KB, and
  * minisnoop allocates little: buffers at start-up, a few that grow, none per event. Blocks
@@ -10,12 +13,12 @@
  * mremap and given back with munmap. Single-threaded, as minisnoop is (its only child
  * allocates nothing).
  */
-#ifdef MINISNOOP_TINY
 #include "fmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,8 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#if defined(MINISNOOP_OWN_LIBC) || defined(MINISNOOP_TINY)
 
 enum {
 	HDR = 16,	  /* before each block: its capacity; keeps 16-byte alignment */
@@ -136,12 +141,25 @@ void *calloc(size_t n, size_t size)
 	return p;
 }
 
+/* fork: musl's takes the locks of threads minisnoop does not have (2 KB). Its children
+ * (attach.c's detach, selftest.c's canary) only close, read, dup2, exec and _exit, none of
+ * which needs the thread id that musl's fork updates. */
+pid_t fork(void)
+{
+#ifdef SYS_fork
+	return (pid_t)syscall(SYS_fork);
+#else
+	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+#endif
+}
+
 /*
  * getopt_long: musl's brings stdio along for messages that minisnoop turns off (opterr 0,
- * a ':' first in optstring). What main.c uses: short options (clustered, a value glued or
- * next), long ones (--name, --name=value, a unique prefix), "--", and optind, optarg and
- * optopt as musl leaves them on each error. No permuting: options after the first
- * non-option argument are not looked at (minisnoop takes no such arguments, and says so).
+ * a ':' first in optstring): 4.7 KB. What main.c and explain.c use: short options
+ * (clustered, a value glued or next), long ones (--name, --name=value, a unique prefix),
+ * "--", and optind, optarg and optopt as musl leaves them on each error; options after
+ * non-options are taken too, and argv is permuted as musl does (`dump exec --no-source`):
+ * each option, with its value, moves before the non-options it was found after.
  */
 char *optarg;
 int optind = 1, opterr = 1, optopt;
@@ -187,13 +205,11 @@ static int long_opt(int argc, char **argv, const char *spec, const struct option
 	return o->val;
 }
 
-int getopt_long(int argc, char *const *argv, const char *spec, const struct option *lo, int *idx)
+static int getopt_core(int argc, char **av, const char *spec, const struct option *lo)
 {
-	char **av = (char **)argv;
 	const char *a, *s;
 	int c;
 
-	(void)idx;
 	optarg = NULL;
 	if (!optpos) {
 		a = optind < argc ? av[optind] : NULL;
@@ -231,25 +247,88 @@ int getopt_long(int argc, char *const *argv, const char *spec, const struct opti
 	return c;
 }
 
+int getopt_long(int argc, char *const *argv, const char *spec, const struct option *lo, int *idx)
+{
+	char **av = (char **)argv;
+	int skipped = optind, at = optind, r;
+
+	(void)idx;
+	/* the next option, past non-options */
+	for (;; at++) {
+		if (at >= argc || !av[at])
+			return -1;
+		if (av[at][0] == '-' && av[at][1])
+			break;
+	}
+	optind = at;
+	r = getopt_core(argc, av, spec, lo);
+	/* what it took (nothing yet inside a cluster) goes before the non-options passed over */
+	for (int k = at; k < optind; k++) {
+		char *t = av[k];
+		int to = skipped + (k - at);
+
+		for (int m = k; m > to; m--)
+			av[m] = av[m - 1];
+		av[to] = t;
+	}
+	if (at > skipped)
+		optind = skipped + (optind - at);
+	return r;
+}
+
+/* strstr: musl's is the two-way algorithm, linear in the haystack (1.3 KB). minisnoop looks
+ * for a few words in lines of a verifier log, each cut to 1 KiB (explain.c): the plain
+ * search, at most haystack x needle compares, is enough there. */
+char *strstr(const char *h, const char *n)
+{
+	size_t k = strlen(n);
+
+	for (; *h; h++)
+		if (*h == *n && !strncmp(h, n, k))
+			return (char *)h;
+	return k ? NULL : (char *)h;
+}
+
+#endif /* MINISNOOP_OWN_LIBC || MINISNOOP_TINY */
+
+#if defined(MINISNOOP_OWN_LIBC) || defined(MINISNOOP_TINY) || defined(TINYLIBC_TIME_TEST)
 /*
- * localtime_r, for -T's HH:MM:SS: musl's time zone code is 6 KB with its POSIX rules. Here,
- * the zoneinfo file TZ names (a path, or a name under /usr/share/zoneinfo; /etc/localtime
- * when TZ is unset), read once: the offset of the last transition at or before t (time type
- * 0 before the first). Files carry their transitions to 2037; a rule-only TZ ("CET-1CEST,...")
- * without such a file gives its standard offset, and no file at all UTC.
+ * localtime_r, for -T's HH:MM:SS: musl's time zone code is 6 KB. Here, the zoneinfo file TZ
+ * names (a path, or a name under /usr/share/zoneinfo, /share/zoneinfo or /etc/zoneinfo, as
+ * musl looks; /etc/localtime when TZ is unset), read
+ * once: the offset of the last transition at or before t (time type 0 before the first), and
+ * past its last transition the POSIX rule of its footer; else TZ as a POSIX rule itself
+ * ("CET-1CEST,M3.5.0,M10.5.0/3"); else UTC.
  */
 static unsigned char tzf[16384];
 static const unsigned char *tz_times, *tz_idx, *tz_types;
 static uint32_t tz_n, tz_ntypes, tz_tsize; /* transitions, types, bytes per time */
-static long tz_fixed;			   /* the offset without a file */
 static int tz_loaded;
+
+/* A POSIX rule: seconds east of UTC in standard and daylight time; when DST is observed,
+ * its start and end: kind 'J' (day 1..365, no Feb 29), 'D' (day 0..365) or 'M' (month,
+ * week, weekday), and the local time of day. */
+struct tz_change {
+	char kind;
+	int m, w, d;
+	long secs;
+};
+static struct tz_rule {
+	int ok; /* a rule was read */
+	long std, dst;
+	int has_dst;
+	struct tz_change on, off;
+} tz_rule;
 
 static uint32_t be32(const unsigned char *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Points the tables at a TZif file's last data block; 0 if it is one. */
+static int tz_parse_rule(const char *s, struct tz_rule *r);
+
+/* Points the tables at a TZif file's last data block, and reads its footer's rule; 0 if it is
+ * one. */
 static int tz_parse(const unsigned char *p, size_t len)
 {
 	const unsigned char *end = p + len;
@@ -274,30 +353,38 @@ static int tz_parse(const unsigned char *p, size_t len)
 		}
 		tz_times = p + 44, tz_idx = tz_times + (size_t)cnt * ts, tz_types = tz_idx + cnt;
 		tz_n = cnt, tz_ntypes = types, tz_tsize = ts;
+		/* the footer: "\nRULE\n" (its own copy, NUL-terminated, in what is left of tzf) */
+		p += 44 + body;
+		if (pass && end - p > 2 && *p == '\n') {
+			const unsigned char *nl = memchr(p + 1, '\n', (size_t)(end - p - 1));
+
+			if (nl && (size_t)(nl - p) < 128) {
+				char rule[128];
+
+				memcpy(rule, p + 1, (size_t)(nl - p - 1));
+				rule[nl - p - 1] = 0;
+				tz_parse_rule(rule, &tz_rule);
+			}
+		}
 		return 0;
 	}
 }
 
-/* "NAME[+-]hh[:mm[:ss]]...", the standard time of a POSIX TZ rule: seconds east of UTC. */
-static long tz_rule(const char *s)
+/* [+-]hh[:mm[:ss]] in seconds (each part cut at 9999: no overflow); *s moves past it */
+static long tz_hms(const char **s)
 {
-	long v = 0, part = 0, sign = -1;
+	long v = 0, part = 0, sign = 1;
 	int fields = 0;
 
-	if (*s == '<')
-		s = strchr(s, '>') ? strchr(s, '>') + 1 : "";
-	else
-		while ((*s | 32) >= 'a' && (*s | 32) <= 'z')
-			s++;
-	if (*s == '+' || *s == '-')
-		sign = *s++ == '-' ? 1 : -1; /* POSIX: positive is west of UTC */
-	for (; fields < 3; s++) {
-		if (*s >= '0' && *s <= '9') {
-			part = part * 10 + (*s - '0');
+	if (**s == '+' || **s == '-')
+		sign = *(*s)++ == '-' ? -1 : 1;
+	for (; fields < 3; (*s)++) {
+		if (**s >= '0' && **s <= '9') {
+			part = part < 1000 ? part * 10 + (**s - '0') : part;
 			continue;
 		}
 		v = v * 60 + part, part = 0, fields++;
-		if (*s != ':')
+		if (**s != ':')
 			break;
 	}
 	while (fields++ < 3)
@@ -305,25 +392,166 @@ static long tz_rule(const char *s)
 	return sign * v;
 }
 
+/* Digits (cut at 9999); *s moves past them */
+static int tz_num(const char **s)
+{
+	int v = 0;
+
+	for (; **s >= '0' && **s <= '9'; (*s)++)
+		v = v < 1000 ? v * 10 + (**s - '0') : v;
+	return v;
+}
+
+/* A zone's name, "CET" or "<+0330>"; 0 when there is none */
+static int tz_name(const char **s)
+{
+	const char *b = *s;
+
+	if (**s == '<')
+		*s = strchr(*s, '>') ? strchr(*s, '>') + 1 : *s + strlen(*s);
+	else
+		while ((**s | 32) >= 'a' && (**s | 32) <= 'z')
+			(*s)++;
+	return *s != b;
+}
+
+/* ",Jn[/time]", ",n[/time]" or ",Mm.w.d[/time]": 1; 0 when s is none, -1 when it is out of
+ * range */
+static int tz_change(const char **s, struct tz_change *c)
+{
+	if (**s != ',')
+		return 0;
+	(*s)++;
+	c->kind = **s == 'J' || **s == 'M' ? *(*s)++ : 'D';
+	c->m = tz_num(s);
+	if (c->kind == 'M') {
+		if (**s != '.')
+			return -1;
+		(*s)++;
+		c->w = tz_num(s);
+		if (**s != '.')
+			return -1;
+		(*s)++;
+		c->d = tz_num(s);
+		if (c->m < 1 || c->m > 12 || c->w < 1 || c->w > 5 || c->d > 6)
+			return -1;
+	} else if (c->m > 365 || (c->kind == 'J' && c->m < 1)) {
+		return -1;
+	}
+	c->secs = 7200;
+	if (**s == '/')
+		(*s)++, c->secs = tz_hms(s);
+	return 1;
+}
+
+/* "std offset [dst [offset] [,start[/time],end[/time]]]", POSIX: offsets are west of UTC. A
+ * DST without both changes changes as the US does (glibc's choice); a change out of range
+ * makes the rule unused (UTC, or a zoneinfo file's last offset). */
+static int tz_parse_rule(const char *s, struct tz_rule *r)
+{
+	int on, off = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (!tz_name(&s) || !((*s >= '0' && *s <= '9') || *s == '+' || *s == '-'))
+		return -1;
+	r->std = -tz_hms(&s);
+	r->ok = 1;
+	if (!tz_name(&s))
+		return 0;
+	r->has_dst = 1;
+	r->dst = r->std + 3600;
+	if (*s && *s != ',')
+		r->dst = -tz_hms(&s);
+	if ((on = tz_change(&s, &r->on)) > 0)
+		off = tz_change(&s, &r->off);
+	if (on < 0 || off < 0) {
+		r->ok = 0;
+		return -1;
+	}
+	if (!off) {
+		r->on = (struct tz_change){'M', 3, 2, 0, 7200};
+		r->off = (struct tz_change){'M', 11, 1, 0, 7200};
+	}
+	return 0;
+}
+
+/* Days from 1970-01-01 to y-m-d (the proleptic Gregorian calendar). */
+static int64_t tz_days(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* When a change happens in year y, in seconds since the epoch, local time of offset off. */
+static int64_t tz_when(const struct tz_change *c, int64_t y, long off)
+{
+	int64_t day;
+
+	if (c->kind == 'M') {
+		int64_t first = tz_days(y, c->m, 1);
+		int64_t next = c->m == 12 ? tz_days(y + 1, 1, 1) : tz_days(y, c->m + 1, 1);
+		int wday = (int)(((first + 4) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
+
+		day = first + (c->d - wday + 7) % 7 + 7 * (int64_t)(c->w - 1);
+		while (day >= next)
+			day -= 7;
+	} else {
+		bool leap = (y % 4 == 0 && y % 100) || y % 400 == 0;
+
+		day = tz_days(y, 1, 1) + c->m - (c->kind == 'J') +
+		      (c->kind == 'J' && leap && c->m >= 60);
+	}
+	return day * 86400 + c->secs - off;
+}
+
+/* The offset a rule gives at t: the changes of t's year in UTC, as musl and glibc take it. */
+static long tz_rule_at(const struct tz_rule *r, time_t t)
+{
+	struct tm tm;
+	int64_t on, off;
+
+	if (!r->has_dst || !gmtime_r(&t, &tm))
+		return r->std;
+	on = tz_when(&r->on, tm.tm_year + 1900, r->std);
+	off = tz_when(&r->off, tm.tm_year + 1900, r->dst);
+	if (on < off ? t >= on && t < off : !(t >= off && t < on))
+		return r->dst;
+	return r->std;
+}
+
 static void tz_load(void)
 {
+	/* where musl looks for a zone's name, in its order */
+	static const char dirs[][21] = {"/usr/share/zoneinfo/", "/share/zoneinfo/",
+					"/etc/zoneinfo/"};
 	const char *tz = getenv("TZ");
-	char path[256] = "/etc/localtime";
+	char path[256];
 	ssize_t n = -1;
-	int fd;
 
 	tz_loaded = 1;
+	tz_types = NULL;
+	memset(&tz_rule, 0, sizeof(tz_rule));
 	if (tz && *tz == ':')
 		tz++;
-	if (tz && *tz)
-		ms_snprintf(path, sizeof(path), "%s%s", *tz == '/' ? "" : "/usr/share/zoneinfo/",
-			    tz);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-		n = read(fd, tzf, sizeof(tzf));
-		close(fd);
+	for (unsigned k = 0; n < 0 && k < 3; k++) {
+		int fd;
+
+		if (!tz || !*tz)
+			ms_snprintf(path, sizeof(path), "/etc/localtime");
+		else
+			ms_snprintf(path, sizeof(path), "%s%s", *tz == '/' ? "" : dirs[k], tz);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+			n = read(fd, tzf, sizeof(tzf));
+			close(fd);
+		}
 	}
-	if (n < 0 || tz_parse(tzf, (size_t)n))
-		tz_fixed = tz && *tz ? tz_rule(tz) : 0;
+	if ((n < 0 || tz_parse(tzf, (size_t)n)) && tz && *tz)
+		tz_parse_rule(tz, &tz_rule);
 }
 
 struct tm *localtime_r(const time_t *t, struct tm *tm)
@@ -332,10 +560,9 @@ struct tm *localtime_r(const time_t *t, struct tm *tm)
 
 	if (!tz_loaded)
 		tz_load();
-	off = tz_fixed;
+	off = tz_rule_at(&tz_rule, *t);
 	if (tz_types) {
 		uint32_t i = 0, k;
-		const unsigned char *ty;
 
 		for (k = 0; k < tz_n; k++) {
 			const unsigned char *q = tz_times + (size_t)k * tz_tsize;
@@ -347,8 +574,9 @@ struct tm *localtime_r(const time_t *t, struct tm *tm)
 				break;
 			i = tz_idx[k] < tz_ntypes ? tz_idx[k] : 0;
 		}
-		ty = tz_types + (size_t)i * 6;
-		off = (int32_t)be32(ty);
+		/* past the last transition, the footer's rule (when there is one) */
+		if (k < tz_n || !tz_rule.ok)
+			off = (int32_t)be32(tz_types + (size_t)i * 6);
 	}
 	time_t local = *t + off;
 
@@ -380,17 +608,5 @@ struct tm *gmtime_r(const time_t *t, struct tm *tm)
 	tm->tm_min = (int)(secs / 60 % 60);
 	tm->tm_sec = (int)(secs % 60);
 	return tm;
-}
-
-/* fork: musl's takes the locks of threads minisnoop does not have (2 KB). Its children
- * (attach.c's detach, selftest.c's canary) only close, read, dup2, exec and _exit, none of
- * which needs the thread id that musl's fork updates. */
-pid_t fork(void)
-{
-#ifdef SYS_fork
-	return (pid_t)syscall(SYS_fork);
-#else
-	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
-#endif
 }
 #endif

@@ -330,3 +330,19 @@ put("fuzz_proctab", "chain", b"\x10" + CHAIN)
 put("fuzz_proctab", "full", b"\x03" + CHAIN * 3)
 put("fuzz_proctab", "stat-odd", b"\x08" + seed_op(b"7 (a)b) c) R 1 2 3", b"") +
     seed_op(stat_text(8, b"\x1b[2J", 7, 9, 0), b"\xff\xfe") + bytes([5]))
+# ---- time zones: 0 and a TZ rule, or 1 and a zoneinfo file (the host's, when it has them) ----
+for name, rule in [
+        ("europe", "CET-1CEST,M3.5.0,M10.5.0/3"),
+        ("south", "AEST-10AEDT,M10.1.0,M4.1.0/3"),
+        ("negative-times", "<-03>3<-02>,M3.5.0/-2,M10.5.0/-1"),
+        ("julian-25h", "WART4WARST,J1/0,J365/25"),
+        ("zero-based-days", "XST-2XDT,59/2,300/2"),
+        ("no-rule", "EST5EDT"),
+        ("quoted-half-hour", "<+0330>-3:30"),
+]:
+    put("fuzz_tz", "rule-" + name, b"\0" + rule.encode())
+for zone in ["Europe/Berlin", "Australia/Sydney"]:
+    path = "/usr/share/zoneinfo/" + zone
+    if os.path.exists(path):
+        with open(path, "rb") as f:
+            put("fuzz_tz", "zone-" + zone.replace("/", "-"), b"\1" + f.read())
