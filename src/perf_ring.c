@@ -89,6 +89,11 @@ int perf_ring_init_mem(struct perf_ring *r, void *base, size_t page_size, size_t
 	return 0;
 }
 
+uint64_t perf_ring_read_pos(const struct perf_ring *r)
+{
+	return ((const struct perf_event_mmap_page *)r->base)->data_tail;
+}
+
 /* Copies len bytes starting at data-area offset off, continuing at the start if it wraps. */
 static void ring_read(const struct perf_ring *r, size_t off, void *dst, size_t len)
 {

@@ -51,6 +51,8 @@ int perf_ring_init_mem(struct perf_ring *r, void *base, size_t page_size, size_t
  */
 int perf_ring_consume(struct perf_ring *r, perf_sample_fn on_sample, perf_lost_fn on_lost,
 		      void *ctx);
+/* How far the reader has read (data_tail): the bytes consumed between two calls. */
+uint64_t perf_ring_read_pos(const struct perf_ring *r);
 /* Unmaps and closes an opened ring and frees r->copy; a plain-memory ring's memory is kept. */
 void perf_ring_close(struct perf_ring *r);
 
