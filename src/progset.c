@@ -411,6 +411,7 @@ int progset_open_rings(struct progset *ps, unsigned pages, struct perf_ring **ri
 			goto fail;
 		}
 		opened++;
+		(void)perf_ring_add_quiet(rg); /* without it, woken per record as before */
 		r = bpf_map_update(events, &cpu, &rg->fd, BPF_ANY);
 		if (r) {
 			ms_snprintf(err, n, "adding CPU %d's ring to the events map: %s", cpu,
