@@ -47,7 +47,9 @@
 # BENCH_LATENCY_TRIES (5 start/stop tries per tracer), BENCH_MARK_US (1000 µs
 # between markers), BENCH_PEERS (0), BENCH_MINISNOOP_ARGS (extra options for both
 # variants, e.g. "--pages 256"), B (build directory, default build), HOSTCC (gcc,
-# for build/startstop), SIZE_BUDGET (the Makefile's).
+# for build/startstop), SIZE_BUDGET (the Makefile's), BENCH_BASELINE (another minisnoop
+# binary, e.g. main's: it runs as minisnoop-base (-j) and minisnoop-base-all (-j -o all -e)
+# in the same rounds, for before/after figures of one run).
 #
 # Exits 1 only when the benchmark itself cannot run (not root, a tool missing, a
 # minisnoop variant does not start, a tracer dies); a missed goal is reported, not an error.
@@ -153,6 +155,8 @@ tracer_cmd() { # NAME
 	minisnoop) TCMD=("$MS" -j "${MS_EXTRA[@]}") ;;
 	minisnoop-all) TCMD=("$MS" -j -o all -e "${MS_EXTRA[@]}") ;;
 	minisnoop-life) TCMD=("$MS" -j -o all -e --exit "${MS_EXTRA[@]}") ;;
+	minisnoop-base) TCMD=("$BASELINE" -j "${MS_EXTRA[@]}") ;;
+	minisnoop-base-all) TCMD=("$BASELINE" -j -o all -e "${MS_EXTRA[@]}") ;;
 	execsnoop) TCMD=(stdbuf -oL "$EXECSNOOP") ;;
 	bpftrace) TCMD=(bpftrace -B none "$BT_SCRIPT") ;;
 	esac
@@ -363,6 +367,12 @@ sample run 0 clk_tck "$(getconf CLK_TCK)"
 TRACERS=(minisnoop minisnoop-all minisnoop-life)
 # A peer that is missing or cannot start is left out, and the report says why.
 note() { say "$1" && sample run 0 note "$1"; }
+BASELINE=${BENCH_BASELINE:-}
+if [ -n "$BASELINE" ]; then
+	[ -x "$BASELINE" ] || die "BENCH_BASELINE=$BASELINE is not an executable"
+	TRACERS+=(minisnoop-base minisnoop-base-all)
+	note "baseline: minisnoop-base and minisnoop-base-all are $BASELINE"
+fi
 peer() { # NAME WHAT: takes part if a first start and stop work
 	local why
 	why=$( (start_tracer "$1" "$TMP/try.out" "$TMP/try.err" && stop_tracer "$1") 2>&1 >/dev/null) &&
@@ -497,6 +507,7 @@ if [ -x "$ROOT/$B/minisnoop-tiny" ] && command -v strip >/dev/null &&
 fi
 for v in "${TRACERS[@]}"; do
 	case $v in
+	minisnoop-base*) f=$BASELINE ;;
 	minisnoop*) f=$MS ;;
 	execsnoop) f=$EXECSNOOP ;;
 	bpftrace) f=$(command -v bpftrace) ;;
