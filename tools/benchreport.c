@@ -657,21 +657,21 @@ static int report_goals(const struct report *r, struct goal_row *g)
 	f = fig(r, "minisnoop");
 	row = add(g, &k, "minisnoop", "2 system-wide CPU/exec <= %g x libbpf-tools'", GOAL_SYS_VS);
 	if (!absent(row, f) && strcmp(f->sysvs, "—")) {
-		snprintf(row->figure, sizeof(row->figure), "+%s µs = %s x +%s µs", f->sys, f->sysvs,
-			 lt->sys);
+		snprintf(row->figure, sizeof(row->figure), "%s µs = %s x %s µs added", f->sys,
+			 f->sysvs, lt->sys);
 		met(row, le(f->sysvs, GOAL_SYS_VS));
 	} else if (f->name[0]) {
-		snprintf(row->figure, sizeof(row->figure), "+%s µs; libbpf-tools not in this run",
-			 f->sys);
+		snprintf(row->figure, sizeof(row->figure),
+			 "%s µs added; libbpf-tools not in this run", f->sys);
 		snprintf(row->result, sizeof(row->result), "not measured");
 	}
 	row = add(g, &k, "minisnoop", "2 system-wide CPU/exec <= %g x auditd's", GOAL_SYS_AUDIT_VS);
 	if (!absent(row, f) && r->has_auditd) {
-		versus(vs, sizeof(vs), f->sys, au->sys, "auditd +");
-		snprintf(row->figure, sizeof(row->figure), "+%s µs%s", f->sys, vs);
+		versus(vs, sizeof(vs), f->sys, au->sys, "auditd");
+		snprintf(row->figure, sizeof(row->figure), "%s µs added%s", f->sys, vs);
 		met(row, vs[0] && strtod(strrchr(vs, '=') + 1, NULL) <= GOAL_SYS_AUDIT_VS);
 	} else if (f->name[0]) {
-		snprintf(row->figure, sizeof(row->figure), "+%s µs; auditd not in this run",
+		snprintf(row->figure, sizeof(row->figure), "%s µs added; auditd not in this run",
 			 f->sys);
 		snprintf(row->result, sizeof(row->result), "not measured");
 	}
