@@ -278,7 +278,7 @@ run: deps
 
 bench:
 	@tools/deps.sh bench
-	@$(MAKE) --no-print-directory all tools
+	@$(MAKE) --no-print-directory all tools tiny
 	@tools/bench.sh
 
 # $(call size_check,BINARY,BUDGET)

@@ -18,7 +18,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 /* Bounds for walking type chains, so that corrupt (cyclic) BTF cannot hang us. */
@@ -52,8 +54,11 @@ struct btf {
 	int err; /* first read error; sticky */
 	uint64_t tstart, sstart;
 	uint32_t type_len, str_len;
-	uint32_t nr_types; /* 0 until a walk has checked every record */
+	uint32_t nr_types; /* records checked so far (all of them unless mapped: see walk) */
+	uint64_t walk_off; /* where a walk of a mapped file stopped, before record nr_types + 1 */
+	bool walked;	   /* every record checked */
 	uint8_t *mem;	   /* blob copy or window buffers */
+	size_t maplen;	   /* mem is sysfs's BTF mapped (read in place), this long */
 	uint32_t *ckpt;	   /* ckpt[k]: offset in the type section of type id k * STRIDE + 1 */
 	struct win win[2];
 	uint8_t filter[2][FILTER_BITS / 8];
@@ -76,7 +81,10 @@ void btf_free(struct btf *b)
 	if (b->fd >= 0)
 		close(b->fd);
 	free(b->ckpt);
-	free(b->mem);
+	if (b->maplen)
+		munmap(b->mem, b->maplen);
+	else
+		free(b->mem);
 	free(b);
 }
 
@@ -146,11 +154,33 @@ static int is_composite(uint32_t info)
 	return BTF_INFO_KIND(info) == BTF_KIND_STRUCT || BTF_INFO_KIND(info) == BTF_KIND_UNION;
 }
 
-/* Tests (or sets) filter f's bit for a string offset. */
+/* 15 bits (FILTER_BITS) of a hash of the string at s. */
+static uint32_t hash_str(const uint8_t *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ *s++) * 16777619u;
+	return h >> 17;
+}
+
+/*
+ * Tests (or sets) filter f's bit for the string at an offset: in a file, the offset's bit (set
+ * by scan_strings where a name is); in memory, the bit of the string's hash (set for each name
+ * asked for), which needs no pass over the strings. scan_strings has checked that the section
+ * ends with a NUL, and callers that off is inside it.
+ */
 static int filter(struct btf *b, int f, uint32_t off, int set)
 {
-	uint32_t h = off * 0x9e3779b1u >> 17; /* 15 bits: FILTER_BITS */
-	uint8_t *p = &b->filter[f][h / 8], m = (uint8_t)(1u << h % 8);
+	uint32_t h;
+	uint8_t *p;
+	uint8_t m;
+
+	if (b->fd < 0 && off >= b->str_len)
+		return 0;
+	h = b->fd < 0 ? hash_str(b->win[STRS].p + b->sstart + off) : off * 0x9e3779b1u >> 17;
+	p = &b->filter[f][h / 8];
+	m = (uint8_t)(1u << h % 8);
 
 	if (set)
 		*p |= m;
@@ -240,11 +270,23 @@ static void mark_names(struct btf *b, const struct qstate *st, const struct name
 static int scan_strings(struct btf *b, const struct qstate *st, size_t n)
 {
 	static struct name_index ix; /* 8 KB: not on the stack */
+	const uint8_t *p0;
 	uint64_t pos = 0, base;
 	size_t len;
 	int err = index_names(&ix, st, n);
 
 	memset(b->filter, 0, sizeof(b->filter));
+	if (!err && b->fd < 0) { /* in memory: the ends, and each name's hash */
+		p0 = at(b, STRS, b->sstart, b->str_len);
+		if (!p0 || *p0 || p0[b->str_len - 1])
+			err = -EINVAL;
+		for (size_t j = 0, h; !err && st && j < 2 * n; j++) {
+			h = hash_str((const uint8_t *)st[j / 2].name[j % 2]);
+			if (st[j / 2].state == SEARCH)
+				b->filter[j % 2][h / 8] |= (uint8_t)(1u << h % 8);
+		}
+		pos = b->str_len;
+	}
 	/* A file's strings are compared in a window, so a name must fit in one. */
 	if (!err && b->fd >= 0 && ix.maxl >= WIN)
 		err = -EINVAL;
@@ -285,15 +327,22 @@ static int scan_strings(struct btf *b, const struct qstate *st, size_t n)
 }
 
 /*
- * Walks all type records, checking each one's length and name offsets, keeping checkpoints,
- * and giving each searching query the first struct or union that has the type name.
+ * Walks the type records, checking each one's length and name offsets, keeping checkpoints,
+ * and giving each searching query the first struct or union that has the type name. A query
+ * walk (st) starts at the first record and reads all of them; sysfs's mapped BTF, which the
+ * kernel checked when it booted, is read only as far as needed: a query walk stops once every
+ * query has its struct, and lookups past that point (st NULL) walk on to record `upto`, or to
+ * the end (0). There, element names are not checked here but where they are read (filter).
  */
-static int walk(struct btf *b, struct qstate *st, size_t n)
+static int walk(struct btf *b, struct qstate *st, size_t n, uint32_t upto)
 {
-	uint64_t off = b->tstart, end = off + b->type_len;
-	uint32_t id = 1;
+	uint64_t off = st ? b->tstart : b->walk_off, end = b->tstart + b->type_len;
+	uint32_t id = st ? 1 : b->nr_types + 1;
+	size_t searching = 0;
 
-	for (; off < end; id++) {
+	for (size_t i = 0; i < n; i++)
+		searching += st[i].state == SEARCH;
+	for (; off < end && !(b->maplen && st && !searching) && !(upto && id > upto); id++) {
 		struct btf_type t;
 		size_t elem, len = record(b, off, &t, &elem); /* may read past end: checked next */
 
@@ -302,7 +351,7 @@ static int walk(struct btf *b, struct qstate *st, size_t n)
 		if ((id - 1) % STRIDE == 0)
 			b->ckpt[(id - 1) / STRIDE] = (uint32_t)(off - b->tstart);
 		/* Every element with a name (member, enumerator, param) starts with name_off. */
-		for (size_t e = sizeof(t), c; elem && e < len; e += c) {
+		for (size_t e = sizeof(t), c; elem && !b->maplen && e < len; e += c) {
 			const uint32_t *p;
 
 			c = len - e < WIN ? len - e : WIN / elem * elem; /* a window's worth */
@@ -317,12 +366,23 @@ static int walk(struct btf *b, struct qstate *st, size_t n)
 			    name_is(b, TNAME, t.name_off, st[i].name[TNAME], st[i].len[TNAME])) {
 				st[i].id = id;
 				st[i].state = EVAL;
+				searching--;
 			}
 		}
 		off += len;
 	}
 	b->nr_types = id - 1;
+	b->walk_off = off;
+	b->walked = off >= end;
 	return 0;
+}
+
+/* Whether record id has been checked, walking on to it if need be. */
+static bool walked_to(struct btf *b, uint32_t id)
+{
+	if (id > b->nr_types && !b->walked && walk(b, NULL, 0, id))
+		b->err = b->err ? b->err : -EINVAL;
+	return id <= b->nr_types;
 }
 
 /* Takes one unit of the query's work budget: -ELOOP when none is left. */
@@ -350,7 +410,7 @@ static int resolve_type(struct btf *b, uint32_t *id, struct qstate *s, struct bt
 	for (int n = 0; n < MAX_CHAIN; n++) {
 		if (s && spend(s))
 			return -ELOOP;
-		if (!*id || *id > b->nr_types)
+		if (!*id || !walked_to(b, *id))
 			return -ENOENT;
 		/* From the checkpoint, over records that the walk checked. */
 		*off = b->tstart + b->ckpt[(*id - 1) / STRIDE];
@@ -430,9 +490,9 @@ static int next_candidate(struct btf *b, struct qstate *s)
 	uint32_t id = s->id / STRIDE * STRIDE + 1; /* s->id + 1 is in this checkpoint's stride */
 	uint64_t off;
 
-	if (s->id >= b->nr_types)
+	if (!walked_to(b, s->id + 1))
 		return -ENOENT;
-	for (off = b->tstart + b->ckpt[s->id / STRIDE]; id <= b->nr_types; id++) {
+	for (off = b->tstart + b->ckpt[s->id / STRIDE]; walked_to(b, id); id++) {
 		struct btf_type t;
 		size_t elem, len = record(b, off, &t, &elem);
 
@@ -479,7 +539,7 @@ int btf_resolve(struct btf *b, struct btf_query *q, size_t n)
 	if (!err)
 		err = scan_strings(b, st, n);
 	if (!err)
-		err = walk(b, st, n);
+		err = walk(b, st, n, 0);
 	for (i = 0; i < n && !err; i++) {
 		/* SEARCH: no struct or union of that name */
 		if (st[i].state == EVAL)
@@ -505,9 +565,17 @@ int btf_member_offset(struct btf *b, const char *type, const char *member, uint3
 	return btf_resolve(b, &q, 1);
 }
 
+static bool is_sysfs(int fd)
+{
+	struct statfs f;
+
+	return !fstatfs(fd, &f) && f.f_type == 0x62656572; /* SYSFS_MAGIC */
+}
+
 /*
- * Copies data, or opens the file at path. Checks the header; a blob in memory also every record
- * and string now, while a file is checked by each lookup, which reads all of it anyway.
+ * Copies data, or opens the file at path (sysfs's: mapped). Checks the header; a blob in memory
+ * also every record and string now, while a file is checked by each lookup, which reads all of it
+ * anyway.
  */
 static int load(const char *path, const void *data, size_t len, struct btf **out)
 {
@@ -528,12 +596,27 @@ static int load(const char *path, const void *data, size_t len, struct btf **out
 	}
 	/* A pseudo-file may report size 0: then only reads bound the sections. */
 	size = data ? len : st.st_size > 0 ? (uint64_t)st.st_size : UINT64_MAX;
-	b->mem = malloc(data ? len : 2 * WIN);
+	/* sysfs's BTF (mappable since 6.16) is read in place: 4 KB a read(), vmlinux's 5.5 MB
+	 * took 1,300 of them. Only sysfs: its size is fixed, so the mapping cannot SIGBUS. */
+	if (!data && size != UINT64_MAX && size <= SIZE_MAX && is_sysfs(b->fd)) {
+		void *m = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, b->fd, 0);
+
+		if (m != MAP_FAILED) {
+			b->mem = m;
+			b->maplen = len = (size_t)size;
+			data = m;
+		}
+	}
+	b->mem = b->mem ? b->mem : malloc(data ? len : 2 * WIN);
 	if (!b->mem)
 		goto out;
 	b->win[TYPES].p = b->mem;
 	b->win[STRS].p = b->mem + WIN;
-	if (data) {
+	if (b->maplen) { /* checked by each lookup, as a file is */
+		close(b->fd);
+		b->fd = -1;
+		b->win[TYPES] = b->win[STRS] = (struct win){b->mem, 0, len};
+	} else if (data) {
 		memcpy(b->mem, data, len);
 		b->win[TYPES] = b->win[STRS] = (struct win){b->mem, 0, len};
 	}
@@ -548,16 +631,17 @@ static int load(const char *path, const void *data, size_t len, struct btf **out
 	b->tstart = (uint64_t)h.hdr_len + h.type_off;
 	b->sstart = (uint64_t)h.hdr_len + h.str_off;
 	b->type_len = h.type_len;
+	b->walk_off = b->tstart;
 	b->str_len = h.str_len;
 	/* BTF requires aligned type records. */
 	if (b->tstart % 4 || h.type_len % 4 || b->tstart + h.type_len > size ||
 	    b->sstart + h.str_len > size || !h.str_len)
 		goto out;
 	b->ckpt = calloc(h.type_len / (sizeof(struct btf_type) * STRIDE) + 1, sizeof(*b->ckpt));
-	err = !b->ckpt		 ? -ENOMEM
-	      : !data		 ? 0
-	      : walk(b, NULL, 0) ? -EINVAL
-				 : scan_strings(b, NULL, 0);
+	err = !b->ckpt		    ? -ENOMEM
+	      : !data || b->maplen  ? 0
+	      : walk(b, NULL, 0, 0) ? -EINVAL
+				    : scan_strings(b, NULL, 0);
 out:
 	err = b->err ? b->err : err;
 	if (err) {

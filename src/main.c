@@ -99,7 +99,8 @@ static void help(void)
 	    "                       change how a program runs (LD_*, ...) are always shown\n"
 	    "      --count N        exit after N events\n"
 	    "      --duration S     exit after S seconds\n"
-	    "      --pages N        perf ring pages per CPU, a power of two (default 64)\n"
+	    "      --pages N        perf ring pages per CPU, a power of two (default 64,\n"
+	    "                       256 with -e)\n"
 	    "      --verifier-log[=LEVEL]  print each program's verifier log on stderr\n"
 	    "      --no-btf         find ppid by tracking forks, not with BTF (also\n"
 	    "                       MINISNOOP_NO_BTF=1)\n"
@@ -591,7 +592,7 @@ static int cmd_trace(int argc, char **argv)
 	memset(&t, 0, sizeof(t));
 	t.prog = default_prog_opts;
 	t.verifier_log = -1;
-	t.pages = 64;
+	t.pages = 0; /* the tracer's default for the fields asked for */
 	t.no_btf = env_no_btf;
 	while ((o = getopt_long(argc, argv, ":TtUxqjeo:u:c:n:l:P:Z:w:hV", lo, NULL)) != -1) {
 		if (o == 'h')

@@ -26,7 +26,7 @@ int perf_ring_open(struct perf_ring *r, int cpu, size_t pages, uint32_t wakeup_b
 	int fd, err;
 
 	memset(r, 0, sizeof(*r));
-	r->fd = -1;
+	r->fd = r->quiet_fd = -1;
 	r->cpu = cpu;
 	if (page <= 0)
 		return -EINVAL;
@@ -79,7 +79,7 @@ int perf_ring_open(struct perf_ring *r, int cpu, size_t pages, uint32_t wakeup_b
 int perf_ring_init_mem(struct perf_ring *r, void *base, size_t page_size, size_t data_size)
 {
 	memset(r, 0, sizeof(*r));
-	r->fd = -1;
+	r->fd = r->quiet_fd = -1;
 	if (!base || page_size < sizeof(struct perf_event_mmap_page) || !is_pow2(data_size))
 		return -EINVAL;
 	r->base = base;
@@ -87,6 +87,37 @@ int perf_ring_init_mem(struct perf_ring *r, void *base, size_t page_size, size_t
 	r->data_off = page_size;
 	r->data_size = data_size;
 	return 0;
+}
+
+int perf_ring_add_quiet(struct perf_ring *r)
+{
+	struct perf_event_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_SOFTWARE;
+	attr.config = PERF_COUNT_SW_BPF_OUTPUT;
+	attr.sample_type = PERF_SAMPLE_RAW;
+	attr.sample_period = 1;
+	attr.disabled = 1; /* no wakeup_events: woken by the ring's watermark only */
+	fd = (int)syscall(__NR_perf_event_open, &attr, -1, r->cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, r->fd) < 0 ||
+	    ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	r->quiet_fd = fd;
+	return 0;
+}
+
+uint64_t perf_ring_read_pos(const struct perf_ring *r)
+{
+	return ((const struct perf_event_mmap_page *)r->base)->data_tail;
 }
 
 /* Copies len bytes starting at data-area offset off, continuing at the start if it wraps. */
@@ -208,8 +239,10 @@ void perf_ring_close(struct perf_ring *r)
 			munmap(r->base, r->mmap_len);
 		close(r->fd);
 	}
+	if (r->quiet_fd >= 0)
+		close(r->quiet_fd);
 	free(r->copy);
-	r->fd = -1;
+	r->fd = r->quiet_fd = -1;
 	r->base = NULL;
 	r->mmap_len = 0;
 	r->copy = NULL;

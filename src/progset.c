@@ -14,6 +14,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int progset_prepare(struct kernel_layout *k, bool use_btf, char *err, size_t errlen)
@@ -149,9 +151,104 @@ static int load_one(struct progset *s, size_t p, const struct load_opts *o, char
 	return r;
 }
 
+/*
+ * Verifying is most of the start-up (exec's and execve_exit's programs ~5 ms each), and the
+ * kernel verifies a privileged load without a lock: when no log is asked for, a child (sharing
+ * nothing) loads the programs of `mine` == false and hands each descriptor back over a socket,
+ * while we load the others. Whatever did not come back is loaded here, as before, so that a
+ * refusal is reported (with its log) the usual way. A child that cannot be made changes
+ * nothing but the time.
+ */
+struct handed {
+	uint32_t p;
+	int32_t err;
+};
+
+static void load_in_child(struct progset *s, const bool *mine, const struct load_opts *o, int sk)
+{
+	for (size_t p = 0; p < P_COUNT; p++) {
+		char cbuf[CMSG_SPACE(sizeof(int))] = {0}, err[8];
+		struct handed h = {(uint32_t)p, 0};
+		struct iovec iov = {&h, sizeof(h)};
+		struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+
+		if (!s->loads[p] || s->loaded_as[p] != p || mine[p])
+			continue;
+		h.err = load_one(s, p, o, err, sizeof(err));
+		if (!h.err) {
+			struct cmsghdr *c;
+
+			m.msg_control = cbuf;
+			m.msg_controllen = sizeof(cbuf);
+			c = CMSG_FIRSTHDR(&m);
+			c->cmsg_level = SOL_SOCKET;
+			c->cmsg_type = SCM_RIGHTS;
+			c->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(c), &s->prog_fd[p], sizeof(int));
+		}
+		if (sendmsg(sk, &m, MSG_NOSIGNAL) < 0)
+			break;
+	}
+	_exit(0);
+}
+
+/* The descriptors the child sent, until it closes its end. */
+static void take_handed(struct progset *s, int sk)
+{
+	for (;;) {
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct handed h;
+		struct iovec iov = {&h, sizeof(h)};
+		struct msghdr m = {.msg_iov = &iov,
+				   .msg_iovlen = 1,
+				   .msg_control = cbuf,
+				   .msg_controllen = sizeof(cbuf)};
+		struct cmsghdr *c;
+		ssize_t n = recvmsg(sk, &m, MSG_CMSG_CLOEXEC);
+		int fd = -1;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(h))
+			return;
+		c = CMSG_FIRSTHDR(&m);
+		if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		if (fd >= 0 && (h.p >= P_COUNT || h.err || s->prog_fd[h.p] >= 0))
+			close(fd);
+		else if (fd >= 0)
+			s->prog_fd[h.p] = fd;
+	}
+}
+
+/* Splits the programs to verify in two halves of about as many instructions, the largest first
+ * to the lighter half; false if the child's would be too small to be worth a fork. */
+static bool split(const struct progset *s, bool *mine)
+{
+	bool placed[P_COUNT] = {false};
+	size_t half[2] = {0, 0};
+
+	for (;;) {
+		size_t best = P_COUNT;
+
+		for (size_t p = 0; p < P_COUNT; p++)
+			if (s->loads[p] && s->loaded_as[p] == p && !placed[p] &&
+			    (best == P_COUNT || s->asm_[p].len > s->asm_[best].len))
+				best = p;
+		if (best == P_COUNT)
+			return half[1] >= 256;
+		placed[best] = true;
+		mine[best] = half[0] <= half[1];
+		half[mine[best] ? 0 : 1] += s->asm_[best].len;
+	}
+}
+
 int progset_load(struct progset *s, const struct load_opts *o, char *err, size_t errlen)
 {
-	int r = create_maps(s, err, errlen);
+	int r = create_maps(s, err, errlen), sk[2] = {-1, -1};
+	bool mine[P_COUNT] = {false};
+	pid_t child = -1;
 
 	/* Programs built alike (the syscalls' exits, whose tracepoints have the same layout)
 	 * are verified once and attached twice. Decided before loading patches map fds in. */
@@ -163,11 +260,32 @@ int progset_load(struct progset *s, const struct load_opts *o, char *err, size_t
 				    s->asm_[p].len * sizeof(struct bpf_insn)))
 				s->loaded_as[p] = q;
 	}
+	if (!r && !o->log_level && !o->stats && split(s, mine) &&
+	    !socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sk)) {
+		child = fork();
+		if (child == 0) {
+			close(sk[0]);
+			load_in_child(s, mine, o, sk[1]);
+		}
+		close(sk[1]);
+		if (child < 0)
+			close(sk[0]);
+	}
+	for (size_t p = 0; !r && p < P_COUNT; p++)
+		if (s->loads[p] && s->loaded_as[p] == p && (child < 0 || mine[p]))
+			r = load_one(s, p, o, err, errlen);
+	if (child > 0) {
+		take_handed(s, sk[0]);
+		close(sk[0]);
+		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 	for (size_t p = 0; !r && p < P_COUNT; p++) {
 		if (!s->loads[p])
 			continue;
 		if (s->loaded_as[p] == p) {
-			r = load_one(s, p, o, err, errlen);
+			if (s->prog_fd[p] < 0) /* the child's, refused or not handed back */
+				r = load_one(s, p, o, err, errlen);
 			continue;
 		}
 		s->prog_fd[p] = fcntl(s->prog_fd[s->loaded_as[p]], F_DUPFD_CLOEXEC, 0);
@@ -294,6 +412,7 @@ int progset_open_rings(struct progset *ps, unsigned pages, struct perf_ring **ri
 			goto fail;
 		}
 		opened++;
+		(void)perf_ring_add_quiet(rg); /* without it, woken per record as before */
 		r = bpf_map_update(events, &cpu, &rg->fd, BPF_ANY);
 		if (r) {
 			ms_snprintf(err, n, "adding CPU %d's ring to the events map: %s", cpu,

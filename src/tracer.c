@@ -100,7 +100,11 @@ struct session {
 	size_t nrq, rq_cap;
 	char *rbuf, *rbuf2;
 	size_t rlen, rcap;
-	struct ev_view view; /* take_record's: too large for the stack of every call */
+	struct ev_view view;		/* take_record's: too large for the stack of every call */
+	uint64_t drained_at, window_ns; /* the last drain, and the time since the one before */
+	uint64_t fill;			/* the fullest ring at the last drain, in 1/1024ths */
+	bool quiet;			/* the programs write through the quiet events */
+	bool woke;			/* just back to waking events: poll briefly once */
 };
 
 static uint64_t now_ns(clockid_t clk)
@@ -603,11 +607,17 @@ static void write_upto(struct session *s, uint64_t upto)
 /* Reads every ring and writes what is in order; the number of records read, or -errno. */
 static int drain(struct session *s, struct perf_ring *rings, int nr, bool final)
 {
-	uint64_t upto = final ? UINT64_MAX : now_ns(CLOCK_MONOTONIC);
+	uint64_t upto = final ? UINT64_MAX : now_ns(CLOCK_MONOTONIC), pos;
 	int k, r, n = 0;
 
+	s->window_ns = upto - s->drained_at;
+	s->drained_at = upto;
+	s->fill = 0;
 	for (k = 0; k < nr && !s->done; k++) {
+		pos = perf_ring_read_pos(&rings[k]);
 		r = perf_ring_consume(&rings[k], on_sample, on_lost, s);
+		pos = (perf_ring_read_pos(&rings[k]) - pos) * 1024 / rings[k].data_size;
+		s->fill = pos > s->fill ? pos : s->fill;
 		if (r < 0) {
 			ms_fprintf(stderr, "minisnoop: CPU %d's ring is corrupt: %s\n",
 				   rings[k].cpu, strerror(-r));
@@ -628,16 +638,42 @@ static int drain(struct session *s, struct perf_ring *rings, int nr, bool final)
  * 17 µs with 40 ms, here), so a storm is read in batches COALESCE_NS apart: about 20
  * wake-ups a second. But a few batches in a row are read at once (a token each, one
  * earned back every COALESCE_REFILL_NS), so that a lone event, or the first few after a
- * quiet spell, are written as soon as they come.
+ * quiet spell, are written as soon as they come. The pause also ends before the fullest
+ * ring, filling as fast as it did since the last batch, would be a quarter full: large
+ * records (-o all -e: ~2 KB an exec) in a storm of 4,000 execs a second filled 256 KiB
+ * rings in one 50 ms pause and were lost.
  */
 #define COALESCE_NS	   (50ull * 1000 * 1000)
 #define COALESCE_REFILL_NS (250ull * 1000 * 1000)
 #define COALESCE_BURST	   4
 
+/*
+ * Points each CPU's slot of the events map at its ring's quiet event (no wake-up per record)
+ * or back at the waking one. A wake-up is only of use while we wait in poll(); in a storm we
+ * read in batches between pauses, and a record woken per exec cost the exec program ten times
+ * its own run time here (a self-IPI in a VM: 15 µs an exec instead of 1.5).
+ */
+static void set_quiet(struct session *s, bool quiet)
+{
+	int events = progset_map_fd(&s->ps, MAP_EVENTS);
+
+	if (s->quiet == quiet)
+		return;
+	for (int k = 0; k < s->nr; k++) {
+		const struct perf_ring *rg = &s->rings[k];
+
+		if (rg->quiet_fd >= 0)
+			bpf_map_update(events, &rg->cpu, quiet ? &rg->quiet_fd : &rg->fd, BPF_ANY);
+	}
+	s->quiet = quiet;
+	s->woke = !quiet;
+}
+
 static void coalesce(struct session *s)
 {
 	uint64_t now = now_ns(CLOCK_MONOTONIC), earned = (now - s->tokens_at) / COALESCE_REFILL_NS;
-	struct timespec ts = {0, (long)COALESCE_NS};
+	uint64_t pause = COALESCE_NS;
+	struct timespec ts;
 
 	if (earned) {
 		s->tokens = s->tokens + earned > COALESCE_BURST ? COALESCE_BURST
@@ -648,8 +684,13 @@ static void coalesce(struct session *s)
 		s->tokens--;
 		return;
 	}
-	if (!stop_signal)
+	if (s->fill && s->window_ns / s->fill * 256 < pause)
+		pause = s->window_ns / s->fill * 256;
+	ts = (struct timespec){0, (long)pause};
+	if (!stop_signal && pause >= 1000000) {
+		set_quiet(s, true);
 		nanosleep(&ts, NULL);
+	}
 }
 
 /* Everything the kernel side needs, in the order that names the first real problem. */
@@ -681,7 +722,8 @@ static int start(struct session *s, char *err, size_t errlen)
 	if (!r)
 		r = fill_containers(o, &s->ps, ctr_ids, nctr, err, errlen);
 	if (!r)
-		r = progset_open_rings(&s->ps, o->pages, &s->rings, &s->nr, err, errlen);
+		r = progset_open_rings(&s->ps, tracer_ring_pages(o), &s->rings, &s->nr, err,
+				       errlen);
 	if (!r)
 		r = map_stats(s, err, errlen);
 	if (!r)
@@ -867,8 +909,15 @@ static void pidfile_remove(struct session *s, const char *path)
 static int trace_loop(struct session *s, uint64_t deadline)
 {
 	while (!s->done && !stop_signal) {
-		/* events (or records) held back for ordering are taken at the next round, soon */
-		int timeout = s->nlines || s->nrq ? 5 : 1000, r;
+		/* events (or records) held back for ordering are taken at the next round, soon;
+		 * quiet, a storm's batches are read without waiting; back to waking events, the
+		 * records written through a quiet one meanwhile are read first, and a last one that
+		 * may have raced with the switch within a pause */
+		int timeout = s->quiet		    ? 0
+			      : s->woke		    ? (int)(COALESCE_NS / 1000000)
+			      : s->nlines || s->nrq ? 5
+						    : 1000,
+		    r;
 
 		if (deadline) {
 			uint64_t now = now_ns(CLOCK_MONOTONIC);
@@ -898,6 +947,10 @@ static int trace_loop(struct session *s, uint64_t deadline)
 		between_batches(s);
 		if (r > 0)
 			coalesce(s);
+		else if (s->quiet) /* the storm is over: woken by the next record */
+			set_quiet(s, false);
+		else
+			s->woke = false;
 	}
 	return 0;
 }
@@ -1005,11 +1058,21 @@ static size_t sample_max(const struct prog_opts *po)
 	return 8 + ((4 + rec + 7) & ~(size_t)7);
 }
 
+/*
+ * Ring pages per CPU when --pages is not given: 64 (256 KiB), or 256 with -e, whose records
+ * are ~2 KB an exec rather than ~300 bytes: a storm of 4,000 execs a second filled 256 KiB
+ * rings while the reader was off the CPU (2 cores, 2 exec'ing workers) and lost records.
+ */
+unsigned tracer_ring_pages(const struct tracer_opts *o)
+{
+	return o->pages ? o->pages : o->prog.ctx & CTXB(ENV) ? 256 : 64;
+}
+
 /* Said at start: a ring that cannot hold the largest records loses each one (counted). */
 static void ring_note(const struct tracer_opts *o)
 {
-	size_t need = sample_max(&o->prog), ring = (size_t)o->pages * page_size();
-	unsigned pages = o->pages;
+	unsigned pages = tracer_ring_pages(o), asked = pages;
+	size_t need = sample_max(&o->prog), ring = (size_t)pages * page_size();
 
 	if (need < ring)
 		return;
@@ -1019,7 +1082,7 @@ static void ring_note(const struct tracer_opts *o)
 		   "minisnoop: --pages %u: a ring of %zu KiB per CPU is smaller than the largest "
 		   "record these options can make (%zu bytes): such records are lost, and "
 		   "counted; --pages %u holds any\n",
-		   o->pages, ring / 1024, need, pages);
+		   asked, ring / 1024, need, pages);
 }
 
 int tracer_run(const struct tracer_opts *o)

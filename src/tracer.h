@@ -22,7 +22,7 @@ struct tracer_opts {
 	int verifier_log;     /* -1: none, else the level to print */
 	uint64_t count;	      /* stop after this many events (0: no limit) */
 	uint64_t duration_ms; /* 0: no limit */
-	unsigned pages;	      /* ring pages per CPU */
+	unsigned pages;	      /* ring pages per CPU; 0: tracer_ring_pages */
 	const char *out_file; /* -w FILE (NULL: stdout) */
 	uint64_t rot_size;    /* --rotate SIZE (0: none) */
 	unsigned rot_count;   /* and COUNT */
@@ -37,6 +37,8 @@ struct tracer_opts {
 };
 
 /* Runs until a signal, --count, --duration or a closed stdout. Returns the exit status. */
+/* Ring pages per CPU for these options (--pages, else the default for the fields). */
+unsigned tracer_ring_pages(const struct tracer_opts *o);
 int tracer_run(const struct tracer_opts *o);
 
 #endif

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Exec-storm benchmark for minisnoop (run by `make bench`, as root).
 #
-# Two minisnoop variants: "minisnoop" (`minisnoop -j`) and "minisnoop-all"
-# (`minisnoop -j -o all -e`: every context field, environment included).
+# Three minisnoop variants: "minisnoop" (`minisnoop -j`), "minisnoop-all"
+# (`minisnoop -j -o all -e`: every context field, environment included) and
+# "minisnoop-life" (`minisnoop -j -o all -e --exit`: exits too, issue 21's lifecycle figure).
 # In one run, alternating rounds so that machine noise hits every variant alike:
 #   - exec rate of build/storm with no tracer, and with each tracer attached and
 #     writing to a file; the ratio with/without (median of the per-round ratios);
@@ -17,7 +18,11 @@
 #     the tracer's programs are those loaded after it started (and that it holds);
 #   - the reader's wake-ups per second during the storm: the growth of the tracer's
 #     voluntary context switches (/proc/PID/task/*/status) over the storm's time;
-#   - peak RSS (/usr/bin/time -v, else VmHWM just before stopping).
+#   - system-wide CPU added per exec: the busy time of all CPUs (/proc/stat: user, nice,
+#     system, irq, softirq, in clock ticks) over each storm, less that of the same round's
+#     untraced storm, per exec; it counts what is paid inside the exec'ing processes too;
+#   - peak RSS (/usr/bin/time -v, else VmHWM just before stopping), and what of it the
+#     perf rings are (their mappings' Rss in /proc/PID/smaps after the storm).
 # Then, again alternating, a few start/stop tries per tracer (build/startstop, from
 # tools/startstop.c): the tracer's stdout and stderr on pipes, the clock
 # started by the child just before it execs the tracer, a marker exec'd every
@@ -35,14 +40,16 @@
 # one that is missing or does not start is left out, and the report says so.
 # Every measurement is a line of build/bench/samples.tsv (tracer, round, metric, value);
 # build/benchreport prints the tables from that file alone (its header says what each
-# metric is): one of every figure for every tracer, one of the goals (issue 12) with
+# metric is): one of every figure for every tracer, one of the goals (issue 21) with
 # met or NOT met.
 #
 # Environment: BENCH_N (8000 execs per storm), BENCH_WORKERS (2), BENCH_ROUNDS (9),
 # BENCH_LATENCY_TRIES (5 start/stop tries per tracer), BENCH_MARK_US (1000 µs
 # between markers), BENCH_PEERS (0), BENCH_MINISNOOP_ARGS (extra options for both
 # variants, e.g. "--pages 256"), B (build directory, default build), HOSTCC (gcc,
-# for build/startstop), SIZE_BUDGET (the Makefile's).
+# for build/startstop), SIZE_BUDGET (the Makefile's), BENCH_BASELINE (another minisnoop
+# binary, e.g. main's: it runs as minisnoop-base (-j) and minisnoop-base-all (-j -o all -e)
+# in the same rounds, for before/after figures of one run).
 #
 # Exits 1 only when the benchmark itself cannot run (not root, a tool missing, a
 # minisnoop variant does not start, a tracer dies); a missed goal is reported, not an error.
@@ -147,6 +154,9 @@ tracer_cmd() { # NAME
 	case $1 in
 	minisnoop) TCMD=("$MS" -j "${MS_EXTRA[@]}") ;;
 	minisnoop-all) TCMD=("$MS" -j -o all -e "${MS_EXTRA[@]}") ;;
+	minisnoop-life) TCMD=("$MS" -j -o all -e --exit "${MS_EXTRA[@]}") ;;
+	minisnoop-base) TCMD=("$BASELINE" -j "${MS_EXTRA[@]}") ;;
+	minisnoop-base-all) TCMD=("$BASELINE" -j -o all -e "${MS_EXTRA[@]}") ;;
 	execsnoop) TCMD=(stdbuf -oL "$EXECSNOOP") ;;
 	bpftrace) TCMD=(bpftrace -B none "$BT_SCRIPT") ;;
 	esac
@@ -258,6 +268,15 @@ errtail() { grep -v -e $'^\t' -e '^Command ' "$1" | head -n2 | tr '\n' ' '; }
 
 vmhwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
+# Rss (KiB) of PID's perf ring mappings ([perf_event] in smaps).
+ring_kb() {
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { on = /perf_event/ } on && /^Rss:/ { s += $2 }
+		END { print s + 0 }' "/proc/$1/smaps" 2>/dev/null || echo 0
+}
+
+# Busy clock ticks of all CPUs so far (/proc/stat's cpu line: user nice system irq softirq).
+busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat; }
+
 # Voluntary context switches of all of PID's threads: each is a sleep (poll,
 # nanosleep, a blocking read) that a wake-up ended.
 vcsw() {
@@ -343,10 +362,17 @@ sample run 0 minisnoop_args "${MS_EXTRA[*]}"
 sample run 0 load_start "$(loadavg)"
 sample run 0 rss_method "$([ -n "$TIME_V" ] && echo time || echo vmhwm)"
 sample run 0 size_budget "$SIZE_BUDGET"
+sample run 0 clk_tck "$(getconf CLK_TCK)"
 
-TRACERS=(minisnoop minisnoop-all)
+TRACERS=(minisnoop minisnoop-all minisnoop-life)
 # A peer that is missing or cannot start is left out, and the report says why.
 note() { say "$1" && sample run 0 note "$1"; }
+BASELINE=${BENCH_BASELINE:-}
+if [ -n "$BASELINE" ]; then
+	[ -x "$BASELINE" ] || die "BENCH_BASELINE=$BASELINE is not an executable"
+	TRACERS+=(minisnoop-base minisnoop-base-all)
+	note "baseline: minisnoop-base and minisnoop-base-all are $BASELINE"
+fi
 peer() { # NAME WHAT: takes part if a first start and stop work
 	local why
 	why=$( (start_tracer "$1" "$TMP/try.out" "$TMP/try.err" && stop_tracer "$1") 2>&1 >/dev/null) &&
@@ -399,7 +425,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	for v in "${order[@]}"; do
 		mark="msbench-$$-r$r-$v"
 		if [ "$v" = none ]; then
+			b0=$(busy_ticks)
 			rate=$(storm "$mark") || exit 1
+			sample none "$r" busy_ticks $(($(busy_ticks) - b0))
 			sample none "$r" rate "$rate"
 			line+=" none ${rate}/s;"
 			continue
@@ -409,14 +437,14 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		start_tracer "$v" "$out" "$err" wrap
 		snapshot -p "$SPID" >"$TMP/s1"
 		held_progs "$SPID" >"$TMP/held"
-		w0=$(vcsw "$SPID") e0=$EPOCHREALTIME
+		w0=$(vcsw "$SPID") e0=$EPOCHREALTIME b0=$(busy_ticks)
 		rate=$(storm "$mark") || exit 1
-		w1=$(vcsw "$SPID") e1=$EPOCHREALTIME
+		b1=$(busy_ticks) w1=$(vcsw "$SPID") e1=$EPOCHREALTIME
 		# Let the reader drain what the storm left in its buffers, so that its
 		# CPU time for them falls inside the window.
 		sleep 0.25
 		snapshot -p "$SPID" >"$TMP/s2"
-		hwm=$(vmhwm_kb "$SPID")
+		hwm=$(vmhwm_kb "$SPID") rings=$(ring_kb "$SPID")
 		stop_tracer "$v"
 		wait_detached
 		cpu_samples "$v" "$r" "$TMP/held" "$TMP/progs0" "$TMP/s1" "$TMP/s2"
@@ -429,6 +457,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		sample "$v" "$r" captured "$c"
 		sample "$v" "$r" lost "$l"
 		sample "$v" "$r" rss_kb "${t:-$hwm}"
+		sample "$v" "$r" ring_kb "$rings"
+		sample "$v" "$r" busy_ticks $((b1 - b0))
 		sample "$v" "$r" vcsw $((w1 - w0))
 		sample "$v" "$r" window_s "$(awk -v s="$e0" -v e="$e1" 'BEGIN { printf "%.6f", e - s }')"
 		line+=" $v ${rate}/s $c/$N captured $l lost ${t:-$hwm} KB;"
@@ -471,8 +501,13 @@ done
 if command -v strip >/dev/null && strip -o "$TMP/ms.stripped" "$MS" 2>/dev/null; then
 	sample run 0 stripped_bytes "$(stat -c %s "$TMP/ms.stripped")"
 fi
+if [ -x "$ROOT/$B/minisnoop-tiny" ] && command -v strip >/dev/null &&
+	strip -o "$TMP/tiny.stripped" "$ROOT/$B/minisnoop-tiny" 2>/dev/null; then
+	sample run 0 tiny_stripped_bytes "$(stat -c %s "$TMP/tiny.stripped")"
+fi
 for v in "${TRACERS[@]}"; do
 	case $v in
+	minisnoop-base*) f=$BASELINE ;;
 	minisnoop*) f=$MS ;;
 	execsnoop) f=$EXECSNOOP ;;
 	bpftrace) f=$(command -v bpftrace) ;;
