@@ -42,9 +42,8 @@ EOT
 			bad "$bin is not stripped"
 		fi
 	fi
-	for f in $(find "$d$prefix/lib/systemd" "$d$prefix/share/minisnoop" -type f); do
-		grep -q '@[A-Z]*@' "$f" && bad "$f: an @NAME@ left unreplaced: $(grep -m1 '@[A-Z]*@' "$f")"
-	done
+	left=$(grep -rl '@[A-Z]*@' "$d$prefix/lib/systemd" "$d$prefix/share/minisnoop")
+	[ -z "$left" ] || bad "an @NAME@ left unreplaced in: $left"
 	unit=$d$prefix/lib/systemd/system/minisnoop.service
 	grep -q "^ExecStart=$prefix/bin/minisnoop " "$unit" || bad "$unit: ExecStart is not $prefix/bin/minisnoop"
 	grep -q "^ExecStart=$prefix/bin/minisnoop " "$d$prefix/share/minisnoop/examples/write-file.conf" ||

@@ -14,7 +14,7 @@ if /bin/minisnoop --help 2>&1 | grep -q -- '--kmsg'; then
 	bbsink=kmsg
 	echo 'MINISNOOP_OPTIONS="-j --kmsg"' >/etc/default/minisnoop
 else
-	bbsink=file
+	bbsink='file'
 	echo 'MINISNOOP_OPTIONS="-j -w /var/log/minisnoop/exec.log"' >/etc/default/minisnoop
 fi
 mkdir -p /usr/bin
@@ -60,11 +60,11 @@ bbrun I4 /bin/busybox echo msk-I4
 # stop: SIGTERM, everything written, the pid file gone
 /etc/init.d/S01minisnoop stop
 bbsay stop-rc $?
-[ -e /run/minisnoop.pid ] && bbsay pidfile-left || bbsay pidfile-gone
+if [ -e /run/minisnoop.pid ]; then bbsay pidfile-left; else bbsay pidfile-gone; fi
 if [ $bbsink = kmsg ]; then
 	dmesg | grep -F 'msk-I' | while IFS= read -r l; do bbsay "out| $l"; done
 else
 	bbsay file-mode "$(stat -c '%a' /var/log/minisnoop/exec.log)"
 	grep -F '"msk-I' /var/log/minisnoop/exec.log | while IFS= read -r l; do bbsay "out| $l"; done
 fi
-bbsay done
+bbsay "done"

@@ -95,7 +95,7 @@ cap_case() {
 	printf '[Service]\nCapabilityBoundingSet=~%s\nRestart=no\n' "$*" >"$DROP/zz-cap.conf"
 	systemctl daemon-reload
 	systemctl restart minisnoop >/dev/null 2>&1
-	say cap paranoid=$par without="$(echo "$*" | tr ' ' ,)" "$(systemctl is-active minisnoop)" \
+	say cap paranoid="$par" without="$(echo "$*" | tr ' ' ,)" "$(systemctl is-active minisnoop)" \
 		"$(systemctl show -p Result --value minisnoop)"
 	journalctl -u minisnoop -o cat --no-pager -n 30 | grep '^minisnoop: ' | grep -v 'events,' |
 		tail -n 1 | sed "s/^/@@sd cap-msg paranoid=$par without=$(echo "$*" | tr ' ' ,) /"
@@ -139,6 +139,8 @@ gapper=$!
 sleep 2
 restart_unit gap
 sleep 2
+# where the gap goes: the old one's stop, the new one's start (the journal's monotonic times)
+journalctl -u minisnoop -o short-monotonic --no-pager -n 12 | while IFS= read -r l; do say "gap-journal| $l"; done
 : >/tmp/gap.stop
 wait $gapper
 say gap-truth-count "$(wc -l </tmp/gap.truth)"
@@ -154,7 +156,7 @@ N=1000
 cat >"$DROP/zz-storm.conf" <<EOT
 [Service]
 ExecStart=
-ExecStart=$BIN --pidfile /run/minisnoop/minisnoop.pid -j -o +cwd -w $LOGDIR/storm.log --rotate 16k,999
+ExecStart=$BIN --pidfile /run/minisnoop/minisnoop.pid -j -o +cwd,root,mntns -w $LOGDIR/storm.log --rotate 16k,999
 EOT
 systemctl daemon-reload
 restart_unit storm
@@ -175,7 +177,7 @@ say storm "$N" 2 "$t0" "$t1"
 sleep 1
 systemctl stop minisnoop
 say storm-summary "$(journalctl -u minisnoop -o cat --no-pager | grep -E '^minisnoop: [0-9]+ events' | tail -n 1)"
-for f in $LOGDIR/storm.log*; do
+for f in "$LOGDIR"/storm.log*; do
 	# bytes, lines, lines that are not one whole JSON object ({ ... } with a final newline)
 	say storm-file "${f##*/}" "$(stat -c %s "$f")" "$(wc -l <"$f")" \
 		"$(grep -cvE '^\{.*\}$' "$f")" "$(tail -c 1 "$f" | od -An -tx1 | tr -d ' ')"
@@ -224,5 +226,5 @@ else
 	say sink-absent syslog
 fi
 rm -f "$DROP/zz-sink.conf"
-say done
+say "done"
 systemctl poweroff --no-block
