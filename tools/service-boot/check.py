@@ -69,6 +69,13 @@ def events(lines, prefix):
 def match(name, truth, evs, where, cwd=False):
     """the event of truth NAME in evs, exactly: args, pid, ppid, uid (and cwd)"""
     found = [e for e in evs if e.get('args') == truth['args']]
+    raw = [e['_raw'] for e in evs if '_raw' in e]
+    if not found and raw and where.startswith('busybox (kmsg'):
+        # [sinks] a text line in the kernel log: the pid and every argument in it
+        hit = [r for r in raw if str(truth['pid']) in r and all(a in r for a in truth['args'] if a)]
+        if len(hit) != 1:
+            fail(f'{where}: {name}: {len(hit)} kernel log lines with pid {truth["pid"]} and its arguments')
+        return
     if len(found) != 1:
         fail(f'{where}: {name} {truth["args"]!r}: {len(found)} events, expected 1'
              + (f' (lines with the marker: {[e for e in evs if "_raw" in e][:2]})' if not found else ''))
@@ -150,6 +157,12 @@ def check_systemd(lines, args):
         r = [x for x in facts(lines, 'restart-rc') if x[0] == name]
         if not r or r[0][1:] != ['0', 'active']:
             fail(f'systemctl restart ({name}): {r}')
+    ri = fact(lines, 'reload-installed')
+    if not ri or ri[0] == '0' or ri[1] != 'active':
+        fail(f'systemctl reload of the unit as installed (no -w): {ri}, expected refused and still active')
+    rf = fact(lines, 'reload-file')
+    if not rf or rf[:2] != ['0', 'active']:
+        fail(f'systemctl reload with write-file.conf: {rf}, expected 0 and active')
     evB = events(lines, 'out B')
     for n in ('B1', 'B2'):
         if n in t:
@@ -179,6 +192,10 @@ def check_systemd(lines, args):
         early = [i for i in missing if gt[i] < t0]
         if early:
             fail(f'gap: markers started before systemctl restart are missing: {early[:10]}')
+        # restart returns once the new one traces (ExecStartPost waits for its pid file)
+        late = [i for i in missing if gt[i] > t1]
+        if late:
+            fail(f'gap: markers started after systemctl restart returned are missing: {late[:10]}')
         if missing:
             before = missing[0] - 1
             after = missing[-1] + 1

@@ -81,6 +81,9 @@ say active "$(systemctl is-active minisnoop)"
 say unit-options "$(systemctl show -p ExecStart --value minisnoop | tr -s ' ' | cut -c1-200)"
 # rsyslogd starts after sysinit.target: its exec must be in minisnoop's output
 if wait_for unit_journal '"comm":"rsyslogd"' 10; then say early rsyslogd-seen; else say early rsyslogd-missing; fi
+# no reload without -w (SIGHUP would end it): refused, and it goes on
+systemctl reload minisnoop >/dev/null 2>&1
+say reload-installed $? "$(systemctl is-active minisnoop)"
 run A1 /bin/echo msk-A1 "two words" "" "tab	x"
 run_nobody A2 /bin/true msk-A2
 wait_for unit_journal msk-A2 20
@@ -119,6 +122,9 @@ restart_unit file
 say file-options "$(systemctl show -p ExecStart --value minisnoop | tr -s ' ' | cut -c1-200)"
 say logdir "$(stat -c '%a %U' $LOGDIR)"
 run B1 /bin/echo msk-B1 "a b" ""
+# reload: SIGHUP, the file reopened, tracing goes on
+systemctl reload minisnoop
+say reload-file $? "$(systemctl is-active minisnoop)" "$(systemctl show -p MainPID --value minisnoop)"
 run_nobody B2 /bin/true msk-B2
 wait_for "cat $LOGDIR/exec.log" msk-B2 20
 say file-mode "$(stat -c '%a %U' $LOGDIR/exec.log)"
