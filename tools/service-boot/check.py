@@ -124,6 +124,12 @@ def check_systemd(lines, args):
     if fact(lines, 'enabled') != ['enabled'] or fact(lines, 'active') != ['active']:
         fail(f'minisnoop.service as installed: {fact(lines, "enabled")} {fact(lines, "active")}, '
              'expected enabled and active')
+    if fact(lines, 'verify-rc') != ['0'] or [l for l in lines if l.startswith('verify| ')]:
+        fail(f'systemd-analyze verify minisnoop.service in the guest: {fact(lines, "verify-rc")} '
+             f'{[l for l in lines if l.startswith("verify| ")][:3]}')
+    warn = [l for l in lines if l.startswith('boot-warning| ')]
+    if warn:
+        fail(f'the boot\'s journal: {warn[:3]}')
     if fact(lines, 'early') != ['rsyslogd-seen']:
         fail('rsyslogd\'s exec (after sysinit.target) not in minisnoop\'s journal: not started early')
     # installed: standard output to the journal

@@ -79,6 +79,13 @@ has() { case "$help" in *"$1"*) return 0 ;; esac; return 1; }
 say enabled "$(systemctl is-enabled minisnoop)"
 say active "$(systemctl is-active minisnoop)"
 say unit-options "$(systemctl show -p ExecStart --value minisnoop | tr -s ' ' | cut -c1-200)"
+# the unit in a real system: systemd-analyze verify, and no ordering cycle at boot (what
+# systemd itself logged, not minisnoop's own lines, which hold this grep's arguments)
+systemd-analyze verify --man=no minisnoop.service >/tmp/verify.out 2>&1
+say verify-rc $?
+while IFS= read -r l; do say "verify| $l"; done </tmp/verify.out
+journalctl -b --no-pager -o cat _PID=1 | grep -i -e 'ordering cycle' -e 'minisnoop.service: .*ignoring' |
+	while IFS= read -r l; do say "boot-warning| $l"; done
 # rsyslogd starts after sysinit.target: its exec must be in minisnoop's output
 if wait_for unit_journal '"comm":"rsyslogd"' 10; then say early rsyslogd-seen; else say early rsyslogd-missing; fi
 # no reload without -w (SIGHUP would end it): refused, and it goes on
