@@ -9,7 +9,9 @@
 #   make test-initramfs | test-initramfs-all    boots under qemu (tools/boot-test.sh)
 #   make CROSS_COMPILE=arm-linux-gnueabihf- B=build-armhf   a cross build (tools/deps.sh cross-armhf)
 #   make cross         every ISA the README claims, static and stripped, in build-ARCH/ (tools/cross.sh)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=    binary, man page, service files (tools/service/)
+#   make install-check                          what make install lays out, checked
+#   make test-service  the service files in booted systems: Debian 12 with systemd, busybox
 #   make size-check | size-report    stripped size vs the budget | where its bytes go, by object
 #   make tiny | size-check-tiny | size-report-tiny | test-tiny    build/minisnoop-tiny: the tracer
 #                      and check only (MINISNOOP_TINY), its budget, its bytes, its end-to-end tests
@@ -19,6 +21,10 @@ VERSION := 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+# systemd's unit path has both /usr/lib/systemd/system and /usr/local/lib/systemd/system
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# the OpenRC and busybox scripts and the examples: copied into /etc by whoever uses them
+SHAREDIR ?= $(PREFIX)/share/minisnoop
 B := build
 
 CROSS_COMPILE ?=
@@ -113,7 +119,8 @@ SIZE_BUDGET ?= 180224
 TINY_BUDGET ?= 116736
 
 .PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools \
-	tiny size-check-tiny size-report-tiny test-tiny size-check test-initramfs test-initramfs-all fuzz test-asan cross image
+	tiny size-check-tiny size-report-tiny test-tiny size-check test-initramfs test-initramfs-all fuzz test-asan cross image \
+	install-check test-service
 
 all: $(B)/minisnoop
 
@@ -315,12 +322,33 @@ test-initramfs:
 test-initramfs-all:
 	@tools/boot-test.sh --all $(BOOT_ARGS)
 
+# The service files proven in booted systems (tools/boot-service.sh --help): Debian 12 with
+# systemd as PID 1 (its root file system from Debian's packages), and the busybox initramfs.
+test-service:
+	@tools/boot-service.sh $(SERVICE_ARGS)
+
 install: $(B)/minisnoop
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(B)/minisnoop $(DESTDIR)$(BINDIR)/minisnoop
 	$(CROSS_COMPILE)strip $(DESTDIR)$(BINDIR)/minisnoop
 	install -d $(DESTDIR)$(MANDIR)/man8
 	install -m 0644 minisnoop.8 $(DESTDIR)$(MANDIR)/man8/minisnoop.8
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SHAREDIR)/examples \
+		$(DESTDIR)$(SHAREDIR)/openrc $(DESTDIR)$(SHAREDIR)/busybox
+	$(call install_svc,0644,minisnoop.service,$(SYSTEMDUNITDIR)/minisnoop.service)
+	$(call install_svc,0644,write-file.conf,$(SHAREDIR)/examples/write-file.conf)
+	$(call install_svc,0644,minisnoop.default,$(SHAREDIR)/examples/minisnoop.default)
+	$(call install_svc,0755,minisnoop.openrc,$(SHAREDIR)/openrc/minisnoop)
+	$(call install_svc,0755,minisnoop.busybox,$(SHAREDIR)/busybox/S01minisnoop)
+	$(call install_svc,0644,inittab.minisnoop,$(SHAREDIR)/busybox/inittab.minisnoop)
+
+# install_svc MODE,FILE,DEST: tools/service/FILE with @BINDIR@ made the installed binary's path
+install_svc = sed 's|@BINDIR@|$(BINDIR)|g' tools/service/$(2) >$(DESTDIR)$(3).tmp && \
+	chmod $(1) $(DESTDIR)$(3).tmp && mv $(DESTDIR)$(3).tmp $(DESTDIR)$(3)
+
+# make install into a scratch DESTDIR, and the files it must lay out (tools/install-check.sh)
+install-check: $(B)/minisnoop
+	@tools/install-check.sh
 
 clean:
 	rm -rf $(B) build-x86_64 build-arm64 build-armhf build-riscv64 build-i386

@@ -7,6 +7,9 @@
 #   initramfs                      the boot test on x86_64 and i386 guests (qemu-system-x86)
 #   initramfs-arm64                aarch64 and armhf guests (qemu-system-arm; also initramfs-armhf)
 #   initramfs-riscv64              riscv64 guests (qemu-system-misc, with OpenSBI in qemu-system-data)
+#   service                        make test-service: the initramfs set, and mmdebstrap for the
+#                                  Debian root file system with systemd
+#   install-check                  systemd (its systemd-analyze verifies the unit: make install-check)
 #   cross-arm64, cross-armhf, cross-riscv64, cross-i686
 #                                  make CROSS_COMPILE=aarch64-linux-gnu- | arm-linux-gnueabihf- |
 #                                  riscv64-linux-gnu- | i686-linux-gnu-: the cross gcc, the
@@ -22,6 +25,8 @@ for what in "${@:-build}"; do
 	initramfs) want="$want musl-tools qemu-system-x86 cpio gzip python3 coreutils" ;;
 	initramfs-arm64 | initramfs-armhf) want="$want qemu-system-arm" ;;
 	initramfs-riscv64) want="$want qemu-system-misc" ;;
+	service) want="$want musl-tools qemu-system-x86 cpio gzip python3 coreutils mmdebstrap debian-archive-keyring tar" ;;
+	install-check) want="$want systemd" ;;
 	cross-arm64) want="$want gcc-aarch64-linux-gnu linux-libc-dev-arm64-cross musl-dev:arm64" ;;
 	cross-armhf) want="$want gcc-arm-linux-gnueabihf linux-libc-dev-armhf-cross musl-dev:armhf" ;;
 	# libc6-dev-riscv64-cross is only a Recommends of the compiler.
@@ -34,7 +39,7 @@ for what in "${@:-build}"; do
 	# Recommends of clang's headers package).
 	fuzz) want="$want clang libclang-rt-dev" ;;
 	image) want="$want buildah python3 python3-yaml" ;;
-	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, fuzz, image, initramfs, initramfs-arm64, initramfs-armhf, initramfs-riscv64, cross-arm64, cross-armhf, cross-riscv64, cross-i686)" >&2; exit 2 ;;
+	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, fuzz, image, initramfs, service, install-check, initramfs-arm64, initramfs-armhf, initramfs-riscv64, cross-arm64, cross-armhf, cross-riscv64, cross-i686)" >&2; exit 2 ;;
 	esac
 done
 missing=""

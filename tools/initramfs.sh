@@ -2,7 +2,8 @@
 # Builds an initramfs (cpio newc + gzip) holding Debian's busybox-static, a static
 # minisnoop and an init script, for x86_64, aarch64, armhf, riscv64 or i386.
 #
-# Usage: tools/initramfs.sh [-a ARCH] [-s SUITE] [-b MINISNOOP] [-i INIT] [-r RC] [-e PROG]... [-o OUT]
+# Usage: tools/initramfs.sh [-a ARCH] [-s SUITE] [-b MINISNOOP] [-i INIT] [-r RC] [-e PROG]...
+#                           [-f FILE:PATH]... [-o OUT]
 #   -a ARCH        x86_64 (default), aarch64, armhf, riscv64 or i386
 #   -s SUITE       the Debian suite busybox-static comes from (bullseye, bookworm, trixie; default
 #                  tools/debian-fetch.sh's: bookworm, trixie for riscv64)
@@ -14,6 +15,8 @@
 #   -e PROG        one more static program, installed as /bin/$(basename PROG); repeatable
 #                  (the boot test's 32-bit exec32 on x86_64). An ELF for ARCH or for its
 #                  32-bit sibling (i386 on x86_64, armhf on aarch64)
+#   -f FILE:PATH   one more file, installed as PATH with FILE's mode (the service boot's init
+#                  script); repeatable
 #   -o OUT         the image (default build/initramfs/ARCH.cpio.gz)
 # busybox-static comes from Debian's archive for ARCH (tools/debian-fetch.sh, cached).
 # Boot it, e.g. (tools/boot-test.sh has the qemu command line of each ARCH):
@@ -23,10 +26,10 @@ set -eu
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 die() { echo "tools/initramfs.sh: $*" >&2; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd)
-arch=x86_64 suite="" bin="" init="$here/initramfs-init.sh" rc="" out="" extra=""
+arch=x86_64 suite="" bin="" init="$here/initramfs-init.sh" rc="" out="" extra="" files=""
 nl='
 '
-while getopts a:s:b:i:r:e:o:h opt; do
+while getopts a:s:b:i:r:e:f:o:h opt; do
 	case "$opt" in
 	a) arch=$OPTARG ;;
 	s) suite=$OPTARG ;;
@@ -34,6 +37,7 @@ while getopts a:s:b:i:r:e:o:h opt; do
 	i) init=$OPTARG ;;
 	r) rc=$OPTARG ;;
 	e) extra="$extra$OPTARG$nl" ;;
+	f) files="$files$OPTARG$nl" ;;
 	o) out=$OPTARG ;;
 	*) usage ;;
 	esac
@@ -95,6 +99,12 @@ done
 chmod 0755 "$stage/bin/busybox" "$stage/bin/minisnoop" "$stage/init"
 chmod 1777 "$stage/tmp"
 if [ -n "$rc" ]; then cp "$rc" "$stage/etc/minisnoop-rc"; fi
+printf '%s' "$files" | while IFS= read -r f; do
+	case "$f" in *:/*) ;; *) die "-f $f: FILE:PATH with an absolute PATH" ;; esac
+	[ -f "${f%%:*}" ] || die "${f%%:*}: no such file"
+	mkdir -p "$stage$(dirname "${f#*:}")"
+	cp -p "${f%%:*}" "$stage${f#*:}"
+done
 # The kernel opens /dev/console for init before anything is mounted; without the node
 # init starts with no output until it mounts devtmpfs. mknod needs root.
 mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
