@@ -76,8 +76,10 @@ int progset_build(struct progset *s, const struct prog_opts *o, const struct ker
 		struct prog_layout l;
 
 		s->loads[p] =
-		    layout_loads(k, (enum prog_id)p) && !(d->successes && o->failed_only) &&
-		    (!d->compat || (o->compat && k->feature[KF_COMPAT])) && (!d->exits || o->exits);
+		    (layout_loads(k, (enum prog_id)p) && !(d->successes && o->failed_only) &&
+		     (!d->compat || (o->compat && k->feature[KF_COMPAT])) &&
+		     (!d->exits || o->exits)) ||
+		    (d->trees && o->tree);
 		if (!s->loads[p] && !all)
 			continue;
 		layout_prog(k, (enum prog_id)p, &l);

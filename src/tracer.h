@@ -7,6 +7,7 @@
 #include "output.h"
 #include "privs.h"
 #include "insns.h"
+#include "tree.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,18 +20,20 @@ struct tracer_opts {
 	const char *cgroup_path;
 	struct run_as run_as; /* -Z USER */
 	bool no_btf;
-	int verifier_log;     /* -1: none, else the level to print */
-	uint64_t count;	      /* stop after this many events (0: no limit) */
-	uint64_t duration_ms; /* 0: no limit */
-	unsigned pages;	      /* ring pages per CPU */
-	const char *out_file; /* -w FILE (NULL: stdout) */
-	uint64_t rot_size;    /* --rotate SIZE (0: none) */
-	unsigned rot_count;   /* and COUNT */
-	uint64_t rate;	      /* --rate N: events a second per command (0: no limit) */
-	const char *pidfile;  /* --pidfile FILE */
+	int verifier_log;      /* -1: none, else the level to print */
+	uint64_t count;	       /* stop after this many events (0: no limit) */
+	uint64_t duration_ms;  /* 0: no limit */
+	unsigned pages;	       /* ring pages per CPU */
+	const char *out_file;  /* -w FILE (NULL: stdout) */
+	uint64_t rot_size;     /* --rotate SIZE (0: none) */
+	unsigned rot_count;    /* and COUNT */
+	uint64_t rate;	       /* --rate N: events a second per command (0: no limit) */
+	const char *pidfile;   /* --pidfile FILE */
+	struct tree_opts tree; /* --tree, --exclude-tree, -- COMMAND (prog.tree says which) */
 };
 
-/* Runs until a signal, --count, --duration or a closed stdout. Returns the exit status. */
+/* Runs until a signal, --count, --duration, a closed stdout or COMMAND's end. Returns the exit
+ * status (COMMAND's with one, as a shell gives it). */
 int tracer_run(const struct tracer_opts *o);
 
 #endif
