@@ -246,12 +246,13 @@ static int not_in_build(const char *cmd)
 	return 2;
 }
 #else
-/* dump and verify: the programs with every context field (-o all -e) */
+/* dump and verify: the programs with every context field (-o all -e), and every option's code */
 static const struct prog_opts full_prog_opts = {.max_args = EV_MAX_ARGS_DEF,
 						.max_env = EV_MAX_ENV_DEF,
 						.ctx = (1u << CTX_BITS) - 1,
 						.compat = true,
-						.exits = true};
+						.exits = true,
+						.tree = TREE_IN};
 
 static int cmd_dump(int argc, char **argv)
 {

@@ -297,3 +297,10 @@ put("fuzz_passwd", "alice", b"alice\0" + PASSWD)
 put("fuzz_passwd", "nobody-no-newline", b"nobody\0" + PASSWD)
 put("fuzz_passwd", "bad-uid", b"bad\0" + PASSWD + b"\nbad::7:7\n")
 put("fuzz_passwd", "missing", b"mallory\0" + PASSWD)
+
+
+# ---- /proc/PID/stat, for --tree's scan (tree_stat_ppid) ----
+put("fuzz_procstat", "plain", "1234 (bash) S 1200 1234 1234 34816 1240 4194304 100 0 0 0\n")
+put("fuzz_procstat", "paren-in-comm", "77 (a) b (c)) R 4294967295 77 77 0 -1\n")
+put("fuzz_procstat", "too-big", "5 (x) S 4294967296 5\n")
+put("fuzz_procstat", "short", "5 (x) S")

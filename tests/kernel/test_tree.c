@@ -407,16 +407,43 @@ static void test_tree_option_errors(void **state)
 	}
 }
 
+/* Without BTF, check says what is had (subtrees, exit codes from exit_group) and what is null. */
+static void test_check_without_btf(void **state)
+{
+	static const char *const args[] = {"check", NULL};
+	static const char *const want[] = {
+	    "\nsubtrees                     ok       --tree, --exclude-tree, -- COMMAND: from "
+	    "sched_process_fork and _exit\n",
+	    "\nexit status                  no       --exit: exit_code from exit_group()'s "
+	    "argument "
+	    "only; signal, core and age are null\n",
+	    "\nid, parent_id, age           no       id, parent_id and age are null\n",
+	    "\nppid                         no       ppid from fork tracking",
+	};
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	s = snoop_spawn(args, &(struct start_opts){.no_btf_env = "1"});
+	if (snoop_finish(s, 60000) == -1)
+		fail_msg("check did not end");
+	for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++)
+		if (!buf_has(&s->out, want[k]))
+			fail_msg("no line '%s' in:\n%s", want[k] + 1, buf_str(&s->out));
+}
+
 int main(void)
 {
 	enum { NROWS = sizeof(rows) / sizeof(rows[0]) };
-	struct CMUnitTest tests[NROWS + 1];
+	struct CMUnitTest tests[NROWS + 2];
 
 	for (size_t k = 0; k < NROWS; k++)
 		tests[k] =
 		    (struct CMUnitTest){rows[k].name, run_row, setup, teardown, (void *)&rows[k]};
 	tests[NROWS] = (struct CMUnitTest){"tree_option_errors", test_tree_option_errors, setup,
 					   teardown, NULL};
+	tests[NROWS + 1] =
+	    (struct CMUnitTest){"check_without_btf", test_check_without_btf, setup, teardown, NULL};
 	snoop_init(60, "/tmp/minisnoop-tree.", NULL);
 	return cmocka_run_group_tests_name("test_tree", tests, group_setup, group_teardown);
 }
