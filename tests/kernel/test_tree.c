@@ -4,9 +4,13 @@
  * case is a row (snoop.h): minisnoop's flags, a workload, a check. The family workload: a
  * leader that already has a child when minisnoop starts (found in /proc), and that then
  * double-forks a daemon, reparented to init, which execs later; and a sibling, our own child,
- * outside the leader's tree. Everyone's exec is an echo of a marker of its own.
+ * outside the leader's tree; and a thread of the leader, started later, that forks (its child
+ * is in the tree: the fork tracepoint's parent is a thread). Everyone's exec is an echo of a
+ * marker of its own.
  */
 #include "snoop.h"
+
+#include <pthread.h>
 
 #define WAIT_MS 10000
 
@@ -23,7 +27,7 @@ struct row {
 struct run {
 	const struct row *row;
 	struct snoop *s;
-	char pre[64], daemon[64], sib[64], in[64]; /* markers */
+	char pre[64], daemon[64], sib[64], in[64], thr[64]; /* markers */
 	pid_t leader;
 	int status; /* minisnoop's wait status, where the row runs it to its end */
 };
@@ -50,12 +54,25 @@ struct family {
 	const struct run *r;
 };
 
-/* The leader: a child now (it waits on a pipe), then, released, a double-forked daemon. */
+/* A thread of the leader: a child of its own, which execs. */
+static void *thread_forks(void *arg)
+{
+	pid_t kid = fork();
+
+	if (kid == 0)
+		echo(arg);
+	waitpid(kid, NULL, 0);
+	return NULL;
+}
+
+/* The leader: a child now (it waits on a pipe), then, released, a double-forked daemon and a
+ * thread that forks. */
 static void leader(void *arg)
 {
 	const struct family *f = arg;
 	int pre[2];
 	pid_t kid, mid;
+	pthread_t t;
 	char c = 1;
 
 	if (pipe(pre))
@@ -81,6 +98,8 @@ static void leader(void *arg)
 		_exit(0);
 	}
 	waitpid(mid, NULL, 0);
+	if (pthread_create(&t, NULL, thread_forks, (void *)f->r->thr) || pthread_join(t, NULL))
+		_exit(120);
 	if (write(pre[1], &c, 1) != 1)
 		_exit(120);
 	waitpid(kid, NULL, 0);
@@ -116,6 +135,7 @@ static void family(struct run *r, const char *option)
 	marker(r->pre, sizeof(r->pre), "pre");
 	marker(r->daemon, sizeof(r->daemon), "daemon");
 	marker(r->sib, sizeof(r->sib), "sibling");
+	marker(r->thr, sizeof(r->thr), "thread");
 	assert_int_equal(pipe2(ready, O_CLOEXEC), 0);
 	assert_int_equal(pipe2(gate, O_CLOEXEC), 0);
 	assert_int_equal(pipe(done), 0); /* inherited across exec: echo holds it too */
@@ -198,6 +218,7 @@ static void check_tree(struct run *r)
 {
 	expect_out(r, r->pre, true);
 	expect_out(r, r->daemon, true);
+	expect_out(r, r->thr, true);
 	expect_out(r, r->sib, false);
 	if (exits_of(r, r->leader) != 1)
 		fail_msg("the leader's exit not seen once:\n%s", buf_str(&r->s->out));
@@ -213,6 +234,7 @@ static void check_exclude(struct run *r)
 {
 	expect_out(r, r->pre, false);
 	expect_out(r, r->daemon, false);
+	expect_out(r, r->thr, false);
 	expect_out(r, r->sib, true);
 	if (exits_of(r, r->leader))
 		fail_msg("the excluded leader's exit seen:\n%s", buf_str(&r->s->out));
@@ -259,6 +281,8 @@ static void check_cmd_7(struct run *r)
 	expect_out(r, "\"args\":[\"/bin/sh\",\"-c\",\"/bin/true; exit 7\"]", true);
 	expect_out(r, "\"args\":[\"/bin/true\"]", true);
 	expect_out(r, "\"exit_code\":7,", true);
+	/* without BTF: the code from exit_group(), the rest null */
+	expect_out(r, "\"signal\":null,\"core\":null,\"age\":null,\"id\":null", r->row->no_btf);
 	check_json(r);
 }
 
@@ -326,6 +350,38 @@ static void check_cmd_only(struct run *r)
 	check_json(r);
 }
 
+/* COMMAND ignores SIGTERM: the first is sent on and changes nothing, the second stops us at
+ * once (128 + 15) and COMMAND runs on. */
+static void work_cmd_second_signal(struct run *r)
+{
+	static const char *const args[] = {
+	    "-j", "--", "/bin/sh", "-c", "trap '' TERM; exec /bin/sleep 30", NULL};
+	const char *p;
+
+	r->s = snoop_start(args);
+	if (!snoop_wait_out(r->s, "\"args\":[\"/bin/sleep\",\"30\"]", WAIT_MS))
+		fail_msg("COMMAND's exec of sleep not seen:\n%s", buf_str(&r->s->out));
+	p = strstr(buf_str(&r->s->out), "\"pid\":");
+	r->leader = p ? atoi(p + 6) : 0; /* sh, then sleep: one pid */
+	kill(r->s->pid, SIGTERM);
+	usleep(200 * 1000);
+	if (snoop_exited(r->s))
+		fail_msg("the first SIGTERM stopped minisnoop; stderr:\n%s", buf_str(&r->s->err));
+	kill(r->s->pid, SIGTERM);
+	r->status = snoop_finish(r->s, WAIT_MS);
+}
+
+static void check_cmd_second_signal(struct run *r)
+{
+	bool alive = r->leader > 0 && kill(r->leader, 0) == 0;
+
+	if (r->leader > 0)
+		kill(r->leader, SIGKILL); /* not our child: init reaps it */
+	expect_status(r, 128 + SIGTERM);
+	if (!alive)
+		fail_msg("COMMAND (pid %d) did not run on", (int)r->leader);
+}
+
 static const struct row rows[] = {
     {"tree_daemon_and_existing_child", {NULL}, work_tree, check_tree, false},
     {"tree_no_btf", {NULL}, work_tree, check_tree, true},
@@ -336,6 +392,11 @@ static const struct row rows[] = {
     {"command_killed_text", {NULL}, work_cmd_signal, check_cmd_signal, false},
     {"command_not_found", {"-j", NULL}, work_cmd_missing, check_cmd_missing, false},
     {"command_sigterm_passed_on", {"-j", "--exit", NULL}, work_cmd_only, check_cmd_only, false},
+    {"command_second_sigterm_stops",
+     {NULL},
+     work_cmd_second_signal,
+     check_cmd_second_signal,
+     false},
 };
 
 static void run_row(void **state)
