@@ -118,10 +118,12 @@ static void mark_descendants(const struct procs *ps, uint8_t *bm)
 	}
 }
 
-/* pid into the map when marked and not written yet; 1 when written, 0, or -errno. */
+/* pid into the map when marked and not written yet; 1 when written, 0, or -errno. One that
+ * ended before it was in (its exit program found nothing to remove) is taken out again. */
 static int seed_one(int fd, uint32_t pid, const uint8_t *in, const uint8_t *out, uint8_t *done)
 {
 	uint32_t mark = BIT(out, pid) ? TREE_OUT : BIT(in, pid) ? TREE_IN : 0;
+	char path[32];
 	int r;
 
 	if (!mark || BIT(done, pid))
@@ -130,6 +132,9 @@ static int seed_one(int fd, uint32_t pid, const uint8_t *in, const uint8_t *out,
 	if (r)
 		return r;
 	SET_BIT(done, pid);
+	ms_snprintf(path, sizeof(path), "/proc/%u", pid);
+	if (access(path, F_OK))
+		bpf_map_delete(fd, &pid);
 	return 1;
 }
 
@@ -140,15 +145,11 @@ int tree_seed(int map_fd, const struct tree_opts *t, char *err, size_t n)
 	struct procs ps = {0};
 	int r = bm ? 0 : -ENOMEM, added = 1;
 
+	/* the PIDs themselves go in as /proc lists them: not one that has ended since */
 	for (unsigned k = 0; bm && k < t->nin; k++)
 		SET_BIT(in, t->in[k]);
 	for (unsigned k = 0; bm && k < t->nout; k++)
 		SET_BIT(out, t->out[k]);
-	for (unsigned k = 0; !r && k < t->nin + t->nout; k++) {
-		int w = seed_one(map_fd, k < t->nin ? t->in[k] : t->out[k - t->nin], in, out, done);
-
-		r = w < 0 ? w : 0;
-	}
 	for (int round = 0; !r && added && round < SEED_ROUNDS; round++) {
 		r = procs_read(&ps);
 		if (r) {
