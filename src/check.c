@@ -300,12 +300,7 @@ int cmd_check(int argc, char **argv, bool no_btf)
 				  : "not seen, nor counted, even with --compat");
 	/* subtrees need no BTF: the fork tracepoint names the child, current is the parent */
 	line(&run, !k.tp[P_FORK].err && !k.tp[P_EXIT].err, false, "subtrees",
-	     k.tp[P_FORK].err || k.tp[P_EXIT].err
-		 ? "--tree, --exclude-tree, -- COMMAND: sched_process_fork or _exit missing"
-	     : k.feature[KF_EXIT_OLD] || k.tp[P_EXIT].field[EXIT_GROUP_DEAD].size
-		 ? "--tree, --exclude-tree, -- COMMAND: from sched_process_fork and _exit"
-		 : "--tree, --exclude-tree, -- COMMAND: from sched_process_fork and _exit (a "
-		   "process whose leader ends first leaves the subtree then)");
+	     "--tree, --exclude-tree, -- COMMAND: from sched_process_fork and _exit");
 	check_fields(&k);
 	check_jit(&run);
 	check_selftest(&run, &k);
