@@ -190,7 +190,7 @@ test: test-deps
 # The tracer's end-to-end tests against build/minisnoop-tiny; the cases of what it leaves out
 # are left out by name (tests/kernel/snoop.c), so that nothing skips.
 TINY_TESTS := $(B)/tests/test_trace $(B)/tests/test_context $(B)/tests/test_service \
-	$(B)/tests/test_life
+	$(B)/tests/test_life $(B)/tests/test_tree
 test-tiny: test-deps
 	@$(MAKE) --no-print-directory tiny tools $(TINY_TESTS)
 	@MINISNOOP_BIN=$(abspath $(B)/minisnoop-tiny) MINISNOOP_TEST_EXCLUDE='test_verify' \
