@@ -263,7 +263,7 @@ static void report_losses(struct session *s, bool final)
 			   unseen, final ? "" : " so far");
 	if (counter(s, MS_STAT_TREE_FULL) > s->said[3])
 		ms_fprintf(stderr,
-			   "minisnoop: %" PRIu64 " forks%s not followed: the subtree map was full "
+			   "minisnoop: %" PRIu64 " forks not followed%s: the subtree map was full "
 			   "(%u entries); those processes and their children are %s\n",
 			   counter(s, MS_STAT_TREE_FULL), final ? "" : " so far", TREE_MAX,
 			   s->o->prog.tree == TREE_OUT ? "traced although excluded" : "not traced");

@@ -350,6 +350,120 @@ static void check_cmd_only(struct run *r)
 	check_json(r);
 }
 
+/* ---- a full map ---- */
+
+static long sys_bpf(int cmd, union bpf_attr *a)
+{
+	return syscall(SYS_bpf, cmd, a, sizeof(*a));
+}
+
+/* An fd of minisnoop's subtree map (named "tree" among the maps pid holds), or -1. */
+static int tree_map_of(pid_t pid)
+{
+	char path[64], line[256];
+
+	for (int fd = 0; fd < 1024; fd++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			struct bpf_map_info info;
+			union bpf_attr a;
+			int mfd;
+
+			if (strncmp(line, "map_id:", 7))
+				continue;
+			memset(&a, 0, sizeof(a));
+			a.map_id = (uint32_t)strtoul(line + 7, NULL, 10);
+			mfd = (int)sys_bpf(BPF_MAP_GET_FD_BY_ID, &a);
+			if (mfd < 0)
+				continue;
+			memset(&info, 0, sizeof(info));
+			memset(&a, 0, sizeof(a));
+			a.info.bpf_fd = (uint32_t)mfd;
+			a.info.info_len = sizeof(info);
+			a.info.info = (uint64_t)(uintptr_t)&info;
+			if (!sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a) && !strcmp(info.name, "tree")) {
+				fclose(f);
+				return mfd;
+			}
+			close(mfd);
+		}
+		fclose(f);
+	}
+	return -1;
+}
+
+/* Waits for a byte on its gate, then forks a child that execs an echo. */
+static void gated_parent(void *arg)
+{
+	const struct run *r = arg;
+	pid_t kid;
+
+	gate_wait(3);
+	kid = fork();
+	if (kid == 0)
+		echo(r->in);
+	waitpid(kid, NULL, 0);
+	_exit(0);
+}
+
+/* The map filled up (with keys no pid has) before the leader forks: that fork is not
+ * followed, and minisnoop says so. */
+static void work_full(struct run *r)
+{
+	int gate[2], keep[1], map, n = 0;
+	const char *args[8] = {"-j", "--tree", NULL, NULL};
+	char pid[16], c = 1;
+
+	marker(r->in, sizeof(r->in), "unfollowed");
+	assert_int_equal(pipe(gate), 0);
+	if (gate[0] != 3) { /* the child's gate is fd 3 */
+		assert_int_equal(dup2(gate[0], 3), 3);
+		close(gate[0]);
+		gate[0] = 3;
+	}
+	keep[0] = 3;
+	r->leader = kid_fork(gated_parent, r, keep, 1);
+	close(gate[0]);
+	snprintf(pid, sizeof(pid), "%d", (int)r->leader);
+	args[2] = pid;
+	r->s = snoop_start(args);
+	map = tree_map_of(r->s->pid);
+	if (map < 0)
+		fail_msg("no map named tree among minisnoop's");
+	for (uint32_t key = 0xf0000000u, one = 1 /* TREE_IN */;; key++) {
+		union bpf_attr a;
+
+		memset(&a, 0, sizeof(a));
+		a.map_fd = (uint32_t)map;
+		a.key = (uint64_t)(uintptr_t)&key;
+		a.value = (uint64_t)(uintptr_t)&one;
+		if (sys_bpf(BPF_MAP_UPDATE_ELEM, &a))
+			break;
+		n++;
+	}
+	close(map);
+	if (errno != E2BIG || n < 60000)
+		fail_msg("filling the map: %d entries, then %s", n, strerror(errno));
+	assert_int_equal(write(gate[1], &c, 1), 1);
+	close(gate[1]);
+	kid_wait(r->leader);
+}
+
+static void check_full(struct run *r)
+{
+	expect_out(r, r->in, false);
+	/* said within a second while tracing ("so far"), else at the end */
+	if (!buf_has(&r->s->err, "minisnoop: 1 forks not followed") ||
+	    !buf_has(&r->s->err, ": the subtree map was full (65536 entries); those processes "
+				 "and their children are not traced\n"))
+		fail_msg("the full map was not said:\n%s", buf_str(&r->s->err));
+}
+
 /* COMMAND ignores SIGTERM: the first is sent on and changes nothing, the second stops us at
  * once (128 + 15) and COMMAND runs on. */
 static void work_cmd_second_signal(struct run *r)
@@ -392,6 +506,7 @@ static const struct row rows[] = {
     {"command_killed_text", {NULL}, work_cmd_signal, check_cmd_signal, false},
     {"command_not_found", {"-j", NULL}, work_cmd_missing, check_cmd_missing, false},
     {"command_sigterm_passed_on", {"-j", "--exit", NULL}, work_cmd_only, check_cmd_only, false},
+    {"tree_map_full_is_said", {NULL}, work_full, check_full, false},
     {"command_second_sigterm_stops",
      {NULL},
      work_cmd_second_signal,
