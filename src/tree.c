@@ -184,7 +184,7 @@ static void say(const char *name, const char *what)
 	char safe[128];
 	size_t k = 0;
 
-	for (; name[k] && k < sizeof(safe) - 1; k++)
+	for (; k < sizeof(safe) - 1 && name[k]; k++)
 		safe[k] = (unsigned char)name[k] < 0x20 || name[k] == 0x7f ? '?' : name[k];
 	safe[k] = 0;
 	ms_fprintf(stderr, "minisnoop: %s%s: %s\n", safe, name[k] ? "..." : "", what);
@@ -217,7 +217,7 @@ int tree_cmd_find(struct tree_cmd *c, const char *name)
 			say(name, strerror(EACCES));
 			return 126;
 		}
-		strcpy(c->path, name);
+		memcpy(c->path, name, strlen(name) + 1); /* its length was checked */
 		return 0;
 	}
 	if (!dirs)
