@@ -20,16 +20,18 @@ struct tracer_opts {
 	const char *cgroup_path;
 	struct run_as run_as; /* -Z USER */
 	bool no_btf;
-	int verifier_log;      /* -1: none, else the level to print */
-	uint64_t count;	       /* stop after this many events (0: no limit) */
-	uint64_t duration_ms;  /* 0: no limit */
-	unsigned pages;	       /* ring pages per CPU */
-	const char *out_file;  /* -w FILE (NULL: stdout) */
-	uint64_t rot_size;     /* --rotate SIZE (0: none) */
-	unsigned rot_count;    /* and COUNT */
-	uint64_t rate;	       /* --rate N: events a second per command (0: no limit) */
-	const char *pidfile;   /* --pidfile FILE */
-	struct tree_opts tree; /* --tree, --exclude-tree, -- COMMAND (prog.tree says which) */
+	int verifier_log;     /* -1: none, else the level to print */
+	uint64_t count;	      /* stop after this many events (0: no limit) */
+	uint64_t duration_ms; /* 0: no limit */
+	unsigned pages;	      /* ring pages per CPU */
+	const char *out_file; /* -w FILE (NULL: stdout) */
+	uint64_t rot_size;    /* --rotate SIZE (0: none) */
+	unsigned rot_count;   /* and COUNT */
+	uint64_t rate;	      /* --rate N: events a second per command (0: no limit) */
+	const char *pidfile;  /* --pidfile FILE */
+
+	/* --tree, --exclude-tree, -- COMMAND (prog.tree says which) */
+	struct tree_opts tree;
 };
 
 /* Runs until a signal, --count, --duration, a closed stdout or COMMAND's end. Returns the exit
