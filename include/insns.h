@@ -28,6 +28,13 @@
 #define MAP_IMAGES    "images"	  /* LRU_HASH tgid -> struct image_start: when it exec'd */
 #define MAP_EXITCODES "exitcodes" /* LRU_HASH tgid -> wait status from exit_group, no BTF */
 
+/* --tree, --exclude-tree, -- COMMAND (issue 17): HASH tgid -> enum tree_mark, seeded from
+ * /proc at start, inherited on fork, removed on exit. A thread has an entry too (under its
+ * tid), which only its end removes. */
+#define MAP_TREE "tree"
+#define TREE_MAX 65536 /* its entries (allocated as filled) */
+enum tree_mark { TREE_IN = 1, TREE_OUT = 2 };
+
 /* What the exec program leaves for the exit program (--exit): when the image started. */
 struct image_start {
 	ms_u64 start_ns; /* the process's start_boottime: tells a reused tgid's entry apart */
@@ -93,6 +100,9 @@ struct prog_opts {
 	bool compat;	   /* --compat: failed execs through the 32-bit entry too */
 	bool exits;	   /* --exit: the exit programs, and the exec's start for their age */
 	bool forks;	   /* -o ancestors: fork records (struct ms_fork) for the process table */
+	/* subtrees: 0 none; TREE_IN: only processes the tree map marks TREE_IN (--tree, --
+	 * COMMAND); TREE_OUT: all but those it marks (--exclude-tree alone) */
+	uint8_t tree;
 
 	/* --container: only tasks under a cgroup in MAP_CONTAINERS, or in a cgroup whose id
 	 * is above container_new (made since the start: user space decides) */

@@ -181,6 +181,8 @@ enum ms_stat {
 	MS_STAT_STASH_FAIL,  /* enter could not stash what its exit needs */
 	MS_STAT_OUTPUT_FAIL, /* bpf_perf_event_output failed */
 	MS_STAT_UNSEEN, /* a failed exec whose entry state was gone (evicted, or before start) */
+
+	MS_STAT_TREE_FULL, /* a fork the subtree map had no room for */
 	MS_STAT_MAX,
 };
 

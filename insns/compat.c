@@ -44,13 +44,13 @@ static void compat_arg(struct asm_prog *p, const struct prog_layout *l, int i, i
 
 void prog_compat_enter(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
 {
-	(void)o;
 	E(BPF_MOV64_REG(CTX, R1));
 	load_field(p, R1, &l->tp[COMPAT_ENTER_ID]);
 	E(BPF_JMP_IMM(BPF_JEQ, R1, COMPAT_NR_EXECVE, "compat_nr"));
 	E(BPF_JMP_IMM(BPF_JNE, R1, COMPAT_NR_EXECVEAT, "out"));
 	L("compat_nr");
 	compat_only(p, l, "out");
+	tree_filter(p, o, "out");
 	load_field(p, R1, &l->tp[COMPAT_ENTER_ID]);
 	E(BPF_JMP_IMM(BPF_JEQ, R1, COMPAT_NR_EXECVE, "execve"));
 	compat_arg(p, l, 1, FP(in.filename)); /* execveat(dfd, filename, argv, envp, flags) */

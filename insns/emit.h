@@ -118,6 +118,20 @@ void context_read(struct asm_prog *p, const struct prog_opts *o, const struct pr
  * after (and when the ring refused it, counted). Clobbers r0-r5, FP(key). */
 void emit_record(struct asm_prog *p, const char *out);
 
+/* Subtrees (fork.c; each emits nothing unless o->tree). The check: goto out unless current's
+ * process is traced (TREE_IN: marked so; TREE_OUT: not marked). Clobbers r0-r5, FP(key). */
+void tree_filter(struct asm_prog *p, const struct prog_opts *o, const char *out);
+/* sched_process_fork: the child gets the parent's mark. Clobbers r0-r5, FP(key), FP(tid),
+ * FP(flags). */
+void tree_fork(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l);
+/* sched_process_exit: a non-leader thread's own entry goes; then, for the process's last
+ * thread, the process's. Clobber r0-r5, FP(key). */
+void tree_thread_exit(struct asm_prog *p, const struct prog_opts *o);
+void tree_group_exit(struct asm_prog *p, const struct prog_opts *o);
+/* sched_process_exec: the entry of a thread that exec'd and took its leader's pid goes.
+ * Clobbers r0-r5, FP(tmp). */
+void tree_exec_moved(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l);
+
 /* A whole exit program from its first instruction (r1 the context, EXIT_RET its field): a
  * failed exec's record, argv entries ptr_size bytes each. execve.c's; compat.c's exit runs it
  * after its own filter. */
@@ -146,6 +160,14 @@ void enter_read_path(struct asm_prog *p, const char *out);
 #define gather_args(p, ...)	ASM_CALL(p, gather_args(p, __VA_ARGS__))
 #define context_read(p, ...)	ASM_CALL(p, context_read(p, __VA_ARGS__))
 #define emit_record(p, ...)	ASM_CALL(p, emit_record(p, __VA_ARGS__))
+#endif
+
+#ifndef EMIT_DEFINES_HELPERS /* fork.c's, for the subtrees */
+#define tree_filter(p, ...)	 ASM_CALL(p, tree_filter(p, __VA_ARGS__))
+#define tree_fork(p, ...)	 ASM_CALL(p, tree_fork(p, __VA_ARGS__))
+#define tree_thread_exit(p, ...) ASM_CALL(p, tree_thread_exit(p, __VA_ARGS__))
+#define tree_group_exit(p, ...)	 ASM_CALL(p, tree_group_exit(p, __VA_ARGS__))
+#define tree_exec_moved(p, ...)	 ASM_CALL(p, tree_exec_moved(p, __VA_ARGS__))
 #endif
 
 #endif

@@ -146,6 +146,8 @@ static void exec_image_start(struct asm_prog *p, const struct prog_opts *o,
 void prog_exec(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
 {
 	E(BPF_MOV64_REG(CTX, R1));
+	tree_exec_moved(p, o, l);
+	tree_filter(p, o, "out"); /* first: outside the subtree, one lookup is all it costs */
 	exec_take_inflight(p, l);
 	kernel_filters(p, o, "out");
 	cpu_value(p, REC, MAP_RECORD, "out");

@@ -85,6 +85,7 @@ static void exec_enter(struct asm_prog *p, const struct prog_opts *o, const stru
 		       uint32_t flags)
 {
 	E(BPF_MOV64_REG(CTX, R1));
+	tree_filter(p, o, "out"); /* outside the subtree: nothing kept for its exit */
 	CALL(get_current_pid_tgid);
 	E(BPF_STX_MEM(BPF_W, R10, R0, FP(tid))); /* the low half: this thread */
 	load_field(p, R1, &l->tp[ENTER_FILENAME]);
@@ -213,6 +214,7 @@ void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	const struct tp_field *ret = &l->tp[EXIT_RET];
 
 	E(BPF_MOV64_REG(CTX, R1));
+	tree_filter(p, o, "out"); /* its entry kept nothing */
 	CALL(get_current_pid_tgid);
 	E(BPF_STX_MEM(BPF_W, R10, R0, FP(tid)));
 	load_field(p, R1, ret);

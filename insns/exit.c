@@ -29,31 +29,31 @@ static void tgid_map_call(struct asm_prog *p, const char *map, int helper)
 	E(BPF_EMIT_CALL(helper));
 }
 
-/* goto out unless this thread is the last of its process. Clobbers r0-r5, FP(task). */
-static void exit_last_thread(struct asm_prog *p, const struct prog_layout *l)
+/* goto end unless this thread is the last of its process. Clobbers r0-r5, FP(task). */
+static void exit_last_thread(struct asm_prog *p, const struct prog_layout *l, const char *end)
 {
 	if (l->tp[EXIT_GROUP_DEAD].size) {
 		load_field(p, R1, &l->tp[EXIT_GROUP_DEAD]);
-		E(BPF_JMP_IMM(BPF_JEQ, R1, 0, "out"));
+		E(BPF_JMP_IMM(BPF_JEQ, R1, 0, end));
 	} else if (l->feature[KF_EXIT_OLD]) {
 		/* do_exit() decremented signal->live before the tracepoint */
 		CALL(get_current_task);
 		E(BPF_MOV64_REG(R3, R0));
-		read_kernel_u64(p, FP(task), l->member[KM_TASK_SIGNAL], "out");
+		read_kernel_u64(p, FP(task), l->member[KM_TASK_SIGNAL], end);
 		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(task)));
 		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)l->member[KM_SIGNAL_LIVE]));
 		stack_ptr(p, R1, FP(task));
 		E(BPF_MOV64_IMM(R2, 4));
 		CALL(probe_read_kernel);
-		E(BPF_JMP_IMM(BPF_JNE, R0, 0, "out"));
+		E(BPF_JMP_IMM(BPF_JNE, R0, 0, end));
 		E(BPF_LDX_MEM(BPF_W, R1, R10, FP(task)));
-		E(BPF_JMP32_IMM(BPF_JNE, R1, 0, "out"));
+		E(BPF_JMP32_IMM(BPF_JNE, R1, 0, end));
 	} else {
 		/* neither: the leader's exit stands for its process */
 		CALL(get_current_pid_tgid);
 		E(BPF_MOV64_REG(R1, R0));
 		E(BPF_ALU64_IMM(BPF_RSH, R1, 32));
-		E(BPF_JMP32_REG(BPF_JNE, R0, R1, "out"));
+		E(BPF_JMP32_REG(BPF_JNE, R0, R1, end));
 	}
 }
 
@@ -122,13 +122,13 @@ static void exit_age(struct asm_prog *p)
 	L("age_done");
 }
 
-void prog_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
+/* The exit's record, for a process the filters let through; then goto out. */
+static void exit_record(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
 {
 	/* without group_dead the tracepoint may come after exit_mm() (kernels before 6.16) */
 	bool dropped_mm = !l->tp[EXIT_GROUP_DEAD].size && l->feature[KF_EXIT_OLD];
 
-	E(BPF_MOV64_REG(CTX, R1));
-	exit_last_thread(p, l);
+	tree_filter(p, o, "out");
 	kernel_filters(p, o, "out");
 	stack_ptr(p, REC, REC_AT);
 	for (int off = 0; off < EV_HDR; off += 8) /* every byte the ring gets is written */
@@ -147,7 +147,23 @@ void prog_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	if (l->feature[KF_EXIT] && l->feature[KF_IDS] && (o->ctx & CTXB(IDS)))
 		exit_age(p);
 	emit_record(p, "out");
+}
+
+/* With --exit, the record; with a subtree, its entries go. Loaded for either. */
+void prog_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
+{
+	/* a thread that does not end its process skips the subtree's removal too */
+	const char *end = o->tree ? "end" : "out";
+
+	E(BPF_MOV64_REG(CTX, R1));
+	tree_thread_exit(p, o);
+	exit_last_thread(p, l, end);
+	if (o->exits || !o->tree) /* not for a subtree alone (dump shows it unloaded too) */
+		exit_record(p, o, l);
 	L("out");
+	tree_group_exit(p, o); /* after exit_record's check, which needs the entry */
+	if (o->tree)
+		L(end);
 	E(BPF_MOV64_IMM(R0, 0));
 	E(BPF_EXIT_INSN());
 }

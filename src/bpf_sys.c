@@ -59,6 +59,11 @@ int bpf_map_update(int fd, const void *key, const void *value, uint64_t flags)
 	return map_elem(BPF_MAP_UPDATE_ELEM, fd, key, value, flags);
 }
 
+int bpf_map_delete(int fd, const void *key)
+{
+	return map_elem(BPF_MAP_DELETE_ELEM, fd, key, NULL, 0);
+}
+
 int bpf_obj_info(int fd, void *info, uint32_t *len)
 {
 	union bpf_attr a;

@@ -11,6 +11,7 @@ int sys_bpf(int cmd, union bpf_attr *attr, unsigned size);
 int bpf_map_create(enum bpf_map_type type, const char *name, uint32_t key_size, uint32_t value_size,
 		   uint32_t max_entries, uint32_t flags);
 int bpf_map_update(int fd, const void *key, const void *value, uint64_t flags);
+int bpf_map_delete(int fd, const void *key);
 int bpf_obj_info(int fd, void *info, uint32_t *len);
 /* Count of CPUs the kernel may ever bring up (per-CPU map values are this many). */
 int bpf_possible_cpus(void);

@@ -30,6 +30,7 @@ static const char usage_line[] =
     "                 [--max-env N] [--verifier-log[=LEVEL]] [--no-btf] [--compat] [--exit]\n"
     "                 [-w FILE [--rotate SIZE[,COUNT]]] [--rate N] [--pidfile FILE]\n"
     "                 [--ancestors N] [--existing]\n"
+    "                 [--tree PID] [--exclude-tree PID] [-- COMMAND [ARGS...]]\n"
 #ifdef MINISNOOP_TINY
     "       minisnoop check\n";
 #else
@@ -115,6 +116,11 @@ static void help(void)
 	    "                       text: -o +id,parent_id)\n"
 	    "      --ancestors N    -o ancestors: at most N (default: up to pid 1)\n"
 	    "      --existing       a line per process running at start\n"
+	    "      --tree PID       only PID and its descendants, those forked later too;\n"
+	    "                       in the kernel (repeatable)\n"
+	    "      --exclude-tree PID  all but PID and its descendants (repeatable)\n"
+	    "  -- COMMAND [ARGS...] run COMMAND, trace it and its descendants only, and exit\n"
+	    "                       with its status once it ends\n"
 	    "  -h, --help, -V, --version\n"
 	    "\n"
 #ifndef MINISNOOP_TINY
@@ -244,13 +250,14 @@ static int not_in_build(const char *cmd)
 	return 2;
 }
 #else
-/* dump and verify: the programs with every context field (-o all -e) */
+/* dump and verify: the programs with every context field (-o all -e), and every option's code */
 static const struct prog_opts full_prog_opts = {.max_args = EV_MAX_ARGS_DEF,
 						.max_env = EV_MAX_ENV_DEF,
 						.ctx = (1u << CTX_BITS) - 1,
 						.compat = true,
 						.exits = true,
-						.forks = true};
+						.forks = true,
+						.tree = TREE_IN};
 
 static int cmd_dump(int argc, char **argv)
 {
@@ -382,6 +389,8 @@ enum {
 	O_EXIT,
 	O_ANCESTORS,
 	O_EXISTING,
+	O_TREE,
+	O_EXCL_TREE,
 };
 
 static struct ctr_filter ctr_filter; /* --container, --containers-only */
@@ -457,6 +466,37 @@ static int trace_number_option(struct tracer_opts *t, int o, const char *arg)
 			t->verifier_log = (int)v;
 		return 0;
 	}
+}
+
+/* --tree PID, --exclude-tree PID: a pid of a live process (a thread's stands for its process),
+ * at most TREE_PIDS_MAX of each, never both for one. 0, or the exit status of an error. */
+static int tree_option(struct tree_opts *t, int o, const char *arg)
+{
+	const char *name = o == O_TREE ? "--tree" : "--exclude-tree";
+	uint32_t *list = o == O_TREE ? t->in : t->out, tgid;
+	unsigned *n = o == O_TREE ? &t->nin : &t->nout;
+	char msg[160];
+	uint64_t v;
+	int r;
+
+	if (!parse_u64(arg, INT_MAX, &v) || !v) {
+		ms_snprintf(msg, sizeof(msg), "%s: need a pid (a positive number), not '%.40s'",
+			    name, arg);
+		return usage_error("%s", msg);
+	}
+	if (*n == TREE_PIDS_MAX)
+		return usage_error("%s: at most 16 of them", name);
+	r = tree_tgid((uint32_t)v, &tgid);
+	if (r) {
+		ms_fprintf(stderr, "minisnoop: %s %s: %s\n", name, arg,
+			   r == -ESRCH ? "no such process" : strerror(-r));
+		return 1;
+	}
+	for (unsigned k = 0; k < (o == O_TREE ? t->nout : t->nin); k++)
+		if ((o == O_TREE ? t->out : t->in)[k] == tgid)
+			return usage_error("--tree and --exclude-tree both name process %s", arg);
+	list[(*n)++] = tgid;
+	return 0;
 }
 
 /* One option of the tracer; 0, or the exit status of a usage error. */
@@ -542,6 +582,9 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case O_PIDFILE:
 		t->pidfile = arg;
 		return 0;
+	case O_TREE:
+	case O_EXCL_TREE:
+		return tree_option(&t->tree, o, arg);
 	default:
 		return trace_number_option(t, o, arg);
 	}
@@ -581,12 +624,15 @@ static int cmd_trace(int argc, char **argv)
 	    {"exit", no_argument, NULL, O_EXIT},
 	    {"ancestors", required_argument, NULL, O_ANCESTORS},
 	    {"existing", no_argument, NULL, O_EXISTING},
+	    {"tree", required_argument, NULL, O_TREE},
+	    {"exclude-tree", required_argument, NULL, O_EXCL_TREE},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {0, 0, 0, 0},
 	};
 	struct tracer_opts t;
 	char err[128];
+	const char *last_value = NULL;
 	int o, r;
 
 	memset(&t, 0, sizeof(t));
@@ -594,7 +640,9 @@ static int cmd_trace(int argc, char **argv)
 	t.verifier_log = -1;
 	t.pages = 0; /* the tracer's default for the fields asked for */
 	t.no_btf = env_no_btf;
-	while ((o = getopt_long(argc, argv, ":TtUxqjeo:u:c:n:l:P:Z:w:hV", lo, NULL)) != -1) {
+	/* '+': no permutation, so that "--" ends the options and COMMAND's are its own */
+	while ((o = getopt_long(argc, argv, "+:TtUxqjeo:u:c:n:l:P:Z:w:hV", lo, NULL)) != -1) {
+		last_value = optarg;
 		if (o == 'h')
 			return help(), 0;
 		if (o == 'V')
@@ -617,6 +665,13 @@ static int cmd_trace(int argc, char **argv)
 		return not_in_build(t.existing ? "--existing" : "-o ancestors");
 	}
 #endif
+	/* -- COMMAND: "--" ended the options (it was not an option's value) */
+	if (optind < argc && optind > 1 && !strcmp(argv[optind - 1], "--") &&
+	    argv[optind - 1] != last_value) {
+		t.tree.cmd = argv + optind;
+		optind = argc;
+	}
+	t.prog.tree = t.tree.nin || t.tree.cmd ? TREE_IN : t.tree.nout ? TREE_OUT : 0;
 	if (optind < argc)
 		r = usage_error("unexpected argument '%s'", argv[optind]);
 	else if (t.rot_size && !t.out_file)

@@ -2,7 +2,7 @@
 /* The declarations: one entry per program, map, struct member and feature. */
 #include "progtab.h"
 
-#define FILTER_MAPS (MAPS(CGROUP) | MAPS(CONTAINERS)) /* kernel_filters' */
+#define FILTER_MAPS (MAPS(CGROUP) | MAPS(CONTAINERS) | MAPS(TREE)) /* and tree_filter's */
 #define OUT_MAPS    (MAPS(EVENTS) | MAPS(RECORD) | MAPS(STATS) | FILTER_MAPS | MAPS(FORKS))
 #define TID_MAPS    (MAPS(INFLIGHT) | MAPS(EXECPATH)) /* an exec's, from enter to exit */
 #define ENTER_MAPS  (TID_MAPS | MAPS(SCRATCH) | MAPS(ARGSTASH) | MAPS(STATS) | FILTER_MAPS)
@@ -67,11 +67,12 @@ const struct prog_def prog_defs[P_COUNT] = {
 		.fields = {"child_pid"},
 		.features = FEATURE(FORKS),
 		.unless_feature = KF_PPID,
-		.maps = MAPS(FORKS) | MAPS(EVENTS),
+		.maps = MAPS(FORKS) | MAPS(EVENTS) | MAPS(TREE) | MAPS(STATS),
 		.attach_rank = 0,
 		.successes = false,
 		.emit = prog_fork,
-		.forks = true},
+		.forks = true,
+		.trees = true},
     /* Every syscall's entry and exit, for execs through the 32-bit entry. */
     [P_COMPAT_ENTER] = {.name = "compat_enter",
 			.tp_category = "raw_syscalls",
@@ -79,7 +80,7 @@ const struct prog_def prog_defs[P_COUNT] = {
 			.fields = {"id"},
 			.features = FEATURE(COMPAT),
 			.unless_feature = ALWAYS,
-			.maps = TID_MAPS | MAPS(STATS),
+			.maps = TID_MAPS | MAPS(STATS) | MAPS(TREE),
 			.attach_rank = 3,
 			.successes = false,
 			.emit = prog_compat_enter,
@@ -105,11 +106,12 @@ const struct prog_def prog_defs[P_COUNT] = {
 		.features = FEATURE(PPID) | FEATURE(IDS) | FEATURE(EXIT) | FEATURE(EXIT_OLD),
 		.unless_feature = ALWAYS,
 		.maps = MAPS(EVENTS) | MAPS(STATS) | MAPS(CGROUP) | MAPS(FORKS) | MAPS(IMAGES) |
-			MAPS(EXITCODES),
+			MAPS(EXITCODES) | MAPS(TREE),
 		.attach_rank = 0,
 		.successes = false,
 		.emit = prog_exit,
-		.exits = true},
+		.exits = true,
+		.trees = true},
     [P_EXIT_GROUP] = {.name = "exit_group",
 		      .tp_category = "syscalls",
 		      .tp_event = "sys_enter_exit_group",
@@ -202,6 +204,13 @@ const struct map_def map_defs[MAP_ID_COUNT] = {
 			  .key_size = 4,
 			  .value_size = 4,
 			  .entries = 4096},
+    /* subtrees: what is in (or out), by tgid; a full map is counted (MS_STAT_TREE_FULL) */
+    [MAP_ID_TREE] = {.name = MAP_TREE,
+		     .type = BPF_MAP_TYPE_HASH,
+		     .key_size = 4,
+		     .value_size = 4,
+		     .entries = TREE_MAX,
+		     .flags = BPF_F_NO_PREALLOC},
 };
 
 const struct kmember_def kmember_defs[KM_COUNT] = {

@@ -38,6 +38,7 @@ enum map_id {
 	MAP_ID_FORKS,
 	MAP_ID_IMAGES,
 	MAP_ID_EXITCODES,
+	MAP_ID_TREE,
 	MAP_ID_COUNT
 };
 
@@ -59,6 +60,7 @@ struct prog_def {
 	bool compat; /* watches every syscall: loaded with --compat only, where KF_COMPAT is on */
 	bool exits;  /* loaded with --exit only (prog_opts.exits) */
 	bool forks;  /* loaded with prog_opts.forks too, whatever unless_feature says */
+	bool trees;  /* loaded with a subtree (prog_opts.tree) in any case */
 };
 
 struct map_def {

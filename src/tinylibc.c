@@ -159,7 +159,8 @@ pid_t fork(void)
  * (clustered, a value glued or next), long ones (--name, --name=value, a unique prefix),
  * "--", and optind, optarg and optopt as musl leaves them on each error; options after
  * non-options are taken too, and argv is permuted as musl does (`dump exec --no-source`):
- * each option, with its value, moves before the non-options it was found after.
+ * each option, with its value, moves before the non-options it was found after; with '+'
+ * first in optstring, the first non-option ends the options (`minisnoop -j -- cmd -x`).
  */
 char *optarg;
 int optind = 1, opterr = 1, optopt;
@@ -253,6 +254,8 @@ int getopt_long(int argc, char *const *argv, const char *spec, const struct opti
 	int skipped = optind, at = optind, r;
 
 	(void)idx;
+	if (spec[0] == '+') /* in order: the first non-option ends them, as "--" does */
+		return getopt_core(argc, av, spec + 1, lo);
 	/* the next option, past non-options */
 	for (;; at++) {
 		if (at >= argc || !av[at])

@@ -20,6 +20,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t stop_signal, give_up, hup, usr1;
+/* -- COMMAND: its pid while it runs; the first SIGINT or SIGTERM, which does not stop us */
+static volatile sig_atomic_t cmd_pid, cmd_signalled;
 
 /* A write still blocked a second after the stop is given up: a slow reader still gets
  * everything, one that does not read cannot keep us from stopping. */
@@ -36,6 +39,29 @@ static void on_signal(int sig)
 	if (!stop_signal)
 		alarm(1);
 	stop_signal = sig;
+}
+
+/*
+ * -- COMMAND: the first SIGINT or SIGTERM is COMMAND's (sent on by us unless it came from the
+ * terminal, which sent COMMAND its own), and we trace on until it ends; a second one stops us
+ * at once, leaving it running.
+ */
+static void on_signal_cmd(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (cmd_pid > 0 && !cmd_signalled) {
+		cmd_signalled = sig;
+		if (si->si_code <= 0) /* kill(), sigqueue(): a process's, not the terminal's */
+			kill((pid_t)cmd_pid, sig);
+		return;
+	}
+	on_signal(sig);
+}
+
+/* Only to wake poll() when COMMAND ends. */
+static void on_chld(int sig)
+{
+	(void)sig;
 }
 
 static void on_alarm(int sig)
@@ -83,10 +109,13 @@ struct session {
 	int nr;
 	struct pollfd *pfd;
 	const volatile uint64_t *stats; /* the programs' counters, mmapped */
-	uint64_t said[3];		/* losses reported so far */
+	uint64_t said[4];		/* losses reported so far */
 	uint64_t reported_at;
 	uint64_t status_at, status_matched; /* the last SIGUSR1 status, for its rate */
 	int pid_fd;			    /* --pidfile, locked while we run */
+	struct tree_cmd cmd;		    /* -- COMMAND */
+	int cmd_wstatus;		    /* its wait status once cmd_ended */
+	bool cmd_ended;
 	unsigned tokens; /* batches that may still be read without a pause (coalesce) */
 	uint64_t tokens_at;
 	pid_t self;	/* learning our own root from our failed exec (learn_own_root) */
@@ -398,9 +427,16 @@ static void report_losses(struct session *s, bool final)
 			   " failed execs%s not reported: their entry was not "
 			   "seen (in flight at start, or evicted)\n",
 			   unseen, final ? "" : " so far");
+	if (counter(s, MS_STAT_TREE_FULL) > s->said[3])
+		ms_fprintf(stderr,
+			   "minisnoop: %" PRIu64 " forks not followed%s: the subtree map was full "
+			   "(%u entries); those processes and their children are %s\n",
+			   counter(s, MS_STAT_TREE_FULL), final ? "" : " so far", TREE_MAX,
+			   s->o->prog.tree == TREE_OUT ? "traced although excluded" : "not traced");
 	s->said[0] = lost;
 	s->said[1] = stash;
 	s->said[2] = unseen;
+	s->said[3] = counter(s, MS_STAT_TREE_FULL);
 }
 
 /* "N exec events of COMM dropped by --rate", in the output itself, as a JSON object with -j. */
@@ -728,6 +764,22 @@ static int start(struct session *s, char *err, size_t errlen)
 		r = map_stats(s, err, errlen);
 	if (!r)
 		r = progset_attach(&s->ps, err, errlen);
+	if (!r && o->prog.tree) /* after attaching: a fork from now on is followed */
+		r = tree_seed(progset_map_fd(&s->ps, MAP_TREE), &o->tree, err, errlen);
+	if (!r && s->cmd.pid > 0) {
+		uint32_t pid = (uint32_t)s->cmd.pid, in = TREE_IN;
+
+		uint32_t self = (uint32_t)getpid();
+		int forks = progset_map_fd(&s->ps, MAP_FORKS);
+
+		r = bpf_map_update(progset_map_fd(&s->ps, MAP_TREE), &pid, &in, BPF_ANY);
+		if (r)
+			ms_snprintf(err, errlen, "adding COMMAND to the subtree map: %s",
+				    strerror(-r));
+		/* without BTF, its parent (us) for its exit's ppid: forked before fork tracking */
+		if (!r && forks >= 0)
+			bpf_map_update(forks, &pid, &self, BPF_ANY);
+	}
 	if (r)
 		return r;
 	s->pfd = calloc((size_t)s->nr + 1, sizeof(*s->pfd));
@@ -919,6 +971,17 @@ static int trace_loop(struct session *s, uint64_t deadline)
 						    : 1000,
 		    r;
 
+		/* COMMAND ended: what it did is in the rings by now (its exit comes before its
+		 * parent hears of it); the final drain reads it. SIGCHLD cut the poll short. */
+		if (s->cmd.pid > 0 && waitpid(s->cmd.pid, &s->cmd_wstatus, WNOHANG) == s->cmd.pid) {
+			s->cmd_ended = true;
+			cmd_pid = 0;
+			break;
+		}
+		if (s->cmd.pid > 0 &&
+		    timeout > 250) /* a SIGCHLD just before poll: late, not lost */
+			timeout = 250;
+
 		if (deadline) {
 			uint64_t now = now_ns(CLOCK_MONOTONIC);
 
@@ -1093,10 +1156,30 @@ int tracer_run(const struct tracer_opts *o)
 	int status = 1, r;
 	uint64_t deadline = 0;
 
+	/* COMMAND first, before our handlers and files: it waits until tracing has started */
+	if (o->tree.cmd) {
+		r = tree_cmd_find(&s.cmd, o->tree.cmd[0]);
+		if (r)
+			return r;
+		r = tree_cmd_spawn(&s.cmd, o->tree.cmd);
+		if (r) {
+			ms_fprintf(stderr, "minisnoop: starting COMMAND: %s\n", strerror(-r));
+			return 1;
+		}
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (s.cmd.pid > 0) {
+		sa.sa_sigaction = on_signal_cmd;
+		sa.sa_flags = SA_SIGINFO;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sa.sa_flags = 0;
+		sa.sa_handler = on_chld;
+		sigaction(SIGCHLD, &sa, NULL);
+	}
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
 	/* only with -w: otherwise a hangup does what it did (and nohup's SIG_IGN stays) */
@@ -1174,6 +1257,13 @@ int tracer_run(const struct tracer_opts *o)
 		   : s.layout.feature[KF_COMPAT]
 		       ? "; failed 32-bit execs too"
 		       : "; not failed 32-bit execs: see minisnoop check");
+	if (s.cmd.pid > 0) {
+		cmd_pid = s.cmd.pid;
+		if (tree_cmd_release(&s.cmd, o->tree.cmd[0]) == -EPIPE) {
+			ms_fprintf(stderr, "minisnoop: COMMAND did not wait to be started\n");
+			goto out;
+		}
+	}
 
 	s.status_at = s.fmt.start_ns;
 	s.tokens = COALESCE_BURST;
@@ -1195,7 +1285,13 @@ int tracer_run(const struct tracer_opts *o)
 	summary(&s);
 	if (s.write_failed)
 		status = 1;
+	else if (s.cmd_ended) /* as a shell says how it ended */
+		status = tree_exit_status(s.cmd_wstatus);
+	else if (s.cmd.pid > 0 && stop_signal) /* stopped before it ended: it runs on */
+		status = 128 + stop_signal;
 out:
+	if (s.cmd.pid > 0 && s.cmd.go >= 0) /* never released: it ends without exec'ing */
+		tree_cmd_abort(&s.cmd);
 	if (s.stats)
 		munmap((void *)s.stats, page_size());
 	free(s.pfd);

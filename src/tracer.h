@@ -7,6 +7,7 @@
 #include "output.h"
 #include "privs.h"
 #include "insns.h"
+#include "tree.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,11 +35,16 @@ struct tracer_opts {
 	unsigned max_anc; /* --ancestors N: at most N of them (0: EV_ANC_MAX) */
 	bool existing;	  /* --existing: a "running" line per process at start */
 	bool pt_on;	  /* either: the process table (not in make tiny) */
+
+	/* --tree, --exclude-tree, -- COMMAND (prog.tree says which) */
+	struct tree_opts tree;
 };
 
-/* Runs until a signal, --count, --duration or a closed stdout. Returns the exit status. */
 /* Ring pages per CPU for these options (--pages, else the default for the fields). */
 unsigned tracer_ring_pages(const struct tracer_opts *o);
+
+/* Runs until a signal, --count, --duration, a closed stdout or COMMAND's end. Returns the exit
+ * status (COMMAND's with one, as a shell gives it). */
 int tracer_run(const struct tracer_opts *o);
 
 #endif

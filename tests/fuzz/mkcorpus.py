@@ -346,3 +346,9 @@ for zone in ["Europe/Berlin", "Australia/Sydney"]:
     if os.path.exists(path):
         with open(path, "rb") as f:
             put("fuzz_tz", "zone-" + zone.replace("/", "-"), b"\1" + f.read())
+
+# ---- /proc/PID/stat, for --tree's scan (tree_stat_ppid) ----
+put("fuzz_procstat", "plain", "1234 (bash) S 1200 1234 1234 34816 1240 4194304 100 0 0 0\n")
+put("fuzz_procstat", "paren-in-comm", "77 (a) b (c)) R 4294967295 77 77 0 -1\n")
+put("fuzz_procstat", "too-big", "5 (x) S 4294967296 5\n")
+put("fuzz_procstat", "short", "5 (x) S")

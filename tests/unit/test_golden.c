@@ -70,6 +70,10 @@ static const struct prog_opts filtered = {
 static const struct prog_opts every = {.max_args = 1, .ctx = (1u << CTX_BITS) - 1};
 /* --exit: the ids are read with it */
 static const struct prog_opts exits = {.max_args = 1, .ctx = CTXB(IDS), .exits = true};
+/* subtrees: --tree (fork and exit loaded for it alone), --exclude-tree with --exit */
+static const struct prog_opts tree_in = {.max_args = 1, .tree = TREE_IN};
+static const struct prog_opts tree_out = {
+    .max_args = 1, .ctx = CTXB(IDS), .exits = true, .tree = TREE_OUT};
 
 static void layout_btf(struct kernel_layout *k)
 {
@@ -99,6 +103,8 @@ struct variant {
 static const char *const context_progs[] = {"exec", "execve_exit", NULL};
 static const char *const exit_progs[] = {"exec", "execve_exit", "exit", NULL};
 static const char *const exit_only[] = {"exit", "exit_group", NULL};
+static const char *const tree_progs[] = {"exec", "execve_enter", "execve_exit",
+					 "fork", "exit",	 NULL};
 
 static const struct variant variants[] = {
     {"btf", "# BTF, --max-args 2", &plain, layout_btf, NULL},
@@ -111,6 +117,9 @@ static const struct variant variants[] = {
     {"exit-old", "# BTF, --exit, sched_process_exit without group_dead", &exits, layout_old_exit,
      exit_only},
     {"exit-nobtf", "# no BTF, --exit, --max-args 1", &exits, layout_no_btf, exit_only},
+    {"tree", "# BTF, --tree PID, --max-args 1", &tree_in, layout_btf, tree_progs},
+    {"tree-exclude-nobtf", "# no BTF, --exclude-tree PID --exit, --max-args 1", &tree_out,
+     layout_no_btf, tree_progs},
 };
 #define NVARIANTS (sizeof(variants) / sizeof(variants[0]))
 
@@ -258,6 +267,14 @@ static void test_golden_exit(void **state)
 	check_variant(&variants[6]);
 }
 
+/* Subtrees: the check first in each program, the fork's inheritance, the exit's removals. */
+static void test_golden_tree(void **state)
+{
+	(void)state;
+	check_variant(&variants[7]);
+	check_variant(&variants[8]);
+}
+
 /* A file no listing writes (a program renamed or dropped) would be checked by nobody. */
 static void test_no_stale_golden_files(void **state)
 {
@@ -317,6 +334,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_golden_btf),
+	    cmocka_unit_test(test_golden_tree),
 	    cmocka_unit_test(test_golden_filtered),
 	    cmocka_unit_test(test_golden_32bit),
 	    cmocka_unit_test(test_golden_context),
