@@ -2,6 +2,9 @@
 /* Command line: trace (default), dump, verify, check. */
 #include "fmt.h"
 #include "check.h"
+#ifndef MINISNOOP_TINY
+#include "logfmt.h"
+#endif
 #include "explain.h"
 #include "passwd.h"
 #include "progset.h"
@@ -29,6 +32,9 @@ static const char usage_line[] =
     "                 [--container ID[,ID...]] [--containers-only]\n"
     "                 [--max-env N] [--verifier-log[=LEVEL]] [--no-btf] [--compat] [--exit]\n"
     "                 [-w FILE [--rotate SIZE[,COUNT]]] [--rate N] [--pidfile FILE]\n"
+#ifndef MINISNOOP_TINY
+    "                 [--syslog[=FACILITY] | --journal | --kmsg]\n"
+#endif
 #ifdef MINISNOOP_TINY
     "       minisnoop check\n";
 #else
@@ -108,6 +114,11 @@ static void help(void)
 	    "      --rotate SIZE[,COUNT]  FILE.1 .. FILE.COUNT past SIZE bytes (k, M, G)\n"
 	    "      --rate N[/s]     at most N events a second per command; drops are said\n"
 	    "      --pidfile FILE   our pid, once tracing (locked: one minisnoop per FILE)\n"
+#ifndef MINISNOOP_TINY
+	    "      --syslog[=FAC]   each event a message to /dev/log (default authpriv)\n"
+	    "      --journal        each event a journal entry (MINISNOOP_* fields)\n"
+	    "      --kmsg           each event a kernel log record (dmesg)\n"
+#endif
 	    "      --exit           an event when a process ends too (exit code, signal,\n"
 	    "                       age); JSON lines get event, id and parent_id (for\n"
 	    "                       text: -o +id,parent_id)\n"
@@ -374,7 +385,10 @@ enum {
 	O_ROTATE,
 	O_RATE,
 	O_PIDFILE,
-	O_EXIT
+	O_EXIT,
+	O_SYSLOG,
+	O_JOURNAL,
+	O_KMSG
 };
 
 static struct ctr_filter ctr_filter; /* --container, --containers-only */
@@ -523,6 +537,27 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case O_PIDFILE:
 		t->pidfile = arg;
 		return 0;
+#ifndef MINISNOOP_TINY
+	case O_SYSLOG: /* the message sinks: one of them, or -w, or standard output */
+	case O_JOURNAL:
+	case O_KMSG: {
+		int kind = o == O_SYSLOG ? SINK_SYSLOG : o == O_JOURNAL ? SINK_JOURNAL : SINK_KMSG;
+		int f = arg ? logfmt_facility(arg) : LOGFMT_FACILITY_DEF;
+
+		if (t->msg_sink && t->msg_sink != kind)
+			return usage_error("%s: one of -w, --syslog, --journal, --kmsg at a time",
+					   o == O_SYSLOG    ? "--syslog"
+					   : o == O_JOURNAL ? "--journal"
+							    : "--kmsg");
+		if (f < 0)
+			return usage_error("--syslog: no facility '%s' (user, daemon, auth, "
+					   "authpriv, local0..local7)",
+					   arg);
+		t->msg_sink = kind;
+		t->facility = (unsigned)f;
+		return 0;
+	}
+#endif
 	default:
 		return trace_number_option(t, o, arg);
 	}
@@ -560,6 +595,11 @@ static int cmd_trace(int argc, char **argv)
 	    {"rate", required_argument, NULL, O_RATE},
 	    {"pidfile", required_argument, NULL, O_PIDFILE},
 	    {"exit", no_argument, NULL, O_EXIT},
+#ifndef MINISNOOP_TINY
+	    {"syslog", optional_argument, NULL, O_SYSLOG},
+	    {"journal", no_argument, NULL, O_JOURNAL},
+	    {"kmsg", no_argument, NULL, O_KMSG},
+#endif
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {0, 0, 0, 0},
@@ -590,6 +630,8 @@ static int cmd_trace(int argc, char **argv)
 		r = usage_error("unexpected argument '%s'", argv[optind]);
 	else if (t.rot_size && !t.out_file)
 		r = usage_error("--rotate%s: needs -w FILE", "");
+	else if (t.msg_sink && t.out_file)
+		r = usage_error("%s: one of -w, --syslog, --journal, --kmsg at a time", "-w");
 	else if (out_columns(&t.out, out_spec, out_env, &t.prog.ctx, err, sizeof(err)))
 		r = usage_error("%s", err);
 	else

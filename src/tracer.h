@@ -28,6 +28,8 @@ struct tracer_opts {
 	unsigned rot_count;   /* and COUNT */
 	uint64_t rate;	      /* --rate N: events a second per command (0: no limit) */
 	const char *pidfile;  /* --pidfile FILE */
+	int msg_sink;	      /* --syslog, --journal, --kmsg: SINK_* (0: none) */
+	unsigned facility;    /* --syslog=FACILITY */
 };
 
 /* Runs until a signal, --count, --duration or a closed stdout. Returns the exit status. */
