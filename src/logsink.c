@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -275,7 +276,7 @@ static void sink_init(struct sink *k, const struct sink_ops *ops, const char *pa
 	k->facility = (uint8_t)facility;
 	k->pid = (uint32_t)getpid();
 	k->keep_max = SINK_KEEP_MAX;
-	k->msg_max = proto == SINK_KMSG ? KMSG_MAX : SYSLOG_MAX;
+	k->msg_max = proto == SINK_KMSG ? KMSG_MAX - 1 : SYSLOG_MAX;
 	k->dgram_max = 212992 - 32; /* the default send buffer's, until connected */
 }
 
@@ -326,7 +327,10 @@ static int kmsg_write_line(struct sink *k, const char *line, size_t len)
 		k->win_n++;
 	}
 	for (;;) {
-		ssize_t w = write(k->fd, line, len);
+		/* with its newline: a record without one stays open for a continuation, unseen
+		 * by readers of /dev/kmsg until the next record comes */
+		struct iovec iov[2] = {{(void *)line, len}, {"\n", 1}};
+		ssize_t w = writev(k->fd, iov, 2);
 
 		if (w >= 0)
 			return 0;
