@@ -7,10 +7,14 @@
 #include "snoop.h"
 
 #include <dirent.h>
+#include <poll.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <sys/un.h>
 
 #define TRUE_PATH "/bin/true"
 
@@ -714,6 +718,145 @@ static void test_msg_kmsg(void **state)
 		fail_msg("%u records passed a limit of 10 per 5 s", got);
 }
 
+static char g_journal_sock[PATH_MAX];
+
+/* In minisnoop's child: a /run of its own, whose journal socket is the test's stand-in. */
+static void own_run_with_journal(void)
+{
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", "/run", "tmpfs", 0, "mode=0755") || mkdir("/run/systemd", 0755) ||
+	    mkdir("/run/systemd/journal", 0755) ||
+	    symlink(g_journal_sock, "/run/systemd/journal/socket"))
+		_exit(120);
+}
+
+/* The value of field name in a native entry (binary form or not), or NULL. */
+static const char *entry_field(const char *s, size_t n, const char *name, size_t *len)
+{
+	const char *end = s + n;
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s)), *eq, *val;
+		size_t vlen, nlen;
+		uint64_t l = 0;
+
+		if (!nl)
+			return NULL;
+		eq = memchr(s, '=', (size_t)(nl - s));
+		nlen = (size_t)((eq ? eq : nl) - s);
+		if (eq) {
+			val = eq + 1;
+			vlen = (size_t)(nl - val);
+		} else {
+			if (end - nl < 10)
+				return NULL;
+			for (int i = 7; i >= 0; i--)
+				l = l << 8 | (unsigned char)nl[1 + i];
+			if (l > (uint64_t)(end - nl - 10))
+				return NULL;
+			val = nl + 9;
+			vlen = (size_t)l;
+			nl = val + vlen;
+		}
+		if (nlen == strlen(name) && !memcmp(s, name, strlen(name))) {
+			*len = vlen;
+			return val;
+		}
+		s = nl + 1;
+	}
+	return NULL;
+}
+
+static void expect_field(const char *e, size_t n, const char *name, const char *want, size_t wlen)
+{
+	size_t len;
+	const char *v = entry_field(e, n, name, &len);
+
+	if (!v || len != wlen || memcmp(v, want, wlen))
+		fail_msg("%s: '%.*s' (%zu bytes), want '%.*s' (%zu)", name, v ? (int)len : 6,
+			 v ? v : "(none)", v ? len : 0, (int)wlen, want, wlen);
+}
+
+/*
+ * --journal, the real binary against a stand-in socket where journald's is (a private /run):
+ * an exec whose arguments hold a newline, a tab and invalid UTF-8 arrives as one entry whose
+ * MINISNOOP_* fields give back the exact bytes (ARGV binary-safe), its cwd and uid, and
+ * MESSAGE the JSON line. The real journald is the boot test's (tools/boot-test).
+ */
+static void test_msg_journal_standin(void **state)
+{
+	static char e[1 << 18];
+	char link[PATH_MAX], name[32], re[40], cwd[PATH_MAX], num[32];
+	const char *args[] = {"-j", "--journal", "-n", re, "-o", "+cwd", NULL};
+	struct start_opts o = {.pre_exec = own_run_with_journal};
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	struct snoop *s;
+	pid_t kid;
+	int srv;
+	ssize_t n = -1;
+	size_t len;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	snprintf(g_journal_sock, sizeof(g_journal_sock), "%s/journal.sock", tmpdir());
+	if (strlen(g_journal_sock) >= sizeof(a.sun_path))
+		SKIP("scratch path too long for a socket: %s", g_journal_sock);
+	strcpy(a.sun_path, g_journal_sock);
+	srv = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(bind(srv, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	snprintf(name, sizeof(name), "mst-jn%d", (int)g_self);
+	snprintf(re, sizeof(re), "^%s$", name);
+	true_link(name, link, sizeof(link));
+	s = snoop_start_opts(args, &o);
+	kid = run_two(link, "a\nb\tc", "\xff\xfe\x01");
+	for (uint64_t end = now_ms() + 10000; now_ms() < end;) {
+		struct pollfd p = {.fd = srv, .events = POLLIN};
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		n = recv(srv, e, sizeof(e), 0);
+		snprintf(num, sizeof(num), "%d", (int)kid);
+		if (n > 0 && entry_field(e, (size_t)n, "MINISNOOP_PID", &len) &&
+		    len == strlen(num) &&
+		    !memcmp(entry_field(e, (size_t)n, "MINISNOOP_PID", &len), num, len))
+			break;
+		n = -1;
+	}
+	snoop_stop(s, SIGTERM);
+	close(srv);
+	if (n <= 0)
+		fail_msg("no entry for pid %d; stderr:\n%s", (int)kid, buf_str(&s->err));
+	expect_field(e, (size_t)n, "SYSLOG_IDENTIFIER", "minisnoop", 9);
+	expect_field(e, (size_t)n, "PRIORITY", "6", 1);
+	expect_field(e, (size_t)n, "MINISNOOP_EVENT", "exec", 4);
+	expect_field(e, (size_t)n, "MINISNOOP_COMM", name, strlen(name));
+	expect_field(e, (size_t)n, "MINISNOOP_UID", "0", 1);
+	snprintf(num, sizeof(num), "%d", (int)g_self);
+	expect_field(e, (size_t)n, "MINISNOOP_PPID", num, strlen(num));
+	expect_field(e, (size_t)n, "MINISNOOP_RET", "0", 1);
+	expect_field(e, (size_t)n, "MINISNOOP_FILENAME", link, strlen(link));
+	expect_field(e, (size_t)n, "MINISNOOP_ARGC", "3", 1);
+	expect_field(e, (size_t)n, "MINISNOOP_CWD", cwd, strlen(cwd));
+	{
+		char want[PATH_MAX + 64];
+		size_t l = (size_t)snprintf(want, sizeof(want), "%s%ca\nb\tc%c\xff\xfe\x01%c", link,
+					    0, 0, 0);
+
+		expect_field(e, (size_t)n, "MINISNOOP_ARGV", want, l);
+		l = (size_t)snprintf(want, sizeof(want), "%s a\nb\tc \xff\xfe\x01", link);
+		expect_field(e, (size_t)n, "MINISNOOP_ARGS", want, l);
+		l = (size_t)snprintf(want, sizeof(want),
+				     "\"args\":[\"%s\",\"a\\nb\\tc\",\"\\udcff\\udcfe\\u0001\"]",
+				     link);
+		if (!entry_field(e, (size_t)n, "MESSAGE", &len) ||
+		    !memmem(entry_field(e, (size_t)n, "MESSAGE", &len), len, want, l))
+			fail_msg("MESSAGE is not the JSON line with %s", want);
+	}
+	if (!buf_has(&s->err, ", 0 not written to /run/systemd/journal/socket ("))
+		fail_msg("the summary: %s", buf_str(&s->err));
+}
+
 /* The sinks' usage errors: one at a time, a facility syslog knows (exit 2). */
 static void test_msg_usage(void **state)
 {
@@ -743,9 +886,11 @@ int main(void)
 {
 	struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-	    T(test_rotate_storm), T(test_sighup_reopens),      T(test_rate_said),
-	    T(test_pidfile),	  T(test_usr1_status),	       T(test_files_refused),
-	    T(test_full_disk),	  T(test_msg_syslog_rsyslogd), T(test_msg_kmsg),
+	    T(test_rotate_storm), T(test_sighup_reopens),
+	    T(test_rate_said),	  T(test_pidfile),
+	    T(test_usr1_status),  T(test_files_refused),
+	    T(test_full_disk),	  T(test_msg_syslog_rsyslogd),
+	    T(test_msg_kmsg),	  T(test_msg_journal_standin),
 	    T(test_msg_usage),
 #undef T
 	};
