@@ -335,8 +335,10 @@ void logfmt_note(struct outbuf *o, struct sink *k, size_t start)
 		prepend(o, start, head, hl);
 		return;
 	}
-	if (!outbuf_reserve(o, 3 * (line + 256)))
+	if (!outbuf_reserve(o, 3 * (line + 256))) {
+		o->len = start; /* not sent half made */
 		return;
+	}
 	at = start + line + 256;
 	d = e = o->buf + at;
 	d = entry_head(d, k, o->buf + start, line, LOGFMT_NOTICE, "note");

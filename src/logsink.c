@@ -367,19 +367,19 @@ int sink_kmsg(struct sink *k, const char *path, const char *limit_path, unsigned
 	if (fd >= 0)
 		close(fd);
 	mode[got > 0 ? got : 0] = 0;
-	if (!strncmp(mode, "off", 3)) {
-		sock_close(k);
-		ms_snprintf(err, n, "--kmsg: printk.devkmsg=off: writes are ignored (%s: on)",
-			    limit_path);
-		return -EPERM;
-	}
 	k->rate_limited = strncmp(mode, "on", 2) != 0;
 	if (k->rate_limited)
-		ms_snprintf(err, n,
-			    "--kmsg: printk.devkmsg=ratelimit%s: 10 events per 5 s, the rest "
-			    "dropped and counted (%s: on)",
-			    got > 0 ? "" : " (assumed)", limit_path);
-	return 0;
+		ms_snprintf(err, n, "--kmsg: printk.devkmsg=%s: %s (%s: on)",
+			    got <= 0	     ? "ratelimit (assumed)"
+			    : mode[1] == 'f' ? "off"
+					     : "ratelimit",
+			    mode[1] == 'f' ? "writes are ignored"
+					   : "10 events per 5 s, the rest dropped and counted",
+			    limit_path);
+	if (mode[1] != 'f')
+		return 0;
+	sock_close(k);
+	return -EPERM;
 }
 
 void sink_notes(const struct sink *k, char *buf, size_t n)
