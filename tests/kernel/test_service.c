@@ -781,18 +781,83 @@ static void expect_field(const char *e, size_t n, const char *name, const char *
  * --journal, the real binary against a stand-in socket where journald's is (a private /run):
  * an exec whose arguments hold a newline, a tab and invalid UTF-8 arrives as one entry whose
  * MINISNOOP_* fields give back the exact bytes (ARGV binary-safe), its cwd and uid, and
- * MESSAGE the JSON line. The real journald is the boot test's (tools/boot-test).
+ * MESSAGE the JSON line; one larger than a datagram arrives as a sealed memfd. The real
+ * journald is the boot test's (tools/boot-test).
  */
+/* The entry of pid from the stand-in, a datagram or a memfd's (*via_fd), into e; its size,
+ * or -1 after 10 s. */
+static ssize_t journal_entry_of(int srv, pid_t pid, char *e, size_t cap, bool *via_fd)
+{
+	char num[32];
+	size_t len;
+
+	snprintf(num, sizeof(num), "%d", (int)pid);
+	for (uint64_t end = now_ms() + 10000; now_ms() < end;) {
+		union {
+			struct cmsghdr h;
+			char b[CMSG_SPACE(sizeof(int))];
+		} c;
+		struct iovec iov = {e, cap};
+		struct msghdr m = {.msg_iov = &iov,
+				   .msg_iovlen = 1,
+				   .msg_control = c.b,
+				   .msg_controllen = sizeof(c.b)};
+		struct pollfd p = {.fd = srv, .events = POLLIN};
+		struct cmsghdr *h;
+		const char *v;
+		ssize_t n;
+		int fd = -1;
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		n = recvmsg(srv, &m, 0);
+		h = n >= 0 ? CMSG_FIRSTHDR(&m) : NULL;
+		if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(h), sizeof(fd));
+		*via_fd = fd >= 0;
+		if (fd >= 0) { /* as journald takes it: sealed, so that it cannot change */
+			int seals = fcntl(fd, F_GET_SEALS);
+
+			if (n != 0 || seals < 0 ||
+			    (seals & (F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW)) !=
+				(F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW))
+				fail_msg("a memfd with %zd bytes beside it, seals %#x", n, seals);
+			n = pread(fd, e, cap, 0);
+			close(fd);
+		}
+		if (n > 0 && (v = entry_field(e, (size_t)n, "MINISNOOP_PID", &len)) &&
+		    len == strlen(num) && !memcmp(v, num, len))
+			return n;
+	}
+	return -1;
+}
+
+struct exec_env {
+	char *argv[17];
+	char *envp[17];
+};
+
+static void exec_env_kid(void *arg)
+{
+	struct exec_env *k = arg;
+
+	touch_strings(k->argv[0], k->argv);
+	execve(k->argv[0], k->argv, k->envp);
+	_exit(127);
+}
+
 static void test_msg_journal_standin(void **state)
 {
-	static char e[1 << 18];
-	char link[PATH_MAX], name[32], re[40], cwd[PATH_MAX], num[32];
-	const char *args[] = {"-j", "--journal", "-n", re, "-o", "+cwd", NULL};
+	static char e[1 << 20], ctl[16][1001], var[16][1008];
+	char link[PATH_MAX], name[32], re[40], cwd[PATH_MAX], num[32], wmem[32] = "";
+	const char *args[] = {"-j", "--journal", "-n", re, "-o", "+cwd", "-e", NULL};
+	struct exec_env big = {0};
+	bool via_fd;
 	struct start_opts o = {.pre_exec = own_run_with_journal};
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	struct snoop *s;
 	pid_t kid;
-	int srv;
+	int srv, fd;
 	ssize_t n = -1;
 	size_t len;
 
@@ -810,23 +875,11 @@ static void test_msg_journal_standin(void **state)
 	true_link(name, link, sizeof(link));
 	s = snoop_start_opts(args, &o);
 	kid = run_two(link, "a\nb\tc", "\xff\xfe\x01");
-	for (uint64_t end = now_ms() + 10000; now_ms() < end;) {
-		struct pollfd p = {.fd = srv, .events = POLLIN};
-
-		if (poll(&p, 1, 200) <= 0)
-			continue;
-		n = recv(srv, e, sizeof(e), 0);
-		snprintf(num, sizeof(num), "%d", (int)kid);
-		if (n > 0 && entry_field(e, (size_t)n, "MINISNOOP_PID", &len) &&
-		    len == strlen(num) &&
-		    !memcmp(entry_field(e, (size_t)n, "MINISNOOP_PID", &len), num, len))
-			break;
-		n = -1;
-	}
-	snoop_stop(s, SIGTERM);
-	close(srv);
-	if (n <= 0)
+	n = journal_entry_of(srv, kid, e, sizeof(e), &via_fd);
+	if (n <= 0) {
+		snoop_stop(s, SIGTERM);
 		fail_msg("no entry for pid %d; stderr:\n%s", (int)kid, buf_str(&s->err));
+	}
 	expect_field(e, (size_t)n, "SYSLOG_IDENTIFIER", "minisnoop", 9);
 	expect_field(e, (size_t)n, "PRIORITY", "6", 1);
 	expect_field(e, (size_t)n, "MINISNOOP_EVENT", "exec", 4);
@@ -853,6 +906,56 @@ static void test_msg_journal_standin(void **state)
 		    !memmem(entry_field(e, (size_t)n, "MESSAGE", &len), len, want, l))
 			fail_msg("MESSAGE is not the JSON line with %s", want);
 	}
+	if (via_fd)
+		fail_msg("a small entry came as a memfd");
+
+	/*
+	 * Past a datagram (the send buffer, net.core.wmem_default): 15 arguments and 15
+	 * variables of 1000 control bytes, 6 bytes each in MESSAGE's JSON: about 225 KB, sent
+	 * as a sealed memfd, exact.
+	 */
+	big.argv[0] = link;
+	for (int i = 0; i < 15; i++) {
+		memset(ctl[i], 1, 1000);
+		snprintf(var[i], 5, "V%02d=", i);
+		memcpy(var[i] + 4, ctl[i], 1001);
+		big.argv[i + 1] = ctl[i];
+		big.envp[i] = var[i];
+	}
+	kid = kid_fork(exec_env_kid, &big, NULL, 0);
+	assert_true(WIFEXITED(kid_wait(kid)));
+	n = journal_entry_of(srv, kid, e, sizeof(e), &via_fd);
+	snoop_stop(s, SIGTERM);
+	close(srv);
+	if (n <= 0)
+		fail_msg("no entry for pid %d; stderr:\n%s", (int)kid, buf_str(&s->err));
+	{
+		static char want[16 * 1008];
+		size_t l = (size_t)snprintf(want, sizeof(want), "%s", link) + 1;
+		const char *env;
+
+		for (int i = 0; i < 15; i++) {
+			memcpy(want + l, ctl[i], 1001);
+			l += 1001;
+		}
+		expect_field(e, (size_t)n, "MINISNOOP_ARGV", want, l);
+		env = entry_field(e, (size_t)n, "MINISNOOP_ENV", &len);
+		if (!env || len != 15 * 1005 || memcmp(env, var[0], 1005))
+			fail_msg("MINISNOOP_ENV: %zu bytes, want 15 variables", env ? len : 0);
+		expect_field(e, (size_t)n, "MINISNOOP_ENV_TRUNCATED", "false", 5);
+	}
+	fd = open("/proc/sys/net/core/wmem_default", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t r = read(fd, wmem, sizeof(wmem) - 1);
+
+		wmem[r > 0 ? r : 0] = 0;
+		close(fd);
+	}
+	if (!via_fd && (size_t)n > strtoul(wmem, NULL, 10))
+		fail_msg("an entry of %zd bytes came as a datagram past wmem_default %s", n, wmem);
+	if (!via_fd)
+		SKIP("the %zd-byte entry fit a datagram (wmem_default %s): memfd not tried", n,
+		     wmem);
 	if (!buf_has(&s->err, ", 0 not written to /run/systemd/journal/socket ("))
 		fail_msg("the summary: %s", buf_str(&s->err));
 }
