@@ -40,7 +40,7 @@ size_t logfmt_head(char *d, unsigned pri, const struct tm *tm, uint32_t pid, boo
 	}
 	/* RFC 3164: the day of the month padded with a space */
 	return (size_t)ms_snprintf(d, 64, "<%u>%.3s %c%c %02d:%02d:%02d minisnoop[%u]: ", pri,
-				   mon + 3 * ((unsigned)tm->tm_mon % 12),
+				   mon + (size_t)3 * ((unsigned)tm->tm_mon % 12),
 				   tm->tm_mday >= 10 ? '0' + tm->tm_mday / 10 % 10 : ' ',
 				   '0' + tm->tm_mday % 10, tm->tm_hour % 100, tm->tm_min % 100,
 				   tm->tm_sec % 100, pid);
@@ -159,7 +159,7 @@ static char *entry_context(char *d, const struct out_opts *opt, const struct ev_
 static size_t entry_room(const struct ev_view *v, size_t msg)
 {
 	size_t n = msg + 2 * v->filename_len + v->cwd_len + v->exe_len + v->root_len +
-		   v->cgroup_len + 128 * (COL_COUNT + 24) + 256;
+		   v->cgroup_len + (size_t)128 * (COL_COUNT + 24) + 256;
 
 	for (unsigned i = 0; i < v->argc; i++)
 		n += 2 * (v->arg_len[i] + 1);

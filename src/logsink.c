@@ -74,13 +74,14 @@ static void sock_close(struct sink *k)
 static int sock_connect(struct sink *k)
 {
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	size_t len = strlen(k->path);
 	int sndbuf = 0, r;
 	socklen_t l = sizeof(sndbuf);
 
 	sock_close(k);
-	if (strlen(k->path) >= sizeof(a.sun_path))
+	if (len >= sizeof(a.sun_path))
 		return -ENAMETOOLONG;
-	strcpy(a.sun_path, k->path);
+	memcpy(a.sun_path, k->path, len);
 	for (int stream = 0; stream < 2; stream++) {
 		k->fd = socket(AF_UNIX, (stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
 		if (k->fd < 0)
@@ -131,21 +132,20 @@ static int send_wait(struct sink *k, const char *s, size_t len, const struct msg
  * rest of a message at the front of the next). */
 static int send_stream(struct sink *k, const char *s, size_t n)
 {
-	size_t off = 0;
+	for (int nul = 0; nul < 2; nul++) {
+		const char *p = nul ? "" : s; /* then its NUL */
+		size_t len = nul ? 1 : n, off = 0;
 
-	if (!scratch(k, n + 1))
-		return -ENOMEM;
-	memcpy(k->scratch, s, n);
-	k->scratch[n] = 0;
-	while (off < n + 1) {
-		int r = send_wait(k, k->scratch + off, n + 1 - off, NULL);
+		while (off < len) {
+			int r = send_wait(k, p + off, len - off, NULL);
 
-		if (r < 0) {
-			if (off)
-				sock_close(k);
-			return r;
+			if (r < 0) {
+				if (off || nul)
+					sock_close(k);
+				return r;
+			}
+			off += (size_t)r;
 		}
-		off += (size_t)r;
 	}
 	return 0;
 }

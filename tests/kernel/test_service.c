@@ -917,7 +917,7 @@ static void test_msg_journal_standin(void **state)
 	big.argv[0] = link;
 	for (int i = 0; i < 15; i++) {
 		memset(ctl[i], 1, 1000);
-		snprintf(var[i], 5, "V%02d=", i);
+		memcpy(var[i], (char[]){'V', (char)('0' + i / 10), (char)('0' + i % 10), '='}, 4);
 		memcpy(var[i] + 4, ctl[i], 1001);
 		big.argv[i + 1] = ctl[i];
 		big.envp[i] = var[i];
