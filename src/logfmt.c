@@ -123,16 +123,18 @@ static char *entry_head(char *d, const struct sink *k, const char *msg, size_t n
 	return field_str(d, "EVENT", true, event);
 }
 
-/* The context columns chosen (-o, JSON keys upper-cased), null ones left out. */
+/* The context columns chosen (-o, JSON keys upper-cased; the ids with --exit), null ones left
+ * out. */
 static char *entry_context(char *d, const struct out_opts *opt, const struct ev_view *v)
 {
+	uint64_t cols = opt->ctx_cols | (opt->events ? 1ull << COL_ID | 1ull << COL_PARENT_ID : 0);
 	char buf[OUT_VALUE_BUF];
 	const char *s;
 	size_t len;
 	uint64_t num;
 
 	for (unsigned c = COL_CTX_FIRST; c < COL_COUNT; c++) {
-		if (!(opt->ctx_cols & (1ull << c)))
+		if (!(cols & (1ull << c)))
 			continue;
 		if (out_cols[c].kind == FK_ENV) {
 			if (!(v->have & (1u << out_cols[c].ctx)))

@@ -563,6 +563,20 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	}
 }
 
+/* --journal: every entry has the cwd and exe (MINISNOOP_CWD, _EXE), as with -o +cwd,exe: with
+ * them an entry says where and what really ran, as an audit record does. */
+static void journal_fields(struct tracer_opts *t)
+{
+#ifndef MINISNOOP_TINY
+	if (t->msg_sink == SINK_JOURNAL) {
+		t->prog.ctx |= CTXB(CWD) | CTXB(EXE);
+		t->out.ctx_cols |= 1ull << COL_CWD | 1ull << COL_EXE;
+	}
+#else
+	(void)t;
+#endif
+}
+
 static int cmd_trace(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -635,7 +649,7 @@ static int cmd_trace(int argc, char **argv)
 	else if (out_columns(&t.out, out_spec, out_env, &t.prog.ctx, err, sizeof(err)))
 		r = usage_error("%s", err);
 	else
-		r = (out_own_root(&t.out), raise_memlock(), tracer_run(&t));
+		r = (journal_fields(&t), out_own_root(&t.out), raise_memlock(), tracer_run(&t));
 	filter_free(&t.filter);
 	return r;
 }

@@ -850,7 +850,8 @@ static void test_msg_journal_standin(void **state)
 {
 	static char e[1 << 20], ctl[16][1001], var[16][1008];
 	char link[PATH_MAX], name[32], re[40], cwd[PATH_MAX], num[32], wmem[32] = "";
-	const char *args[] = {"-j", "--journal", "-n", re, "-o", "+cwd", "-e", NULL};
+	const char *args[] = {"-j", "--journal", "-n", re, "-e", NULL};
+	char exe[PATH_MAX];
 	struct exec_env big = {0};
 	bool via_fd;
 	struct start_opts o = {.pre_exec = own_run_with_journal};
@@ -890,7 +891,10 @@ static void test_msg_journal_standin(void **state)
 	expect_field(e, (size_t)n, "MINISNOOP_RET", "0", 1);
 	expect_field(e, (size_t)n, "MINISNOOP_FILENAME", link, strlen(link));
 	expect_field(e, (size_t)n, "MINISNOOP_ARGC", "3", 1);
+	/* cwd and exe always, without -o */
 	expect_field(e, (size_t)n, "MINISNOOP_CWD", cwd, strlen(cwd));
+	assert_non_null(realpath(TRUE_PATH, exe));
+	expect_field(e, (size_t)n, "MINISNOOP_EXE", exe, strlen(exe));
 	{
 		char want[PATH_MAX + 64];
 		size_t l = (size_t)snprintf(want, sizeof(want), "%s%ca\nb\tc%c\xff\xfe\x01%c", link,

@@ -478,6 +478,17 @@ static void test_journal_event(void **state)
 	EXPECT(f, nf, "MINISNOOP_CWD", "/home/a\nb");
 	EXPECT(f, nf, "MINISNOOP_TTY", "pts/3");
 	assert_int_equal(nf, 17);
+	/* --exit: the ids too (a parent's only when known) */
+	o.events = true;
+	view.have |= CTXB(IDS);
+	view.id = 0x123456789abcdefull;
+	b.len = 0;
+	logfmt_event(&b, &o, &k, &view);
+	n = logfmt_unstuff(raw, b.buf, b.len - 1);
+	nf = parse_entry(raw, n, f, 64);
+	EXPECT(f, nf, "MINISNOOP_ID", "0123456789abcdef");
+	assert_null(get(f, nf, "MINISNOOP_PARENT_ID"));
+	o.events = false;
 	/* a note */
 	b.len = 0;
 	b.len = (size_t)sprintf(b.buf, "minisnoop: 1 exec events of x dropped by --rate 1/s\n");
