@@ -61,7 +61,7 @@ struct sink {
 	uint64_t retry_ns, backoff_ns;
 	uint64_t win_ns; /* kmsg's rate limit: the window's start, and what it sent in it */
 	unsigned win_n;
-	char *scratch; /* a message unstuffed (journal), or with its NUL (stream) */
+	char *scratch; /* a journal entry unstuffed (logfmt.h) */
 	size_t scratch_cap;
 	uint64_t cut, limited, big; /* events cut to fit, dropped by kmsg's limit, journal memfds */
 };
@@ -77,7 +77,8 @@ int sink_syslog(struct sink *k, const char *path, unsigned facility, char *err, 
 int sink_journal(struct sink *k, const char *path, char *err, size_t n);
 int sink_kmsg(struct sink *k, const char *path, const char *limit_path, unsigned facility,
 	      char *err, size_t n);
-/* The sink's counters of its own, for the status line and the summary ("" when none). */
+/* A message sink's own counters, for the status line and the summary: ", N cut to fit, M
+ * dropped by the rate limit". */
 void sink_notes(const struct sink *k, char *buf, size_t n);
 #endif
 

@@ -844,7 +844,8 @@ int tracer_run(const struct tracer_opts *o)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
-	/* only with -w: otherwise a hangup does what it did (and nohup's SIG_IGN stays) */
+	/* only with -w or a message sink (it connects again): otherwise a hangup does what it
+	 * did (and nohup's SIG_IGN stays) */
 	sa.sa_handler = on_hup;
 	if (!to_stdout)
 		sigaction(SIGHUP, &sa, NULL);
