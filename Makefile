@@ -112,10 +112,10 @@ TOOLS := $(B)/storm $(B)/true-static $(B)/progstats $(B)/startstop $(B)/benchrep
 
 # Guards on the stripped x86_64 binaries, about 8 KiB over what they were when set (issue 21:
 # 155,808 bytes for the full build, 108,792 for tiny's, from 192,200 and 115,328; the full
-# guard raised to 176 KiB while issue 17's ancestry and issue 18's sinks land). The goals,
+# guard raised to 184 KiB while issue 17's ancestry and issue 18's sinks land). The goals,
 # which size-report and size-report-tiny hold them to too: 160 KiB with every feature, 64 KiB
 # for the tracer alone.
-SIZE_BUDGET ?= 180224
+SIZE_BUDGET ?= 188416
 TINY_BUDGET ?= 126976
 
 .PHONY: all deps test-deps test unit-test kernel-test run bench install clean format lint tools \
@@ -218,12 +218,13 @@ test: test-deps
 	@tools/run-tests.sh $(UNIT_TESTS) -- $(KERNEL_TESTS)
 
 # The tracer's end-to-end tests against build/minisnoop-tiny; the cases of what it leaves out
-# are left out by name (tests/kernel/snoop.c), so that nothing skips.
+# (verify; the message sinks, test_msg_*) are left out by name (tests/kernel/snoop.c), so that
+# nothing skips.
 TINY_TESTS := $(B)/tests/test_trace $(B)/tests/test_context $(B)/tests/test_service \
 	$(B)/tests/test_life $(B)/tests/test_smalls $(B)/tests/test_tree
 test-tiny: test-deps
 	@$(MAKE) --no-print-directory tiny tools $(TINY_TESTS)
-	@MINISNOOP_BIN=$(abspath $(B)/minisnoop-tiny) MINISNOOP_TEST_EXCLUDE='test_verify' \
+	@MINISNOOP_BIN=$(abspath $(B)/minisnoop-tiny) MINISNOOP_TEST_EXCLUDE='test_verify test_msg_*' \
 		tools/run-tests.sh -- $(TINY_TESTS)
 
 unit-test:

@@ -2,6 +2,9 @@
 /* Command line: trace (default), dump, verify, check. */
 #include "fmt.h"
 #include "check.h"
+#ifndef MINISNOOP_TINY
+#include "logfmt.h"
+#endif
 #include "explain.h"
 #include "passwd.h"
 #include "progset.h"
@@ -31,11 +34,15 @@ static const char usage_line[] =
     "                 [-w FILE [--rotate SIZE[,COUNT]]] [--rate N] [--pidfile FILE]\n"
     "                 [--ancestors N] [--existing]\n"
     "                 [--tree PID] [--exclude-tree PID] [-- COMMAND [ARGS...]]\n"
+#ifndef MINISNOOP_TINY
+    "                 [--syslog[=FACILITY] | --journal | --kmsg]\n"
+#endif
 #ifdef MINISNOOP_TINY
     "       minisnoop check\n";
 #else
     "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n"
-    "       minisnoop dump --prog FILE | verify --prog FILE [--type T] [--attach CAT:EVENT|kprobe:FN]\n"
+    "       minisnoop dump --prog FILE | verify --prog FILE [--type T] [--attach "
+    "CAT:EVENT|kprobe:FN]\n"
     "       minisnoop explain [--compare] [FILE|-]...\n";
 #endif
 
@@ -111,6 +118,11 @@ static void help(void)
 	    "      --rotate SIZE[,COUNT]  FILE.1 .. FILE.COUNT past SIZE bytes (k, M, G)\n"
 	    "      --rate N[/s]     at most N events a second per command; drops are said\n"
 	    "      --pidfile FILE   our pid, once tracing (locked: one minisnoop per FILE)\n"
+#ifndef MINISNOOP_TINY
+	    "      --syslog[=FAC]   each event a message to /dev/log (default authpriv)\n"
+	    "      --journal        each event a journal entry (MINISNOOP_* fields)\n"
+	    "      --kmsg           each event a kernel log record (dmesg)\n"
+#endif
 	    "      --exit           an event when a process ends too (exit code, signal,\n"
 	    "                       age); JSON lines get event, id and parent_id (for\n"
 	    "                       text: -o +id,parent_id)\n"
@@ -391,6 +403,9 @@ enum {
 	O_EXISTING,
 	O_TREE,
 	O_EXCL_TREE,
+	O_SYSLOG,
+	O_JOURNAL,
+	O_KMSG
 };
 
 static struct ctr_filter ctr_filter; /* --container, --containers-only */
@@ -585,9 +600,44 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case O_TREE:
 	case O_EXCL_TREE:
 		return tree_option(&t->tree, o, arg);
+#ifndef MINISNOOP_TINY
+	case O_SYSLOG: /* the message sinks: one of them, or -w, or standard output */
+	case O_JOURNAL:
+	case O_KMSG: {
+		int kind = o == O_SYSLOG ? SINK_SYSLOG : o == O_JOURNAL ? SINK_JOURNAL : SINK_KMSG;
+		int f = arg ? logfmt_facility(arg) : LOGFMT_FACILITY_DEF;
+
+		if (t->msg_sink && t->msg_sink != kind)
+			return usage_error("%s: one of -w, --syslog, --journal, --kmsg at a time",
+					   o == O_SYSLOG    ? "--syslog"
+					   : o == O_JOURNAL ? "--journal"
+							    : "--kmsg");
+		if (f < 0)
+			return usage_error("--syslog: no facility '%s' (user, daemon, auth, "
+					   "authpriv, local0..local7)",
+					   arg);
+		t->msg_sink = kind;
+		t->facility = (unsigned)f;
+		return 0;
+	}
+#endif
 	default:
 		return trace_number_option(t, o, arg);
 	}
+}
+
+/* --journal: every entry has the cwd and exe (MINISNOOP_CWD, _EXE), as with -o +cwd,exe: with
+ * them an entry says where and what really ran, as an audit record does. */
+static void journal_fields(struct tracer_opts *t)
+{
+#ifndef MINISNOOP_TINY
+	if (t->msg_sink == SINK_JOURNAL) {
+		t->prog.ctx |= CTXB(CWD) | CTXB(EXE);
+		t->out.ctx_cols |= 1ull << COL_CWD | 1ull << COL_EXE;
+	}
+#else
+	(void)t;
+#endif
 }
 
 static int cmd_trace(int argc, char **argv)
@@ -626,6 +676,11 @@ static int cmd_trace(int argc, char **argv)
 	    {"existing", no_argument, NULL, O_EXISTING},
 	    {"tree", required_argument, NULL, O_TREE},
 	    {"exclude-tree", required_argument, NULL, O_EXCL_TREE},
+#ifndef MINISNOOP_TINY
+	    {"syslog", optional_argument, NULL, O_SYSLOG},
+	    {"journal", no_argument, NULL, O_JOURNAL},
+	    {"kmsg", no_argument, NULL, O_KMSG},
+#endif
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {0, 0, 0, 0},
@@ -676,12 +731,14 @@ static int cmd_trace(int argc, char **argv)
 		r = usage_error("unexpected argument '%s'", argv[optind]);
 	else if (t.rot_size && !t.out_file)
 		r = usage_error("--rotate%s: needs -w FILE", "");
+	else if (t.msg_sink && t.out_file)
+		r = usage_error("%s: one of -w, --syslog, --journal, --kmsg at a time", "-w");
 	else if (out_columns(&t.out, out_spec, out_env, &t.prog.ctx, err, sizeof(err)))
 		r = usage_error("%s", err);
 	else if (!(t.ancestors = t.out.ctx_cols >> COL_ANCESTORS & 1) && t.max_anc)
 		r = usage_error("--ancestors: needs -o ancestors%s", "");
 	else
-		r = (out_own_root(&t.out), raise_memlock(), tracer_run(&t));
+		r = (journal_fields(&t), out_own_root(&t.out), raise_memlock(), tracer_run(&t));
 	filter_free(&t.filter);
 	return r;
 }

@@ -699,6 +699,27 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 	return put_str(d, "}\n");
 }
 
+#ifndef MINISNOOP_TINY
+_Static_assert(OUT_VALUE_BUF >= VALUE_BUF, "out_ctx_raw's buffer");
+
+/* For the message sinks (logfmt.c): the event's local time, and a context value unescaped. */
+long out_event_tm(const struct ev_view *v, const struct out_opts *opt, struct tm *tm)
+{
+	return event_tm(&v->hdr, opt, true, tm);
+}
+
+int out_ctx_raw(const struct out_opts *opt, const struct ev_view *v, unsigned c, char *buf,
+		const char **s, size_t *len, uint64_t *num)
+{
+	struct value val = ctx_value(opt, v, &out_cols[c], buf);
+
+	*s = val.s;
+	*len = val.len;
+	*num = val.num;
+	return val.type == V_NULL ? 0 : val.type == V_NUM ? 1 : 2;
+}
+#endif
+
 void out_event(struct outbuf *o, const struct out_opts *opt, const struct ev_view *v)
 {
 	struct ms_event h;

@@ -133,4 +133,15 @@ void out_event(struct outbuf *o, const struct out_opts *opt, const struct ev_vie
 void out_text_escaped(struct outbuf *o, const char *s, size_t n);
 void out_json_string(struct outbuf *o, const char *s, size_t n);
 
+#ifndef MINISNOOP_TINY
+struct tm;
+/* For the message sinks: the event's wall-clock time in local time (its nanoseconds), and
+ * context column c's value as the record gives it, unescaped: 0 null, 1 the number *num, 2 the
+ * bytes *s, *len (buf: OUT_VALUE_BUF bytes may hold them). Not for env. */
+#define OUT_VALUE_BUF 80
+long out_event_tm(const struct ev_view *v, const struct out_opts *opt, struct tm *tm);
+int out_ctx_raw(const struct out_opts *opt, const struct ev_view *v, unsigned c, char *buf,
+		const char **s, size_t *len, uint64_t *num);
+#endif
+
 #endif

@@ -438,7 +438,9 @@ void sink_close(struct sink *k)
 	k->ops->close(k);
 	free(k->keep);
 	free(k->head);
-	k->keep = k->head = NULL;
+	free(k->scratch);
+	k->keep = k->head = k->scratch = NULL;
+	k->scratch_cap = 0;
 	k->keep_len = k->head_len = 0;
 }
 

@@ -49,7 +49,38 @@ struct sink {
 	int err; /* the error being reported (said once until a write succeeds again) */
 	/* counters */
 	uint64_t lines, dropped, errors, rotations;
+	/* A message sink (--syslog, --journal, --kmsg: logfmt.c encodes, logsink.c sends). */
+	uint8_t proto;	   /* SINK_LINES: whole lines as they are; else SINK_* */
+	uint8_t facility;  /* syslog's, 0..23 */
+	bool stream;	   /* /dev/log is a stream socket: each message ends with a NUL */
+	bool rate_limited; /* /dev/kmsg drops what passes the kernel's limit (mirrored here) */
+	uint32_t pid;	   /* ours, in each syslog message */
+	size_t msg_max;	   /* syslog, kmsg: the most one message may take (then it is cut) */
+	size_t dgram_max;  /* journal: a larger entry goes in a sealed memfd */
+	int conn_err;	   /* the last connect's error, while waiting to try again */
+	uint64_t retry_ns, backoff_ns;
+	uint64_t win_ns; /* kmsg's rate limit: the window's start, and what it sent in it */
+	unsigned win_n;
+	char *scratch; /* a journal entry unstuffed (logfmt.h) */
+	size_t scratch_cap;
+	uint64_t cut, limited, big; /* events cut to fit, dropped by kmsg's limit, journal memfds */
 };
+
+enum { SINK_LINES, SINK_SYSLOG, SINK_JOURNAL, SINK_KMSG };
+
+#ifndef MINISNOOP_TINY
+/* --syslog: path (/dev/log) connected now if it can be (else tried again as events come);
+ * --journal: path (/run/systemd/journal/socket) likewise; --kmsg: path (/dev/kmsg) opened
+ * now, with the kernel's rate limit learned from limit_path (printk_devkmsg). 0, or -errno
+ * with the message in err; a note for the user (a limit) in err with 0 returned. */
+int sink_syslog(struct sink *k, const char *path, unsigned facility, char *err, size_t n);
+int sink_journal(struct sink *k, const char *path, char *err, size_t n);
+int sink_kmsg(struct sink *k, const char *path, const char *limit_path, unsigned facility,
+	      char *err, size_t n);
+/* A message sink's own counters, for the status line and the summary: ", N cut to fit, M
+ * dropped by the rate limit". */
+void sink_notes(const struct sink *k, char *buf, size_t n);
+#endif
 
 /* Standard output (fd 1, or fd for tests). */
 void sink_stdout(struct sink *k, int fd, const volatile sig_atomic_t *stop);

@@ -10,6 +10,9 @@
 #include "proctab.h"
 #include "rate.h"
 #include "sink.h"
+#ifndef MINISNOOP_TINY
+#include "logfmt.h"
+#endif
 #include "sysfile.h"
 
 #include <errno.h>
@@ -260,6 +263,18 @@ static bool fork_record(struct session *s, const void *data, uint32_t size)
 	return true;
 }
 
+/* The event as a line of the batch: the text or JSON line, or with --syslog, --journal or
+ * --kmsg the message the sink sends. */
+static void format_event(struct session *s, struct ev_view *v)
+{
+#ifndef MINISNOOP_TINY
+	if (s->sink.proto)
+		logfmt_event(&s->out, &s->fmt, &s->sink, v);
+	else
+#endif
+		out_event(&s->out, &s->fmt, v);
+}
+
 /* One event: the process table kept, then filtered, formatted and counted. 1: stop reading. */
 static int take_record(struct session *s, const void *data, uint32_t size)
 {
@@ -294,7 +309,7 @@ static int take_record(struct session *s, const void *data, uint32_t size)
 		r = 1;
 		goto out;
 	}
-	out_event(&s->out, &s->fmt, v);
+	format_event(s, v);
 	line_end(s);
 	s->matched++;
 	if (s->o->count && s->matched >= s->o->count) {
@@ -476,6 +491,9 @@ static void rate_note(void *ctx, const char *comm, uint64_t n)
 		ms_snprintf(num, sizeof(num), " dropped by --rate %" PRIu64 "/s\n", s->rate.per_s);
 		put(&s->out, num);
 	}
+#ifndef MINISNOOP_TINY
+	logfmt_note(&s->out, &s->sink, s->lines[s->nlines].off);
+#endif
 	line_end(s);
 }
 
@@ -853,16 +871,21 @@ static void status(struct session *s)
 {
 	uint64_t lost, stash, unseen, now = now_ns(CLOCK_MONOTONIC);
 	uint64_t dt = now - s->status_at, n = s->matched - s->status_matched;
+	char notes[128] = "";
 
+#ifndef MINISNOOP_TINY
+	if (s->sink.proto)
+		sink_notes(&s->sink, notes, sizeof(notes));
+#endif
 	losses(s, &lost, &stash, &unseen);
 	ms_fprintf(stderr,
 		   "minisnoop: status: %" PRIu64 " events (%" PRIu64 "/s over the last %" PRIu64
 		   " s), %" PRIu64 " lost, %" PRIu64 " dropped by --rate, %d rings; %s: %" PRIu64
 		   " lines written, %" PRIu64 " dropped, %" PRIu64 " write errors, %" PRIu64
-		   " rotations\n",
+		   " rotations%s\n",
 		   s->matched, dt ? n * UINT64_C(1000000000) / dt : 0, dt / UINT64_C(1000000000),
 		   lost, s->rate.dropped, s->nr, s->sink.path ? s->sink.path : s->sink.ops->name,
-		   s->sink.lines, s->sink.dropped, s->sink.errors, s->sink.rotations);
+		   s->sink.lines, s->sink.dropped, s->sink.errors, s->sink.rotations, notes);
 	s->status_at = now;
 	s->status_matched = s->matched;
 }
@@ -1050,7 +1073,7 @@ static void running_lines(struct session *s)
 			pt_ancestors(&s->pt, v, s->o->max_anc);
 		if (!filter_match(&s->o->filter, v) || !line_begin(s, now))
 			continue;
-		out_event(&s->out, &s->fmt, v);
+		format_event(s, v);
 		line_end(s);
 	}
 	write_upto(s, UINT64_MAX);
@@ -1092,6 +1115,14 @@ static void summary(struct session *s)
 	if (s->sink.path)
 		ms_fprintf(stderr, ", %" PRIu64 " not written to %s (%" PRIu64 " write errors)",
 			   s->sink.dropped, s->sink.path, s->sink.errors);
+#ifndef MINISNOOP_TINY
+	if (s->sink.proto) {
+		char notes[128];
+
+		sink_notes(&s->sink, notes, sizeof(notes));
+		ms_fprintf(stderr, "%s", notes);
+	}
+#endif
 	if (s->unwritten)
 		ms_fprintf(stderr, ", %" PRIu64 " not written (output blocked when stopped)",
 			   s->unwritten);
@@ -1148,6 +1179,26 @@ static void ring_note(const struct tracer_opts *o)
 		   asked, ring / 1024, need, pages);
 }
 
+#ifndef MINISNOOP_TINY
+/* --syslog, --journal, --kmsg: what they say at start (a socket not there yet, kmsg's limit). */
+static int open_msg_sink(struct sink *k, const struct tracer_opts *o, char *err, size_t n)
+{
+	int r;
+
+	err[0] = 0;
+	if (o->msg_sink == SINK_SYSLOG)
+		r = sink_syslog(k, "/dev/log", o->facility, err, n);
+	else if (o->msg_sink == SINK_JOURNAL)
+		r = sink_journal(k, "/run/systemd/journal/socket", err, n);
+	else
+		r = sink_kmsg(k, "/dev/kmsg", "/proc/sys/kernel/printk_devkmsg", o->facility, err,
+			      n);
+	if (err[0])
+		ms_fprintf(stderr, "minisnoop: %s\n", err);
+	return r;
+}
+#endif
+
 int tracer_run(const struct tracer_opts *o)
 {
 	struct session s = {.o = o, .fmt = o->out};
@@ -1155,6 +1206,7 @@ int tracer_run(const struct tracer_opts *o)
 	char err[512] = "", note[160];
 	int status = 1, r;
 	uint64_t deadline = 0;
+	bool to_stdout = !o->out_file && !o->msg_sink;
 
 	/* COMMAND first, before our handlers and files: it waits until tracing has started */
 	if (o->tree.cmd) {
@@ -1182,14 +1234,15 @@ int tracer_run(const struct tracer_opts *o)
 	}
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
-	/* only with -w: otherwise a hangup does what it did (and nohup's SIG_IGN stays) */
+	/* only with -w or a message sink (it connects again): otherwise a hangup does what it
+	 * did (and nohup's SIG_IGN stays) */
 	sa.sa_handler = on_hup;
-	if (o->out_file)
+	if (!to_stdout)
 		sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (!o->out_file && fcntl(STDOUT_FILENO, F_GETFD) < 0) {
+	if (to_stdout && fcntl(STDOUT_FILENO, F_GETFD) < 0) {
 		ms_fprintf(stderr,
 			   "minisnoop: standard output is closed: nowhere to write events\n");
 		return 1;
@@ -1202,7 +1255,7 @@ int tracer_run(const struct tracer_opts *o)
 	ring_note(o);
 	s.pid_fd = -1;
 	sink_stdout(&s.sink, STDOUT_FILENO, &give_up);
-	if (outbuf_init(&s.out, o->out_file ? -1 : STDOUT_FILENO, 1 << 16) ||
+	if (outbuf_init(&s.out, to_stdout ? STDOUT_FILENO : -1, 1 << 16) ||
 	    rate_init(&s.rate, o->rate)) {
 		ms_fprintf(stderr, "minisnoop: out of memory\n");
 		return 1;
@@ -1214,6 +1267,10 @@ int tracer_run(const struct tracer_opts *o)
 		ms_fprintf(stderr, "minisnoop: %s\n", err);
 		goto out;
 	}
+#ifndef MINISNOOP_TINY
+	if (o->msg_sink && open_msg_sink(&s.sink, o, err, sizeof(err)))
+		goto out;
+#endif
 	if (o->pidfile && pidfile_lock(&s, o->pidfile))
 		goto out;
 	if (start(&s, err, sizeof(err))) {
@@ -1236,7 +1293,8 @@ int tracer_run(const struct tracer_opts *o)
 	s.fmt.mono_to_real_ns = (int64_t)(now_ns(CLOCK_REALTIME) - s.fmt.start_ns);
 	if (o->duration_ms)
 		deadline = s.fmt.start_ns + o->duration_ms * 1000000;
-	out_header(&s.out, &s.fmt);
+	if (!s.sink.proto) /* a message sink has no header line */
+		out_header(&s.out, &s.fmt);
 	/* a file has it at the top of each new part (--rotate, SIGHUP), not at each start */
 	r = sink_header(&s.sink, s.out.buf, s.out.len);
 	s.out.len = 0;

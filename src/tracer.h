@@ -38,6 +38,9 @@ struct tracer_opts {
 
 	/* --tree, --exclude-tree, -- COMMAND (prog.tree says which) */
 	struct tree_opts tree;
+
+	int msg_sink;	   /* --syslog, --journal, --kmsg: SINK_* (0: none) */
+	unsigned facility; /* --syslog=FACILITY */
 };
 
 /* Ring pages per CPU for these options (--pages, else the default for the fields). */

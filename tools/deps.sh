@@ -20,7 +20,7 @@ want="gcc make libc6-dev linux-libc-dev"
 for what in "${@:-build}"; do
 	case "$what" in
 	build) want="$want musl-tools" ;;
-	test) want="$want musl-tools libcmocka-dev bpftool python3 util-linux" ;;
+	test) want="$want musl-tools libcmocka-dev bpftool python3 util-linux rsyslog" ;;
 	bench) want="$want musl-tools" ;;
 	initramfs) want="$want musl-tools qemu-system-x86 cpio gzip python3 coreutils" ;;
 	initramfs-arm64 | initramfs-armhf) want="$want qemu-system-arm" ;;

@@ -228,6 +228,20 @@ put("fuzz_event", "life-exit-text", pre(start=10**12) +
     record([], b"", flags=EXIT, text=b"junk\0", filename_len=3, argc=2, have=CTX_ALL,
            env=b"A=1\0", life=LIFE + (0x7f00, 7)))
 
+# ---- logfmt: fuzz_event's input; bits: 1 JSON, 2 -q, 4..16 the columns, the high three the
+# message limit (32 + 1100 * N bytes) ----
+put("fuzz_logfmt", "ls-json", pre(bits=1 | 7 << 5) + record([b"ls", b"-l", b"/tmp"], b"/usr/bin/ls"))
+put("fuzz_logfmt", "huge-cut", pre(bits=1 | 1 << 5) +
+    record([b"\xc3\xa9" * 150] * 20, b"/bin/echo"))
+put("fuzz_logfmt", "huge-text", pre(bits=2 | 1 << 5) + record([b"x" * 300] * 20, b"/bin/echo"))
+put("fuzz_logfmt", "bytes", pre(bits=1 | 3 << 5) +
+    record([b"a\nb", b"\xff\xfe", b"\x01\x02", b""], b"/tmp/\n", comm=b"\x01\n"))
+put("fuzz_logfmt", "ctx", pre(bits=1 | 0x1c | 2 << 5) + record([b"ls"], b"/usr/bin/ls", **CTX))
+put("fuzz_logfmt", "ctx-text", pre(bits=0x18 | 1 << 5) + record([b"ls"], b"/usr/bin/ls", **CTX))
+put("fuzz_logfmt", "exit", pre(bits=1 | 4 << 5, start=10**12 + 1) +
+    record([], b"", flags=EXIT, text=b"", filename_len=0, argc=0, have=IDS,
+           life=LIFE + (3 << 8, 5)))
+
 # ---- perf ring: size byte, stop byte, data_tail, head - tail, then the data area ----
 SAMPLE, LOST = 9, 2
 

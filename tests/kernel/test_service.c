@@ -7,8 +7,14 @@
 #include "snoop.h"
 
 #include <dirent.h>
+#include <poll.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <sys/un.h>
 
 #define TRUE_PATH "/bin/true"
 
@@ -341,8 +347,12 @@ static void test_files_refused(void **state)
 /* The small tmpfs of test_full_disk, unmounted after each test even when it failed. */
 static char g_small[PATH_MAX];
 
+static pid_t g_rsyslogd;
+
 static void service_cleanup(void)
 {
+	if (g_rsyslogd > 0)
+		kill(g_rsyslogd, SIGKILL);
 	snoop_cleanup();
 	if (g_small[0]) {
 		umount2(g_small, MNT_DETACH);
@@ -424,15 +434,576 @@ static void test_full_disk(void **state)
 	buf_free(&b);
 }
 
+/* ---- the message sinks (issue 18 items 2-4) ---- */
+
+static pid_t g_ns_of = -1;
+static char g_rsdir[PATH_MAX];
+
+/* rsyslogd in a private mount namespace whose /dev is its own (a tmpfs): its /dev/log is the
+ * only one there. A second one (a restart) joins the namespace of g_ns_of. */
+static void rsyslogd_kid(void *arg)
+{
+	char conf[PATH_MAX + 16], pid[PATH_MAX + 16], ns[64];
+	int fd;
+
+	(void)arg;
+	snprintf(conf, sizeof(conf), "%s/rsyslog.conf", g_rsdir);
+	snprintf(pid, sizeof(pid), "%s/rsyslogd.pid", g_rsdir);
+	if (g_ns_of > 0) {
+		snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", (int)g_ns_of);
+		fd = open(ns, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWNS))
+			_exit(120);
+	} else if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		   mount("tmpfs", "/dev", "tmpfs", 0, "mode=0755") ||
+		   mknod("/dev/null", S_IFCHR | 0666, makedev(1, 3)) ||
+		   mknod("/dev/urandom", S_IFCHR | 0666, makedev(1, 9))) {
+		_exit(120);
+	}
+	execl("/usr/sbin/rsyslogd", "rsyslogd", "-n", "-f", conf, "-i", pid, (char *)NULL);
+	_exit(127);
+}
+
+/* Starts rsyslogd; waits for its /dev/log (seen through /proc/PID/root). */
+static void rsyslogd_start(void)
+{
+	char sock[64];
+	int st;
+
+	g_rsyslogd = kid_fork(rsyslogd_kid, NULL, NULL, 0);
+	snprintf(sock, sizeof(sock), "/proc/%d/root/dev/log", (int)g_rsyslogd);
+	for (uint64_t end = now_ms() + 10000; access(sock, F_OK); usleep(20000)) {
+		if (waitpid(g_rsyslogd, &st, WNOHANG) == g_rsyslogd) {
+			g_rsyslogd = -1;
+			fail_msg("rsyslogd exited: %#x", st);
+		}
+		if (now_ms() > end)
+			fail_msg("rsyslogd made no /dev/log in 10 s");
+	}
+}
+
+static void rsyslogd_stop(void)
+{
+	if (g_rsyslogd > 0) {
+		kill(g_rsyslogd, SIGTERM);
+		kid_wait(g_rsyslogd);
+	}
+	g_rsyslogd = -1;
+}
+
+/* In minisnoop's child before its exec: rsyslogd's namespace, where /dev/log is its. */
+static void join_rsyslogd_ns(void)
+{
+	char ns[64];
+	int fd;
+
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", (int)g_rsyslogd);
+	fd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNS))
+		_exit(120);
+	close(fd);
+}
+
+struct exec3 {
+	char *argv[4];
+};
+
+static void exec3_kid(void *arg)
+{
+	struct exec3 *k = arg;
+
+	touch_strings(k->argv[0], k->argv);
+	execve(k->argv[0], k->argv, g_envp);
+	_exit(127);
+}
+
+/* Runs path with two arguments, to its end; its pid. */
+static pid_t run_two(const char *path, const char *a, const char *b)
+{
+	struct exec3 k = {.argv = {(char *)path, (char *)a, (char *)b, NULL}};
+	pid_t pid = kid_fork(exec3_kid, &k, NULL, 0);
+
+	assert_true(WIFEXITED(kid_wait(pid)));
+	return pid;
+}
+
+/* The lines of path that hold needle. */
+static unsigned lines_with(const char *path, const char *needle)
+{
+	struct buf b = {0};
+	unsigned n;
+
+	slurp(path, &b);
+	n = count_lines_with(buf_str(&b), needle);
+	buf_free(&b);
+	return n;
+}
+
+/* One exec's message as rsyslogd wrote it, raw ("<158>Mmm dd hh:mm:ss minisnoop[PID]: " and
+ * the JSON line) and as it parsed it (facility, severity, program, pid): exact. */
+static void check_syslog_exec(const char *raw, const char *parsed, pid_t ms, pid_t kid,
+			      const char *link, const char *name, const char *a, const char *b)
+{
+	char want[PATH_MAX + 256], head[64];
+	struct buf r = {0}, p = {0};
+	const char *l, *nl;
+
+	snprintf(want, sizeof(want),
+		 "\"pid\":%d,\"ppid\":%d,\"uid\":0,\"comm\":\"%s\",\"ret\":0,\"filename\":\"%s\","
+		 "\"args\":[\"%s\",\"%s\",\"%s\"],\"truncated\":false}",
+		 (int)kid, (int)g_self, name, link, link, a, b);
+	slurp(raw, &r);
+	l = strstr(buf_str(&r), want);
+	if (!l)
+		fail_msg("no message with\n%s\nin rsyslogd's file:\n%s", want, buf_str(&r));
+	nl = strchr(l, '\n');
+	if (!nl || nl[-1] != '}')
+		fail_msg("the message does not end with its object:\n%s", buf_str(&r));
+	while (l > buf_str(&r) && l[-1] != '\n')
+		l--;
+	snprintf(head, sizeof(head), " minisnoop[%d]: {\"time\":\"", (int)ms);
+	/* <158> local3.info; "Mmm dd hh:mm:ss" is 15 bytes */
+	if (strncmp(l, "<158>", 5) || l[8] != ' ' || l[11] != ' ' || l[14] != ':' || l[17] != ':' ||
+	    strncmp(l + 20, head, strlen(head)))
+		fail_msg("the header of:\n%.*s", (int)(nl - l), l);
+	slurp(parsed, &p);
+	snprintf(head, sizeof(head), "local3.info minisnoop %d| {\"time\":\"", (int)ms);
+	l = strstr(buf_str(&p), want);
+	if (!l)
+		fail_msg("rsyslogd parsed no message with\n%s\n:\n%s", want, buf_str(&p));
+	while (l > buf_str(&p) && l[-1] != '\n')
+		l--;
+	if (strncmp(l, head, strlen(head)))
+		fail_msg("rsyslogd parsed:\n%.80s\nwant it to start with:\n%s", l, head);
+	buf_free(&r);
+	buf_free(&p);
+}
+
+/*
+ * --syslog against Debian's rsyslogd: each exec one message, its header parsed as we meant
+ * it (local3.info, minisnoop, our pid), its JSON exact; rsyslogd restarted between execs:
+ * those after the restart arrive too, and nothing is said lost.
+ */
+static void test_msg_syslog_rsyslogd(void **state)
+{
+	char link[PATH_MAX], name[32], re[40], comm[64], conf[PATH_MAX + 16], raw[PATH_MAX + 16],
+	    parsed[PATH_MAX + 16];
+	const char *args[] = {"-j", "--syslog=local3", "-n", re, NULL};
+	struct start_opts o = {.pre_exec = join_rsyslogd_ns};
+	struct snoop *s;
+	pid_t kids[4];
+	FILE *f;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	if (access("/usr/sbin/rsyslogd", X_OK))
+		SKIP("no /usr/sbin/rsyslogd (tools/deps.sh test installs rsyslog)");
+	snprintf(g_rsdir, sizeof(g_rsdir), "%s", tmpdir());
+	snprintf(conf, sizeof(conf), "%s/rsyslog.conf", g_rsdir);
+	snprintf(raw, sizeof(raw), "%s/raw.log", g_rsdir);
+	snprintf(parsed, sizeof(parsed), "%s/parsed.log", g_rsdir);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"global(workDirectory=\"%s\")\n"
+		"module(load=\"imuxsock\" SysSock.RateLimit.Interval=\"0\")\n"
+		"template(name=\"raw\" type=\"string\" string=\"%%rawmsg%%\\n\")\n"
+		"template(name=\"parsed\" type=\"string\" string=\"%%syslogfacility-text%%."
+		"%%syslogseverity-text%% %%programname%% %%procid%%|%%msg%%\\n\")\n"
+		"*.* action(type=\"omfile\" file=\"%s\" template=\"raw\")\n"
+		"*.* action(type=\"omfile\" file=\"%s\" template=\"parsed\")\n",
+		g_rsdir, raw, parsed);
+	fclose(f);
+	snprintf(name, sizeof(name), "mst-sl%d", (int)g_self);
+	snprintf(re, sizeof(re), "^%s$", name);
+	snprintf(comm, sizeof(comm), "\"comm\":\"%s\"", name);
+	true_link(name, link, sizeof(link));
+	g_ns_of = -1;
+	rsyslogd_start();
+	s = snoop_start_opts(args, &o);
+	kids[0] = run_two(link, "a b", "q\\\"");
+	kids[1] = run_two(link, "c", "");
+	for (uint64_t end = now_ms() + 10000; lines_with(raw, comm) < 2 && now_ms() < end;)
+		usleep(20000);
+	check_syslog_exec(raw, parsed, s->pid, kids[0], link, name, "a b", "q\\\\\\\"");
+	check_syslog_exec(raw, parsed, s->pid, kids[1], link, name, "c", "");
+
+	/* restarted: a new rsyslogd, a new /dev/log in the same namespace */
+	g_ns_of = s->pid;
+	rsyslogd_stop();
+	rsyslogd_start();
+	kids[2] = run_two(link, "after", "restart");
+	kids[3] = run_two(link, "and", "more");
+	for (uint64_t end = now_ms() + 10000; lines_with(raw, comm) < 4 && now_ms() < end;)
+		usleep(20000);
+	check_syslog_exec(raw, parsed, s->pid, kids[2], link, name, "after", "restart");
+	check_syslog_exec(raw, parsed, s->pid, kids[3], link, name, "and", "more");
+	snoop_stop(s, SIGTERM);
+	rsyslogd_stop();
+	if (lines_with(raw, comm) != 4)
+		fail_msg("%u messages of %s, want 4", lines_with(raw, comm), name);
+	if (!buf_has(&s->err, " 0 lost") || !buf_has(&s->err, ", 0 not written to /dev/log (") ||
+	    !buf_has(&s->err, ", 0 cut to fit, 0 dropped by the rate limit"))
+		fail_msg("the summary: %s", buf_str(&s->err));
+}
+
+/*
+ * --kmsg: each exec a record of the kernel log (read back from /dev/kmsg), authpriv.info;
+ * under printk.devkmsg=ratelimit (the default) the kernel's 10 per 5 s is said at start and
+ * what passes it is dropped by us and counted, so that every record we wrote is there.
+ */
+static void test_msg_kmsg(void **state)
+{
+	char link[PATH_MAX], name[32], re[40], mode[16] = "", want[128], rec[2048], head[64];
+	const char *args[] = {"-j", "--kmsg", "-n", re, NULL};
+	unsigned got = 0, limited = 0;
+	struct snoop *s;
+	const char *p;
+	int fd;
+	ssize_t n;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	if (access("/dev/kmsg", W_OK))
+		SKIP("/dev/kmsg is not writable here");
+	fd = open("/proc/sys/kernel/printk_devkmsg", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, mode, sizeof(mode) - 1);
+		mode[n > 0 ? n : 0] = 0;
+		close(fd);
+	}
+	if (!strncmp(mode, "off", 3))
+		SKIP("printk_devkmsg is off: the kernel ignores /dev/kmsg writers");
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		SKIP("/dev/kmsg is not readable here");
+	lseek(fd, 0, SEEK_END);
+	snprintf(name, sizeof(name), "mst-km%d", (int)g_self);
+	snprintf(re, sizeof(re), "^%s$", name);
+	true_link(name, link, sizeof(link));
+	s = snoop_start(args);
+	if (strncmp(mode, "on", 2) && !buf_has(&s->err, "printk.devkmsg=ratelimit"))
+		fail_msg("the kernel's limit not said at start: %s", buf_str(&s->err));
+	for (int i = 0; i < 15; i++)
+		run_two(link, "k", i < 10 ? "x" : "y");
+	snoop_stop(s, SIGTERM);
+	snprintf(head, sizeof(head), ";minisnoop[%d]: {", (int)s->pid);
+	snprintf(want, sizeof(want), "\"comm\":\"%s\"", name);
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		rec[n] = 0;
+		if (!strstr(rec, head) || !strstr(rec, want))
+			continue;
+		if (strncmp(rec, "86,", 3)) /* authpriv.info */
+			fail_msg("a record not authpriv.info: %s", rec);
+		got++;
+	}
+	close(fd);
+	/* the summary: "..., N cut to fit, M dropped by the rate limit" */
+	p = strstr(buf_str(&s->err), " cut to fit, ");
+	if (!p || !strstr(p, " dropped by the rate limit"))
+		fail_msg("the summary: %s", buf_str(&s->err));
+	p = strstr(p, " dropped by the rate limit");
+	while (p > buf_str(&s->err) && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	limited = (unsigned)strtoul(p, NULL, 10);
+	if (!buf_has(&s->err, " 0 lost"))
+		SKIP("events lost under load: %s", buf_str(&s->err));
+	if (got + limited != 15 || (!strncmp(mode, "on", 2) && limited))
+		fail_msg("%u records in the kernel log, %u said dropped by the limit (%s): want 15 "
+			 "in all; stderr:\n%s",
+			 got, limited, mode, buf_str(&s->err));
+	if (strncmp(mode, "on", 2) && got > 10)
+		fail_msg("%u records passed a limit of 10 per 5 s", got);
+}
+
+static char g_journal_sock[PATH_MAX];
+
+/* In minisnoop's child: a /run of its own, whose journal socket is the test's stand-in. */
+static void own_run_with_journal(void)
+{
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", "/run", "tmpfs", 0, "mode=0755") || mkdir("/run/systemd", 0755) ||
+	    mkdir("/run/systemd/journal", 0755) ||
+	    symlink(g_journal_sock, "/run/systemd/journal/socket"))
+		_exit(120);
+}
+
+/* The value of field name in a native entry (binary form or not), or NULL. */
+static const char *entry_field(const char *s, size_t n, const char *name, size_t *len)
+{
+	const char *end = s + n;
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s)), *eq, *val;
+		size_t vlen, nlen;
+		uint64_t l = 0;
+
+		if (!nl)
+			return NULL;
+		eq = memchr(s, '=', (size_t)(nl - s));
+		nlen = (size_t)((eq ? eq : nl) - s);
+		if (eq) {
+			val = eq + 1;
+			vlen = (size_t)(nl - val);
+		} else {
+			if (end - nl < 10)
+				return NULL;
+			for (int i = 7; i >= 0; i--)
+				l = l << 8 | (unsigned char)nl[1 + i];
+			if (l > (uint64_t)(end - nl - 10))
+				return NULL;
+			val = nl + 9;
+			vlen = (size_t)l;
+			nl = val + vlen;
+		}
+		if (nlen == strlen(name) && !memcmp(s, name, strlen(name))) {
+			*len = vlen;
+			return val;
+		}
+		s = nl + 1;
+	}
+	return NULL;
+}
+
+static void expect_field(const char *e, size_t n, const char *name, const char *want, size_t wlen)
+{
+	size_t len;
+	const char *v = entry_field(e, n, name, &len);
+
+	if (!v || len != wlen || memcmp(v, want, wlen))
+		fail_msg("%s: '%.*s' (%zu bytes), want '%.*s' (%zu)", name, v ? (int)len : 6,
+			 v ? v : "(none)", v ? len : 0, (int)wlen, want, wlen);
+}
+
+/*
+ * --journal, the real binary against a stand-in socket where journald's is (a private /run):
+ * an exec whose arguments hold a newline, a tab and invalid UTF-8 arrives as one entry whose
+ * MINISNOOP_* fields give back the exact bytes (ARGV binary-safe), its cwd and uid, and
+ * MESSAGE the JSON line; one larger than a datagram arrives as a sealed memfd. The real
+ * journald is the boot test's (tools/boot-test).
+ */
+/* The entry of pid from the stand-in, a datagram or a memfd's (*via_fd), into e; its size,
+ * or -1 after 10 s. */
+static ssize_t journal_entry_of(int srv, pid_t pid, char *e, size_t cap, bool *via_fd)
+{
+	char num[32];
+	size_t len;
+
+	snprintf(num, sizeof(num), "%d", (int)pid);
+	for (uint64_t end = now_ms() + 10000; now_ms() < end;) {
+		union {
+			struct cmsghdr h;
+			char b[CMSG_SPACE(sizeof(int))];
+		} c;
+		struct iovec iov = {e, cap};
+		struct msghdr m = {.msg_iov = &iov,
+				   .msg_iovlen = 1,
+				   .msg_control = c.b,
+				   .msg_controllen = sizeof(c.b)};
+		struct pollfd p = {.fd = srv, .events = POLLIN};
+		struct cmsghdr *h;
+		const char *v;
+		ssize_t n;
+		int fd = -1;
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		n = recvmsg(srv, &m, 0);
+		h = n >= 0 ? CMSG_FIRSTHDR(&m) : NULL;
+		if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(h), sizeof(fd));
+		*via_fd = fd >= 0;
+		if (fd >= 0) { /* as journald takes it: sealed, so that it cannot change */
+			int seals = fcntl(fd, F_GET_SEALS);
+
+			if (n != 0 || seals < 0 ||
+			    (seals & (F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW)) !=
+				(F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW))
+				fail_msg("a memfd with %zd bytes beside it, seals %#x", n, seals);
+			n = pread(fd, e, cap, 0);
+			close(fd);
+		}
+		if (n > 0 && (v = entry_field(e, (size_t)n, "MINISNOOP_PID", &len)) &&
+		    len == strlen(num) && !memcmp(v, num, len))
+			return n;
+	}
+	return -1;
+}
+
+struct exec_env {
+	char *argv[17];
+	char *envp[17];
+};
+
+static void exec_env_kid(void *arg)
+{
+	struct exec_env *k = arg;
+
+	touch_strings(k->argv[0], k->argv);
+	execve(k->argv[0], k->argv, k->envp);
+	_exit(127);
+}
+
+static void test_msg_journal_standin(void **state)
+{
+	static char e[1 << 20], ctl[16][1001], var[16][1008];
+	char link[PATH_MAX], name[32], re[40], cwd[PATH_MAX], num[32], wmem[32] = "";
+	const char *args[] = {"-j", "--journal", "-n", re, "-e", NULL};
+	char exe[PATH_MAX];
+	struct exec_env big = {0};
+	bool via_fd;
+	struct start_opts o = {.pre_exec = own_run_with_journal};
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	struct snoop *s;
+	pid_t kid;
+	int srv, fd;
+	ssize_t n = -1;
+	size_t len;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	snprintf(g_journal_sock, sizeof(g_journal_sock), "%s/journal.sock", tmpdir());
+	if (strlen(g_journal_sock) >= sizeof(a.sun_path))
+		SKIP("scratch path too long for a socket: %s", g_journal_sock);
+	strcpy(a.sun_path, g_journal_sock);
+	srv = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(bind(srv, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	snprintf(name, sizeof(name), "mst-jn%d", (int)g_self);
+	snprintf(re, sizeof(re), "^%s$", name);
+	true_link(name, link, sizeof(link));
+	s = snoop_start_opts(args, &o);
+	kid = run_two(link, "a\nb\tc", "\xff\xfe\x01");
+	n = journal_entry_of(srv, kid, e, sizeof(e), &via_fd);
+	if (n <= 0) {
+		snoop_stop(s, SIGTERM);
+		fail_msg("no entry for pid %d; stderr:\n%s", (int)kid, buf_str(&s->err));
+	}
+	expect_field(e, (size_t)n, "SYSLOG_IDENTIFIER", "minisnoop", 9);
+	expect_field(e, (size_t)n, "PRIORITY", "6", 1);
+	expect_field(e, (size_t)n, "MINISNOOP_EVENT", "exec", 4);
+	expect_field(e, (size_t)n, "MINISNOOP_COMM", name, strlen(name));
+	expect_field(e, (size_t)n, "MINISNOOP_UID", "0", 1);
+	snprintf(num, sizeof(num), "%d", (int)g_self);
+	expect_field(e, (size_t)n, "MINISNOOP_PPID", num, strlen(num));
+	expect_field(e, (size_t)n, "MINISNOOP_RET", "0", 1);
+	expect_field(e, (size_t)n, "MINISNOOP_FILENAME", link, strlen(link));
+	expect_field(e, (size_t)n, "MINISNOOP_ARGC", "3", 1);
+	/* cwd and exe always, without -o */
+	expect_field(e, (size_t)n, "MINISNOOP_CWD", cwd, strlen(cwd));
+	assert_non_null(realpath(TRUE_PATH, exe));
+	expect_field(e, (size_t)n, "MINISNOOP_EXE", exe, strlen(exe));
+	{
+		char want[PATH_MAX + 64];
+		size_t l = (size_t)snprintf(want, sizeof(want), "%s%ca\nb\tc%c\xff\xfe\x01%c", link,
+					    0, 0, 0);
+
+		expect_field(e, (size_t)n, "MINISNOOP_ARGV", want, l);
+		l = (size_t)snprintf(want, sizeof(want), "%s a\nb\tc \xff\xfe\x01", link);
+		expect_field(e, (size_t)n, "MINISNOOP_ARGS", want, l);
+		l = (size_t)snprintf(want, sizeof(want),
+				     "\"args\":[\"%s\",\"a\\nb\\tc\",\"\\udcff\\udcfe\\u0001\"]",
+				     link);
+		if (!entry_field(e, (size_t)n, "MESSAGE", &len) ||
+		    !memmem(entry_field(e, (size_t)n, "MESSAGE", &len), len, want, l))
+			fail_msg("MESSAGE is not the JSON line with %s", want);
+	}
+	if (via_fd)
+		fail_msg("a small entry came as a memfd");
+
+	/*
+	 * Past a datagram (the send buffer, net.core.wmem_default): 15 arguments and 15
+	 * variables of 1000 control bytes, 6 bytes each in MESSAGE's JSON: about 225 KB, sent
+	 * as a sealed memfd, exact.
+	 */
+	big.argv[0] = link;
+	for (int i = 0; i < 15; i++) {
+		memset(ctl[i], 1, 1000);
+		memcpy(var[i], (char[]){'V', (char)('0' + i / 10), (char)('0' + i % 10), '='}, 4);
+		memcpy(var[i] + 4, ctl[i], 1001);
+		big.argv[i + 1] = ctl[i];
+		big.envp[i] = var[i];
+	}
+	kid = kid_fork(exec_env_kid, &big, NULL, 0);
+	assert_true(WIFEXITED(kid_wait(kid)));
+	n = journal_entry_of(srv, kid, e, sizeof(e), &via_fd);
+	snoop_stop(s, SIGTERM);
+	close(srv);
+	if (n <= 0)
+		fail_msg("no entry for pid %d; stderr:\n%s", (int)kid, buf_str(&s->err));
+	{
+		static char want[16 * 1008];
+		size_t l = (size_t)snprintf(want, sizeof(want), "%s", link) + 1;
+		const char *env;
+
+		for (int i = 0; i < 15; i++) {
+			memcpy(want + l, ctl[i], 1001);
+			l += 1001;
+		}
+		expect_field(e, (size_t)n, "MINISNOOP_ARGV", want, l);
+		env = entry_field(e, (size_t)n, "MINISNOOP_ENV", &len);
+		if (!env || len != 15 * 1005 || memcmp(env, var[0], 1005))
+			fail_msg("MINISNOOP_ENV: %zu bytes, want 15 variables", env ? len : 0);
+		expect_field(e, (size_t)n, "MINISNOOP_ENV_TRUNCATED", "false", 5);
+	}
+	fd = open("/proc/sys/net/core/wmem_default", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t r = read(fd, wmem, sizeof(wmem) - 1);
+
+		wmem[r > 0 ? r : 0] = 0;
+		close(fd);
+	}
+	if (!via_fd && (size_t)n > strtoul(wmem, NULL, 10))
+		fail_msg("an entry of %zd bytes came as a datagram past wmem_default %s", n, wmem);
+	if (!via_fd)
+		SKIP("the %zd-byte entry fit a datagram (wmem_default %s): memfd not tried", n,
+		     wmem);
+	if (!buf_has(&s->err, ", 0 not written to /run/systemd/journal/socket ("))
+		fail_msg("the summary: %s", buf_str(&s->err));
+}
+
+/* The sinks' usage errors: one at a time, a facility syslog knows (exit 2). */
+static void test_msg_usage(void **state)
+{
+	static const struct {
+		const char *args[5];
+		const char *says;
+	} rows[] = {
+	    {{"--syslog=kern", NULL}, "--syslog: no facility 'kern'"},
+	    {{"--syslog=", NULL}, "--syslog: no facility ''"},
+	    {{"--syslog", "--kmsg", NULL}, "--kmsg: one of -w, --syslog, --journal, --kmsg"},
+	    {{"--journal", "--syslog=user", NULL}, "--syslog: one of -w"},
+	    {{"-w", "/tmp/x", "--journal", NULL}, "-w: one of -w, --syslog"},
+	    {{"--kmsg", "--rotate", "1k", NULL}, "--rotate: needs -w FILE"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct snoop *s = run_minisnoop(rows[i].args, 5000);
+
+		if (!WIFEXITED(s->status) || WEXITSTATUS(s->status) != 2 ||
+		    !buf_has(&s->err, rows[i].says))
+			fail_msg("row %zu: exit %#x, stderr:\n%s", i, s->status, buf_str(&s->err));
+	}
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-	    T(test_rotate_storm), T(test_sighup_reopens), T(test_rate_said), T(test_pidfile),
-	    T(test_usr1_status),  T(test_files_refused),  T(test_full_disk),
+	    T(test_rotate_storm), T(test_sighup_reopens),
+	    T(test_rate_said),	  T(test_pidfile),
+	    T(test_usr1_status),  T(test_files_refused),
+	    T(test_full_disk),	  T(test_msg_syslog_rsyslogd),
+	    T(test_msg_kmsg),	  T(test_msg_journal_standin),
+	    T(test_msg_usage),
 #undef T
 	};
 
 	snoop_init(120, "/tmp/minisnoop-service.", service_cleanup);
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return _cmocka_run_group_tests("test_service", tests,
+				       snoop_exclude(tests, sizeof(tests) / sizeof(tests[0])),
+				       group_setup, group_teardown);
 }
