@@ -1363,6 +1363,7 @@ out:
 	rate_free(&s.rate);
 	free(s.lines);
 	free(s.sorted);
+	free(s.own_root);
 	free(s.rq);
 	free(s.rbuf);
 	free(s.rbuf2);
