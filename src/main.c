@@ -32,7 +32,9 @@ static const char usage_line[] =
     "                 [--container ID[,ID...]] [--containers-only]\n"
     "                 [--max-env N] [--verifier-log[=LEVEL]] [--no-btf] [--compat] [--exit]\n"
     "                 [-w FILE [--rotate SIZE[,COUNT]]] [--rate N] [--pidfile FILE]\n"
+#ifndef MINISNOOP_TINY
     "                 [--ancestors N] [--existing]\n"
+#endif
     "                 [--tree PID] [--exclude-tree PID] [-- COMMAND [ARGS...]]\n"
 #ifndef MINISNOOP_TINY
     "                 [--syslog[=FACILITY] | --journal | --kmsg]\n"
@@ -715,7 +717,7 @@ static int cmd_trace(int argc, char **argv)
 		t.prog.exits = t.prog.forks = t.out.events = true;
 	t.pt_on = t.prog.forks || t.existing;
 #ifdef MINISNOOP_TINY
-	if (t.pt_on || t.max_anc) {
+	if (t.pt_on) { /* --ancestors N alone: the usage error below, as in the full build */
 		filter_free(&t.filter);
 		return not_in_build(t.existing ? "--existing" : "-o ancestors");
 	}
