@@ -157,8 +157,8 @@ static void check_btf(struct check_run *c, const struct kernel_layout *k)
 			if (!(d->members & (1ull << m)))
 				continue;
 			n += (size_t)ms_snprintf(buf + n, sizeof(buf) - n, "%s%s.%s at %u", sep,
-						 kmember_defs[m].type, kmember_defs[m].member,
-						 k->member[m]);
+						 kmember_name(kmember_defs[m].type),
+						 kmember_defs[m].member, k->member[m]);
 			sep = ", ";
 		}
 		/* a context feature's loss is said in fields.h */
@@ -182,7 +182,8 @@ static void why_off(const struct kernel_layout *k, int f, char *buf, size_t n)
 		for (size_t m = 0; m < KM_COUNT; m++)
 			if (kfeature_defs[f].members & (1ull << m) && !k->member_found[m]) {
 				ms_snprintf(buf, n, "this kernel's BTF has no %s.%s",
-					    kmember_defs[m].type, kmember_defs[m].member);
+					    kmember_name(kmember_defs[m].type),
+					    kmember_defs[m].member);
 				break;
 			}
 }

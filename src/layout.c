@@ -49,8 +49,8 @@ static void probe_btf(struct kernel_layout *k)
 	size_t m;
 
 	for (m = 0; m < KM_COUNT; m++)
-		q[m] = (struct btf_query){kmember_defs[m].type, kmember_defs[m].member,
-					  &k->member[m], 0};
+		q[m] = (struct btf_query){kmember_name(kmember_defs[m].type),
+					  kmember_defs[m].member, &k->member[m], 0};
 	/* One pass over the file for all of them, in small buffers. */
 	k->btf_err = btf_load_file(BTF_VMLINUX_PATH, &b);
 	if (!k->btf_err)
@@ -59,7 +59,8 @@ static void probe_btf(struct kernel_layout *k)
 	 * more pass for those not found, under their other name. */
 	for (m = 0; !k->btf_err && m < KM_COUNT; m++)
 		if (q[m].err && kmember_defs[m].alt &&
-		    !btf_member_offset(b, kmember_defs[m].type, kmember_defs[m].alt, &k->member[m]))
+		    !btf_member_offset(b, kmember_name(kmember_defs[m].type),
+				       kmember_name(kmember_defs[m].alt), &k->member[m]))
 			q[m].err = 0;
 	btf_free(b);
 	for (m = 0; m < KM_COUNT; m++)

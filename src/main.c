@@ -31,8 +31,8 @@ static const char usage_line[] =
     "                 [-c CGROUP] [-Z USER] [--max-args N] [--count N] [--duration S] [--pages N]\n"
     "                 [--container ID[,ID...]] [--containers-only]\n"
     "                 [--max-env N] [--verifier-log[=LEVEL]] [--no-btf] [--compat] [--exit]\n"
-    "                 [-w FILE [--rotate SIZE[,COUNT]]] [--rate N] [--pidfile FILE]\n"
 #ifndef MINISNOOP_TINY
+    "                 [-w FILE [--rotate SIZE[,COUNT]]] [--rate N] [--pidfile FILE]\n"
     "                 [--ancestors N] [--existing]\n"
 #endif
     "                 [--tree PID] [--exclude-tree PID] [-- COMMAND [ARGS...]]\n"
@@ -452,6 +452,7 @@ static int trace_number_option(struct tracer_opts *t, int o, const char *arg)
 			return usage_error("--pages: need a power of two, not '%s'", arg);
 		t->pages = (unsigned)v;
 		return 0;
+#ifndef MINISNOOP_TINY
 	case O_ROTATE:
 		if (sink_parse_rotate(arg, &t->rot_size, &t->rot_count))
 			return usage_error(
@@ -475,6 +476,7 @@ static int trace_number_option(struct tracer_opts *t, int o, const char *arg)
 		t->rate = v;
 		return 0;
 	}
+#endif
 	default: /* O_VLOG */
 		t->verifier_log = 1;
 		if (arg && !parse_u64(arg, 2, &v))
@@ -521,6 +523,13 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 {
 	char err[256];
 
+#ifdef MINISNOOP_TINY /* the service outputs are the full build's */
+	if (o == 'w' || o == O_ROTATE || o == O_RATE || o == O_PIDFILE)
+		return not_in_build(o == 'w'	    ? "-w"
+				    : o == O_ROTATE ? "--rotate"
+				    : o == O_RATE   ? "--rate"
+						    : "--pidfile");
+#endif
 	switch (o) {
 	case 'T':
 		t->out.clock = true;
@@ -717,7 +726,7 @@ static int cmd_trace(int argc, char **argv)
 		t.prog.exits = t.prog.forks = t.out.events = true;
 	t.pt_on = t.prog.forks || t.existing;
 #ifdef MINISNOOP_TINY
-	if (t.pt_on) { /* --ancestors N alone: the usage error below, as in the full build */
+	if (t.pt_on) { /* --ancestors N alone is the usage error below, as in the full build */
 		filter_free(&t.filter);
 		return not_in_build(t.existing ? "--existing" : "-o ancestors");
 	}

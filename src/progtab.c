@@ -2,6 +2,8 @@
 /* The declarations: one entry per program, map, struct member and feature. */
 #include "progtab.h"
 
+#include <string.h>
+
 #define FILTER_MAPS (MAPS(CGROUP) | MAPS(CONTAINERS) | MAPS(TREE)) /* and tree_filter's */
 #define OUT_MAPS    (MAPS(EVENTS) | MAPS(RECORD) | MAPS(STATS) | FILTER_MAPS | MAPS(FORKS))
 #define TID_MAPS    (MAPS(INFLIGHT) | MAPS(EXECPATH)) /* an exec's, from enter to exit */
@@ -213,66 +215,117 @@ const struct map_def map_defs[MAP_ID_COUNT] = {
 		     .flags = BPF_F_NO_PREALLOC},
 };
 
+/* The types of the members below, and a member's other name: NUL-separated, named by index
+ * (KT_*), so that a row is bytes, not pointers. */
+#define KT_NAMES(X)                                                                                \
+	X(KT_TASK_STRUCT, "task_struct")                                                           \
+	X(KT_MM_STRUCT, "mm_struct")                                                               \
+	X(KT_FILE, "file")                                                                         \
+	X(KT_FS_STRUCT, "fs_struct")                                                               \
+	X(KT_PATH, "path")                                                                         \
+	X(KT_DENTRY, "dentry")                                                                     \
+	X(KT_QSTR, "qstr")                                                                         \
+	X(KT_HLIST_BL_NODE, "hlist_bl_node")                                                       \
+	X(KT_MOUNT, "mount")                                                                       \
+	X(KT_VFSMOUNT, "vfsmount")                                                                 \
+	X(KT_CRED, "cred")                                                                         \
+	X(KT_SIGNAL_STRUCT, "signal_struct")                                                       \
+	X(KT_TTY_STRUCT, "tty_struct")                                                             \
+	X(KT_NSPROXY, "nsproxy")                                                                   \
+	X(KT_MNT_NAMESPACE, "mnt_namespace")                                                       \
+	X(KT_NS_COMMON, "ns_common")                                                               \
+	X(KT_PID, "pid")                                                                           \
+	X(KT_UPID, "upid")                                                                         \
+	X(KT_PID_NAMESPACE, "pid_namespace")                                                       \
+	X(KT_CSS_SET, "css_set")                                                                   \
+	X(KT_CGROUP, "cgroup")                                                                     \
+	X(KT_KERNFS_NODE, "kernfs_node")                                                           \
+	X(KT_THREAD_INFO, "thread_info")                                                           \
+	X(KT_PARENT, "parent")
+enum {
+	KT_NONE,
+#define X(id, s) id,
+	KT_NAMES(X)
+#undef X
+};
+
+static const char kt_names[] =
+#define X(id, s) s "\0"
+    KT_NAMES(X)
+#undef X
+    ;
+
+const char *kmember_name(unsigned i)
+{
+	const char *s = kt_names;
+
+	if (!i)
+		return NULL;
+	while (--i)
+		s += strlen(s) + 1;
+	return s;
+}
+
 const struct kmember_def kmember_defs[KM_COUNT] = {
-    [KM_TASK_REAL_PARENT] = {.type = "task_struct", .member = "real_parent"},
-    [KM_TASK_TGID] = {.type = "task_struct", .member = "tgid"},
-    [KM_TASK_MM] = {.type = "task_struct", .member = "mm"},
-    [KM_MM_ARG_START] = {.type = "mm_struct", .member = "arg_start"},
-    [KM_MM_ARG_END] = {.type = "mm_struct", .member = "arg_end"},
-    [KM_MM_ENV_START] = {.type = "mm_struct", .member = "env_start"},
-    [KM_MM_ENV_END] = {.type = "mm_struct", .member = "env_end"},
-    [KM_MM_EXE_FILE] = {.type = "mm_struct", .member = "exe_file"},
-    [KM_FILE_PATH] = {.type = "file", .member = "f_path"},
-    [KM_TASK_FS] = {.type = "task_struct", .member = "fs"},
-    [KM_FS_PWD] = {.type = "fs_struct", .member = "pwd"},
-    [KM_FS_ROOT] = {.type = "fs_struct", .member = "root"},
-    [KM_PATH_MNT] = {.type = "path", .member = "mnt"},
-    [KM_PATH_DENTRY] = {.type = "path", .member = "dentry"},
-    [KM_DENTRY_PARENT] = {.type = "dentry", .member = "d_parent"},
-    [KM_DENTRY_NAME] = {.type = "dentry", .member = "d_name"},
-    [KM_QSTR_NAME] = {.type = "qstr", .member = "name"},
-    [KM_DENTRY_HASH] = {.type = "dentry", .member = "d_hash"},
-    [KM_HLIST_PPREV] = {.type = "hlist_bl_node", .member = "pprev"},
-    [KM_MOUNT_MNT] = {.type = "mount", .member = "mnt"},
-    [KM_MOUNT_PARENT] = {.type = "mount", .member = "mnt_parent"},
-    [KM_MOUNT_MOUNTPOINT] = {.type = "mount", .member = "mnt_mountpoint"},
-    [KM_VFSMOUNT_ROOT] = {.type = "vfsmount", .member = "mnt_root"},
-    [KM_TASK_COMM] = {.type = "task_struct", .member = "comm"},
-    [KM_TASK_CRED] = {.type = "task_struct", .member = "cred"},
-    [KM_CRED_EUID] = {.type = "cred", .member = "euid"},
-    [KM_CRED_EGID] = {.type = "cred", .member = "egid"},
-    [KM_TASK_LOGINUID] = {.type = "task_struct", .member = "loginuid"},
-    [KM_TASK_SESSIONID] = {.type = "task_struct", .member = "sessionid"},
-    [KM_TASK_SIGNAL] = {.type = "task_struct", .member = "signal"},
-    [KM_SIGNAL_TTY] = {.type = "signal_struct", .member = "tty"},
-    [KM_TTY_NAME] = {.type = "tty_struct", .member = "name"},
-    [KM_TASK_NSPROXY] = {.type = "task_struct", .member = "nsproxy"},
-    [KM_NSPROXY_MNT_NS] = {.type = "nsproxy", .member = "mnt_ns"},
-    [KM_MNT_NS_NS] = {.type = "mnt_namespace", .member = "ns"},
-    [KM_NS_INUM] = {.type = "ns_common", .member = "inum"},
-    [KM_TASK_THREAD_PID] = {.type = "task_struct", .member = "thread_pid"},
-    [KM_PID_LEVEL] = {.type = "pid", .member = "level"},
-    [KM_PID_NUMBERS] = {.type = "pid", .member = "numbers"},
-    [KM_UPID_NR] = {.type = "upid", .member = "nr"},
-    [KM_UPID_NS] = {.type = "upid", .member = "ns"},
-    [KM_PID_NS_NS] = {.type = "pid_namespace", .member = "ns"},
-    [KM_TASK_CGROUPS] = {.type = "task_struct", .member = "cgroups"},
-    [KM_CSS_SET_DFL_CGRP] = {.type = "css_set", .member = "dfl_cgrp"},
-    [KM_CGROUP_KN] = {.type = "cgroup", .member = "kn"},
-    [KM_KERNFS_PARENT] = {.type = "kernfs_node", .member = "__parent", .alt = "parent"},
-    [KM_KERNFS_NAME] = {.type = "kernfs_node", .member = "name"},
-    [KM_TASK_THREAD_INFO] = {.type = "task_struct", .member = "thread_info"},
-    [KM_THREAD_INFO_STATUS] = {.type = "thread_info", .member = "status"},
-    [KM_TASK_GROUP_LEADER] = {.type = "task_struct", .member = "group_leader"},
-    [KM_TASK_START_BOOTTIME] = {.type = "task_struct", .member = "start_boottime"},
-    [KM_TASK_EXIT_CODE] = {.type = "task_struct", .member = "exit_code"},
-    [KM_SIGNAL_GROUP_EXIT_CODE] = {.type = "signal_struct", .member = "group_exit_code"},
-    [KM_SIGNAL_LIVE] = {.type = "signal_struct", .member = "live"},
-    [KM_TASK_ACTIVE_MM] = {.type = "task_struct", .member = "active_mm"},
-    [KM_TASK_FLAGS] = {.type = "task_struct", .member = "flags"},
-    [KM_TASK_CHILDREN] = {.type = "task_struct", .member = "children"},
-    [KM_TASK_SIBLING] = {.type = "task_struct", .member = "sibling"},
-    [KM_TASK_PID] = {.type = "task_struct", .member = "pid"},
+    [KM_TASK_REAL_PARENT] = {.type = KT_TASK_STRUCT, .member = "real_parent"},
+    [KM_TASK_TGID] = {.type = KT_TASK_STRUCT, .member = "tgid"},
+    [KM_TASK_MM] = {.type = KT_TASK_STRUCT, .member = "mm"},
+    [KM_MM_ARG_START] = {.type = KT_MM_STRUCT, .member = "arg_start"},
+    [KM_MM_ARG_END] = {.type = KT_MM_STRUCT, .member = "arg_end"},
+    [KM_MM_ENV_START] = {.type = KT_MM_STRUCT, .member = "env_start"},
+    [KM_MM_ENV_END] = {.type = KT_MM_STRUCT, .member = "env_end"},
+    [KM_MM_EXE_FILE] = {.type = KT_MM_STRUCT, .member = "exe_file"},
+    [KM_FILE_PATH] = {.type = KT_FILE, .member = "f_path"},
+    [KM_TASK_FS] = {.type = KT_TASK_STRUCT, .member = "fs"},
+    [KM_FS_PWD] = {.type = KT_FS_STRUCT, .member = "pwd"},
+    [KM_FS_ROOT] = {.type = KT_FS_STRUCT, .member = "root"},
+    [KM_PATH_MNT] = {.type = KT_PATH, .member = "mnt"},
+    [KM_PATH_DENTRY] = {.type = KT_PATH, .member = "dentry"},
+    [KM_DENTRY_PARENT] = {.type = KT_DENTRY, .member = "d_parent"},
+    [KM_DENTRY_NAME] = {.type = KT_DENTRY, .member = "d_name"},
+    [KM_QSTR_NAME] = {.type = KT_QSTR, .member = "name"},
+    [KM_DENTRY_HASH] = {.type = KT_DENTRY, .member = "d_hash"},
+    [KM_HLIST_PPREV] = {.type = KT_HLIST_BL_NODE, .member = "pprev"},
+    [KM_MOUNT_MNT] = {.type = KT_MOUNT, .member = "mnt"},
+    [KM_MOUNT_PARENT] = {.type = KT_MOUNT, .member = "mnt_parent"},
+    [KM_MOUNT_MOUNTPOINT] = {.type = KT_MOUNT, .member = "mnt_mountpoint"},
+    [KM_VFSMOUNT_ROOT] = {.type = KT_VFSMOUNT, .member = "mnt_root"},
+    [KM_TASK_COMM] = {.type = KT_TASK_STRUCT, .member = "comm"},
+    [KM_TASK_CRED] = {.type = KT_TASK_STRUCT, .member = "cred"},
+    [KM_CRED_EUID] = {.type = KT_CRED, .member = "euid"},
+    [KM_CRED_EGID] = {.type = KT_CRED, .member = "egid"},
+    [KM_TASK_LOGINUID] = {.type = KT_TASK_STRUCT, .member = "loginuid"},
+    [KM_TASK_SESSIONID] = {.type = KT_TASK_STRUCT, .member = "sessionid"},
+    [KM_TASK_SIGNAL] = {.type = KT_TASK_STRUCT, .member = "signal"},
+    [KM_SIGNAL_TTY] = {.type = KT_SIGNAL_STRUCT, .member = "tty"},
+    [KM_TTY_NAME] = {.type = KT_TTY_STRUCT, .member = "name"},
+    [KM_TASK_NSPROXY] = {.type = KT_TASK_STRUCT, .member = "nsproxy"},
+    [KM_NSPROXY_MNT_NS] = {.type = KT_NSPROXY, .member = "mnt_ns"},
+    [KM_MNT_NS_NS] = {.type = KT_MNT_NAMESPACE, .member = "ns"},
+    [KM_NS_INUM] = {.type = KT_NS_COMMON, .member = "inum"},
+    [KM_TASK_THREAD_PID] = {.type = KT_TASK_STRUCT, .member = "thread_pid"},
+    [KM_PID_LEVEL] = {.type = KT_PID, .member = "level"},
+    [KM_PID_NUMBERS] = {.type = KT_PID, .member = "numbers"},
+    [KM_UPID_NR] = {.type = KT_UPID, .member = "nr"},
+    [KM_UPID_NS] = {.type = KT_UPID, .member = "ns"},
+    [KM_PID_NS_NS] = {.type = KT_PID_NAMESPACE, .member = "ns"},
+    [KM_TASK_CGROUPS] = {.type = KT_TASK_STRUCT, .member = "cgroups"},
+    [KM_CSS_SET_DFL_CGRP] = {.type = KT_CSS_SET, .member = "dfl_cgrp"},
+    [KM_CGROUP_KN] = {.type = KT_CGROUP, .member = "kn"},
+    [KM_KERNFS_PARENT] = {.type = KT_KERNFS_NODE, .alt = KT_PARENT, .member = "__parent"},
+    [KM_KERNFS_NAME] = {.type = KT_KERNFS_NODE, .member = "name"},
+    [KM_TASK_THREAD_INFO] = {.type = KT_TASK_STRUCT, .member = "thread_info"},
+    [KM_THREAD_INFO_STATUS] = {.type = KT_THREAD_INFO, .member = "status"},
+    [KM_TASK_GROUP_LEADER] = {.type = KT_TASK_STRUCT, .member = "group_leader"},
+    [KM_TASK_START_BOOTTIME] = {.type = KT_TASK_STRUCT, .member = "start_boottime"},
+    [KM_TASK_EXIT_CODE] = {.type = KT_TASK_STRUCT, .member = "exit_code"},
+    [KM_SIGNAL_GROUP_EXIT_CODE] = {.type = KT_SIGNAL_STRUCT, .member = "group_exit_code"},
+    [KM_SIGNAL_LIVE] = {.type = KT_SIGNAL_STRUCT, .member = "live"},
+    [KM_TASK_ACTIVE_MM] = {.type = KT_TASK_STRUCT, .member = "active_mm"},
+    [KM_TASK_FLAGS] = {.type = KT_TASK_STRUCT, .member = "flags"},
+    [KM_TASK_CHILDREN] = {.type = KT_TASK_STRUCT, .member = "children"},
+    [KM_TASK_SIBLING] = {.type = KT_TASK_STRUCT, .member = "sibling"},
+    [KM_TASK_PID] = {.type = KT_TASK_STRUCT, .member = "pid"},
 };
 
 #define KM_WALK                                                                                    \

@@ -71,9 +71,11 @@ struct map_def {
 	uint32_t flags;
 };
 
+/* A struct member read through BTF; its type's name and its other name in other kernels
+ * (0: none) are kmember_name()'s. */
 struct kmember_def {
-	const char *type, *member;
-	const char *alt; /* the member's other name in other kernels, or NULL */
+	uint8_t type, alt;
+	char member[16];
 };
 
 struct kfeature_def {
@@ -85,6 +87,8 @@ struct kfeature_def {
 extern const struct prog_def prog_defs[P_COUNT];
 extern const struct map_def map_defs[MAP_ID_COUNT];
 extern const struct kmember_def kmember_defs[KM_COUNT];
+/* The name of a kmember_def's type or alt; NULL for 0. */
+const char *kmember_name(unsigned i);
 extern const struct kfeature_def kfeature_defs[KF_COUNT];
 
 #endif

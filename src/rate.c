@@ -2,6 +2,8 @@
 /* --rate: a token bucket per command name, decided before an event is formatted. */
 #include "rate.h"
 
+#ifndef MINISNOOP_TINY
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,3 +114,5 @@ void rate_each_dropped(struct rate *r, void (*fn)(void *ctx, const char *comm, u
 	}
 	r->pending = 0;
 }
+
+#endif

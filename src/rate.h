@@ -29,6 +29,28 @@ struct rate {
 	uint64_t pending;	/* not said yet */
 };
 
+#ifdef MINISNOOP_TINY
+/* make tiny has no --rate (main.c refuses it): an inert limit the compiler sees through. */
+static inline int rate_init(struct rate *r, uint64_t per_s)
+{
+	(void)per_s;
+	*r = (struct rate){0};
+	return 0;
+}
+static inline void rate_free(struct rate *r)
+{
+	(void)r;
+}
+static inline bool rate_allow(struct rate *r, const char *comm, uint64_t now_ns)
+{
+	return (void)r, (void)comm, (void)now_ns, true;
+}
+static inline void rate_each_dropped(struct rate *r,
+				     void (*fn)(void *ctx, const char *comm, uint64_t n), void *ctx)
+{
+	(void)r, (void)fn, (void)ctx;
+}
+#else
 /* 0, or -ENOMEM; per_s 0 makes an inert limit. */
 int rate_init(struct rate *r, uint64_t per_s);
 void rate_free(struct rate *r);
@@ -37,5 +59,6 @@ bool rate_allow(struct rate *r, const char *comm, uint64_t now_ns);
 /* Each command with drops not said yet (comm NULL: the shared bucket), then cleared. */
 void rate_each_dropped(struct rate *r, void (*fn)(void *ctx, const char *comm, uint64_t n),
 		       void *ctx);
+#endif
 
 #endif

@@ -90,6 +90,54 @@ void sink_stdout(struct sink *k, int fd, const volatile sig_atomic_t *stop)
 	k->stop = stop;
 }
 
+#ifdef MINISNOOP_TINY
+/* make tiny: standard output alone (main.c refuses -w, --rotate and the message sinks), which
+ * ends the session on an error instead of keeping what failed. */
+int sink_file(struct sink *k, const char *path, uint64_t rot_size, unsigned rot_count, char *err,
+	      size_t n)
+{
+	(void)k, (void)rot_size, (void)rot_count;
+	ms_snprintf(err, n, "-w %s: not in this build", path);
+	return -EOPNOTSUPP;
+}
+
+int sink_header(struct sink *k, const char *head, size_t len)
+{
+	size_t done;
+
+	return len ? k->ops->write(k, head, len, &done) : 0;
+}
+
+int sink_write(struct sink *k, const char *buf, size_t len, size_t *done)
+{
+	int r = k->ops->write(k, buf, len, done);
+
+	k->lines += count_lines(buf, *done);
+	return r;
+}
+
+int sink_retry(struct sink *k)
+{
+	(void)k;
+	return 0;
+}
+
+int sink_reopen(struct sink *k)
+{
+	(void)k;
+	return 0;
+}
+
+void sink_close(struct sink *k)
+{
+	(void)k;
+}
+
+int sink_poll_fd(const struct sink *k)
+{
+	return k->fd;
+}
+#else
 /* ---- a file ---- */
 
 static uint64_t mono_ns(void)
@@ -481,3 +529,4 @@ int sink_parse_rotate(const char *s, uint64_t *size, unsigned *count)
 	*count = (unsigned)c;
 	return 0;
 }
+#endif

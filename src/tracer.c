@@ -910,6 +910,7 @@ static void between_batches(struct session *s)
 	}
 }
 
+#ifndef MINISNOOP_TINY
 /*
  * --pidfile: locked (flock) from start to exit, so that a second minisnoop is refused while
  * the first runs, and a file left by one that was killed (not locked) is taken over. The pid
@@ -979,6 +980,12 @@ static void pidfile_remove(struct session *s, const char *path)
 	close(s->pid_fd);
 	s->pid_fd = -1;
 }
+#else
+/* make tiny has no --pidfile (main.c refuses it) */
+#define pidfile_lock(s, path)	(0)
+#define pidfile_write(s, path)	(0)
+#define pidfile_remove(s, path) ((void)0)
+#endif
 
 /* Polls and drains until a signal, --count, --duration or a closed pipe; the exit status. */
 static int trace_loop(struct session *s, uint64_t deadline)
