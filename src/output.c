@@ -8,6 +8,7 @@
 #include "escape.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -383,6 +384,76 @@ static char *text_ancestors(char *d, const struct ev_view *v, bool word)
 	return d;
 }
 
+/* One ancestor in JSON: {"pid","id","comm","args","truncated"}. */
+static char *json_ancestor(char *d, const struct ev_ancestor *a)
+{
+	const char *s = a->args, *end = a->args + a->args_len;
+	char id[16];
+
+	d = put_u64(put_str(d, "{\"pid\":"), a->pid);
+	d = put_str(d, ",\"id\":");
+	d = a->has_id ? esc_json(d, hex16(id, a->id), 16) : put_str(d, "null");
+	d = put_str(d, ",\"comm\":");
+	d = esc_json(d, a->comm, strnlen(a->comm, EV_COMM_LEN));
+	d = put_str(d, ",\"args\":[");
+	for (unsigned k = 0; k < a->argc && s < end; k++) {
+		size_t n = strnlen(s, (size_t)(end - s));
+
+		if (k)
+			*d++ = ',';
+		d = esc_json(d, s, n);
+		s += n + 1;
+	}
+	return put_str(d, a->cut ? "],\"truncated\":true}" : "],\"truncated\":false}");
+}
+
+#ifndef MINISNOOP_TINY
+/*
+ * Each ancestor's JSON text, kept: the execs and exits of a storm share their ancestors, whose
+ * escaping was most of the reader's time per line (2 KB a line with 10 ancestors). An entry
+ * is found by pid and id and matches on everything the text is made of, so it never shows
+ * stale text; allocated at the first use (pages untouched until used).
+ */
+#define ANC_CACHE 64
+struct anc_text {
+	uint32_t pid, argc, args_len, len;
+	uint64_t id;
+	bool has_id, cut;
+	char comm[EV_COMM_LEN], args[EV_ANC_ARGS];
+	char text[OB_ANC(EV_ANC_ARGS, EV_ANC_ARGS)];
+};
+static struct anc_text *anc_cache;
+
+static char *json_ancestor_kept(char *d, const struct ev_ancestor *a)
+{
+	struct anc_text *e;
+	char *start = d;
+
+	if (a->args_len > EV_ANC_ARGS || a->argc > EV_ANC_ARGS)
+		return json_ancestor(d, a);
+	if (!anc_cache && !(anc_cache = calloc(ANC_CACHE, sizeof(*anc_cache))))
+		return json_ancestor(d, a);
+	e = &anc_cache[(a->pid ^ (uint32_t)a->id ^ (uint32_t)(a->id >> 32)) % ANC_CACHE];
+	if (e->len && e->pid == a->pid && e->id == a->id && e->has_id == a->has_id &&
+	    e->cut == a->cut && e->argc == a->argc && e->args_len == a->args_len &&
+	    !memcmp(e->comm, a->comm, EV_COMM_LEN) && !memcmp(e->args, a->args, a->args_len))
+		return (char *)memcpy(d, e->text, e->len) + e->len;
+	d = json_ancestor(d, a);
+	e->pid = a->pid;
+	e->id = a->id;
+	e->has_id = a->has_id;
+	e->cut = a->cut;
+	e->argc = a->argc;
+	e->args_len = a->args_len;
+	memcpy(e->comm, a->comm, EV_COMM_LEN);
+	memcpy(e->args, a->args, a->args_len);
+	e->len = (uint32_t)(d - start);
+	memcpy(e->text, start, e->len);
+	return d;
+}
+#else
+#define json_ancestor_kept json_ancestor
+#endif
 
 /* -o ancestors in JSON: [{"pid","id","comm","args","truncated"}, ...], parent first; null when
  * the process table does not know the process. */
@@ -392,27 +463,9 @@ static char *json_ancestors(char *d, const struct ev_view *v)
 		return put_str(d, "null");
 	*d++ = '[';
 	for (unsigned i = 0; i < v->nanc; i++) {
-		const struct ev_ancestor *a = &v->anc[i];
-		const char *s = a->args, *end = a->args + a->args_len;
-		char id[16];
-
 		if (i)
 			*d++ = ',';
-		d = put_u64(put_str(d, "{\"pid\":"), a->pid);
-		d = put_str(d, ",\"id\":");
-		d = a->has_id ? esc_json(d, hex16(id, a->id), 16) : put_str(d, "null");
-		d = put_str(d, ",\"comm\":");
-		d = esc_json(d, a->comm, strnlen(a->comm, EV_COMM_LEN));
-		d = put_str(d, ",\"args\":[");
-		for (unsigned k = 0; k < a->argc && s < end; k++) {
-			size_t n = strnlen(s, (size_t)(end - s));
-
-			if (k)
-				*d++ = ',';
-			d = esc_json(d, s, n);
-			s += n + 1;
-		}
-		d = put_str(d, a->cut ? "],\"truncated\":true}" : "],\"truncated\":false}");
+		d = json_ancestor_kept(d, &v->anc[i]);
 	}
 	*d++ = ']';
 	return d;
