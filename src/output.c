@@ -229,12 +229,29 @@ static bool other_root(const struct out_opts *opt, const struct ev_view *v)
  * v1 pids or cpu hierarchy of the process, read now (racy: src/container.c). */
 static int container_of(const struct ev_view *v, uint64_t id, char *cid, char *pod)
 {
+	/* the line's container and pod columns ask alike: the v1 read (an open of /proc) once */
+	static struct {
+		uint64_t ts, id;
+		uint32_t pid;
+		int have;
+		char cid[CONTAINER_ID_LEN + 1], pod[POD_UID_LEN + 1];
+	} last;
 	const char *s = v->cgroup_path ? NULL : cgroup_name(id);
 	int have = v->cgroup_path ? container_of_path(v->cgroup, v->cgroup_len, cid, pod)
 		   : s		  ? container_of_path(s, strlen(s), cid, pod)
 				  : 0;
 
-	return have ? have : container_of_pid_v1(v->hdr.pid, cid, pod);
+	if (have)
+		return have;
+	if (last.ts != v->hdr.ts_ns || last.pid != v->hdr.pid || last.id != id) {
+		last.have = container_of_pid_v1(v->hdr.pid, last.cid, last.pod);
+		last.ts = v->hdr.ts_ns;
+		last.pid = v->hdr.pid;
+		last.id = id;
+	}
+	memcpy(cid, last.cid, sizeof(last.cid));
+	memcpy(pod, last.pod, sizeof(last.pod));
+	return last.have;
 }
 
 /* The value of context column cd (not env), null when the kernel did not give it; buf
