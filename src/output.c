@@ -472,6 +472,52 @@ static char *json_ancestor_kept(char *d, const struct ev_ancestor *a)
 #define json_ancestor_kept json_ancestor
 #endif
 
+#ifndef MINISNOOP_TINY
+/* -e in JSON: the last environment's text, kept: consecutive execs (a storm, a build) mostly
+ * pass the same one, and escaping it was the largest part of such a line. Matched on every
+ * string's length and bytes. */
+#define ENV_KEEP_MAX 16384 /* its strings' bytes; larger ones are written each time */
+static struct {
+	char *key, *text; /* the strings, NUL-separated; their JSON array */
+	size_t key_len, text_len;
+	unsigned n;
+} env_kept;
+
+static char *json_env(char *d, const struct ev_view *v)
+{
+	char *start = d, *k;
+	size_t total = 0;
+	unsigned i;
+
+	for (i = 0; i < v->envc; i++)
+		total += v->env_len[i] + 1;
+	if (total > ENV_KEEP_MAX ||
+	    (!env_kept.key && (!(env_kept.key = malloc(ENV_KEEP_MAX)) ||
+			       !(env_kept.text = malloc(6 * ENV_KEEP_MAX + 16)))))
+		return json_strings(d, v->env, v->env_len, v->envc);
+	if (env_kept.n == v->envc && env_kept.key_len == total) {
+		for (i = 0, k = env_kept.key; i < v->envc; k += v->env_len[i++] + 1)
+			if (k[v->env_len[i]] || memcmp(k, v->env[i], v->env_len[i]))
+				break;
+		if (i == v->envc)
+			return (char *)memcpy(d, env_kept.text, env_kept.text_len) +
+			       env_kept.text_len;
+	}
+	d = json_strings(d, v->env, v->env_len, v->envc);
+	for (i = 0, k = env_kept.key; i < v->envc; k += v->env_len[i++] + 1) {
+		memcpy(k, v->env[i], v->env_len[i]);
+		k[v->env_len[i]] = 0;
+	}
+	env_kept.n = v->envc;
+	env_kept.key_len = total;
+	env_kept.text_len = (size_t)(d - start);
+	memcpy(env_kept.text, start, env_kept.text_len);
+	return d;
+}
+#else
+#define json_env(d, v) json_strings(d, (v)->env, (v)->env_len, (v)->envc)
+#endif
+
 /* -o ancestors in JSON: [{"pid","id","comm","args","truncated"}, ...], parent first; null when
  * the process table does not know the process. */
 static char *json_ancestors(char *d, const struct ev_view *v)
@@ -674,9 +720,8 @@ static char *json_context(char *d, const struct out_opts *opt, const struct ev_v
 					    "null,\"env_truncated\":null,\"env_unscanned\":null");
 				continue;
 			}
-			d = put_str(json_strings(d, v->env, v->env_len, v->envc),
-				    v->env_cut ? ",\"env_truncated\":true"
-					       : ",\"env_truncated\":false");
+			d = put_str(json_env(d, v), v->env_cut ? ",\"env_truncated\":true"
+							       : ",\"env_truncated\":false");
 			d = put_u64(put_str(d, ",\"env_unscanned\":"), v->env_unscanned);
 			continue;
 		}

@@ -766,6 +766,45 @@ static void env_view(const char *blk, size_t n, uint16_t flags, unsigned max_env
 	assert_int_equal(ev_decode_env(*r, size, EV_MAX_ARGS_LIM, max_env, v), 0);
 }
 
+/* -e in JSON: the last environment's text is kept (output.c); another environment, even one
+ * string longer or one byte apart, is written anew. */
+static void test_env_kept(void **state)
+{
+	static const struct {
+		const char *blk, *want;
+		size_t n;
+	} rows[] = {
+	    {"A=1\0B=2", "\"env\":[\"A=1\",\"B=2\"],", 8},
+	    {"A=1\0B=2", "\"env\":[\"A=1\",\"B=2\"],", 8},
+	    {"A=1\0B=3", "\"env\":[\"A=1\",\"B=3\"],", 8},
+	    {"A=1\0B=3\0C", "\"env\":[\"A=1\",\"B=3\",\"C\"],", 10},
+	    {"A=1\0B", "\"env\":[\"A=1\",\"B\"],", 6},
+	    {"A=1\0B=3", "\"env\":[\"A=1\",\"B=3\"],", 8},
+	};
+	struct out_opts opt = base_opts;
+	struct outbuf o;
+	struct ev_view v;
+	unsigned char *r;
+	uint32_t ctx;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	assert_int_equal(out_columns(&opt, "pid", true, &ctx, err, sizeof(err)), 0);
+	opt.json = true;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		env_view(rows[i].blk, rows[i].n, 0, 0, &v, &r);
+		out_event(&o, &opt, &v);
+		if (!memmem(o.buf, o.len, rows[i].want, strlen(rows[i].want))) {
+			print_error("row %zu: got [%.*s]\n", i, (int)o.len, o.buf);
+			fail();
+		}
+		o.len = 0;
+		free(r);
+	}
+	outbuf_free(&o);
+}
+
 /* env has its own limits and env_truncated; the variables that change how a program runs
  * are kept beyond --max-env and after the window (the kernel's scan). */
 static void test_env_limits(void **state)
@@ -1652,6 +1691,7 @@ int main(void)
 		cmocka_unit_test(test_decode_inconsistent),
 		cmocka_unit_test(test_decode_misaligned),
 		cmocka_unit_test(test_json_ancestors_kept),
+		cmocka_unit_test(test_env_kept),
 		cmocka_unit_test(test_text_layouts),
 		cmocka_unit_test(test_text_fields),
 		cmocka_unit_test(test_text_quote_and_trunc),
