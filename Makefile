@@ -297,7 +297,7 @@ run: deps
 	$(B)/minisnoop $(ARGS)
 
 bench:
-	@tools/deps.sh bench
+	@tools/deps.sh bench $(if $(filter 1,$(BENCH_PEERS)),bench-peers)
 	@$(MAKE) --no-print-directory all tools tiny
 	@tools/bench.sh
 

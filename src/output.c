@@ -8,6 +8,7 @@
 #include "escape.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -228,12 +229,29 @@ static bool other_root(const struct out_opts *opt, const struct ev_view *v)
  * v1 pids or cpu hierarchy of the process, read now (racy: src/container.c). */
 static int container_of(const struct ev_view *v, uint64_t id, char *cid, char *pod)
 {
+	/* the line's container and pod columns ask alike: the v1 read (an open of /proc) once */
+	static struct {
+		uint64_t ts, id;
+		uint32_t pid;
+		int have;
+		char cid[CONTAINER_ID_LEN + 1], pod[POD_UID_LEN + 1];
+	} last;
 	const char *s = v->cgroup_path ? NULL : cgroup_name(id);
 	int have = v->cgroup_path ? container_of_path(v->cgroup, v->cgroup_len, cid, pod)
 		   : s		  ? container_of_path(s, strlen(s), cid, pod)
 				  : 0;
 
-	return have ? have : container_of_pid_v1(v->hdr.pid, cid, pod);
+	if (have)
+		return have;
+	if (last.ts != v->hdr.ts_ns || last.pid != v->hdr.pid || last.id != id) {
+		last.have = container_of_pid_v1(v->hdr.pid, last.cid, last.pod);
+		last.ts = v->hdr.ts_ns;
+		last.pid = v->hdr.pid;
+		last.id = id;
+	}
+	memcpy(cid, last.cid, sizeof(last.cid));
+	memcpy(pod, last.pod, sizeof(last.pod));
+	return last.have;
 }
 
 /* The value of context column cd (not env), null when the kernel did not give it; buf
@@ -383,6 +401,122 @@ static char *text_ancestors(char *d, const struct ev_view *v, bool word)
 	return d;
 }
 
+/* One ancestor in JSON: {"pid","id","comm","args","truncated"}. */
+static char *json_ancestor(char *d, const struct ev_ancestor *a)
+{
+	const char *s = a->args, *end = a->args + a->args_len;
+	char id[16];
+
+	d = put_u64(put_str(d, "{\"pid\":"), a->pid);
+	d = put_str(d, ",\"id\":");
+	d = a->has_id ? esc_json(d, hex16(id, a->id), 16) : put_str(d, "null");
+	d = put_str(d, ",\"comm\":");
+	d = esc_json(d, a->comm, strnlen(a->comm, EV_COMM_LEN));
+	d = put_str(d, ",\"args\":[");
+	for (unsigned k = 0; k < a->argc && s < end; k++) {
+		size_t n = strnlen(s, (size_t)(end - s));
+
+		if (k)
+			*d++ = ',';
+		d = esc_json(d, s, n);
+		s += n + 1;
+	}
+	return put_str(d, a->cut ? "],\"truncated\":true}" : "],\"truncated\":false}");
+}
+
+#ifndef MINISNOOP_TINY
+/*
+ * Each ancestor's JSON text, kept: the execs and exits of a storm share their ancestors, whose
+ * escaping was most of the reader's time per line (2 KB a line with 10 ancestors). An entry
+ * is found by pid and id and matches on everything the text is made of, so it never shows
+ * stale text; allocated at the first use (pages untouched until used).
+ */
+#define ANC_CACHE 64
+struct anc_text {
+	uint32_t pid, argc, args_len, len;
+	uint64_t id;
+	bool has_id, cut;
+	char comm[EV_COMM_LEN], args[EV_ANC_ARGS];
+	char text[OB_ANC(EV_ANC_ARGS, EV_ANC_ARGS)];
+};
+static struct anc_text *anc_cache;
+
+static char *json_ancestor_kept(char *d, const struct ev_ancestor *a)
+{
+	struct anc_text *e;
+	char *start = d;
+
+	if (a->args_len > EV_ANC_ARGS || a->argc > EV_ANC_ARGS)
+		return json_ancestor(d, a);
+	if (!anc_cache && !(anc_cache = calloc(ANC_CACHE, sizeof(*anc_cache))))
+		return json_ancestor(d, a);
+	e = &anc_cache[(a->pid ^ (uint32_t)a->id ^ (uint32_t)(a->id >> 32)) % ANC_CACHE];
+	if (e->len && e->pid == a->pid && e->id == a->id && e->has_id == a->has_id &&
+	    e->cut == a->cut && e->argc == a->argc && e->args_len == a->args_len &&
+	    !memcmp(e->comm, a->comm, EV_COMM_LEN) && !memcmp(e->args, a->args, a->args_len))
+		return (char *)memcpy(d, e->text, e->len) + e->len;
+	d = json_ancestor(d, a);
+	e->pid = a->pid;
+	e->id = a->id;
+	e->has_id = a->has_id;
+	e->cut = a->cut;
+	e->argc = a->argc;
+	e->args_len = a->args_len;
+	memcpy(e->comm, a->comm, EV_COMM_LEN);
+	memcpy(e->args, a->args, a->args_len);
+	e->len = (uint32_t)(d - start);
+	memcpy(e->text, start, e->len);
+	return d;
+}
+#else
+#define json_ancestor_kept json_ancestor
+#endif
+
+#ifndef MINISNOOP_TINY
+/* -e in JSON: the last environment's text, kept: consecutive execs (a storm, a build) mostly
+ * pass the same one, and escaping it was the largest part of such a line. Matched on every
+ * string's length and bytes. */
+#define ENV_KEEP_MAX 16384 /* its strings' bytes; larger ones are written each time */
+static struct {
+	char *key, *text; /* the strings, NUL-separated; their JSON array */
+	size_t key_len, text_len;
+	unsigned n;
+} env_kept;
+
+static char *json_env(char *d, const struct ev_view *v)
+{
+	char *start = d, *k;
+	size_t total = 0;
+	unsigned i;
+
+	for (i = 0; i < v->envc; i++)
+		total += v->env_len[i] + 1;
+	if (total > ENV_KEEP_MAX ||
+	    (!env_kept.key && (!(env_kept.key = malloc(ENV_KEEP_MAX)) ||
+			       !(env_kept.text = malloc(6 * ENV_KEEP_MAX + 16)))))
+		return json_strings(d, v->env, v->env_len, v->envc);
+	if (env_kept.n == v->envc && env_kept.key_len == total) {
+		for (i = 0, k = env_kept.key; i < v->envc; k += v->env_len[i++] + 1)
+			if (k[v->env_len[i]] || memcmp(k, v->env[i], v->env_len[i]))
+				break;
+		if (i == v->envc)
+			return (char *)memcpy(d, env_kept.text, env_kept.text_len) +
+			       env_kept.text_len;
+	}
+	d = json_strings(d, v->env, v->env_len, v->envc);
+	for (i = 0, k = env_kept.key; i < v->envc; k += v->env_len[i++] + 1) {
+		memcpy(k, v->env[i], v->env_len[i]);
+		k[v->env_len[i]] = 0;
+	}
+	env_kept.n = v->envc;
+	env_kept.key_len = total;
+	env_kept.text_len = (size_t)(d - start);
+	memcpy(env_kept.text, start, env_kept.text_len);
+	return d;
+}
+#else
+#define json_env(d, v) json_strings(d, (v)->env, (v)->env_len, (v)->envc)
+#endif
 
 /* -o ancestors in JSON: [{"pid","id","comm","args","truncated"}, ...], parent first; null when
  * the process table does not know the process. */
@@ -392,27 +526,9 @@ static char *json_ancestors(char *d, const struct ev_view *v)
 		return put_str(d, "null");
 	*d++ = '[';
 	for (unsigned i = 0; i < v->nanc; i++) {
-		const struct ev_ancestor *a = &v->anc[i];
-		const char *s = a->args, *end = a->args + a->args_len;
-		char id[16];
-
 		if (i)
 			*d++ = ',';
-		d = put_u64(put_str(d, "{\"pid\":"), a->pid);
-		d = put_str(d, ",\"id\":");
-		d = a->has_id ? esc_json(d, hex16(id, a->id), 16) : put_str(d, "null");
-		d = put_str(d, ",\"comm\":");
-		d = esc_json(d, a->comm, strnlen(a->comm, EV_COMM_LEN));
-		d = put_str(d, ",\"args\":[");
-		for (unsigned k = 0; k < a->argc && s < end; k++) {
-			size_t n = strnlen(s, (size_t)(end - s));
-
-			if (k)
-				*d++ = ',';
-			d = esc_json(d, s, n);
-			s += n + 1;
-		}
-		d = put_str(d, a->cut ? "],\"truncated\":true}" : "],\"truncated\":false}");
+		d = json_ancestor_kept(d, &v->anc[i]);
 	}
 	*d++ = ']';
 	return d;
@@ -604,9 +720,8 @@ static char *json_context(char *d, const struct out_opts *opt, const struct ev_v
 					    "null,\"env_truncated\":null,\"env_unscanned\":null");
 				continue;
 			}
-			d = put_str(json_strings(d, v->env, v->env_len, v->envc),
-				    v->env_cut ? ",\"env_truncated\":true"
-					       : ",\"env_truncated\":false");
+			d = put_str(json_env(d, v), v->env_cut ? ",\"env_truncated\":true"
+							       : ",\"env_truncated\":false");
 			d = put_u64(put_str(d, ",\"env_unscanned\":"), v->env_unscanned);
 			continue;
 		}

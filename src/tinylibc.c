@@ -136,7 +136,9 @@ void *calloc(size_t n, size_t size)
 		return NULL;
 	}
 	p = malloc(len ? len : 1);
-	if (p)
+	/* a large block is a fresh mapping, zero already: untouched pages stay out of the RSS
+	 * (the 32 MiB process table of -o ancestors) */
+	if (p && len + HDR <= SMALL_MAX)
 		memset(p, 0, len);
 	return p;
 }

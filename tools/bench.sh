@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Exec-storm benchmark for minisnoop (run by `make bench`, as root).
 #
-# Three minisnoop variants: "minisnoop" (`minisnoop -j`), "minisnoop-all"
-# (`minisnoop -j -o all -e`: every context field, environment included) and
-# "minisnoop-life" (`minisnoop -j -o all -e --exit`: exits too, issue 21's lifecycle figure).
+# Four minisnoop variants: "minisnoop" (`minisnoop -j`), "minisnoop-all"
+# (`minisnoop -j -o all -e`: every context field, environment included), "minisnoop-anc"
+# (`minisnoop -j --exit -o +ancestors`: exits, fork records and the process table, issue
+# 17's cost) and "minisnoop-life" (`minisnoop -j -o all,ancestors -e --exit`: everything,
+# issue 21's lifecycle figure).
 # In one run, alternating rounds so that machine noise hits every variant alike:
 #   - exec rate of build/storm with no tracer, and with each tracer attached and
 #     writing to a file; the ratio with/without (median of the per-round ratios);
@@ -35,9 +37,17 @@
 #   - detached: until what the tracer left behind has exited too (minisnoop leaves
 #     its programs' detaches, which wait for RCU grace periods, to a child).
 # Last, the stripped size of the binary against the Makefile's SIZE_BUDGET.
-# With BENCH_PEERS=1, libbpf-tools' execsnoop and bpftrace's execsnoop.bt, when
-# installed (this script installs nothing), take part in the same rounds and tries;
-# one that is missing or does not start is left out, and the report says so.
+# With BENCH_PEERS=1, libbpf-tools' execsnoop and exitsnoop, bpftrace's execsnoop.bt and
+# auditd with an execve,execveat rule, when installed (this script installs nothing:
+# `make bench BENCH_PEERS=1` runs tools/deps.sh bench-peers), take part in the same rounds
+# (exitsnoop and auditd print no arguments, so not in the start/stop tries); one that is
+# missing or does not start is left out, and the report says so. auditd: the daemon is
+# started if it is not running (and stopped at the end), audit is enabled and the rule
+# `-a always,exit -F arch=b64 -S execve,execveat` added only for its storms, with Debian's
+# rules' backlog settings (-b 8192 --backlog_wait_time 60000); the rule, the enabled flag
+# and the backlog settings are put back as found (the kernel keeps syscall audit contexts
+# for tasks created after audit was first enabled, until reboot: every round pays alike,
+# since audit is enabled once before round 1).
 # Every measurement is a line of build/bench/samples.tsv (tracer, round, metric, value);
 # build/benchreport prints the tables from that file alone (its header says what each
 # metric is): one of every figure for every tracer, one of the goals (issue 21) with
@@ -48,8 +58,9 @@
 # between markers), BENCH_PEERS (0), BENCH_MINISNOOP_ARGS (extra options for both
 # variants, e.g. "--pages 256"), B (build directory, default build), HOSTCC (gcc,
 # for build/startstop), SIZE_BUDGET (the Makefile's), BENCH_BASELINE (another minisnoop
-# binary, e.g. main's: it runs as minisnoop-base (-j) and minisnoop-base-all (-j -o all -e)
-# in the same rounds, for before/after figures of one run).
+# binary, e.g. main's: it runs as minisnoop-base (-j), minisnoop-base-all (-j -o all -e)
+# and minisnoop-base-anc (-j --exit -o +ancestors) in the same rounds, for before/after
+# figures of one run).
 #
 # Exits 1 only when the benchmark itself cannot run (not root, a tool missing, a
 # minisnoop variant does not start, a tracer dies); a missed goal is reported, not an error.
@@ -109,7 +120,8 @@ restore_stats() {
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	restore_stats
-	if [ -n "$SPID" ] && kill -0 "$SPID" 2>/dev/null; then
+	audit_restore
+	if [ -n "$TPID" ] && [ -n "$SPID" ] && kill -0 "$SPID" 2>/dev/null; then
 		kill -INT "$SPID" 2>/dev/null
 		sleep 0.5
 		kill -KILL "$SPID" 2>/dev/null
@@ -154,10 +166,13 @@ tracer_cmd() { # NAME
 	case $1 in
 	minisnoop) TCMD=("$MS" -j "${MS_EXTRA[@]}") ;;
 	minisnoop-all) TCMD=("$MS" -j -o all -e "${MS_EXTRA[@]}") ;;
-	minisnoop-life) TCMD=("$MS" -j -o all -e --exit "${MS_EXTRA[@]}") ;;
+	minisnoop-anc) TCMD=("$MS" -j --exit -o +ancestors "${MS_EXTRA[@]}") ;;
+	minisnoop-life) TCMD=("$MS" -j -o "all,ancestors" -e --exit "${MS_EXTRA[@]}") ;;
 	minisnoop-base) TCMD=("$BASELINE" -j "${MS_EXTRA[@]}") ;;
 	minisnoop-base-all) TCMD=("$BASELINE" -j -o all -e "${MS_EXTRA[@]}") ;;
+	minisnoop-base-anc) TCMD=("$BASELINE" -j --exit -o +ancestors "${MS_EXTRA[@]}") ;;
 	execsnoop) TCMD=(stdbuf -oL "$EXECSNOOP") ;;
+	exitsnoop) TCMD=(stdbuf -oL "$EXITSNOOP") ;;
 	bpftrace) TCMD=(bpftrace -B none "$BT_SCRIPT") ;;
 	esac
 }
@@ -167,6 +182,10 @@ tracer_cmd() { # NAME
 # probe program is exec'd every 10 ms until the tracer has written it.
 start_tracer() {
 	local name=$1 out=$2 err=$3 wrap=${4:-} i
+	if [ "$name" = auditd ]; then
+		audit_on
+		return
+	fi
 	tracer_cmd "$name"
 	if [ -n "$wrap" ] && [ -n "$TIME_V" ]; then
 		"$TIME_V" -v "${TCMD[@]}" >"$out" 2>"$err" &
@@ -185,6 +204,9 @@ start_tracer() {
 		}
 		if is_ms "$name"; then
 			grep -q 'tracing' "$err" && return 0
+		elif [ "$name" = exitsnoop ]; then # no arguments: its comm
+			"$TRUE" "msbench-ready-$$"
+			grep -q '^true-static ' "$out" && return 0
 		else
 			"$TRUE" "msbench-ready-$$"
 			grep -qF "msbench-ready-$$" "$out" && return 0
@@ -217,6 +239,10 @@ wait_detached() {
 # stop_tracer NAME: SIGINT, wait for it to exit.
 stop_tracer() {
 	local i
+	if [ "$1" = auditd ]; then
+		audit_off
+		return
+	fi
 	kill -INT "$SPID" 2>/dev/null
 	for ((i = 0; i < 3000; i++)); do
 		kill -0 "$TPID" 2>/dev/null || break
@@ -232,6 +258,78 @@ stop_tracer() {
 	TPID='' SPID=''
 }
 
+# ---- auditd (BENCH_PEERS=1) ---------------------------------------------------
+
+AUDIT_RULE=("always,exit" -F arch=b64 -S "execve,execveat" -k msbench)
+AUDIT_STARTED=   # we started the daemon: stopped at the end
+AUDIT_WAS=       # "enabled backlog_limit backlog_wait_time" as found
+AUDIT_RULE_ON=   # the rule is in: removed by audit_off or the cleanup
+AUDIT_LOG=/var/log/audit/audit.log
+audit_status() { auditctl -s 2>/dev/null | awk -v k="$1" '$1 == k { print $2; exit }'; }
+# audit_setup: the daemon running, its state saved, Debian's backlog settings (audit.rules).
+audit_setup() {
+	local p i
+	AUDIT_WAS="$(audit_status enabled) $(audit_status backlog_limit) $(audit_status backlog_wait_time)"
+	[[ $AUDIT_WAS =~ ^[0-9]+\ [0-9]+\ [0-9]+$ ]] || { echo "auditctl -s says no status"; return 1; }
+	p=$(audit_status pid)
+	if [ -z "$p" ] || [ "$p" = 0 ]; then
+		/usr/sbin/auditd >/dev/null 2>&1 || { echo "/usr/sbin/auditd did not start"; return 1; }
+		AUDIT_STARTED=1
+		for ((i = 0; i < 500; i++)); do
+			p=$(audit_status pid)
+			[ -n "$p" ] && [ "$p" != 0 ] && break
+			sleep 0.01
+		done
+	fi
+	if [ -z "$p" ] || [ "$p" = 0 ]; then
+		echo "auditd did not register with the kernel"
+		return 1
+	fi
+	AUDIT_PID=$p
+	local f
+	f=$(sed -n 's/^ *log_file *= *//p' /etc/audit/auditd.conf 2>/dev/null)
+	[ -n "$f" ] && AUDIT_LOG=$f
+	auditctl -b 8192 --backlog_wait_time 60000 >/dev/null || { echo "auditctl -b failed"; return 1; }
+	# Once enabled, the kernel gives every new task an audit context until reboot: done
+	# here, before round 1, so that every round's storms pay it alike.
+	auditctl -e 1 >/dev/null && auditctl -e 0 >/dev/null
+}
+# shellcheck disable=SC2317 # also called by the cleanup
+audit_restore() {
+	local e b w i
+	[ -n "$AUDIT_RULE_ON" ] && auditctl -d "${AUDIT_RULE[@]}" >/dev/null 2>&1
+	AUDIT_RULE_ON=
+	if [ -n "$AUDIT_WAS" ]; then
+		read -r e b w <<<"$AUDIT_WAS"
+		auditctl -b "$b" --backlog_wait_time "$w" >/dev/null 2>&1
+		auditctl -e "$e" >/dev/null 2>&1
+		AUDIT_WAS=
+	fi
+	if [ -n "$AUDIT_STARTED" ] && [ -n "${AUDIT_PID:-}" ]; then
+		kill -TERM "$AUDIT_PID" 2>/dev/null
+		for ((i = 0; i < 500; i++)); do
+			kill -0 "$AUDIT_PID" 2>/dev/null || break
+			sleep 0.01
+		done
+		# auditd's exit may leave audit enabled: as found
+		[ -n "${e:-}" ] && auditctl -e "$e" >/dev/null 2>&1
+		AUDIT_STARTED=
+	fi
+}
+audit_on() {
+	AUDIT_LOST0=$(audit_status lost)
+	if ! auditctl -e 1 >/dev/null || ! auditctl -a "${AUDIT_RULE[@]}" >/dev/null; then
+		die "auditctl could not enable audit and add the rule"
+	fi
+	AUDIT_RULE_ON=1 SPID=$AUDIT_PID TPID=
+}
+audit_off() {
+	auditctl -d "${AUDIT_RULE[@]}" >/dev/null || die "auditctl could not remove the rule"
+	AUDIT_RULE_ON=
+	auditctl -e 0 >/dev/null
+	SPID=
+}
+
 # storm MARKER -> rate on stdout. -p goes first so that storm's own exec line
 # never shows "TRUE MARKER" (what the peers' counts look for).
 storm() {
@@ -245,6 +343,10 @@ storm() {
 captured() { # NAME OUT MARKER
 	if is_ms "$1"; then
 		grep -F "\"filename\":\"$TRUE\"" "$2" | grep -cF "\"args\":[\"$TRUE\",\"$3\"]"
+	elif [ "$1" = exitsnoop ]; then # its comm, less the ready probes (PRE)
+		echo $(($(grep -c '^true-static ' "$2") - PRE))
+	elif [ "$1" = auditd ]; then # the EXECVE records (the marker is new each round)
+		cat "$AUDIT_LOG.1" "$AUDIT_LOG" 2>/dev/null | grep -cF "a0=\"$TRUE\" a1=\"$3\""
 	else
 		# Arguments joined with spaces; storm's own exec line has "-n" after the path.
 		grep -cF -- "$TRUE $3" "$2"
@@ -253,7 +355,9 @@ captured() { # NAME OUT MARKER
 
 # Lost events of a run: minisnoop's summary; peers' "Lost N events" lines.
 lost_of() { # NAME OUT ERR
-	if is_ms "$1"; then
+	if [ "$1" = auditd ]; then
+		echo $(($(audit_status lost) - AUDIT_LOST0))
+	elif is_ms "$1"; then
 		local s
 		s=$(grep -E '^minisnoop: [0-9]+ events, [0-9]+ lost' "$3" | tail -n1)
 		[ -n "$s" ] || die "minisnoop printed no summary: $(errtail "$3")"
@@ -307,7 +411,8 @@ held_progs() { awk '$1 == "prog_id:" { print $2 }' "/proc/$1/fdinfo/"* 2>/dev/nu
 # the tracer started), S1 and S2 (before and after the storm, with the tracer's pid
 # line). The tracer's programs are those in S1 and not in PROGS0; if it holds program
 # descriptors (HELD), only those, since other processes may load programs too.
-# execs: the largest run count of its programs between S1 and S2 (N if none ran), so
+# execs: the run count of minisnoop's program "exec" (sched_process_exec) between S1 and
+# S2, else the largest run count of its programs (N if none ran), so
 # that other processes' execs during the storm (which it traces too) do not count as
 # the storm's; prog_runs:NAME and prog_ns:NAME: each program's run count and run time
 # between them, in load order (a name loaded twice gets #2: the kernel keeps only 15
@@ -332,7 +437,10 @@ cpu_samples() { # TRACER ROUND HELD PROGS0 S1 S2
 				# Gone before S2: no figures rather than negative ones.
 				if (!(id in c1)) { c1[id] = c0[id]; t1[id] = t0[id] }
 				if (c1[id] - c0[id] > d) d = c1[id] - c0[id]
+				if (name[id] == "exec") ex = c1[id] - c0[id]
 			}
+			# Its fork and exit programs also run for other processes and threads.
+			if (ex > 0) d = ex
 			if (d == 0) d = n
 			printf "%s\t%s\texecs\t%.0f\n", v, r, d
 			for (i = 1; i <= k; i++) {
@@ -364,14 +472,14 @@ sample run 0 rss_method "$([ -n "$TIME_V" ] && echo time || echo vmhwm)"
 sample run 0 size_budget "$SIZE_BUDGET"
 sample run 0 clk_tck "$(getconf CLK_TCK)"
 
-TRACERS=(minisnoop minisnoop-all minisnoop-life)
+TRACERS=(minisnoop minisnoop-all minisnoop-anc minisnoop-life)
 # A peer that is missing or cannot start is left out, and the report says why.
 note() { say "$1" && sample run 0 note "$1"; }
 BASELINE=${BENCH_BASELINE:-}
 if [ -n "$BASELINE" ]; then
 	[ -x "$BASELINE" ] || die "BENCH_BASELINE=$BASELINE is not an executable"
-	TRACERS+=(minisnoop-base minisnoop-base-all)
-	note "baseline: minisnoop-base and minisnoop-base-all are $BASELINE"
+	TRACERS+=(minisnoop-base minisnoop-base-all minisnoop-base-anc)
+	note "baseline: minisnoop-base, minisnoop-base-all and minisnoop-base-anc are $BASELINE"
 fi
 peer() { # NAME WHAT: takes part if a first start and stop work
 	local why
@@ -387,11 +495,27 @@ if [ "$PEERS" = 1 ]; then
 	else
 		note "libbpf-tools' execsnoop (execsnoop): not installed, left out"
 	fi
+	EXITSNOOP=$(dpkg -L libbpf-tools 2>/dev/null | grep -m1 '/exitsnoop$')
+	if [ -n "$EXITSNOOP" ] && [ -x "$EXITSNOOP" ] && command -v stdbuf >/dev/null; then
+		peer exitsnoop "libbpf-tools' exitsnoop"
+	else
+		note "libbpf-tools' exitsnoop (exitsnoop): not installed, left out"
+	fi
 	BT_SCRIPT=$(dpkg -L bpftrace 2>/dev/null | grep -m1 '/execsnoop\.bt$')
 	if [ -n "$BT_SCRIPT" ] && command -v bpftrace >/dev/null; then
 		peer bpftrace "bpftrace's execsnoop.bt"
 	else
 		note "bpftrace's execsnoop.bt (bpftrace): not installed, left out"
+	fi
+	if [ -x /usr/sbin/auditd ] && command -v auditctl >/dev/null; then
+		if audit_setup >"$TMP/audit.why"; then
+			peer auditd "auditd with -a ${AUDIT_RULE[*]}"
+		else
+			audit_restore
+			note "auditd with an execve,execveat rule (auditd): cannot run, left out: $(head -n1 "$TMP/audit.why")"
+		fi
+	else
+		note "auditd with an execve,execveat rule (auditd): not installed, left out"
 	fi
 fi
 sample run 0 tracers "${TRACERS[*]}"
@@ -433,10 +557,14 @@ for ((r = 1; r <= ROUNDS; r++)); do
 			continue
 		fi
 		out=$TMP/$v.out err=$TMP/$v.err
+		: >"$out"
+		: >"$err"
 		snapshot >"$TMP/progs0"
 		start_tracer "$v" "$out" "$err" wrap
 		snapshot -p "$SPID" >"$TMP/s1"
 		held_progs "$SPID" >"$TMP/held"
+		PRE=0
+		[ "$v" = exitsnoop ] && PRE=$(grep -c '^true-static ' "$out")
 		w0=$(vcsw "$SPID") e0=$EPOCHREALTIME b0=$(busy_ticks)
 		rate=$(storm "$mark") || exit 1
 		b1=$(busy_ticks) w1=$(vcsw "$SPID") e1=$EPOCHREALTIME
@@ -470,12 +598,15 @@ restore_stats
 
 # ---- start and stop ----------------------------------------------------------
 
-# Each try runs every tracer once, in an order that rotates from try to try.
+# Each try runs every tracer once, in an order that rotates from try to try; not
+# exitsnoop and auditd, whose lines do not carry the marker (an argument).
+SS=()
+for v in "${TRACERS[@]}"; do [ "$v" = exitsnoop ] || [ "$v" = auditd ] || SS+=("$v"); done
 for ((t = 1; t <= TRIES; t++)); do
-	n=${#TRACERS[@]}
+	n=${#SS[@]}
 	line="start/stop $t:"
 	for ((j = 0; j < n; j++)); do
-		v=${TRACERS[(j + t - 1) % n]}
+		v=${SS[(j + t - 1) % n]}
 		err=$TMP/startstop.err
 		tracer_cmd "$v"
 		res=$("$STARTSTOP" -i "$MARK_US" -r "$(ready_text "$v")" -m "$TRUE" \
@@ -510,6 +641,8 @@ for v in "${TRACERS[@]}"; do
 	minisnoop-base*) f=$BASELINE ;;
 	minisnoop*) f=$MS ;;
 	execsnoop) f=$EXECSNOOP ;;
+	exitsnoop) f=$EXITSNOOP ;;
+	auditd) f=/usr/sbin/auditd ;;
 	bpftrace) f=$(command -v bpftrace) ;;
 	esac
 	sample "$v" 0 binary_bytes "$(stat -c %s "$f")"

@@ -9,8 +9,8 @@
  *   TRACER  ROUND  METRIC  VALUE
  *
  * TRACER is "run" for what holds for the whole run, "none" for the storms without a
- * tracer, else the tracer's name (minisnoop, minisnoop-all, minisnoop-life, execsnoop,
- * bpftrace, auditd). ROUND
+ * tracer, else the tracer's name (minisnoop, minisnoop-all, minisnoop-anc, minisnoop-life,
+ * execsnoop, exitsnoop, bpftrace, auditd). ROUND
  * is the storm round or the start/stop try from 1, 0 for neither. Metrics:
  *
  *   run 0: n (execs per storm), workers, rounds, tries, mark_us, kernel, cpus (nproc),
@@ -51,7 +51,8 @@
 #define GOAL_EXIT_MS	  5	 /* exit after SIGTERM (median), everything read still written */
 #define GOAL_WAKEUPS	  100	 /* reader wake-ups per second in the storm */
 #define GOAL_CPU_VS	  0.25	 /* CPU per traced exec, fraction of libbpf-tools' execsnoop's */
-#define GOAL_CPU_ALL_VS	  0.4	 /* the same with every option (-o all -e --exit) */
+#define GOAL_CPU_ALL_VS	  0.4	 /* the same with every option (-o all,ancestors -e --exit) */
+#define GOAL_CPU_LIFE_VS  0.4	 /* issue 17: --exit -o +ancestors, forks and exits included */
 #define GOAL_SYS_VS	  0.3	 /* system-wide CPU added per exec, of libbpf-tools' */
 #define GOAL_SYS_AUDIT_VS 0.1	 /* the same, of auditd's */
 #define GOAL_RATIO	  0.97	 /* storm throughput with/without */
@@ -60,7 +61,7 @@
 #define GOAL_TINY	  65536	 /* and of the tiny one */
 #define MAX_GOALS	  32
 
-#define MAX_TRACERS 8
+#define MAX_TRACERS 12
 #define MAX_PROGS   16
 #define FIG	    48 /* one figure as shown */
 
@@ -263,7 +264,10 @@ static int cpu_round(const struct samples *s, const char *tracer, long round, do
 
 static void fmt(char *dst, const char *format, double x)
 {
-	snprintf(dst, FIG, format, x);
+	if (isnan(x)) /* not measured (exitsnoop and auditd have no start/stop tries) */
+		snprintf(dst, FIG, "—");
+	else
+		snprintf(dst, FIG, format, x);
 }
 
 static void us(char *dst, double ns)
@@ -732,6 +736,30 @@ static int report_goals(const struct report *r, struct goal_row *g)
 			 rate > 0 ? x / rate * 1000 : 0);
 		met(row, le(f->wake, GOAL_WAKEUPS));
 	}
+	/* Issue 17: the lifecycle options' cost against execsnoop alone, exitsnoop beside it. */
+	f = fig(r, "minisnoop-anc");
+	row = add(g, &k, "minisnoop-anc", "17 CPU/exec <= %g x libbpf-tools' execsnoop",
+		  GOAL_CPU_LIFE_VS);
+	if (!absent(row, f)) {
+		const struct figures *ex = fig(r, "exitsnoop");
+
+		snprintf(vs, sizeof(vs), "%s%s%s", ex->name[0] ? "; exitsnoop " : "",
+			 ex->name[0] ? ex->total : "", ex->name[0] ? " µs" : "");
+		if (strcmp(f->vs, "—")) {
+			snprintf(row->figure, sizeof(row->figure), "%s µs = %s x %s µs%s", f->total,
+				 f->vs, lt->total, vs);
+			met(row, le(f->vs, GOAL_CPU_LIFE_VS));
+		} else {
+			snprintf(row->figure, sizeof(row->figure),
+				 "%s µs; libbpf-tools not in this run", f->total);
+			snprintf(row->result, sizeof(row->result), "not measured");
+		}
+	}
+	row = add(g, &k, "minisnoop-anc", "17 storm: all captured, 0 lost");
+	if (!absent(row, f)) {
+		snprintf(row->figure, sizeof(row->figure), "%s, %s lost", f->capt, f->lost);
+		met(row, f->capt_min == (double)r->n && !strcmp(f->lost, "0"));
+	}
 	return k;
 }
 
@@ -946,7 +974,8 @@ static int report_print(FILE *out, const struct report *r)
 	print_table(out, text, 1);
 	free(text);
 	fprintf(out,
-		"(goals 1-5: issue 21, 12: issue 12's; rings: their mappings' Rss after the storm, "
+		"(goals 1-5: issue 21, 12: issue 12's, 17: issue 17's; rings: their mappings' Rss "
+		"after the storm, "
 		"else "
 		"%s CPUs x\n (--pages + 1 metadata page) x %s bytes; the wake-up bound stands for "
 		"\"bounded\": far fewer wake-ups than\n events; first event line: a marker exec'd "

@@ -2,6 +2,7 @@
 # Installs the Debian packages minisnoop's build and tests need, only those missing.
 # Usage: tools/deps.sh SET... (default: build)
 #   build, test, bench, fuzz       what those make targets need
+#   bench-peers                    make bench BENCH_PEERS=1: the peers it compares with
 #   image                          make image: buildah (offline, vfs storage); python3-yaml
 #                                  for the DaemonSet's check
 #   initramfs                      the boot test on x86_64 and i386 guests (qemu-system-x86)
@@ -22,6 +23,9 @@ for what in "${@:-build}"; do
 	build) want="$want musl-tools" ;;
 	test) want="$want musl-tools libcmocka-dev bpftool python3 util-linux rsyslog" ;;
 	bench) want="$want musl-tools" ;;
+	# BENCH_PEERS=1: the peers (libbpf-tools' execsnoop and exitsnoop, bpftrace's execsnoop.bt,
+	# auditd: on a systemd host its package enables and starts auditd.service)
+	bench-peers) want="$want libbpf-tools bpftrace auditd coreutils" ;;
 	initramfs) want="$want musl-tools qemu-system-x86 cpio gzip python3 coreutils" ;;
 	initramfs-arm64 | initramfs-armhf) want="$want qemu-system-arm" ;;
 	initramfs-riscv64) want="$want qemu-system-misc" ;;
@@ -39,7 +43,7 @@ for what in "${@:-build}"; do
 	# Recommends of clang's headers package).
 	fuzz) want="$want clang libclang-rt-dev" ;;
 	image) want="$want buildah python3 python3-yaml" ;;
-	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, fuzz, image, initramfs, service, install-check, initramfs-arm64, initramfs-armhf, initramfs-riscv64, cross-arm64, cross-armhf, cross-riscv64, cross-i686)" >&2; exit 2 ;;
+	*) echo "tools/deps.sh: unknown set '$what' (build, test, bench, bench-peers, fuzz, image, initramfs, service, install-check, initramfs-arm64, initramfs-armhf, initramfs-riscv64, cross-arm64, cross-armhf, cross-riscv64, cross-i686)" >&2; exit 2 ;;
 	esac
 done
 missing=""

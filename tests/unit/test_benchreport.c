@@ -283,6 +283,9 @@ static void test_goals(void **state)
 	     "275/s (284 per 1000 execs)", "NOT met"},
 	    {"12 reader wake-ups <= 100/s in the storm", "minisnoop-life", "not in this run",
 	     "not measured"},
+	    {"17 CPU/exec <= 0.4 x libbpf-tools' execsnoop", "minisnoop-anc", "not in this run",
+	     "not measured"},
+	    {"17 storm: all captured, 0 lost", "minisnoop-anc", "not in this run", "not measured"},
 	};
 	const struct report *r = &((struct fixture *)*state)->r;
 	struct goal_row g[MAX_GOALS];
@@ -314,13 +317,13 @@ static void test_goal_edges(void **state)
 	(void)state;
 	load(&fx, text);
 	k = report_goals(&fx.r, g);
-	assert_int_equal(k, 23);
+	assert_int_equal(k, 25);
 	assert_string_equal(g[0].figure, "5.0 ms (attached — ms)");
 	assert_string_equal(g[0].result, "met");
-	assert_string_equal(g[1].figure, "nan ms (attached — ms)");
+	assert_string_equal(g[1].figure, "— ms (attached — ms)");
 	assert_string_equal(g[1].result, "NOT met");
 	assert_string_equal(g[3].result, "not measured");
-	assert_string_equal(g[3].figure, "nan µs; libbpf-tools not in this run");
+	assert_string_equal(g[3].figure, "— µs; libbpf-tools not in this run");
 	assert_string_equal(g[6].result, "not measured");
 	assert_string_equal(g[8].figure, "? (no strip) bytes");
 	assert_string_equal(g[8].result, "NOT met");
@@ -335,6 +338,37 @@ static void test_goal_edges(void **state)
 	assert_false(le("nan", 1));
 	assert_false(le("—", 1));
 	assert_false(le("", 1));
+	samples_free(&fx.s);
+}
+
+/* Issue 17's rows: minisnoop-anc against execsnoop alone, exitsnoop beside it; a peer
+ * without start/stop tries shows "—" there. */
+static void test_goal_life(void **state)
+{
+	static const char text[] = "run\t0\tn\t10\nrun\t0\trounds\t1\nrun\t0\ttries\t1\n"
+				   "run\t0\ttracers\tminisnoop-anc execsnoop exitsnoop\n"
+				   "minisnoop-anc\t1\texecs\t10\n"
+				   "minisnoop-anc\t1\tprog_ns:fork\t40000\n"
+				   "minisnoop-anc\t1\treader_ns\t60000\n"
+				   "minisnoop-anc\t1\tcaptured\t10\n"
+				   "minisnoop-anc\t1\tlost\t0\n"
+				   "execsnoop\t1\texecs\t10\n"
+				   "execsnoop\t1\treader_ns\t300000\n"
+				   "exitsnoop\t1\texecs\t10\n"
+				   "exitsnoop\t1\treader_ns\t200000\n";
+	struct fixture fx;
+	struct goal_row g[MAX_GOALS];
+	int k;
+
+	(void)state;
+	load(&fx, text);
+	k = report_goals(&fx.r, g);
+	assert_int_equal(k, 25);
+	assert_string_equal(g[23].figure, "10.00 µs = 0.333 x 30.00 µs; exitsnoop 20.00 µs");
+	assert_string_equal(g[23].result, "met");
+	assert_string_equal(g[24].figure, "10/10, 0 lost");
+	assert_string_equal(g[24].result, "met");
+	assert_string_equal(fig(&fx.r, "exitsnoop")->first, "—");
 	samples_free(&fx.s);
 }
 
@@ -415,6 +449,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_figures, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_goals, setup, teardown),
 	    cmocka_unit_test(test_goal_edges),
+	    cmocka_unit_test(test_goal_life),
 	    cmocka_unit_test(test_table),
 	    cmocka_unit_test_setup_teardown(test_report_text, setup, teardown),
 	    cmocka_unit_test(test_malformed),

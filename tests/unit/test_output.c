@@ -347,6 +347,60 @@ static void test_decode_inconsistent(void **state)
 	}
 }
 
+/* -o ancestors in JSON: each ancestor's text is kept between lines (output.c's cache), and a
+ * changed ancestor (another argument, its id unknown) is never shown with the old text. */
+static void test_json_ancestors_kept(void **state)
+{
+	static const char want1[] =
+	    ",\"ancestors\":[{\"pid\":7,\"id\":\"00000000000000ab\",\"comm\":\"sh\","
+	    "\"args\":[\"sh\",\"-c\"],\"truncated\":false},{\"pid\":1,\"id\":null,"
+	    "\"comm\":\"in\\\"it\",\"args\":[\"/sbin/init\"],\"truncated\":true}]}\n";
+	static const char want2[] =
+	    ",\"ancestors\":[{\"pid\":7,\"id\":\"00000000000000ab\",\"comm\":\"sh\","
+	    "\"args\":[\"sh\",\"-x\"],\"truncated\":false}]}\n";
+	struct ms_event h = BASE_HDR;
+	struct outbuf o;
+	struct out_opts opt = base_opts;
+	struct ev_view v;
+	size_t size;
+	unsigned char *r = mkgood(&h, "/usr/bin/ls", 3, ls_argv, &size);
+	char comm0[EV_COMM_LEN] = "sh", comm1[EV_COMM_LEN] = "in\"it";
+	char args0[] = "sh\0-c", args1[] = "/sbin/init";
+
+	(void)state;
+	assert_int_equal(ev_decode(r, size, EV_MAX_ARGS_LIM, &v), 0);
+	opt.json = true;
+	opt.ctx_cols = 1ull << COL_ANCESTORS;
+	v.anc_known = true;
+	v.nanc = 2;
+	v.anc[0] = (struct ev_ancestor){.pid = 7,
+					.has_id = true,
+					.id = 0xab,
+					.comm = comm0,
+					.args = args0,
+					.argc = 2,
+					.args_len = sizeof(args0)};
+	v.anc[1] = (struct ev_ancestor){.pid = 1,
+					.cut = true,
+					.comm = comm1,
+					.args = args1,
+					.argc = 1,
+					.args_len = sizeof(args1)};
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	for (int i = 0; i < 3; i++) {
+		out_event(&o, &opt, &v);
+		assert_true(o.len > sizeof(want1));
+		assert_memory_equal(o.buf + o.len - (sizeof(want1) - 1), want1, sizeof(want1) - 1);
+		o.len = 0;
+	}
+	args0[4] = 'x'; /* the same pid and id, another text */
+	v.nanc = 1;
+	out_event(&o, &opt, &v);
+	assert_memory_equal(o.buf + o.len - (sizeof(want2) - 1), want2, sizeof(want2) - 1);
+	outbuf_free(&o);
+	free(r);
+}
+
 /* Raw samples from the perf ring are only 4-byte aligned; UBSan checks the accesses. */
 static void test_decode_misaligned(void **state)
 {
@@ -710,6 +764,45 @@ static void env_view(const char *blk, size_t n, uint16_t flags, unsigned max_env
 	h.ctx_flags = flags;
 	*r = mkrec(&h, text, 3 + n, &size);
 	assert_int_equal(ev_decode_env(*r, size, EV_MAX_ARGS_LIM, max_env, v), 0);
+}
+
+/* -e in JSON: the last environment's text is kept (output.c); another environment, even one
+ * string longer or one byte apart, is written anew. */
+static void test_env_kept(void **state)
+{
+	static const struct {
+		const char *blk, *want;
+		size_t n;
+	} rows[] = {
+	    {"A=1\0B=2", "\"env\":[\"A=1\",\"B=2\"],", 8},
+	    {"A=1\0B=2", "\"env\":[\"A=1\",\"B=2\"],", 8},
+	    {"A=1\0B=3", "\"env\":[\"A=1\",\"B=3\"],", 8},
+	    {"A=1\0B=3\0C", "\"env\":[\"A=1\",\"B=3\",\"C\"],", 10},
+	    {"A=1\0B", "\"env\":[\"A=1\",\"B\"],", 6},
+	    {"A=1\0B=3", "\"env\":[\"A=1\",\"B=3\"],", 8},
+	};
+	struct out_opts opt = base_opts;
+	struct outbuf o;
+	struct ev_view v;
+	unsigned char *r;
+	uint32_t ctx;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(outbuf_init(&o, -1, 0), 0);
+	assert_int_equal(out_columns(&opt, "pid", true, &ctx, err, sizeof(err)), 0);
+	opt.json = true;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		env_view(rows[i].blk, rows[i].n, 0, 0, &v, &r);
+		out_event(&o, &opt, &v);
+		if (!memmem(o.buf, o.len, rows[i].want, strlen(rows[i].want))) {
+			print_error("row %zu: got [%.*s]\n", i, (int)o.len, o.buf);
+			fail();
+		}
+		o.len = 0;
+		free(r);
+	}
+	outbuf_free(&o);
 }
 
 /* env has its own limits and env_truncated; the variables that change how a program runs
@@ -1597,6 +1690,8 @@ int main(void)
 		cmocka_unit_test(test_decode_flags),
 		cmocka_unit_test(test_decode_inconsistent),
 		cmocka_unit_test(test_decode_misaligned),
+		cmocka_unit_test(test_json_ancestors_kept),
+		cmocka_unit_test(test_env_kept),
 		cmocka_unit_test(test_text_layouts),
 		cmocka_unit_test(test_text_fields),
 		cmocka_unit_test(test_text_quote_and_trunc),
