@@ -152,7 +152,7 @@ def check_systemd(lines, args):
         if x[0] == 'paranoid=' + par and x[1] == 'without=CAP_SYS_ADMIN':
             notes.append(f'at perf_event_paranoid {par} without CAP_SYS_ADMIN: {" ".join(x[2:])[:100]}')
     # file: the shipped drop-in
-    for name in ('file', 'gap', 'storm'):
+    for name in ('noptrace', 'file', 'gap', 'storm'):
         r = [x for x in facts(lines, 'restart-rc') if x[0] == name]
         if not r or r[0][1:] != ['0', 'active']:
             fail(f'systemctl restart ({name}): {r}')

@@ -7,8 +7,9 @@
 # where shipping it all would be too much (the storm: each file's size, line count and
 # malformed lines, and the storm indices seen, are sent).
 # Phases: installed (the unit as shipped: JSON lines on standard output, i.e. the journal;
-# the capabilities it holds once attached; -o root without CAP_SYS_PTRACE), capabilities (each one taken away in turn must make the unit fail), file (the shipped
-# write-file.conf drop-in), gap (`systemctl restart` under a steady marker), storm (-w
+# the capabilities it holds once attached; -o root without CAP_SYS_PTRACE), capabilities
+# (each one taken away in turn must make the unit fail), file (the shipped write-file.conf
+# drop-in), gap (`systemctl restart` under a steady marker), storm (-w
 # --rotate with a small SIZE under an exec storm), security (systemd-analyze security of a
 # plain unit, of ours, of ours without CAP_SYS_PTRACE), then the sinks (the shipped journal.conf
 # drop-in, an entry past a datagram, --syslog with rsyslog's two files, --kmsg's drop-in
