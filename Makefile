@@ -350,6 +350,7 @@ install: $(B)/minisnoop
 		$(DESTDIR)$(SHAREDIR)/openrc $(DESTDIR)$(SHAREDIR)/busybox
 	$(call install_svc,0644,minisnoop.service,$(SYSTEMDUNITDIR)/minisnoop.service)
 	$(call install_svc,0644,write-file.conf,$(SHAREDIR)/examples/write-file.conf)
+	$(call install_svc,0644,journal.conf,$(SHAREDIR)/examples/journal.conf)
 	$(call install_svc,0644,minisnoop.default,$(SHAREDIR)/examples/minisnoop.default)
 	$(call install_svc,0755,minisnoop.openrc,$(SHAREDIR)/openrc/minisnoop)
 	$(call install_svc,0755,minisnoop.busybox,$(SHAREDIR)/busybox/S01minisnoop)

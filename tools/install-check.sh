@@ -25,6 +25,7 @@ $prefix/lib/systemd/system/minisnoop.service 644
 $prefix/share/man/man8/minisnoop.8 644
 $prefix/share/minisnoop/busybox/S01minisnoop 755
 $prefix/share/minisnoop/busybox/inittab.minisnoop 644
+$prefix/share/minisnoop/examples/journal.conf 644
 $prefix/share/minisnoop/examples/minisnoop.default 644
 $prefix/share/minisnoop/examples/write-file.conf 644
 $prefix/share/minisnoop/openrc/minisnoop 755
@@ -48,6 +49,8 @@ EOT
 	grep -q "^ExecStart=$prefix/bin/minisnoop " "$unit" || bad "$unit: ExecStart is not $prefix/bin/minisnoop"
 	grep -q "^ExecStart=$prefix/bin/minisnoop " "$d$prefix/share/minisnoop/examples/write-file.conf" ||
 		bad "write-file.conf: ExecStart is not $prefix/bin/minisnoop"
+	grep -q "^ExecStart=$prefix/bin/minisnoop " "$d$prefix/share/minisnoop/examples/journal.conf" ||
+		bad "journal.conf: ExecStart is not $prefix/bin/minisnoop"
 	grep -q "^command=\"$prefix/bin/minisnoop\"" "$d$prefix/share/minisnoop/openrc/minisnoop" ||
 		bad "the OpenRC script's command is not $prefix/bin/minisnoop"
 	grep -q "^BIN=$prefix/bin/minisnoop\$" "$d$prefix/share/minisnoop/busybox/S01minisnoop" ||

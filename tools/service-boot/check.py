@@ -69,13 +69,6 @@ def events(lines, prefix):
 def match(name, truth, evs, where, cwd=False):
     """the event of truth NAME in evs, exactly: args, pid, ppid, uid (and cwd)"""
     found = [e for e in evs if e.get('args') == truth['args']]
-    raw = [e['_raw'] for e in evs if '_raw' in e]
-    if not found and raw and where.startswith('busybox (kmsg'):
-        # [sinks] a text line in the kernel log: the pid and every argument in it
-        hit = [r for r in raw if str(truth['pid']) in r and all(a in r for a in truth['args'] if a)]
-        if len(hit) != 1:
-            fail(f'{where}: {name}: {len(hit)} kernel log lines with pid {truth["pid"]} and its arguments')
-        return
     if len(found) != 1:
         fail(f'{where}: {name} {truth["args"]!r}: {len(found)} events, expected 1'
              + (f' (lines with the marker: {[e for e in evs if "_raw" in e][:2]})' if not found else ''))
@@ -159,7 +152,7 @@ def check_systemd(lines, args):
         if x[0] == 'paranoid=' + par and x[1] == 'without=CAP_SYS_ADMIN':
             notes.append(f'at perf_event_paranoid {par} without CAP_SYS_ADMIN: {" ".join(x[2:])[:100]}')
     # file: the shipped drop-in
-    for name in ('file', 'gap', 'storm'):
+    for name in ('noptrace', 'file', 'gap', 'storm'):
         r = [x for x in facts(lines, 'restart-rc') if x[0] == name]
         if not r or r[0][1:] != ['0', 'active']:
             fail(f'systemctl restart ({name}): {r}')
@@ -246,44 +239,65 @@ def check_systemd(lines, args):
     if 'C1' in t:
         match('C1', t['C1'], evC, '-o +cwd -w --rotate', cwd=True)
         # the unit's own mount namespace (its sandbox) must not make every process look
-        # as if it were in another one: root is null for the host's processes
+        # as if it were in another one: root is null for the host's processes (minisnoop
+        # takes init's namespace as its reference: CAP_SYS_PTRACE in the unit)
         c = [e for e in evC if e.get('args') == t['C1']['args']]
-        # KNOWN (reported, not failed, until minisnoop takes the host's namespace as its
-        # reference: then make it a failure): in the unit's own mount namespace, each process
-        # of the host's is seen as in another one.
-        if c and c[0].get('root', 'absent') is not None:
-            notes.append(f'known: -o root in the sandboxed unit: root {c[0].get("root")!r} for a '
-                         f'process of the host\'s mount namespace, not null')
+        if c and ('root' not in c[0] or c[0]['root'] is not None):
+            fail(f'-o root in the sandboxed unit: root {c[0].get("root", "absent")!r} for a '
+                 'process of the host\'s mount namespace, expected null')
+        if c and str(c[0].get('mntns')) != (fact(lines, 'ns-mnt') or ['?'])[0]:
+            fail(f'-o mntns {c[0].get("mntns")!r}, init\'s is {fact(lines, "ns-mnt")}')
+    # without CAP_SYS_PTRACE: /proc/1/ns/mnt unreadable, the unit's own namespace taken
+    # (why the unit has it): root "/" for the host's processes
+    evR = events(lines, 'out R')
+    if 'R1' in t:
+        r = [e for e in evR if e.get('args') == t['R1']['args']]
+        if len(r) != 1:
+            fail(f'-o root without CAP_SYS_PTRACE: {len(r)} events of R1, expected 1')
+        elif r[0].get('root') is None:
+            notes.append('without CAP_SYS_PTRACE root is null too: the capability is not needed here')
+        else:
+            notes.append(f'without CAP_SYS_PTRACE: root {r[0].get("root")!r} for a host process '
+                         '(init\'s namespace unreadable): CAP_SYS_PTRACE needed')
+    else:
+        fail('no truth for R1')
+    # once attached no capability is held
+    caps = ' '.join(fact(lines, 'caps') or [])
+    for k in ('CapPrm', 'CapEff', 'CapAmb'):
+        m = re.search(k + r': ([0-9a-f]+)', caps)
+        if not m or int(m.group(1), 16):
+            fail(f'minisnoop in the unit, attached: {k} {m.group(1) if m else "absent"}, expected 0 ({caps})')
     # security
     exp = {}
     for l in lines:
         m = re.match(r'security (\S+)\| .*Overall exposure level for \S+: ([0-9.]+) (\S+)', l)
         if m:
             exp[m.group(1)] = (float(m.group(2)), m.group(3))
-    if any(u not in exp for u in ('minisnoop-plain', 'minisnoop', 'minisnoop-perfmon')):
+    if any(u not in exp for u in ('minisnoop-plain', 'minisnoop', 'minisnoop-perfmon', 'minisnoop-noptrace')):
         fail(f'systemd-analyze security: no exposure level ({exp})')
     else:
         notes.append('systemd-analyze security: ' + ', '.join(
             f'{exp[u][0]} {exp[u][1]} {w}' for u, w in (
                 ('minisnoop-plain', 'plain unit'), ('minisnoop', 'as shipped'),
-                ('minisnoop-perfmon', 'without CAP_SYS_ADMIN (paranoid <= 2)'))))
+                ('minisnoop-perfmon', 'without CAP_SYS_ADMIN (paranoid <= 2)'),
+                ('minisnoop-noptrace', 'without CAP_SYS_PTRACE'))))
         # the shipped unit: systemd's "OK" band (below 2.0); any hardening lost shows
         if exp['minisnoop'][0] >= 2.0 or exp['minisnoop-perfmon'][0] > exp['minisnoop'][0]:
             fail(f'systemd-analyze security: {exp}, expected the shipped unit below 2.0')
-    # [sinks] the journal and syslog, once the build has them
-    absent = [x[0] for x in facts(lines, 'sink-absent')]
-    for s in absent:
-        if args.require_sinks:
-            fail(f'the build has no --{s}')
-        else:
-            notes.append(f'--{s} not in this build: not checked')
-    if 'journal' not in absent:
-        check_journal(lines, t)
-    if 'syslog' not in absent:
-        for l in lines:
-            pass
-        if not [l for l in lines if l.startswith('out S| ') and 'msk-S1' in l]:
-            fail('--syslog: msk-S1 not in /var/log/syslog (rsyslog)')
+    for name in ('journal', 'journal-big', 'syslog-default', 'syslog-local0', 'kmsg'):
+        r = [x for x in facts(lines, 'restart-rc') if x[0] == name]
+        if not r or r[0][1:] != ['0', 'active']:
+            fail(f'systemctl restart ({name}): {r}')
+    jo = ' '.join(fact(lines, 'journal-options') or [])
+    if '--journal' not in jo:
+        fail(f'the installed journal.conf drop-in: ExecStart {jo!r}, no --journal')
+    check_journal(lines, t)
+    check_syslog(lines, t)
+    evK = events(lines, 'out K')
+    if 'K1' in t:
+        match('K1', t['K1'], evK, '--kmsg drop-in (dmesg)')
+    else:
+        fail('no truth for K1')
     if fact(lines, 'done') is None:
         fail('the guest did not finish')
 
@@ -298,9 +312,10 @@ def journal_value(e, key):
 
 
 def check_journal(lines, t):
-    """--journal: `journalctl -o json` entries with MINISNOOP_* fields, exactly. [sinks] The
-    field names are the issue's (MINISNOOP_PID, _UID, _CWD, _ARGS); how ARGS holds several
-    arguments is for the sink to say: here one field per argument (a list) or NUL-separated."""
+    """--journal through the installed journal.conf: `journalctl -o json` entries whose fields
+    are exactly sinks18's: MINISNOOP_ARGV (each argument followed by a NUL), ARGS (joined with
+    spaces), ARGC, PID, PPID, UID, CWD, EXE, COMM, FILENAME, RET, EVENT, TRUNCATED, and the
+    journal's own PRIORITY, SYSLOG_FACILITY, SYSLOG_IDENTIFIER, _SYSTEMD_UNIT."""
     evs = []
     for l in lines:
         if l.startswith('out J| '):
@@ -308,28 +323,81 @@ def check_journal(lines, t):
                 evs.append(json.loads(l[7:]))
             except ValueError:
                 fail(f'--journal: not JSON: {l[:100]}')
+    exe = {x[0]: x[1] for x in facts(lines, 'exe')}
     for n in ('J1', 'J2'):
         if n not in t:
             fail(f'no truth for {n}')
             continue
         tr = t[n]
-        found = []
-        for e in evs:
-            a = e.get('MINISNOOP_ARGS')
-            if isinstance(a, list) and a and not all(isinstance(x, int) for x in a):
-                a = [journal_value({'x': x}, 'x') for x in a]
-            else:
-                a = journal_value(e, 'MINISNOOP_ARGS')
-                a = a.split('\0') if isinstance(a, str) else a
-            if a == tr['args']:
-                found.append(e)
+        argv = ''.join(a + '\0' for a in tr['args'])
+        found = [e for e in evs if journal_value(e, 'MINISNOOP_ARGV') == argv]
         if len(found) != 1:
-            fail(f'--journal: {n} {tr["args"]!r}: {len(found)} entries, expected 1')
+            fail(f'--journal: {n} {tr["args"]!r}: {len(found)} entries with that MINISNOOP_ARGV, expected 1')
             continue
         e = found[0]
-        for k, want in (('MINISNOOP_PID', tr['pid']), ('MINISNOOP_UID', tr['uid']), ('MINISNOOP_CWD', tr['cwd'])):
-            if str(journal_value(e, k)) != str(want):
-                fail(f'--journal: {n}: {k} {journal_value(e, k)!r}, really {want!r}')
+        want = {'MINISNOOP_EVENT': 'exec', 'MINISNOOP_PID': tr['pid'], 'MINISNOOP_PPID': tr['ppid'],
+                'MINISNOOP_UID': tr['uid'], 'MINISNOOP_CWD': tr['cwd'], 'MINISNOOP_RET': 0,
+                'MINISNOOP_ARGC': len(tr['args']), 'MINISNOOP_ARGS': ' '.join(tr['args']),
+                'MINISNOOP_FILENAME': tr['args'][0], 'MINISNOOP_EXE': exe.get(n),
+                'MINISNOOP_COMM': tr['args'][0].rsplit('/', 1)[-1], 'MINISNOOP_TRUNCATED': 'false',
+                'PRIORITY': 6, 'SYSLOG_FACILITY': 10, 'SYSLOG_IDENTIFIER': 'minisnoop',
+                '_SYSTEMD_UNIT': 'minisnoop.service'}
+        for k, w in want.items():
+            if journal_value(e, k) != str(w):
+                fail(f'--journal: {n}: {k} {journal_value(e, k)!r}, really {str(w)!r}')
+        m = journal_value(e, 'MESSAGE') or ''
+        if tr['args'][1] not in m:
+            fail(f'--journal: {n}: MESSAGE {m[:80]!r} without {tr["args"][1]!r}')
+    # an entry past a datagram: -j -e, 15 arguments and 15 variables of 1000 control bytes
+    if 'J3' not in t:
+        fail('no truth for J3')
+        return
+    ctl = '\1' * 1000
+    args = ['/bin/true', 'msk-J3'] + [ctl] * 15
+    env = ''.join(f'V{i:02d}={ctl}\0' for i in range(15))
+    big = []
+    for l in lines:
+        if l.startswith('out J3| '):
+            try:
+                big.append(json.loads(l[8:]))
+            except ValueError:
+                fail(f'--journal (big): not JSON: {l[:100]}')
+    hit = [e for e in big if journal_value(e, 'MINISNOOP_ARGV') == ''.join(a + '\0' for a in args)]
+    if len(hit) != 1:
+        fail(f'--journal: J3 (an entry past a datagram): {len(hit)} entries with its exact ARGV '
+             f'of {len(args)} arguments, expected 1 ({len(big)} of its pid)')
+        return
+    e = hit[0]
+    if journal_value(e, 'MINISNOOP_ENV') != env or journal_value(e, 'MINISNOOP_ENV_TRUNCATED') != 'false':
+        v = journal_value(e, 'MINISNOOP_ENV')
+        fail(f'--journal: J3: MINISNOOP_ENV {len(v) if v else v!r} bytes, want {len(env)}, exact')
+    # MESSAGE alone (-j: each control byte 6 in JSON) is past the datagram's limit
+    size = 6 * 2 * 15 * 1000 + len(env) + 2 * sum(len(a) + 1 for a in args)
+    wmem = int((fact(lines, 'wmem') or ['0'])[0])
+    if size <= wmem:
+        fail(f'--journal: J3: the entry ({size} bytes at least) fits a datagram ({wmem}): memfd not tried')
+    else:
+        notes.append(f'--journal: an entry of over {size // 1024} KiB (past wmem_default {wmem}) '
+                     'through the real journald, ARGV and ENV exact')
+
+
+def check_syslog(lines, t):
+    """--syslog with Debian's rsyslog.conf: the default facility, authpriv, only in
+    /var/log/auth.log; local0 in /var/log/syslog only. Each line the RFC 3164 tag and the
+    event's JSON object, exact."""
+    for fac, file, other in (('default', 'auth.log', 'syslog'), ('local0', 'syslog', 'auth.log')):
+        n = f'S-{fac}'
+        if n not in t:
+            fail(f'no truth for {n}')
+            continue
+        evs = events(lines, f'out {n} {file}')
+        match(n, t[n], evs, f'--syslog ({fac}) in /var/log/{file}', cwd=False)
+        raw = [l for l in lines if l.startswith(f'out {n} {file}| ')]
+        if raw and not re.search(r' minisnoop\[\d+\]: \{', raw[0]):
+            fail(f'--syslog ({fac}): /var/log/{file} line without the tag minisnoop[PID]: {raw[0][:120]!r}')
+        leak = [l for l in lines if l.startswith(f'out {n} {other}| ')]
+        if leak:
+            fail(f'--syslog ({fac}): also in /var/log/{other}: {leak[0][:120]!r}')
 
 
 def check_busybox(lines, args):
@@ -337,10 +405,9 @@ def check_busybox(lines, args):
     b = fact(lines, 'begin')
     sink = b[1].split('=')[1] if b and len(b) > 1 else '?'
     if sink != 'kmsg':
-        if args.require_sinks:
-            fail('the build has no --kmsg')
-        else:
-            notes.append('--kmsg not in this build: -w file checked')
+        fail(f'busybox: sink {sink}, expected kmsg')
+    if fact(lines, 'devkmsg') != ['on']:
+        fail(f'busybox: printk_devkmsg {fact(lines, "devkmsg")}, expected on (printk.devkmsg=on)')
     if fact(lines, 'start-rc') != ['0']:
         fail(f'S01minisnoop start: {fact(lines, "start-rc")}: {facts(lines, "start|")}')
     for k in ('reload-rc', 'stop-rc'):
@@ -350,8 +417,6 @@ def check_busybox(lines, args):
         fail(f'after reload: {fact(lines, "status-after-reload")}')
     if fact(lines, 'pidfile-gone') is None:
         fail('the pid file was left after stop')
-    if sink == 'file' and fact(lines, 'file-mode') != ['600']:
-        fail(f'-w file mode {fact(lines, "file-mode")}, expected 600')
     if fact(lines, 'pid1') != ['1']:
         fail(f'the guest did not run as PID 1: {fact(lines, "pid1")}')
     evs = events(lines, 'out')
@@ -360,6 +425,32 @@ def check_busybox(lines, args):
             match(n, t[n], evs, f'busybox ({sink})')
         else:
             fail(f'no truth for {n}')
+    # every one of the loop's execs (past the kernel's default limit) in dmesg, once
+    n = int((fact(lines, 'loop') or ['0'])[0])
+    got = sorted(int(e['args'][3]) for e in evs if e.get('args', [''] * 3)[2:3] == ['msk-L'])
+    if not n or got != list(range(1, n + 1)):
+        fail(f'busybox: {len(got)} of the {n} loop execs in dmesg (printk.devkmsg=on: all), '
+             f'missing {sorted(set(range(1, n + 1)) - set(got))[:10]}')
+    sup = [l for l in lines if l.startswith('suppressed| ')]
+    if sup:
+        fail(f'busybox: the kernel suppressed minisnoop\'s records: {sup[0]}')
+    # ratelimit: said at start, and the summary counts what the limit dropped
+    err = ' '.join(l[8:] for l in lines if l.startswith('rl-err| '))
+    if 'printk.devkmsg=ratelimit' not in err:
+        fail(f'busybox: --kmsg under ratelimit did not say so at start: {err[:200]!r}')
+    m = re.search(r'(\d+) events, (\d+) lost.* (\d+) dropped by the rate limit', err)
+    rec = int((fact(lines, 'rl-records') or ['-1'])[0])
+    if fact(lines, 'rl-rc') != ['0'] or not m:
+        fail(f'busybox: --kmsg under ratelimit: exit {fact(lines, "rl-rc")}, summary {err[-200:]!r}')
+    elif not int(m.group(3)) or rec < 1 or rec >= 30:
+        fail(f'busybox: --kmsg under ratelimit: {m.group(3)} dropped by the rate limit, '
+             f'{rec} of 30 marker execs in dmesg: expected some of each')
+    elif int(m.group(1)) - int(m.group(3)) != int((fact(lines, 'rl-total') or ['-1'])[0]):
+        fail(f'busybox: --kmsg under ratelimit: {m.group(1)} events less {m.group(3)} dropped, '
+             f'but {fact(lines, "rl-total")} of its records in dmesg')
+    else:
+        notes.append(f'--kmsg under printk.devkmsg=ratelimit: {m.group(1)} events, {m.group(3)} '
+                     f'dropped by the rate limit (counted, said), {rec} of 30 markers in dmesg')
     if fact(lines, 'done') is None:
         fail('the guest did not finish')
 
@@ -369,7 +460,6 @@ def main():
     ap.add_argument('log')
     ap.add_argument('--case', required=True, choices=['systemd', 'busybox'])
     ap.add_argument('--boot', default='?')
-    ap.add_argument('--require-sinks', action='store_true')
     args = ap.parse_args()
     tag = '@@sd' if args.case == 'systemd' else '@@bb'
     lines = read_console(args.log, tag)

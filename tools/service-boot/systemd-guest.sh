@@ -6,12 +6,14 @@
 # (tools/service-boot/check.py) compares them. Nothing here judges minisnoop's output, except
 # where shipping it all would be too much (the storm: each file's size, line count and
 # malformed lines, and the storm indices seen, are sent).
-# Phases: installed (the unit as shipped: JSON lines on standard output, i.e. the journal),
-# capabilities (each one taken away in turn must make the unit fail), file (the shipped
-# write-file.conf drop-in), gap (`systemctl restart` under a steady marker), storm (-w
+# Phases: installed (the unit as shipped: JSON lines on standard output, i.e. the journal;
+# the capabilities it holds once attached; -o root without CAP_SYS_PTRACE), capabilities
+# (each one taken away in turn must make the unit fail), file (the shipped write-file.conf
+# drop-in), gap (`systemctl restart` under a steady marker), storm (-w
 # --rotate with a small SIZE under an exec storm), security (systemd-analyze security of a
-# plain unit and of ours), then the sinks that this build has (--journal, --syslog: marked
-# below), then power off.
+# plain unit, of ours, of ours without CAP_SYS_PTRACE), then the sinks (the shipped journal.conf
+# drop-in, an entry past a datagram, --syslog with rsyslog's two files, --kmsg's drop-in
+# lines), then power off.
 set -u
 exec </dev/null
 say() { printf '@@sd %s\n' "$*"; }
@@ -48,15 +50,18 @@ run_nobody() {
 		i=$((i + 1))
 	done
 }
-# wait_for CMD PATTERN [SECONDS]: until CMD's output has PATTERN (a fixed string)
+# wait_for CMD PATTERN [SECONDS]: until CMD's output has PATTERN (a fixed string), at most
+# SECONDS by the clock (a journalctl takes a good part of a second under TCG)
 wait_for() {
-	local i=0 n=$((${3:-20} * 10))
-	while [ $i -lt $n ]; do
+	local u _r end
+	read -r u _r </proc/uptime
+	end=$((${u%.*} + ${3:-20}))
+	while :; do
 		if eval "$1" 2>/dev/null | grep -qF -- "$2"; then return 0; fi
+		read -r u _r </proc/uptime
+		[ "${u%.*}" -lt $end ] || return 1
 		sleep 0.1
-		i=$((i + 1))
 	done
-	return 1
 }
 # restart_unit: `systemctl restart minisnoop`, timed; says how long it took
 restart_unit() {
@@ -72,8 +77,6 @@ unit_journal() { journalctl -u minisnoop -o cat --no-pager; }
 say begin "$(uname -r)" "$(systemctl --version | head -n 1)"
 say pid1 "$(cat /proc/1/comm)"
 say boot-time "$(systemd-analyze time 2>&1 | head -n 1)"
-help=$($BIN --help 2>&1)
-has() { case "$help" in *"$1"*) return 0 ;; esac; return 1; }
 
 # --- installed: as shipped, enabled, started before sysinit.target ----------------------------
 say enabled "$(systemctl is-enabled minisnoop)"
@@ -95,6 +98,23 @@ run A1 /bin/echo msk-A1 "two words" "" "tab	x"
 run_nobody A2 /bin/true msk-A2
 wait_for unit_journal msk-A2 20
 unit_journal | grep -F '"msk-A' | while IFS= read -r l; do say "out A| $l"; done
+# once attached minisnoop holds no capability (permitted, effective, ambient all 0); the
+# bounding set is the unit's
+say caps "$(grep -E '^Cap(Prm|Eff|Amb|Bnd):' /proc/"$(systemctl show -p MainPID --value minisnoop)"/status | tr -s '\t\n' '  ')"
+# root: without CAP_SYS_PTRACE, /proc/1/ns/mnt cannot be read (pid 1 has capabilities the unit
+# does not: the ptrace access check), and the unit's own mount namespace (its sandbox) becomes
+# the reference: every host process's root would be "/"; with it (as shipped, the storm
+# below), null
+printf '[Service]\nExecStart=\nExecStart=%s --pidfile /run/minisnoop/minisnoop.pid -j -o +root,mntns\nCapabilityBoundingSet=~CAP_SYS_PTRACE\n' $BIN >"$DROP/zz-root.conf"
+systemctl daemon-reload
+restart_unit noptrace
+run R1 /bin/echo msk-R1
+wait_for unit_journal msk-R1 20
+unit_journal | grep -F '"msk-R1"' | while IFS= read -r l; do say "out R| $l"; done
+say ns-mnt "$(stat -L -c %i /proc/1/ns/mnt)"
+rm -f "$DROP/zz-root.conf"
+systemctl daemon-reload
+systemctl restart minisnoop
 
 # --- capabilities: each one needed, and no more -------------------------------------------------
 # cap_case PARANOID CAP...: the unit at kernel.perf_event_paranoid PARANOID without CAP...
@@ -209,37 +229,78 @@ systemctl daemon-reload
 # the shipped unit less CAP_SYS_ADMIN: what is left where perf_event_paranoid is 2 or less
 sed '/^CapabilityBoundingSet=/s/ CAP_SYS_ADMIN//' /usr/lib/systemd/system/minisnoop.service \
 	>/etc/systemd/system/minisnoop-perfmon.service
+# and less CAP_SYS_PTRACE: what reading init's mount namespace costs in exposure
+sed '/^CapabilityBoundingSet=/s/ CAP_SYS_PTRACE//' /usr/lib/systemd/system/minisnoop.service \
+	>/etc/systemd/system/minisnoop-noptrace.service
 systemctl daemon-reload
-for u in minisnoop-plain minisnoop minisnoop-perfmon; do
+for u in minisnoop-plain minisnoop minisnoop-perfmon minisnoop-noptrace; do
 	systemd-analyze security --no-pager $u.service 2>&1 | while IFS= read -r l; do say "security $u| $l"; done
 done
 
-# --- the sinks of issue 18 (journal, syslog): checked when this build has them -----------------
-# [sinks] The integrator makes these mandatory once they are in: tools/service-boot/check.py
-# requires them with --require-sinks.
-if has --journal; then
-	printf '[Service]\nExecStart=\nExecStart=%s --pidfile /run/minisnoop/minisnoop.pid --journal\n' $BIN >"$DROP/zz-sink.conf"
+# --- the sinks: --journal through the installed drop-in, --syslog into Debian's rsyslog, --kmsg --
+# journal: the shipped drop-in journal.conf, as man 8 minisnoop says to install it
+rm -f "$DROP/write-file.conf"
+cp /usr/share/minisnoop/examples/journal.conf "$DROP/"
+systemctl daemon-reload
+restart_unit journal
+say journal-options "$(systemctl show -p ExecStart --value minisnoop | tr -s ' ' | cut -c1-200)"
+# a newline and a tab in arguments: binary-safe through the real journald
+run J1 /bin/echo msk-J1 "two words" "" "line1
+line2" "tab	x"
+run_nobody J2 /bin/true msk-J2
+say exe J1 "$(readlink -f /bin/echo)"
+say exe J2 "$(readlink -f /bin/true)"
+wait_for "journalctl -o cat -u minisnoop" msk-J2 20
+# by the structured field (ARGS may be binary, i.e. an array of bytes in JSON: not greppable)
+journalctl -o json --no-pager MINISNOOP_COMM=echo MINISNOOP_COMM=true |
+	while IFS= read -r l; do say "out J| $l"; done
+# an entry past a datagram (net.core.wmem_default): -j -e with 15 arguments and 15 variables of
+# 1000 control bytes (6 bytes each in MESSAGE's JSON), sent as a sealed memfd; ARGV and ENV exact
+say wmem "$(cat /proc/sys/net/core/wmem_default)"
+printf '[Service]\nExecStart=\nExecStart=%s --pidfile /run/minisnoop/minisnoop.pid --journal -j -e\n' $BIN >"$DROP/zz-sink.conf"
+systemctl daemon-reload
+restart_unit journal-big
+ctl=$(printf '\001%.0s' $(seq 1000))
+set -- msk-J3
+for i in 00 01 02 03 04 05 06 07 08 09 10 11 12 13 14; do set -- "$@" "$ctl"; done
+(cd /tmp/k.d && exec env -i V00="$ctl" V01="$ctl" V02="$ctl" V03="$ctl" V04="$ctl" V05="$ctl" \
+	V06="$ctl" V07="$ctl" V08="$ctl" V09="$ctl" V10="$ctl" V11="$ctl" V12="$ctl" V13="$ctl" \
+	V14="$ctl" /bin/true "$@") &
+j3=$!
+wait $j3
+say truth J3 pid=$j3 ppid=$$ uid=0 cwd=/tmp/k.d argc=17
+wait_for "journalctl -o cat -u minisnoop MINISNOOP_PID=$j3" msk-J3 20
+journalctl -o json -a --no-pager MINISNOOP_PID=$j3 \
+	--output-fields=MINISNOOP_PID,MINISNOOP_ARGC,MINISNOOP_ARGV,MINISNOOP_ENV,MINISNOOP_ENV_TRUNCATED,MINISNOOP_TRUNCATED |
+	while IFS= read -r l; do say "out J3| $l"; done
+rm -f "$DROP/zz-sink.conf" "$DROP/journal.conf"
+
+# syslog: Debian's rsyslog.conf sends auth,authpriv.* to /var/log/auth.log and keeps them out of
+# /var/log/syslog (*.*;auth,authpriv.none): the default facility (authpriv) must land in auth.log
+# only; --syslog=local0 in /var/log/syslog
+for fac in default local0; do
+	opt=--syslog
+	[ $fac = default ] || opt=--syslog=$fac
+	printf '[Service]\nExecStart=\nExecStart=%s --pidfile /run/minisnoop/minisnoop.pid -j %s\n' $BIN $opt >"$DROP/zz-sink.conf"
 	systemctl daemon-reload
-	restart_unit journal
-	run J1 /bin/echo msk-J1 "two words" ""
-	run_nobody J2 /bin/true msk-J2
-	wait_for "journalctl -o cat -u minisnoop" msk-J2 20
-	# by the structured field (ARGS may be binary, i.e. an array of bytes in JSON: not greppable)
-	journalctl -o json --no-pager MINISNOOP_COMM=echo MINISNOOP_COMM=true |
-		while IFS= read -r l; do say "out J| $l"; done
-else
-	say sink-absent journal
-fi
-if has --syslog; then
-	printf '[Service]\nExecStart=\nExecStart=%s --pidfile /run/minisnoop/minisnoop.pid --syslog\n' $BIN >"$DROP/zz-sink.conf"
-	systemctl daemon-reload
-	restart_unit syslog
-	run S1 /bin/echo msk-S1 "two words" ""
-	wait_for "cat /var/log/syslog" msk-S1 20
-	grep -F 'msk-S1' /var/log/syslog | while IFS= read -r l; do say "out S| $l"; done
-else
-	say sink-absent syslog
-fi
+	restart_unit "syslog-$fac"
+	run "S-$fac" /bin/echo "msk-S-$fac" "two words" "" "tab	x"
+	if [ $fac = default ]; then f=/var/log/auth.log; else f=/var/log/syslog; fi
+	wait_for "cat $f" "msk-S-$fac" 20
+	for g in /var/log/auth.log /var/log/syslog; do
+		grep -F "msk-S-$fac" $g | while IFS= read -r l; do say "out S-$fac ${g##*/}| $l"; done
+	done
+done
+rm -f "$DROP/zz-sink.conf"
+
+# kmsg: what a --kmsg drop-in must undo of the unit's sandbox (man 8 minisnoop, SERVICES)
+echo on >/proc/sys/kernel/printk_devkmsg
+printf '[Service]\nExecStart=\nExecStart=%s --pidfile /run/minisnoop/minisnoop.pid -j --kmsg\nPrivateDevices=no\nProtectKernelLogs=no\nDeviceAllow=/dev/kmsg w\n' $BIN >"$DROP/zz-sink.conf"
+systemctl daemon-reload
+restart_unit kmsg
+run K1 /bin/echo msk-K1 "two words" ""
+wait_for "dmesg" msk-K1 20
+dmesg | grep -F '"msk-K1"' | while IFS= read -r l; do say "out K| $l"; done
 rm -f "$DROP/zz-sink.conf"
 say "done"
 systemctl poweroff --no-block
