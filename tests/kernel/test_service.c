@@ -444,16 +444,13 @@ static char g_rsdir[PATH_MAX];
  * only one there. A second one (a restart) joins the namespace of g_ns_of. */
 static void rsyslogd_kid(void *arg)
 {
-	char conf[PATH_MAX + 16], pid[PATH_MAX + 16], ns[64];
-	int fd;
+	char conf[PATH_MAX + 16], pid[PATH_MAX + 16];
 
 	(void)arg;
 	snprintf(conf, sizeof(conf), "%s/rsyslog.conf", g_rsdir);
 	snprintf(pid, sizeof(pid), "%s/rsyslogd.pid", g_rsdir);
 	if (g_ns_of > 0) {
-		snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", (int)g_ns_of);
-		fd = open(ns, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || setns(fd, CLONE_NEWNS))
+		if (!enter_mntns(g_ns_of)) /* keeping its root: the tests may run chrooted */
 			_exit(120);
 	} else if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 		   mount("tmpfs", "/dev", "tmpfs", 0, "mode=0755") ||
@@ -495,14 +492,8 @@ static void rsyslogd_stop(void)
 /* In minisnoop's child before its exec: rsyslogd's namespace, where /dev/log is its. */
 static void join_rsyslogd_ns(void)
 {
-	char ns[64];
-	int fd;
-
-	snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", (int)g_rsyslogd);
-	fd = open(ns, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || setns(fd, CLONE_NEWNS))
+	if (!enter_mntns(g_rsyslogd)) /* keeping its root: the tests may run chrooted */
 		_exit(120);
-	close(fd);
 }
 
 struct exec3 {
