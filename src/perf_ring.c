@@ -17,6 +17,18 @@ static int is_pow2(size_t v)
 	return v && !(v & (v - 1));
 }
 
+/* A BPF output event's attributes (bpf_perf_event_output's target), disabled. */
+static void output_attr(struct perf_event_attr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->size = sizeof(*a);
+	a->type = PERF_TYPE_SOFTWARE;
+	a->config = PERF_COUNT_SW_BPF_OUTPUT;
+	a->sample_type = PERF_SAMPLE_RAW;
+	a->sample_period = 1;
+	a->disabled = 1;
+}
+
 int perf_ring_open(struct perf_ring *r, int cpu, size_t pages, uint32_t wakeup_bytes)
 {
 	struct perf_event_attr attr;
@@ -35,14 +47,8 @@ int perf_ring_open(struct perf_ring *r, int cpu, size_t pages, uint32_t wakeup_b
 	if (!is_pow2(pages) || pages > (SIZE_MAX / psz) - 1)
 		return -EINVAL;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = PERF_TYPE_SOFTWARE;
-	attr.config = PERF_COUNT_SW_BPF_OUTPUT;
-	attr.sample_type = PERF_SAMPLE_RAW;
-	attr.sample_period = 1;
 	/* Starts disabled so nothing is emitted before the ring is mapped. */
-	attr.disabled = 1;
+	output_attr(&attr);
 	if (wakeup_bytes) {
 		attr.watermark = 1;
 		attr.wakeup_watermark = wakeup_bytes;
@@ -94,13 +100,7 @@ int perf_ring_add_quiet(struct perf_ring *r)
 	struct perf_event_attr attr;
 	int fd;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = PERF_TYPE_SOFTWARE;
-	attr.config = PERF_COUNT_SW_BPF_OUTPUT;
-	attr.sample_type = PERF_SAMPLE_RAW;
-	attr.sample_period = 1;
-	attr.disabled = 1; /* no wakeup_events: woken by the ring's watermark only */
+	output_attr(&attr); /* no wakeup_events: woken by the ring's watermark only */
 	fd = (int)syscall(__NR_perf_event_open, &attr, -1, r->cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
