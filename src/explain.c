@@ -444,29 +444,45 @@ static void reset(struct live *l)
 	struct explain *x = l->x;
 	unsigned lines = x->lines;
 	const char *framing = x->framing;
-	char prog[sizeof(x->prog)];
+	char prog[sizeof(x->prog)], loader[sizeof(x->loader)];
 
 	memcpy(prog, x->prog, sizeof(prog));
+	memcpy(loader, x->loader, sizeof(loader));
 	memset(x, 0, sizeof(*x));
 	x->insn = x->state_at = x->last_jmp = -1;
 	x->row = -1;
 	x->lines = lines;
-	x->framing = framing;
 	memcpy(x->prog, prog, sizeof(prog));
+	memcpy(x->loader, loader, sizeof(loader));
+	x->framing = framing == loader ? x->loader : framing;
 	l->found = false;
 	l->cand[0] = 0;
 	l->cand_insn = -1;
 }
 
-/* A loader's own line ("libbpf: ...", "minisnoop: ..."); true when it was one. */
+/* The length of a BPF loader library's prefix ("NAMEbpf: ", libbpf's for one), else 0: no
+ * verifier line starts with a lowercase word ending in "bpf" and a colon. */
+static size_t loader_prefix(const char *s)
+{
+	size_t n = 0;
+
+	while (n < 15 &&
+	       ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '_'))
+		n++;
+	return n > 3 && !strncmp(s + n - 3, "bpf: ", 5) ? n : 0;
+}
+
+/* A loader's own line (libbpf's "…bpf: ...", "minisnoop: ..."); true when it was one. */
 static bool framing_line(struct live *l, const char *s)
 {
 	struct explain *x = l->x;
 	const char *q;
+	size_t n = loader_prefix(s);
 
-	if (starts(s, "libbpf: ")) {
-		x->framing = "libbpf";
-		s += 8;
+	if (n) {
+		put_str(x->loader, sizeof(x->loader), s, n);
+		x->framing = x->loader;
+		s += n + 2;
 		if (strstr(s, "BEGIN PROG LOAD LOG") || strstr(s, "BEGIN DUMP LOG")) {
 			reset(l);
 			l->began = l->in_log = true;

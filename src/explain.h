@@ -26,7 +26,8 @@ enum ex_stat {
 
 struct explain {
 	int verdict;		    /* 1 accepted, -1 rejected, 0 no verdict in the text */
-	const char *framing;	    /* "kernel", "libbpf", "dmesg", "minisnoop" */
+	const char *framing;	    /* "kernel", "dmesg", "minisnoop", "bpftrace", or loader */
+	char loader[16];	    /* a loader library's prefix, as its lines give it */
 	char prog[64];		    /* program name when the framing gives it */
 	char load_err[256];	    /* the loader's own failure line (libbpf, minisnoop) */
 	long insn;		    /* the failing instruction, or -1 */
