@@ -57,6 +57,7 @@
 #define GOAL_SYS_AUDIT_VS 0.1	 /* the same, of auditd's */
 #define GOAL_RATIO	  0.97	 /* storm throughput with/without */
 #define GOAL_RSS_KB	  1024	 /* peak RSS, plus the rings (ring_kb, else rss_goal_kb) */
+#define GOAL_RSS_ANC_KB	  8192	 /* peak RSS with -o ancestors (issue 21: 10,000 processes) */
 #define GOAL_SIZE	  163840 /* stripped bytes of the full build */
 #define GOAL_TINY	  65536	 /* and of the tiny one */
 #define MAX_GOALS	  32
@@ -693,16 +694,28 @@ static int report_goals(const struct report *r, struct goal_row *g)
 		met(row, le(tiny, GOAL_TINY));
 	else
 		snprintf(row->result, sizeof(row->result), "not measured");
+	/* goal 4: 1 MiB + rings by default; everything on (the process table of -o ancestors)
+	 * under GOAL_RSS_ANC_KB; -o all -e is said, not judged */
 	for (i = 0; i < 3; i++) {
 		f = fig(r, ms[i]);
 		ring = strtod(f->ringkb, NULL);
 		x = is_num(f->ringkb, &ring) ? GOAL_RSS_KB + ring : (double)rss_goal_kb(s);
-		row = add(g, &k, ms[i], "4 peak RSS <= 1 MiB + rings = %.0f KiB", x);
+		if (i == 2)
+			x = GOAL_RSS_ANC_KB;
+		if (i == 1)
+			row = add(g, &k, ms[i], "4 peak RSS (no goal)");
+		else if (i == 2)
+			row = add(g, &k, ms[i], "4 peak RSS <= %.0f KiB (ancestors)", x);
+		else
+			row = add(g, &k, ms[i], "4 peak RSS <= 1 MiB + rings = %.0f KiB", x);
 		if (absent(row, f))
 			continue;
 		snprintf(row->figure, sizeof(row->figure), "%s KiB (rings %s KiB)", f->rsskb,
 			 f->ringkb);
-		met(row, le(f->rsskb, x));
+		if (i == 1)
+			snprintf(row->result, sizeof(row->result), "-");
+		else
+			met(row, le(f->rsskb, x));
 	}
 	for (i = 0; i < 3; i++) {
 		f = fig(r, ms[i]);
