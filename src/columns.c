@@ -99,11 +99,20 @@ static int parse_cols(struct out_opts *opt, const char *spec, char *err, size_t 
 	return 0;
 }
 
+/* spec names "all" as one of its items */
+static bool has_all(const char *spec)
+{
+	for (size_t len; *spec; spec += len + (spec[len] == ','))
+		if ((len = strcspn(spec, ",")) == 3 && !memcmp(spec, "all", 3))
+			return true;
+	return false;
+}
+
 int out_columns(struct out_opts *opt, const char *spec, bool env, uint32_t *ctx, char *err,
 		size_t n)
 {
-	/* "+a,b" and "all" keep the default columns */
-	bool plus = spec && (spec[0] == '+' || !strcmp(spec, "all"));
+	/* "+a,b" and a list naming "all" keep the default columns */
+	bool plus = spec && (spec[0] == '+' || has_all(spec));
 
 	opt->ncol = 0;
 	opt->ctx_cols = 0;

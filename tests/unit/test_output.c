@@ -722,6 +722,10 @@ static void test_context_fields(void **state)
 	/* Nothing the kernel gave: "-" and null, an empty tty name too. */
 	v.have = 0;
 	v.hdr.tty[0] = 0;
+	/* "all" in a list keeps the default columns as "+" does, wherever it is */
+	assert_int_equal(out_columns(&opt, "env,all", false, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(opt.col[0], COL_COMM);
+	assert_int_equal(opt.col[opt.ncol - 1], COL_ARGS);
 	assert_int_equal(out_columns(&opt, "+all,env", false, &ctx, err, sizeof(err)), 0);
 	opt.json = false;
 	out_event(&o, &opt, &v);
