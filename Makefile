@@ -153,10 +153,43 @@ $(B)/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(if $(filter $<,$(HOT_SRCS)),$(HOT_OPT)) -c -o $@ $<
 
+# The product's string literals packed (PACK_STRINGS=0: a plain link). A first link puts
+# those of our own code in a section of their own (tools/strings1.ld); tools/pack.c packs its
+# bytes into GEN/strings.c; the second link, the product, has them in bss (tools/strings2.ld)
+# with the packed copy, and src/unpack.c's constructor unpacks them before main (9.8 KB less).
+# The links differ only in where those strings go and in the packed copy (compiled without
+# LTO), so the strings are the same bytes; their size is checked.
+# $(call link_product,OUT,OBJS,GENDIR[,CFLAGS])
+OBJCOPY := $(CROSS_COMPILE)objcopy
+NM := $(CROSS_COMPILE)nm
+READELF := $(CROSS_COMPILE)readelf
+PACK_STRINGS ?= 1
+PACK_LINK_DEPS := tools/strings1.ld tools/strings2.ld
+ifeq ($(PACK_STRINGS),1)
+define link_product
+	$(CC) $(CFLAGS) $(4) -o $(1).strings.elf $(2) $(LDFLAGS) -Wl,-T,tools/strings1.ld \
+		-Wl,--emit-relocs
+	@! $(READELF) -SW $(1).strings.elf | grep -q '\.rela\?\.pk_str' || \
+	  { echo "minisnoop: $(1): a section packed by tools/strings1.ld has relocations" >&2; \
+	    exit 1; }
+	$(OBJCOPY) -O binary --only-section=.pk_str $(1).strings.elf $(1).strings
+	$(3)/pack -s $(1).strings >$(3)/strings.c
+	$(CC) $(CFLAGS) -fno-lto -c -o $(3)/strings.o $(3)/strings.c
+	$(CC) $(CFLAGS) $(4) -o $(1) $(2) $(3)/strings.o $(LDFLAGS) -Wl,-T,tools/strings2.ld \
+		-Wl,-Map=$(1).map
+	@set -- $$($(NM) -n $(1) | sed -n 's/^\([0-9a-f]*\) . __pk_str_\(start\|end\)$$/\1/p') && \
+	  [ $$# = 2 ] && [ $$((0x$$2 - 0x$$1)) = $$(stat -c %s $(1).strings) ] || \
+	  { echo "minisnoop: $(1): the packed strings do not match the second link's" >&2; \
+	    rm -f $(1); exit 1; }
+endef
+else
+link_product = $(CC) $(CFLAGS) $(4) -o $(1) $(2) $(LDFLAGS) -Wl,-Map=$(1).map
+endif
+
 # The map says which object (ours or a libc.a member) each byte comes from: make size-report,
 # from the same objects linked without LTO (.nolto), whose map names them.
-$(B)/minisnoop: $(OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) -Wl,-Map=$(B)/minisnoop.map
+$(B)/minisnoop: $(OBJS) $(PACK_LINK_DEPS) $(B)/gen/pack
+	$(call link_product,$@,$(OBJS),$(B)/gen)
 $(B)/minisnoop.nolto: $(OBJS)
 	$(CC) $(CFLAGS) -fno-lto -o $@ $^ $(LDFLAGS) -Wl,-Map=$@.map
 
@@ -168,12 +201,31 @@ $(B)/tiny/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(if $(filter $<,$(HOT_SRCS)),$(HOT_OPT)) $(TINY_CFLAGS) -c -o $@ $<
 
-$(B)/minisnoop-tiny: $(TINY_OBJS)
-	$(CC) $(CFLAGS) $(TINY_CFLAGS) -o $@ $^ $(LDFLAGS) -Wl,-Map=$(B)/minisnoop-tiny.map
+$(B)/minisnoop-tiny: $(TINY_OBJS) $(PACK_LINK_DEPS) $(B)/tiny/gen/pack
+	$(call link_product,$@,$(TINY_OBJS),$(B)/tiny/gen,$(TINY_CFLAGS))
 $(B)/minisnoop-tiny.nolto: $(TINY_OBJS)
 	$(CC) $(CFLAGS) $(TINY_CFLAGS) -fno-lto -o $@ $^ $(LDFLAGS) -Wl,-Map=$@.map
 
 tiny: $(B)/minisnoop-tiny
+
+# The cold texts (src/texts.h: help, usage, explain's table, helper names) packed by a host
+# program at build time into $(B)/gen/packed.h (the tiny build's: $(B)/tiny/gen), which only
+# src/unpack.c includes; the cross, musl, test and fuzz builds all make it with HOSTCC.
+PACK_DEPS := tools/pack.c src/texts.h src/unpack.h
+$(B)/gen/pack: $(PACK_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -O2 -Wall -Wextra -Werror -Isrc -o $@ $<
+$(B)/tiny/gen/pack: $(PACK_DEPS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -O2 -Wall -Wextra -Werror -Isrc -DMINISNOOP_TINY -o $@ $<
+%/gen/packed.h: %/gen/pack
+	$< >$@.tmp && mv $@.tmp $@
+$(B)/obj/src/unpack.o $(B)/host/src/unpack.o $(B)/fuzz/obj/src/unpack.o: $(B)/gen/packed.h
+$(B)/obj/src/unpack.o: override CFLAGS += -I$(B)/gen
+$(B)/host/src/unpack.o: HOST_CFLAGS += -I$(B)/gen
+$(B)/fuzz/obj/src/unpack.o: FUZZ_CFLAGS += -I$(B)/gen
+$(B)/tiny/obj/src/unpack.o: $(B)/tiny/gen/packed.h
+$(B)/tiny/obj/src/unpack.o: override CFLAGS += -I$(B)/tiny/gen
 
 $(B)/host/%.o: %.c $(wildcard include/*.h src/*.h insns/*.h)
 	@mkdir -p $(dir $@)
@@ -209,6 +261,8 @@ $(B)/startstop: tools/startstop.c tools/toolarg.h
 $(B)/benchreport: tools/benchreport.c
 	$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
 $(B)/tests/test_benchreport: tools/benchreport.c
+# the codec's unit test includes the packer and the texts
+$(B)/tests/test_unpack: tools/pack.c src/texts.h
 
 $(B)/true-static: tools/true-static.c $(UAPI)
 	$(CC) -Os -Wall -Wextra -Werror -static -o $@ $<
