@@ -153,35 +153,18 @@ $(B)/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(if $(filter $<,$(HOT_SRCS)),$(HOT_OPT)) -c -o $@ $<
 
-# The product's string literals packed (PACK_STRINGS=0: a plain link). A first link puts
-# those of our own code in a section of their own (tools/strings1.ld); tools/pack.c packs its
-# bytes into GEN/strings.c; the second link, the product, has them in bss (tools/strings2.ld)
-# with the packed copy, and src/unpack.c's constructor unpacks them before main (9.8 KB less).
-# The links differ only in where those strings go and in the packed copy (compiled without
-# LTO), so the strings are the same bytes; their size is checked.
+# The product's read-only data packed (PACK_STRINGS=0: a plain link): the strings and tables
+# of our own code, some 36 KB, are bss in the product, unpacked before main from a packed copy
+# (src/unpack.c); tools/link-packed.sh links it twice (three times, at times four), the
+# second time with the packed copy of what the first one laid out, and proves every address
+# the same in both.
 # $(call link_product,OUT,OBJS,GENDIR[,CFLAGS])
-OBJCOPY := $(CROSS_COMPILE)objcopy
-NM := $(CROSS_COMPILE)nm
-READELF := $(CROSS_COMPILE)readelf
 PACK_STRINGS ?= 1
-PACK_LINK_DEPS := tools/strings1.ld tools/strings2.ld
+PACK_LINK_DEPS := tools/strings1.ld tools/strings2.ld tools/link-packed.sh
 ifeq ($(PACK_STRINGS),1)
-define link_product
-	$(CC) $(CFLAGS) $(4) -o $(1).strings.elf $(2) $(LDFLAGS) -Wl,-T,tools/strings1.ld \
-		-Wl,--emit-relocs
-	@! $(READELF) -SW $(1).strings.elf | grep -q '\.rela\?\.pk_str' || \
-	  { echo "minisnoop: $(1): a section packed by tools/strings1.ld has relocations" >&2; \
-	    exit 1; }
-	$(OBJCOPY) -O binary --only-section=.pk_str $(1).strings.elf $(1).strings
-	$(3)/pack -s $(1).strings >$(3)/strings.c
-	$(CC) $(CFLAGS) -fno-lto -c -o $(3)/strings.o $(3)/strings.c
-	$(CC) $(CFLAGS) $(4) -o $(1) $(2) $(3)/strings.o $(LDFLAGS) -Wl,-T,tools/strings2.ld \
-		-Wl,-Map=$(1).map
-	@set -- $$($(NM) -n $(1) | sed -n 's/^\([0-9a-f]*\) . __pk_str_\(start\|end\)$$/\1/p') && \
-	  [ $$# = 2 ] && [ $$((0x$$2 - 0x$$1)) = $$(stat -c %s $(1).strings) ] || \
-	  { echo "minisnoop: $(1): the packed strings do not match the second link's" >&2; \
-	    rm -f $(1); exit 1; }
-endef
+link_product = OBJCOPY=$(CROSS_COMPILE)objcopy READELF=$(CROSS_COMPILE)readelf \
+	tools/link-packed.sh $(1) $(3) '$(CC) -fno-lto -c' -- \
+	$(CC) $(CFLAGS) $(4) $(2) $(LDFLAGS)
 else
 link_product = $(CC) $(CFLAGS) $(4) -o $(1) $(2) $(LDFLAGS) -Wl,-Map=$(1).map
 endif

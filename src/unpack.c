@@ -10,7 +10,7 @@
 
 /*
  * Bits are read from a 64-bit window (acc: the next nb bits, from the top; past the input's
- * end, 1s), all in locals: the constructor below unpacks some 18 KB at every start, which a
+ * end, 1s), all in locals: the constructor below unpacks some 30 KB at every start, which a
  * bit at a time or a struct in memory makes several times slower.
  */
 #define FILL()                                                                                     \
@@ -82,10 +82,10 @@ const char *pk_text(enum pk_text t)
 }
 
 /*
- * The product's other string literals: its second link (tools/strings2.ld) puts them in bss,
- * from __pk_str_start to __pk_str_end, and links in the packed copy the build made of them
+ * The product's other read-only data (its strings and tables: tools/link-packed.sh): bss from
+ * __pk_str_start to __pk_str_end in the product, and the packed copy the build made of them
  * (pk_strings, pk_strings_meta: raw size, packed size, k). Unpacked before main. Weak: the test
- * builds and the first link have none of it and keep their strings as they are.
+ * builds and PACK_STRINGS=0 have none of it and keep their data as it is.
  */
 extern char __pk_str_start[] __attribute__((weak)), __pk_str_end[] __attribute__((weak));
 extern const unsigned long pk_strings_meta[3] __attribute__((weak));
@@ -95,7 +95,7 @@ __attribute__((constructor)) static void unpack_strings(void)
 {
 	if (!pk_strings_meta || !__pk_str_start)
 		return;
-	/* the build checked the sizes match; no message can be said without the strings */
+	/* the build proved the layout; no message can be said without the strings */
 	if (pk_strings_meta[0] != (size_t)(__pk_str_end - __pk_str_start) ||
 	    pk_unpack(pk_strings, pk_strings_meta[1], (unsigned)pk_strings_meta[2], __pk_str_start,
 		      pk_strings_meta[0]))
