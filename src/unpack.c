@@ -63,7 +63,7 @@ int pk_unpack(const unsigned char *in, size_t n, unsigned k, char *out, size_t c
 		if (len > cap - o)
 			len = cap - o;
 		for (char *d = out + o, *e = d + len; d < e; d++)
-			*d = d[-dist];
+			*d = *(d - dist);
 		o += len;
 	}
 	return used > n * 8 ? -EINVAL : 0; /* it ended early */
