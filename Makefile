@@ -407,7 +407,8 @@ clean:
 format:
 	clang-format -i $(SRCS) $(INSNS) include/*.h $(wildcard src/*.h tests/*.h tests/*/*.c tools/*.c)
 
-lint: $(UAPI)
+lint: $(UAPI) $(B)/gen/packed.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--inline-suppr --suppress=missingIncludeSystem -D__linux__ -Iinclude -Isrc src insns
-	clang-tidy --quiet $(SRCS) $(INSNS) -- $(HOST_CFLAGS)
+		--inline-suppr --suppress=missingIncludeSystem -D__linux__ -Iinclude -Isrc \
+		-I$(B)/gen src insns
+	clang-tidy --quiet $(SRCS) $(INSNS) -- $(HOST_CFLAGS) -I$(B)/gen

@@ -96,7 +96,7 @@ __attribute__((constructor)) static void unpack_strings(void)
 	if (!pk_strings_meta || !__pk_str_start)
 		return;
 	/* the build proved the layout; no message can be said without the strings */
-	if (pk_strings_meta[0] != (size_t)(__pk_str_end - __pk_str_start) ||
+	if (pk_strings_meta[0] != (uintptr_t)__pk_str_end - (uintptr_t)__pk_str_start ||
 	    pk_unpack(pk_strings, pk_strings_meta[1], (unsigned)pk_strings_meta[2], __pk_str_start,
 		      pk_strings_meta[0]))
 		_exit(127);
