@@ -10,30 +10,25 @@
 
 /*
  * Bits are read from a 64-bit window (acc: the next nb bits, from the top; past the input's
- * end, 1s), all in locals: the constructor below unpacks some 30 KB at every start, which a
- * bit at a time or a struct in memory makes several times slower.
+ * end, 1s; pad: how many such bytes), all in locals, refilled to 57 bits or more where a field
+ * may need them (a gamma code here is 49 bits at most, k 12): the constructor below unpacks
+ * some 30 KB at every start, which a bit at a time or a refill per field makes several times
+ * slower.
  */
 #define FILL()                                                                                     \
 	while (nb <= 56) {                                                                         \
-		acc |= (uint64_t)(p < end ? *p++ : 0xffu) << (56 - nb);                            \
+		acc |= (uint64_t)(p < end ? *p++ : (pad++, 0xffu)) << (56 - nb);                   \
 		nb += 8;                                                                           \
 	}
-#define TAKE(v, k)                                                                                 \
-	do {                                                                                       \
-		unsigned k_ = (k);                                                                 \
-		FILL();                                                                            \
-		v = k_ ? (size_t)(acc >> (64 - k_)) : 0;                                           \
-		acc <<= k_, nb -= k_, used += k_;                                                  \
-	} while (0)
+#define SKIP(n) (acc <<= (n), nb -= (n))
 /* gamma: the zeros before the first 1 say how many bits follow it (24 at most here) */
 #define GAMMA(v)                                                                                   \
 	do {                                                                                       \
-		unsigned z_;                                                                       \
-		FILL();                                                                            \
-		z_ = acc ? (unsigned)__builtin_clzll(acc) : 64;                                    \
+		unsigned z_ = (unsigned)__builtin_clzll(acc | 1);                                  \
 		if (z_ > 24)                                                                       \
 			return -EINVAL;                                                            \
-		TAKE(v, 2 * z_ + 1);                                                               \
+		v = (size_t)(acc >> (63 - 2 * z_));                                                \
+		SKIP(2 * z_ + 1);                                                                  \
 	} while (0)
 
 int pk_unpack(const unsigned char *in, size_t n, unsigned k, char *out, size_t cap)
@@ -41,23 +36,28 @@ int pk_unpack(const unsigned char *in, size_t n, unsigned k, char *out, size_t c
 	const unsigned char *p = in, *end = in + n;
 	uint64_t acc = 0;
 	unsigned nb = 0;
-	size_t o = 0, used = 0, len, dist, low;
+	size_t o = 0, pad = 0, len, dist;
 
+	if (k > 12)
+		return -EINVAL;
 	while (o < cap) {
-		/* a byte: its flag 0 and 7 bits are the byte itself */
 		FILL();
+		/* a byte: its flag 0 and 7 bits are the byte itself; 0x7f: the next 8 bits are */
 		if (!(acc >> 63)) {
-			TAKE(len, 8);
+			len = (size_t)(acc >> 56);
+			SKIP(8);
 			if (len == 0x7f)
-				TAKE(len, 8);
+				len = (size_t)(acc >> 56), SKIP(8);
 			out[o++] = (char)len;
 			continue;
 		}
-		TAKE(len, 1);
+		SKIP(1);
 		GAMMA(len);
+		FILL();
 		GAMMA(dist);
-		TAKE(low, k);
-		dist = ((dist - 1) << k | low) + 1;
+		FILL();
+		dist = ((dist - 1) << k | (k ? (size_t)(acc >> (64 - k)) : 0)) + 1;
+		SKIP(k);
 		if (++len < 2 || dist > o)
 			return -EINVAL;
 		if (len > cap - o)
@@ -66,7 +66,8 @@ int pk_unpack(const unsigned char *in, size_t n, unsigned k, char *out, size_t c
 			*d = *(d - dist);
 		o += len;
 	}
-	return used > n * 8 ? -EINVAL : 0; /* it ended early */
+	/* it ended early when it took bits of the padding */
+	return (p - in + pad) * 8 - nb > n * 8 ? -EINVAL : 0;
 }
 
 const char *pk_text(enum pk_text t)
