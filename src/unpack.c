@@ -12,8 +12,7 @@
  * Bits are read from a 64-bit window (acc: the next nb bits, from the top; past the input's
  * end, 1s; pad: how many such bytes), all in locals, refilled to 57 bits or more where a field
  * may need them (a gamma code here is 49 bits at most, k 12): the constructor below unpacks
- * some 30 KB at every start, which a bit at a time or a refill per field makes several times
- * slower.
+ * some 30 KB at every start, which a bit at a time makes several times slower.
  */
 #define FILL()                                                                                     \
 	while (nb <= 56) {                                                                         \
