@@ -154,10 +154,9 @@ $(B)/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
 	$(CC) $(CFLAGS) $(if $(filter $<,$(HOT_SRCS)),$(HOT_OPT)) -c -o $@ $<
 
 # The product's read-only data packed (PACK_STRINGS=0: a plain link): the strings and tables
-# of our own code, some 36 KB, are bss in the product, unpacked before main from a packed copy
-# (src/unpack.c); tools/link-packed.sh links it twice (three times, at times four), the
-# second time with the packed copy of what the first one laid out, and proves every address
-# the same in both.
+# of our own code, some 30 KB, are bss in the product, unpacked before main from a packed copy
+# (src/unpack.c). tools/link-packed.sh links three times (at times four): the last link with
+# the packed copy of what the one before laid out, and proves every address the same in both.
 # $(call link_product,OUT,OBJS,GENDIR[,CFLAGS])
 PACK_STRINGS ?= 1
 PACK_LINK_DEPS := tools/strings1.ld tools/strings2.ld tools/link-packed.sh

@@ -2,8 +2,8 @@
 /*
  * The cold texts, as they are printed: tools/pack.c (a host program, run at build time)
  * includes this file and packs them into $(B)/gen/packed.h; src/unpack.c unpacks them on first
- * use (unpack.h names them). Nothing else includes it. Each is one string: what %d and %s in
- * them stand for is said where they are printed.
+ * use (unpack.h names them). Only the packer and its unit test include it. Each is one string:
+ * what %d and %s in them stand for is said where they are printed.
  */
 #ifndef MINISNOOP_TEXTS_H
 #define MINISNOOP_TEXTS_H
