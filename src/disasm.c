@@ -2,6 +2,7 @@
 /* Disassembler: one instruction to text, in the layout of `bpftool prog dump xlated`. */
 #include "fmt.h"
 #include "disasm.h"
+#include "unpack.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -17,28 +18,16 @@ enum {
 	V4_OFF_SIGNED = 1,    /* DIV/MOD off: signed division */
 };
 
-/*
- * The helpers' names, NUL after each, in id order (the mapper lists them so, and the enum
- * is made from it): one member a name, so that the table is the names alone, not a pointer
- * to each (1.7 KB). The mapper puts a comma after every entry, the last too.
- */
-#define HELPER_MEMBER_(x) x##_[sizeof(#x)]
-#define HELPER_NAME_(x)	  #x
-static const struct {
-	char __BPF_FUNC_MAPPER(HELPER_MEMBER_) end_;
-} helper_blob = {__BPF_FUNC_MAPPER(HELPER_NAME_) 0};
-#undef HELPER_MEMBER_
-#undef HELPER_NAME_
-
+/* The helpers' names by id (src/texts.h, packed): as the UAPI header of the build has them. */
 const char *helper_name(int id)
 {
-	const char *s = (const char *)&helper_blob;
+	const char *s = pk_text(PK_HELPERS);
 
-	if (id < 0 || id >= __BPF_FUNC_MAX_ID)
+	if (id < 0)
 		return NULL;
-	while (id--)
+	for (; id-- && *s;)
 		s += strlen(s) + 1;
-	return s;
+	return *s ? s : NULL;
 }
 
 /* Indexed by BPF_OP(code) >> 4; NULL where the op has its own syntax or is undefined. */

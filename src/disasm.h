@@ -12,7 +12,8 @@
 extern const char *const disasm_alu_ops[16];
 extern const char *const disasm_jmp_ops[16];
 
-/* Name of BPF helper id ("map_lookup_elem"), or NULL when unknown. */
+/* Name of BPF helper id ("map_lookup_elem"), or NULL when unknown. The names follow each other
+ * in id order, each NUL-terminated, an empty one after the last. */
 const char *helper_name(int id);
 
 /*

@@ -8,6 +8,7 @@
  */
 #include "explain.h"
 #include "fmt.h"
+#include "unpack.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -21,213 +22,34 @@
 
 #define LINE_MAX_ 1024
 
-/*
- * The verifier's messages (kernel/bpf/verifier.c, 5.10 to 6.18 wording): patterns tried in
- * order, the first match wins; '|' separates the wordings of one row, %d is a number, %s a
- * word; a pattern matches the start of the line. A row is the pattern, what it means and the
- * fix, NUL-separated: one pointer a row.
- */
-static const char *const rows[] = {
-    "R%d invalid mem access '%s_or_null'"
-    "\0"
-    "the register is a pointer that may be NULL (a map lookup's or a helper's result) and is "
-    "used before it was checked"
-    "\0"
-    "compare it with 0 and leave on that branch (if (!p) return 0;) before the access",
-    "R%d invalid mem access 'scalar'|R%d invalid mem access 'inv'"
-    "\0"
-    "memory is accessed through a register that holds a number (scalar), not a pointer: "
-    "usually a pointer that was not checked for NULL, or kernel memory dereferenced directly"
-    "\0"
-    "check the pointer for NULL on every path before using it; read kernel memory with "
-    "bpf_probe_read_kernel()",
-    "R%d invalid mem access"
-    "\0"
-    "memory is accessed through a register whose type may not be read or written that way"
-    "\0"
-    "access the object through the helper made for it, or check the register's type first",
-    "R0 !read_ok"
-    "\0"
-    "R0 (the return value, or a helper's result) is read before anything set it: usually an "
-    "exit on a path with no 'r0 = ...' before it"
-    "\0"
-    "set r0 (r0 = 0) before every exit",
-    "R%d !read_ok"
-    "\0"
-    "the register is read before anything was written to it on this path (a helper call "
-    "destroys r1-r5)"
-    "\0"
-    "set it first; keep values needed across helper calls in r6-r9",
-    "back-edge from insn %d to %d"
-    "\0"
-    "a jump goes backwards (a loop) and this load may not loop: kernels before 5.3, or an "
-    "unprivileged load"
-    "\0"
-    "unroll the loop, or use bpf_loop() (5.17+), or load with CAP_BPF",
-    "infinite loop detected at insn %d"
-    "\0"
-    "the verifier came back to the same state at the same instruction: the loop cannot end"
-    "\0"
-    "give the loop a counter the verifier can see grow to a constant bound",
-    "BPF program is too large|The sequence of %d jumps is too complex|too many states"
-    "\0"
-    "verification walked more instructions over all paths than the limit (1000000 since 5.2; "
-    "4096 before, or unprivileged), or kept too many branches pending"
-    "\0"
-    "fewer paths: fewer branches, tighter loop bounds, bounds checks early; split the "
-    "program into subprograms or tail calls",
-    "invalid indirect read from stack|invalid read from stack"
-    "\0"
-    "a stack slot is read (or handed to a helper) before it was written: uninitialized stack"
-    "\0"
-    "store to every byte of the buffer (zero it) before reading it or passing it to a helper",
-    "invalid stack off=%d size=%d|invalid write to stack|invalid indirect access to "
-    "stack|invalid variable-offset"
-    "\0"
-    "a stack access outside the 512-byte frame (r10 -512 to r10 -1), or at an offset the "
-    "verifier cannot bound"
-    "\0"
-    "use constant offsets from r10 within 512 bytes; large buffers belong in a per-CPU array "
-    "map",
-    "stack depth %d exceeds|combined stack size of %d calls is %d. Too large|the call stack "
-    "of %d frames is too deep"
-    "\0"
-    "the stack of the program and the subprograms it calls is over 512 bytes, or calls nest "
-    "too deep"
-    "\0"
-    "move large buffers to a per-CPU array map; call fewer levels deep",
-    "unknown func %s#%d|program of this type cannot use helper %s#%d|invalid func %s#%d"
-    "\0"
-    "the helper is not available to this program type, or not on this kernel (newer than it)"
-    "\0"
-    "use a program type that may call it, or a helper this kernel has ('check --types', "
-    "bpftool feature)",
-    "cannot call GPL-restricted function from non-GPL compatible program"
-    "\0"
-    "the helper is for GPL programs only and the program's license is not GPL-compatible"
-    "\0"
-    "load with a GPL-compatible license (\"GPL\", \"Dual MIT/GPL\")",
-    "cannot pass map_type %d into func %s#%d"
-    "\0"
-    "the helper does not work on this type of map"
-    "\0"
-    "use a map of the type the helper takes",
-    "invalid bpf_context access off=%d size=%d|dereference of modified ctx ptr"
-    "\0"
-    "the context (r1 at entry) is accessed at an offset or size this program type does not "
-    "allow, or through a moved context pointer"
-    "\0"
-    "take the field's offset and size from the tracepoint's format file or the context "
-    "struct",
-    "misaligned"
-    "\0"
-    "an access not aligned to its size where alignment is enforced (packet data, strict "
-    "architectures)"
-    "\0"
-    "align the offset to the access size, or read bytes one by one",
-    "unreachable insn %d"
-    "\0"
-    "an instruction no path reaches (dead code)"
-    "\0"
-    "remove it, or fix the jump meant to reach it",
-    "jump out of range from insn %d to %d|jump to reserved code|invalid jump"
-    "\0"
-    "a jump's target is outside the program or inside a two-slot instruction"
-    "\0"
-    "fix the jump's offset",
-    "last insn is not an exit or jmp"
-    "\0"
-    "the program can run past its last instruction"
-    "\0"
-    "end every path with exit",
-    "At program exit the register R0"
-    "\0"
-    "the return value is outside the range this program type allows"
-    "\0"
-    "return one of the allowed values (e.g. 0 or 1 for cgroup programs)",
-    "R%d pointer arithmetic on %s prohibited|R%d pointer arithmetic prohibited|R%d pointer "
-    "arithmetic with|R%d %s pointer "
-    "arithmetic|math between %s pointer|R%d pointer -= pointer prohibited|R%d bitwise "
-    "operator %s on pointer prohibited|R%d 32-bit pointer arithmetic prohibited|R%d tried to"
-    "\0"
-    "arithmetic the verifier does not allow on this kind of pointer (on a pointer that may be "
-    "NULL, between two pointers, 32-bit, bitwise, or with an unbounded number)"
-    "\0"
-    "check for NULL first; bound the number you add (if (i < N)); compute on numbers, not "
-    "pointers",
-    "invalid access to map value|R%d min value is outside of the allowed memory "
-    "range|R%d max value is outside of the allowed memory range|R%d unbounded memory "
-    "access|R%d min value is negative|R%d invalid zero-sized read|invalid zero-sized read"
-    "\0"
-    "a read or write outside the map value (or a buffer), or at an index whose bounds the "
-    "verifier does not know"
-    "\0"
-    "check the index against the value's size (unsigned) before the access, on the register "
-    "used for it",
-    "invalid access to packet|R%d offset is outside of the packet"
-    "\0"
-    "packet data read beyond what was checked against data_end"
-    "\0"
-    "compare data + N with data_end before reading N bytes",
-    "R%d type=%s_or_null expected=|Possibly NULL pointer passed to helper"
-    "\0"
-    "a pointer that may be NULL is passed to a helper"
-    "\0"
-    "check it for NULL before the call",
-    "R%d type=%s expected=%s|arg%d expected|R%d is not a"
-    "\0"
-    "a helper's argument is of the wrong kind (a number where a pointer is expected, a pointer "
-    "to the wrong memory)"
-    "\0"
-    "pass what the helper's prototype asks for (stack pointer, map, context)",
-    "R%d leaks addr"
-    "\0"
-    "a kernel address would reach user space or a map (unprivileged load)"
-    "\0"
-    "do not store or return pointers; load with CAP_BPF and CAP_PERFMON",
-    "Unreleased reference id=%d"
-    "\0"
-    "a reference (socket, ring buffer reservation, task) is not released on some path"
-    "\0"
-    "release it (bpf_sk_release, bpf_ringbuf_submit/discard) on every path",
-    "frame pointer is read only"
-    "\0"
-    "r10, the frame pointer, is written"
-    "\0"
-    "copy it to another register and change that one",
-    "fd %d is not pointing to valid bpf_map|unrecognized bpf_ld_imm64"
-    "\0"
-    "a 64-bit load names a map fd that is not a map"
-    "\0"
-    "create the map first and use its fd",
-    "BPF_LD_[ABS|IND] instructions not allowed"
-    "\0"
-    "legacy packet loads (LD_ABS, LD_IND) in a program type without them"
-    "\0"
-    "use socket filters for them, or direct packet access",
-    "unknown opcode|invalid BPF_LD_IMM|BPF_%s uses reserved fields|invalid BPF_|R%d is "
-    "invalid|invalid dst register|invalid src register"
-    "\0"
-    "an instruction the verifier cannot decode (unknown opcode, reserved fields set, bad "
-    "register)"
-    "\0"
-    "fix the encoding; newer instructions (cpu v4) need 6.6+",
-    "calling kernel function|kernel function %s|kernel btf_id %d is not a function"
-    "\0"
-    "a kfunc call this program may not make"
-    "\0"
-    "use a program type and kernel that allow the kfunc",
-};
+/* The rows of the verifier's messages (src/texts.h, packed): pattern, meaning and fix each. */
+#define NROWS 64
+static const char *rows[NROWS];
 
-#define NROWS (sizeof(rows) / sizeof(rows[0]))
+/* The row's first string, or NULL past the last: the table is unpacked the first time. */
+static const char *row_at(size_t k)
+{
+	if (!rows[0]) {
+		const char *s = pk_text(PK_EXPLAIN);
+
+		for (size_t n = 0; n < NROWS && *s; n++) {
+			rows[n] = s;
+			for (int i = 0; i < 3; i++)
+				s += strlen(s) + 1;
+		}
+	}
+	return k < NROWS ? rows[k] : NULL;
+}
 
 const char *explain_row(int row, const char **what, const char **fix)
 {
-	if (row < 0 || (size_t)row >= NROWS)
+	const char *r = row >= 0 ? row_at((size_t)row) : NULL;
+
+	if (!r)
 		return NULL;
-	*what = rows[row] + strlen(rows[row]) + 1;
+	*what = r + strlen(r) + 1;
 	*fix = *what + strlen(*what) + 1;
-	return rows[row];
+	return r;
 }
 
 /* Whether s starts with pattern p (ends at '|' or NUL); %d a number, %s a word. */
@@ -259,7 +81,7 @@ static bool match(const char *p, const char *s)
 
 static int find_row(const char *s)
 {
-	for (size_t k = 0; k < NROWS; k++)
+	for (size_t k = 0; row_at(k); k++)
 		for (const char *p = rows[k]; p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL)
 			if (match(p, s))
 				return (int)k;

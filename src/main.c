@@ -14,6 +14,7 @@
 #include "textprog.h"
 #include "tracefs.h"
 #include "tracer.h"
+#include "unpack.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,27 +27,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static const char usage_line[] =
-    "usage: minisnoop [-TtUxqje] [-o FIELDS] [-u UID] [-n NAME] [-l LINE] [-P PPID]\n"
-    "                 [-c CGROUP] [-Z USER] [--max-args N] [--count N] [--duration S] [--pages N]\n"
-    "                 [--container ID[,ID...]] [--containers-only]\n"
-    "                 [--max-env N] [--verifier-log[=LEVEL]] [--no-btf] [--compat] [--exit]\n"
-#ifndef MINISNOOP_TINY
-    "                 [-w FILE [--rotate SIZE[,COUNT]]] [--rate N] [--pidfile FILE]\n"
-    "                 [--ancestors N] [--existing]\n"
-#endif
-    "                 [--tree PID] [--exclude-tree PID] [-- COMMAND [ARGS...]]\n"
-#ifndef MINISNOOP_TINY
-    "                 [--syslog[=FACILITY] | --journal | --kmsg]\n"
-#endif
-#ifdef MINISNOOP_TINY
-    "       minisnoop check\n";
-#else
-    "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n"
-    "       minisnoop dump --prog FILE | verify --prog FILE [--type T] [--attach "
-    "CAT:EVENT|kprobe:FN]\n"
-    "       minisnoop explain [--compare] [FILE|-]...\n";
-#endif
+/* The usage lines, packed (src/texts.h). */
+#define usage_line pk_text(PK_USAGE)
 
 /* The fields 'all' adds (fields.h), wrapped under the option's text. */
 static void help_fields(void)
@@ -79,72 +61,10 @@ static void help(void)
 		  usage_line);
 	return;
 #endif
-	ms_printf("%s", usage_line);
-	ms_printf("\n"
-		  "Traces every execve()/execveat() on the system with eBPF; needs root.\n"
-		  "\n"
-		  "  -T, --time           HH:MM:SS column\n"
-		  "  -t, --timestamp      seconds since start column\n"
-		  "  -U, --print-uid      UID column\n"
-		  "  -x, --fails          only failed execs\n"
-		  "  -q, --quote          quote arguments\n"
-		  "  -j, --json           one JSON object per line\n"
-		  "  -o, --output FIELDS  columns like ps -o (with -j: context keys); +F,... adds\n"
-		  "                       to the default ones, 'all' adds every context field:\n");
+	ms_printf("%s%s", usage_line, pk_text(PK_HELP));
 	help_fields();
-	ms_printf(
-	    "  -e, --env            the new program's environment too (field env)\n"
-	    "  -u, --uid UID        only this uid (number or user name); in the kernel\n"
-	    "  -c, --cgroup PATH    only processes in this cgroup v2 directory; in the kernel\n"
-	    "      --container ID[,ID...]  only processes in these containers (ids or unique\n"
-	    "                       prefixes); in the kernel\n"
-	    "      --containers-only  only processes in a container; in the kernel\n"
-	    "  -n, --name REGEX     only commands whose name matches (POSIX extended)\n"
-	    "  -l, --line REGEX     only commands whose argument line matches\n"
-	    "  -P, --ppid PID       only children of PID\n"
-	    "  -Z, --user USER      run as USER once attached (all capabilities are\n"
-	    "                       dropped once attached in any case)\n"
-	    "      --max-args N     arguments kept per exec (default %d, at most %d)\n"
-	    "      --max-env N      -e: variables kept (default %d, at most %d); those that\n"
-	    "                       change how a program runs (LD_*, ...) are always shown\n"
-	    "      --count N        exit after N events\n"
-	    "      --duration S     exit after S seconds\n"
-	    "      --pages N        perf ring pages per CPU, a power of two (default 64,\n"
-	    "                       256 with -e)\n"
-	    "      --verifier-log[=LEVEL]  print each program's verifier log on stderr\n"
-	    "      --no-btf         find ppid by tracking forks, not with BTF (also\n"
-	    "                       MINISNOOP_NO_BTF=1)\n"
-	    "      --compat         failed execs through the 32-bit entry too (watches\n"
-	    "                       every syscall: each costs more; see man 8)\n"
-	    "  -w, --write FILE     append the events to FILE (SIGHUP opens it again)\n"
-	    "      --rotate SIZE[,COUNT]  FILE.1 .. FILE.COUNT past SIZE bytes (k, M, G)\n"
-	    "      --rate N[/s]     at most N events a second per command; drops are said\n"
-	    "      --pidfile FILE   our pid, once tracing (locked: one minisnoop per FILE)\n"
-#ifndef MINISNOOP_TINY
-	    "      --syslog[=FAC]   each event a message to /dev/log (default authpriv)\n"
-	    "      --journal        each event a journal entry (MINISNOOP_* fields)\n"
-	    "      --kmsg           each event a kernel log record (dmesg)\n"
-#endif
-	    "      --exit           an event when a process ends too (exit code, signal,\n"
-	    "                       age); JSON lines get event, id and parent_id (for\n"
-	    "                       text: -o +id,parent_id)\n"
-	    "      --ancestors N    -o ancestors: at most N (default: up to pid 1)\n"
-	    "      --existing       a line per process running at start\n"
-	    "      --tree PID       only PID and its descendants, those forked later too;\n"
-	    "                       in the kernel (repeatable)\n"
-	    "      --exclude-tree PID  all but PID and its descendants (repeatable)\n"
-	    "  -- COMMAND [ARGS...] run COMMAND, trace it and its descendants only, and exit\n"
-	    "                       with its status once it ends\n"
-	    "  -h, --help, -V, --version\n"
-	    "\n"
-#ifndef MINISNOOP_TINY
-	    "  dump [PROGRAM]       disassemble the built-in programs with source lines\n"
-	    "  verify               load every program, print the verifier's log and stats\n"
-	    "  dump|verify --prog F your program: text as dump prints it, or raw insns\n"
-	    "  explain [FILE|-]     a verifier log (any tool's) in plain words; --compare A B\n"
-#endif
-	    "  check [--types]      say whether this system can trace, and what is missing\n",
-	    EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM, EV_MAX_ENV_DEF, EV_MAX_ENV_LIM);
+	ms_printf(pk_text(PK_HELP2), EV_MAX_ARGS_DEF, EV_MAX_ARGS_LIM, EV_MAX_ENV_DEF,
+		  EV_MAX_ENV_LIM);
 }
 
 static int usage_error(const char *fmt, const char *arg)

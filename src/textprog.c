@@ -310,12 +310,12 @@ static int helper_id(const char *name, size_t n)
 {
 	if (n > 4 && !strncmp(name, "bpf_", 4))
 		name += 4, n -= 4;
-	for (int id = 1; id < __BPF_FUNC_MAX_ID; id++) {
-		const char *h = helper_name(id);
+	/* the names in id order, one walk (helper_name's text) */
+	const char *h = helper_name(0);
 
-		if (h && strlen(h) == n && !strncmp(h, name, n))
+	for (int id = 0; h && *h; id++, h += strlen(h) + 1)
+		if (id && strlen(h) == n && !strncmp(h, name, n))
 			return id;
-	}
 	return -1;
 }
 

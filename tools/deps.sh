@@ -20,7 +20,7 @@ set -eu
 want="gcc make libc6-dev linux-libc-dev"
 for what in "${@:-build}"; do
 	case "$what" in
-	build) want="$want musl-tools" ;;
+	build) want="$want musl-tools binutils" ;;
 	test) want="$want musl-tools libcmocka-dev bpftool python3 util-linux rsyslog" ;;
 	bench) want="$want musl-tools" ;;
 	# BENCH_PEERS=1: the peers (libbpf-tools' execsnoop and exitsnoop, bpftrace's execsnoop.bt,

@@ -202,6 +202,11 @@ if [ -n "${PRODUCT:-}" ] && [ "$PRODUCT" != "$bin" ]; then
 	psize=$(stat -c %s "$ptmp")
 	echo "Stripped $PRODUCT (the same objects linked with LTO): $psize bytes," \
 		"$((size - psize)) less; the budget and the goal are its."
+	# tools/link-packed.sh's first link: the read-only data it packs (PRODUCT.strings)
+	if [ -f "$PRODUCT.strings" ] && [ ! "$PRODUCT.strings" -ot "$PRODUCT.strings.elf" ]; then
+		echo "Its read-only data ($(stat -c %s "$PRODUCT.strings") bytes: the strings and" \
+			"tables of our objects, musl's strerror table) is packed in it (src/unpack.c)."
+	fi
 	size=$psize
 fi
 for pair in "budget:$budget" "goal:$goal"; do
