@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "packed.h" /* generated: PK_RAW, PK_K, pk_off[], pk_data[] */
@@ -100,4 +101,8 @@ __attribute__((constructor)) static void unpack_strings(void)
 	    pk_unpack(pk_strings, pk_strings_meta[1], (unsigned)pk_strings_meta[2], __pk_str_start,
 		      pk_strings_meta[0]))
 		_exit(127);
+	/* read-only again, as .rodata was: the section starts on a 64 KiB boundary (the
+	 * largest page size); the kernel rounds its end up to a page of its own (brk starts
+	 * on the next) */
+	mprotect(__pk_str_start, (uintptr_t)__pk_str_end - (uintptr_t)__pk_str_start, PROT_READ);
 }
