@@ -252,7 +252,13 @@ static void decode_ids(const struct ms_event *h, struct ev_view *v)
 
 int ev_decode_fork(const void *data, size_t size, struct ms_fork *f)
 {
+	uint32_t flags;
+
 	if (!data || !f || size < sizeof(*f))
+		return -EINVAL;
+	/* the flags alone first: most records are not forks (every record is asked) */
+	memcpy(&flags, (const char *)data + offsetof(struct ms_fork, flags), sizeof(flags));
+	if (flags != EV_F_FORK)
 		return -EINVAL;
 	memcpy(f, data, sizeof(*f)); /* 4-byte aligned in the ring */
 	if (f->flags != EV_F_FORK || !f->pid || (f->have & ~CTXB(IDS)))
