@@ -102,7 +102,7 @@ static char *put_i64(char *d, int64_t v)
 	return put_u64(d, (uint64_t)v);
 }
 
-/* Zero-padded to width digits (v < 10^width). */
+/* Zero-padded to width digits (v's last ones). */
 static char *put_u0(char *d, uint32_t v, int width)
 {
 	char t[20], *end = d + width;
@@ -601,9 +601,11 @@ static char *json_chain(char *d, const struct ev_view *v)
 	len = (size_t)(d - start);
 	for (i = 0; i < n && v->anc[i].serial; i++)
 		;
-	if (i < n || (c->cap < len && !(t = realloc(c->text, len)))) /* not from a table */
+	if (i < n) /* not from a table */
 		return d;
 	if (c->cap < len) {
+		if (!(t = realloc(c->text, len)))
+			return d;
 		c->text = t;
 		c->cap = len;
 	}
