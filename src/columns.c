@@ -11,11 +11,13 @@
 #define MEMBER(m) (((struct ms_event *)0)->m)
 
 const struct col_def out_cols[COL_COUNT] = {
-#define BASE_COL(c, nm, hd, w) [COL_##c] = {.name = nm, .head = hd, .width = w, .ctx = -1},
+#define BASE_COL(c, nm, hd, w)                                                                     \
+	[COL_##c] = {.name = nm, .name_len = sizeof(nm) - 1, .head = hd, .width = w, .ctx = -1},
     OUT_BASE_COLUMNS(BASE_COL)
 #undef BASE_COL
 #define CTX_COL(c, nm, hd, w, grp, knd, mem, all_)                                                 \
 	[COL_##c] = {.name = nm,                                                                   \
+		     .name_len = sizeof(nm) - 1,                                                   \
 		     .head = hd,                                                                   \
 		     .width = w,                                                                   \
 		     .ctx = CTX_##grp,                                                             \

@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <time.h>
 
 static bool is_hex(char c)
 {
@@ -161,6 +162,44 @@ static bool has_controller(const char *list, size_t n, const char *ctl)
 }
 
 bool container_v1 = true;
+
+bool container_v1_flat_in(const char *cgroups)
+{
+	const char *line = cgroups;
+
+	if (!str_find(cgroups, "#subsys_name"))
+		return false;
+	for (; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		size_t k = strcspn(line, " \t\n");
+		char *e;
+		uint64_t hier, num;
+
+		if ((k != 4 || memcmp(line, "pids", 4)) && (k != 3 || memcmp(line, "cpu", 3)))
+			continue;
+		hier = scan_u64(line + k, &e, 10, NULL);
+		num = scan_u64(e, &e, 10, NULL);
+		if (hier && num != 1)
+			return false;
+	}
+	return true;
+}
+
+bool container_v1_flat(uint64_t ts_ns)
+{
+	static uint64_t looked;
+	static bool flat;
+	struct timespec now;
+	char buf[4096];
+	int n;
+
+	if (looked > ts_ns)
+		return flat;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	looked = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+	n = read_small_file("/proc/cgroups", buf, sizeof(buf));
+	flat = n > 0 && (size_t)n < sizeof(buf) - 1 && container_v1_flat_in(buf);
+	return flat;
+}
 
 int container_of_pid_v1(uint32_t pid, char id[CONTAINER_ID_LEN + 1], char pod[POD_UID_LEN + 1])
 {

@@ -30,6 +30,17 @@ int container_of_path(const char *path, size_t len, char id[CONTAINER_ID_LEN + 1
 extern bool container_v1;
 int container_of_pid_v1(uint32_t pid, char id[CONTAINER_ID_LEN + 1], char pod[POD_UID_LEN + 1]);
 
+/*
+ * Whether the v1 pids and cpu hierarchies hold no cgroup but their root (num_cgroups in
+ * /proc/cgroups, the host's), at a look taken after ts_ns (CLOCK_MONOTONIC, an event's time):
+ * then no process was in a container's cgroup there at that event, and container_of_pid_v1
+ * would find none (its open of /proc/PID/cgroup, a failed one for a process gone, was a fifth
+ * of the reader's time with -o all on such a host). One read of /proc/cgroups a batch.
+ * container_v1_flat_in: the same of that file's text (false when it is not one).
+ */
+bool container_v1_flat(uint64_t ts_ns);
+bool container_v1_flat_in(const char *cgroups);
+
 /* The component of a cgroup directory's name that is a container's id (prefix and suffix
  * stripped), or NULL: what --container matches ids against. */
 const char *container_id_in_name(const char *name, size_t len);

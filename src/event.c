@@ -187,23 +187,53 @@ static size_t decode_context(const struct ms_event *h, const char *text, size_t 
 	return tlen - blocks;
 }
 
+unsigned ev_digits(char t[20], uint64_t v)
+{
+	unsigned n = 0, k;
+	uint32_t w, q;
+
+	while (v > UINT32_MAX) { /* nine digits a div */
+		w = (uint32_t)(v % 1000000000);
+		v /= 1000000000;
+		for (k = 0; k < 9; k++, w = q) {
+			q = (uint32_t)(((uint64_t)w * 0xCCCCCCCDu) >> 35); /* w / 10, any u32 */
+			t[n++] = (char)('0' + (w - q * 10));
+		}
+	}
+	for (w = (uint32_t)v;; w = q) {
+		q = (uint32_t)(((uint64_t)w * 0xCCCCCCCDu) >> 35);
+		t[n++] = (char)('0' + (w - q * 10));
+		if (!q)
+			return n;
+	}
+}
+
 uint64_t ev_image_id(uint32_t tgid, uint64_t start_ns, uint64_t arg_start)
 {
+	/* the last few, by pid: an exec's id again at its exit, its parent's at each sibling's */
+	static struct {
+		uint32_t tgid;
+		uint64_t start, arg, h;
+	} memo[8];
 	uint64_t part[3] = {tgid, start_ns / 10000000, arg_start}, h = 0xcbf29ce484222325ull;
 	char t[20];
+	__typeof__(&memo[0]) m = &memo[tgid % 8];
+
+	if (m->h && m->tgid == tgid && m->start == part[1] && m->arg == arg_start)
+		return m->h;
+	m->tgid = tgid;
+	m->start = part[1];
+	m->arg = arg_start;
 
 	for (int i = 0; i < 3; i++) {
-		int n = 0;
+		unsigned n = ev_digits(t, part[i]);
 
-		do
-			t[n++] = (char)('0' + part[i] % 10);
-		while (part[i] /= 10);
 		while (n)
 			h = (h ^ (unsigned char)t[--n]) * 0x100000001b3ull;
 		if (i < 2)
 			h = (h ^ ':') * 0x100000001b3ull;
 	}
-	return h;
+	return m->h = h;
 }
 
 /* The ids from the facts the record carries. */
@@ -222,7 +252,13 @@ static void decode_ids(const struct ms_event *h, struct ev_view *v)
 
 int ev_decode_fork(const void *data, size_t size, struct ms_fork *f)
 {
+	uint32_t flags;
+
 	if (!data || !f || size < sizeof(*f))
+		return -EINVAL;
+	/* the flags alone first: most records are not forks (every record is asked) */
+	memcpy(&flags, (const char *)data + offsetof(struct ms_fork, flags), sizeof(flags));
+	if (flags != EV_F_FORK)
 		return -EINVAL;
 	memcpy(f, data, sizeof(*f)); /* 4-byte aligned in the ring */
 	if (f->flags != EV_F_FORK || !f->pid || (f->have & ~CTXB(IDS)))

@@ -19,6 +19,7 @@
 /* An ancestor, as the process table knows it (src/proctab.c); strings point into the table. */
 struct ev_ancestor {
 	uint32_t pid;
+	uint32_t serial;  /* its table slot's use, never the same twice in a run; 0: none */
 	bool has_id, cut; /* cut: its argument text was longer than the table keeps */
 	uint64_t id;
 	const char *comm; /* EV_COMM_LEN bytes, NUL-padded */
@@ -80,6 +81,10 @@ struct ev_view {
  * arg_start (ASLR, argv and env sizes), a reused tgid has another start.
  */
 uint64_t ev_image_id(uint32_t tgid, uint64_t start_ns, uint64_t arg_start);
+
+/* v's decimal digits into t, the lowest first; their count (1 to 20). By multiplication: -Os
+ * makes v / 10 a 64-bit div (tens of cycles) per digit, and every line has a hundred. */
+unsigned ev_digits(char t[20], uint64_t v);
 
 /* Checks sizes (the record is untrusted) and splits the text, keeping at most max_args
  * arguments. 0 or -EINVAL. */

@@ -79,15 +79,15 @@ static char *put_str(char *d, const char *s)
 	return d + n;
 }
 
+/* A string literal: its length known, copied inline (put_str's strlen and rep movsb were a tenth
+ * of a JSON line's time). */
+#define PUT(d, lit) ((char *)memcpy(d, lit, sizeof(lit) - 1) + sizeof(lit) - 1)
+
 static char *put_u64(char *d, uint64_t v)
 {
 	char t[20];
-	int n = 0;
+	unsigned n = ev_digits(t, v);
 
-	do {
-		t[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
 	while (n)
 		*d++ = t[--n];
 	return d;
@@ -102,14 +102,15 @@ static char *put_i64(char *d, int64_t v)
 	return put_u64(d, (uint64_t)v);
 }
 
-/* Zero-padded to width digits. */
-static char *put_u0(char *d, uint64_t v, int width)
+/* Zero-padded to width digits (v's last ones). */
+static char *put_u0(char *d, uint32_t v, int width)
 {
-	char *end = d + width;
+	char t[20], *end = d + width;
+	unsigned n = ev_digits(t, v);
 
-	for (char *p = end; p > d; v /= 10)
-		*--p = (char)('0' + v % 10);
-	return end;
+	for (unsigned i = 0; d < end; i++)
+		*--end = i < n ? t[i] : '0';
+	return d + width;
 }
 
 /* Wall-clock time of ts_ns, split so that no addition can overflow for any input. */
@@ -137,10 +138,26 @@ static long event_tm(const struct ms_event *h, const struct out_opts *opt, bool 
 	long nsec;
 	time_t t;
 
+	/* UTC's last second, kept: a storm's lines share it (local time follows TZ) */
+	static struct {
+		time_t t;
+		bool set;
+		struct tm tm;
+	} utc;
+
 	realtime(h->ts_ns, opt->mono_to_real_ns, &sec, &nsec);
 	t = (time_t)sec;
+	if (!local && utc.set && utc.t == t) {
+		*tm = utc.tm;
+		return nsec;
+	}
 	if (!(local ? localtime_r(&t, tm) : gmtime_r(&t, tm)))
 		memset(tm, 0, sizeof(*tm));
+	if (!local) {
+		utc.t = t;
+		utc.tm = *tm;
+		utc.set = true;
+	}
 	return nsec;
 }
 
@@ -195,17 +212,17 @@ static char *hex16(char *buf, uint64_t id)
 	return buf;
 }
 
-/* A context field's value as the record gives it. */
+/* A context field's value as the record gives it: 16 bytes, returned in registers (a larger
+ * one was copied with rep movs at each of a -o all line's 25 keys). */
 struct value {
-	enum { V_NULL, V_NUM, V_WORD, V_STR } type; /* V_WORD: written as is (true, false) */
 	const char *s;
-	size_t len;
-	uint64_t num;
+	uint32_t len;				    /* V_NUM: the number (a u32 member) */
+	enum { V_NULL, V_NUM, V_WORD, V_STR } type; /* V_WORD: written as is (true, false) */
 };
 
 static struct value str_value(const char *s, size_t len)
 {
-	return (struct value){.type = V_STR, .s = s, .len = len};
+	return (struct value){.type = V_STR, .s = s, .len = (uint32_t)len};
 }
 
 /* In another mount namespace than the tracer's (when both are known). */
@@ -244,7 +261,10 @@ static int container_of(const struct ev_view *v, uint64_t id, char *cid, char *p
 	if (have)
 		return have;
 	if (last.ts != v->hdr.ts_ns || last.pid != v->hdr.pid || last.id != id) {
-		last.have = container_of_pid_v1(v->hdr.pid, last.cid, last.pod);
+		last.have = 0;
+		last.cid[0] = last.pod[0] = 0;
+		if (!container_v1 || !container_v1_flat(v->hdr.ts_ns))
+			last.have = container_of_pid_v1(v->hdr.pid, last.cid, last.pod);
 		last.ts = v->hdr.ts_ns;
 		last.pid = v->hdr.pid;
 		last.id = id;
@@ -275,7 +295,7 @@ static struct value ctx_value(const struct out_opts *opt, const struct ev_view *
 		/* (uid_t)-1: the login uid and session were never set */
 		if (cd->kind == FK_U32_SET && n == UINT32_MAX)
 			return r;
-		return (struct value){.type = V_NUM, .num = n};
+		return (struct value){.type = V_NUM, .len = n};
 	case FK_STR:
 		return str_value(at, strnlen(at, cd->size));
 	case FK_TTY: /* "pts3" is /dev/pts/3 */
@@ -305,7 +325,7 @@ static struct value ctx_value(const struct out_opts *opt, const struct ev_view *
 	}
 	case FK_FILELESS:
 		s = (v->hdr.ctx_flags & EV_C_EXE_DELETED) ? "true" : "false";
-		return (struct value){.type = V_WORD, .s = s, .len = strlen(s)};
+		return (struct value){.type = V_WORD, .s = s, .len = (uint32_t)strlen(s)};
 	case FK_CWD:
 		return str_value(v->cwd, v->cwd_len);
 	case FK_EXE:
@@ -425,45 +445,64 @@ static char *json_ancestor(char *d, const struct ev_ancestor *a)
 }
 
 #ifndef MINISNOOP_TINY
+/* Whether n bytes are the same, 8 at a time (musl's memcmp goes a byte at a time, and the kept
+ * texts below are matched on a line's every argument and variable). */
+static bool same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return false;
+	}
+	while (n--)
+		if (*a++ != *b++)
+			return false;
+	return true;
+}
+
 /*
  * Each ancestor's JSON text, kept: the execs and exits of a storm share their ancestors, whose
  * escaping was most of the reader's time per line (2 KB a line with 10 ancestors). An entry
- * is found by pid and id and matches on everything the text is made of, so it never shows
- * stale text; allocated at the first use (pages untouched until used).
+ * is found by the table slot's serial (an image's text never changes while its serial stands,
+ * and no serial is used twice in a run), checked against its pid and id; allocated at the
+ * first use (pages untouched until used).
  */
-#define ANC_CACHE 64
+#define ANC_CACHE 256 /* in pairs: two ancestors sharing a slot do not evict each other */
 struct anc_text {
-	uint32_t pid, argc, args_len, len;
+	uint32_t serial, pid, len, used;
 	uint64_t id;
-	bool has_id, cut;
-	char comm[EV_COMM_LEN], args[EV_ANC_ARGS];
 	char text[OB_ANC(EV_ANC_ARGS, EV_ANC_ARGS)];
 };
 static struct anc_text *anc_cache;
 
 static char *json_ancestor_kept(char *d, const struct ev_ancestor *a)
 {
+	static uint32_t uses;
 	struct anc_text *e;
 	char *start = d;
+	unsigned i = a->serial % ANC_CACHE & ~1u;
 
-	if (a->args_len > EV_ANC_ARGS || a->argc > EV_ANC_ARGS)
+	if (!a->serial || (!anc_cache && !(anc_cache = calloc(ANC_CACHE, sizeof(*anc_cache)))))
 		return json_ancestor(d, a);
-	if (!anc_cache && !(anc_cache = calloc(ANC_CACHE, sizeof(*anc_cache))))
-		return json_ancestor(d, a);
-	e = &anc_cache[(a->pid ^ (uint32_t)a->id ^ (uint32_t)(a->id >> 32)) % ANC_CACHE];
-	if (e->len && e->pid == a->pid && e->id == a->id && e->has_id == a->has_id &&
-	    e->cut == a->cut && e->argc == a->argc && e->args_len == a->args_len &&
-	    !memcmp(e->comm, a->comm, EV_COMM_LEN) && !memcmp(e->args, a->args, a->args_len))
-		return (char *)memcpy(d, e->text, e->len) + e->len;
+	for (unsigned k = 0; k < 2; k++) {
+		e = &anc_cache[i + k];
+		if (e->serial == a->serial && e->pid == a->pid && e->id == a->id) {
+			e->used = ++uses;
+			return (char *)memcpy(d, e->text, e->len) + e->len;
+		}
+	}
+	/* the pair's least recently used one */
+	e = &anc_cache[i + (anc_cache[i + 1].used < anc_cache[i].used)];
 	d = json_ancestor(d, a);
+	if ((size_t)(d - start) > sizeof(e->text))
+		return d;
+	e->used = ++uses;
+	e->serial = a->serial;
 	e->pid = a->pid;
 	e->id = a->id;
-	e->has_id = a->has_id;
-	e->cut = a->cut;
-	e->argc = a->argc;
-	e->args_len = a->args_len;
-	memcpy(e->comm, a->comm, EV_COMM_LEN);
-	memcpy(e->args, a->args, a->args_len);
 	e->len = (uint32_t)(d - start);
 	memcpy(e->text, start, e->len);
 	return d;
@@ -497,7 +536,7 @@ static char *json_env(char *d, const struct ev_view *v)
 		return json_strings(d, v->env, v->env_len, v->envc);
 	if (env_kept.n == v->envc && env_kept.key_len == total) {
 		for (i = 0, k = env_kept.key; i < v->envc; k += v->env_len[i++] + 1)
-			if (k[v->env_len[i]] || memcmp(k, v->env[i], v->env_len[i]))
+			if (k[v->env_len[i]] || !same(k, v->env[i], v->env_len[i]))
 				break;
 		if (i == v->envc)
 			return (char *)memcpy(d, env_kept.text, env_kept.text_len) +
@@ -533,6 +572,53 @@ static char *json_ancestors(char *d, const struct ev_view *v)
 	*d++ = ']';
 	return d;
 }
+
+#ifndef MINISNOOP_TINY
+/* The whole array, kept for the last chains: a storm's siblings, a build's jobs, and each
+ * process's exec and exit lines share theirs. Found by the parent's serial, matched on every
+ * ancestor's (a serial names one image's text: json_ancestor_kept). */
+#define CHAIN_KEEP 16
+static struct {
+	uint32_t n, serial[EV_ANC_MAX];
+	size_t len, cap;
+	char *text;
+} chains[CHAIN_KEEP];
+
+static char *json_chain(char *d, const struct ev_view *v)
+{
+	char *start = d, *t;
+	unsigned i, n = v->nanc;
+	size_t len;
+	__typeof__(&chains[0]) c = &chains[n ? v->anc[0].serial % CHAIN_KEEP : 0];
+
+	if (!v->anc_known || !n)
+		return json_ancestors(d, v);
+	for (i = 0; i < n && c->n == n && c->serial[i] == v->anc[i].serial; i++)
+		;
+	if (i == n)
+		return (char *)memcpy(d, c->text, c->len) + c->len;
+	d = json_ancestors(d, v);
+	len = (size_t)(d - start);
+	for (i = 0; i < n && v->anc[i].serial; i++)
+		;
+	if (i < n) /* not from a table */
+		return d;
+	if (c->cap < len) {
+		if (!(t = realloc(c->text, len)))
+			return d;
+		c->text = t;
+		c->cap = len;
+	}
+	memcpy(c->text, start, len);
+	c->len = len;
+	c->n = n;
+	for (i = 0; i < n; i++)
+		c->serial[i] = v->anc[i].serial;
+	return d;
+}
+#else
+#define json_chain json_ancestors
+#endif
 
 /* An exit's outcome from its wait status; -1 where unknown (JSON null). */
 struct outcome {
@@ -668,7 +754,7 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 	case V_NULL:
 		return put_str(d, "-");
 	case V_NUM:
-		return put_u64(d, val.num);
+		return put_u64(d, val.len);
 	case V_WORD:
 		return put_str(d, val.s);
 	default:
@@ -702,14 +788,25 @@ static char *json_context(char *d, const struct out_opts *opt, const struct ev_v
 	char buf[VALUE_BUF];
 
 	for (unsigned c = COL_CTX_FIRST; c < COL_COUNT; c++) {
+		const struct col_def *cd = &out_cols[c];
+
 		if (!(opt->ctx_cols & (1ull << c)))
 			continue;
+		/* the key as a fixed-size copy (OB_CTX has the room): no strlen per key */
 		*d++ = ',';
 		*d++ = '"';
-		d = put_str(d, out_cols[c].name);
-		d = put_str(d, "\":");
+		memcpy(d, cd->name, sizeof(cd->name));
+		d += cd->name_len;
+		memcpy(d, "\":null", 6);
+		d += 2;
+		/* not read (an exit's keys, a feature the kernel lacks): null, no lookup */
+		if (!(v->have & (1u << cd->ctx)) && cd->kind != FK_ANCESTORS &&
+		    cd->kind != FK_ENV) {
+			d += 4;
+			continue;
+		}
 		if (out_cols[c].kind == FK_ANCESTORS) {
-			d = json_ancestors(d, v);
+			d = json_chain(d, v);
 			continue;
 		}
 		if (out_cols[c].kind == FK_ENV) {
@@ -731,7 +828,7 @@ static char *json_context(char *d, const struct out_opts *opt, const struct ev_v
 			d = put_str(d, "null");
 			break;
 		case V_NUM:
-			d = put_u64(d, val.num);
+			d = put_u64(d, val.len);
 			break;
 		case V_WORD:
 			d = put_str(d, val.s);
@@ -754,15 +851,15 @@ static char *json_exit(char *d, const struct ev_view *v)
 {
 	struct outcome x = exit_outcome(v);
 
-	d = put_str(d, ",\"tid\":");
+	d = PUT(d, ",\"tid\":");
 	d = put_u64(d, v->hdr.tid);
 	d = json_int_or_null(d, ",\"exit_code\":", x.code);
 	d = json_int_or_null(d, ",\"signal\":", x.sig);
-	d = put_str(d, ",\"core\":");
+	d = PUT(d, ",\"core\":");
 	d = put_str(d, x.core < 0 ? "null" : x.core ? "true" : "false");
-	d = put_str(d, ",\"age\":");
+	d = PUT(d, ",\"age\":");
 	if (!(v->hdr.life & EV_L_AGE))
-		return put_str(d, "null");
+		return PUT(d, "null");
 	return put_since(d, v->hdr.age_ns, 0);
 }
 
@@ -777,7 +874,7 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 		d = put_str(d, v->exit	    ? "\"event\":\"exit\","
 			       : v->running ? "\"event\":\"running\","
 					    : "\"event\":\"exec\",");
-	d = put_str(d, "\"time\":\"");
+	d = PUT(d, "\"time\":\"");
 	/* Years outside 0..9999 only come from a bogus clock offset; keep the field well-formed. */
 	d = put_u0(d, (uint64_t)(tm.tm_year + 1900LL) % 10000, 4);
 	*d++ = '-';
@@ -792,26 +889,26 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 	d = put_u0(d, (unsigned)tm.tm_sec % 100, 2);
 	*d++ = '.';
 	d = put_u0(d, (uint64_t)nsec / 1000, 6);
-	d = put_str(d, "Z\",\"pid\":");
+	d = PUT(d, "Z\",\"pid\":");
 	d = put_u64(d, h->pid);
-	d = put_str(d, ",\"ppid\":");
+	d = PUT(d, ",\"ppid\":");
 	d = put_u64(d, h->ppid);
-	d = put_str(d, ",\"uid\":");
+	d = PUT(d, ",\"uid\":");
 	d = put_u64(d, h->uid);
-	d = put_str(d, ",\"comm\":");
+	d = PUT(d, ",\"comm\":");
 	d = esc_json(d, comm, strnlen(comm, EV_COMM_LEN));
 	if (v->exit)
 		return put_str(json_context(json_exit(d, v), opt, v), "}\n");
-	d = put_str(d, ",\"ret\":");
-	d = v->running ? put_str(d, "null") : put_i64(d, h->ret); /* running: from /proc */
-	d = put_str(d, ",\"filename\":");
-	d = v->running ? put_str(d, "null") : esc_json(d, v->filename, v->filename_len);
-	d = put_str(d, ",\"args\":");
+	d = PUT(d, ",\"ret\":");
+	d = v->running ? PUT(d, "null") : put_i64(d, h->ret); /* running: from /proc */
+	d = PUT(d, ",\"filename\":");
+	d = v->running ? PUT(d, "null") : esc_json(d, v->filename, v->filename_len);
+	d = PUT(d, ",\"args\":");
 	d = json_strings(d, v->args, v->arg_len, argc);
 	/* the arguments' (env has its own, env_truncated) */
 	d = put_str(d, v->truncated ? ",\"truncated\":true" : ",\"truncated\":false");
 	d = json_context(d, opt, v);
-	return put_str(d, "}\n");
+	return PUT(d, "}\n");
 }
 
 #ifndef MINISNOOP_TINY
@@ -830,7 +927,7 @@ int out_ctx_raw(const struct out_opts *opt, const struct ev_view *v, unsigned c,
 
 	*s = val.s;
 	*len = val.len;
-	*num = val.num;
+	*num = val.len;
 	return val.type == V_NULL ? 0 : val.type == V_NUM ? 1 : 2;
 }
 #endif

@@ -46,6 +46,7 @@ _Static_assert(COL_COUNT <= 64, "out_opts.ctx_cols is a 64-bit mask");
  * read and how its record member is shown. */
 struct col_def {
 	char name[10];
+	uint8_t name_len;
 	char head[10];
 	uint8_t width;
 	int8_t ctx;   /* CTX_*, -1: a base column */

@@ -14,6 +14,10 @@
 
 #define IMG(t, s) (&(t)->img[(s)-1]) /* slots are numbered from 1: 0 is none */
 
+/* Each slot's use: one count for every table of the process, so that a serial names one image
+ * (the ancestors' kept JSON text, output.c, is found by it). */
+static uint32_t serial;
+
 int pt_init(struct proctab *t, uint32_t cap)
 {
 	uint32_t n = 1;
@@ -165,7 +169,7 @@ static uint32_t alloc(struct proctab *t)
 	}
 	im = IMG(t, s);
 	memset(im, 0, sizeof(*im));
-	im->serial = ++t->serial ? t->serial : ++t->serial;
+	im->serial = ++serial ? serial : ++serial;
 	im->refs = 1;
 	return s;
 }
@@ -400,6 +404,7 @@ static void ancestor(const struct proctab *t, uint32_t s, struct ev_ancestor *a)
 	const struct pt_image *im = IMG(t, s);
 
 	a->pid = im->pid;
+	a->serial = im->serial;
 	a->has_id = im->flags & PT_HAS_ID;
 	a->cut = im->flags & PT_CUT;
 	a->id = im->id;

@@ -42,7 +42,6 @@ struct proctab {
 	uint32_t *bucket;     /* pid hash: slot + 1 */
 	uint32_t cap, mask, used, free_head;
 	uint32_t oldest, newest; /* the retired list */
-	uint32_t serial;
 	uint32_t live, retired;
 	uint64_t evicted;   /* exited images dropped while linked to */
 	uint64_t untracked; /* processes left out: the table was full of live ones */

@@ -112,7 +112,8 @@ int sink_write(struct sink *k, const char *buf, size_t len, size_t *done)
 {
 	int r = k->ops->write(k, buf, len, done);
 
-	k->lines += count_lines(buf, *done);
+	k->lines += k->batch_lines && *done == len ? k->batch_lines : count_lines(buf, *done);
+	k->batch_lines = 0;
 	return r;
 }
 
@@ -343,11 +344,12 @@ static int lines_write(struct sink *k, const char *buf, size_t len, size_t *done
 	return r;
 }
 
-static int do_write(struct sink *k, const char *buf, size_t len, size_t *done)
+/* lines: buf's, when known (0: counted; a scan of every byte written) */
+static int do_write(struct sink *k, const char *buf, size_t len, size_t *done, size_t lines)
 {
 	int r = k->ops->write ? k->ops->write(k, buf, len, done) : lines_write(k, buf, len, done);
 
-	k->lines += count_lines(buf, *done);
+	k->lines += lines && *done == len ? lines : count_lines(buf, *done);
 	return r;
 }
 
@@ -402,7 +404,7 @@ int sink_retry(struct sink *k)
 
 	if (!k->keep_len)
 		return 0;
-	r = do_write(k, k->keep, k->keep_len, &w);
+	r = do_write(k, k->keep, k->keep_len, &w, 0);
 	if (w < k->keep_len)
 		memmove(k->keep, k->keep + w, k->keep_len - w);
 	k->keep_len -= w;
@@ -441,16 +443,17 @@ int sink_header(struct sink *k, const char *head, size_t len)
 
 int sink_write(struct sink *k, const char *buf, size_t len, size_t *done)
 {
-	size_t w = 0;
+	size_t w = 0, lines = k->batch_lines;
 	int r;
 
 	*done = 0;
+	k->batch_lines = 0;
 	if (!keeps(k))
-		return do_write(k, buf, len, done);
+		return do_write(k, buf, len, done, lines);
 	/* what failed before goes first, in order */
 	r = sink_retry(k);
 	if (!r)
-		r = do_write(k, buf, len, &w);
+		r = do_write(k, buf, len, &w, lines);
 	if (r) {
 		say_error(k, r);
 		keep(k, buf + w, len - w);

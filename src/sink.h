@@ -49,6 +49,8 @@ struct sink {
 	int err; /* the error being reported (said once until a write succeeds again) */
 	/* counters */
 	uint64_t lines, dropped, errors, rotations;
+	/* the lines of the next sink_write's batch when the caller knows them (0: counted) */
+	size_t batch_lines;
 	/* A message sink (--syslog, --journal, --kmsg: logfmt.c encodes, logsink.c sends). */
 	uint8_t proto;	   /* SINK_LINES: whole lines as they are; else SINK_* */
 	uint8_t facility;  /* syslog's, 0..23 */

@@ -534,24 +534,34 @@ static int fill_containers(const struct tracer_opts *o, struct progset *ps, cons
 }
 
 /* Stable bottom-up merge sort by time (no qsort: it would add 2 KB to a small binary). */
+/* Stable merge sort by time (tmp: n more). What it sorts is a few runs in order already (each
+ * CPU's ring is, and what a batch left): runs are merged as found, one pass for two rings. */
 static void sort_refs(struct line_ref *a, struct line_ref *tmp, size_t n)
 {
-	size_t w, i;
+	struct line_ref *src = a, *dst = tmp, *t;
+	size_t runs = 2;
 
-	for (w = 1; w < n; w *= 2) {
-		for (i = 0; i < n; i += 2 * w) {
-			size_t m = i + w < n ? i + w : n, r = i + 2 * w < n ? i + 2 * w : n;
-			size_t x = i, y = m, k = i;
-
-			while (x < m && y < r)
-				tmp[k++] = a[y].ts < a[x].ts ? a[y++] : a[x++];
-			while (x < m)
-				tmp[k++] = a[x++];
-			while (y < r)
-				tmp[k++] = a[y++];
+	while (runs > 1) {
+		runs = 0;
+		for (size_t i = 0, m, r, x, y, k; i < n; i = r, runs++) {
+			for (m = i + 1; m < n && src[m - 1].ts <= src[m].ts; m++)
+				;
+			if (m == n && !i)
+				break; /* in order */
+			for (r = m < n ? m + 1 : n; r < n && src[r - 1].ts <= src[r].ts; r++)
+				;
+			for (x = i, y = m, k = i; x < m || y < r;)
+				dst[k++] = y < r && (x == m || src[y].ts < src[x].ts) ? src[y++]
+										      : src[x++];
 		}
-		memcpy(a, tmp, n * sizeof(*a));
+		if (runs) {
+			t = src;
+			src = dst;
+			dst = t;
+		}
 	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
 }
 
 /* Rewrites the pending lines of the output buffer in time order. */
@@ -650,6 +660,9 @@ static void write_upto(struct session *s, uint64_t upto)
 		keep++;
 	if (keep < s->nlines)
 		cut = s->lines[keep].off;
+	/* text and JSON: a line an event, the sink need not count them (a message sink's
+	 * events may take several) */
+	s->sink.batch_lines = s->sink.proto ? 0 : keep;
 	write_out(s, cut);
 	for (k = keep; k < s->nlines; k++) {
 		s->lines[k - keep] = s->lines[k];

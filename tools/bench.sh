@@ -58,8 +58,9 @@
 # between markers), BENCH_PEERS (0), BENCH_MINISNOOP_ARGS (extra options for both
 # variants, e.g. "--pages 256"), B (build directory, default build), HOSTCC (gcc,
 # for build/startstop), SIZE_BUDGET (the Makefile's), BENCH_BASELINE (another minisnoop
-# binary, e.g. main's: it runs as minisnoop-base (-j), minisnoop-base-all (-j -o all -e)
-# and minisnoop-base-anc (-j --exit -o +ancestors) in the same rounds, for before/after
+# binary, e.g. main's: it runs as minisnoop-base (-j), minisnoop-base-all (-j -o all -e),
+# minisnoop-base-anc (-j --exit -o +ancestors) and minisnoop-base-life (-j -o all,ancestors
+# -e --exit) in the same rounds, for before/after
 # figures of one run).
 #
 # Exits 1 only when the benchmark itself cannot run (not root, a tool missing, a
@@ -171,6 +172,7 @@ tracer_cmd() { # NAME
 	minisnoop-base) TCMD=("$BASELINE" -j "${MS_EXTRA[@]}") ;;
 	minisnoop-base-all) TCMD=("$BASELINE" -j -o all -e "${MS_EXTRA[@]}") ;;
 	minisnoop-base-anc) TCMD=("$BASELINE" -j --exit -o +ancestors "${MS_EXTRA[@]}") ;;
+	minisnoop-base-life) TCMD=("$BASELINE" -j -o "all,ancestors" -e --exit "${MS_EXTRA[@]}") ;;
 	execsnoop) TCMD=(stdbuf -oL "$EXECSNOOP") ;;
 	exitsnoop) TCMD=(stdbuf -oL "$EXITSNOOP") ;;
 	bpftrace) TCMD=(bpftrace -B none "$BT_SCRIPT") ;;
@@ -478,8 +480,8 @@ note() { say "$1" && sample run 0 note "$1"; }
 BASELINE=${BENCH_BASELINE:-}
 if [ -n "$BASELINE" ]; then
 	[ -x "$BASELINE" ] || die "BENCH_BASELINE=$BASELINE is not an executable"
-	TRACERS+=(minisnoop-base minisnoop-base-all minisnoop-base-anc)
-	note "baseline: minisnoop-base, minisnoop-base-all and minisnoop-base-anc are $BASELINE"
+	TRACERS+=(minisnoop-base minisnoop-base-all minisnoop-base-anc minisnoop-base-life)
+	note "baseline: minisnoop-base, minisnoop-base-all, minisnoop-base-anc and minisnoop-base-life are $BASELINE"
 fi
 peer() { # NAME WHAT: takes part if a first start and stop work
 	local why

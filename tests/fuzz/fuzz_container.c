@@ -4,6 +4,7 @@
  * copy of exactly that size, so that a read past it is caught). What it answers must be in
  * the path: the id is 64 lowercase hex digits that occur in it, in a component that
  * container_id_in_name accepts; the pod a UID whose digits occur in it (with '-' or '_').
+ * The same bytes as /proc/cgroups for container_v1_flat_in.
  */
 #include "fuzz.h"
 
@@ -54,6 +55,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *x = container_id_in_name(p, size);
 
 		FUZZ_CHECK(!x || (x >= p && x + CONTAINER_ID_LEN <= p + size));
+	}
+	/* the bytes as /proc/cgroups (NUL-terminated, as read_small_file leaves it): flat only
+	 * for a text that is one */
+	{
+		char *t = malloc(size + 1);
+
+		if (t) {
+			memcpy(t, data, size);
+			t[size] = 0;
+			FUZZ_CHECK(!container_v1_flat_in(t) || strstr(t, "#subsys_name"));
+			free(t);
+		}
 	}
 	free(p);
 	return 0;

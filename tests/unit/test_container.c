@@ -168,6 +168,33 @@ static void test_v1(void **state)
 	assert_true(!(have & CONTAINER_HAVE_ID) || strlen(id) == CONTAINER_ID_LEN);
 }
 
+/* /proc/cgroups: flat while the v1 pids and cpu hierarchies hold their root alone (the others
+ * and controllers on cgroup2, hierarchy 0, do not count); not a /proc/cgroups: not flat. */
+static void test_v1_flat(void **state)
+{
+	static const struct {
+		const char *text;
+		bool flat;
+	} flat_rows[] = {
+	    {"#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpu\t1\t1\t1\nmemory\t4\t55\t1\n"
+	     "pids\t8\t1\t1\n",
+	     true},
+	    {"#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpu\t1\t1\t1\npids\t8\t12\t1\n",
+	     false},
+	    {"#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpu\t3\t2\t1\npids\t8\t1\t1", false},
+	    {"#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpuset\t0\t90\t1\ncpu\t0\t90\t1\n"
+	     "pids\t0\t90\t1\n",
+	     true},
+	    {"#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpuacct\t2\t9\t1\n", true},
+	    {"cpu\t1\t1\t1\n", false},
+	    {"", false},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(flat_rows) / sizeof(flat_rows[0]); i++)
+		assert_int_equal(container_v1_flat_in(flat_rows[i].text), flat_rows[i].flat);
+}
+
 /* --container's list: ids and prefixes of lowercase hex; a name matches by its id's start. */
 static void test_filter(void **state)
 {
@@ -218,9 +245,9 @@ static void test_filter(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_paths),  cmocka_unit_test(test_length),
-	    cmocka_unit_test(test_names),  cmocka_unit_test(test_v1),
-	    cmocka_unit_test(test_filter),
+	    cmocka_unit_test(test_paths),   cmocka_unit_test(test_length),
+	    cmocka_unit_test(test_names),   cmocka_unit_test(test_v1),
+	    cmocka_unit_test(test_v1_flat), cmocka_unit_test(test_filter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
