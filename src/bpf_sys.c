@@ -41,30 +41,28 @@ static const struct {
 int sys_prog_load(union bpf_attr *a)
 {
 	const struct bpf_insn *in = (const struct bpf_insn *)(uintptr_t)a->insns;
-	struct bpf_func_info fi[16] = {{0, 3}};
-	uint32_t n = 1, k;
-	bool fn = false;
+	struct bpf_func_info fi[16];
+	uint32_t n = 0, at = 0, fn = 0;
 	int btf = -1, r;
 
-	/* each subprogram's start, sorted, once: 0 and the targets of calls and loads */
-	for (uint32_t i = 0; i < a->insn_cnt; i++) {
-		int64_t to = (int64_t)i + in[i].imm + 1;
-		bool f =
-		    in[i].code == (BPF_LD | BPF_DW | BPF_IMM) && in[i].src_reg == BPF_PSEUDO_FUNC;
+	/* each subprogram's start, in order: 0, then the next that a call or a load names */
+	do {
+		uint32_t next = UINT32_MAX;
 
-		fn |= f;
-		if ((!f &&
-		     (in[i].code != (BPF_JMP | BPF_CALL) || in[i].src_reg != BPF_PSEUDO_CALL)) ||
-		    to <= 0 || to >= a->insn_cnt)
-			continue; /* the verifier says what is wrong with one out of range */
-		for (k = n; k && fi[k - 1].insn_off > to; k--)
-			;
-		if (fi[k - 1].insn_off == to || n == 16)
-			continue;
-		memmove(&fi[k + 1], &fi[k], (n - k) * sizeof(fi[0]));
-		fi[k] = (struct bpf_func_info){(uint32_t)to, 3};
-		n++;
-	}
+		fi[n++] = (struct bpf_func_info){at, 3};
+		for (uint32_t i = 0; i < a->insn_cnt; i++) {
+			uint32_t to = i + (uint32_t)in[i].imm + 1;
+			bool f = in[i].code == (BPF_LD | BPF_DW | BPF_IMM) &&
+				 in[i].src_reg == BPF_PSEUDO_FUNC;
+
+			fn |= f;
+			if ((f || (in[i].code == (BPF_JMP | BPF_CALL) &&
+				   in[i].src_reg == BPF_PSEUDO_CALL)) &&
+			    to > at && to < next)
+				next = to;
+		}
+		at = next;
+	} while (at < a->insn_cnt && n < 16);
 	if (fn) {
 		union bpf_attr b = {.btf = (uintptr_t)&sub_btf, .btf_size = sizeof(sub_btf)};
 
