@@ -38,9 +38,8 @@ static const struct {
     "\0int\0f",
 };
 
-int sys_prog_load(union bpf_attr *a)
+int sys_prog_load(union bpf_attr *a, const struct bpf_insn *in)
 {
-	const struct bpf_insn *in = (const struct bpf_insn *)(uintptr_t)a->insns;
 	struct bpf_func_info fi[16];
 	uint32_t n = 0, at = 0, fn = 0;
 	int btf = -1, r;

@@ -97,7 +97,7 @@ static bool loop_loads(void)
 			    .insn_cnt = sizeof(prog) / sizeof(prog[0]),
 			    .insns = (uintptr_t)prog,
 			    .license = (uintptr_t) "GPL"};
-	int fd = sys_prog_load(&a);
+	int fd = sys_prog_load(&a, (const struct bpf_insn *)prog);
 
 	if (fd < 0)
 		return false;
