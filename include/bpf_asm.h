@@ -74,6 +74,13 @@ struct asm_insn {
 #define BPF_LD_IMM64(dst, imm64) BPF_LD_IMM64_RAW_(dst, 0, imm64, NULL)
 /* Loads a map's fd; the name is looked up when the program is loaded. */
 #define BPF_LD_MAP_FD(dst, name) BPF_LD_IMM64_RAW_(dst, BPF_PSEUDO_MAP_FD, 0, name)
+/* Loads a subprogram's address (a bpf_loop callback): the one at the label, which follows
+ * the main program's exit; asm_finish() puts its distance in imm. */
+#define BPF_LD_FUNC(dst, lbl)                                                                      \
+	((struct asm_insn){                                                                        \
+	    .w = {ASM_PACK_(BPF_LD | BPF_DW | BPF_IMM, dst, BPF_PSEUDO_FUNC, 0, 0), 0},            \
+	    .n = 2,                                                                                \
+	    .label = (lbl)})
 
 /* Legacy packet loads (socket filters): R0 = *(size *)(skb->data + [src +] imm). */
 #define BPF_LD_ABS(size, imm)	   ASM_I_(BPF_LD | BPF_SIZE(size) | BPF_ABS, 0, 0, 0, imm)

@@ -222,6 +222,7 @@ struct prog_layout {
 	struct tp_field tp[PROG_TP_FIELDS]; /* its fields, in its declaration's order */
 	uint32_t member[KM_COUNT];	    /* byte offsets; valid where the feature is on */
 	bool feature[KF_COUNT];
+	bool loop; /* bpf_loop (5.17+): context.c's loops are callbacks */
 };
 
 /* Field indexes, in the order each program's declaration names them. */

@@ -95,4 +95,5 @@ void prog_compat_exit(struct asm_prog *p, const struct prog_opts *o, const struc
 	L("not_exec");
 	E(BPF_MOV64_IMM(R0, 0));
 	E(BPF_EXIT_INSN());
+	context_callbacks(p, l);
 }

@@ -149,51 +149,71 @@ static void context_ids(struct asm_prog *p, const struct prog_opts *o, const str
 	}
 }
 
+/* The blocks' places: each starts at most this far into the text (before it, every block
+ * before it at its largest). */
+#define BASE_CWD    (EV_FILENAME_MAX + EV_ARGS_MAX)
+#define BASE_EXE    (BASE_CWD + EV_PATH_MAX)
+#define BASE_ENV    (BASE_EXE + EV_PATH_MAX)
+#define BASE_ROOT   (BASE_ENV + EV_ENV_MAX)
+#define BASE_CGROUP (BASE_ROOT + EV_PATH_MAX)
+
 /*
- * One path, from the struct path at FP(ptr) + off, into the block after text_len (which is at
- * most base_max then): names leaf first, NUL each, at most EV_PATH_MAX bytes. As the kernel's
- * d_path: at a mount's root, go on from where it is mounted; stop at the process's root (as
- * its getcwd does; not with own_root false: the root's own walk), at the root of the mount
- * tree, or at a dentry that is its own parent (a pseudo file: a memfd). The leaf is deleted
- * when it is unhashed and not a mount's root.
+ * With bpf_loop (l->loop), each loop is a callback after the program's exit (the verifier
+ * walks its body a few times, not once a pass): it gets the pass in r1, ITER then, and this
+ * frame in r2, FRAME then; the loop's state is in this frame's slots, which it copies into its
+ * own, where the steps the unrolled loop runs find them, and back after a pass. No callback
+ * needs the context: FRAME is CTX's register.
  */
-static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t off,
-		      int16_t len_off, uint32_t base_max, unsigned have, uint16_t cut,
-		      uint16_t deleted, bool own_root, int32_t steps)
+#define FRAME R6
+
+/* The callbacks, by their labels. */
+enum { CB_CWD, CB_EXE, CB_ROOT, CB_BACK, CB_SCAN, CB_CGROUP, CB_COUNT };
+static const char cb_names[CB_COUNT][10] = {"cb_cwd",  "cb_exe",  "cb_root",
+					    "cb_back", "cb_scan", "cb_cgroup"};
+
+/* bpf_loop(n, the callback at cb, this frame, 0); REC kept in the frame for it. */
+static void loop_call(struct asm_prog *p, const char *cb, int32_t n)
+{
+	E(BPF_STX_MEM(BPF_DW, R10, REC, FP(rec)));
+	E(BPF_MOV64_IMM(R1, n));
+	E(BPF_LD_FUNC(R2, cb));
+	E(BPF_MOV64_REG(R3, R10));
+	E(BPF_MOV64_IMM(R4, 0));
+	CALL(loop);
+}
+
+/* The paths walked (cwd, exe, root; their callbacks' order): each one's have bit, flags, block
+ * length, whether it ends at the process's root (its own walk does not), and at most how many
+ * names. */
+struct walk {
+	uint8_t have, steps;
+	bool own_root;
+	int16_t len_off;
+	uint16_t cut, deleted;
+	uint16_t base_max;
+};
+static const struct walk walks[] = {
+    {CTX_CWD, WALK_MAX, true, EV_OFF(cwd_len), EV_C_CWD_CUT, EV_C_CWD_DELETED, BASE_CWD},
+    {CTX_EXE, WALK_MAX, true, EV_OFF(exe_len), EV_C_EXE_CUT, EV_C_EXE_DELETED, BASE_EXE},
+    {CTX_ROOT, ROOT_WALK_MAX, false, EV_OFF(root_len), EV_C_ROOT_CUT, EV_C_ROOT_DELETED, BASE_ROOT},
+};
+
+/* One pass of a walk: FP(dentry), in FP(mount), whose root is FP(root); on to next with the
+ * dentry above, or to end, or to cut. */
+static void walk_step(struct asm_prog *p, const struct prog_layout *l, const struct walk *w,
+		      const char *next, const char *end, const char *cut_l)
 {
 	const uint32_t *m = l->member;
-	const char *loop = asm_name(p, "walk", have);
-	const char *name = asm_name(p, "name", have), *cut_l = asm_name(p, "cut", have);
-	const char *end = asm_name(p, "walk_end", have), *none = asm_name(p, "no_path", have);
+	const char *name = asm_name(p, "name", w->have);
 
-	deref(p, FP(dentry), FP(ptr), off + m[KM_PATH_DENTRY], none);
-	deref(p, FP(mount), FP(ptr), off + m[KM_PATH_MNT], none);
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(mount)));
-	E(BPF_ALU64_IMM(BPF_SUB, R1, (int32_t)m[KM_MOUNT_MNT]));
-	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(mount)));
-	rec_or(p, EV_OFF(have), BPF_W, 1u << have);
-	/* deleted: on no hash chain, and not the root of its mount */
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
-	read_kernel_u64(p, FP(tmp), m[KM_DENTRY_HASH] + m[KM_HLIST_PPREV], end);
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(mount)));
-	read_kernel_u64(p, FP(root), m[KM_MOUNT_MNT] + m[KM_VFSMOUNT_ROOT], end);
-	E(BPF_MOV64_IMM(ITER, 0));
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
-	E(BPF_JMP_IMM(BPF_JNE, R1, 0, loop));
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
-	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(root)));
-	E(BPF_JMP_REG(BPF_JEQ, R1, R2, loop));
-	rec_or(p, EV_OFF(ctx_flags), BPF_H, deleted);
-
-	L(loop); /* FP(dentry), in FP(mount), whose root is FP(root) */
 	/* the process's own root: its paths are as it sees them (getcwd), also in a chroot;
 	 * before the limit, so that a path of exactly WALK_MAX names is not said to be cut */
-	if (own_root) {
+	if (w->own_root) {
 		E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
 		E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(top_dentry)));
 		E(BPF_JMP_REG(BPF_JEQ, R1, R2, end));
 	}
-	E(BPF_JMP_IMM(BPF_JGE, ITER, steps, cut_l));
+	E(BPF_JMP_IMM(BPF_JGE, ITER, w->steps, cut_l));
 	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
 	read_kernel_u64(p, FP(parent), m[KM_DENTRY_PARENT], end);
@@ -211,14 +231,14 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(parent)));
 	E(BPF_STX_MEM(BPF_DW, R10, R3, FP(mount)));
 	read_kernel_u64(p, FP(root), m[KM_MOUNT_MNT] + m[KM_VFSMOUNT_ROOT], end);
-	E(BPF_JMP_A(loop));
+	E(BPF_JMP_A(next));
 
 	L(name); /* at text_len + len, both bounds learnt again from memory */
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
 	read_kernel_u64(p, FP(tmp), m[KM_DENTRY_NAME] + m[KM_QSTR_NAME], end);
 	E(BPF_LDX_MEM(BPF_W, BLOCK, REC, EV_OFF(text_len)));
-	E(BPF_JMP_IMM(BPF_JGT, BLOCK, base_max, end));
-	E(BPF_LDX_MEM(BPF_H, R1, REC, len_off));
+	E(BPF_JMP_IMM(BPF_JGT, BLOCK, w->base_max, end));
+	E(BPF_LDX_MEM(BPF_H, R1, REC, w->len_off));
 	E(BPF_JMP_IMM(BPF_JGT, R1, EV_PATH_MAX - EV_NAME_MAX, cut_l));
 	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
 	E(BPF_ALU64_REG(BPF_ADD, R1, REC));
@@ -227,21 +247,63 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
 	CALL(probe_read_kernel_str);
 	E(BPF_JMP_IMM(BPF_JSLE, R0, 0, end));
-	E(BPF_LDX_MEM(BPF_H, R1, REC, len_off));
+	E(BPF_LDX_MEM(BPF_H, R1, REC, w->len_off));
 	E(BPF_ALU64_REG(BPF_ADD, R1, R0));
-	E(BPF_STX_MEM(BPF_H, REC, R1, len_off));
+	E(BPF_STX_MEM(BPF_H, REC, R1, w->len_off));
 	/* its own parent and no mount's root: a pseudo file (memfd), nothing above */
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
 	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(parent)));
 	E(BPF_JMP_REG(BPF_JEQ, R1, R2, end));
 	E(BPF_STX_MEM(BPF_DW, R10, R2, FP(dentry)));
-	E(BPF_JMP_A(loop));
+	E(BPF_JMP_A(next));
+}
 
-	L(cut_l);
-	rec_or(p, EV_OFF(ctx_flags), BPF_H, cut);
+/*
+ * One path, from the struct path at FP(ptr) + off, into the block after text_len (which is at
+ * most w->base_max then): names leaf first, NUL each, at most EV_PATH_MAX bytes. As the
+ * kernel's d_path: at a mount's root, go on from where it is mounted; stop at the process's
+ * root (as its getcwd does; not the root's own walk), at the root of the mount tree, or at a
+ * dentry that is its own parent (a pseudo file: a memfd). The leaf is deleted when it is
+ * unhashed and not a mount's root.
+ */
+static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t off,
+		      const struct walk *w)
+{
+	const uint32_t *m = l->member;
+	const char *loop = asm_name(p, "walk", w->have), *cut_l = asm_name(p, "cut", w->have);
+	const char *end = asm_name(p, "walk_end", w->have), *none = asm_name(p, "no_path", w->have);
+
+	deref(p, FP(dentry), FP(ptr), off + m[KM_PATH_DENTRY], none);
+	deref(p, FP(mount), FP(ptr), off + m[KM_PATH_MNT], none);
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(mount)));
+	E(BPF_ALU64_IMM(BPF_SUB, R1, (int32_t)m[KM_MOUNT_MNT]));
+	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(mount)));
+	rec_or(p, EV_OFF(have), BPF_W, 1u << w->have);
+	/* deleted: on no hash chain, and not the root of its mount */
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
+	read_kernel_u64(p, FP(tmp), m[KM_DENTRY_HASH] + m[KM_HLIST_PPREV], end);
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(mount)));
+	read_kernel_u64(p, FP(root), m[KM_MOUNT_MNT] + m[KM_VFSMOUNT_ROOT], end);
+	E(BPF_MOV64_IMM(ITER, 0));
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
+	E(BPF_JMP_IMM(BPF_JNE, R1, 0, loop));
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
+	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(root)));
+	E(BPF_JMP_REG(BPF_JEQ, R1, R2, loop));
+	rec_or(p, EV_OFF(ctx_flags), BPF_H, w->deleted);
+
+	L(loop);
+	if (l->loop) {
+		/* the last pass is a cut, or it ends sooner */
+		loop_call(p, cb_names[w - walks], w->steps + 1);
+	} else {
+		walk_step(p, l, w, loop, end, cut_l);
+		L(cut_l);
+		rec_or(p, EV_OFF(ctx_flags), BPF_H, w->cut);
+	}
 	L(end); /* the block joins the text */
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
-	E(BPF_LDX_MEM(BPF_H, R2, REC, len_off));
+	E(BPF_LDX_MEM(BPF_H, R2, REC, w->len_off));
 	E(BPF_ALU64_REG(BPF_ADD, R1, R2));
 	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
 	L(none);
@@ -305,15 +367,12 @@ static void slot_is(struct asm_prog *p, int dst, int16_t slot, int32_t val)
  * EV_ENV_SCAN_MAX reads (ITER: a bound the verifier follows); stopping early says so. Then
  * the trailer ends the block: the bytes not scanned and the window's length, FP(last).
  */
-static void env_scan(struct asm_prog *p, const char *done)
+/* One read of the scan; on to next, or to end (all read) or cut. */
+static void scan_step(struct asm_prog *p, const char *next, const char *end, const char *cut)
 {
-	const char *loop = asm_local(p, "scan"), *more = asm_local(p, "scan_more");
-	const char *room = asm_local(p, "scan_room"), *read = asm_local(p, "scan_read");
-	const char *cut = asm_local(p, "scan_cut"), *end = asm_local(p, "scan_end");
-	const char *tail = asm_local(p, "scan_tail");
+	const char *more = asm_local(p, "scan_more"), *room = asm_local(p, "scan_room");
+	const char *read = asm_local(p, "scan_read");
 
-	E(BPF_MOV64_IMM(ITER, 0));
-	L(loop);
 	E(BPF_JMP_IMM(BPF_JGE, ITER, EV_ENV_SCAN_MAX, cut));
 	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
 	/* each way out is a jump forward from a test that falls through to it: the verifier
@@ -367,19 +426,60 @@ static void env_scan(struct asm_prog *p, const char *done)
 	E(BPF_ALU64_REG(BPF_SUB, R1, R5));
 	E(BPF_ALU64_REG(BPF_MUL, R1, R4));
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(next)));
-	E(BPF_JMP_A(loop));
+	E(BPF_JMP_A(next));
+}
 
-	L(cut); /* FP(tmp) = bytes not scanned */
+/* The scan cut: its flag, and R1 = the bytes not scanned, then on at to or after. */
+static void scan_cut(struct asm_prog *p, const char *to)
+{
 	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_SCAN_CUT);
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(arg_end)));
 	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(arg_start)));
 	E(BPF_ALU64_REG(BPF_SUB, R1, R2));
-	E(BPF_JMP_IMM(BPF_JSGE, R1, 0, tail));
+	E(BPF_JMP_IMM(BPF_JSGE, R1, 0, to));
 	E(BPF_MOV64_IMM(R1, 0));
-	E(BPF_JMP_A(tail));
-	L(end);
-	E(BPF_MOV64_IMM(R1, 0));
-	L(tail); /* a kept string stopped inside: its NUL is the byte after (the last read's) */
+}
+
+/* BLOCK again, in a callback: the env block, after text_len (at most base_max, never more),
+ * or goto out. */
+static void env_block_at(struct asm_prog *p, uint32_t base_max, const char *out)
+{
+	E(BPF_LDX_MEM(BPF_W, BLOCK, REC, EV_OFF(text_len)));
+	E(BPF_JMP_IMM(BPF_JGT, BLOCK, base_max, out));
+	E(BPF_ALU64_REG(BPF_ADD, BLOCK, REC));
+	E(BPF_ALU64_IMM(BPF_ADD, BLOCK, EV_HDR));
+}
+
+static void env_scan(struct asm_prog *p, const struct prog_layout *l, const char *done)
+{
+	const char *loop = asm_local(p, "scan"), *cut = asm_local(p, "scan_cut");
+	const char *end = asm_local(p, "scan_end"), *tail = asm_local(p, "scan_tail");
+
+	if (l->loop) {
+		/* FP(next), and FP(tmp) = 0 (a cut says otherwise), through the record's ts_ns
+		 * (emit_record sets it): values the verifier does not know, whose passes meet
+		 * in a state sooner */
+		E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(next)));
+		E(BPF_STX_MEM(BPF_DW, REC, R1, EV_OFF(ts_ns)));
+		E(BPF_LDX_MEM(BPF_DW, R1, REC, EV_OFF(ts_ns)));
+		E(BPF_STX_MEM(BPF_DW, R10, R1, FP(next)));
+		E(BPF_ST_MEM(BPF_DW, REC, EV_OFF(ts_ns), 0));
+		E(BPF_LDX_MEM(BPF_DW, R1, REC, EV_OFF(ts_ns)));
+		E(BPF_STX_MEM(BPF_DW, R10, R1, FP(tmp)));
+		loop_call(p, cb_names[CB_SCAN], EV_ENV_SCAN_MAX + 1);
+		E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
+	} else {
+		E(BPF_MOV64_IMM(ITER, 0));
+		L(loop);
+		scan_step(p, loop, end, cut);
+		L(cut);
+		scan_cut(p, tail);
+		E(BPF_JMP_A(tail));
+		L(end);
+		E(BPF_MOV64_IMM(R1, 0));
+	}
+	L(tail); /* R1 = bytes not scanned; a kept string stopped inside: its NUL is the byte
+		  * after (the last read's) */
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(tmp)));
 	slot_is(p, R2, FP(next), 1);
 	E(BPF_LDX_MEM(BPF_H, R1, REC, EV_OFF(env_len)));
@@ -401,28 +501,11 @@ static void env_scan(struct asm_prog *p, const char *done)
 	E(BPF_STX_MEM(BPF_B, R1, R2, 5));
 }
 
-/*
- * An environment larger than the block: its first EV_ENV_WINDOW bytes, up to the last string
- * that ends in them (looked for EV_ENV_BACK bytes back; else the last is cut and the rest of
- * it skipped), then env_scan() from there. FP(arg_start) = env_start.
- */
-static void env_window(struct asm_prog *p, uint32_t base_max, const char *done, const char *unread)
+/* The unrolled back search: R4 = 1 + ITER of the first NUL from the window's end, or 0. */
+static void env_back(struct asm_prog *p)
 {
-	const char *back = asm_local(p, "env_back"), *none = asm_local(p, "env_no_start");
-	const char *scan = asm_local(p, "env_scan");
+	const char *back = asm_local(p, "env_back");
 
-	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
-	E(BPF_JMP_IMM(BPF_JGT, R1, base_max, done));
-	E(BPF_ALU64_REG(BPF_ADD, R1, REC));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
-	E(BPF_MOV64_REG(BLOCK, R1));
-	E(BPF_MOV64_IMM(R2, EV_ENV_WINDOW));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(arg_start)));
-	CALL(probe_read_user);
-	E(BPF_JMP_IMM(BPF_JNE, R0, 0, unread));
-	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_SCAN);
-	/* R4 = 1 + how far from the end the last NUL is (0: none), found with no branch but
-	 * the loop's own: the verifier walks each pass once */
 	E(BPF_MOV64_IMM(R4, 0));
 	E(BPF_MOV64_IMM(ITER, 0));
 	L(back); /* the window's byte EV_ENV_WINDOW - 1 - ITER */
@@ -441,6 +524,37 @@ static void env_window(struct asm_prog *p, uint32_t base_max, const char *done, 
 	E(BPF_ALU64_REG(BPF_ADD, R4, R2));
 	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
 	E(BPF_JMP_IMM(BPF_JLT, ITER, EV_ENV_BACK, back));
+}
+
+/*
+ * An environment larger than the block: its first EV_ENV_WINDOW bytes, up to the last string
+ * that ends in them (looked for EV_ENV_BACK bytes back; else the last is cut and the rest of
+ * it skipped), then env_scan() from there. FP(arg_start) = env_start.
+ */
+static void env_window(struct asm_prog *p, const struct prog_layout *l, uint32_t base_max,
+		       const char *done, const char *unread)
+{
+	const char *none = asm_local(p, "env_no_start"), *scan = asm_local(p, "env_scan");
+
+	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
+	E(BPF_JMP_IMM(BPF_JGT, R1, base_max, done));
+	E(BPF_ALU64_REG(BPF_ADD, R1, REC));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
+	E(BPF_MOV64_REG(BLOCK, R1));
+	E(BPF_MOV64_IMM(R2, EV_ENV_WINDOW));
+	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(arg_start)));
+	CALL(probe_read_user);
+	E(BPF_JMP_IMM(BPF_JNE, R0, 0, unread));
+	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_SCAN);
+	/* R4 = 1 + how far from the end the last NUL is (0: none), found with no branch but
+	 * the loop's own: the verifier walks each pass once */
+	if (l->loop) {
+		E(BPF_ST_MEM(BPF_DW, R10, FP(last), 0));
+		loop_call(p, cb_names[CB_BACK], EV_ENV_BACK);
+		E(BPF_LDX_MEM(BPF_DW, R4, R10, FP(last)));
+	} else {
+		env_back(p);
+	}
 	E(BPF_JMP_IMM(BPF_JEQ, R4, 0, none));
 	E(BPF_MOV64_IMM(R1, EV_ENV_WINDOW + 1));
 	E(BPF_ALU64_REG(BPF_SUB, R1, R4));
@@ -458,7 +572,7 @@ static void env_window(struct asm_prog *p, uint32_t base_max, const char *done, 
 	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(arg_start)));
 	E(BPF_ALU64_REG(BPF_ADD, R2, R1));
 	E(BPF_STX_MEM(BPF_DW, R10, R2, FP(arg_start)));
-	env_scan(p, done);
+	env_scan(p, l, done);
 }
 
 /* The new image's environment, [mm->env_start, mm->env_end), as one block after text_len:
@@ -480,7 +594,7 @@ static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	E(BPF_ALU64_REG(BPF_SUB, BLOCK, R1));
 	E(BPF_JMP_IMM(BPF_JSLE, BLOCK, 0, done));
 	E(BPF_JMP_IMM(BPF_JLE, BLOCK, EV_ENV_MAX, fits));
-	env_window(p, base_max, done, unread);
+	env_window(p, l, base_max, done, unread);
 	E(BPF_JMP_A(join));
 	L(fits);
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
@@ -514,19 +628,13 @@ static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t 
  * component), leaf first, NUL each, into the block after text_len (at most base_max then).
  * Nothing is looked up later: a cgroup removed at once is named as well as any.
  */
-static void cgroup_block(struct asm_prog *p, const struct prog_layout *l, uint32_t base_max)
+
+/* One pass: FP(dentry), a kernfs node; on to next with its parent, or to end or cut. */
+static void cg_step(struct asm_prog *p, const struct prog_layout *l, const char *next,
+		    const char *end, const char *cut_l)
 {
 	const uint32_t *m = l->member;
-	const char *loop = asm_local(p, "cg_walk"), *cut_l = asm_local(p, "cg_cut");
-	const char *end = asm_local(p, "cg_end"), *none = asm_local(p, "cg_none");
 
-	deref(p, FP(ptr), FP(task), m[KM_TASK_CGROUPS], none);
-	deref(p, FP(ptr), FP(ptr), m[KM_CSS_SET_DFL_CGRP], none);
-	deref(p, FP(dentry), FP(ptr), m[KM_CGROUP_KN], none);
-	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_CGROUP_PATH);
-	E(BPF_MOV64_IMM(ITER, 0));
-
-	L(loop); /* FP(dentry): a kernfs node */
 	E(BPF_JMP_IMM(BPF_JGE, ITER, WALK_MAX, cut_l));
 	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
@@ -538,7 +646,7 @@ static void cgroup_block(struct asm_prog *p, const struct prog_layout *l, uint32
 	read_kernel_u64(p, FP(tmp), m[KM_KERNFS_NAME], cut_l);
 	/* at text_len + len, both bounds learnt again from memory */
 	E(BPF_LDX_MEM(BPF_W, BLOCK, REC, EV_OFF(text_len)));
-	E(BPF_JMP_IMM(BPF_JGT, BLOCK, base_max, cut_l)); /* never, but bounds */
+	E(BPF_JMP_IMM(BPF_JGT, BLOCK, BASE_CGROUP, cut_l)); /* never, but bounds */
 	E(BPF_LDX_MEM(BPF_H, R1, REC, EV_OFF(cgroup_len)));
 	E(BPF_JMP_IMM(BPF_JGT, R1, EV_PATH_MAX - EV_NAME_MAX, cut_l));
 	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
@@ -553,10 +661,28 @@ static void cgroup_block(struct asm_prog *p, const struct prog_layout *l, uint32
 	E(BPF_STX_MEM(BPF_H, REC, R1, EV_OFF(cgroup_len)));
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(parent)));
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(dentry)));
-	E(BPF_JMP_A(loop));
+	E(BPF_JMP_A(next));
+}
 
-	L(cut_l);
-	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_CGROUP_CUT);
+static void cgroup_block(struct asm_prog *p, const struct prog_layout *l)
+{
+	const uint32_t *m = l->member;
+	const char *loop = asm_local(p, "cg_walk"), *cut_l = asm_local(p, "cg_cut");
+	const char *end = asm_local(p, "cg_end"), *none = asm_local(p, "cg_none");
+
+	deref(p, FP(ptr), FP(task), m[KM_TASK_CGROUPS], none);
+	deref(p, FP(ptr), FP(ptr), m[KM_CSS_SET_DFL_CGRP], none);
+	deref(p, FP(dentry), FP(ptr), m[KM_CGROUP_KN], none);
+	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_CGROUP_PATH);
+	if (l->loop) {
+		loop_call(p, cb_names[CB_CGROUP], WALK_MAX + 1);
+	} else {
+		E(BPF_MOV64_IMM(ITER, 0));
+		L(loop);
+		cg_step(p, l, loop, end, cut_l);
+		L(cut_l);
+		rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_CGROUP_CUT);
+	}
 	L(end); /* the block joins the text */
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
 	E(BPF_LDX_MEM(BPF_H, R2, REC, EV_OFF(cgroup_len)));
@@ -584,7 +710,6 @@ void context_read(struct asm_prog *p, const struct prog_opts *o, const struct pr
 		  bool image)
 {
 	const uint32_t *m = l->member;
-	uint32_t base = EV_FILENAME_MAX + EV_ARGS_MAX;
 
 	if (!o->ctx)
 		return;
@@ -597,34 +722,110 @@ void context_read(struct asm_prog *p, const struct prog_opts *o, const struct pr
 		const char *done = asm_local(p, "cwd_done");
 
 		deref(p, FP(ptr), FP(task), m[KM_TASK_FS], done);
-		walk_path(p, l, m[KM_FS_PWD], EV_OFF(cwd_len), base, CTX_CWD, EV_C_CWD_CUT,
-			  EV_C_CWD_DELETED, true, WALK_MAX);
+		walk_path(p, l, m[KM_FS_PWD], &walks[0]);
 		L(done);
 	}
-	base += EV_PATH_MAX;
 	if (image && want(o, l, CTX_EXE)) {
 		const char *done = asm_local(p, "exe_done");
 
 		deref(p, FP(ptr), FP(task), m[KM_TASK_MM], done);
 		deref(p, FP(ptr), FP(ptr), m[KM_MM_EXE_FILE], done);
-		walk_path(p, l, m[KM_FILE_PATH], EV_OFF(exe_len), base, CTX_EXE, EV_C_EXE_CUT,
-			  EV_C_EXE_DELETED, true, WALK_MAX);
+		walk_path(p, l, m[KM_FILE_PATH], &walks[1]);
 		L(done);
 	}
-	base += EV_PATH_MAX;
 	if (image && want(o, l, CTX_ENV))
-		env_block(p, l, base);
-	base += EV_ENV_MAX;
+		env_block(p, l, BASE_ENV);
 	/* the root directory, up to the top of the mount tree: empty unless chrooted */
 	if (want(o, l, CTX_ROOT)) {
 		const char *done = asm_local(p, "root_done");
 
 		deref(p, FP(ptr), FP(task), m[KM_TASK_FS], done);
-		walk_path(p, l, m[KM_FS_ROOT], EV_OFF(root_len), base, CTX_ROOT, EV_C_ROOT_CUT,
-			  EV_C_ROOT_DELETED, false, ROOT_WALK_MAX);
+		walk_path(p, l, m[KM_FS_ROOT], &walks[2]);
 		L(done);
 	}
-	base += EV_PATH_MAX;
 	if (want(o, l, CTX_CGROUP) && l->feature[KF_CGROUP])
-		cgroup_block(p, l, base);
+		cgroup_block(p, l);
+}
+
+/*
+ * The callbacks the program loads, after its last exit. Each copies in the slots of its loop's
+ * state (cb_copy: the first of cb_slots, how many in, how many back: the last ones are read
+ * only), runs its loop's step, then at cb_next copies them back for the next pass (0), at
+ * cb_cut says the cut, and at cb_stop ends (1).
+ */
+static const int16_t cb_slots[] = {FP(dentry),	  FP(mount), FP(root),	 FP(top_dentry),
+				   FP(arg_start), FP(next),  FP(arg_end)};
+static const uint8_t cb_copy[CB_COUNT][3] = {{0, 4, 3}, {0, 4, 3}, {0, 3, 3},
+					     {0, 0, 0}, {4, 3, 2}, {0, 1, 1}};
+
+static void callback(struct asm_prog *p, const struct prog_layout *l, int k)
+{
+	const char *cont = asm_local(p, "cb_next"), *cut = asm_local(p, "cb_cut");
+	const char *stop = asm_local(p, "cb_stop");
+	const int16_t *slot = cb_slots + cb_copy[k][0];
+	int i;
+
+	L(cb_names[k]);
+	E(BPF_MOV64_REG(FRAME, R2));
+	E(BPF_MOV64_REG(ITER, R1));
+	E(BPF_LDX_MEM(BPF_DW, REC, FRAME, FP(rec)));
+	for (i = 0; i < cb_copy[k][1]; i++) {
+		E(BPF_LDX_MEM(BPF_DW, R1, FRAME, slot[i]));
+		E(BPF_STX_MEM(BPF_DW, R10, R1, slot[i]));
+	}
+	if (k == CB_BACK || k == CB_SCAN)
+		env_block_at(p, BASE_ENV, stop);
+	if (k == CB_BACK) {
+		/* FP(last) = 1 + ITER at the first NUL from the window's end: a callback is
+		 * walked a few times, branches or not */
+		E(BPF_JMP_IMM(BPF_JGE, ITER, EV_ENV_BACK, stop)); /* never, but bounds */
+		E(BPF_MOV64_IMM(R1,
+				EV_ENV_WINDOW - 1)); /* a bounded offset, which a pointer keeps */
+		E(BPF_ALU64_REG(BPF_SUB, R1, ITER));
+		E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
+		E(BPF_LDX_MEM(BPF_B, R2, R1, 0));
+		E(BPF_JMP_IMM(BPF_JNE, R2, 0, cont));
+		E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
+		E(BPF_STX_MEM(BPF_DW, FRAME, ITER, FP(last)));
+		E(BPF_JMP_A(stop));
+	} else if (k == CB_SCAN) {
+		scan_step(p, cont, stop, cut);
+	} else if (k == CB_CGROUP) {
+		cg_step(p, l, cont, stop, cut);
+	} else {
+		walk_step(p, l, &walks[k], cont, stop, cut);
+	}
+	L(cont);
+	for (i = 0; i < cb_copy[k][2]; i++) {
+		E(BPF_LDX_MEM(BPF_DW, R1, R10, slot[i]));
+		E(BPF_STX_MEM(BPF_DW, FRAME, R1, slot[i]));
+	}
+	E(BPF_MOV64_IMM(R0, 0));
+	E(BPF_EXIT_INSN());
+	if (k != CB_BACK) {
+		L(cut);
+		if (k == CB_SCAN) {
+			const char *left = asm_local(p, "cb_left");
+
+			scan_cut(p, left);
+			L(left);
+			E(BPF_STX_MEM(BPF_DW, FRAME, R1, FP(tmp)));
+		} else {
+			rec_or(p, EV_OFF(ctx_flags), BPF_H,
+			       k == CB_CGROUP ? EV_C_CGROUP_CUT : walks[k].cut);
+		}
+	}
+	L(stop);
+	E(BPF_MOV64_IMM(R0, 1));
+	E(BPF_EXIT_INSN());
+}
+
+void context_callbacks(struct asm_prog *p, const struct prog_layout *l)
+{
+	for (int k = 0; k < CB_COUNT; k++)
+		for (size_t j = 0; j < p->njumps; j++)
+			if (!strcmp(p->jumps[j].name, cb_names[k])) {
+				callback(p, l, k);
+				break;
+			}
 }

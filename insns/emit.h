@@ -34,10 +34,13 @@
 
 /* The exec programs' stack frame; r10-relative slots by FP(member). */
 struct exec_frame {
-	uint64_t last;	    /* where the last byte kept of the last argument came from */
-	uint64_t next;	    /* &argv[n], to see whether there are more than n */
-	uint64_t tmp;	    /* argv[i]; a byte of it; the parent task; mm */
-	int64_t ret;	    /* the syscall's return value */
+	uint64_t last; /* where the last byte kept of the last argument came from */
+	uint64_t next; /* &argv[n], to see whether there are more than n */
+	uint64_t tmp;  /* argv[i]; a byte of it; the parent task; mm */
+	union {
+		int64_t ret;  /* the syscall's return value */
+		uint64_t rec; /* context_read's bpf_loop callbacks load REC from here */
+	};
 	uint64_t arg_start; /* the new image's mm->arg_start, arg_end */
 	uint64_t arg_end;
 	struct inflight in; /* the caller's path and argv, and flags, as entry saw them */
@@ -114,6 +117,9 @@ void gather_args(struct asm_prog *p, const struct prog_opts *o, unsigned ptr_siz
  * env FP(last), FP(next). */
 void context_read(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
 		  bool image);
+/* After the program's last exit: the bpf_loop callbacks context_read() referred to (l->loop).
+ * Clobbers nothing of the program's: they run in frames of their own. */
+void context_callbacks(struct asm_prog *p, const struct prog_layout *l);
 /* comm and time, then the record (REC) to the ring, EV_HDR + text_len bytes; goto out
  * after (and when the ring refused it, counted). Clobbers r0-r5, FP(key). */
 void emit_record(struct asm_prog *p, const char *out);
@@ -144,22 +150,23 @@ void enter_path_slot(struct asm_prog *p);
 void enter_read_path(struct asm_prog *p, const char *out);
 
 #ifndef EMIT_DEFINES_HELPERS
-#define stack_ptr(p, ...)	ASM_CALL(p, stack_ptr(p, __VA_ARGS__))
-#define load_field(p, ...)	ASM_CALL(p, load_field(p, __VA_ARGS__))
-#define set_flag(p, ...)	ASM_CALL(p, set_flag(p, __VA_ARGS__))
-#define read_kernel_u64(p, ...) ASM_CALL(p, read_kernel_u64(p, __VA_ARGS__))
-#define read_to_rec(p, ...)	ASM_CALL(p, read_to_rec(p, __VA_ARGS__))
-#define count_stat(p, ...)	ASM_CALL(p, count_stat(p, __VA_ARGS__))
-#define percpu_value(p, ...)	ASM_CALL(p, percpu_value(p, __VA_ARGS__))
-#define cpu_value(p, ...)	ASM_CALL(p, cpu_value(p, __VA_ARGS__))
-#define delete_tid(p, ...)	ASM_CALL(p, delete_tid(p, __VA_ARGS__))
-#define kernel_filters(p, ...)	ASM_CALL(p, kernel_filters(p, __VA_ARGS__))
-#define read_path(p, ...)	ASM_CALL(p, read_path(p, __VA_ARGS__))
-#define record_ids(p, ...)	ASM_CALL(p, record_ids(p, __VA_ARGS__))
-#define record_lineage(p, ...)	ASM_CALL(p, record_lineage(p, __VA_ARGS__))
-#define gather_args(p, ...)	ASM_CALL(p, gather_args(p, __VA_ARGS__))
-#define context_read(p, ...)	ASM_CALL(p, context_read(p, __VA_ARGS__))
-#define emit_record(p, ...)	ASM_CALL(p, emit_record(p, __VA_ARGS__))
+#define stack_ptr(p, ...)	  ASM_CALL(p, stack_ptr(p, __VA_ARGS__))
+#define load_field(p, ...)	  ASM_CALL(p, load_field(p, __VA_ARGS__))
+#define set_flag(p, ...)	  ASM_CALL(p, set_flag(p, __VA_ARGS__))
+#define read_kernel_u64(p, ...)	  ASM_CALL(p, read_kernel_u64(p, __VA_ARGS__))
+#define read_to_rec(p, ...)	  ASM_CALL(p, read_to_rec(p, __VA_ARGS__))
+#define count_stat(p, ...)	  ASM_CALL(p, count_stat(p, __VA_ARGS__))
+#define percpu_value(p, ...)	  ASM_CALL(p, percpu_value(p, __VA_ARGS__))
+#define cpu_value(p, ...)	  ASM_CALL(p, cpu_value(p, __VA_ARGS__))
+#define delete_tid(p, ...)	  ASM_CALL(p, delete_tid(p, __VA_ARGS__))
+#define kernel_filters(p, ...)	  ASM_CALL(p, kernel_filters(p, __VA_ARGS__))
+#define read_path(p, ...)	  ASM_CALL(p, read_path(p, __VA_ARGS__))
+#define record_ids(p, ...)	  ASM_CALL(p, record_ids(p, __VA_ARGS__))
+#define record_lineage(p, ...)	  ASM_CALL(p, record_lineage(p, __VA_ARGS__))
+#define gather_args(p, ...)	  ASM_CALL(p, gather_args(p, __VA_ARGS__))
+#define context_read(p, ...)	  ASM_CALL(p, context_read(p, __VA_ARGS__))
+#define context_callbacks(p, ...) ASM_CALL(p, context_callbacks(p, __VA_ARGS__))
+#define emit_record(p, ...)	  ASM_CALL(p, emit_record(p, __VA_ARGS__))
 #endif
 
 #ifndef EMIT_DEFINES_HELPERS /* fork.c's, for the subtrees */

@@ -172,4 +172,5 @@ void prog_exec(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	L("out");
 	E(BPF_MOV64_IMM(R0, 0));
 	E(BPF_EXIT_INSN());
+	context_callbacks(p, l);
 }

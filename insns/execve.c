@@ -260,4 +260,5 @@ void prog_exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct 
 {
 	/* ret is a long: as wide as the caller's pointers */
 	exec_exit(p, o, l, l->tp[EXIT_RET].size);
+	context_callbacks(p, l);
 }

@@ -309,6 +309,10 @@ int asm_finish(struct asm_prog *p)
 			return p->err;
 		}
 		off = to - (long)r->at - 1;
+		if (p->insns[r->at].code == (BPF_LD | BPF_DW | BPF_IMM)) { /* BPF_LD_FUNC */
+			p->insns[r->at].imm = (int32_t)off;
+			continue;
+		}
 		if (off < INT16_MIN || off > INT16_MAX) {
 			set_error(p, -ERANGE, src_of(p, r->at),
 				  "jump to '%s' is %ld instructions away, more than 16 bits hold",

@@ -189,6 +189,10 @@ static void fmt_imm64(struct out *o, const struct asm_prog *p, size_t i)
 	case BPF_PSEUDO_MAP_IDX_VALUE:
 		put(o, "map[idx:%d][0]+%u", in->imm, value_off);
 		break;
+	case BPF_PSEUDO_FUNC: /* bpftool's form, and the label as a call's */
+		put(o, "subprog[%+d]", in->imm);
+		put_target(o, p, i, in->imm);
+		break;
 	default:
 		put(o, "0x%llx", (unsigned long long)v);
 		break;

@@ -3,13 +3,17 @@
 #include "fmt.h"
 #include "layout.h"
 
+#include "bpf_asm.h"
+#include "bpf_sys.h"
 #include "btf.h"
 #include "sysfile.h"
 #include "tracefs.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* One format file read for all of a program's fields. */
 static void probe_tracepoint(const struct prog_def *d, struct tp_state *t)
@@ -73,6 +77,34 @@ static void probe_btf(struct kernel_layout *k)
 	}
 }
 
+/* Whether a tracepoint program that calls bpf_loop (5.17+) loads: the instructions of
+ * r1 = 1; r2 = the callback; r3 = r4 = 0; call bpf_loop; exit; the callback: r0 = 0; exit. */
+static bool loop_loads(void)
+{
+	static const uint64_t prog[] = {
+	    ASM_PACK_(BPF_ALU64 | BPF_MOV | BPF_K, 1, 0, 0, 1),
+	    ASM_PACK_(BPF_LD | BPF_DW | BPF_IMM, 2, BPF_PSEUDO_FUNC, 0, 6),
+	    0,
+	    ASM_PACK_(BPF_ALU64 | BPF_MOV | BPF_K, 3, 0, 0, 0),
+	    ASM_PACK_(BPF_ALU64 | BPF_MOV | BPF_K, 4, 0, 0, 0),
+	    ASM_PACK_(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_loop),
+	    ASM_PACK_(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
+	    ASM_PACK_(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	    ASM_PACK_(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
+	    ASM_PACK_(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	union bpf_attr a = {.prog_type = BPF_PROG_TYPE_TRACEPOINT,
+			    .insn_cnt = sizeof(prog) / sizeof(prog[0]),
+			    .insns = (uintptr_t)prog,
+			    .license = (uintptr_t) "GPL"};
+	int fd = sys_prog_load(&a, (const struct bpf_insn *)prog);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 void layout_probe(struct kernel_layout *k, bool use_btf)
 {
 	memset(k, 0, sizeof(*k));
@@ -88,6 +120,8 @@ void layout_probe(struct kernel_layout *k, bool use_btf)
 		k->btf_err = -ENOTSUP;
 	else if (use_btf)
 		probe_btf(k);
+	/* only the context's walks need it, and they need BTF */
+	k->loop = use_btf && !k->btf_err && !getenv("MINISNOOP_NO_LOOP") && loop_loads();
 }
 
 /* Syscall tracepoints on 64-bit kernels: 8 bytes of common fields, the syscall number, then
@@ -163,6 +197,7 @@ void layout_prog(const struct kernel_layout *k, enum prog_id id, struct prog_lay
 	memcpy(out->tp, k->tp[id].field, sizeof(out->tp));
 	memcpy(out->member, k->member, sizeof(out->member));
 	memcpy(out->feature, k->feature, sizeof(out->feature));
+	out->loop = k->loop;
 }
 
 void layout_ppid_note(const struct kernel_layout *k, char *buf, size_t n)

@@ -28,6 +28,7 @@ struct kernel_layout {
 	uint32_t member[KM_COUNT];
 	bool member_found[KM_COUNT];
 	bool feature[KF_COUNT];
+	bool loop; /* bpf_loop callbacks load (MINISNOOP_NO_LOOP: taken as not) */
 };
 
 /* Reads tracefs (when mounted) and BTF (when use_btf). Never fails: what could not be read

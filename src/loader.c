@@ -215,7 +215,7 @@ static int load_once(const struct bpf_insn *in, size_t len, enum bpf_prog_type t
 		a.log_level = level;
 	}
 	strncpy(a.prog_name, name, sizeof(a.prog_name) - 1);
-	return sys_bpf(BPF_PROG_LOAD, &a, sizeof(a));
+	return sys_prog_load(&a, in);
 }
 
 /* Loads, growing the log buffer while the kernel says it was too small. */

@@ -465,6 +465,14 @@ static void parse_assign(struct textprog *t, struct cur *c, struct ins *i, int d
 		INS(i, BPF_LD | BPF_DW | BPF_IMM, dst, kind, 0, imm);
 		i->s[1] = (struct bpf_insn){.imm = value_off};
 		c->bad |= w;
+	} else if (lit(c, "subprog[")) {
+		/* the offset rules, as a call's: the label after it is dump's note */
+		INS(i, BPF_LD | BPF_DW | BPF_IMM, dst, BPF_PSEUDO_FUNC, 0, num32(c));
+		need(c, "]");
+		if (lit(c, " <") && (e = strchr(c->s, '>')))
+			c->s = e + 1;
+		i->s[1] = (struct bpf_insn){0};
+		c->bad |= w;
 	} else if (c->s[0] == '-' && (c->s[1] == 'r' || c->s[1] == 'w')) {
 		c->s++;
 		c->bad |= reg(c, &w2) != dst || w2 != w;

@@ -3055,6 +3055,20 @@ static void test_root_mark_not_forged(void **state)
 		fail_msg("%s: the brackets are not escaped:\n%s", what, line);
 }
 
+/* The loops unrolled (MINISNOOP_NO_LOOP), as a kernel without bpf_loop (before 5.17) runs
+ * them, for the cases of the walks and the environment, which are callbacks where it has it. */
+static int setup_unrolled(void **state)
+{
+	setenv("MINISNOOP_NO_LOOP", "1", 1);
+	return setup(state);
+}
+
+static int teardown_unrolled(void **state)
+{
+	unsetenv("MINISNOOP_NO_LOOP");
+	return teardown(state);
+}
+
 int main(void)
 {
 	const char *filter = getenv("MINISNOOP_TEST_FILTER"); /* e.g. "test_cwd_*" */
@@ -3099,6 +3113,32 @@ int main(void)
 	    T(test_text_all_columns),
 	    T(test_check_fields),
 #undef T
+#define U(f) {#f "_unrolled", f, setup_unrolled, teardown_unrolled, NULL}
+	    U(test_ordinary_process_every_field),
+	    U(test_cwd_known_directories),
+	    U(test_cwd_deleted),
+	    U(test_cwd_across_mounts),
+	    U(test_cwd_longer_than_4k),
+	    U(test_cwd_many_components),
+	    U(test_exe_symlink),
+	    U(test_exe_script),
+	    U(test_exe_memfd),
+	    U(test_exe_deleted_file),
+	    U(test_root_tracer_chrooted),
+	    U(test_root_tracer_sandboxed),
+	    U(test_cgroup),
+	    U(test_cgroup_second_mount),
+	    U(test_cgroup_hidden_and_deep),
+	    U(test_cgroup_short_lived),
+	    U(test_root_chroot_by_nobody),
+	    U(test_root_mark_not_forged),
+	    U(test_env_exact),
+	    U(test_env_more_than_max_args),
+	    U(test_env_over_16k),
+	    U(test_env_always_shown),
+	    U(test_env_huge),
+	    U(test_failed_exec_values),
+#undef U
 	};
 
 	if (filter && *filter)

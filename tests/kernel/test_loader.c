@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -229,6 +230,34 @@ static void test_tiny_log_grows_until_whole(void **state)
 	progset_close(&ps);
 }
 
+/* The context's loops are bpf_loop callbacks where the kernel has it (5.17+) and BTF is read,
+ * unless MINISNOOP_NO_LOOP says not: the tests' way to the unrolled loops of older kernels. */
+static void test_bpf_loop_probe(void **state)
+{
+	static const struct {
+		const char *env; /* MINISNOOP_NO_LOOP, NULL: unset */
+		bool loop;	 /* on a kernel that has it */
+	} rows[] = {{NULL, true}, {"1", false}, {"", false}};
+	struct kernel_layout k;
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	(void)state;
+	REQUIRE_BPF();
+	assert_int_equal(uname(&u), 0);
+	assert_true(sscanf(u.release, "%d.%d", &major, &minor) == 2);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (rows[i].env)
+			setenv("MINISNOOP_NO_LOOP", rows[i].env, 1);
+		else
+			unsetenv("MINISNOOP_NO_LOOP");
+		layout_probe(&k, true);
+		assert_int_equal(k.loop, rows[i].loop && !k.btf_err &&
+					     (major > 5 || (major == 5 && minor >= 17)));
+	}
+	unsetenv("MINISNOOP_NO_LOOP");
+}
+
 #define REJECTION_GOLDEN "tests/golden/verifier-rejection.txt"
 
 /* The annotated log's lines from the one naming instruction at to the reason, into out. */
@@ -379,6 +408,7 @@ int main(void)
 	    cmocka_unit_test(test_stack_out_of_bounds_names_reason_and_line),
 	    cmocka_unit_test(test_tiny_log_grows_until_whole),
 	    cmocka_unit_test(test_rejection_names_the_emitters_line),
+	    cmocka_unit_test(test_bpf_loop_probe),
 	    cmocka_unit_test(test_not_permitted_says_which_capabilities),
 	};
 	need_bpf(NULL);

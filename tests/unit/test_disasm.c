@@ -235,6 +235,29 @@ static void test_jmp(void **state)
 	CHECK_TEXTS(c);
 }
 
+/* A function's address (a bpf_loop callback): the label's distance goes to imm, off stays 0,
+ * as the kernel reads it (the subprogram at i + imm + 1). */
+static void test_ld_func_imm(void **state)
+{
+	struct asm_prog p;
+	char buf[128];
+
+	(void)state;
+	asm_init(&p);
+	EMIT(&p, BPF_LD_FUNC(R2, "cb"));
+	EMIT(&p, BPF_EXIT_INSN());
+	EMIT(&p, BPF_EXIT_INSN());
+	LABEL(&p, "cb");
+	EMIT(&p, BPF_EXIT_INSN());
+	assert_int_equal(asm_finish(&p), 0);
+	assert_int_equal(p.insns[0].src_reg, BPF_PSEUDO_FUNC);
+	assert_int_equal(p.insns[0].imm, 3);
+	assert_int_equal(p.insns[0].off, 0);
+	disasm_insn(&p, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "(18) r2 = subprog[+3] <cb>");
+	asm_free(&p);
+}
+
 static void test_ld_mem(void **state)
 {
 	struct text_case c[] = {
@@ -242,6 +265,7 @@ static void test_ld_mem(void **state)
 	    {BPF_LD_IMM64(R0, -1), "(18) r0 = 0xffffffffffffffff"},
 	    {BPF_LD_IMM64(R1, 0), "(18) r1 = 0x0"},
 	    {BPF_LD_MAP_FD(R1, "events"), "(18) r1 = map[events]"},
+	    {BPF_LD_FUNC(R2, "t"), "(18) r2 = subprog[+1] <t>"},
 	    {BPF_LD_ABS(BPF_W, 14), "(20) r0 = *(u32 *)skb[14]"},
 	    {BPF_LD_ABS(BPF_H, 14), "(28) r0 = *(u16 *)skb[14]"},
 	    {BPF_LD_ABS(BPF_B, 14), "(30) r0 = *(u8 *)skb[14]"},
@@ -692,13 +716,21 @@ static void test_call_sites_and_local_labels(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_encodings),	 cmocka_unit_test(test_alu),
-	    cmocka_unit_test(test_jmp),		 cmocka_unit_test(test_ld_mem),
-	    cmocka_unit_test(test_atomic),	 cmocka_unit_test(test_unknown_opcodes),
-	    cmocka_unit_test(test_raw_program),	 cmocka_unit_test(test_small_buffer),
-	    cmocka_unit_test(test_helper_name),	 cmocka_unit_test(test_labels_forward_backward),
-	    cmocka_unit_test(test_label_errors), cmocka_unit_test(test_jump_range),
-	    cmocka_unit_test(test_prog_listing), cmocka_unit_test(test_call_sites_and_local_labels),
+	    cmocka_unit_test(test_encodings),
+	    cmocka_unit_test(test_alu),
+	    cmocka_unit_test(test_jmp),
+	    cmocka_unit_test(test_ld_mem),
+	    cmocka_unit_test(test_ld_func_imm),
+	    cmocka_unit_test(test_atomic),
+	    cmocka_unit_test(test_unknown_opcodes),
+	    cmocka_unit_test(test_raw_program),
+	    cmocka_unit_test(test_small_buffer),
+	    cmocka_unit_test(test_helper_name),
+	    cmocka_unit_test(test_labels_forward_backward),
+	    cmocka_unit_test(test_label_errors),
+	    cmocka_unit_test(test_jump_range),
+	    cmocka_unit_test(test_prog_listing),
+	    cmocka_unit_test(test_call_sites_and_local_labels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,6 +85,13 @@ static void layout_no_btf(struct kernel_layout *k)
 	fixed_layout(k, false);
 }
 
+/* A kernel with bpf_loop (5.17+): the context's loops are callbacks. */
+static void layout_loop(struct kernel_layout *k)
+{
+	fixed_layout(k, true);
+	k->loop = true;
+}
+
 /* A kernel before 6.16: sched_process_exit has no group_dead (and comes after exit_mm). */
 static void layout_old_exit(struct kernel_layout *k)
 {
@@ -113,6 +120,8 @@ static const struct variant variants[] = {
      layout_32bit, NULL},
     {"context", "# BTF, every context field (-o all -e), --max-args 1", &every, layout_btf,
      context_progs},
+    {"context-loop", "# BTF and bpf_loop, every context field (-o all -e), --max-args 1", &every,
+     layout_loop, context_progs},
     {"exit", "# BTF, --exit, --max-args 1", &exits, layout_btf, exit_progs},
     {"exit-old", "# BTF, --exit, sched_process_exit without group_dead", &exits, layout_old_exit,
      exit_only},
@@ -252,27 +261,29 @@ static void test_golden_32bit(void **state)
 	check_variant(&variants[2]);
 }
 
+/* Every context field: the loops unrolled, and as bpf_loop callbacks. */
 static void test_golden_context(void **state)
 {
 	(void)state;
 	check_variant(&variants[3]);
+	check_variant(&variants[4]);
 }
 
 /* --exit: the exit program with group_dead, without it (older kernels), without BTF. */
 static void test_golden_exit(void **state)
 {
 	(void)state;
-	check_variant(&variants[4]);
 	check_variant(&variants[5]);
 	check_variant(&variants[6]);
+	check_variant(&variants[7]);
 }
 
 /* Subtrees: the check first in each program, the fork's inheritance, the exit's removals. */
 static void test_golden_tree(void **state)
 {
 	(void)state;
-	check_variant(&variants[7]);
 	check_variant(&variants[8]);
+	check_variant(&variants[9]);
 }
 
 /* A file no listing writes (a program renamed or dropped) would be checked by nobody. */
