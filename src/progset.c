@@ -64,16 +64,23 @@ static int check_maps(const struct prog_def *d, const struct asm_prog *p, char *
 	return 0;
 }
 
+/* Whether programs p and q read their tracepoints' fields at the same places (the rest of a
+ * program's layout is the kernel's, the same for all). */
+static bool same_fields(const struct kernel_layout *k, size_t p, size_t q)
+{
+	for (size_t f = 0; f < PROG_TP_FIELDS; f++)
+		if (k->tp[p].field[f].off != k->tp[q].field[f].off ||
+		    k->tp[p].field[f].size != k->tp[q].field[f].size)
+			return false;
+	return true;
+}
+
 int progset_build(struct progset *s, const struct prog_opts *o, const struct kernel_layout *k,
 		  bool all, char *err, size_t errlen)
 {
 	int r;
 
-	/* each program's view, zeroed whole so that two can be compared with memcmp */
-	struct prog_layout lay[P_COUNT];
-
 	memset(s, 0, sizeof(*s));
-	memset(lay, 0, sizeof(lay));
 	s->k = k;
 	for (size_t p = 0; p < P_COUNT; p++) {
 		s->prog_fd[p] = s->tp_fd[p] = -1;
@@ -81,7 +88,7 @@ int progset_build(struct progset *s, const struct prog_opts *o, const struct ker
 	}
 	for (size_t p = 0; p < P_COUNT; p++) {
 		const struct prog_def *d = &prog_defs[p];
-		struct prog_layout *l = &lay[p];
+		struct prog_layout l;
 
 		s->loads[p] = ((layout_loads(k, (enum prog_id)p) || (d->forks && o->forks)) &&
 			       !(d->successes && o->failed_only) &&
@@ -90,18 +97,17 @@ int progset_build(struct progset *s, const struct prog_opts *o, const struct ker
 			      (d->trees && o->tree);
 		if (!s->loads[p] && !all)
 			continue;
-		layout_prog(k, (enum prog_id)p, l);
 		/* An emitter gives the same code for the same options and layout: a program made
 		 * as an earlier one (the syscalls' exits) is neither built nor verified again. */
 		for (size_t q = 0; !all && q < p && s->loaded_as[p] == p; q++)
-			if (s->built[q] && prog_defs[q].emit == d->emit &&
-			    !memcmp(&lay[q], l, sizeof(*l)))
+			if (s->built[q] && prog_defs[q].emit == d->emit && same_fields(k, p, q))
 				s->loaded_as[p] = q;
 		if (s->loaded_as[p] != p)
 			continue;
+		layout_prog(k, (enum prog_id)p, &l);
 		asm_init(&s->asm_[p]);
 		s->built[p] = true;
-		d->emit(&s->asm_[p], o, l);
+		d->emit(&s->asm_[p], o, &l);
 		r = asm_finish(&s->asm_[p]);
 		if (r) {
 			ms_snprintf(err, errlen, "assembling %s: %s", d->name, s->asm_[p].errmsg);
