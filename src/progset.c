@@ -272,21 +272,18 @@ static size_t attach_order(const struct progset *s, size_t *order)
 }
 
 /* Splits the programs to verify in two halves of about as many instructions: ours starts with
- * those attached first (the lowest rank), then the largest go first to the lighter half; false
- * if the child's would be too small to be worth a fork. */
+ * the one attached first (exec's, by default), then the largest go first to the lighter half;
+ * false if the child's would be too small to be worth a fork. */
 static bool split(struct progset *s)
 {
 	size_t order[P_COUNT], n = attach_order(s, order), half[2] = {0, 0};
 	bool placed[P_COUNT] = {false};
 
-	for (size_t k = 0; k < n; k++) {
-		size_t p = order[k];
-
-		placed[p] = s->loaded_as[p] != p;
-		if (!placed[p] && prog_defs[p].attach_rank == prog_defs[order[0]].attach_rank) {
-			placed[p] = s->mine[p] = true;
-			half[0] += s->asm_[p].len;
-		}
+	for (size_t k = 0; k < n; k++)
+		placed[order[k]] = s->loaded_as[order[k]] != order[k];
+	if (n) {
+		placed[order[0]] = s->mine[order[0]] = true;
+		half[0] = s->asm_[order[0]].len;
 	}
 	for (;;) {
 		size_t best = P_COUNT;
