@@ -192,9 +192,10 @@ static void line_end(struct session *s)
 /*
  * Our own root, as the kernel's root block gives it, so that processes sharing it are not
  * marked when we run chrooted ourselves (a build chroot): we exec a missing file once,
- * right after attaching, pinned to the first ring's CPU so that its record is read before
- * any other ring's in the first drain. Until the record comes (a filter may drop it), any
- * root below the top of the mount tree is marked, as if we were at the top.
+ * right after attaching, pinned to the CPU we run on (moving to another costs a migration,
+ * and a wait while that CPU is busy), whose ring is then made the first so that its record
+ * is read before any other ring's in the first drain. Until the record comes (a filter may
+ * drop it), any root below the top of the mount tree is marked, as if we were at the top.
  */
 #define OWN_ROOT_PROBE "/nonexistent/minisnoop-own-root"
 
@@ -202,8 +203,9 @@ static void learn_own_root(struct session *s)
 {
 	static char *const none[] = {NULL};
 	struct stat a, b;
-	cpu_set_t was, first;
-	int cpu;
+	cpu_set_t was, here;
+	unsigned cpu;
+	int k;
 
 	if (!(s->o->prog.ctx & CTXB(ROOT)))
 		return;
@@ -214,17 +216,23 @@ static void learn_own_root(struct session *s)
 		return;
 	}
 	s->self = getpid();
-	CPU_ZERO(&first);
-	if (sched_getaffinity(0, sizeof(was), &was) == 0) {
-		for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &was); cpu++)
+	CPU_ZERO(&here);
+	if (!syscall(SYS_getcpu, &cpu, NULL, NULL) && cpu < CPU_SETSIZE &&
+	    !sched_getaffinity(0, sizeof(was), &was)) {
+		CPU_SET(cpu, &here);
+		sched_setaffinity(0, sizeof(here), &here);
+		for (k = 0; k < s->nr && s->rings[k].cpu != (int)cpu; k++)
 			;
-		if (cpu < CPU_SETSIZE) {
-			CPU_SET(cpu, &first);
-			sched_setaffinity(0, sizeof(first), &first);
+		if (k < s->nr) { /* its ring first (the poll set follows the rings' order) */
+			struct perf_ring r = s->rings[k];
+			struct pollfd f = s->pfd[k];
+
+			s->rings[k] = s->rings[0], s->rings[0] = r;
+			s->pfd[k] = s->pfd[0], s->pfd[0] = f;
 		}
 	}
 	execve(OWN_ROOT_PROBE, none, none); /* fails: ENOENT */
-	if (CPU_COUNT(&first))
+	if (CPU_COUNT(&here))
 		sched_setaffinity(0, sizeof(was), &was);
 }
 
