@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -101,8 +102,11 @@ __attribute__((constructor)) static void unpack_strings(void)
 	    pk_unpack(pk_strings, pk_strings_meta[1], (unsigned)pk_strings_meta[2], __pk_str_start,
 		      pk_strings_meta[0]))
 		_exit(127);
-	/* read-only again, as .rodata was: the section starts on a 64 KiB boundary (the
-	 * largest page size); the kernel rounds its end up to a page of its own (brk starts
-	 * on the next) */
-	mprotect(__pk_str_start, (uintptr_t)__pk_str_end - (uintptr_t)__pk_str_start, PROT_READ);
+	/* read-only again, as .rodata was: the pages wholly inside it (the links cannot align
+	 * the section without changing the layout on some ISAs) */
+	uintptr_t pg = getauxval(AT_PAGESZ), lo = (uintptr_t)__pk_str_start + pg - 1,
+		  hi = (uintptr_t)__pk_str_end;
+
+	if (pg && !(pg & (pg - 1)) && (hi &= ~(pg - 1)) > (lo &= ~(pg - 1)))
+		mprotect((void *)lo, hi - lo, PROT_READ);
 }
