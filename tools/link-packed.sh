@@ -6,7 +6,7 @@
 # target's tools.
 #
 # The first link (tools/strings1.ld) puts the read-only data of our own objects (strings,
-# tables; not libc's, but musl's strerror table) in a section after .bss, with RESERVE zero
+# tables; not libc's, but musl's strerror table) in a section before .bss, with RESERVE zero
 # bytes where the packed copy will be; its bytes are read out and packed. The second link, the
 # product (tools/strings2.ld), has the same section as bss, unpacked before main by
 # src/unpack.c's constructor, and the packed copy in the reserve. Everything else is the same
