@@ -174,10 +174,14 @@ static uint32_t alloc(struct proctab *t)
 	return s;
 }
 
+static void fill(struct proctab *t, struct pt_image *im);
+
 static void link_to(struct proctab *t, uint32_t s, uint32_t p)
 {
 	if (!p || p == s)
 		return;
+	if (IMG(t, p)->flags & PT_LAZY) /* an ancestor from now on: its arguments */
+		fill(t, IMG(t, p));
 	IMG(t, s)->parent = p;
 	IMG(t, s)->pserial = IMG(t, p)->serial;
 	IMG(t, p)->refs++;
@@ -254,8 +258,32 @@ void pt_seed(struct proctab *t, const struct pt_stat *st, uint32_t uid, const ch
 	im->id = ev_image_id(st->pid, st->ticks * TICK_NS, st->arg_start);
 	im->flags = PT_HAS_ID;
 	memcpy(im->comm, st->comm, EV_COMM_LEN);
-	set_args(im, cmdline, n, cut);
+	if (cmdline)
+		set_args(im, cmdline, n, cut);
+	else
+		im->flags |= PT_LAZY;
 	hash_add(t, s);
+}
+
+/* A lazily seeded image's arguments, when PID/stat still shows the same start (the pid was
+ * not used again); otherwise it keeps none. Kernel threads have none either. */
+static void fill(struct proctab *t, struct pt_image *im)
+{
+	char path[300], buf[1024], cmd[EV_ANC_ARGS + 2];
+	struct pt_stat st;
+	int len, k;
+
+	im->flags &= (uint8_t)~PT_LAZY;
+	if (!t->proc_dir)
+		return;
+	k = ms_snprintf(path, sizeof(path) - 8, "%s/%u/stat", t->proc_dir, im->pid) - 4;
+	len = read_small_file(path, buf, sizeof(buf));
+	if (len <= 0 || pt_parse_stat(buf, (size_t)len, &st) || st.pid != im->pid ||
+	    (im->ticks && (uint32_t)st.ticks != im->ticks))
+		return;
+	memcpy(path + k, "cmdline", 8);
+	len = read_small_file(path, cmd, sizeof(cmd));
+	set_args(im, cmd, len > 0 ? (size_t)len : 0, len > EV_ANC_ARGS);
 }
 
 void pt_seed_link(struct proctab *t)
@@ -265,7 +293,7 @@ void pt_seed_link(struct proctab *t)
 			link_to(t, s, live(t, IMG(t, s)->ppid));
 }
 
-int pt_seed_proc(struct proctab *t, const char *proc_dir)
+int pt_seed_proc(struct proctab *t, const char *proc_dir, bool details)
 {
 	DIR *d = opendir(proc_dir);
 	struct dirent *e;
@@ -273,6 +301,7 @@ int pt_seed_proc(struct proctab *t, const char *proc_dir)
 
 	if (!d)
 		return -errno;
+	t->proc_dir = proc_dir;
 	while ((e = readdir(d))) {
 		char path[300], buf[1024], cmd[EV_ANC_ARGS + 2], *u;
 		struct pt_stat st;
@@ -286,6 +315,11 @@ int pt_seed_proc(struct proctab *t, const char *proc_dir)
 		len = read_small_file_at(dirfd(d), path, buf, sizeof(buf));
 		if (len <= 0 || pt_parse_stat(buf, (size_t)len, &st))
 			continue;
+		n++;
+		if (!details) {
+			pt_seed(t, &st, uid, NULL, 0, false);
+			continue;
+		}
 		memcpy(path + k, "status", 7);
 		if (read_small_file_at(dirfd(d), path, buf, sizeof(buf)) > 0 &&
 		    (u = str_find(buf, "\nUid:")))
@@ -293,7 +327,6 @@ int pt_seed_proc(struct proctab *t, const char *proc_dir)
 		memcpy(path + k, "cmdline", 8);
 		len = read_small_file_at(dirfd(d), path, cmd, sizeof(cmd));
 		pt_seed(t, &st, uid, cmd, len > 0 ? (size_t)len : 0, len > EV_ANC_ARGS);
-		n++;
 	}
 	closedir(d);
 	pt_seed_link(t);
@@ -325,6 +358,9 @@ void pt_fork(struct proctab *t, const struct ms_fork *f)
 	}
 	if (p) { /* until it execs, it runs its parent's program */
 		const struct pt_image *pi = IMG(t, p);
+
+		if (pi->flags & PT_LAZY)
+			fill(t, IMG(t, p));
 
 		im->uid = pi->uid;
 		memcpy(im->comm, pi->comm, EV_COMM_LEN);

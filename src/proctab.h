@@ -27,7 +27,7 @@ struct pt_image {
 	uint32_t older, newer;		/* the retired list (slot + 1) */
 	uint32_t refs;			/* images linked to it, + 1 while its process's current */
 	uint8_t state;			/* PT_FREE, PT_LIVE, PT_RETIRED */
-	uint8_t flags;			/* PT_HAS_ID, PT_CUT */
+	uint8_t flags;			/* PT_HAS_ID, PT_CUT, PT_LAZY */
 	uint8_t argc, args_len;
 	char comm[EV_COMM_LEN];
 	char args[EV_ANC_ARGS]; /* argc NUL-terminated strings */
@@ -36,6 +36,7 @@ _Static_assert(sizeof(struct pt_image) == 256, "an image is 256 bytes (minisnoop
 enum { PT_FREE, PT_LIVE, PT_RETIRED };
 #define PT_HAS_ID 1u
 #define PT_CUT	  2u
+#define PT_LAZY	  4u /* seeded without uid and arguments: the arguments read once linked to */
 
 struct proctab {
 	struct pt_image *img; /* cap slots, touched as used */
@@ -43,8 +44,9 @@ struct proctab {
 	uint32_t cap, mask, used, free_head;
 	uint32_t oldest, newest; /* the retired list */
 	uint32_t live, retired;
-	uint64_t evicted;   /* exited images dropped while linked to */
-	uint64_t untracked; /* processes left out: the table was full of live ones */
+	uint64_t evicted;     /* exited images dropped while linked to */
+	uint64_t untracked;   /* processes left out: the table was full of live ones */
+	const char *proc_dir; /* where PT_LAZY images' arguments are read */
 };
 
 /* 0 or -ENOMEM; cap at least 1. */
@@ -62,12 +64,15 @@ struct pt_stat {
 };
 int pt_parse_stat(const char *buf, size_t n, struct pt_stat *st);
 /* A running process from /proc: its stat, uid and command line (NUL-separated, n bytes;
- * cut: there was more). Parents are linked by pt_seed_link, after every process is added. */
+ * cut: there was more; NULL: PT_LAZY, read from proc_dir when an image links to it). Parents
+ * are linked by pt_seed_link, after every process is added. */
 void pt_seed(struct proctab *t, const struct pt_stat *st, uint32_t uid, const char *cmdline,
 	     size_t n, bool cut);
 void pt_seed_link(struct proctab *t);
-/* Every process in proc_dir ("/proc"), bounded reads; the number added. */
-int pt_seed_proc(struct proctab *t, const char *proc_dir);
+/* Every process in proc_dir ("/proc"), bounded reads; the number added. Without details,
+ * PID/stat alone (PT_LAZY): the arguments of those that are a parent are read then, of the
+ * others when they fork (ancestors only need parents'); --existing's lines need details. */
+int pt_seed_proc(struct proctab *t, const char *proc_dir, bool details);
 
 /* The records, in time order. */
 void pt_fork(struct proctab *t, const struct ms_fork *f);

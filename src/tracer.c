@@ -1067,7 +1067,7 @@ static int seed(struct session *s)
 	int r = pt_init(&s->pt, PT_CAP_DEF);
 
 	if (!r)
-		r = pt_seed_proc(&s->pt, "/proc");
+		r = pt_seed_proc(&s->pt, "/proc", s->o->existing);
 	if (r < 0) {
 		ms_fprintf(stderr, "minisnoop: process table: %s\n", strerror(-r));
 		return 1;

@@ -135,7 +135,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				st.pid = 1 + st.pid % 24;
 				st.ppid %= 25;
 				take_n(&in, cmd, cl);
-				pt_seed(&t, &st, 0, cmd, cl, op & 0x80);
+				/* 0x40: seeded lazily (no /proc here: the fill keeps none) */
+				pt_seed(&t, &st, 0, op & 0x40 ? NULL : cmd, cl, op & 0x80);
 				pt_seed_link(&t);
 			}
 			break;

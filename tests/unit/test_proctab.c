@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define TICK 10000000ull
@@ -314,6 +315,68 @@ static void test_view(void **state)
 	pt_free(&t);
 }
 
+/* A process in a fake /proc: PID/stat (start ticks) and PID/cmdline (n bytes). */
+static void fake_proc(const char *dir, unsigned pid, const char *comm, unsigned ppid,
+		      unsigned long ticks, const char *cmdline, size_t n)
+{
+	char path[256], pc[64], line[1024];
+	FILE *f;
+	int len;
+
+	snprintf(path, sizeof(path), "%s/%u", dir, pid);
+	mkdir(path, 0755);
+	snprintf(pc, sizeof(pc), "%u (%s)", pid, comm);
+	len = stat_line(line, sizeof(line), pc, ppid, ticks, pid * 4096ul);
+	snprintf(path, sizeof(path), "%s/%u/stat", dir, pid);
+	assert_non_null(f = fopen(path, "w"));
+	fwrite(line, 1, (size_t)len, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/%u/cmdline", dir, pid);
+	assert_non_null(f = fopen(path, "w"));
+	fwrite(cmdline, 1, n, f);
+	fclose(f);
+}
+
+/* Seeded from /proc without details (PT_LAZY): a parent's arguments are read at the seed, a
+ * leaf's when it forks, and none when its pid shows another start by then (used again). */
+static void test_lazy_seed(void **state)
+{
+	char dir[] = "/tmp/minisnoop-proctab-XXXXXX";
+	struct proctab t;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	fake_proc(dir, 1, "init", 0, 3, "init\0", 5);
+	fake_proc(dir, 10, "sh", 1, 30, "sh\0-l\0", 6);
+	fake_proc(dir, 20, "leaf", 10, 60, "leaf\0a b\0", 9);
+	fake_proc(dir, 30, "gone", 1, 90, "gone\0", 5);
+	assert_int_equal(pt_init(&t, 16), 0);
+	assert_int_equal(pt_seed_proc(&t, dir, false), 4);
+	assert_string_equal(anc_text(&t, 20, 60 * TICK, 0), "sh(10)[sh|-l] < init(1)[init]");
+	do_fork(&t, 20, 21, 100 * TICK, 20 * 4096);
+	assert_string_equal(anc_text(&t, 21, 100 * TICK, 1), "leaf(20)[leaf|a b]");
+	fake_proc(dir, 30, "other", 1, 95, "other\0", 6); /* 30 ended, its pid used again */
+	do_fork(&t, 30, 31, 100 * TICK, 30 * 4096);
+	assert_string_equal(anc_text(&t, 31, 100 * TICK, 1), "gone(30)[]");
+	check_table(&t);
+	pt_free(&t);
+	assert_int_equal(pt_init(&t, 16), 0); /* with details (--existing): all read at once */
+	assert_int_equal(pt_seed_proc(&t, dir, true), 4);
+	assert_string_equal(anc_text(&t, 20, 60 * TICK, 1), "sh(10)[sh|-l]");
+	pt_free(&t);
+	for (unsigned k = 0; k < 4; k++) {
+		static const char *const names[] = {"stat", "cmdline", ""};
+		char path[256];
+
+		for (unsigned f = 0; f < 3; f++) {
+			snprintf(path, sizeof(path), "%s/%u/%s", dir,
+				 (unsigned[]){1, 10, 20, 30}[k], names[f]);
+			f < 2 ? unlink(path) : rmdir(path);
+		}
+	}
+	rmdir(dir);
+}
+
 /* Full: the oldest exited ancestor is evicted (counted), the chain ends there; a table of
  * live processes only leaves the next one out (counted). */
 static void test_eviction(void **state)
@@ -449,6 +512,7 @@ int main(void)
 	    cmocka_unit_test(test_chain_through_exited),
 	    cmocka_unit_test(test_fork_exec_reuse),
 	    cmocka_unit_test(test_view),
+	    cmocka_unit_test(test_lazy_seed),
 	    cmocka_unit_test(test_eviction),
 	    cmocka_unit_test(test_random_walk),
 	    cmocka_unit_test(test_memory),
