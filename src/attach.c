@@ -85,6 +85,30 @@ int kprobe_attach(const char *func, unsigned long long offset, bool ret, int pro
  * (20-40 ms each here) even from parallel threads. A child takes them over: it holds
  * copies of the events and nothing else, and we can exit at once, everything written.
  */
+#ifndef __NR_close_range
+#define __NR_close_range 436 /* the same on every ISA */
+#endif
+
+void close_all_but(const int *keep, size_t n)
+{
+	unsigned lo = 0;
+
+	for (;;) {
+		int next = -1; /* the lowest kept at or over lo */
+
+		for (size_t k = 0; k < n; k++)
+			if (keep[k] >= (int)lo && (next < 0 || keep[k] < next))
+				next = keep[k];
+		if (next != (int)lo &&
+		    syscall(__NR_close_range, lo, next < 0 ? ~0u : (unsigned)next - 1, 0))
+			for (unsigned fd = lo; fd < (next < 0 ? 1024u : (unsigned)next); fd++)
+				close((int)fd);
+		if (next < 0)
+			return;
+		lo = (unsigned)next + 1;
+	}
+}
+
 void tp_detach_all(int *fds, size_t n)
 {
 	pid_t pid;
@@ -98,14 +122,7 @@ void tp_detach_all(int *fds, size_t n)
 
 	if (pid == 0) {
 		/* not stdout, stderr or anything else of ours: a pipe must see its end now */
-		for (int fd = 0; fd < 1024; fd++) {
-			bool ours = false;
-
-			for (k = 0; k < n && !ours; k++)
-				ours = fds[k] == fd;
-			if (!ours)
-				close(fd);
-		}
+		close_all_but(fds, n);
 		for (k = 0; k < n; k++)
 			if (fds[k] >= 0)
 				close(fds[k]);

@@ -18,5 +18,8 @@ int kprobe_attach(const char *func, unsigned long long offset, bool ret, int pro
 /* Closes the attached events' fds (-1 skipped) and sets them to -1; the detaching, slow
  * in the kernel, is left to a child process that holds nothing else. */
 void tp_detach_all(int *fds, size_t n);
+/* In a child that holds only what it keeps: closes every descriptor but keep's n (-1s
+ * skipped), a close_range(2) a gap (one close each below 1024 before 5.9). */
+void close_all_but(const int *keep, size_t n);
 
 #endif

@@ -3,6 +3,7 @@
 #include "fmt.h"
 #include "tracer.h"
 
+#include "attach.h"
 #include "bpf_sys.h"
 #include "perf_ring.h"
 #include "cgroup.h"
@@ -856,14 +857,11 @@ static void keep_events(struct session *s)
 			signal(ignored[k], SIG_IGN);
 		setsid();
 		/* nothing of ours (stdout, stderr, rings, maps) but the events and the pipe */
-		for (int fd = 0; fd < 1024; fd++) {
-			bool keep = fd == p[0];
+		int keep[P_COUNT + 1];
 
-			for (int k = 0; k < P_COUNT && !keep; k++)
-				keep = fds[k] == fd;
-			if (!keep)
-				close(fd);
-		}
+		memcpy(keep, fds, sizeof(int) * P_COUNT);
+		keep[P_COUNT] = p[0];
+		close_all_but(keep, P_COUNT + 1);
 		privs_drop(NULL, err, sizeof(err)); /* no capability, no way back; still root */
 		while (read(p[0], &c, 1) < 0 && errno == EINTR)
 			;
