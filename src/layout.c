@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__x86_64__) || defined(__aarch64__)
+#include <sys/utsname.h>
+#endif
 #include <unistd.h>
 
 /* One format file read for all of a program's fields. */
@@ -81,6 +84,18 @@ static void probe_btf(struct kernel_layout *k)
  * r1 = 1; r2 = the callback; r3 = r4 = 0; call bpf_loop; exit; the callback: r0 = 0; exit. */
 static bool loop_loads(void)
 {
+#if defined(__x86_64__) || defined(__aarch64__)
+	/* 5.17 and later have it, and these ISAs' JITs take callbacks (the interpreter does
+	 * not, and some older kernels have it backported): no program to load then */
+	struct utsname u;
+	char *e = NULL, jit[8];
+	uint64_t major = uname(&u) ? 0 : scan_u64(u.release, &e, 10, NULL);
+
+	if ((major > 5 || (major == 5 && *e == '.' && scan_u64(e + 1, NULL, 10, NULL) >= 17)) &&
+	    read_small_file("/proc/sys/net/core/bpf_jit_enable", jit, sizeof(jit)) > 0 &&
+	    jit[0] != '0')
+		return true;
+#endif
 	static const uint64_t prog[] = {
 	    ASM_PACK_(BPF_ALU64 | BPF_MOV | BPF_K, 1, 0, 0, 1),
 	    ASM_PACK_(BPF_LD | BPF_DW | BPF_IMM, 2, BPF_PSEUDO_FUNC, 0, 6),
