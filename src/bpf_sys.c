@@ -38,30 +38,35 @@ static const struct {
     "\0int\0f",
 };
 
+#define SUBPROGS_MAX 256 /* the kernel's BPF_MAX_SUBPROGS */
+
 int sys_prog_load(union bpf_attr *a, const struct bpf_insn *in)
 {
-	struct bpf_func_info fi[16];
-	uint32_t n = 0, at = 0, fn = 0;
+	struct bpf_func_info fi[SUBPROGS_MAX];
+	uint32_t n = 1, fn = 0;
 	int btf = -1, r;
 
-	/* each subprogram's start, in order: 0, then the next that a call or a load names */
-	do {
-		uint32_t next = UINT32_MAX;
+	/* each subprogram's start, in order: 0, then each that a call or a load names; past the
+	 * kernel's own limit the verifier says "too many subprograms" */
+	fi[0] = (struct bpf_func_info){0, 3};
+	for (uint32_t i = 0; i < a->insn_cnt; i++) {
+		uint32_t to = i + (uint32_t)in[i].imm + 1, k = n;
+		bool f =
+		    in[i].code == (BPF_LD | BPF_DW | BPF_IMM) && in[i].src_reg == BPF_PSEUDO_FUNC;
 
-		fi[n++] = (struct bpf_func_info){at, 3};
-		for (uint32_t i = 0; i < a->insn_cnt; i++) {
-			uint32_t to = i + (uint32_t)in[i].imm + 1;
-			bool f = in[i].code == (BPF_LD | BPF_DW | BPF_IMM) &&
-				 in[i].src_reg == BPF_PSEUDO_FUNC;
-
-			fn |= f;
-			if ((f || (in[i].code == (BPF_JMP | BPF_CALL) &&
-				   in[i].src_reg == BPF_PSEUDO_CALL)) &&
-			    to > at && to < next)
-				next = to;
-		}
-		at = next;
-	} while (at < a->insn_cnt && n < 16);
+		fn |= f;
+		if (!f && (in[i].code != (BPF_JMP | BPF_CALL) || in[i].src_reg != BPF_PSEUDO_CALL))
+			continue;
+		if (to >= a->insn_cnt || n == SUBPROGS_MAX)
+			continue;
+		while (k && fi[k - 1].insn_off > to) /* insertion, kept in order */
+			k--;
+		if (k && fi[k - 1].insn_off == to)
+			continue;
+		memmove(&fi[k + 1], &fi[k], (n - k) * sizeof(fi[0]));
+		fi[k] = (struct bpf_func_info){to, 3};
+		n++;
+	}
 	if (fn) {
 		union bpf_attr b = {.btf = (uintptr_t)&sub_btf, .btf_size = sizeof(sub_btf)};
 

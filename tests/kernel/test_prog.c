@@ -10,6 +10,7 @@
 #include "bpf_asm.h"
 #include "loader.h"
 
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #define P "tests/textprog/"
@@ -73,6 +74,36 @@ static const struct row {
 static bool has(const struct buf *b, const char *s)
 {
 	return !*s || buf_has(b, s);
+}
+
+/* The running kernel is 5.17 or later (bpf_loop). */
+static bool has_loop(void)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+
+	return !uname(&u) && sscanf(u.release, "%u.%u", &major, &minor) == 2 &&
+	       (major > 5 || (major == 5 && minor >= 17));
+}
+
+/* 21 subprograms (20 bpf_loop callbacks), each named in the BTF func_info the loader makes
+ * (it held 16 once: the kernel refused the program, "number of funcs in func_info ...") */
+static void test_many_subprograms(void **state)
+{
+	const char *args[] = {"verify", "--prog", P "socket-loops.txt", NULL};
+	struct snoop *s;
+
+	(void)state;
+	REQUIRE_KERNEL();
+	skip_unless_built("verify");
+	if (!has_loop()) {
+		print_message("[  SKIP    ] no bpf_loop before 5.17\n");
+		skip();
+	}
+	s = run_minisnoop(args, 20000);
+	if (s->status || !buf_has(&s->out, "'socket_loops' (socket_filter, 162 insns) loaded"))
+		fail_msg("verify socket-loops.txt: exit %#x\n%s%s", s->status, buf_str(&s->out),
+			 buf_str(&s->err));
 }
 
 static void test_text_programs(void **state)
@@ -229,6 +260,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	    T(test_text_programs),
+	    T(test_many_subprograms),
 	    T(test_verify_log_explained_again),
 	    T(test_failures_without_a_log_said),
 	    T(test_kprobe_attach),
