@@ -85,7 +85,7 @@ void kernel_filters(struct asm_prog *p, const struct prog_opts *o, const char *o
 		CALL(current_task_under_cgroup);
 		E(BPF_JMP_IMM(BPF_JNE, R0, 1, out));
 	}
-	if (o->match_container) {
+	if (PO_CONTAINER(o)) {
 		const char *in = asm_local(p, "in_container");
 
 		/* a cgroup made after the tree was read: user space decides by its path */
@@ -230,7 +230,7 @@ void record_lineage(struct asm_prog *p, const struct prog_opts *o, const struct 
 	const char *done = asm_local(p, "ids_done"), *parent = asm_local(p, "ids_parent");
 	const char *have = asm_local(p, "ids_have");
 
-	if (!(o->ctx & CTXB(IDS)) || !l->feature[KF_IDS])
+	if (!PO_IDS(o) || !l->feature[KF_IDS])
 		return;
 	E(BPF_ST_MEM(BPF_DW, REC, EV_OFF(arg_start), 0));
 	E(BPF_ST_MEM(BPF_DW, REC, EV_OFF(pstart_ns), 0));

@@ -119,7 +119,7 @@ static void exec_take_inflight(struct asm_prog *p, const struct prog_layout *l)
 static void exec_image_start(struct asm_prog *p, const struct prog_opts *o,
 			     const struct prog_layout *l)
 {
-	if (!o->exits || !(o->ctx & CTXB(IDS)) || !l->feature[KF_IDS])
+	if (!PO_EXITS(o) || !PO_IDS(o) || !l->feature[KF_IDS])
 		return;
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(have)));
 	E(BPF_JMP32_IMM(BPF_JSET, R1, (int32_t)CTXB(IDS), "image_start"));

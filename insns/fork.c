@@ -17,6 +17,7 @@ struct fork_frame {
 #define FORK_FP(m) SLOT(struct fork_frame, m)
 
 /* ---- subtrees (issue 17): tree[tgid] = TREE_IN or TREE_OUT, seeded from /proc at start ---- */
+#ifndef MINISNOOP_TINY /* not in make tiny (emit.h) */
 
 /* FP(key) = current's tgid (shift 32) or tid (shift 0). Clobbers r0. */
 static void current_id(struct asm_prog *p, int shift)
@@ -37,7 +38,7 @@ static void tree_call(struct asm_prog *p, int16_t slot, int helper)
 
 void(tree_filter)(struct asm_prog *p, const struct prog_opts *o, const char *out)
 {
-	if (!o->tree)
+	if (!PO_TREE(o))
 		return;
 	current_id(p, 32);
 	tree_call(p, FP(key), BPF_FUNC_map_lookup_elem);
@@ -60,7 +61,7 @@ void(tree_fork)(struct asm_prog *p, const struct prog_opts *o, const struct prog
 {
 	const char *done = asm_local(p, "tree_done");
 
-	if (!o->tree)
+	if (!PO_TREE(o))
 		return;
 	current_id(p, 32);
 	tree_call(p, FP(key), BPF_FUNC_map_lookup_elem);
@@ -85,7 +86,7 @@ void(tree_thread_exit)(struct asm_prog *p, const struct prog_opts *o)
 {
 	const char *done = asm_local(p, "thread_done");
 
-	if (!o->tree)
+	if (!PO_TREE(o))
 		return;
 	CALL(get_current_pid_tgid);
 	E(BPF_MOV64_REG(R1, R0));
@@ -99,7 +100,7 @@ void(tree_thread_exit)(struct asm_prog *p, const struct prog_opts *o)
 /* The process ends: its entry goes (its pid may be another's soon). Clobbers r0-r5, FP(key). */
 void(tree_group_exit)(struct asm_prog *p, const struct prog_opts *o)
 {
-	if (!o->tree)
+	if (!PO_TREE(o))
 		return;
 	current_id(p, 32);
 	tree_call(p, FP(key), BPF_FUNC_map_delete_elem);
@@ -111,7 +112,7 @@ void(tree_exec_moved)(struct asm_prog *p, const struct prog_opts *o, const struc
 {
 	const char *done = asm_local(p, "moved_done");
 
-	if (!o->tree)
+	if (!PO_TREE(o))
 		return;
 	CALL(get_current_pid_tgid);
 	load_field(p, R1, &l->tp[EXEC_OLD_PID]);
@@ -120,6 +121,8 @@ void(tree_exec_moved)(struct asm_prog *p, const struct prog_opts *o, const struc
 	tree_call(p, FP(tmp), BPF_FUNC_map_delete_elem);
 	L(done);
 }
+
+#endif
 
 /* ---- the program ---- */
 
@@ -208,10 +211,10 @@ void prog_fork(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	tree_fork(p, o, l);
 	/* with BTF it is loaded for a subtree or fork records only (else dump shows what it
 	 * would do) */
-	if (!l->feature[KF_PPID] || (!o->tree && !o->forks))
+	if (!l->feature[KF_PPID] || (!PO_TREE(o) && !PO_FORKS(o)))
 		fork_parent(p, l);
 #ifndef MINISNOOP_TINY /* no -o ancestors there */
-	if (o->forks)
+	if (PO_FORKS(o))
 		fork_record(p, l);
 #endif
 	E(BPF_MOV64_IMM(R0, 0));

@@ -200,7 +200,7 @@ static void check_fields(const struct kernel_layout *k)
 			why_off(k, f, why, sizeof(why));
 		if (why[0]) /* ancestors: from fork records and /proc all the same, ids null */
 			ms_printf("  %-26s %s%s\n", out_cols[c].name,
-				  c == COL_ANCESTORS ? "ids null: " : "null:    ", why);
+				  MS_FULL(c == COL_ANCESTORS ? "ids null: " :) "null:    ", why);
 		else
 			ms_printf("  %-26s ok\n", out_cols[c].name);
 	}

@@ -443,12 +443,19 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 {
 	char err[256];
 
-#ifdef MINISNOOP_TINY /* the service outputs are the full build's */
-	if (o == 'w' || o == O_ROTATE || o == O_RATE || o == O_PIDFILE)
-		return not_in_build(o == 'w'	    ? "-w"
-				    : o == O_ROTATE ? "--rotate"
-				    : o == O_RATE   ? "--rate"
-						    : "--pidfile");
+#ifdef MINISNOOP_TINY /* the service outputs and issue 17's lifecycle are the full build's */
+	static const struct {
+		int o;
+		char name[10];
+	} left_out[] = {{'w', "-w"},
+			{O_ROTATE, "--rotate"},
+			{O_RATE, "--rate"},
+			{O_PIDFILE, "--pidfile"},
+			{O_EXIT, "--exit"}};
+
+	for (size_t k = 0; k < sizeof(left_out) / sizeof(left_out[0]); k++)
+		if (o == left_out[k].o)
+			return not_in_build(left_out[k].name);
 #endif
 	switch (o) {
 	case 'T':
@@ -501,9 +508,11 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case O_COMPAT:
 		t->prog.compat = true;
 		return 0;
+#ifndef MINISNOOP_TINY
 	case O_EXIT: /* lifecycle events: every JSON line says which, with the ids */
 		t->prog.exits = t->out.events = t->show_exits = true;
 		return 0;
+#endif
 	case O_ANCESTORS: { /* -o ancestors' bound */
 		uint64_t n;
 
@@ -666,7 +675,8 @@ static int cmd_trace(int argc, char **argv)
 		r = usage_error("%s: one of -w, --syslog, --journal, --kmsg at a time", "-w");
 	else if (out_columns(&t.out, out_spec, out_env, &t.prog.ctx, err, sizeof(err)))
 		r = usage_error("%s", err);
-	else if (!(t.ancestors = t.out.ctx_cols >> COL_ANCESTORS & 1) && t.max_anc)
+	else if (!(t.ancestors = MS_FULL((t.out.ctx_cols >> COL_ANCESTORS & 1) ||) false) &&
+		 t.max_anc)
 		r = usage_error("--ancestors: needs -o ancestors%s", "");
 	else
 		r = (journal_fields(&t), out_own_root(&t.out), raise_memlock(), tracer_run(&t));

@@ -10,6 +10,14 @@
 #define ENTER_MAPS  (TID_MAPS | MAPS(SCRATCH) | MAPS(ARGSTASH) | MAPS(STATS) | FILTER_MAPS)
 #define EXIT_MAPS   (OUT_MAPS | TID_MAPS | MAPS(SCRATCH) | MAPS(ARGSTASH))
 
+/* --exit's programs are not in make tiny (insns/exit.c is not linked): never loaded there,
+ * prog_opts.exits being constant (insns.h) */
+#ifdef MINISNOOP_TINY
+#define FULL_ONLY(emit) NULL
+#else
+#define FULL_ONLY(emit) emit
+#endif
+
 /* Attached in rank order: fork tracking first, so that no fork slips between it and the exec
  * programs; then whatever reads or drops in-flight state before what writes it. */
 const struct prog_def prog_defs[P_COUNT] = {
@@ -111,7 +119,7 @@ const struct prog_def prog_defs[P_COUNT] = {
 			MAPS(EXITCODES) | MAPS(TREE),
 		.attach_rank = 0,
 		.successes = false,
-		.emit = prog_exit,
+		.emit = FULL_ONLY(prog_exit),
 		.exits = true,
 		.trees = true},
     [P_EXIT_GROUP] = {.name = "exit_group",
@@ -123,7 +131,7 @@ const struct prog_def prog_defs[P_COUNT] = {
 		      .maps = MAPS(EXITCODES),
 		      .attach_rank = 0,
 		      .successes = false,
-		      .emit = prog_exit_group,
+		      .emit = FULL_ONLY(prog_exit_group),
 		      .exits = true},
 };
 
