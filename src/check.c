@@ -300,9 +300,11 @@ int cmd_check(int argc, char **argv, bool no_btf)
 	line(&run, k.feature[KF_COMPAT], false, "failed 32-bit execs",
 	     k.feature[KF_COMPAT] ? "reported with --compat (it watches every syscall)"
 				  : "not seen, nor counted, even with --compat");
+#ifndef MINISNOOP_TINY /* no subtrees there */
 	/* subtrees need no BTF: the fork tracepoint names the child, current is the parent */
 	line(&run, !k.tp[P_FORK].err && !k.tp[P_EXIT].err, false, "subtrees",
 	     "--tree, --exclude-tree, -- COMMAND: from sched_process_fork and _exit");
+#endif
 	check_fields(&k);
 	check_jit(&run);
 	check_selftest(&run, &k);

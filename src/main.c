@@ -407,6 +407,7 @@ static int trace_number_option(struct tracer_opts *t, int o, const char *arg)
 	}
 }
 
+#ifndef MINISNOOP_TINY
 /* --tree PID, --exclude-tree PID: a pid of a live process (a thread's stands for its process),
  * at most TREE_PIDS_MAX of each, never both for one. 0, or the exit status of an error. */
 static int tree_option(struct tree_opts *t, int o, const char *arg)
@@ -437,6 +438,7 @@ static int tree_option(struct tree_opts *t, int o, const char *arg)
 	list[(*n)++] = tgid;
 	return 0;
 }
+#endif
 
 /* One option of the tracer; 0, or the exit status of a usage error. */
 static int trace_option(struct tracer_opts *t, int o, const char *arg)
@@ -446,12 +448,14 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 #ifdef MINISNOOP_TINY /* the service outputs and issue 17's lifecycle are the full build's */
 	static const struct {
 		int o;
-		char name[10];
+		char name[18];
 	} left_out[] = {{'w', "-w"},
 			{O_ROTATE, "--rotate"},
 			{O_RATE, "--rate"},
 			{O_PIDFILE, "--pidfile"},
-			{O_EXIT, "--exit"}};
+			{O_EXIT, "--exit"},
+			{O_TREE, "--tree"},
+			{O_EXCL_TREE, "--exclude-tree"}};
 
 	for (size_t k = 0; k < sizeof(left_out) / sizeof(left_out[0]); k++)
 		if (o == left_out[k].o)
@@ -537,9 +541,11 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case O_PIDFILE:
 		t->pidfile = arg;
 		return 0;
+#ifndef MINISNOOP_TINY
 	case O_TREE:
 	case O_EXCL_TREE:
 		return tree_option(&t->tree, o, arg);
+#endif
 #ifndef MINISNOOP_TINY
 	case O_SYSLOG: /* the message sinks: one of them, or -w, or standard output */
 	case O_JOURNAL:
@@ -663,10 +669,17 @@ static int cmd_trace(int argc, char **argv)
 	/* -- COMMAND: "--" ended the options (it was not an option's value) */
 	if (optind < argc && optind > 1 && !strcmp(argv[optind - 1], "--") &&
 	    argv[optind - 1] != last_value) {
+#ifdef MINISNOOP_TINY
+		filter_free(&t.filter);
+		return not_in_build("-- COMMAND");
+#else
 		t.tree.cmd = argv + optind;
 		optind = argc;
+#endif
 	}
+#ifndef MINISNOOP_TINY
 	t.prog.tree = t.tree.nin || t.tree.cmd ? TREE_IN : t.tree.nout ? TREE_OUT : 0;
+#endif
 	if (optind < argc)
 		r = usage_error("unexpected argument '%s'", argv[optind]);
 	else if (t.rot_size && !t.out_file)
