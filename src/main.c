@@ -330,7 +330,9 @@ enum {
 	O_KMSG
 };
 
+#ifndef MINISNOOP_TINY
 static struct ctr_filter ctr_filter; /* --container, --containers-only */
+#endif
 
 /* -o and -e, set together once every option is read (-T -t -U change the defaults). */
 static const char *out_spec;
@@ -455,7 +457,9 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 			{O_PIDFILE, "--pidfile"},
 			{O_EXIT, "--exit"},
 			{O_TREE, "--tree"},
-			{O_EXCL_TREE, "--exclude-tree"}};
+			{O_EXCL_TREE, "--exclude-tree"},
+			{O_CTR, "--container"},
+			{O_CTR_ONLY, "--containers-only"}};
 
 	for (size_t k = 0; k < sizeof(left_out) / sizeof(left_out[0]); k++)
 		if (o == left_out[k].o)
@@ -488,6 +492,7 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case 'c':
 		t->cgroup_path = arg;
 		return 0;
+#ifndef MINISNOOP_TINY
 	case O_CTR:
 	case O_CTR_ONLY:
 		t->filter.ctr = &ctr_filter;
@@ -496,6 +501,7 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 		if (o == O_CTR && ctr_filter_add(&ctr_filter, arg, err, sizeof(err)))
 			return usage_error("%s", err);
 		return 0;
+#endif
 	case 'Z':
 		if (!parse_user(arg, &t->run_as))
 			return usage_error("-Z: no such user '%s'", arg);

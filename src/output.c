@@ -243,6 +243,7 @@ static bool other_root(const struct out_opts *opt, const struct ev_view *v)
 	return v->root_len != opt->own_root_len || memcmp(v->root, opt->own_root, v->root_len);
 }
 
+#ifndef MINISNOOP_TINY /* no containers there */
 /* The container and pod of the exec's cgroup: from the path the kernel read at the exec (exact
  * even for a container gone since), else the id named from the mounted cgroup2 trees, else the
  * v1 pids or cpu hierarchy of the process, read now (racy: src/container.c). */
@@ -275,6 +276,7 @@ static int container_of(const struct ev_view *v, uint64_t id, char *cid, char *p
 	memcpy(pod, last.pod, sizeof(last.pod));
 	return last.have;
 }
+#endif
 
 /* The value of context column cd (not env), null when the kernel did not give it; buf
  * (VALUE_BUF bytes) holds a value that is not in the view as it is shown. */
@@ -315,6 +317,7 @@ static struct value ctx_value(const struct out_opts *opt, const struct ev_view *
 		memcpy(&id, at, sizeof(id));
 		s = cgroup_name(id);
 		return s ? str_value(s, strlen(s)) : r;
+#ifndef MINISNOOP_TINY
 	case FK_CONTAINER:
 	case FK_POD: {
 		char pod[POD_UID_LEN + 1];
@@ -325,6 +328,7 @@ static struct value ctx_value(const struct out_opts *opt, const struct ev_view *
 			memcpy(buf, pod, sizeof(pod));
 		return buf[0] ? str_value(buf, strlen(buf)) : r;
 	}
+#endif
 	case FK_FILELESS:
 		s = (v->hdr.ctx_flags & EV_C_EXE_DELETED) ? "true" : "false";
 		return (struct value){.type = V_WORD, .s = s, .len = (uint32_t)strlen(s)};
