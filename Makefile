@@ -177,7 +177,7 @@ $(B)/minisnoop.nolto: $(OBJS)
 
 # make tiny: the same sources with MINISNOOP_TINY (no dump, verify, explain, disassembler,
 # source lines of instructions, help text), objects in $(B)/tiny/obj.
-TINY_LEFT_OUT := src/disasm.c insns/exit.c src/tree.c src/container.c
+TINY_LEFT_OUT := src/disasm.c insns/exit.c src/tree.c src/container.c src/ere.c
 TINY_OBJS := $(patsubst %.c,$(B)/tiny/obj/%.o,$(filter-out $(TINY_LEFT_OUT),$(SRCS) $(INSNS)))
 TINY_CFLAGS := -DMINISNOOP_TINY
 $(B)/tiny/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
