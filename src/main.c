@@ -447,10 +447,9 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 {
 #ifndef MINISNOOP_TINY
 	char err[256];
-#endif
-
-#ifdef MINISNOOP_TINY /* the tracer alone: the service outputs, lifecycle, subtrees, containers    \
-		       * and the ERE filters are the full build's */
+#else
+	/* the tracer alone: the service outputs, lifecycle, subtrees, containers and the ERE
+	 * filters are the full build's */
 	static const struct {
 		int o;
 		char name[18];
