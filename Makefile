@@ -177,7 +177,7 @@ $(B)/minisnoop.nolto: $(OBJS)
 
 # make tiny: the same sources with MINISNOOP_TINY (no dump, verify, explain, disassembler,
 # source lines of instructions, help text), objects in $(B)/tiny/obj.
-TINY_LEFT_OUT := src/disasm.c insns/exit.c src/tree.c src/container.c src/ere.c
+TINY_LEFT_OUT := src/disasm.c insns/exit.c src/tree.c src/container.c
 TINY_OBJS := $(patsubst %.c,$(B)/tiny/obj/%.o,$(filter-out $(TINY_LEFT_OUT),$(SRCS) $(INSNS)))
 TINY_CFLAGS := -DMINISNOOP_TINY
 $(B)/tiny/obj/%.o: %.c $(UAPI) $(wildcard include/*.h src/*.h insns/*.h)
@@ -266,11 +266,12 @@ test: test-deps
 # The tracer's end-to-end tests against build/minisnoop-tiny; the cases of what it leaves out
 # (verify; the process table: -o ancestors, --existing; the service outputs: the message
 # sinks, test_msg_*, and -w, --rotate, --rate, --pidfile) are left out by name
-# (tests/kernel/snoop.c), so that nothing skips.
+# (tests/kernel/snoop.c), so that nothing skips; test_life (--exit) and test_tree (subtrees)
+# test nothing else. test_trace's test_not_in_build: each of them refused.
 TINY_EXCLUDE := test_verify ancestors_* existing_* test_msg_* test_rotate_storm \
 	test_sighup_reopens test_rate_said test_pidfile test_files_refused test_full_disk
 TINY_TESTS := $(B)/tests/test_trace $(B)/tests/test_context $(B)/tests/test_service \
-	$(B)/tests/test_life $(B)/tests/test_smalls $(B)/tests/test_tree
+	$(B)/tests/test_smalls
 test-tiny: test-deps
 	@$(MAKE) --no-print-directory tiny tools $(TINY_TESTS)
 	@MINISNOOP_BIN=$(abspath $(B)/minisnoop-tiny) MINISNOOP_TEST_EXCLUDE='$(TINY_EXCLUDE)' \

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifndef MINISNOOP_TINY /* -n, -l: not in make tiny (filter.h) */
 int filter_set(struct filter *f, enum filter_kind kind, const char *pattern, char *err,
 	       size_t errlen)
 {
@@ -44,32 +43,27 @@ static bool line_match(const struct ere *re, const struct ev_view *v)
 	}
 	return ere_search(re, line, len);
 }
-#endif
 
 bool filter_match(const struct filter *f, const struct ev_view *v)
 {
 	if (f->ppid_set && (uint32_t)f->ppid != v->hdr.ppid)
 		return false;
-#ifdef MINISNOOP_TINY /* -P alone there: no --container, -n, -l */
-	return true;
-#else
+#ifndef MINISNOOP_TINY /* no --container there */
 	/* the kernel let through the execs of cgroups made since the start: decided here */
 	if (f->ctr && f->ctr->on &&
 	    (!(v->have & (1u << CTX_CGROUP)) ||
 	     !ctr_filter_match(f->ctr, v->hdr.cgroup, v->cgroup_path ? v->cgroup : NULL,
 			       v->cgroup_len)))
 		return false;
+#endif
 	if (f->name_re && !ere_search(f->name_re, v->hdr.comm, strnlen(v->hdr.comm, EV_COMM_LEN)))
 		return false;
 	return !f->line_re || line_match(f->line_re, v);
-#endif
 }
 
-#ifndef MINISNOOP_TINY
 void filter_free(struct filter *f)
 {
 	ere_free(f->name_re);
 	ere_free(f->line_re);
 	f->name_re = f->line_re = NULL;
 }
-#endif

@@ -26,13 +26,6 @@ int filter_set(struct filter *f, enum filter_kind kind, const char *pattern, cha
 	       size_t errlen);
 /* True when the event passes every filter that is set. */
 bool filter_match(const struct filter *f, const struct ev_view *v);
-#ifdef MINISNOOP_TINY /* no -n, -l there (src/ere.c is not linked): nothing to free */
-static inline void filter_free(struct filter *f)
-{
-	(void)f;
-}
-#else
 void filter_free(struct filter *f);
-#endif
 
 #endif

@@ -445,11 +445,11 @@ static int tree_option(struct tree_opts *t, int o, const char *arg)
 /* One option of the tracer; 0, or the exit status of a usage error. */
 static int trace_option(struct tracer_opts *t, int o, const char *arg)
 {
-#ifndef MINISNOOP_TINY
 	char err[256];
-#else
-	/* the tracer alone: the service outputs, lifecycle, subtrees, containers and the ERE
-	 * filters are the full build's */
+
+#ifdef MINISNOOP_TINY
+	/* the tracer alone: the service outputs, lifecycle, subtrees and containers are the
+	 * full build's */
 	static const struct {
 		int o;
 		char name[18];
@@ -461,9 +461,7 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 			{O_TREE, "--tree"},
 			{O_EXCL_TREE, "--exclude-tree"},
 			{O_CTR, "--container"},
-			{O_CTR_ONLY, "--containers-only"},
-			{'n', "-n"},
-			{'l', "-l"}};
+			{O_CTR_ONLY, "--containers-only"}};
 
 	for (size_t k = 0; k < sizeof(left_out) / sizeof(left_out[0]); k++)
 		if (o == left_out[k].o)
@@ -510,14 +508,12 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 		if (!parse_user(arg, &t->run_as))
 			return usage_error("-Z: no such user '%s'", arg);
 		return 0;
-#ifndef MINISNOOP_TINY
 	case 'n':
 	case 'l':
 		if (filter_set(&t->filter, o == 'n' ? FILTER_NAME : FILTER_LINE, arg, err,
 			       sizeof(err)))
 			return usage_error("%s", err);
 		return 0;
-#endif
 	case O_NO_BTF:
 		t->no_btf = true;
 		return 0;

@@ -13,9 +13,9 @@
 /* The usage lines: after every usage error, and at the top of --help. */
 #ifdef MINISNOOP_TINY /* the tracer alone (README.md, "The tiny build") */
 static const char text_usage[] =
-    "usage: minisnoop [-TtUxqje] [-o FIELDS] [-u UID] [-P PPID] [-c CGROUP] [-Z USER]\n"
-    "                 [--max-args N] [--max-env N] [--count N] [--duration S] [--pages N]\n"
-    "                 [--verifier-log[=LEVEL]] [--no-btf] [--compat]\n"
+    "usage: minisnoop [-TtUxqje] [-o FIELDS] [-u UID] [-n NAME] [-l LINE] [-P PPID]\n"
+    "                 [-c CGROUP] [-Z USER] [--max-args N] [--max-env N] [--count N]\n"
+    "                 [--duration S] [--pages N] [--verifier-log[=LEVEL]] [--no-btf] [--compat]\n"
     "       minisnoop check\n";
 #else
 static const char text_usage[] =

@@ -774,6 +774,20 @@ size_t snoop_exclude(struct CMUnitTest *tests, size_t n)
 	return kept;
 }
 
+bool snoop_tiny(void)
+{
+	static int tiny = -1;
+
+	if (tiny < 0) {
+		const char *args[] = {"--help", NULL};
+		struct snoop *s = run_minisnoop(args, 5000);
+
+		tiny = buf_has(&s->out, "minisnoop-tiny");
+		g_cleanup();
+	}
+	return tiny;
+}
+
 void skip_unless_built(const char *cmd)
 {
 	const char *args[] = {cmd, "--help", NULL};

@@ -373,8 +373,14 @@ static void add_event(char *words)
  * into g_evs. */
 static void parse_json(const struct buf *out, const char *keys)
 {
+	char mine[512], *c;
+
+	/* make tiny has no container and pod keys */
+	snprintf(mine, sizeof(mine), "%s", keys);
+	if (snoop_tiny() && (c = strstr(mine, ",container,pod")))
+		memmove(c, c + 14, strlen(c + 14) + 1);
 	evs_free();
-	run_python("context_events.py", keys, out, add_event);
+	run_python("context_events.py", mine, out, add_event);
 }
 
 static const struct val *ev_get(const struct ev *e, const char *key)
@@ -2873,7 +2879,8 @@ static void test_check_fields(void **state)
 	if (!sec)
 		fail_msg("check prints no 'fields:' section; stdout:\n%s", buf_str(&s->out));
 	for (int k = 0; k < N_CTX_KEYS; k++) {
-		bool found = false;
+		bool found = snoop_tiny() &&
+			     (!strcmp(g_ctx_keys[k], "container") || !strcmp(g_ctx_keys[k], "pod"));
 
 		for (p = strchr(sec, '\n'); p && p[1] && !found; p = strchr(p + 1, '\n')) {
 			char line[512], *w[16];
