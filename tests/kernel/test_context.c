@@ -2803,10 +2803,15 @@ static void expect_text_set(const struct snoop *s, const char *const *mid, pid_t
 			    const char *what)
 {
 	char first[1024], header[1024], line[8192], *w[64], *lw[64];
+	const char *kept[64];
 	int n, ln, nmid = 0;
 
-	while (mid[nmid])
-		nmid++;
+	/* make tiny has no CONTAINER and POD columns */
+	for (int k = 0; mid[k]; k++)
+		if (!snoop_tiny() || (strcmp(mid[k], "CONTAINER") && strcmp(mid[k], "POD")))
+			kept[nmid++] = mid[k];
+	kept[nmid] = NULL;
+	mid = kept;
 	first_line(s, first, sizeof(first));
 	snprintf(header, sizeof(header), "%s", first);
 	n = words(header, w, 64);
