@@ -17,6 +17,7 @@
 #define E(insn)	 EMIT(p, insn)
 #define L(name)	 LABEL(p, name)
 #define CALL(fn) E(BPF_EMIT_CALL(BPF_FUNC_##fn))
+#define ES(...)	 EMIT_WORDS(p, __VA_ARGS__) /* a run of constant instructions (bpf_asm.h) */
 
 /*
  * Register roles, for every program. r0-r5 are scratch: a BPF helper call clobbers them,
