@@ -362,6 +362,104 @@ int fstat(int fd, struct stat *st)
 {
 	return fstatat(fd, "", st, AT_EMPTY_PATH);
 }
+
+/* musl's mmap family waits for other threads' (there are none) and checks what the kernel
+ * checks; -1 from syscall() is MAP_FAILED. */
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+}
+
+int munmap(void *addr, size_t len)
+{
+	return (int)syscall(SYS_munmap, addr, len);
+}
+
+void *mremap(void *old, size_t len, size_t new_len, int flags, ...)
+{
+	return (void *)syscall(SYS_mremap, old, len, new_len, flags, NULL);
+}
+#endif
+
+#ifdef MINISNOOP_OWN_LIBC
+/* The string functions minisnoop uses on short strings at start-up, a byte at a time (musl's
+ * go a word at a time: 1.2 KB); memchr, memcpy and strlen, which the event path uses, stay
+ * musl's. */
+char *strchrnul(const char *s, int c)
+{
+	while (*s && *s != (char)c)
+		s++;
+	return (char *)s;
+}
+
+char *strchr(const char *s, int c)
+{
+	s = strchrnul(s, c);
+	return *s == (char)c ? (char *)s : NULL;
+}
+
+size_t strcspn(const char *s, const char *reject)
+{
+	const char *p = s;
+
+	while (*p && !*strchrnul(reject, *p))
+		p++;
+	return (size_t)(p - s);
+}
+
+size_t strspn(const char *s, const char *accept)
+{
+	const char *p = s;
+
+	while (*p && *strchrnul(accept, *p))
+		p++;
+	return (size_t)(p - s);
+}
+
+char *strpbrk(const char *s, const char *accept)
+{
+	s += strcspn(s, accept);
+	return *s ? (char *)s : NULL;
+}
+
+char *strtok_r(char *restrict s, const char *restrict sep, char **restrict save)
+{
+	if (!s && !(s = *save))
+		return NULL;
+	s += strspn(s, sep);
+	if (!*s)
+		return *save = NULL;
+	*save = s + strcspn(s, sep);
+	if (**save)
+		*(*save)++ = 0;
+	else
+		*save = NULL;
+	return s;
+}
+
+char *stpcpy(char *restrict d, const char *restrict s)
+{
+	while ((*d = *s++))
+		d++;
+	return d;
+}
+
+char *strcpy(char *restrict d, const char *restrict s)
+{
+	stpcpy(d, s);
+	return d;
+}
+
+char *strncpy(char *restrict d, const char *restrict s, size_t n)
+{
+	char *r = d;
+
+	for (; n && *s; n--)
+		*d++ = *s++;
+	for (; n; n--)
+		*d++ = 0;
+	return r;
+}
 #endif
 
 #if defined(MINISNOOP_OWN_LIBC) || defined(MINISNOOP_TINY) || defined(TINYLIBC_TIME_TEST)
