@@ -379,12 +379,39 @@ void *mremap(void *old, size_t len, size_t new_len, int flags, ...)
 {
 	return (void *)syscall(SYS_mremap, old, len, new_len, flags, NULL);
 }
+
+/* The system call, not the vDSO: a few calls per batch of events, never one per event (the
+ * vDSO's lookup, musl's, is 1 KB). */
+int clock_gettime(clockid_t clk, struct timespec *ts)
+{
+	return (int)syscall(SYS_clock_gettime, clk, ts);
+}
+
+time_t time(time_t *t)
+{
+	struct timespec ts = {0};
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (t)
+		*t = ts.tv_sec;
+	return ts.tv_sec;
+}
 #endif
 
 #ifdef MINISNOOP_OWN_LIBC
 /* The string functions minisnoop uses on short strings at start-up, a byte at a time (musl's
  * go a word at a time: 1.2 KB); memchr, memcpy and strlen, which the event path uses, stay
  * musl's. */
+char *getenv(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (char **e = environ; e && *e; e++)
+		if (!strncmp(*e, name, n) && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
 char *strchrnul(const char *s, int c)
 {
 	while (*s && *s != (char)c)
