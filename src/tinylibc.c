@@ -387,6 +387,57 @@ int clock_gettime(clockid_t clk, struct timespec *ts)
 	return (int)syscall(SYS_clock_gettime, clk, ts);
 }
 
+/*
+ * sigaction and signal: the kernel's rt_sigaction with the restorer x86_64 needs, without
+ * musl's lock around SIGABRT's handler (which brings its lock code: 1 KB). Our own restorer,
+ * rt_sigreturn, on x86_64; aarch64's kernel returns through its vDSO.
+ */
+struct ksigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+#ifdef __x86_64__
+void ms_restore_rt(void);
+__asm__(".text\n"
+	".type ms_restore_rt,@function\n"
+	"ms_restore_rt:\n"
+	"\tmov $15, %rax\n" /* SYS_rt_sigreturn */
+	"\tsyscall\n");
+#endif
+
+int sigaction(int sig, const struct sigaction *restrict sa, struct sigaction *restrict old)
+{
+	struct ksigaction k = {0}, ko = {0};
+	int r;
+
+	if (sa) {
+		k.handler = sa->sa_handler;
+		k.flags = (unsigned long)sa->sa_flags;
+		memcpy(&k.mask, &sa->sa_mask, sizeof(k.mask));
+#ifdef __x86_64__
+		k.flags |= SA_RESTORER;
+		k.restorer = ms_restore_rt;
+#endif
+	}
+	r = (int)syscall(SYS_rt_sigaction, sig, sa ? &k : NULL, old ? &ko : NULL, sizeof(k.mask));
+	if (!r && old) {
+		memset(old, 0, sizeof(*old));
+		old->sa_handler = ko.handler;
+		old->sa_flags = (int)ko.flags;
+		memcpy(&old->sa_mask, &ko.mask, sizeof(ko.mask));
+	}
+	return r;
+}
+
+void (*signal(int sig, void (*handler)(int)))(int)
+{
+	struct sigaction sa = {.sa_handler = handler, .sa_flags = SA_RESTART}, old;
+
+	return sigaction(sig, &sa, &old) ? SIG_ERR : old.sa_handler;
+}
+
 time_t time(time_t *t)
 {
 	struct timespec ts = {0};
