@@ -24,6 +24,7 @@
 #include <string.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -301,9 +302,9 @@ char *strstr(const char *h, const char *n)
 #if defined(MINISNOOP_OWN_LIBC) && (defined(__x86_64__) || defined(__aarch64__))
 /*
  * System calls as they are, where musl's wrappers add fallbacks for kernels older than any
- * minisnoop runs on (O_CLOEXEC by fcntl, pipe2 and dup3 by pipe and dup2, fstat of an O_PATH
- * descriptor through /proc; 1.5 KB of both builds, issue 21). 64-bit x86 and arm only: there
- * struct stat is the kernel's, and open needs no O_LARGEFILE.
+ * minisnoop runs on (O_CLOEXEC by fcntl, pipe2 and dup3 by pipe and dup2, SOCK_CLOEXEC
+ * likewise, fstat of an O_PATH descriptor through /proc; 1.5 KB of both builds, issue 21). 64-bit
+ * x86 and arm only: there struct stat is the kernel's, and open needs no O_LARGEFILE.
  */
 int openat(int dir, const char *path, int flags, ...)
 {
@@ -346,6 +347,16 @@ int pipe2(int fd[2], int flags)
 int dup3(int old, int new, int flags)
 {
 	return (int)syscall(SYS_dup3, old, new, flags);
+}
+
+int socket(int domain, int type, int proto)
+{
+	return (int)syscall(SYS_socket, domain, type, proto);
+}
+
+int socketpair(int domain, int type, int proto, int fd[2])
+{
+	return (int)syscall(SYS_socketpair, domain, type, proto, fd);
 }
 
 int fstatat(int dir, const char *restrict path, struct stat *restrict st, int flags)
