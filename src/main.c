@@ -553,8 +553,6 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case O_TREE:
 	case O_EXCL_TREE:
 		return tree_option(&t->tree, o, arg);
-#endif
-#ifndef MINISNOOP_TINY
 	case O_SYSLOG: /* the message sinks: one of them, or -w, or standard output */
 	case O_JOURNAL:
 	case O_KMSG: {
