@@ -121,7 +121,7 @@ TOOLS := $(B)/storm $(B)/true-static $(B)/progstats $(B)/startstop $(B)/benchrep
 
 # Guards on the stripped x86_64 binaries. The full build's is its goal, 160 KiB with every
 # feature (151,816 bytes after issue 21's fifth round); tiny's about 5 KiB over the most it
-# was this round, 84,992 bytes, the tracer alone (its goal, 64 KiB, is held by
+# was this round, 85,024 bytes, the tracer alone (its goal, 64 KiB, is held by
 # size-report-tiny). tools/README.md, "Ports" and "The tiny build", has each change.
 SIZE_BUDGET ?= 163840
 TINY_BUDGET ?= 90112

@@ -77,11 +77,11 @@ int progset_build(struct progset *s, const struct prog_opts *o, const struct ker
 		const struct prog_def *d = &prog_defs[p];
 		struct prog_layout l;
 
-		s->loads[p] = ((layout_loads(k, (enum prog_id)p) || (d->forks && PO_FORKS(o))) &&
+		s->loads[p] = ((layout_loads(k, (enum prog_id)p) || (d->forks && o->forks)) &&
 			       !(d->successes && o->failed_only) &&
 			       (!d->compat || (o->compat && k->feature[KF_COMPAT])) &&
-			       (!d->exits || PO_EXITS(o))) ||
-			      (d->trees && PO_TREE(o));
+			       (!d->exits || o->exits)) ||
+			      (d->trees && o->tree);
 		if (!s->loads[p] && !all)
 			continue;
 		layout_prog(k, (enum prog_id)p, &l);
