@@ -48,23 +48,47 @@ struct asm_insn {
 	const char *map;   /* map name for BPF_PSEUDO_MAP_FD loads */
 };
 
-#define ASM_I_(c, d, s, o, i) ((struct asm_insn){.w = {ASM_PACK_(c, d, s, o, i), 0}, .n = 1})
+/* A one-slot instruction that is not a jump: ASM_W_<name>() is its packed word, a constant
+ * (EMIT_WORDS' tables), <name>() the instruction. */
+#define ASM_I1_(word)			  ((struct asm_insn){.w = {(word), 0}, .n = 1})
+#define ASM_W_BPF_ALU64_REG(op, dst, src) ASM_PACK_(BPF_ALU64 | BPF_OP(op) | BPF_X, dst, src, 0, 0)
+#define ASM_W_BPF_ALU32_REG(op, dst, src) ASM_PACK_(BPF_ALU | BPF_OP(op) | BPF_X, dst, src, 0, 0)
+#define ASM_W_BPF_ALU64_IMM(op, dst, imm) ASM_PACK_(BPF_ALU64 | BPF_OP(op) | BPF_K, dst, 0, 0, imm)
+#define ASM_W_BPF_ALU32_IMM(op, dst, imm) ASM_PACK_(BPF_ALU | BPF_OP(op) | BPF_K, dst, 0, 0, imm)
+#define ASM_W_BPF_MOV64_REG(dst, src)	  ASM_W_BPF_ALU64_REG(BPF_MOV, dst, src)
+#define ASM_W_BPF_MOV32_REG(dst, src)	  ASM_W_BPF_ALU32_REG(BPF_MOV, dst, src)
+#define ASM_W_BPF_MOV64_IMM(dst, imm)	  ASM_W_BPF_ALU64_IMM(BPF_MOV, dst, imm)
+#define ASM_W_BPF_MOV32_IMM(dst, imm)	  ASM_W_BPF_ALU32_IMM(BPF_MOV, dst, imm)
+#define ASM_W_BPF_NEG64(dst)		  ASM_PACK_(BPF_ALU64 | BPF_NEG, dst, 0, 0, 0)
+#define ASM_W_BPF_NEG32(dst)		  ASM_PACK_(BPF_ALU | BPF_NEG, dst, 0, 0, 0)
+#define ASM_W_BPF_ENDIAN(type, dst, bits) ASM_PACK_(BPF_ALU | BPF_END | (type), dst, 0, 0, bits)
+#define ASM_W_BPF_LD_ABS(size, imm)	  ASM_PACK_(BPF_LD | BPF_SIZE(size) | BPF_ABS, 0, 0, 0, imm)
+#define ASM_W_BPF_LD_IND(size, src, imm)                                                           \
+	ASM_PACK_(BPF_LD | BPF_SIZE(size) | BPF_IND, 0, src, 0, imm)
+#define ASM_W_BPF_LDX_MEM(size, dst, src, off)                                                     \
+	ASM_PACK_(BPF_LDX | BPF_SIZE(size) | BPF_MEM, dst, src, off, 0)
+#define ASM_W_BPF_STX_MEM(size, dst, src, off)                                                     \
+	ASM_PACK_(BPF_STX | BPF_SIZE(size) | BPF_MEM, dst, src, off, 0)
+#define ASM_W_BPF_ST_MEM(size, dst, off, imm)                                                      \
+	ASM_PACK_(BPF_ST | BPF_SIZE(size) | BPF_MEM, dst, 0, off, imm)
+#define ASM_W_BPF_ATOMIC_OP(size, op, dst, src, off)                                               \
+	ASM_PACK_(BPF_STX | BPF_SIZE(size) | BPF_ATOMIC, dst, src, off, op)
+#define ASM_W_BPF_EMIT_CALL(helper)		     ASM_PACK_(BPF_JMP | BPF_CALL, 0, 0, 0, helper)
+#define ASM_W_BPF_EXIT_INSN()			     ASM_PACK_(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+#define ASM_W_BPF_RAW_INSN(code, dst, src, off, imm) ASM_PACK_(code, dst, src, off, imm)
 
-/* ALU: op is BPF_ADD, BPF_SUB, ... BPF_ARSH; MOV and NEG have their own names. */
-#define BPF_ALU64_REG(op, dst, src) ASM_I_(BPF_ALU64 | BPF_OP(op) | BPF_X, dst, src, 0, 0)
-#define BPF_ALU32_REG(op, dst, src) ASM_I_(BPF_ALU | BPF_OP(op) | BPF_X, dst, src, 0, 0)
-#define BPF_ALU64_IMM(op, dst, imm) ASM_I_(BPF_ALU64 | BPF_OP(op) | BPF_K, dst, 0, 0, imm)
-#define BPF_ALU32_IMM(op, dst, imm) ASM_I_(BPF_ALU | BPF_OP(op) | BPF_K, dst, 0, 0, imm)
-#define BPF_MOV64_REG(dst, src)	    BPF_ALU64_REG(BPF_MOV, dst, src)
-#define BPF_MOV32_REG(dst, src)	    BPF_ALU32_REG(BPF_MOV, dst, src)
-#define BPF_MOV64_IMM(dst, imm)	    BPF_ALU64_IMM(BPF_MOV, dst, imm)
-#define BPF_MOV32_IMM(dst, imm)	    BPF_ALU32_IMM(BPF_MOV, dst, imm)
-#define BPF_NEG64(dst)		    ASM_I_(BPF_ALU64 | BPF_NEG, dst, 0, 0, 0)
-#define BPF_NEG32(dst)		    ASM_I_(BPF_ALU | BPF_NEG, dst, 0, 0, 0)
-/* Byte swap to/from big or little endian; bits is 16, 32 or 64. */
-#define BPF_ENDIAN(type, dst, bits) ASM_I_(BPF_ALU | BPF_END | (type), dst, 0, 0, bits)
+#define BPF_ALU64_REG(op, dst, src) ASM_I1_(ASM_W_BPF_ALU64_REG(op, dst, src))
+#define BPF_ALU32_REG(op, dst, src) ASM_I1_(ASM_W_BPF_ALU32_REG(op, dst, src))
+#define BPF_ALU64_IMM(op, dst, imm) ASM_I1_(ASM_W_BPF_ALU64_IMM(op, dst, imm))
+#define BPF_ALU32_IMM(op, dst, imm) ASM_I1_(ASM_W_BPF_ALU32_IMM(op, dst, imm))
+#define BPF_MOV64_REG(dst, src)	    ASM_I1_(ASM_W_BPF_MOV64_REG(dst, src))
+#define BPF_MOV32_REG(dst, src)	    ASM_I1_(ASM_W_BPF_MOV32_REG(dst, src))
+#define BPF_MOV64_IMM(dst, imm)	    ASM_I1_(ASM_W_BPF_MOV64_IMM(dst, imm))
+#define BPF_MOV32_IMM(dst, imm)	    ASM_I1_(ASM_W_BPF_MOV32_IMM(dst, imm))
+#define BPF_NEG64(dst)		    ASM_I1_(ASM_W_BPF_NEG64(dst))
+#define BPF_NEG32(dst)		    ASM_I1_(ASM_W_BPF_NEG32(dst))
+#define BPF_ENDIAN(type, dst, bits) ASM_I1_(ASM_W_BPF_ENDIAN(type, dst, bits))
 
-/* 64-bit immediate: two slots, the high half in the second. */
 #define BPF_LD_IMM64_RAW_(dst, src, imm64, mapname)                                                \
 	((struct asm_insn){                                                                        \
 	    .w = {ASM_PACK_(BPF_LD | BPF_DW | BPF_IMM, dst, src, 0, (uint32_t)(uint64_t)(imm64)),  \
@@ -83,20 +107,13 @@ struct asm_insn {
 	    .label = (lbl)})
 
 /* Legacy packet loads (socket filters): R0 = *(size *)(skb->data + [src +] imm). */
-#define BPF_LD_ABS(size, imm)	   ASM_I_(BPF_LD | BPF_SIZE(size) | BPF_ABS, 0, 0, 0, imm)
-#define BPF_LD_IND(size, src, imm) ASM_I_(BPF_LD | BPF_SIZE(size) | BPF_IND, 0, src, 0, imm)
+#define BPF_LD_ABS(size, imm)		       ASM_I1_(ASM_W_BPF_LD_ABS(size, imm))
+#define BPF_LD_IND(size, src, imm)	       ASM_I1_(ASM_W_BPF_LD_IND(size, src, imm))
+#define BPF_LDX_MEM(size, dst, src, off)       ASM_I1_(ASM_W_BPF_LDX_MEM(size, dst, src, off))
+#define BPF_STX_MEM(size, dst, src, off)       ASM_I1_(ASM_W_BPF_STX_MEM(size, dst, src, off))
+#define BPF_ST_MEM(size, dst, off, imm)	       ASM_I1_(ASM_W_BPF_ST_MEM(size, dst, off, imm))
+#define BPF_ATOMIC_OP(size, op, dst, src, off) ASM_I1_(ASM_W_BPF_ATOMIC_OP(size, op, dst, src, off))
 
-/* Memory: size is BPF_B, BPF_H, BPF_W or BPF_DW. */
-#define BPF_LDX_MEM(size, dst, src, off)                                                           \
-	ASM_I_(BPF_LDX | BPF_SIZE(size) | BPF_MEM, dst, src, off, 0)
-#define BPF_STX_MEM(size, dst, src, off)                                                           \
-	ASM_I_(BPF_STX | BPF_SIZE(size) | BPF_MEM, dst, src, off, 0)
-#define BPF_ST_MEM(size, dst, off, imm) ASM_I_(BPF_ST | BPF_SIZE(size) | BPF_MEM, dst, 0, off, imm)
-/* Atomics on *(size *)(dst + off) with src; op is BPF_ADD, BPF_ADD | BPF_FETCH, BPF_XCHG, ... */
-#define BPF_ATOMIC_OP(size, op, dst, src, off)                                                     \
-	ASM_I_(BPF_STX | BPF_SIZE(size) | BPF_ATOMIC, dst, src, off, op)
-
-/* Jumps to a named label; op is BPF_JEQ, BPF_JGT, ... */
 #define ASM_J_(c, d, s, i, lbl)                                                                    \
 	((struct asm_insn){.w = {ASM_PACK_(c, d, s, 0, i), 0}, .n = 1, .j = 1, .label = (lbl)})
 #define BPF_JMP_REG(op, dst, src, lbl)	 ASM_J_(BPF_JMP | BPF_OP(op) | BPF_X, dst, src, 0, lbl)
@@ -105,11 +122,11 @@ struct asm_insn {
 #define BPF_JMP32_IMM(op, dst, imm, lbl) ASM_J_(BPF_JMP32 | BPF_OP(op) | BPF_K, dst, 0, imm, lbl)
 #define BPF_JMP_A(lbl)			 ASM_J_(BPF_JMP | BPF_JA, 0, 0, 0, lbl)
 
-#define BPF_EMIT_CALL(helper) ASM_I_(BPF_JMP | BPF_CALL, 0, 0, 0, helper)
-#define BPF_EXIT_INSN()	      ASM_I_(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+#define BPF_EMIT_CALL(helper) ASM_I1_(ASM_W_BPF_EMIT_CALL(helper))
+#define BPF_EXIT_INSN()	      ASM_I1_(ASM_W_BPF_EXIT_INSN())
 
 /* Raw encoding, for tests and for instructions without a name here. */
-#define BPF_RAW_INSN(code, dst, src, off, imm) ASM_I_(code, dst, src, off, imm)
+#define BPF_RAW_INSN(code, dst, src, off, imm) ASM_I1_(ASM_W_BPF_RAW_INSN(code, dst, src, off, imm))
 
 /* ---- the assembler ---- */
 
@@ -206,6 +223,9 @@ void asm_enter(struct asm_prog *p, const char *file, int line);
  */
 extern struct asm_prog *asm_cur;
 void asm_emit_op(uint64_t w0 ASM_AT_PARAMS_);
+/* A run of n such words (one-slot instructions that are not jumps), each as asm_emit_op();
+ * in the full build each has the run's line. */
+void asm_emit_words(const uint64_t *w, size_t n ASM_AT_PARAMS_);
 /* The same for a jump, and LABEL()'s, into the current program. */
 void asm_jump_op(uint64_t w0, const char *label ASM_AT_PARAMS_);
 void asm_label_op(const char *name ASM_AT_PARAMS_);
@@ -221,6 +241,7 @@ void asm_check_cur(const struct asm_prog *p);
  * insns/common.c:8". LABEL(p, name): a label here. */
 #ifdef MINISNOOP_TINY
 #define ASM_CALL(p, call)   (call)
+#define ASM_WORDS_(p, w, n) (ASM_CUR_(p), asm_emit_words((w), (n)))
 #define ASM_OP_(p, w0)	    (ASM_CUR_(p), asm_emit_op((w0)))
 #define ASM_JUMP_(p, w0, l) (ASM_CUR_(p), asm_jump_op((w0), (l)))
 #define LABEL(p, name)	    (ASM_CUR_(p), asm_label_op((name)))
@@ -247,6 +268,11 @@ __attribute__((noinline, unused)) static void asm_enter_here_(int line)
 {
 	asm_enter(asm_cur, __BASE_FILE__, line);
 }
+__attribute__((noinline, unused)) static void asm_words_here_(const uint64_t *w, size_t n, int line)
+{
+	asm_emit_words(w, n, __BASE_FILE__, line);
+}
+#define ASM_WORDS_(p, w, n) (ASM_CUR_(p), asm_words_here_((w), (n), __LINE__))
 #define ASM_CALL(p, call)   (ASM_CUR_(p), asm_enter_here_(__LINE__), (call), (void)--(p)->depth)
 #define ASM_OP_(p, w0)	    (ASM_CUR_(p), asm_op_here_((w0), __LINE__))
 #define ASM_JUMP_(p, w0, l) (ASM_CUR_(p), asm_jump_here_((w0), (l), __LINE__))
@@ -260,5 +286,52 @@ __attribute__((noinline, unused)) static void asm_enter_here_(int line)
 					(insn).label ? (insn).label : (insn).map ASM_AT_)          \
 	 : (insn).j    ? ASM_JUMP_((p), (insn).w[0], (insn).label)                                 \
 		       : ASM_OP_((p), (insn).w[0]))
+
+/*
+ * EMIT_WORDS(p, NAME(args), ...): a run of one-slot instructions that are not jumps, whose
+ * operands are constants, named without their BPF_ (MOV64_REG(R1, R6)), as a table of their
+ * packed words emitted in one call: 8 bytes of read-only data an instruction (packed with the
+ * rest: tools/link-packed.sh) in place of a call site of 10 to 15 (issue 21). An instruction
+ * that cannot be in one (a jump, a map load) has no ASM_W_ form: a compile error. Up to 24
+ * instructions a run. (Without BPF_, no argument is a macro that the layers below would expand
+ * into the instruction's struct before it is pasted onto ASM_W_BPF_.)
+ */
+#define ASM_W_OF_(insn)	       ASM_W_BPF_##insn,
+#define ASM_EACH1_(f, x)       f(x)
+#define ASM_EACH2_(f, x, ...)  f(x) ASM_EACH1_(f, __VA_ARGS__)
+#define ASM_EACH3_(f, x, ...)  f(x) ASM_EACH2_(f, __VA_ARGS__)
+#define ASM_EACH4_(f, x, ...)  f(x) ASM_EACH3_(f, __VA_ARGS__)
+#define ASM_EACH5_(f, x, ...)  f(x) ASM_EACH4_(f, __VA_ARGS__)
+#define ASM_EACH6_(f, x, ...)  f(x) ASM_EACH5_(f, __VA_ARGS__)
+#define ASM_EACH7_(f, x, ...)  f(x) ASM_EACH6_(f, __VA_ARGS__)
+#define ASM_EACH8_(f, x, ...)  f(x) ASM_EACH7_(f, __VA_ARGS__)
+#define ASM_EACH9_(f, x, ...)  f(x) ASM_EACH8_(f, __VA_ARGS__)
+#define ASM_EACH10_(f, x, ...) f(x) ASM_EACH9_(f, __VA_ARGS__)
+#define ASM_EACH11_(f, x, ...) f(x) ASM_EACH10_(f, __VA_ARGS__)
+#define ASM_EACH12_(f, x, ...) f(x) ASM_EACH11_(f, __VA_ARGS__)
+#define ASM_EACH13_(f, x, ...) f(x) ASM_EACH12_(f, __VA_ARGS__)
+#define ASM_EACH14_(f, x, ...) f(x) ASM_EACH13_(f, __VA_ARGS__)
+#define ASM_EACH15_(f, x, ...) f(x) ASM_EACH14_(f, __VA_ARGS__)
+#define ASM_EACH16_(f, x, ...) f(x) ASM_EACH15_(f, __VA_ARGS__)
+#define ASM_EACH17_(f, x, ...) f(x) ASM_EACH16_(f, __VA_ARGS__)
+#define ASM_EACH18_(f, x, ...) f(x) ASM_EACH17_(f, __VA_ARGS__)
+#define ASM_EACH19_(f, x, ...) f(x) ASM_EACH18_(f, __VA_ARGS__)
+#define ASM_EACH20_(f, x, ...) f(x) ASM_EACH19_(f, __VA_ARGS__)
+#define ASM_EACH21_(f, x, ...) f(x) ASM_EACH20_(f, __VA_ARGS__)
+#define ASM_EACH22_(f, x, ...) f(x) ASM_EACH21_(f, __VA_ARGS__)
+#define ASM_EACH23_(f, x, ...) f(x) ASM_EACH22_(f, __VA_ARGS__)
+#define ASM_EACH24_(f, x, ...) f(x) ASM_EACH23_(f, __VA_ARGS__)
+#define ASM_NTH_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, _17, _18,  \
+		 _19, _20, _21, _22, _23, _24, n, ...)                                             \
+	ASM_EACH##n##_
+#define ASM_EACH_(f, ...)                                                                          \
+	ASM_NTH_(__VA_ARGS__, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, \
+		 6, 5, 4, 3, 2, 1, 0)                                                              \
+	(f, __VA_ARGS__)
+#define EMIT_WORDS(p, ...)                                                                         \
+	do {                                                                                       \
+		static const uint64_t words_[] = {ASM_EACH_(ASM_W_OF_, __VA_ARGS__)};              \
+		ASM_WORDS_((p), words_, sizeof(words_) / sizeof(words_[0]));                       \
+	} while (0)
 
 #endif

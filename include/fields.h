@@ -13,6 +13,13 @@
 #ifndef MINISNOOP_FIELDS_H
 #define MINISNOOP_FIELDS_H
 
+/* What make tiny (the tracer alone) leaves out: the full build's only. */
+#ifdef MINISNOOP_TINY
+#define MS_FULL(...)
+#else
+#define MS_FULL(...) __VA_ARGS__
+#endif
+
 /* A group the programs read with helpers alone: it needs no BTF. */
 #define NO_KFEATURE (-1)
 
@@ -94,11 +101,11 @@ enum field_kind {
 	X(MNTNS, "mntns", "MNTNS", 11, MNTNS, U32, mntns, ALL)                                     \
 	X(NSPID, "nspid", "NSPID", 8, PIDNS, U32, nspid, ALL)                                      \
 	X(CGROUP, "cgroup", "CGROUP", 0, CGROUP, CGROUP, cgroup, ALL)                              \
-	X(CONTAINER, "container", "CONTAINER", 0, CGROUP, CONTAINER, cgroup, ALL)                  \
-	X(POD, "pod", "POD", 0, CGROUP, POD, cgroup, ALL)                                          \
+	MS_FULL(X(CONTAINER, "container", "CONTAINER", 0, CGROUP, CONTAINER, cgroup, ALL)          \
+		    X(POD, "pod", "POD", 0, CGROUP, POD, cgroup, ALL))                             \
 	X(ENV, "env", "ENV", 0, ENV, ENV, env_len, OWN)                                            \
-	X(ID, "id", "ID", 17, IDS, ID, start_ns, OWN)                                              \
-	X(PARENT_ID, "parent_id", "PARENT_ID", 17, IDS, PARENTID, pstart_ns, OWN)                  \
-	X(ANCESTORS, "ancestors", "ANCESTORS", 0, IDS, ANCESTORS, start_ns, OWN)
+	MS_FULL(X(ID, "id", "ID", 17, IDS, ID, start_ns, OWN)                                      \
+		    X(PARENT_ID, "parent_id", "PARENT_ID", 17, IDS, PARENTID, pstart_ns, OWN)      \
+			X(ANCESTORS, "ancestors", "ANCESTORS", 0, IDS, ANCESTORS, start_ns, OWN))
 
 #endif

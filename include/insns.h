@@ -110,6 +110,25 @@ struct prog_opts {
 	uint64_t container_new;
 };
 
+/*
+ * make tiny is the tracer alone: no lifecycle (--exit, the process table), subtrees, containers
+ * or ids. These options are constants there, so that their code is not built; the full build
+ * reads them.
+ */
+#ifdef MINISNOOP_TINY
+#define PO_EXITS(o)	((void)(o), false)
+#define PO_FORKS(o)	((void)(o), false)
+#define PO_TREE(o)	((void)(o), 0)
+#define PO_CONTAINER(o) ((void)(o), false)
+#define PO_IDS(o)	((void)(o), false)
+#else
+#define PO_EXITS(o)	((o)->exits)
+#define PO_FORKS(o)	((o)->forks)
+#define PO_TREE(o)	((o)->tree)
+#define PO_CONTAINER(o) ((o)->match_container)
+#define PO_IDS(o)	(((o)->ctx & CTXB(IDS)) != 0)
+#endif
+
 /* Kernel struct members the programs read, at offsets from BTF. */
 enum kmember {
 	KM_TASK_REAL_PARENT,

@@ -27,8 +27,7 @@ void read_kernel_u64(struct asm_prog *p, int16_t slot, uint32_t off, const char 
 {
 	E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)off));
 	stack_ptr(p, R1, slot);
-	E(BPF_MOV64_IMM(R2, 8));
-	CALL(probe_read_kernel);
+	ES(MOV64_IMM(R2, 8), EMIT_CALL(BPF_FUNC_probe_read_kernel));
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, fail));
 }
 
@@ -56,8 +55,7 @@ void percpu_value(struct asm_prog *p, int dst, const char *map, const char *fail
 
 void cpu_value(struct asm_prog *p, int dst, const char *map, const char *fail)
 {
-	CALL(get_smp_processor_id);
-	E(BPF_STX_MEM(BPF_W, R10, R0, FP(key)));
+	ES(EMIT_CALL(BPF_FUNC_get_smp_processor_id), STX_MEM(BPF_W, R10, R0, FP(key)));
 	E(BPF_LD_MAP_FD(R1, map));
 	stack_ptr(p, R2, FP(key));
 	CALL(map_lookup_elem);
@@ -81,11 +79,10 @@ void kernel_filters(struct asm_prog *p, const struct prog_opts *o, const char *o
 	}
 	if (o->match_cgroup) {
 		E(BPF_LD_MAP_FD(R1, MAP_CGROUP));
-		E(BPF_MOV64_IMM(R2, 0));
-		CALL(current_task_under_cgroup);
+		ES(MOV64_IMM(R2, 0), EMIT_CALL(BPF_FUNC_current_task_under_cgroup));
 		E(BPF_JMP_IMM(BPF_JNE, R0, 1, out));
 	}
-	if (o->match_container) {
+	if (PO_CONTAINER(o)) {
 		const char *in = asm_local(p, "in_container");
 
 		/* a cgroup made after the tree was read: user space decides by its path */
@@ -114,9 +111,7 @@ void read_path(struct asm_prog *p, bool from_kernel, const char *fail)
 {
 	const char *done = asm_local(p, "name_read");
 
-	E(BPF_MOV64_REG(R1, REC));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
-	E(BPF_MOV64_IMM(R2, EV_FILENAME_MAX));
+	ES(MOV64_REG(R1, REC), ALU64_IMM(BPF_ADD, R1, EV_HDR), MOV64_IMM(R2, EV_FILENAME_MAX));
 	if (from_kernel)
 		CALL(probe_read_kernel_str);
 	else
@@ -124,8 +119,7 @@ void read_path(struct asm_prog *p, bool from_kernel, const char *fail)
 	E(BPF_JMP_IMM(BPF_JSLT, R0, 0, fail));
 	E(BPF_JMP_IMM(BPF_JGT, R0, EV_FILENAME_MAX, fail));
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, done));
-	E(BPF_ST_MEM(BPF_B, REC, EV_HDR, 0));
-	E(BPF_MOV64_IMM(R0, 1));
+	ES(ST_MEM(BPF_B, REC, EV_HDR, 0), MOV64_IMM(R0, 1));
 	L(done);
 }
 
@@ -133,30 +127,28 @@ void record_ids(struct asm_prog *p, const struct prog_layout *l)
 {
 	const char *done = asm_local(p, "ppid_done");
 
-	CALL(get_current_pid_tgid);
-	E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
-	E(BPF_STX_MEM(BPF_W, REC, R0, EV_OFF(pid)));
+	ES(EMIT_CALL(BPF_FUNC_get_current_pid_tgid),
+	   ALU64_IMM(BPF_RSH, R0, 32),
+	   STX_MEM(BPF_W, REC, R0, EV_OFF(pid)));
 	E(BPF_STX_MEM(BPF_W, R10, R0, FP(key))); /* the forks map's key */
-	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(tid)));
-	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(tid)));
-	CALL(get_current_uid_gid);
-	E(BPF_STX_MEM(BPF_W, REC, R0, EV_OFF(uid)));
-	E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
+	ES(LDX_MEM(BPF_W, R1, R10, FP(tid)),
+	   STX_MEM(BPF_W, REC, R1, EV_OFF(tid)),
+	   EMIT_CALL(BPF_FUNC_get_current_uid_gid),
+	   STX_MEM(BPF_W, REC, R0, EV_OFF(uid)),
+	   ALU64_IMM(BPF_RSH, R0, 32));
 	E(BPF_STX_MEM(BPF_W, REC, R0, EV_OFF(gid))); /* the gid field, when -o asks for it */
-	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(ppid), 0));
-	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(ret), 0));
+	ES(ST_MEM(BPF_W, REC, EV_OFF(ppid), 0), ST_MEM(BPF_W, REC, EV_OFF(ret), 0));
 
 	if (l->feature[KF_PPID]) {
 		/* ppid = current->real_parent->tgid */
-		CALL(get_current_task);
-		E(BPF_MOV64_REG(R3, R0));
+		ES(EMIT_CALL(BPF_FUNC_get_current_task), MOV64_REG(R3, R0));
 		read_kernel_u64(p, FP(tmp), l->member[KM_TASK_REAL_PARENT], done);
 		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
 		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)l->member[KM_TASK_TGID]));
-		E(BPF_MOV64_REG(R1, REC));
-		E(BPF_ALU64_IMM(BPF_ADD, R1, EV_OFF(ppid)));
-		E(BPF_MOV64_IMM(R2, 4));
-		CALL(probe_read_kernel);
+		ES(MOV64_REG(R1, REC),
+		   ALU64_IMM(BPF_ADD, R1, EV_OFF(ppid)),
+		   MOV64_IMM(R2, 4),
+		   EMIT_CALL(BPF_FUNC_probe_read_kernel));
 		E(BPF_JMP_IMM(BPF_JNE, R0, 0, done));
 	} else {
 		/* ppid = forks[tgid], recorded when this process was forked */
@@ -164,8 +156,7 @@ void record_ids(struct asm_prog *p, const struct prog_layout *l)
 		stack_ptr(p, R2, FP(key));
 		CALL(map_lookup_elem);
 		E(BPF_JMP_IMM(BPF_JEQ, R0, 0, done));
-		E(BPF_LDX_MEM(BPF_W, R1, R0, 0));
-		E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(ppid)));
+		ES(LDX_MEM(BPF_W, R1, R0, 0), STX_MEM(BPF_W, REC, R1, EV_OFF(ppid)));
 	}
 	set_flag(p, FP(flags), EV_F_PPID_KERNEL);
 	L(done);
@@ -230,13 +221,13 @@ void record_lineage(struct asm_prog *p, const struct prog_opts *o, const struct 
 	const char *done = asm_local(p, "ids_done"), *parent = asm_local(p, "ids_parent");
 	const char *have = asm_local(p, "ids_have");
 
-	if (!(o->ctx & CTXB(IDS)) || !l->feature[KF_IDS])
+	if (!PO_IDS(o) || !l->feature[KF_IDS])
 		return;
-	E(BPF_ST_MEM(BPF_DW, REC, EV_OFF(arg_start), 0));
-	E(BPF_ST_MEM(BPF_DW, REC, EV_OFF(pstart_ns), 0));
-	E(BPF_ST_MEM(BPF_DW, REC, EV_OFF(parg_start), 0));
-	CALL(get_current_task);
-	E(BPF_STX_MEM(BPF_DW, R10, R0, FP(task)));
+	ES(ST_MEM(BPF_DW, REC, EV_OFF(arg_start), 0),
+	   ST_MEM(BPF_DW, REC, EV_OFF(pstart_ns), 0),
+	   ST_MEM(BPF_DW, REC, EV_OFF(parg_start), 0),
+	   EMIT_CALL(BPF_FUNC_get_current_task),
+	   STX_MEM(BPF_DW, R10, R0, FP(task)));
 	image_facts(p, l, FP(task), EV_OFF(start_ns), EV_OFF(arg_start), dropped_mm, done, parent);
 	L(parent);
 	/* The parent as it is now (its thread that forked us, or the reaper): its process. */
@@ -244,9 +235,9 @@ void record_lineage(struct asm_prog *p, const struct prog_opts *o, const struct 
 	read_kernel_u64(p, FP(ptr), l->member[KM_TASK_REAL_PARENT], have);
 	image_facts(p, l, FP(ptr), EV_OFF(pstart_ns), EV_OFF(parg_start), false, have, have);
 	L(have);
-	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(have)));
-	E(BPF_ALU32_IMM(BPF_OR, R1, (int32_t)CTXB(IDS)));
-	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(have)));
+	ES(LDX_MEM(BPF_W, R1, REC, EV_OFF(have)),
+	   ALU32_IMM(BPF_OR, R1, (int32_t)CTXB(IDS)),
+	   STX_MEM(BPF_W, REC, R1, EV_OFF(have)));
 	L(done);
 }
 
@@ -283,31 +274,29 @@ static void gather_arg(struct asm_prog *p, unsigned i, int ptr, const struct arg
 	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, to->done));
 	/* The bound lets the verifier see ARGLEN < EV_ARGS_MAX below. */
 	E(BPF_JMP_IMM(BPF_JGE, ARGLEN, EV_ARGS_MAX, to->full));
-	E(BPF_MOV64_REG(R1, SCRATCH));
-	E(BPF_ALU64_REG(BPF_ADD, R1, ARGLEN));
-	E(BPF_MOV64_IMM(R2, EV_ARGS_MAX));
+	ES(MOV64_REG(R1, SCRATCH), ALU64_REG(BPF_ADD, R1, ARGLEN), MOV64_IMM(R2, EV_ARGS_MAX));
 	E(BPF_ALU64_REG(BPF_SUB, R2, ARGLEN)); /* room left, 1..EV_ARGS_MAX */
 	CALL(probe_read_user_str);
 	E(BPF_JMP_IMM(BPF_JSLT, R0, 0, to->read_err));
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, counted));
 	/* Some kernels (6.1) read an empty string as 0: its NUL is not counted. */
-	E(BPF_MOV64_REG(R1, SCRATCH));
-	E(BPF_ALU64_REG(BPF_ADD, R1, ARGLEN));
-	E(BPF_ST_MEM(BPF_B, R1, 0, 0));
-	E(BPF_MOV64_IMM(R0, 1));
+	ES(MOV64_REG(R1, SCRATCH),
+	   ALU64_REG(BPF_ADD, R1, ARGLEN),
+	   ST_MEM(BPF_B, R1, 0, 0),
+	   MOV64_IMM(R0, 1));
 	L(counted);
-	E(BPF_ALU64_REG(BPF_ADD, ARGLEN, R0));
-	E(BPF_STX_MEM(BPF_W, SCRATCH, ARGLEN, ARGSTASH_OFF(len)));
-	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(argc)));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, 1));
-	E(BPF_STX_MEM(BPF_W, R10, R1, FP(argc)));
+	ES(ALU64_REG(BPF_ADD, ARGLEN, R0),
+	   STX_MEM(BPF_W, SCRATCH, ARGLEN, ARGSTASH_OFF(len)),
+	   LDX_MEM(BPF_W, R1, R10, FP(argc)),
+	   ALU64_IMM(BPF_ADD, R1, 1),
+	   STX_MEM(BPF_W, R10, R1, FP(argc)));
 	E(BPF_JMP_IMM(BPF_JLT, ARGLEN, EV_ARGS_MAX, next));
 	/* The buffer is full: buf_full looks at what was cut, if anything. */
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
-	E(BPF_ALU64_REG(BPF_ADD, R1, R0));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, -1));
-	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(last)));
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
+	ES(LDX_MEM(BPF_DW, R1, R10, FP(tmp)),
+	   ALU64_REG(BPF_ADD, R1, R0),
+	   ALU64_IMM(BPF_ADD, R1, -1),
+	   STX_MEM(BPF_DW, R10, R1, FP(last)),
+	   LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
 	E(BPF_ALU64_IMM(BPF_ADD, R1, (int32_t)((i + 1) * ptr)));
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(next)));
 	E(BPF_JMP_A(to->buf_full));
@@ -359,9 +348,9 @@ void gather_args(struct asm_prog *p, const struct prog_opts *o, unsigned ptr_siz
 	    .done = asm_local(p, "args_done"),
 	};
 
-	E(BPF_ST_MEM(BPF_W, R10, FP(argc), 0));
-	E(BPF_ST_MEM(BPF_W, SCRATCH, ARGSTASH_OFF(len), 0));
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
+	ES(ST_MEM(BPF_W, R10, FP(argc), 0),
+	   ST_MEM(BPF_W, SCRATCH, ARGSTASH_OFF(len), 0),
+	   LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
 	E(BPF_JMP_IMM(BPF_JEQ, R1, 0, to.done)); /* NULL argv: no arguments */
 	for (unsigned i = 0; i < o->max_args; i++)
 		gather_arg(p, i, ptr, &to);
@@ -370,21 +359,19 @@ void gather_args(struct asm_prog *p, const struct prog_opts *o, unsigned ptr_siz
 
 void emit_record(struct asm_prog *p, const char *out)
 {
-	E(BPF_MOV64_REG(R1, REC));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_OFF(comm)));
-	E(BPF_MOV64_IMM(R2, EV_COMM_LEN));
-	CALL(get_current_comm);
-	CALL(ktime_get_ns);
-	E(BPF_STX_MEM(BPF_DW, REC, R0, EV_OFF(ts_ns)));
+	ES(MOV64_REG(R1, REC),
+	   ALU64_IMM(BPF_ADD, R1, EV_OFF(comm)),
+	   MOV64_IMM(R2, EV_COMM_LEN),
+	   EMIT_CALL(BPF_FUNC_get_current_comm),
+	   EMIT_CALL(BPF_FUNC_ktime_get_ns),
+	   STX_MEM(BPF_DW, REC, R0, EV_OFF(ts_ns)));
 
 	E(BPF_LDX_MEM(BPF_W, R5, REC, EV_OFF(text_len)));
 	E(BPF_JMP_IMM(BPF_JGT, R5, EV_TEXT_MAX, out)); /* never, but bounds the size */
-	E(BPF_ALU64_IMM(BPF_ADD, R5, EV_HDR));
-	E(BPF_MOV64_REG(R1, CTX));
+	ES(ALU64_IMM(BPF_ADD, R5, EV_HDR), MOV64_REG(R1, CTX));
 	E(BPF_LD_MAP_FD(R2, MAP_EVENTS));
 	E(BPF_MOV32_IMM(R3, -1)); /* BPF_F_CURRENT_CPU: zero-extended 0xffffffff */
-	E(BPF_MOV64_REG(R4, REC));
-	CALL(perf_event_output);
+	ES(MOV64_REG(R4, REC), EMIT_CALL(BPF_FUNC_perf_event_output));
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, out));
 	count_stat(p, MS_STAT_OUTPUT_FAIL, out);
 }

@@ -19,13 +19,11 @@
 /* goto out unless current is in a compat syscall. Clobbers r0-r5, FP(tmp). */
 static void compat_only(struct asm_prog *p, const struct prog_layout *l, const char *out)
 {
-	CALL(get_current_task);
-	E(BPF_MOV64_REG(R3, R0));
+	ES(EMIT_CALL(BPF_FUNC_get_current_task), MOV64_REG(R3, R0));
 	/* status is a u32: the low half of the u64 read (little-endian: x86) */
-	read_kernel_u64(p, FP(tmp),
-			l->member[KM_TASK_THREAD_INFO] + l->member[KM_THREAD_INFO_STATUS], out);
-	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(tmp)));
-	E(BPF_ALU32_IMM(BPF_AND, R1, TS_COMPAT));
+	read_kernel_u64(
+	    p, FP(tmp), l->member[KM_TASK_THREAD_INFO] + l->member[KM_THREAD_INFO_STATUS], out);
+	ES(LDX_MEM(BPF_W, R1, R10, FP(tmp)), ALU32_IMM(BPF_AND, R1, TS_COMPAT));
 	E(BPF_JMP_IMM(BPF_JEQ, R1, 0, out));
 }
 
@@ -62,23 +60,21 @@ void prog_compat_enter(struct asm_prog *p, const struct prog_opts *o, const stru
 	compat_arg(p, l, 1, FP(in.argv));
 	E(BPF_ST_MEM(BPF_W, R10, FP(in.flags), 0));
 	L("keep");
-	E(BPF_ST_MEM(BPF_W, R10, FP(in.path), 0));
-	CALL(get_current_pid_tgid);
-	E(BPF_STX_MEM(BPF_W, R10, R0, FP(tid)));
+	ES(ST_MEM(BPF_W, R10, FP(in.path), 0),
+	   EMIT_CALL(BPF_FUNC_get_current_pid_tgid),
+	   STX_MEM(BPF_W, R10, R0, FP(tid)));
 	/* the path as the kernel is about to take it, as execve.c's entry does */
 	enter_path_slot(p);
 	E(BPF_LD_MAP_FD(R1, MAP_INFLIGHT));
 	stack_ptr(p, R2, FP(tid));
 	stack_ptr(p, R3, FP(in));
-	E(BPF_MOV64_IMM(R4, BPF_ANY));
-	CALL(map_update_elem);
+	ES(MOV64_IMM(R4, BPF_ANY), EMIT_CALL(BPF_FUNC_map_update_elem));
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "read_path"));
 	count_stat(p, MS_STAT_STASH_FAIL, "read_path");
 	L("read_path");
 	enter_read_path(p, "out");
 	L("out");
-	E(BPF_MOV64_IMM(R0, 0));
-	E(BPF_EXIT_INSN());
+	ES(MOV64_IMM(R0, 0), EXIT_INSN());
 }
 
 /* A compat exec's exit: execve.c's exit program, argv entries 4 bytes each. */
@@ -93,7 +89,6 @@ void prog_compat_exit(struct asm_prog *p, const struct prog_opts *o, const struc
 	E(BPF_MOV64_REG(R1, CTX));
 	exec_exit(p, o, l, 4);
 	L("not_exec");
-	E(BPF_MOV64_IMM(R0, 0));
-	E(BPF_EXIT_INSN());
+	ES(MOV64_IMM(R0, 0), EXIT_INSN());
 	context_callbacks(p, l);
 }

@@ -65,8 +65,8 @@ static void context_ids(struct asm_prog *p, const struct prog_opts *o, const str
 	if (want(o, l, CTX_GID)) /* record_ids stored it */
 		HAVE(GID);
 	if (want(o, l, CTX_CGROUP)) {
-		CALL(get_current_cgroup_id);
-		E(BPF_STX_MEM(BPF_DW, REC, R0, EV_OFF(cgroup)));
+		ES(EMIT_CALL(BPF_FUNC_get_current_cgroup_id),
+		   STX_MEM(BPF_DW, REC, R0, EV_OFF(cgroup)));
 		HAVE(CGROUP);
 	}
 	if (want(o, l, CTX_CREDS)) {
@@ -102,8 +102,7 @@ static void context_ids(struct asm_prog *p, const struct prog_opts *o, const str
 		deref(p, FP(ptr), FP(task), m[KM_TASK_SIGNAL], done);
 		HAVE(TTY);
 		deref(p, FP(ptr), FP(ptr), m[KM_SIGNAL_TTY], done);
-		E(BPF_MOV64_REG(R1, REC));
-		E(BPF_ALU64_IMM(BPF_ADD, R1, EV_OFF(tty)));
+		ES(MOV64_REG(R1, REC), ALU64_IMM(BPF_ADD, R1, EV_OFF(tty)));
 		E(BPF_MOV64_IMM(R2, sizeof(((struct ms_event *)0)->tty)));
 		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
 		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)m[KM_TTY_NAME]));
@@ -125,12 +124,10 @@ static void context_ids(struct asm_prog *p, const struct prog_opts *o, const str
 		/* upid = &pid->numbers[pid->level]; a upid is an int and a pointer, padded to
 		 * twice the pointer's offset */
 		deref(p, FP(ptr), FP(task), m[KM_TASK_THREAD_PID], done);
-		E(BPF_ST_MEM(BPF_DW, R10, FP(tmp), 0));
-		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
+		ES(ST_MEM(BPF_DW, R10, FP(tmp), 0), LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
 		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)m[KM_PID_LEVEL]));
 		stack_ptr(p, R1, FP(tmp));
-		E(BPF_MOV64_IMM(R2, 4));
-		CALL(probe_read_kernel);
+		ES(MOV64_IMM(R2, 4), EMIT_CALL(BPF_FUNC_probe_read_kernel));
 		E(BPF_JMP_IMM(BPF_JNE, R0, 0, done));
 		E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
 		/* Levels run 0..MAX_PID_NS_LEVEL (32), numbers[] has level + 1 entries: a level
@@ -138,9 +135,9 @@ static void context_ids(struct asm_prog *p, const struct prog_opts *o, const str
 		E(BPF_JMP_IMM(BPF_JGT, R1, PID_NS_LEVEL_MAX, done));
 		E(BPF_ALU64_IMM(BPF_MUL, R1, (int32_t)(2 * m[KM_UPID_NS])));
 		E(BPF_ALU64_IMM(BPF_ADD, R1, (int32_t)m[KM_PID_NUMBERS]));
-		E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(ptr)));
-		E(BPF_ALU64_REG(BPF_ADD, R1, R2));
-		E(BPF_STX_MEM(BPF_DW, R10, R1, FP(ptr)));
+		ES(LDX_MEM(BPF_DW, R2, R10, FP(ptr)),
+		   ALU64_REG(BPF_ADD, R1, R2),
+		   STX_MEM(BPF_DW, R10, R1, FP(ptr)));
 		copy_to_rec(p, EV_OFF(nspid), 4, FP(ptr), m[KM_UPID_NR], done);
 		deref(p, FP(ptr), FP(ptr), m[KM_UPID_NS], done);
 		copy_to_rec(p, EV_OFF(pidns), 4, FP(ptr), m[KM_PID_NS_NS] + m[KM_NS_INUM], done);
@@ -168,8 +165,8 @@ static void context_ids(struct asm_prog *p, const struct prog_opts *o, const str
 
 /* The callbacks, by their labels. */
 enum { CB_CWD, CB_EXE, CB_ROOT, CB_BACK, CB_SCAN, CB_CGROUP, CB_COUNT };
-static const char cb_names[CB_COUNT][10] = {"cb_cwd",  "cb_exe",  "cb_root",
-					    "cb_back", "cb_scan", "cb_cgroup"};
+static const char cb_names[CB_COUNT][10] = {
+    "cb_cwd", "cb_exe", "cb_root", "cb_back", "cb_scan", "cb_cgroup"};
 
 /* bpf_loop(n, the callback at cb, this frame, 0); REC kept in the frame for it. */
 static void loop_call(struct asm_prog *p, const char *cb, int32_t n)
@@ -177,9 +174,7 @@ static void loop_call(struct asm_prog *p, const char *cb, int32_t n)
 	E(BPF_STX_MEM(BPF_DW, R10, REC, FP(rec)));
 	E(BPF_MOV64_IMM(R1, n));
 	E(BPF_LD_FUNC(R2, cb));
-	E(BPF_MOV64_REG(R3, R10));
-	E(BPF_MOV64_IMM(R4, 0));
-	CALL(loop);
+	ES(MOV64_REG(R3, R10), MOV64_IMM(R4, 0), EMIT_CALL(BPF_FUNC_loop));
 }
 
 /* The paths walked (cwd, exe, root; their callbacks' order): each one's have bit, flags, block
@@ -209,27 +204,22 @@ static void walk_step(struct asm_prog *p, const struct prog_layout *l, const str
 	/* the process's own root: its paths are as it sees them (getcwd), also in a chroot;
 	 * before the limit, so that a path of exactly WALK_MAX names is not said to be cut */
 	if (w->own_root) {
-		E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
-		E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(top_dentry)));
+		ES(LDX_MEM(BPF_DW, R1, R10, FP(dentry)), LDX_MEM(BPF_DW, R2, R10, FP(top_dentry)));
 		E(BPF_JMP_REG(BPF_JEQ, R1, R2, end));
 	}
 	E(BPF_JMP_IMM(BPF_JGE, ITER, w->steps, cut_l));
-	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
+	ES(ALU64_IMM(BPF_ADD, ITER, 1), LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
 	read_kernel_u64(p, FP(parent), m[KM_DENTRY_PARENT], end);
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
-	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(root)));
+	ES(LDX_MEM(BPF_DW, R1, R10, FP(dentry)), LDX_MEM(BPF_DW, R2, R10, FP(root)));
 	E(BPF_JMP_REG(BPF_JNE, R1, R2, name));
 
 	/* a mount's root: on from its mountpoint in the parent mount */
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(mount)));
 	read_kernel_u64(p, FP(parent), m[KM_MOUNT_PARENT], end);
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(parent)));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(mount)));
+	ES(LDX_MEM(BPF_DW, R1, R10, FP(parent)), LDX_MEM(BPF_DW, R3, R10, FP(mount)));
 	E(BPF_JMP_REG(BPF_JEQ, R1, R3, end)); /* the root of the tree */
 	read_kernel_u64(p, FP(dentry), m[KM_MOUNT_MOUNTPOINT], end);
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(parent)));
-	E(BPF_STX_MEM(BPF_DW, R10, R3, FP(mount)));
+	ES(LDX_MEM(BPF_DW, R3, R10, FP(parent)), STX_MEM(BPF_DW, R10, R3, FP(mount)));
 	read_kernel_u64(p, FP(root), m[KM_MOUNT_MNT] + m[KM_VFSMOUNT_ROOT], end);
 	E(BPF_JMP_A(next));
 
@@ -240,19 +230,18 @@ static void walk_step(struct asm_prog *p, const struct prog_layout *l, const str
 	E(BPF_JMP_IMM(BPF_JGT, BLOCK, w->base_max, end));
 	E(BPF_LDX_MEM(BPF_H, R1, REC, w->len_off));
 	E(BPF_JMP_IMM(BPF_JGT, R1, EV_PATH_MAX - EV_NAME_MAX, cut_l));
-	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
-	E(BPF_ALU64_REG(BPF_ADD, R1, REC));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
-	E(BPF_MOV64_IMM(R2, EV_NAME_MAX));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
-	CALL(probe_read_kernel_str);
+	ES(ALU64_REG(BPF_ADD, R1, BLOCK),
+	   ALU64_REG(BPF_ADD, R1, REC),
+	   ALU64_IMM(BPF_ADD, R1, EV_HDR),
+	   MOV64_IMM(R2, EV_NAME_MAX),
+	   LDX_MEM(BPF_DW, R3, R10, FP(tmp)),
+	   EMIT_CALL(BPF_FUNC_probe_read_kernel_str));
 	E(BPF_JMP_IMM(BPF_JSLE, R0, 0, end));
 	E(BPF_LDX_MEM(BPF_H, R1, REC, w->len_off));
 	E(BPF_ALU64_REG(BPF_ADD, R1, R0));
 	E(BPF_STX_MEM(BPF_H, REC, R1, w->len_off));
 	/* its own parent and no mount's root: a pseudo file (memfd), nothing above */
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
-	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(parent)));
+	ES(LDX_MEM(BPF_DW, R1, R10, FP(dentry)), LDX_MEM(BPF_DW, R2, R10, FP(parent)));
 	E(BPF_JMP_REG(BPF_JEQ, R1, R2, end));
 	E(BPF_STX_MEM(BPF_DW, R10, R2, FP(dentry)));
 	E(BPF_JMP_A(next));
@@ -284,11 +273,9 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	read_kernel_u64(p, FP(tmp), m[KM_DENTRY_HASH] + m[KM_HLIST_PPREV], end);
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(mount)));
 	read_kernel_u64(p, FP(root), m[KM_MOUNT_MNT] + m[KM_VFSMOUNT_ROOT], end);
-	E(BPF_MOV64_IMM(ITER, 0));
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
+	ES(MOV64_IMM(ITER, 0), LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
 	E(BPF_JMP_IMM(BPF_JNE, R1, 0, loop));
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(dentry)));
-	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(root)));
+	ES(LDX_MEM(BPF_DW, R1, R10, FP(dentry)), LDX_MEM(BPF_DW, R2, R10, FP(root)));
 	E(BPF_JMP_REG(BPF_JEQ, R1, R2, loop));
 	rec_or(p, EV_OFF(ctx_flags), BPF_H, w->deleted);
 
@@ -304,8 +291,7 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	L(end); /* the block joins the text */
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
 	E(BPF_LDX_MEM(BPF_H, R2, REC, w->len_off));
-	E(BPF_ALU64_REG(BPF_ADD, R1, R2));
-	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
+	ES(ALU64_REG(BPF_ADD, R1, R2), STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
 	L(none);
 }
 
@@ -343,9 +329,9 @@ static void env_screen(struct asm_prog *p)
 		if (n < 4)
 			E(BPF_ALU32_IMM(BPF_AND, R3, (int32_t)((1u << (8 * n)) - 1)));
 		/* (x - 1) >> 63 is 1 for x == 0 only (x < 2^32) */
-		E(BPF_ALU64_IMM(BPF_SUB, R3, 1));
-		E(BPF_ALU64_IMM(BPF_RSH, R3, 63));
-		E(BPF_ALU64_REG(BPF_OR, R5, R3));
+		ES(ALU64_IMM(BPF_SUB, R3, 1),
+		   ALU64_IMM(BPF_RSH, R3, 63),
+		   ALU64_REG(BPF_OR, R5, R3));
 	}
 }
 
@@ -377,8 +363,7 @@ static void scan_step(struct asm_prog *p, const char *next, const char *end, con
 	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
 	/* each way out is a jump forward from a test that falls through to it: the verifier
 	 * then finishes it before the next pass, and holds few states at a time */
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(arg_start)));
-	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(arg_end)));
+	ES(LDX_MEM(BPF_DW, R1, R10, FP(arg_start)), LDX_MEM(BPF_DW, R2, R10, FP(arg_end)));
 	E(BPF_JMP_REG(BPF_JLT, R1, R2, more));
 	E(BPF_JMP_A(end));
 	L(more); /* room for a chunk, a NUL and the trailer */
@@ -386,26 +371,25 @@ static void scan_step(struct asm_prog *p, const char *next, const char *end, con
 	E(BPF_JMP_IMM(BPF_JLE, R1, EV_ENV_MAX - 1 - EV_ENV_TRAILER - EV_ENV_CHUNK, room));
 	E(BPF_JMP_A(cut));
 	L(room);
-	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
-	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(tmp)));
+	ES(ALU64_REG(BPF_ADD, R1, BLOCK), STX_MEM(BPF_DW, R10, R1, FP(tmp)));
 	E(BPF_ST_MEM(BPF_B, R1, 0, 0)); /* some kernels (6.1) read "" as 0 bytes, no NUL */
-	E(BPF_MOV64_IMM(R2, EV_ENV_CHUNK));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(arg_start)));
-	CALL(probe_read_user_str);
+	ES(MOV64_IMM(R2, EV_ENV_CHUNK),
+	   LDX_MEM(BPF_DW, R3, R10, FP(arg_start)),
+	   EMIT_CALL(BPF_FUNC_probe_read_user_str));
 	E(BPF_JMP_IMM(BPF_JSGE, R0, 0, read));
 	E(BPF_JMP_A(cut));
 	L(read);
 	/* R4 = a full chunk: the string goes on (its next read starts at the NUL written);
 	 * R0 = bytes the scan moves on, an empty read counted as its NUL */
-	E(BPF_MOV64_REG(R4, R0));
-	E(BPF_ALU64_IMM(BPF_XOR, R4, EV_ENV_CHUNK));
-	E(BPF_ALU64_IMM(BPF_SUB, R4, 1));
-	E(BPF_ALU64_IMM(BPF_RSH, R4, 63));
-	E(BPF_MOV64_REG(R3, R0));
-	E(BPF_ALU64_IMM(BPF_SUB, R3, 1));
-	E(BPF_ALU64_IMM(BPF_RSH, R3, 63));
-	E(BPF_ALU64_REG(BPF_ADD, R0, R3));
-	E(BPF_ALU64_REG(BPF_SUB, R0, R4));
+	ES(MOV64_REG(R4, R0),
+	   ALU64_IMM(BPF_XOR, R4, EV_ENV_CHUNK),
+	   ALU64_IMM(BPF_SUB, R4, 1),
+	   ALU64_IMM(BPF_RSH, R4, 63),
+	   MOV64_REG(R3, R0),
+	   ALU64_IMM(BPF_SUB, R3, 1),
+	   ALU64_IMM(BPF_RSH, R3, 63),
+	   ALU64_REG(BPF_ADD, R0, R3),
+	   ALU64_REG(BPF_SUB, R0, R4));
 	/* R5 = keep: a string's start that the screen passes, or inside a kept one */
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
 	env_screen(p);
@@ -414,18 +398,18 @@ static void scan_step(struct asm_prog *p, const char *next, const char *end, con
 	slot_is(p, R3, FP(next), 1);
 	E(BPF_ALU64_REG(BPF_OR, R5, R3));
 	/* env_len += n if kept; the scan moves on n; inside a string next if it goes on */
-	E(BPF_MOV64_REG(R1, R0));
-	E(BPF_ALU64_REG(BPF_MUL, R1, R5));
-	E(BPF_LDX_MEM(BPF_H, R2, REC, EV_OFF(env_len)));
-	E(BPF_ALU64_REG(BPF_ADD, R2, R1));
-	E(BPF_STX_MEM(BPF_H, REC, R2, EV_OFF(env_len)));
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(arg_start)));
-	E(BPF_ALU64_REG(BPF_ADD, R1, R0));
-	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(arg_start)));
-	E(BPF_MOV64_IMM(R1, 2));
-	E(BPF_ALU64_REG(BPF_SUB, R1, R5));
-	E(BPF_ALU64_REG(BPF_MUL, R1, R4));
-	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(next)));
+	ES(MOV64_REG(R1, R0),
+	   ALU64_REG(BPF_MUL, R1, R5),
+	   LDX_MEM(BPF_H, R2, REC, EV_OFF(env_len)),
+	   ALU64_REG(BPF_ADD, R2, R1),
+	   STX_MEM(BPF_H, REC, R2, EV_OFF(env_len)),
+	   LDX_MEM(BPF_DW, R1, R10, FP(arg_start)),
+	   ALU64_REG(BPF_ADD, R1, R0),
+	   STX_MEM(BPF_DW, R10, R1, FP(arg_start)),
+	   MOV64_IMM(R1, 2),
+	   ALU64_REG(BPF_SUB, R1, R5),
+	   ALU64_REG(BPF_MUL, R1, R4),
+	   STX_MEM(BPF_DW, R10, R1, FP(next)));
 	E(BPF_JMP_A(next));
 }
 
@@ -433,9 +417,9 @@ static void scan_step(struct asm_prog *p, const char *next, const char *end, con
 static void scan_cut(struct asm_prog *p, const char *to)
 {
 	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_SCAN_CUT);
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(arg_end)));
-	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(arg_start)));
-	E(BPF_ALU64_REG(BPF_SUB, R1, R2));
+	ES(LDX_MEM(BPF_DW, R1, R10, FP(arg_end)),
+	   LDX_MEM(BPF_DW, R2, R10, FP(arg_start)),
+	   ALU64_REG(BPF_SUB, R1, R2));
 	E(BPF_JMP_IMM(BPF_JSGE, R1, 0, to));
 	E(BPF_MOV64_IMM(R1, 0));
 }
@@ -446,8 +430,7 @@ static void env_block_at(struct asm_prog *p, uint32_t base_max, const char *out)
 {
 	E(BPF_LDX_MEM(BPF_W, BLOCK, REC, EV_OFF(text_len)));
 	E(BPF_JMP_IMM(BPF_JGT, BLOCK, base_max, out));
-	E(BPF_ALU64_REG(BPF_ADD, BLOCK, REC));
-	E(BPF_ALU64_IMM(BPF_ADD, BLOCK, EV_HDR));
+	ES(ALU64_REG(BPF_ADD, BLOCK, REC), ALU64_IMM(BPF_ADD, BLOCK, EV_HDR));
 }
 
 static void env_scan(struct asm_prog *p, const struct prog_layout *l, const char *done)
@@ -459,13 +442,13 @@ static void env_scan(struct asm_prog *p, const struct prog_layout *l, const char
 		/* FP(next), and FP(tmp) = 0 (a cut says otherwise), through the record's ts_ns
 		 * (emit_record sets it): values the verifier does not know, whose passes meet
 		 * in a state sooner */
-		E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(next)));
-		E(BPF_STX_MEM(BPF_DW, REC, R1, EV_OFF(ts_ns)));
-		E(BPF_LDX_MEM(BPF_DW, R1, REC, EV_OFF(ts_ns)));
-		E(BPF_STX_MEM(BPF_DW, R10, R1, FP(next)));
-		E(BPF_ST_MEM(BPF_DW, REC, EV_OFF(ts_ns), 0));
-		E(BPF_LDX_MEM(BPF_DW, R1, REC, EV_OFF(ts_ns)));
-		E(BPF_STX_MEM(BPF_DW, R10, R1, FP(tmp)));
+		ES(LDX_MEM(BPF_DW, R1, R10, FP(next)),
+		   STX_MEM(BPF_DW, REC, R1, EV_OFF(ts_ns)),
+		   LDX_MEM(BPF_DW, R1, REC, EV_OFF(ts_ns)),
+		   STX_MEM(BPF_DW, R10, R1, FP(next)),
+		   ST_MEM(BPF_DW, REC, EV_OFF(ts_ns), 0),
+		   LDX_MEM(BPF_DW, R1, REC, EV_OFF(ts_ns)),
+		   STX_MEM(BPF_DW, R10, R1, FP(tmp)));
 		loop_call(p, cb_names[CB_SCAN], EV_ENV_SCAN_MAX + 1);
 		E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
 	} else {
@@ -482,23 +465,21 @@ static void env_scan(struct asm_prog *p, const struct prog_layout *l, const char
 		  * after (the last read's) */
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(tmp)));
 	slot_is(p, R2, FP(next), 1);
-	E(BPF_LDX_MEM(BPF_H, R1, REC, EV_OFF(env_len)));
-	E(BPF_ALU64_REG(BPF_ADD, R1, R2));
+	ES(LDX_MEM(BPF_H, R1, REC, EV_OFF(env_len)), ALU64_REG(BPF_ADD, R1, R2));
 	E(BPF_JMP_IMM(BPF_JGT, R1, EV_ENV_MAX - EV_ENV_TRAILER, done)); /* never, but bounds */
-	E(BPF_MOV64_REG(R2, R1));
-	E(BPF_ALU64_IMM(BPF_ADD, R2, EV_ENV_TRAILER));
-	E(BPF_STX_MEM(BPF_H, REC, R2, EV_OFF(env_len)));
+	ES(MOV64_REG(R2, R1),
+	   ALU64_IMM(BPF_ADD, R2, EV_ENV_TRAILER),
+	   STX_MEM(BPF_H, REC, R2, EV_OFF(env_len)));
 	/* the trailer, a byte at a time (the block is not aligned): unscanned, window */
-	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
-	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(tmp)));
+	ES(ALU64_REG(BPF_ADD, R1, BLOCK), LDX_MEM(BPF_DW, R2, R10, FP(tmp)));
 	for (int k = 0; k < 4; k++) {
 		E(BPF_STX_MEM(BPF_B, R1, R2, k));
 		E(BPF_ALU64_IMM(BPF_RSH, R2, 8));
 	}
-	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(last)));
-	E(BPF_STX_MEM(BPF_B, R1, R2, 4));
-	E(BPF_ALU64_IMM(BPF_RSH, R2, 8));
-	E(BPF_STX_MEM(BPF_B, R1, R2, 5));
+	ES(LDX_MEM(BPF_DW, R2, R10, FP(last)),
+	   STX_MEM(BPF_B, R1, R2, 4),
+	   ALU64_IMM(BPF_RSH, R2, 8),
+	   STX_MEM(BPF_B, R1, R2, 5));
 }
 
 /* The unrolled back search: R4 = 1 + ITER of the first NUL from the window's end, or 0. */
@@ -506,23 +487,21 @@ static void env_back(struct asm_prog *p)
 {
 	const char *back = asm_local(p, "env_back");
 
-	E(BPF_MOV64_IMM(R4, 0));
-	E(BPF_MOV64_IMM(ITER, 0));
+	ES(MOV64_IMM(R4, 0), MOV64_IMM(ITER, 0));
 	L(back); /* the window's byte EV_ENV_WINDOW - 1 - ITER */
-	E(BPF_MOV64_REG(R1, BLOCK));
-	E(BPF_ALU64_REG(BPF_SUB, R1, ITER));
-	E(BPF_LDX_MEM(BPF_B, R2, R1, EV_ENV_WINDOW - 1));
-	E(BPF_ALU64_IMM(BPF_SUB, R2, 1));
+	ES(MOV64_REG(R1, BLOCK),
+	   ALU64_REG(BPF_SUB, R1, ITER),
+	   LDX_MEM(BPF_B, R2, R1, EV_ENV_WINDOW - 1),
+	   ALU64_IMM(BPF_SUB, R2, 1));
 	E(BPF_ALU64_IMM(BPF_RSH, R2, 63)); /* a NUL */
-	E(BPF_MOV64_REG(R3, R4));
-	E(BPF_ALU64_IMM(BPF_SUB, R3, 1));
+	ES(MOV64_REG(R3, R4), ALU64_IMM(BPF_SUB, R3, 1));
 	E(BPF_ALU64_IMM(BPF_RSH, R3, 63)); /* none yet */
-	E(BPF_ALU64_REG(BPF_AND, R2, R3));
-	E(BPF_MOV64_REG(R3, ITER));
-	E(BPF_ALU64_IMM(BPF_ADD, R3, 1));
-	E(BPF_ALU64_REG(BPF_MUL, R2, R3));
-	E(BPF_ALU64_REG(BPF_ADD, R4, R2));
-	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
+	ES(ALU64_REG(BPF_AND, R2, R3),
+	   MOV64_REG(R3, ITER),
+	   ALU64_IMM(BPF_ADD, R3, 1),
+	   ALU64_REG(BPF_MUL, R2, R3),
+	   ALU64_REG(BPF_ADD, R4, R2),
+	   ALU64_IMM(BPF_ADD, ITER, 1));
 	E(BPF_JMP_IMM(BPF_JLT, ITER, EV_ENV_BACK, back));
 }
 
@@ -538,12 +517,12 @@ static void env_window(struct asm_prog *p, const struct prog_layout *l, uint32_t
 
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
 	E(BPF_JMP_IMM(BPF_JGT, R1, base_max, done));
-	E(BPF_ALU64_REG(BPF_ADD, R1, REC));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
-	E(BPF_MOV64_REG(BLOCK, R1));
-	E(BPF_MOV64_IMM(R2, EV_ENV_WINDOW));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(arg_start)));
-	CALL(probe_read_user);
+	ES(ALU64_REG(BPF_ADD, R1, REC),
+	   ALU64_IMM(BPF_ADD, R1, EV_HDR),
+	   MOV64_REG(BLOCK, R1),
+	   MOV64_IMM(R2, EV_ENV_WINDOW),
+	   LDX_MEM(BPF_DW, R3, R10, FP(arg_start)),
+	   EMIT_CALL(BPF_FUNC_probe_read_user));
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, unread));
 	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_SCAN);
 	/* R4 = 1 + how far from the end the last NUL is (0: none), found with no branch but
@@ -556,22 +535,21 @@ static void env_window(struct asm_prog *p, const struct prog_layout *l, uint32_t
 		env_back(p);
 	}
 	E(BPF_JMP_IMM(BPF_JEQ, R4, 0, none));
-	E(BPF_MOV64_IMM(R1, EV_ENV_WINDOW + 1));
-	E(BPF_ALU64_REG(BPF_SUB, R1, R4));
-	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(last)));
-	E(BPF_ST_MEM(BPF_DW, R10, FP(next), 0));
+	ES(MOV64_IMM(R1, EV_ENV_WINDOW + 1),
+	   ALU64_REG(BPF_SUB, R1, R4),
+	   STX_MEM(BPF_DW, R10, R1, FP(last)),
+	   ST_MEM(BPF_DW, R10, FP(next), 0));
 	E(BPF_JMP_A(scan));
 	L(none);
 	E(BPF_ST_MEM(BPF_B, BLOCK, EV_ENV_WINDOW - 1, 0));
 	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_CUT);
-	E(BPF_ST_MEM(BPF_DW, R10, FP(last), EV_ENV_WINDOW));
-	E(BPF_ST_MEM(BPF_DW, R10, FP(next), 2));
+	ES(ST_MEM(BPF_DW, R10, FP(last), EV_ENV_WINDOW), ST_MEM(BPF_DW, R10, FP(next), 2));
 	L(scan);
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(last)));
-	E(BPF_STX_MEM(BPF_H, REC, R1, EV_OFF(env_len)));
-	E(BPF_LDX_MEM(BPF_DW, R2, R10, FP(arg_start)));
-	E(BPF_ALU64_REG(BPF_ADD, R2, R1));
-	E(BPF_STX_MEM(BPF_DW, R10, R2, FP(arg_start)));
+	ES(LDX_MEM(BPF_DW, R1, R10, FP(last)),
+	   STX_MEM(BPF_H, REC, R1, EV_OFF(env_len)),
+	   LDX_MEM(BPF_DW, R2, R10, FP(arg_start)),
+	   ALU64_REG(BPF_ADD, R2, R1),
+	   STX_MEM(BPF_DW, R10, R2, FP(arg_start)));
 	env_scan(p, l, done);
 }
 
@@ -589,9 +567,9 @@ static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
 	read_kernel_u64(p, FP(arg_end), m[KM_MM_ENV_END], done);
 	HAVE(ENV);
-	E(BPF_LDX_MEM(BPF_DW, BLOCK, R10, FP(arg_end)));
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(arg_start)));
-	E(BPF_ALU64_REG(BPF_SUB, BLOCK, R1));
+	ES(LDX_MEM(BPF_DW, BLOCK, R10, FP(arg_end)),
+	   LDX_MEM(BPF_DW, R1, R10, FP(arg_start)),
+	   ALU64_REG(BPF_SUB, BLOCK, R1));
 	E(BPF_JMP_IMM(BPF_JSLE, BLOCK, 0, done));
 	E(BPF_JMP_IMM(BPF_JLE, BLOCK, EV_ENV_MAX, fits));
 	env_window(p, l, base_max, done, unread);
@@ -599,23 +577,23 @@ static void env_block(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	L(fits);
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
 	E(BPF_JMP_IMM(BPF_JGT, R1, base_max, done));
-	E(BPF_ALU64_REG(BPF_ADD, R1, REC));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
-	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(tmp)));
-	E(BPF_MOV64_REG(R2, BLOCK));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(arg_start)));
-	CALL(probe_read_user);
+	ES(ALU64_REG(BPF_ADD, R1, REC),
+	   ALU64_IMM(BPF_ADD, R1, EV_HDR),
+	   STX_MEM(BPF_DW, R10, R1, FP(tmp)),
+	   MOV64_REG(R2, BLOCK),
+	   LDX_MEM(BPF_DW, R3, R10, FP(arg_start)),
+	   EMIT_CALL(BPF_FUNC_probe_read_user));
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, unread));
 	/* the area ends with its last string's NUL; the reader counts on one */
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
-	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
-	E(BPF_ST_MEM(BPF_B, R1, -1, 0));
-	E(BPF_STX_MEM(BPF_H, REC, BLOCK, EV_OFF(env_len)));
+	ES(LDX_MEM(BPF_DW, R1, R10, FP(tmp)),
+	   ALU64_REG(BPF_ADD, R1, BLOCK),
+	   ST_MEM(BPF_B, R1, -1, 0),
+	   STX_MEM(BPF_H, REC, BLOCK, EV_OFF(env_len)));
 	L(join);
-	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
-	E(BPF_LDX_MEM(BPF_H, R2, REC, EV_OFF(env_len)));
-	E(BPF_ALU64_REG(BPF_ADD, R1, R2));
-	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
+	ES(LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)),
+	   LDX_MEM(BPF_H, R2, REC, EV_OFF(env_len)),
+	   ALU64_REG(BPF_ADD, R1, R2),
+	   STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
 	E(BPF_JMP_A(done));
 	L(unread); /* none of it: not an empty environment */
 	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_ENV_CUT);
@@ -636,8 +614,7 @@ static void cg_step(struct asm_prog *p, const struct prog_layout *l, const char 
 	const uint32_t *m = l->member;
 
 	E(BPF_JMP_IMM(BPF_JGE, ITER, WALK_MAX, cut_l));
-	E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
+	ES(ALU64_IMM(BPF_ADD, ITER, 1), LDX_MEM(BPF_DW, R3, R10, FP(dentry)));
 	/* a read that fails cuts the path: what is kept is its leaf side */
 	read_kernel_u64(p, FP(parent), m[KM_KERNFS_PARENT], cut_l);
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(parent)));
@@ -649,18 +626,18 @@ static void cg_step(struct asm_prog *p, const struct prog_layout *l, const char 
 	E(BPF_JMP_IMM(BPF_JGT, BLOCK, BASE_CGROUP, cut_l)); /* never, but bounds */
 	E(BPF_LDX_MEM(BPF_H, R1, REC, EV_OFF(cgroup_len)));
 	E(BPF_JMP_IMM(BPF_JGT, R1, EV_PATH_MAX - EV_NAME_MAX, cut_l));
-	E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
-	E(BPF_ALU64_REG(BPF_ADD, R1, REC));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
-	E(BPF_MOV64_IMM(R2, EV_NAME_MAX));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
-	CALL(probe_read_kernel_str);
+	ES(ALU64_REG(BPF_ADD, R1, BLOCK),
+	   ALU64_REG(BPF_ADD, R1, REC),
+	   ALU64_IMM(BPF_ADD, R1, EV_HDR),
+	   MOV64_IMM(R2, EV_NAME_MAX),
+	   LDX_MEM(BPF_DW, R3, R10, FP(tmp)),
+	   EMIT_CALL(BPF_FUNC_probe_read_kernel_str));
 	E(BPF_JMP_IMM(BPF_JSLE, R0, 0, cut_l));
-	E(BPF_LDX_MEM(BPF_H, R1, REC, EV_OFF(cgroup_len)));
-	E(BPF_ALU64_REG(BPF_ADD, R1, R0));
-	E(BPF_STX_MEM(BPF_H, REC, R1, EV_OFF(cgroup_len)));
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(parent)));
-	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(dentry)));
+	ES(LDX_MEM(BPF_H, R1, REC, EV_OFF(cgroup_len)),
+	   ALU64_REG(BPF_ADD, R1, R0),
+	   STX_MEM(BPF_H, REC, R1, EV_OFF(cgroup_len)),
+	   LDX_MEM(BPF_DW, R1, R10, FP(parent)),
+	   STX_MEM(BPF_DW, R10, R1, FP(dentry)));
 	E(BPF_JMP_A(next));
 }
 
@@ -684,10 +661,10 @@ static void cgroup_block(struct asm_prog *p, const struct prog_layout *l)
 		rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_CGROUP_CUT);
 	}
 	L(end); /* the block joins the text */
-	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)));
-	E(BPF_LDX_MEM(BPF_H, R2, REC, EV_OFF(cgroup_len)));
-	E(BPF_ALU64_REG(BPF_ADD, R1, R2));
-	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
+	ES(LDX_MEM(BPF_W, R1, REC, EV_OFF(text_len)),
+	   LDX_MEM(BPF_H, R2, REC, EV_OFF(cgroup_len)),
+	   ALU64_REG(BPF_ADD, R1, R2),
+	   STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
 	L(none);
 }
 
@@ -713,8 +690,7 @@ void context_read(struct asm_prog *p, const struct prog_opts *o, const struct pr
 
 	if (!o->ctx)
 		return;
-	CALL(get_current_task);
-	E(BPF_STX_MEM(BPF_DW, R10, R0, FP(task)));
+	ES(EMIT_CALL(BPF_FUNC_get_current_task), STX_MEM(BPF_DW, R10, R0, FP(task)));
 	context_ids(p, o, l);
 	if (want(o, l, CTX_CWD) || (image && want(o, l, CTX_EXE)))
 		process_root(p, l);
@@ -753,10 +729,10 @@ void context_read(struct asm_prog *p, const struct prog_opts *o, const struct pr
  * only), runs its loop's step, then at cb_next copies them back for the next pass (0), at
  * cb_cut says the cut, and at cb_stop ends (1).
  */
-static const int16_t cb_slots[] = {FP(dentry),	  FP(mount), FP(root),	 FP(top_dentry),
-				   FP(arg_start), FP(next),  FP(arg_end)};
-static const uint8_t cb_copy[CB_COUNT][3] = {{0, 4, 3}, {0, 4, 3}, {0, 3, 3},
-					     {0, 0, 0}, {4, 3, 2}, {0, 1, 1}};
+static const int16_t cb_slots[] = {
+    FP(dentry), FP(mount), FP(root), FP(top_dentry), FP(arg_start), FP(next), FP(arg_end)};
+static const uint8_t cb_copy[CB_COUNT][3] = {
+    {0, 4, 3}, {0, 4, 3}, {0, 3, 3}, {0, 0, 0}, {4, 3, 2}, {0, 1, 1}};
 
 static void callback(struct asm_prog *p, const struct prog_layout *l, int k)
 {
@@ -766,9 +742,7 @@ static void callback(struct asm_prog *p, const struct prog_layout *l, int k)
 	int i;
 
 	L(cb_names[k]);
-	E(BPF_MOV64_REG(FRAME, R2));
-	E(BPF_MOV64_REG(ITER, R1));
-	E(BPF_LDX_MEM(BPF_DW, REC, FRAME, FP(rec)));
+	ES(MOV64_REG(FRAME, R2), MOV64_REG(ITER, R1), LDX_MEM(BPF_DW, REC, FRAME, FP(rec)));
 	for (i = 0; i < cb_copy[k][1]; i++) {
 		E(BPF_LDX_MEM(BPF_DW, R1, FRAME, slot[i]));
 		E(BPF_STX_MEM(BPF_DW, R10, R1, slot[i]));
@@ -781,12 +755,11 @@ static void callback(struct asm_prog *p, const struct prog_layout *l, int k)
 		E(BPF_JMP_IMM(BPF_JGE, ITER, EV_ENV_BACK, stop)); /* never, but bounds */
 		E(BPF_MOV64_IMM(R1,
 				EV_ENV_WINDOW - 1)); /* a bounded offset, which a pointer keeps */
-		E(BPF_ALU64_REG(BPF_SUB, R1, ITER));
-		E(BPF_ALU64_REG(BPF_ADD, R1, BLOCK));
-		E(BPF_LDX_MEM(BPF_B, R2, R1, 0));
+		ES(ALU64_REG(BPF_SUB, R1, ITER),
+		   ALU64_REG(BPF_ADD, R1, BLOCK),
+		   LDX_MEM(BPF_B, R2, R1, 0));
 		E(BPF_JMP_IMM(BPF_JNE, R2, 0, cont));
-		E(BPF_ALU64_IMM(BPF_ADD, ITER, 1));
-		E(BPF_STX_MEM(BPF_DW, FRAME, ITER, FP(last)));
+		ES(ALU64_IMM(BPF_ADD, ITER, 1), STX_MEM(BPF_DW, FRAME, ITER, FP(last)));
 		E(BPF_JMP_A(stop));
 	} else if (k == CB_SCAN) {
 		scan_step(p, cont, stop, cut);
@@ -800,8 +773,7 @@ static void callback(struct asm_prog *p, const struct prog_layout *l, int k)
 		E(BPF_LDX_MEM(BPF_DW, R1, R10, slot[i]));
 		E(BPF_STX_MEM(BPF_DW, FRAME, R1, slot[i]));
 	}
-	E(BPF_MOV64_IMM(R0, 0));
-	E(BPF_EXIT_INSN());
+	ES(MOV64_IMM(R0, 0), EXIT_INSN());
 	if (k != CB_BACK) {
 		L(cut);
 		if (k == CB_SCAN) {
@@ -811,13 +783,14 @@ static void callback(struct asm_prog *p, const struct prog_layout *l, int k)
 			L(left);
 			E(BPF_STX_MEM(BPF_DW, FRAME, R1, FP(tmp)));
 		} else {
-			rec_or(p, EV_OFF(ctx_flags), BPF_H,
+			rec_or(p,
+			       EV_OFF(ctx_flags),
+			       BPF_H,
 			       k == CB_CGROUP ? EV_C_CGROUP_CUT : walks[k].cut);
 		}
 	}
 	L(stop);
-	E(BPF_MOV64_IMM(R0, 1));
-	E(BPF_EXIT_INSN());
+	ES(MOV64_IMM(R0, 1), EXIT_INSN());
 }
 
 void context_callbacks(struct asm_prog *p, const struct prog_layout *l)

@@ -17,6 +17,7 @@
 #define E(insn)	 EMIT(p, insn)
 #define L(name)	 LABEL(p, name)
 #define CALL(fn) E(BPF_EMIT_CALL(BPF_FUNC_##fn))
+#define ES(...)	 EMIT_WORDS(p, __VA_ARGS__) /* a run of constant instructions (bpf_asm.h) */
 
 /*
  * Register roles, for every program. r0-r5 are scratch: a BPF helper call clobbers them,
@@ -169,7 +170,17 @@ void enter_read_path(struct asm_prog *p, const char *out);
 #define emit_record(p, ...)	  ASM_CALL(p, emit_record(p, __VA_ARGS__))
 #endif
 
-#ifndef EMIT_DEFINES_HELPERS /* fork.c's, for the subtrees */
+#ifdef MINISNOOP_TINY /* no subtrees in make tiny: nothing to emit */
+static inline void tree_none(struct asm_prog *p, ...)
+{
+	(void)p;
+}
+#define tree_filter(p, ...)	 tree_none(p, __VA_ARGS__)
+#define tree_fork(p, ...)	 tree_none(p, __VA_ARGS__)
+#define tree_thread_exit(p, ...) tree_none(p, __VA_ARGS__)
+#define tree_group_exit(p, ...)	 tree_none(p, __VA_ARGS__)
+#define tree_exec_moved(p, ...)	 tree_none(p, __VA_ARGS__)
+#elif !defined(EMIT_DEFINES_HELPERS) /* fork.c's, for the subtrees */
 #define tree_filter(p, ...)	 ASM_CALL(p, tree_filter(p, __VA_ARGS__))
 #define tree_fork(p, ...)	 ASM_CALL(p, tree_fork(p, __VA_ARGS__))
 #define tree_thread_exit(p, ...) ASM_CALL(p, tree_thread_exit(p, __VA_ARGS__))

@@ -13,16 +13,14 @@ static void exec_path(struct asm_prog *p, const struct prog_layout *l)
 {
 	load_field(p, R1, &l->tp[EXEC_FILENAME]);
 	E(BPF_ALU32_IMM(BPF_AND, R1, 0xffff)); /* low half: offset from the record's start */
-	E(BPF_MOV64_REG(R3, CTX));
-	E(BPF_ALU64_REG(BPF_ADD, R3, R1));
+	ES(MOV64_REG(R3, CTX), ALU64_REG(BPF_ADD, R3, R1));
 	read_path(p, true, "name_err");
 	E(BPF_MOV64_REG(PATHLEN, R0));
 	E(BPF_JMP_IMM(BPF_JLT, PATHLEN, EV_FILENAME_MAX, "path_done"));
 	set_flag(p, FP(flags), EV_F_TRUNC_FILE);
 	E(BPF_JMP_A("path_done"));
 	L("name_err");
-	E(BPF_ST_MEM(BPF_B, REC, EV_HDR, 0));
-	E(BPF_MOV64_IMM(PATHLEN, 1));
+	ES(ST_MEM(BPF_B, REC, EV_HDR, 0), MOV64_IMM(PATHLEN, 1));
 	set_flag(p, FP(flags), EV_F_READ_ERR);
 	L("path_done");
 }
@@ -31,8 +29,7 @@ static void exec_path(struct asm_prog *p, const struct prog_layout *l)
  * the reader counts them. */
 static void exec_image_args(struct asm_prog *p, const struct prog_layout *l)
 {
-	CALL(get_current_task);
-	E(BPF_MOV64_REG(R3, R0));
+	ES(EMIT_CALL(BPF_FUNC_get_current_task), MOV64_REG(R3, R0));
 	read_kernel_u64(p, FP(tmp), l->member[KM_TASK_MM], "no_args");
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
 	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, "no_args"));
@@ -40,26 +37,26 @@ static void exec_image_args(struct asm_prog *p, const struct prog_layout *l)
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
 	read_kernel_u64(p, FP(arg_end), l->member[KM_MM_ARG_END], "no_args");
 
-	E(BPF_LDX_MEM(BPF_DW, TEXTLEN, R10, FP(arg_end)));
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(arg_start)));
-	E(BPF_ALU64_REG(BPF_SUB, TEXTLEN, R1));
+	ES(LDX_MEM(BPF_DW, TEXTLEN, R10, FP(arg_end)),
+	   LDX_MEM(BPF_DW, R1, R10, FP(arg_start)),
+	   ALU64_REG(BPF_SUB, TEXTLEN, R1));
 	E(BPF_JMP_IMM(BPF_JSLE, TEXTLEN, 0, "no_args"));
 	E(BPF_JMP_IMM(BPF_JLE, TEXTLEN, EV_ARGS_MAX, "blk_len_ok"));
 	E(BPF_MOV64_IMM(TEXTLEN, EV_ARGS_MAX));
 	set_flag(p, FP(flags), EV_F_TRUNC_ARG);
 	L("blk_len_ok");
-	E(BPF_MOV64_REG(R1, REC));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
-	E(BPF_ALU64_REG(BPF_ADD, R1, PATHLEN));
-	E(BPF_MOV64_REG(R2, TEXTLEN));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(arg_start)));
-	CALL(probe_read_user);
+	ES(MOV64_REG(R1, REC),
+	   ALU64_IMM(BPF_ADD, R1, EV_HDR),
+	   ALU64_REG(BPF_ADD, R1, PATHLEN),
+	   MOV64_REG(R2, TEXTLEN),
+	   LDX_MEM(BPF_DW, R3, R10, FP(arg_start)),
+	   EMIT_CALL(BPF_FUNC_probe_read_user));
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "read_err"));
 	/* A cut block ends inside an argument: end it there, so that it is kept (cut). */
 	E(BPF_JMP_IMM(BPF_JLT, TEXTLEN, EV_ARGS_MAX, "blk_whole"));
-	E(BPF_MOV64_REG(R1, REC));
-	E(BPF_ALU64_REG(BPF_ADD, R1, PATHLEN));
-	E(BPF_ST_MEM(BPF_B, R1, EV_HDR + EV_ARGS_MAX - 1, 0));
+	ES(MOV64_REG(R1, REC),
+	   ALU64_REG(BPF_ADD, R1, PATHLEN),
+	   ST_MEM(BPF_B, R1, EV_HDR + EV_ARGS_MAX - 1, 0));
 	L("blk_whole");
 	set_flag(p, FP(flags), EV_F_ARGS_BLOCK);
 	E(BPF_JMP_A("args_done"));
@@ -76,21 +73,21 @@ static void exec_stashed_args(struct asm_prog *p)
 	stack_ptr(p, R2, FP(tid));
 	CALL(map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "unknown"));
-	E(BPF_LDX_MEM(BPF_W, R1, R0, ARGSTASH_OFF(argc)));
-	E(BPF_STX_MEM(BPF_H, REC, R1, EV_OFF(argc)));
-	E(BPF_LDX_MEM(BPF_W, R1, R0, ARGSTASH_OFF(flags)));
-	E(BPF_LDX_MEM(BPF_W, R2, R10, FP(flags)));
-	E(BPF_ALU32_REG(BPF_OR, R2, R1));
-	E(BPF_STX_MEM(BPF_W, R10, R2, FP(flags)));
-	E(BPF_LDX_MEM(BPF_W, TEXTLEN, R0, ARGSTASH_OFF(len)));
+	ES(LDX_MEM(BPF_W, R1, R0, ARGSTASH_OFF(argc)),
+	   STX_MEM(BPF_H, REC, R1, EV_OFF(argc)),
+	   LDX_MEM(BPF_W, R1, R0, ARGSTASH_OFF(flags)),
+	   LDX_MEM(BPF_W, R2, R10, FP(flags)),
+	   ALU32_REG(BPF_OR, R2, R1),
+	   STX_MEM(BPF_W, R10, R2, FP(flags)),
+	   LDX_MEM(BPF_W, TEXTLEN, R0, ARGSTASH_OFF(len)));
 	E(BPF_JMP_IMM(BPF_JGT, TEXTLEN, EV_ARGS_MAX, "unknown")); /* never: a bound */
-	E(BPF_MOV64_REG(R3, R0));
-	E(BPF_ALU64_IMM(BPF_ADD, R3, ARGSTASH_OFF(args)));
-	E(BPF_MOV64_REG(R1, REC));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
-	E(BPF_ALU64_REG(BPF_ADD, R1, PATHLEN));
-	E(BPF_MOV64_REG(R2, TEXTLEN));
-	CALL(probe_read_kernel);
+	ES(MOV64_REG(R3, R0),
+	   ALU64_IMM(BPF_ADD, R3, ARGSTASH_OFF(args)),
+	   MOV64_REG(R1, REC),
+	   ALU64_IMM(BPF_ADD, R1, EV_HDR),
+	   ALU64_REG(BPF_ADD, R1, PATHLEN),
+	   MOV64_REG(R2, TEXTLEN),
+	   EMIT_CALL(BPF_FUNC_probe_read_kernel));
 	delete_tid(p, MAP_ARGSTASH);
 	E(BPF_JMP_A("args_done"));
 	L("unknown");
@@ -102,14 +99,13 @@ static void exec_stashed_args(struct asm_prog *p)
 static void exec_take_inflight(struct asm_prog *p, const struct prog_layout *l)
 {
 	load_field(p, R1, &l->tp[EXEC_OLD_PID]);
-	E(BPF_STX_MEM(BPF_W, R10, R1, FP(tid)));
-	E(BPF_ST_MEM(BPF_W, R10, FP(flags), 0));
+	ES(STX_MEM(BPF_W, R10, R1, FP(tid)), ST_MEM(BPF_W, R10, FP(flags), 0));
 	E(BPF_LD_MAP_FD(R1, MAP_INFLIGHT));
 	stack_ptr(p, R2, FP(tid));
 	CALL(map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "no_inflight"));
-	E(BPF_LDX_MEM(BPF_W, R1, R0, offsetof(struct inflight, flags)));
-	E(BPF_STX_MEM(BPF_W, R10, R1, FP(flags)));
+	ES(LDX_MEM(BPF_W, R1, R0, offsetof(struct inflight, flags)),
+	   STX_MEM(BPF_W, R10, R1, FP(flags)));
 	delete_tid(p, MAP_INFLIGHT);
 	L("no_inflight");
 }
@@ -119,7 +115,7 @@ static void exec_take_inflight(struct asm_prog *p, const struct prog_layout *l)
 static void exec_image_start(struct asm_prog *p, const struct prog_opts *o,
 			     const struct prog_layout *l)
 {
-	if (!o->exits || !(o->ctx & CTXB(IDS)) || !l->feature[KF_IDS])
+	if (!PO_EXITS(o) || !PO_IDS(o) || !l->feature[KF_IDS])
 		return;
 	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(have)));
 	E(BPF_JMP32_IMM(BPF_JSET, R1, (int32_t)CTXB(IDS), "image_start"));
@@ -129,17 +125,16 @@ static void exec_image_start(struct asm_prog *p, const struct prog_opts *o,
 	_Static_assert(offsetof(struct exec_frame, arg_end) ==
 			   offsetof(struct exec_frame, arg_start) + 8,
 		       "image_start's two members are adjacent slots");
-	E(BPF_LDX_MEM(BPF_DW, R1, REC, EV_OFF(start_ns)));
-	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(arg_start)));
-	CALL(ktime_get_boot_ns);
-	E(BPF_STX_MEM(BPF_DW, R10, R0, FP(arg_end)));
-	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(pid)));
-	E(BPF_STX_MEM(BPF_W, R10, R1, FP(key)));
+	ES(LDX_MEM(BPF_DW, R1, REC, EV_OFF(start_ns)),
+	   STX_MEM(BPF_DW, R10, R1, FP(arg_start)),
+	   EMIT_CALL(BPF_FUNC_ktime_get_boot_ns),
+	   STX_MEM(BPF_DW, R10, R0, FP(arg_end)),
+	   LDX_MEM(BPF_W, R1, REC, EV_OFF(pid)),
+	   STX_MEM(BPF_W, R10, R1, FP(key)));
 	E(BPF_LD_MAP_FD(R1, MAP_IMAGES));
 	stack_ptr(p, R2, FP(key));
 	stack_ptr(p, R3, FP(arg_start));
-	E(BPF_MOV64_IMM(R4, BPF_ANY));
-	CALL(map_update_elem);
+	ES(MOV64_IMM(R4, BPF_ANY), EMIT_CALL(BPF_FUNC_map_update_elem));
 	L("image_done");
 }
 
@@ -160,17 +155,16 @@ void prog_exec(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	else
 		exec_stashed_args(p);
 	L("args_done");
-	E(BPF_STX_MEM(BPF_H, REC, PATHLEN, EV_OFF(filename_len)));
-	E(BPF_MOV64_REG(R1, PATHLEN));
-	E(BPF_ALU64_REG(BPF_ADD, R1, TEXTLEN));
-	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
-	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(flags)));
-	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(flags)));
+	ES(STX_MEM(BPF_H, REC, PATHLEN, EV_OFF(filename_len)),
+	   MOV64_REG(R1, PATHLEN),
+	   ALU64_REG(BPF_ADD, R1, TEXTLEN),
+	   STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)),
+	   LDX_MEM(BPF_W, R1, R10, FP(flags)),
+	   STX_MEM(BPF_W, REC, R1, EV_OFF(flags)));
 	context_read(p, o, l, true);
 	exec_image_start(p, o, l);
 	emit_record(p, "out");
 	L("out");
-	E(BPF_MOV64_IMM(R0, 0));
-	E(BPF_EXIT_INSN());
+	ES(MOV64_IMM(R0, 0), EXIT_INSN());
 	context_callbacks(p, l);
 }

@@ -18,16 +18,14 @@ static void enter_stash_args(struct asm_prog *p, const struct prog_opts *o,
 	E(BPF_ST_MEM(BPF_W, R10, FP(flags), 0));
 	gather_args(p, o, l->tp[ENTER_ARGV].size);
 	/* The scratch's header, then the whole of it as the stash entry. */
-	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(argc)));
-	E(BPF_STX_MEM(BPF_W, SCRATCH, R1, ARGSTASH_OFF(argc)));
-	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(flags)));
-	E(BPF_STX_MEM(BPF_W, SCRATCH, R1, ARGSTASH_OFF(flags)));
-	E(BPF_STX_MEM(BPF_W, SCRATCH, ARGLEN, ARGSTASH_OFF(len)));
+	ES(LDX_MEM(BPF_W, R1, R10, FP(argc)),
+	   STX_MEM(BPF_W, SCRATCH, R1, ARGSTASH_OFF(argc)),
+	   LDX_MEM(BPF_W, R1, R10, FP(flags)),
+	   STX_MEM(BPF_W, SCRATCH, R1, ARGSTASH_OFF(flags)),
+	   STX_MEM(BPF_W, SCRATCH, ARGLEN, ARGSTASH_OFF(len)));
 	E(BPF_LD_MAP_FD(R1, MAP_ARGSTASH));
 	stack_ptr(p, R2, FP(tid));
-	E(BPF_MOV64_REG(R3, SCRATCH));
-	E(BPF_MOV64_IMM(R4, BPF_ANY));
-	CALL(map_update_elem);
+	ES(MOV64_REG(R3, SCRATCH), MOV64_IMM(R4, BPF_ANY), EMIT_CALL(BPF_FUNC_map_update_elem));
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "stash_fail"));
 }
 
@@ -35,36 +33,36 @@ static void enter_stash_args(struct asm_prog *p, const struct prog_opts *o,
  * or 0 without one; FP(in.path) = its index + 1. */
 void enter_path_slot(struct asm_prog *p)
 {
-	E(BPF_MOV64_IMM(R1, 0));
-	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(ptr)));
-	CALL(get_smp_processor_id);
-	E(BPF_ALU32_IMM(BPF_MUL, R0, EXECPATH_SLOTS));
-	E(BPF_STX_MEM(BPF_W, R10, R0, FP(key)));
+	ES(MOV64_IMM(R1, 0),
+	   STX_MEM(BPF_DW, R10, R1, FP(ptr)),
+	   EMIT_CALL(BPF_FUNC_get_smp_processor_id),
+	   ALU32_IMM(BPF_MUL, R0, EXECPATH_SLOTS),
+	   STX_MEM(BPF_W, R10, R0, FP(key)));
 	E(BPF_LD_MAP_FD(R1, MAP_EXECPATH));
 	stack_ptr(p, R2, FP(key));
 	CALL(map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "no_path_slot"));
 	/* The CPU's turn, in its first slot: BPF programs do not nest on a CPU here. */
-	E(BPF_LDX_MEM(BPF_W, R1, R0, EXECPATH_OFF(next)));
-	E(BPF_MOV64_REG(R2, R1));
-	E(BPF_ALU32_IMM(BPF_ADD, R2, 1));
-	E(BPF_STX_MEM(BPF_W, R0, R2, EXECPATH_OFF(next)));
-	E(BPF_ALU32_IMM(BPF_AND, R1, EXECPATH_SLOTS - 1));
-	E(BPF_LDX_MEM(BPF_W, R2, R10, FP(key)));
-	E(BPF_ALU32_REG(BPF_ADD, R1, R2));
-	E(BPF_STX_MEM(BPF_W, R10, R1, FP(key)));
+	ES(LDX_MEM(BPF_W, R1, R0, EXECPATH_OFF(next)),
+	   MOV64_REG(R2, R1),
+	   ALU32_IMM(BPF_ADD, R2, 1),
+	   STX_MEM(BPF_W, R0, R2, EXECPATH_OFF(next)),
+	   ALU32_IMM(BPF_AND, R1, EXECPATH_SLOTS - 1),
+	   LDX_MEM(BPF_W, R2, R10, FP(key)),
+	   ALU32_REG(BPF_ADD, R1, R2),
+	   STX_MEM(BPF_W, R10, R1, FP(key)));
 	E(BPF_LD_MAP_FD(R1, MAP_EXECPATH));
 	stack_ptr(p, R2, FP(key));
 	CALL(map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "no_path_slot"));
-	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(tid)));
-	E(BPF_STX_MEM(BPF_W, R0, R1, EXECPATH_OFF(tid)));
-	E(BPF_ST_MEM(BPF_W, R0, EXECPATH_OFF(len), -1));
+	ES(LDX_MEM(BPF_W, R1, R10, FP(tid)),
+	   STX_MEM(BPF_W, R0, R1, EXECPATH_OFF(tid)),
+	   ST_MEM(BPF_W, R0, EXECPATH_OFF(len), -1));
 	E(BPF_ST_MEM(BPF_B, R0, EXECPATH_OFF(path), 0)); /* an empty path may read as 0 bytes */
-	E(BPF_STX_MEM(BPF_DW, R10, R0, FP(ptr)));
-	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(key)));
-	E(BPF_ALU32_IMM(BPF_ADD, R1, 1));
-	E(BPF_STX_MEM(BPF_W, R10, R1, FP(in.path)));
+	ES(STX_MEM(BPF_DW, R10, R0, FP(ptr)),
+	   LDX_MEM(BPF_W, R1, R10, FP(key)),
+	   ALU32_IMM(BPF_ADD, R1, 1),
+	   STX_MEM(BPF_W, R10, R1, FP(in.path)));
 	L("no_path_slot");
 }
 
@@ -73,12 +71,12 @@ void enter_read_path(struct asm_prog *p, const char *out)
 {
 	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(ptr)));
 	E(BPF_JMP_IMM(BPF_JEQ, R1, 0, out));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, EXECPATH_OFF(path)));
-	E(BPF_MOV64_IMM(R2, EV_FILENAME_MAX));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(in.filename)));
-	CALL(probe_read_user_str);
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(ptr)));
-	E(BPF_STX_MEM(BPF_W, R1, R0, EXECPATH_OFF(len)));
+	ES(ALU64_IMM(BPF_ADD, R1, EXECPATH_OFF(path)),
+	   MOV64_IMM(R2, EV_FILENAME_MAX),
+	   LDX_MEM(BPF_DW, R3, R10, FP(in.filename)),
+	   EMIT_CALL(BPF_FUNC_probe_read_user_str),
+	   LDX_MEM(BPF_DW, R1, R10, FP(ptr)),
+	   STX_MEM(BPF_W, R1, R0, EXECPATH_OFF(len)));
 }
 
 static void exec_enter(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
@@ -98,8 +96,7 @@ static void exec_enter(struct asm_prog *p, const struct prog_opts *o, const stru
 	E(BPF_LD_MAP_FD(R1, MAP_INFLIGHT));
 	stack_ptr(p, R2, FP(tid));
 	stack_ptr(p, R3, FP(in));
-	E(BPF_MOV64_IMM(R4, BPF_ANY));
-	CALL(map_update_elem);
+	ES(MOV64_IMM(R4, BPF_ANY), EMIT_CALL(BPF_FUNC_map_update_elem));
 	E(BPF_JMP_IMM(BPF_JNE, R0, 0, "stash_fail"));
 	if (!l->feature[KF_IMAGE_ARGV]) {
 		kernel_filters(p, o, "out");
@@ -111,8 +108,7 @@ static void exec_enter(struct asm_prog *p, const struct prog_opts *o, const stru
 	L("read_path");
 	enter_read_path(p, "out");
 	L("out");
-	E(BPF_MOV64_IMM(R0, 0));
-	E(BPF_EXIT_INSN());
+	ES(MOV64_IMM(R0, 0), EXIT_INSN());
 }
 
 void prog_execve_enter(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)
@@ -132,12 +128,12 @@ static void exit_take_inflight(struct asm_prog *p, const struct prog_layout *l)
 	stack_ptr(p, R2, FP(tid));
 	CALL(map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "unseen"));
-	E(BPF_LDX_MEM(BPF_DW, R1, R0, offsetof(struct inflight, argv)));
-	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(in.argv)));
-	E(BPF_LDX_MEM(BPF_W, R1, R0, offsetof(struct inflight, flags)));
-	E(BPF_STX_MEM(BPF_W, R10, R1, FP(flags)));
-	E(BPF_LDX_MEM(BPF_W, R1, R0, offsetof(struct inflight, path)));
-	E(BPF_STX_MEM(BPF_W, R10, R1, FP(in.path)));
+	ES(LDX_MEM(BPF_DW, R1, R0, offsetof(struct inflight, argv)),
+	   STX_MEM(BPF_DW, R10, R1, FP(in.argv)),
+	   LDX_MEM(BPF_W, R1, R0, offsetof(struct inflight, flags)),
+	   STX_MEM(BPF_W, R10, R1, FP(flags)),
+	   LDX_MEM(BPF_W, R1, R0, offsetof(struct inflight, path)),
+	   STX_MEM(BPF_W, R10, R1, FP(in.path)));
 	delete_tid(p, MAP_INFLIGHT);
 	if (!l->feature[KF_IMAGE_ARGV])
 		delete_tid(p, MAP_ARGSTASH);
@@ -149,14 +145,12 @@ static void exit_path_slot(struct asm_prog *p)
 {
 	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(in.path)));
 	E(BPF_JMP_IMM(BPF_JEQ, R1, 0, "name_err"));
-	E(BPF_ALU32_IMM(BPF_ADD, R1, -1));
-	E(BPF_STX_MEM(BPF_W, R10, R1, FP(key)));
+	ES(ALU32_IMM(BPF_ADD, R1, -1), STX_MEM(BPF_W, R10, R1, FP(key)));
 	E(BPF_LD_MAP_FD(R1, MAP_EXECPATH));
 	stack_ptr(p, R2, FP(key));
 	CALL(map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "name_err"));
-	E(BPF_LDX_MEM(BPF_W, R1, R0, EXECPATH_OFF(tid)));
-	E(BPF_LDX_MEM(BPF_W, R2, R10, FP(tid)));
+	ES(LDX_MEM(BPF_W, R1, R0, EXECPATH_OFF(tid)), LDX_MEM(BPF_W, R2, R10, FP(tid)));
 	E(BPF_JMP_REG(BPF_JNE, R1, R2, "name_err"));
 }
 
@@ -167,8 +161,7 @@ static void exit_path(struct asm_prog *p)
 	exit_path_slot(p);
 	E(BPF_LDX_MEM(BPF_W, R1, R0, EXECPATH_OFF(len)));
 	E(BPF_JMP32_IMM(BPF_JSLT, R1, 0, "name_err"));
-	E(BPF_MOV64_REG(R3, R0));
-	E(BPF_ALU64_IMM(BPF_ADD, R3, EXECPATH_OFF(path)));
+	ES(MOV64_REG(R3, R0), ALU64_IMM(BPF_ADD, R3, EXECPATH_OFF(path)));
 	read_path(p, true, "name_err");
 	E(BPF_STX_MEM(BPF_H, REC, R0, EV_OFF(filename_len)));
 	/* Taken over while it was copied: its tid says so by now (written before the path). */
@@ -178,8 +171,7 @@ static void exit_path(struct asm_prog *p)
 	set_flag(p, FP(flags), EV_F_TRUNC_FILE);
 	E(BPF_JMP_A("path_done"));
 	L("name_err");
-	E(BPF_ST_MEM(BPF_B, REC, EV_HDR, 0));
-	E(BPF_ST_MEM(BPF_H, REC, EV_OFF(filename_len), 1));
+	ES(ST_MEM(BPF_B, REC, EV_HDR, 0), ST_MEM(BPF_H, REC, EV_OFF(filename_len), 1));
 	set_flag(p, FP(flags), EV_F_READ_ERR);
 	L("path_done");
 }
@@ -193,19 +185,19 @@ static void exit_args_copy(struct asm_prog *p)
 	E(BPF_LDX_MEM(BPF_H, R1, REC, EV_OFF(filename_len)));
 	/* never, but the verifier learns the bound from it */
 	E(BPF_JMP_IMM(BPF_JGT, R1, EV_FILENAME_MAX, "out"));
-	E(BPF_ALU64_REG(BPF_ADD, R1, REC));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, EV_HDR));
-	E(BPF_MOV64_REG(R2, ARGLEN));
-	E(BPF_MOV64_REG(R3, SCRATCH));
-	CALL(probe_read_kernel);
+	ES(ALU64_REG(BPF_ADD, R1, REC),
+	   ALU64_IMM(BPF_ADD, R1, EV_HDR),
+	   MOV64_REG(R2, ARGLEN),
+	   MOV64_REG(R3, SCRATCH),
+	   EMIT_CALL(BPF_FUNC_probe_read_kernel));
 
-	E(BPF_LDX_MEM(BPF_H, R1, REC, EV_OFF(filename_len)));
-	E(BPF_ALU64_REG(BPF_ADD, R1, ARGLEN));
-	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)));
-	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(argc)));
-	E(BPF_STX_MEM(BPF_H, REC, R1, EV_OFF(argc)));
-	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(flags)));
-	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(flags)));
+	ES(LDX_MEM(BPF_H, R1, REC, EV_OFF(filename_len)),
+	   ALU64_REG(BPF_ADD, R1, ARGLEN),
+	   STX_MEM(BPF_W, REC, R1, EV_OFF(text_len)),
+	   LDX_MEM(BPF_W, R1, R10, FP(argc)),
+	   STX_MEM(BPF_H, REC, R1, EV_OFF(argc)),
+	   LDX_MEM(BPF_W, R1, R10, FP(flags)),
+	   STX_MEM(BPF_W, REC, R1, EV_OFF(flags)));
 }
 
 void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
@@ -215,12 +207,10 @@ void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 
 	E(BPF_MOV64_REG(CTX, R1));
 	tree_filter(p, o, "out"); /* its entry kept nothing */
-	CALL(get_current_pid_tgid);
-	E(BPF_STX_MEM(BPF_W, R10, R0, FP(tid)));
+	ES(EMIT_CALL(BPF_FUNC_get_current_pid_tgid), STX_MEM(BPF_W, R10, R0, FP(tid)));
 	load_field(p, R1, ret);
 	if (ret->size == 4) { /* a 32-bit kernel's long: sign-extend */
-		E(BPF_ALU64_IMM(BPF_LSH, R1, 32));
-		E(BPF_ALU64_IMM(BPF_ARSH, R1, 32));
+		ES(ALU64_IMM(BPF_LSH, R1, 32), ALU64_IMM(BPF_ARSH, R1, 32));
 	}
 	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(ret)));
 	/* Success was reported by sched_process_exec. Kernel-internal codes (-512..-529,
@@ -236,8 +226,7 @@ void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	percpu_value(p, SCRATCH, MAP_SCRATCH, "out");
 	record_ids(p, l);
 	record_lineage(p, o, l, false);
-	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(ret)));
-	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(ret)));
+	ES(LDX_MEM(BPF_DW, R1, R10, FP(ret)), STX_MEM(BPF_W, REC, R1, EV_OFF(ret)));
 	gather_args(p, o, ptr_size);
 	exit_path(p);
 	exit_args_copy(p);
@@ -252,8 +241,7 @@ void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	if (!l->feature[KF_IMAGE_ARGV])
 		delete_tid(p, MAP_ARGSTASH);
 	L("out");
-	E(BPF_MOV64_IMM(R0, 0));
-	E(BPF_EXIT_INSN());
+	ES(MOV64_IMM(R0, 0), EXIT_INSN());
 }
 
 void prog_exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l)

@@ -37,22 +37,20 @@ static void exit_last_thread(struct asm_prog *p, const struct prog_layout *l, co
 		E(BPF_JMP_IMM(BPF_JEQ, R1, 0, end));
 	} else if (l->feature[KF_EXIT_OLD]) {
 		/* do_exit() decremented signal->live before the tracepoint */
-		CALL(get_current_task);
-		E(BPF_MOV64_REG(R3, R0));
+		ES(EMIT_CALL(BPF_FUNC_get_current_task), MOV64_REG(R3, R0));
 		read_kernel_u64(p, FP(task), l->member[KM_TASK_SIGNAL], end);
 		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(task)));
 		E(BPF_ALU64_IMM(BPF_ADD, R3, (int32_t)l->member[KM_SIGNAL_LIVE]));
 		stack_ptr(p, R1, FP(task));
-		E(BPF_MOV64_IMM(R2, 4));
-		CALL(probe_read_kernel);
+		ES(MOV64_IMM(R2, 4), EMIT_CALL(BPF_FUNC_probe_read_kernel));
 		E(BPF_JMP_IMM(BPF_JNE, R0, 0, end));
 		E(BPF_LDX_MEM(BPF_W, R1, R10, FP(task)));
 		E(BPF_JMP32_IMM(BPF_JNE, R1, 0, end));
 	} else {
 		/* neither: the leader's exit stands for its process */
-		CALL(get_current_pid_tgid);
-		E(BPF_MOV64_REG(R1, R0));
-		E(BPF_ALU64_IMM(BPF_RSH, R1, 32));
+		ES(EMIT_CALL(BPF_FUNC_get_current_pid_tgid),
+		   MOV64_REG(R1, R0),
+		   ALU64_IMM(BPF_RSH, R1, 32));
 		E(BPF_JMP32_REG(BPF_JNE, R0, R1, end));
 	}
 }
@@ -62,9 +60,9 @@ static void exit_last_thread(struct asm_prog *p, const struct prog_layout *l, co
  * Clobbers r0-r5, FP(task), FP(tmp). */
 static void exit_status_btf(struct asm_prog *p, const struct prog_layout *l)
 {
-	CALL(get_current_task);
-	E(BPF_STX_MEM(BPF_DW, R10, R0, FP(task)));
-	E(BPF_MOV64_REG(R3, R0));
+	ES(EMIT_CALL(BPF_FUNC_get_current_task),
+	   STX_MEM(BPF_DW, R10, R0, FP(task)),
+	   MOV64_REG(R3, R0));
 	read_kernel_u64(p, FP(tmp), l->member[KM_TASK_SIGNAL], "status_done");
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
 	read_to_rec(p, EV_OFF(status), 4, l->member[KM_SIGNAL_GROUP_EXIT_CODE], "status_done");
@@ -81,13 +79,12 @@ static void exit_status_btf(struct asm_prog *p, const struct prog_layout *l)
  * FP(key). */
 static void exit_status_syscall(struct asm_prog *p)
 {
-	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(pid)));
-	E(BPF_STX_MEM(BPF_W, R10, R1, FP(key)));
+	ES(LDX_MEM(BPF_W, R1, REC, EV_OFF(pid)), STX_MEM(BPF_W, R10, R1, FP(key)));
 	tgid_map_call(p, MAP_EXITCODES, BPF_FUNC_map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "status_done"));
-	E(BPF_LDX_MEM(BPF_W, R1, R0, 0));
-	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(status)));
-	E(BPF_ST_MEM(BPF_W, REC, EV_OFF(life), EV_L_STATUS | EV_L_CODE_ONLY));
+	ES(LDX_MEM(BPF_W, R1, R0, 0),
+	   STX_MEM(BPF_W, REC, R1, EV_OFF(status)),
+	   ST_MEM(BPF_W, REC, EV_OFF(life), EV_L_STATUS | EV_L_CODE_ONLY));
 	tgid_map_call(p, MAP_EXITCODES, BPF_FUNC_map_delete_elem);
 	L("status_done");
 }
@@ -102,8 +99,7 @@ static void exit_age(struct asm_prog *p)
 	E(BPF_JMP_A("age_done"));
 	L("age");
 	E(BPF_LDX_MEM(BPF_DW, R8, REC, EV_OFF(start_ns))); /* the fork */
-	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(pid)));
-	E(BPF_STX_MEM(BPF_W, R10, R1, FP(key)));
+	ES(LDX_MEM(BPF_W, R1, REC, EV_OFF(pid)), STX_MEM(BPF_W, R10, R1, FP(key)));
 	tgid_map_call(p, MAP_IMAGES, BPF_FUNC_map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, "age_base"));
 	E(BPF_LDX_MEM(BPF_DW, R1, R0, offsetof(struct image_start, start_ns)));
@@ -114,11 +110,11 @@ static void exit_age(struct asm_prog *p)
 	L("age_base");
 	CALL(ktime_get_boot_ns);
 	E(BPF_JMP_REG(BPF_JLT, R0, R8, "age_done")); /* never */
-	E(BPF_ALU64_REG(BPF_SUB, R0, R8));
-	E(BPF_STX_MEM(BPF_DW, REC, R0, EV_OFF(age_ns)));
-	E(BPF_LDX_MEM(BPF_W, R1, REC, EV_OFF(life)));
-	E(BPF_ALU32_IMM(BPF_OR, R1, EV_L_AGE));
-	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(life)));
+	ES(ALU64_REG(BPF_SUB, R0, R8),
+	   STX_MEM(BPF_DW, REC, R0, EV_OFF(age_ns)),
+	   LDX_MEM(BPF_W, R1, REC, EV_OFF(life)),
+	   ALU32_IMM(BPF_OR, R1, EV_L_AGE),
+	   STX_MEM(BPF_W, REC, R1, EV_OFF(life)));
 	L("age_done");
 }
 
@@ -133,12 +129,11 @@ static void exit_record(struct asm_prog *p, const struct prog_opts *o, const str
 	stack_ptr(p, REC, REC_AT);
 	for (int off = 0; off < EV_HDR; off += 8) /* every byte the ring gets is written */
 		E(BPF_ST_MEM(BPF_DW, REC, (int16_t)off, 0));
-	CALL(get_current_pid_tgid);
-	E(BPF_STX_MEM(BPF_W, R10, R0, FP(tid)));
-	E(BPF_ST_MEM(BPF_W, R10, FP(flags), EV_F_EXIT));
+	ES(EMIT_CALL(BPF_FUNC_get_current_pid_tgid),
+	   STX_MEM(BPF_W, R10, R0, FP(tid)),
+	   ST_MEM(BPF_W, R10, FP(flags), EV_F_EXIT));
 	record_ids(p, l);
-	E(BPF_LDX_MEM(BPF_W, R1, R10, FP(flags)));
-	E(BPF_STX_MEM(BPF_W, REC, R1, EV_OFF(flags)));
+	ES(LDX_MEM(BPF_W, R1, R10, FP(flags)), STX_MEM(BPF_W, REC, R1, EV_OFF(flags)));
 	record_lineage(p, o, l, dropped_mm);
 	if (l->feature[KF_EXIT])
 		exit_status_btf(p, l);
@@ -164,8 +159,7 @@ void prog_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	tree_group_exit(p, o); /* after exit_record's check, which needs the entry */
 	if (o->tree)
 		L(end);
-	E(BPF_MOV64_IMM(R0, 0));
-	E(BPF_EXIT_INSN());
+	ES(MOV64_IMM(R0, 0), EXIT_INSN());
 }
 
 /* sys_enter_exit_group, without BTF: exitcodes[tgid] = the status it will end with. */
@@ -183,14 +177,13 @@ void prog_exit_group(struct asm_prog *p, const struct prog_opts *o, const struct
 	E(BPF_ALU32_IMM(BPF_AND, R1, 0xff)); /* as the kernel keeps it: (code & 0xff) << 8 */
 	E(BPF_ALU32_IMM(BPF_LSH, R1, 8));
 	E(BPF_STX_MEM(BPF_W, R10, R1, EG_FP(status)));
-	CALL(get_current_pid_tgid);
-	E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
+	ES(EMIT_CALL(BPF_FUNC_get_current_pid_tgid), ALU64_IMM(BPF_RSH, R0, 32));
 	E(BPF_STX_MEM(BPF_W, R10, R0, EG_FP(tgid)));
 	E(BPF_LD_MAP_FD(R1, MAP_EXITCODES));
 	stack_ptr(p, R2, EG_FP(tgid));
 	stack_ptr(p, R3, EG_FP(status));
-	E(BPF_MOV64_IMM(R4, BPF_ANY));
-	CALL(map_update_elem);
-	E(BPF_MOV64_IMM(R0, 0));
-	E(BPF_EXIT_INSN());
+	ES(MOV64_IMM(R4, BPF_ANY),
+	   EMIT_CALL(BPF_FUNC_map_update_elem),
+	   MOV64_IMM(R0, 0),
+	   EXIT_INSN());
 }

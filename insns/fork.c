@@ -17,6 +17,7 @@ struct fork_frame {
 #define FORK_FP(m) SLOT(struct fork_frame, m)
 
 /* ---- subtrees (issue 17): tree[tgid] = TREE_IN or TREE_OUT, seeded from /proc at start ---- */
+#ifndef MINISNOOP_TINY /* not in make tiny (emit.h) */
 
 /* FP(key) = current's tgid (shift 32) or tid (shift 0). Clobbers r0. */
 static void current_id(struct asm_prog *p, int shift)
@@ -37,7 +38,7 @@ static void tree_call(struct asm_prog *p, int16_t slot, int helper)
 
 void(tree_filter)(struct asm_prog *p, const struct prog_opts *o, const char *out)
 {
-	if (!o->tree)
+	if (!PO_TREE(o))
 		return;
 	current_id(p, 32);
 	tree_call(p, FP(key), BPF_FUNC_map_lookup_elem);
@@ -60,20 +61,18 @@ void(tree_fork)(struct asm_prog *p, const struct prog_opts *o, const struct prog
 {
 	const char *done = asm_local(p, "tree_done");
 
-	if (!o->tree)
+	if (!PO_TREE(o))
 		return;
 	current_id(p, 32);
 	tree_call(p, FP(key), BPF_FUNC_map_lookup_elem);
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, done));
-	E(BPF_LDX_MEM(BPF_W, R1, R0, 0));
-	E(BPF_STX_MEM(BPF_W, R10, R1, FP(flags)));
+	ES(LDX_MEM(BPF_W, R1, R0, 0), STX_MEM(BPF_W, R10, R1, FP(flags)));
 	load_field(p, R1, &l->tp[FORK_CHILD_PID]);
 	E(BPF_STX_MEM(BPF_W, R10, R1, FP(tid)));
 	E(BPF_LD_MAP_FD(R1, MAP_TREE));
 	stack_ptr(p, R2, FP(tid));
 	stack_ptr(p, R3, FP(flags));
-	E(BPF_MOV64_IMM(R4, BPF_ANY));
-	CALL(map_update_elem);
+	ES(MOV64_IMM(R4, BPF_ANY), EMIT_CALL(BPF_FUNC_map_update_elem));
 	E(BPF_JMP_IMM(BPF_JEQ, R0, 0, done));
 	count_stat(p, MS_STAT_TREE_FULL, done);
 	L(done);
@@ -85,11 +84,9 @@ void(tree_thread_exit)(struct asm_prog *p, const struct prog_opts *o)
 {
 	const char *done = asm_local(p, "thread_done");
 
-	if (!o->tree)
+	if (!PO_TREE(o))
 		return;
-	CALL(get_current_pid_tgid);
-	E(BPF_MOV64_REG(R1, R0));
-	E(BPF_ALU64_IMM(BPF_RSH, R1, 32));
+	ES(EMIT_CALL(BPF_FUNC_get_current_pid_tgid), MOV64_REG(R1, R0), ALU64_IMM(BPF_RSH, R1, 32));
 	E(BPF_JMP32_REG(BPF_JEQ, R0, R1, done));
 	E(BPF_STX_MEM(BPF_W, R10, R0, FP(key)));
 	tree_call(p, FP(key), BPF_FUNC_map_delete_elem);
@@ -99,7 +96,7 @@ void(tree_thread_exit)(struct asm_prog *p, const struct prog_opts *o)
 /* The process ends: its entry goes (its pid may be another's soon). Clobbers r0-r5, FP(key). */
 void(tree_group_exit)(struct asm_prog *p, const struct prog_opts *o)
 {
-	if (!o->tree)
+	if (!PO_TREE(o))
 		return;
 	current_id(p, 32);
 	tree_call(p, FP(key), BPF_FUNC_map_delete_elem);
@@ -111,7 +108,7 @@ void(tree_exec_moved)(struct asm_prog *p, const struct prog_opts *o, const struc
 {
 	const char *done = asm_local(p, "moved_done");
 
-	if (!o->tree)
+	if (!PO_TREE(o))
 		return;
 	CALL(get_current_pid_tgid);
 	load_field(p, R1, &l->tp[EXEC_OLD_PID]);
@@ -121,21 +118,22 @@ void(tree_exec_moved)(struct asm_prog *p, const struct prog_opts *o, const struc
 	L(done);
 }
 
+#endif
+
 /* ---- the program ---- */
 
 /* forks[child] = parent tgid, for ppid without BTF. */
 static void fork_parent(struct asm_prog *p, const struct prog_layout *l)
 {
 	load_field(p, R1, &l->tp[FORK_CHILD_PID]);
-	E(BPF_STX_MEM(BPF_W, R10, R1, FORK_FP(child)));
-	CALL(get_current_pid_tgid);
-	E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
-	E(BPF_STX_MEM(BPF_W, R10, R0, FORK_FP(parent)));
+	ES(STX_MEM(BPF_W, R10, R1, FORK_FP(child)),
+	   EMIT_CALL(BPF_FUNC_get_current_pid_tgid),
+	   ALU64_IMM(BPF_RSH, R0, 32),
+	   STX_MEM(BPF_W, R10, R0, FORK_FP(parent)));
 	E(BPF_LD_MAP_FD(R1, MAP_FORKS));
 	stack_ptr(p, R2, FORK_FP(child));
 	stack_ptr(p, R3, FORK_FP(parent));
-	E(BPF_MOV64_IMM(R4, BPF_ANY));
-	CALL(map_update_elem);
+	ES(MOV64_IMM(R4, BPF_ANY), EMIT_CALL(BPF_FUNC_map_update_elem));
 }
 #ifndef MINISNOOP_TINY /* -o ancestors: not in make tiny */
 /* The fork record below the exec programs' frame, whose slots emit.h's helpers use. */
@@ -158,23 +156,21 @@ static void fork_record(struct asm_prog *p, const struct prog_layout *l)
 		E(BPF_ST_MEM(BPF_DW, REC, (int16_t)off, 0));
 	E(BPF_ST_MEM(BPF_W, REC, FK_OFF(flags), EV_F_FORK));
 	load_field(p, R1, &l->tp[FORK_CHILD_PID]);
-	E(BPF_STX_MEM(BPF_W, REC, R1, FK_OFF(pid)));
-	CALL(get_current_pid_tgid);
-	E(BPF_ALU64_IMM(BPF_RSH, R0, 32));
-	E(BPF_STX_MEM(BPF_W, REC, R0, FK_OFF(ppid)));
+	ES(STX_MEM(BPF_W, REC, R1, FK_OFF(pid)),
+	   EMIT_CALL(BPF_FUNC_get_current_pid_tgid),
+	   ALU64_IMM(BPF_RSH, R0, 32),
+	   STX_MEM(BPF_W, REC, R0, FK_OFF(ppid)));
 	if (l->feature[KF_FORKS]) {
 		/* FP(ptr) = the task added last to current's children list, when its pid is
 		 * child_pid: the process just forked. Else a thread (on no children list) or
 		 * CLONE_PARENT's child (on our parent's; the table links its exec by ppid). */
-		CALL(get_current_task);
-		E(BPF_MOV64_REG(R3, R0));
+		ES(EMIT_CALL(BPF_FUNC_get_current_task), MOV64_REG(R3, R0));
 		read_kernel_u64(p, FP(ptr), l->member[KM_TASK_CHILDREN] + 8, out); /* .prev */
 		E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(ptr)));
 		E(BPF_ALU64_IMM(BPF_SUB, R3, (int32_t)l->member[KM_TASK_SIBLING]));
 		E(BPF_STX_MEM(BPF_DW, R10, R3, FP(ptr)));
 		read_kernel_u64(p, FP(tmp), l->member[KM_TASK_PID], out);
-		E(BPF_LDX_MEM(BPF_W, R1, R10, FP(tmp)));
-		E(BPF_LDX_MEM(BPF_W, R2, REC, FK_OFF(pid)));
+		ES(LDX_MEM(BPF_W, R1, R10, FP(tmp)), LDX_MEM(BPF_W, R2, REC, FK_OFF(pid)));
 		E(BPF_JMP32_REG(BPF_JNE, R1, R2, out));
 		/* on our list: we are its real_parent (ppid is ours); its start (its own: a
 		 * leader), its mm's arg_start */
@@ -189,13 +185,12 @@ static void fork_record(struct asm_prog *p, const struct prog_layout *l)
 		E(BPF_ST_MEM(BPF_W, REC, FK_OFF(have), (int32_t)CTXB(IDS)));
 	}
 	L(send);
-	CALL(ktime_get_ns);
-	E(BPF_STX_MEM(BPF_DW, REC, R0, FK_OFF(ts_ns)));
-	E(BPF_MOV64_REG(R1, CTX));
+	ES(EMIT_CALL(BPF_FUNC_ktime_get_ns),
+	   STX_MEM(BPF_DW, REC, R0, FK_OFF(ts_ns)),
+	   MOV64_REG(R1, CTX));
 	E(BPF_LD_MAP_FD(R2, MAP_EVENTS));
 	E(BPF_MOV32_IMM(R3, -1)); /* BPF_F_CURRENT_CPU */
-	E(BPF_MOV64_REG(R4, REC));
-	E(BPF_MOV64_IMM(R5, sizeof(struct ms_fork)));
+	ES(MOV64_REG(R4, REC), MOV64_IMM(R5, sizeof(struct ms_fork)));
 	CALL(perf_event_output); /* a full ring counts it lost (PERF_RECORD_LOST) */
 	L(out);
 }
@@ -208,10 +203,10 @@ void prog_fork(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	tree_fork(p, o, l);
 	/* with BTF it is loaded for a subtree or fork records only (else dump shows what it
 	 * would do) */
-	if (!l->feature[KF_PPID] || (!o->tree && !o->forks))
+	if (!l->feature[KF_PPID] || (!PO_TREE(o) && !PO_FORKS(o)))
 		fork_parent(p, l);
 #ifndef MINISNOOP_TINY /* no -o ancestors there */
-	if (o->forks)
+	if (PO_FORKS(o))
 		fork_record(p, l);
 #endif
 	E(BPF_MOV64_IMM(R0, 0));

@@ -140,6 +140,12 @@ void asm_emit_op(uint64_t w0 ASM_AT_PARAMS_)
 	asm_emit_parts(asm_cur, w0, 0, NULL ASM_AT_ARGS_);
 }
 
+void asm_emit_words(const uint64_t *w, size_t n ASM_AT_PARAMS_)
+{
+	for (size_t k = 0; k < n; k++)
+		asm_emit_parts(asm_cur, w[k], 0, NULL ASM_AT_ARGS_);
+}
+
 void asm_jump_op(uint64_t w0, const char *label ASM_AT_PARAMS_)
 {
 	asm_emit_parts(asm_cur, w0, 0, label ASM_AT_ARGS_);

@@ -181,6 +181,7 @@ const char *cgroup_name(uint64_t id)
 	return p ? p : (NARROW ? (uint32_t)id : id) == 1 ? "/" : NULL;
 }
 
+#ifndef MINISNOOP_TINY /* --container: not in make tiny (cgroup.h) */
 int cgroup_scan_containers(const struct ctr_filter *f, uint64_t *ids, size_t max, size_t *n,
 			   uint64_t *max_id, char *err, size_t errlen)
 {
@@ -226,3 +227,4 @@ int cgroup_scan_containers(const struct ctr_filter *f, uint64_t *ids, size_t max
 	}
 	return 0;
 }
+#endif

@@ -98,6 +98,8 @@ static void check_tracepoints(struct check_run *c, const struct kernel_layout *k
 		char what[64], buf[256];
 		int n;
 
+		if (!d->emit) /* --exit's in make tiny: not in the build */
+			continue;
 		ms_snprintf(what, sizeof(what), "tracepoint %s", d->tp_event);
 		if (t->err && t->bad)
 			n = ms_snprintf(buf, sizeof(buf), "field %s: %s", t->bad,
@@ -148,7 +150,8 @@ static void check_btf(struct check_run *c, const struct kernel_layout *k)
 	else
 		ms_snprintf(buf, sizeof(buf), "%s", BTF_VMLINUX_PATH);
 	line(c, k->btf_used && !k->btf_err, false, "BTF", buf);
-	for (size_t f = 0; f < KF_COUNT; f++) {
+	/* the lifecycle's features (ids, exits, fork records) are not make tiny's */
+	for (size_t f = 0; f < (MS_FULL(1 ||) 0 ? KF_COUNT : KF_IDS); f++) {
 		const struct kfeature_def *d = &kfeature_defs[f];
 		const char *sep = "";
 		size_t n = (size_t)ms_snprintf(buf, sizeof(buf), "from BTF: ");
@@ -200,7 +203,7 @@ static void check_fields(const struct kernel_layout *k)
 			why_off(k, f, why, sizeof(why));
 		if (why[0]) /* ancestors: from fork records and /proc all the same, ids null */
 			ms_printf("  %-26s %s%s\n", out_cols[c].name,
-				  c == COL_ANCESTORS ? "ids null: " : "null:    ", why);
+				  MS_FULL(c == COL_ANCESTORS ? "ids null: " :) "null:    ", why);
 		else
 			ms_printf("  %-26s ok\n", out_cols[c].name);
 	}
@@ -300,9 +303,11 @@ int cmd_check(int argc, char **argv, bool no_btf)
 	line(&run, k.feature[KF_COMPAT], false, "failed 32-bit execs",
 	     k.feature[KF_COMPAT] ? "reported with --compat (it watches every syscall)"
 				  : "not seen, nor counted, even with --compat");
+#ifndef MINISNOOP_TINY /* no subtrees there */
 	/* subtrees need no BTF: the fork tracepoint names the child, current is the parent */
 	line(&run, !k.tp[P_FORK].err && !k.tp[P_EXIT].err, false, "subtrees",
 	     "--tree, --exclude-tree, -- COMMAND: from sched_process_fork and _exit");
+#endif
 	check_fields(&k);
 	check_jit(&run);
 	check_selftest(&run, &k);

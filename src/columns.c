@@ -60,7 +60,7 @@ static void add_col(struct out_opts *opt, enum out_col c)
 
 static void default_cols(struct out_opts *opt)
 {
-	if (opt->events)
+	if (OUT_EVENTS(opt))
 		add_col(opt, COL_EVENT);
 	if (opt->clock)
 		add_col(opt, COL_TIME);
@@ -73,6 +73,21 @@ static void default_cols(struct out_opts *opt)
 	add_col(opt, COL_PPID);
 	add_col(opt, COL_RET);
 }
+
+#ifdef MINISNOOP_TINY
+/* The fields of what make tiny leaves out (lifecycle, containers): named as such. */
+static bool left_out(const char *name, size_t len)
+{
+	static const char names[] = "id\0parent_id\0ancestors\0container\0pod\0";
+
+	for (const char *s = names; *s; s += strlen(s) + 1)
+		if (strlen(s) == len && !memcmp(s, name, len))
+			return true;
+	return false;
+}
+#else
+#define left_out(name, len) false
+#endif
 
 /* "a,b,c": each name, or "all" (every context column but env) */
 static int parse_cols(struct out_opts *opt, const char *spec, char *err, size_t n)
@@ -90,7 +105,11 @@ static int parse_cols(struct out_opts *opt, const char *spec, char *err, size_t 
 				    !memcmp(spec, out_cols[c].name, len))
 					break;
 			if (c == COL_COUNT) {
-				ms_snprintf(err, n, "unknown field %.*s (try: minisnoop check)",
+				ms_snprintf(err, n,
+					    left_out(spec, len)
+						? "-o %.*s is not in this build "
+						  "(minisnoop-tiny)"
+						: "unknown field %.*s (try: minisnoop check)",
 					    (int)(len > 40 ? 40 : len), spec);
 				return -EINVAL;
 			}
@@ -120,7 +139,7 @@ int out_columns(struct out_opts *opt, const char *spec, bool env, uint32_t *ctx,
 	opt->ctx_cols = 0;
 	if (!spec || plus)
 		default_cols(opt);
-	else if (opt->events) /* which kind of line, before the columns asked for */
+	else if (OUT_EVENTS(opt)) /* which kind of line, before the columns asked for */
 		add_col(opt, COL_EVENT);
 	if (spec && parse_cols(opt, spec + (spec[0] == '+'), err, n))
 		return -EINVAL;
@@ -128,12 +147,14 @@ int out_columns(struct out_opts *opt, const char *spec, bool env, uint32_t *ctx,
 		add_col(opt, COL_ENV);
 	if (!spec || plus)
 		add_col(opt, COL_ARGS);
-	/* JSON's lifecycle lines carry the ids; the exit's age needs the start they read */
-	if (opt->events && opt->json)
-		opt->ctx_cols |= (1ull << COL_ID) | (1ull << COL_PARENT_ID);
 	*ctx = CTXB(ROOT) | CTXB(MNTNS); /* root_mark's (output.c) */
-	if (opt->events)
+#ifndef MINISNOOP_TINY
+	/* JSON's lifecycle lines carry the ids; the exit's age needs the start they read */
+	if (OUT_EVENTS(opt) && opt->json)
+		opt->ctx_cols |= (1ull << COL_ID) | (1ull << COL_PARENT_ID);
+	if (OUT_EVENTS(opt))
 		*ctx |= CTXB(IDS);
+#endif
 	for (unsigned c = COL_CTX_FIRST; c < COL_COUNT; c++)
 		if (opt->ctx_cols & (1ull << c))
 			*ctx |= 1u << out_cols[c].ctx;

@@ -236,6 +236,7 @@ uint64_t ev_image_id(uint32_t tgid, uint64_t start_ns, uint64_t arg_start)
 	return m->h = h;
 }
 
+#ifndef MINISNOOP_TINY
 /* The ids from the facts the record carries. */
 static void decode_ids(const struct ms_event *h, struct ev_view *v)
 {
@@ -249,6 +250,7 @@ static void decode_ids(const struct ms_event *h, struct ev_view *v)
 	if (v->has_parent)
 		v->parent_id = ev_image_id(h->ppid, h->pstart_ns, h->parg_start);
 }
+#endif
 
 int ev_decode_fork(const void *data, size_t size, struct ms_fork *f)
 {
@@ -293,11 +295,17 @@ int ev_decode_env(const void *data, size_t size, unsigned max_args, unsigned max
 	v->exit = (h.flags & EV_F_EXIT) != 0;
 	v->running = v->anc_known = false;
 	v->nanc = 0;
+#ifdef MINISNOOP_TINY /* no exits, no ids: a record with either is not one of its programs' */
+	if (h.flags & (EV_F_FORK | EV_F_EXIT) || h.have & CTXB(IDS))
+		return -EINVAL;
+	v->have = h.have;
+#else
 	if (h.flags & EV_F_FORK) /* another shape (ev_decode_fork) */
 		return -EINVAL;
 	v->have = h.have; /* the ids' bit, as decode_context leaves it */
 	decode_ids(&h, v);
-	if (v->exit) { /* no strings and no context but the ids: any text is ignored */
+#endif
+	if (EV_EXIT(v)) { /* no strings and no context but the ids: any text is ignored */
 		v->have &= CTXB(IDS);
 		v->truncated = false;
 		v->filename = "";

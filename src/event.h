@@ -62,7 +62,7 @@ struct ev_view {
 	/* Lifecycle (issue 17): an exit record (EV_F_EXIT: no strings, no context but the
 	 * ids); the ids, computed here (ev_image_id), valid when have has CTX_IDS, parent_id
 	 * when has_parent too. */
-	bool exit;
+	bool exit; /* EV_EXIT(): always false in make tiny */
 	bool has_parent;
 	uint64_t id, parent_id;
 	/* --existing: a process running at start, from /proc (no filename, no ret) */
@@ -72,6 +72,16 @@ struct ev_view {
 	unsigned nanc;
 	struct ev_ancestor anc[EV_ANC_MAX];
 };
+
+/* make tiny has no lifecycle records (exits, /proc's running processes): constant there, so
+ * that their code is not built (ev_decode refuses an exit record). */
+#ifdef MINISNOOP_TINY
+#define EV_EXIT(v)    ((void)(v), false)
+#define EV_RUNNING(v) ((void)(v), false)
+#else
+#define EV_EXIT(v)    ((v)->exit)
+#define EV_RUNNING(v) ((v)->running)
+#endif
 
 /*
  * An image's id: FNV-1a 64 of the text "TGID:TICKS:ARG_START" (decimal), TICKS being the

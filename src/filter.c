@@ -48,12 +48,14 @@ bool filter_match(const struct filter *f, const struct ev_view *v)
 {
 	if (f->ppid_set && (uint32_t)f->ppid != v->hdr.ppid)
 		return false;
+#ifndef MINISNOOP_TINY /* no --container there */
 	/* the kernel let through the execs of cgroups made since the start: decided here */
 	if (f->ctr && f->ctr->on &&
 	    (!(v->have & (1u << CTX_CGROUP)) ||
 	     !ctr_filter_match(f->ctr, v->hdr.cgroup, v->cgroup_path ? v->cgroup : NULL,
 			       v->cgroup_len)))
 		return false;
+#endif
 	if (f->name_re && !ere_search(f->name_re, v->hdr.comm, strnlen(v->hdr.comm, EV_COMM_LEN)))
 		return false;
 	return !f->line_re || line_match(f->line_re, v);

@@ -330,7 +330,9 @@ enum {
 	O_KMSG
 };
 
+#ifndef MINISNOOP_TINY
 static struct ctr_filter ctr_filter; /* --container, --containers-only */
+#endif
 
 /* -o and -e, set together once every option is read (-T -t -U change the defaults). */
 static const char *out_spec;
@@ -407,6 +409,7 @@ static int trace_number_option(struct tracer_opts *t, int o, const char *arg)
 	}
 }
 
+#ifndef MINISNOOP_TINY
 /* --tree PID, --exclude-tree PID: a pid of a live process (a thread's stands for its process),
  * at most TREE_PIDS_MAX of each, never both for one. 0, or the exit status of an error. */
 static int tree_option(struct tree_opts *t, int o, const char *arg)
@@ -437,18 +440,32 @@ static int tree_option(struct tree_opts *t, int o, const char *arg)
 	list[(*n)++] = tgid;
 	return 0;
 }
+#endif
 
 /* One option of the tracer; 0, or the exit status of a usage error. */
 static int trace_option(struct tracer_opts *t, int o, const char *arg)
 {
 	char err[256];
 
-#ifdef MINISNOOP_TINY /* the service outputs are the full build's */
-	if (o == 'w' || o == O_ROTATE || o == O_RATE || o == O_PIDFILE)
-		return not_in_build(o == 'w'	    ? "-w"
-				    : o == O_ROTATE ? "--rotate"
-				    : o == O_RATE   ? "--rate"
-						    : "--pidfile");
+#ifdef MINISNOOP_TINY
+	/* the tracer alone: the service outputs, lifecycle, subtrees and containers are the
+	 * full build's */
+	static const struct {
+		int o;
+		char name[18];
+	} left_out[] = {{'w', "-w"},
+			{O_ROTATE, "--rotate"},
+			{O_RATE, "--rate"},
+			{O_PIDFILE, "--pidfile"},
+			{O_EXIT, "--exit"},
+			{O_TREE, "--tree"},
+			{O_EXCL_TREE, "--exclude-tree"},
+			{O_CTR, "--container"},
+			{O_CTR_ONLY, "--containers-only"}};
+
+	for (size_t k = 0; k < sizeof(left_out) / sizeof(left_out[0]); k++)
+		if (o == left_out[k].o)
+			return not_in_build(left_out[k].name);
 #endif
 	switch (o) {
 	case 'T':
@@ -477,6 +494,7 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case 'c':
 		t->cgroup_path = arg;
 		return 0;
+#ifndef MINISNOOP_TINY
 	case O_CTR:
 	case O_CTR_ONLY:
 		t->filter.ctr = &ctr_filter;
@@ -485,6 +503,7 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 		if (o == O_CTR && ctr_filter_add(&ctr_filter, arg, err, sizeof(err)))
 			return usage_error("%s", err);
 		return 0;
+#endif
 	case 'Z':
 		if (!parse_user(arg, &t->run_as))
 			return usage_error("-Z: no such user '%s'", arg);
@@ -501,9 +520,11 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case O_COMPAT:
 		t->prog.compat = true;
 		return 0;
+#ifndef MINISNOOP_TINY
 	case O_EXIT: /* lifecycle events: every JSON line says which, with the ids */
 		t->prog.exits = t->out.events = t->show_exits = true;
 		return 0;
+#endif
 	case O_ANCESTORS: { /* -o ancestors' bound */
 		uint64_t n;
 
@@ -528,10 +549,10 @@ static int trace_option(struct tracer_opts *t, int o, const char *arg)
 	case O_PIDFILE:
 		t->pidfile = arg;
 		return 0;
+#ifndef MINISNOOP_TINY
 	case O_TREE:
 	case O_EXCL_TREE:
 		return tree_option(&t->tree, o, arg);
-#ifndef MINISNOOP_TINY
 	case O_SYSLOG: /* the message sinks: one of them, or -w, or standard output */
 	case O_JOURNAL:
 	case O_KMSG: {
@@ -654,10 +675,17 @@ static int cmd_trace(int argc, char **argv)
 	/* -- COMMAND: "--" ended the options (it was not an option's value) */
 	if (optind < argc && optind > 1 && !strcmp(argv[optind - 1], "--") &&
 	    argv[optind - 1] != last_value) {
+#ifdef MINISNOOP_TINY
+		filter_free(&t.filter);
+		return not_in_build("-- COMMAND");
+#else
 		t.tree.cmd = argv + optind;
 		optind = argc;
+#endif
 	}
+#ifndef MINISNOOP_TINY
 	t.prog.tree = t.tree.nin || t.tree.cmd ? TREE_IN : t.tree.nout ? TREE_OUT : 0;
+#endif
 	if (optind < argc)
 		r = usage_error("unexpected argument '%s'", argv[optind]);
 	else if (t.rot_size && !t.out_file)
@@ -666,7 +694,8 @@ static int cmd_trace(int argc, char **argv)
 		r = usage_error("%s: one of -w, --syslog, --journal, --kmsg at a time", "-w");
 	else if (out_columns(&t.out, out_spec, out_env, &t.prog.ctx, err, sizeof(err)))
 		r = usage_error("%s", err);
-	else if (!(t.ancestors = t.out.ctx_cols >> COL_ANCESTORS & 1) && t.max_anc)
+	else if (!(t.ancestors = MS_FULL((t.out.ctx_cols >> COL_ANCESTORS & 1) ||) false) &&
+		 t.max_anc)
 		r = usage_error("--ancestors: needs -o ancestors%s", "");
 	else
 		r = (journal_fields(&t), out_own_root(&t.out), raise_memlock(), tracer_run(&t));

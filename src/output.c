@@ -204,6 +204,7 @@ static char *json_strings(char *d, const char *const *str, const size_t *len, un
 	return d;
 }
 
+#ifndef MINISNOOP_TINY /* ids and ancestors: not in make tiny */
 /* An image id: 16 hex digits into buf. */
 static char *hex16(char *buf, uint64_t id)
 {
@@ -211,6 +212,7 @@ static char *hex16(char *buf, uint64_t id)
 		buf[i] = "0123456789abcdef"[id & 15];
 	return buf;
 }
+#endif
 
 /* A context field's value as the record gives it: 16 bytes, returned in registers (a larger
  * one was copied with rep movs at each of a -o all line's 25 keys). */
@@ -241,6 +243,7 @@ static bool other_root(const struct out_opts *opt, const struct ev_view *v)
 	return v->root_len != opt->own_root_len || memcmp(v->root, opt->own_root, v->root_len);
 }
 
+#ifndef MINISNOOP_TINY /* no containers there */
 /* The container and pod of the exec's cgroup: from the path the kernel read at the exec (exact
  * even for a container gone since), else the id named from the mounted cgroup2 trees, else the
  * v1 pids or cpu hierarchy of the process, read now (racy: src/container.c). */
@@ -273,6 +276,7 @@ static int container_of(const struct ev_view *v, uint64_t id, char *cid, char *p
 	memcpy(pod, last.pod, sizeof(last.pod));
 	return last.have;
 }
+#endif
 
 /* The value of context column cd (not env), null when the kernel did not give it; buf
  * (VALUE_BUF bytes) holds a value that is not in the view as it is shown. */
@@ -313,6 +317,7 @@ static struct value ctx_value(const struct out_opts *opt, const struct ev_view *
 		memcpy(&id, at, sizeof(id));
 		s = cgroup_name(id);
 		return s ? str_value(s, strlen(s)) : r;
+#ifndef MINISNOOP_TINY
 	case FK_CONTAINER:
 	case FK_POD: {
 		char pod[POD_UID_LEN + 1];
@@ -323,6 +328,7 @@ static struct value ctx_value(const struct out_opts *opt, const struct ev_view *
 			memcpy(buf, pod, sizeof(pod));
 		return buf[0] ? str_value(buf, strlen(buf)) : r;
 	}
+#endif
 	case FK_FILELESS:
 		s = (v->hdr.ctx_flags & EV_C_EXE_DELETED) ? "true" : "false";
 		return (struct value){.type = V_WORD, .s = s, .len = (uint32_t)strlen(s)};
@@ -334,11 +340,13 @@ static struct value ctx_value(const struct out_opts *opt, const struct ev_view *
 		if (!other_root(opt, v) && !other_mntns(opt, v))
 			return r;
 		return v->root_len ? str_value(v->root, v->root_len) : str_value("/", 1);
+#ifndef MINISNOOP_TINY
 	case FK_ID:
 	case FK_PARENTID:
 		if (cd->kind == FK_PARENTID && !v->has_parent)
 			return r;
 		return str_value(hex16(buf, cd->kind == FK_ID ? v->id : v->parent_id), 16);
+#endif
 	default: /* FK_ENV: a list, the caller's */
 		return r;
 	}
@@ -402,6 +410,7 @@ static char *text_env(char *d, const struct out_opts *opt, const struct ev_view 
 	return d;
 }
 
+#ifndef MINISNOOP_TINY /* -o ancestors: not in make tiny */
 /* -o ancestors as text: the oldest first, the parent last, "comm(pid)" joined by " > " (">"
  * in a column that is not the last); "-" when there are none or the table does not know. */
 static char *text_ancestors(char *d, const struct ev_view *v, bool word)
@@ -443,6 +452,8 @@ static char *json_ancestor(char *d, const struct ev_ancestor *a)
 	}
 	return put_str(d, a->cut ? "],\"truncated\":true}" : "],\"truncated\":false}");
 }
+
+#endif
 
 #ifndef MINISNOOP_TINY
 /* Whether n bytes are the same, 8 at a time (musl's memcmp goes a byte at a time, and the kept
@@ -507,8 +518,6 @@ static char *json_ancestor_kept(char *d, const struct ev_ancestor *a)
 	memcpy(e->text, start, e->len);
 	return d;
 }
-#else
-#define json_ancestor_kept json_ancestor
 #endif
 
 #ifndef MINISNOOP_TINY
@@ -557,6 +566,7 @@ static char *json_env(char *d, const struct ev_view *v)
 #define json_env(d, v) json_strings(d, (v)->env, (v)->env_len, (v)->envc)
 #endif
 
+#ifndef MINISNOOP_TINY
 /* -o ancestors in JSON: [{"pid","id","comm","args","truncated"}, ...], parent first; null when
  * the process table does not know the process. */
 static char *json_ancestors(char *d, const struct ev_view *v)
@@ -573,7 +583,6 @@ static char *json_ancestors(char *d, const struct ev_view *v)
 	return d;
 }
 
-#ifndef MINISNOOP_TINY
 /* The whole array, kept for the last chains: a storm's siblings, a build's jobs, and each
  * process's exec and exit lines share theirs. Found by the parent's serial, matched on every
  * ancestor's (a serial names one image's text: json_ancestor_kept). */
@@ -616,10 +625,9 @@ static char *json_chain(char *d, const struct ev_view *v)
 		c->serial[i] = v->anc[i].serial;
 	return d;
 }
-#else
-#define json_chain json_ancestors
 #endif
 
+#ifndef MINISNOOP_TINY /* --exit: not in make tiny */
 /* An exit's outcome from its wait status; -1 where unknown (JSON null). */
 struct outcome {
 	int code, sig, core;
@@ -684,6 +692,7 @@ static char *exit_args(char *d, const struct ev_view *v, bool word)
 	}
 	return esc_text(d, buf, (size_t)(b - buf), word ? ESC_WORD : 0);
 }
+#endif
 
 static char *text_col(char *d, const struct out_opts *opt, const struct ev_view *v, enum out_col c,
 		      unsigned argc, bool word)
@@ -695,13 +704,15 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 	size_t len;
 	struct tm tm;
 
-	if (v->exit && (c == COL_FILENAME || c == COL_ARGS)) /* no path: "-" */
+#ifndef MINISNOOP_TINY
+	if (EV_EXIT(v) && (c == COL_FILENAME || c == COL_ARGS)) /* no path: "-" */
 		return c == COL_ARGS ? exit_args(d, v, word) : put_str(d, "-");
-	if (v->running && (c == COL_FILENAME || c == COL_RET)) /* from /proc: no exec seen */
+#endif
+	if (EV_RUNNING(v) && (c == COL_FILENAME || c == COL_RET)) /* from /proc: no exec seen */
 		return put_str(d, c == COL_RET ? "  -" : "-");
 	switch (c) {
 	case COL_EVENT:
-		return put_str(d, v->exit ? "exit" : v->running ? "running" : "exec");
+		return put_str(d, EV_EXIT(v) ? "exit" : EV_RUNNING(v) ? "running" : "exec");
 	case COL_TIME:
 		event_tm(h, opt, true, &tm);
 		d = put_u0(d, (unsigned)tm.tm_hour % 100, 2);
@@ -722,9 +733,13 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 	case COL_PPID:
 		return put_u64(d, h->ppid);
 	case COL_RET: /* an exit's: its exit code, right-aligned the same */
-		n = v->exit ? exit_outcome(v).code : h->ret;
-		if (n == -1 && v->exit)
+		n = h->ret;
+#ifndef MINISNOOP_TINY
+		if (EV_EXIT(v))
+			n = exit_outcome(v).code;
+		if (n == -1 && EV_EXIT(v))
 			return put_str(d, "  -");
+#endif
 		for (len = (size_t)(put_i64(ret, n) - ret); len < 3; len++)
 			*d++ = ' ';
 		return put_i64(d, n);
@@ -747,8 +762,10 @@ static char *text_col(char *d, const struct out_opts *opt, const struct ev_view 
 			return put_str(d, "-");
 		return text_env(d, opt, v, word);
 	}
+#ifndef MINISNOOP_TINY
 	if (out_cols[c].kind == FK_ANCESTORS)
 		return text_ancestors(d, v, word);
+#endif
 	val = ctx_value(opt, v, &out_cols[c], buf);
 	switch (val.type) {
 	case V_NULL:
@@ -805,10 +822,12 @@ static char *json_context(char *d, const struct out_opts *opt, const struct ev_v
 			d += 4;
 			continue;
 		}
+#ifndef MINISNOOP_TINY
 		if (out_cols[c].kind == FK_ANCESTORS) {
 			d = json_chain(d, v);
 			continue;
 		}
+#endif
 		if (out_cols[c].kind == FK_ENV) {
 			/* its own truncated (strings left out), and the bytes the kernel did not
 			 * look at for the variables always shown */
@@ -840,6 +859,7 @@ static char *json_context(char *d, const struct out_opts *opt, const struct ev_v
 	return d;
 }
 
+#ifndef MINISNOOP_TINY
 static char *json_int_or_null(char *d, const char *key, int n)
 {
 	d = put_str(d, key);
@@ -862,6 +882,7 @@ static char *json_exit(char *d, const struct ev_view *v)
 		return PUT(d, "null");
 	return put_since(d, v->hdr.age_ns, 0);
 }
+#endif
 
 static char *json_event(char *d, const struct out_opts *opt, const struct ms_event *h,
 			const char *comm, const struct ev_view *v, unsigned argc)
@@ -870,10 +891,10 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 	long nsec = event_tm(h, opt, false, &tm);
 
 	*d++ = '{';
-	if (opt->events)
-		d = put_str(d, v->exit	    ? "\"event\":\"exit\","
-			       : v->running ? "\"event\":\"running\","
-					    : "\"event\":\"exec\",");
+	if (OUT_EVENTS(opt))
+		d = put_str(d, EV_EXIT(v)      ? "\"event\":\"exit\","
+			       : EV_RUNNING(v) ? "\"event\":\"running\","
+					       : "\"event\":\"exec\",");
 	d = PUT(d, "\"time\":\"");
 	/* Years outside 0..9999 only come from a bogus clock offset; keep the field well-formed. */
 	d = put_u0(d, (uint64_t)(tm.tm_year + 1900LL) % 10000, 4);
@@ -897,12 +918,14 @@ static char *json_event(char *d, const struct out_opts *opt, const struct ms_eve
 	d = put_u64(d, h->uid);
 	d = PUT(d, ",\"comm\":");
 	d = esc_json(d, comm, strnlen(comm, EV_COMM_LEN));
-	if (v->exit)
+#ifndef MINISNOOP_TINY
+	if (EV_EXIT(v))
 		return put_str(json_context(json_exit(d, v), opt, v), "}\n");
+#endif
 	d = PUT(d, ",\"ret\":");
-	d = v->running ? PUT(d, "null") : put_i64(d, h->ret); /* running: from /proc */
+	d = EV_RUNNING(v) ? PUT(d, "null") : put_i64(d, h->ret); /* running: from /proc */
 	d = PUT(d, ",\"filename\":");
-	d = v->running ? PUT(d, "null") : esc_json(d, v->filename, v->filename_len);
+	d = EV_RUNNING(v) ? PUT(d, "null") : esc_json(d, v->filename, v->filename_len);
 	d = PUT(d, ",\"args\":");
 	d = json_strings(d, v->args, v->arg_len, argc);
 	/* the arguments' (env has its own, env_truncated) */

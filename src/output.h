@@ -78,6 +78,14 @@ struct out_opts {
 		      * and the ids in every JSON line */
 };
 
+/* make tiny has no lifecycle lines (no --exit, --existing): constant there, so that their
+ * code is not built. */
+#ifdef MINISNOOP_TINY
+#define OUT_EVENTS(opt) ((void)(opt), false)
+#else
+#define OUT_EVENTS(opt) ((opt)->events)
+#endif
+
 /* The mount namespace against which a process's is told apart: init's when /proc/1/ns/mnt
  * may be read, else the tracer's own (it never leaves it: tracefs is mounted in a child's). */
 void out_own_root(struct out_opts *opt);

@@ -10,6 +10,16 @@
 #define ENTER_MAPS  (TID_MAPS | MAPS(SCRATCH) | MAPS(ARGSTASH) | MAPS(STATS) | FILTER_MAPS)
 #define EXIT_MAPS   (OUT_MAPS | TID_MAPS | MAPS(SCRATCH) | MAPS(ARGSTASH))
 
+/* --exit's programs are not in make tiny (insns/exit.c is not linked): never loaded there,
+ * prog_opts.exits being constant (insns.h) */
+#ifdef MINISNOOP_TINY
+#define FULL_ONLY(emit) NULL
+#else
+#define FULL_ONLY(emit) emit
+#endif
+/* what check says of a feature only the full build uses (its ids, exits, fork records) */
+#define FULL_TEXT(s) FULL_ONLY(s)
+
 /* Attached in rank order: fork tracking first, so that no fork slips between it and the exec
  * programs; then whatever reads or drops in-flight state before what writes it. */
 const struct prog_def prog_defs[P_COUNT] = {
@@ -111,7 +121,7 @@ const struct prog_def prog_defs[P_COUNT] = {
 			MAPS(EXITCODES) | MAPS(TREE),
 		.attach_rank = 0,
 		.successes = false,
-		.emit = prog_exit,
+		.emit = FULL_ONLY(prog_exit),
 		.exits = true,
 		.trees = true},
     [P_EXIT_GROUP] = {.name = "exit_group",
@@ -123,7 +133,7 @@ const struct prog_def prog_defs[P_COUNT] = {
 		      .maps = MAPS(EXITCODES),
 		      .attach_rank = 0,
 		      .successes = false,
-		      .emit = prog_exit_group,
+		      .emit = FULL_ONLY(prog_exit_group),
 		      .exits = true},
 };
 
@@ -372,15 +382,16 @@ const struct kfeature_def kfeature_defs[KF_COUNT] = {
 			   KM(TASK_TGID) | KM(TASK_MM) | KM(MM_ARG_START)},
     [KF_EXIT] = {.name = "exit status",
 		 .members = KM(TASK_SIGNAL) | KM(SIGNAL_GROUP_EXIT_CODE) | KM(TASK_EXIT_CODE),
-		 .without = "--exit: exit_code from exit_group()'s argument only; signal, core "
-			    "and age are null"},
+		 .without =
+		     FULL_TEXT("--exit: exit_code from exit_group()'s argument only; signal, "
+			       "core and age are null")},
     [KF_EXIT_OLD] = {.name = "exit on older kernels",
 		     .members = KM(TASK_SIGNAL) | KM(SIGNAL_LIVE) | KM(TASK_ACTIVE_MM) |
 				KM(TASK_FLAGS) | KM(TASK_MM),
-		     .without = "--exit where sched_process_exit has no group_dead: a process's "
-				"exit is its leader's"},
+		     .without = FULL_TEXT("--exit where sched_process_exit has no group_dead: a "
+					  "process's exit is its leader's")},
     [KF_FORKS] = {.name = "fork records",
 		  .members = KM(TASK_CHILDREN) | KM(TASK_SIBLING) | KM(TASK_PID) |
 			     KM(TASK_START_BOOTTIME) | KM(TASK_MM) | KM(MM_ARG_START),
-		  .without = "-o ancestors: threads are taken for processes"},
+		  .without = FULL_TEXT("-o ancestors: threads are taken for processes")},
 };

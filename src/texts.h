@@ -11,22 +11,22 @@
 #include <linux/bpf.h>
 
 /* The usage lines: after every usage error, and at the top of --help. */
+#ifdef MINISNOOP_TINY /* the tracer alone (README.md, "The tiny build") */
+static const char text_usage[] =
+    "usage: minisnoop [-TtUxqje] [-o FIELDS] [-u UID] [-n NAME] [-l LINE] [-P PPID]\n"
+    "                 [-c CGROUP] [-Z USER] [--max-args N] [--max-env N] [--count N]\n"
+    "                 [--duration S] [--pages N] [--verifier-log[=LEVEL]] [--no-btf] [--compat]\n"
+    "       minisnoop check\n";
+#else
 static const char text_usage[] =
     "usage: minisnoop [-TtUxqje] [-o FIELDS] [-u UID] [-n NAME] [-l LINE] [-P PPID]\n"
     "                 [-c CGROUP] [-Z USER] [--max-args N] [--count N] [--duration S] [--pages N]\n"
     "                 [--container ID[,ID...]] [--containers-only]\n"
     "                 [--max-env N] [--verifier-log[=LEVEL]] [--no-btf] [--compat] [--exit]\n"
-#ifndef MINISNOOP_TINY
     "                 [-w FILE [--rotate SIZE[,COUNT]]] [--rate N] [--pidfile FILE]\n"
     "                 [--ancestors N] [--existing]\n"
-#endif
     "                 [--tree PID] [--exclude-tree PID] [-- COMMAND [ARGS...]]\n"
-#ifndef MINISNOOP_TINY
     "                 [--syslog[=FACILITY] | --journal | --kmsg]\n"
-#endif
-#ifdef MINISNOOP_TINY
-    "       minisnoop check\n";
-#else
     "       minisnoop dump [PROGRAM] [--no-source] | verify [--log-level 0|1|2] | check\n"
     "       minisnoop dump --prog FILE | verify --prog FILE [--type T] [--attach "
     "CAT:EVENT|kprobe:FN]\n"

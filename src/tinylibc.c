@@ -23,6 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -295,6 +298,258 @@ char *strstr(const char *h, const char *n)
 }
 
 #endif /* MINISNOOP_OWN_LIBC || MINISNOOP_TINY */
+
+#if defined(MINISNOOP_OWN_LIBC) && (defined(__x86_64__) || defined(__aarch64__))
+/*
+ * System calls as they are, where musl's wrappers add fallbacks for kernels older than any
+ * minisnoop runs on (O_CLOEXEC by fcntl, pipe2 and dup3 by pipe and dup2, SOCK_CLOEXEC
+ * likewise, fstat of an O_PATH descriptor through /proc; 1.5 KB of both builds, issue 21). 64-bit
+ * x86 and arm only: there struct stat is the kernel's, and open needs no O_LARGEFILE.
+ */
+int openat(int dir, const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = flags & (O_CREAT | O_TMPFILE) ? va_arg(ap, mode_t) : 0;
+	va_end(ap);
+	return (int)syscall(SYS_openat, dir, path, flags, mode);
+}
+
+int open(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = flags & (O_CREAT | O_TMPFILE) ? va_arg(ap, mode_t) : 0;
+	va_end(ap);
+	return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return (int)syscall(SYS_fcntl, fd, cmd, arg);
+}
+
+int pipe2(int fd[2], int flags)
+{
+	return (int)syscall(SYS_pipe2, fd, flags);
+}
+
+int dup3(int old, int new, int flags)
+{
+	return (int)syscall(SYS_dup3, old, new, flags);
+}
+
+int socket(int domain, int type, int proto)
+{
+	return (int)syscall(SYS_socket, domain, type, proto);
+}
+
+int socketpair(int domain, int type, int proto, int fd[2])
+{
+	return (int)syscall(SYS_socketpair, domain, type, proto, fd);
+}
+
+int fstatat(int dir, const char *restrict path, struct stat *restrict st, int flags)
+{
+	return (int)syscall(SYS_newfstatat, dir, path, st, flags);
+}
+
+int stat(const char *restrict path, struct stat *restrict st)
+{
+	return fstatat(AT_FDCWD, path, st, 0);
+}
+
+int fstat(int fd, struct stat *st)
+{
+	return fstatat(fd, "", st, AT_EMPTY_PATH);
+}
+
+/* musl's mmap family waits for other threads' (there are none) and checks what the kernel
+ * checks; -1 from syscall() is MAP_FAILED. */
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+}
+
+int munmap(void *addr, size_t len)
+{
+	return (int)syscall(SYS_munmap, addr, len);
+}
+
+void *mremap(void *old, size_t len, size_t new_len, int flags, ...)
+{
+	return (void *)syscall(SYS_mremap, old, len, new_len, flags, NULL);
+}
+
+/* The system call, not the vDSO: a few calls per batch of events, never one per event (the
+ * vDSO's lookup, musl's, is 1 KB). */
+int clock_gettime(clockid_t clk, struct timespec *ts)
+{
+	return (int)syscall(SYS_clock_gettime, clk, ts);
+}
+
+/*
+ * sigaction and signal: the kernel's rt_sigaction with the restorer x86_64 needs, without
+ * musl's lock around SIGABRT's handler (which brings its lock code: 1 KB). Our own restorer,
+ * rt_sigreturn, on x86_64; aarch64's kernel returns through its vDSO.
+ */
+struct ksigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+#ifdef __x86_64__
+void ms_restore_rt(void);
+__asm__(".text\n"
+	".type ms_restore_rt,@function\n"
+	"ms_restore_rt:\n"
+	"\tmov $15, %rax\n" /* SYS_rt_sigreturn */
+	"\tsyscall\n");
+#endif
+
+int sigaction(int sig, const struct sigaction *restrict sa, struct sigaction *restrict old)
+{
+	struct ksigaction k = {0}, ko = {0};
+	int r;
+
+	if (sa) {
+		k.handler = sa->sa_handler;
+		k.flags = (unsigned long)sa->sa_flags;
+		memcpy(&k.mask, &sa->sa_mask, sizeof(k.mask));
+#ifdef __x86_64__
+		k.flags |= SA_RESTORER;
+		k.restorer = ms_restore_rt;
+#endif
+	}
+	r = (int)syscall(SYS_rt_sigaction, sig, sa ? &k : NULL, old ? &ko : NULL, sizeof(k.mask));
+	if (!r && old) {
+		memset(old, 0, sizeof(*old));
+		old->sa_handler = ko.handler;
+		old->sa_flags = (int)ko.flags;
+		memcpy(&old->sa_mask, &ko.mask, sizeof(ko.mask));
+	}
+	return r;
+}
+
+void (*signal(int sig, void (*handler)(int)))(int)
+{
+	struct sigaction sa = {.sa_handler = handler, .sa_flags = SA_RESTART}, old;
+
+	return sigaction(sig, &sa, &old) ? SIG_ERR : old.sa_handler;
+}
+
+time_t time(time_t *t)
+{
+	struct timespec ts = {0};
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (t)
+		*t = ts.tv_sec;
+	return ts.tv_sec;
+}
+#endif
+
+#ifdef MINISNOOP_OWN_LIBC
+/* The string functions minisnoop uses on short strings at start-up, a byte at a time (musl's
+ * go a word at a time: 1.2 KB); memchr, memcpy and strlen, which the event path uses, stay
+ * musl's. */
+char *getenv(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (char **e = environ; e && *e; e++)
+		if (!strncmp(*e, name, n) && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+char *strchrnul(const char *s, int c)
+{
+	while (*s && *s != (char)c)
+		s++;
+	return (char *)s;
+}
+
+char *strchr(const char *s, int c)
+{
+	s = strchrnul(s, c);
+	return *s == (char)c ? (char *)s : NULL;
+}
+
+size_t strcspn(const char *s, const char *reject)
+{
+	const char *p = s;
+
+	while (*p && !*strchrnul(reject, *p))
+		p++;
+	return (size_t)(p - s);
+}
+
+size_t strspn(const char *s, const char *accept)
+{
+	const char *p = s;
+
+	while (*p && *strchrnul(accept, *p))
+		p++;
+	return (size_t)(p - s);
+}
+
+char *strpbrk(const char *s, const char *accept)
+{
+	s += strcspn(s, accept);
+	return *s ? (char *)s : NULL;
+}
+
+char *strtok_r(char *restrict s, const char *restrict sep, char **restrict save)
+{
+	if (!s && !(s = *save))
+		return NULL;
+	s += strspn(s, sep);
+	if (!*s)
+		return *save = NULL;
+	*save = s + strcspn(s, sep);
+	if (**save)
+		*(*save)++ = 0;
+	else
+		*save = NULL;
+	return s;
+}
+
+char *stpcpy(char *restrict d, const char *restrict s)
+{
+	while ((*d = *s++))
+		d++;
+	return d;
+}
+
+char *strcpy(char *restrict d, const char *restrict s)
+{
+	stpcpy(d, s);
+	return d;
+}
+
+char *strncpy(char *restrict d, const char *restrict s, size_t n)
+{
+	char *r = d;
+
+	for (; n && *s; n--)
+		*d++ = *s++;
+	for (; n; n--)
+		*d++ = 0;
+	return r;
+}
+#endif
 
 #if defined(MINISNOOP_OWN_LIBC) || defined(MINISNOOP_TINY) || defined(TINYLIBC_TIME_TEST)
 /*

@@ -20,6 +20,42 @@ struct tree_opts {
 	char **cmd; /* -- COMMAND [ARGS...], NULL-terminated; NULL: none */
 };
 
+#ifdef MINISNOOP_TINY
+/* make tiny has no subtrees (src/tree.c is not linked; the options are refused): none to
+ * seed, no COMMAND to start. */
+struct tree_cmd {
+	pid_t pid; /* always 0 */
+	int go;
+};
+static inline int tree_seed(int map_fd, const struct tree_opts *t, char *err, size_t n)
+{
+	(void)map_fd, (void)t, (void)err, (void)n;
+	return 0;
+}
+static inline int tree_cmd_find(struct tree_cmd *c, const char *name)
+{
+	(void)c, (void)name;
+	return 0;
+}
+static inline int tree_cmd_spawn(struct tree_cmd *c, char **argv)
+{
+	(void)c, (void)argv;
+	return 0;
+}
+static inline int tree_cmd_release(struct tree_cmd *c, const char *name)
+{
+	(void)c, (void)name;
+	return 0;
+}
+static inline void tree_cmd_abort(struct tree_cmd *c)
+{
+	(void)c;
+}
+static inline int tree_exit_status(int wstatus)
+{
+	return wstatus;
+}
+#else
 /* The ppid in the text of a /proc/PID/stat (n bytes, not NUL-terminated): 0, or -EINVAL
  * when it is not one. */
 int tree_stat_ppid(const char *buf, size_t n, uint32_t *ppid);
@@ -51,5 +87,6 @@ int tree_cmd_release(struct tree_cmd *c, const char *name);
 void tree_cmd_abort(struct tree_cmd *c);
 /* A wait status as a shell's $?: the code, or 128 + the signal. */
 int tree_exit_status(int wstatus);
+#endif
 
 #endif

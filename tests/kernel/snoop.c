@@ -716,25 +716,28 @@ static void check_environment(void)
 
 /* Kills and reaps every minisnoop run and child, removes g_cgdir: the start of a test file's
  * cleanup. */
+/* One run killed, reaped and its slot freed. */
+static void snoop_release(struct snoop *s)
+{
+	if (!s->used)
+		return;
+	if (!s->reaped) {
+		kill(s->pid, SIGKILL);
+		waitpid(s->pid, &s->status, 0);
+	}
+	if (s->out_fd >= 0)
+		close(s->out_fd);
+	if (s->err_fd >= 0)
+		close(s->err_fd);
+	buf_free(&s->out);
+	buf_free(&s->err);
+	memset(s, 0, sizeof(*s));
+}
+
 void snoop_cleanup(void)
 {
-	for (size_t k = 0; k < sizeof(g_snoops) / sizeof(g_snoops[0]); k++) {
-		struct snoop *s = &g_snoops[k];
-
-		if (!s->used)
-			continue;
-		if (!s->reaped) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, &s->status, 0);
-		}
-		if (s->out_fd >= 0)
-			close(s->out_fd);
-		if (s->err_fd >= 0)
-			close(s->err_fd);
-		buf_free(&s->out);
-		buf_free(&s->err);
-		memset(s, 0, sizeof(*s));
-	}
+	for (size_t k = 0; k < sizeof(g_snoops) / sizeof(g_snoops[0]); k++)
+		snoop_release(&g_snoops[k]);
 	for (int k = 0; k < g_nkids; k++) {
 		kill(g_kids[k], SIGKILL);
 		waitpid(g_kids[k], NULL, 0);
@@ -772,6 +775,20 @@ size_t snoop_exclude(struct CMUnitTest *tests, size_t n)
 			tests[kept++] = tests[k];
 	}
 	return kept;
+}
+
+bool snoop_tiny(void)
+{
+	static int tiny = -1;
+
+	if (tiny < 0) {
+		const char *args[] = {"--help", NULL};
+		struct snoop *s = run_minisnoop(args, 5000);
+
+		tiny = buf_has(&s->out, "minisnoop-tiny");
+		snoop_release(s); /* alone: asked in the middle of a test, whose runs stay */
+	}
+	return tiny;
 }
 
 void skip_unless_built(const char *cmd)

@@ -60,6 +60,10 @@
  * tests made (NULL: snoop_cleanup alone).
  */
 void snoop_init(unsigned watchdog_s, const char *scratch_prefix, void (*cleanup)(void));
+/* Whether the minisnoop under test is make tiny's (its --help says "minisnoop-tiny"): the
+ * tracer alone, without the fields of what it leaves out (container, pod). Asked once. */
+bool snoop_tiny(void);
+
 /* Drops the tests whose names match a glob of MINISNOOP_TEST_EXCLUDE (space-separated: what
  * a build leaves out, make test-tiny); returns how many are left. */
 size_t snoop_exclude(struct CMUnitTest *tests, size_t n);

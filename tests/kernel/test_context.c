@@ -373,8 +373,14 @@ static void add_event(char *words)
  * into g_evs. */
 static void parse_json(const struct buf *out, const char *keys)
 {
+	char mine[512], *c;
+
+	/* make tiny has no container and pod keys */
+	snprintf(mine, sizeof(mine), "%s", keys);
+	if (snoop_tiny() && (c = strstr(mine, ",container,pod")))
+		memmove(c, c + 14, strlen(c + 14) + 1);
 	evs_free();
-	run_python("context_events.py", keys, out, add_event);
+	run_python("context_events.py", mine, out, add_event);
 }
 
 static const struct val *ev_get(const struct ev *e, const char *key)
@@ -2797,10 +2803,15 @@ static void expect_text_set(const struct snoop *s, const char *const *mid, pid_t
 			    const char *what)
 {
 	char first[1024], header[1024], line[8192], *w[64], *lw[64];
+	const char *kept[64];
 	int n, ln, nmid = 0;
 
-	while (mid[nmid])
-		nmid++;
+	/* make tiny has no CONTAINER and POD columns */
+	for (int k = 0; mid[k]; k++)
+		if (!snoop_tiny() || (strcmp(mid[k], "CONTAINER") && strcmp(mid[k], "POD")))
+			kept[nmid++] = mid[k];
+	kept[nmid] = NULL;
+	mid = kept;
 	first_line(s, first, sizeof(first));
 	snprintf(header, sizeof(header), "%s", first);
 	n = words(header, w, 64);
@@ -2873,7 +2884,8 @@ static void test_check_fields(void **state)
 	if (!sec)
 		fail_msg("check prints no 'fields:' section; stdout:\n%s", buf_str(&s->out));
 	for (int k = 0; k < N_CTX_KEYS; k++) {
-		bool found = false;
+		bool found = snoop_tiny() &&
+			     (!strcmp(g_ctx_keys[k], "container") || !strcmp(g_ctx_keys[k], "pod"));
 
 		for (p = strchr(sec, '\n'); p && p[1] && !found; p = strchr(p + 1, '\n')) {
 			char line[512], *w[16];
