@@ -241,14 +241,16 @@ void record_lineage(struct asm_prog *p, const struct prog_opts *o, const struct 
 	L(done);
 }
 
-/* FP(tmp) = size bytes of user memory at *FP(from) + add (zero-extended), or goto fail */
+/* FP(tmp) = size bytes of user memory at *FP(from) + add (zero-extended; from 0: at r3), or
+ * goto fail */
 static void read_user_tmp(struct asm_prog *p, int size, int16_t from, int32_t add, const char *fail)
 {
 	if (size != 8 && size != 1)
 		E(BPF_ST_MEM(BPF_DW, R10, FP(tmp), 0));
 	stack_ptr(p, R1, FP(tmp));
 	E(BPF_MOV64_IMM(R2, size));
-	E(BPF_LDX_MEM(BPF_DW, R3, R10, from));
+	if (from)
+		E(BPF_LDX_MEM(BPF_DW, R3, R10, from));
 	if (add)
 		E(BPF_ALU64_IMM(BPF_ADD, R3, add));
 	CALL(probe_read_user);
@@ -257,19 +259,45 @@ static void read_user_tmp(struct asm_prog *p, int size, int16_t from, int32_t ad
 
 /* gather_args' own labels: where its parts meet. */
 struct arg_labels {
-	const char *read_err, *full, *buf_full, *more, *cut, *done;
+	const char *read_err, *full, *buf_full, *done, *more, *cut;
 };
 
-/* One argument, argv[i], appended to the scratch; ptr is the traced ABI's pointer size. */
-static void gather_arg(struct asm_prog *p, unsigned i, int ptr, const struct arg_labels *to)
+/* dst = &argv[i + add] (i < 0: args_callback()'s pass, in R7; clobbers r0), argv at
+ * fr + FP(in.argv) */
+static void argv_at(struct asm_prog *p, int dst, int i, int ptr, int add, int fr)
 {
-	const char *counted = asm_name(p, "counted", i), *next = asm_name(p, "next", i);
+	if (i >= 0) {
+		E(BPF_LDX_MEM(BPF_DW, dst, fr, FP(in.argv)));
+		if (i + add)
+			E(BPF_ALU64_IMM(BPF_ADD, dst, (i + add) * ptr));
+		return;
+	}
+	E(BPF_MOV64_REG(dst, R7));
+	if (add)
+		E(BPF_ALU64_IMM(BPF_ADD, dst, add));
+	E(BPF_ALU64_IMM(BPF_LSH, dst, ptr == 4 ? 2 : 3));
+	E(BPF_LDX_MEM(BPF_DW, R0, fr, FP(in.argv)));
+	E(BPF_ALU64_REG(BPF_ADD, dst, R0));
+}
+
+/* One argument, argv[i], appended to the scratch; ptr is the traced ABI's pointer size; the
+ * caller's slots at fr (R10, or FRAME in args_callback(), i < 0 there). */
+static void gather_arg(struct asm_prog *p, int i, int ptr, const struct arg_labels *to, int fr)
+{
+	const char *counted =
+	    i < 0 ? asm_local(p, "cb_counted") : asm_name(p, "counted", (unsigned)i);
+	const char *next = i < 0 ? asm_local(p, "cb_next") : asm_name(p, "next", (unsigned)i);
 
 	/* The length so far from the scratch, not from the register: a value the verifier
 	 * cannot know makes every path reach here in one state, so it walks each argument
 	 * once, not each way the ones before it ended. */
 	E(BPF_LDX_MEM(BPF_W, ARGLEN, SCRATCH, ARGSTASH_OFF(len)));
-	read_user_tmp(p, ptr, FP(in.argv), (int32_t)(i * ptr), to->read_err); /* argv[i] */
+	if (i < 0) { /* argv[i] */
+		argv_at(p, R3, i, ptr, 0, fr);
+		read_user_tmp(p, ptr, 0, 0, to->read_err);
+	} else {
+		read_user_tmp(p, ptr, FP(in.argv), i * ptr, to->read_err);
+	}
 	E(BPF_LDX_MEM(BPF_DW, R3, R10, FP(tmp)));
 	E(BPF_JMP_IMM(BPF_JEQ, R3, 0, to->done));
 	/* The bound lets the verifier see ARGLEN < EV_ARGS_MAX below. */
@@ -285,20 +313,19 @@ static void gather_arg(struct asm_prog *p, unsigned i, int ptr, const struct arg
 	   ST_MEM(BPF_B, R1, 0, 0),
 	   MOV64_IMM(R0, 1));
 	L(counted);
-	ES(ALU64_REG(BPF_ADD, ARGLEN, R0),
-	   STX_MEM(BPF_W, SCRATCH, ARGLEN, ARGSTASH_OFF(len)),
-	   LDX_MEM(BPF_W, R1, R10, FP(argc)),
-	   ALU64_IMM(BPF_ADD, R1, 1),
-	   STX_MEM(BPF_W, R10, R1, FP(argc)));
+	E(BPF_ALU64_REG(BPF_ADD, ARGLEN, R0));
+	E(BPF_STX_MEM(BPF_W, SCRATCH, ARGLEN, ARGSTASH_OFF(len)));
+	E(BPF_LDX_MEM(BPF_W, R1, fr, FP(argc)));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, 1));
+	E(BPF_STX_MEM(BPF_W, fr, R1, FP(argc)));
 	E(BPF_JMP_IMM(BPF_JLT, ARGLEN, EV_ARGS_MAX, next));
 	/* The buffer is full: buf_full looks at what was cut, if anything. */
-	ES(LDX_MEM(BPF_DW, R1, R10, FP(tmp)),
-	   ALU64_REG(BPF_ADD, R1, R0),
-	   ALU64_IMM(BPF_ADD, R1, -1),
-	   STX_MEM(BPF_DW, R10, R1, FP(last)),
-	   LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
-	E(BPF_ALU64_IMM(BPF_ADD, R1, (int32_t)((i + 1) * ptr)));
-	E(BPF_STX_MEM(BPF_DW, R10, R1, FP(next)));
+	E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
+	E(BPF_ALU64_REG(BPF_ADD, R1, R0));
+	E(BPF_ALU64_IMM(BPF_ADD, R1, -1));
+	E(BPF_STX_MEM(BPF_DW, fr, R1, FP(last)));
+	argv_at(p, R1, i, ptr, 1, fr);
+	E(BPF_STX_MEM(BPF_DW, fr, R1, FP(next)));
 	E(BPF_JMP_A(to->buf_full));
 	L(next);
 }
@@ -336,25 +363,77 @@ static void gather_end(struct asm_prog *p, const struct prog_opts *o, int ptr,
 	E(BPF_LDX_MEM(BPF_W, ARGLEN, SCRATCH, ARGSTASH_OFF(len))); /* one state from here on */
 }
 
-void gather_args(struct asm_prog *p, const struct prog_opts *o, unsigned ptr_size)
+void gather_args(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
+		 unsigned ptr_size)
 {
 	int ptr = ptr_size == 4 ? 4 : 8;
 	const struct arg_labels to = {
 	    .read_err = asm_local(p, "read_err"),
 	    .full = asm_local(p, "args_full"),
 	    .buf_full = asm_local(p, "buf_full"),
+	    .done = asm_local(p, "args_done"),
 	    .more = asm_local(p, "more_args"),
 	    .cut = asm_local(p, "arg_cut"),
-	    .done = asm_local(p, "args_done"),
 	};
 
 	ES(ST_MEM(BPF_W, R10, FP(argc), 0),
 	   ST_MEM(BPF_W, SCRATCH, ARGSTASH_OFF(len), 0),
 	   LDX_MEM(BPF_DW, R1, R10, FP(in.argv)));
 	E(BPF_JMP_IMM(BPF_JEQ, R1, 0, to.done)); /* NULL argv: no arguments */
-	for (unsigned i = 0; i < o->max_args; i++)
-		gather_arg(p, i, ptr, &to);
+	if (l->loop) {
+		const char *out[4] = {to.read_err, to.full, to.buf_full, to.done};
+
+		/* which way out the callback took (1..4: out[], 0: none), kept in the scratch,
+		 * where the verifier sees no constant: its passes meet in one state, and so do
+		 * the ways after it */
+		E(BPF_ST_MEM(BPF_W, SCRATCH, ARGSTASH_OFF(flags), 0));
+		loop_call(p, ptr == 4 ? "cb_args4" : "cb_args8", (int32_t)o->max_args, SCRATCH);
+		E(BPF_LDX_MEM(BPF_W, R1, SCRATCH, ARGSTASH_OFF(flags)));
+		for (int k = 0; k < 4; k++)
+			E(BPF_JMP_IMM(BPF_JEQ, R1, k + 1, out[k]));
+	} else {
+		for (unsigned i = 0; i < o->max_args; i++)
+			gather_arg(p, (int)i, ptr, &to, R10);
+	}
 	gather_end(p, o, ptr, &to);
+}
+
+void args_callback(struct asm_prog *p, int ptr)
+{
+	const char *out[4];
+	struct arg_labels to;
+
+	for (int k = 0; k < 4; k++)
+		out[k] = asm_name(p, "cb_out", (unsigned)k + 1);
+	to = (struct arg_labels){out[0], out[1], out[2], out[3], NULL, NULL};
+	loop_start(p, ptr == 4 ? "cb_args4" : "cb_args8", SCRATCH, R7);
+	gather_arg(p, -1, ptr, &to, FRAME);
+	E(BPF_MOV64_IMM(R0, 0));
+	E(BPF_EXIT_INSN());
+	for (int k = 0; k < 4; k++) {
+		L(out[k]);
+		E(BPF_ST_MEM(BPF_W, SCRATCH, ARGSTASH_OFF(flags), k + 1));
+		E(BPF_MOV64_IMM(R0, 1));
+		E(BPF_EXIT_INSN());
+	}
+}
+
+void loop_call(struct asm_prog *p, const char *cb, int32_t n, int reg)
+{
+	E(BPF_STX_MEM(BPF_DW, R10, reg, FP(spill)));
+	E(BPF_MOV64_IMM(R1, n));
+	E(BPF_LD_FUNC(R2, cb));
+	E(BPF_MOV64_REG(R3, R10));
+	E(BPF_MOV64_IMM(R4, 0));
+	CALL(loop);
+}
+
+void loop_start(struct asm_prog *p, const char *cb, int reg, int idx)
+{
+	L(cb);
+	E(BPF_MOV64_REG(FRAME, R2));
+	E(BPF_MOV64_REG(idx, R1));
+	E(BPF_LDX_MEM(BPF_DW, reg, FRAME, FP(spill)));
 }
 
 void emit_record(struct asm_prog *p, const char *out)

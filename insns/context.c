@@ -157,25 +157,14 @@ static void context_ids(struct asm_prog *p, const struct prog_opts *o, const str
 /*
  * With bpf_loop (l->loop), each loop is a callback after the program's exit (the verifier
  * walks its body a few times, not once a pass): it gets the pass in r1, ITER then, and this
- * frame in r2, FRAME then; the loop's state is in this frame's slots, which it copies into its
- * own, where the steps the unrolled loop runs find them, and back after a pass. No callback
- * needs the context: FRAME is CTX's register.
+ * frame in r2, FRAME then (loop_call(), loop_start(): common.c); the loop's state is in this
+ * frame's slots, which it copies into its own, where the steps the unrolled loop runs find
+ * them, and back after a pass.
  */
-#define FRAME R6
-
-/* The callbacks, by their labels. */
+/* The callbacks, by their labels (and common.c's gather_args() ones after them). */
 enum { CB_CWD, CB_EXE, CB_ROOT, CB_BACK, CB_SCAN, CB_CGROUP, CB_COUNT };
-static const char cb_names[CB_COUNT][10] = {
-    "cb_cwd", "cb_exe", "cb_root", "cb_back", "cb_scan", "cb_cgroup"};
-
-/* bpf_loop(n, the callback at cb, this frame, 0); REC kept in the frame for it. */
-static void loop_call(struct asm_prog *p, const char *cb, int32_t n)
-{
-	E(BPF_STX_MEM(BPF_DW, R10, REC, FP(rec)));
-	E(BPF_MOV64_IMM(R1, n));
-	E(BPF_LD_FUNC(R2, cb));
-	ES(MOV64_REG(R3, R10), MOV64_IMM(R4, 0), EMIT_CALL(BPF_FUNC_loop));
-}
+static const char cb_names[CB_COUNT + 2][10] = {
+    "cb_cwd", "cb_exe", "cb_root", "cb_back", "cb_scan", "cb_cgroup", "cb_args4", "cb_args8"};
 
 /* The paths walked (cwd, exe, root; their callbacks' order): each one's have bit, flags, block
  * length, whether it ends at the process's root (its own walk does not), and at most how many
@@ -282,7 +271,7 @@ static void walk_path(struct asm_prog *p, const struct prog_layout *l, uint32_t 
 	L(loop);
 	if (l->loop) {
 		/* the last pass is a cut, or it ends sooner */
-		loop_call(p, cb_names[w - walks], w->steps + 1);
+		loop_call(p, cb_names[w - walks], w->steps + 1, REC);
 	} else {
 		walk_step(p, l, w, loop, end, cut_l);
 		L(cut_l);
@@ -449,7 +438,7 @@ static void env_scan(struct asm_prog *p, const struct prog_layout *l, const char
 		   ST_MEM(BPF_DW, REC, EV_OFF(ts_ns), 0),
 		   LDX_MEM(BPF_DW, R1, REC, EV_OFF(ts_ns)),
 		   STX_MEM(BPF_DW, R10, R1, FP(tmp)));
-		loop_call(p, cb_names[CB_SCAN], EV_ENV_SCAN_MAX + 1);
+		loop_call(p, cb_names[CB_SCAN], EV_ENV_SCAN_MAX + 1, REC);
 		E(BPF_LDX_MEM(BPF_DW, R1, R10, FP(tmp)));
 	} else {
 		E(BPF_MOV64_IMM(ITER, 0));
@@ -529,7 +518,7 @@ static void env_window(struct asm_prog *p, const struct prog_layout *l, uint32_t
 	 * the loop's own: the verifier walks each pass once */
 	if (l->loop) {
 		E(BPF_ST_MEM(BPF_DW, R10, FP(last), 0));
-		loop_call(p, cb_names[CB_BACK], EV_ENV_BACK);
+		loop_call(p, cb_names[CB_BACK], EV_ENV_BACK, REC);
 		E(BPF_LDX_MEM(BPF_DW, R4, R10, FP(last)));
 	} else {
 		env_back(p);
@@ -652,7 +641,7 @@ static void cgroup_block(struct asm_prog *p, const struct prog_layout *l)
 	deref(p, FP(dentry), FP(ptr), m[KM_CGROUP_KN], none);
 	rec_or(p, EV_OFF(ctx_flags), BPF_H, EV_C_CGROUP_PATH);
 	if (l->loop) {
-		loop_call(p, cb_names[CB_CGROUP], WALK_MAX + 1);
+		loop_call(p, cb_names[CB_CGROUP], WALK_MAX + 1, REC);
 	} else {
 		E(BPF_MOV64_IMM(ITER, 0));
 		L(loop);
@@ -741,8 +730,7 @@ static void callback(struct asm_prog *p, const struct prog_layout *l, int k)
 	const int16_t *slot = cb_slots + cb_copy[k][0];
 	int i;
 
-	L(cb_names[k]);
-	ES(MOV64_REG(FRAME, R2), MOV64_REG(ITER, R1), LDX_MEM(BPF_DW, REC, FRAME, FP(rec)));
+	loop_start(p, cb_names[k], REC, ITER);
 	for (i = 0; i < cb_copy[k][1]; i++) {
 		E(BPF_LDX_MEM(BPF_DW, R1, FRAME, slot[i]));
 		E(BPF_STX_MEM(BPF_DW, R10, R1, slot[i]));
@@ -795,10 +783,13 @@ static void callback(struct asm_prog *p, const struct prog_layout *l, int k)
 
 void context_callbacks(struct asm_prog *p, const struct prog_layout *l)
 {
-	for (int k = 0; k < CB_COUNT; k++)
+	for (int k = 0; k < CB_COUNT + 2; k++)
 		for (size_t j = 0; j < p->njumps; j++)
 			if (!strcmp(p->jumps[j].name, cb_names[k])) {
-				callback(p, l, k);
+				if (k < CB_COUNT)
+					callback(p, l, k);
+				else /* common.c's */
+					args_callback(p, k == CB_COUNT ? 4 : 8);
 				break;
 			}
 }

@@ -32,6 +32,7 @@
 #define PATHLEN R9 /* exec: bytes of the path, NUL included */
 #define BLOCK	R8 /* context_read: text_len where a path goes, or the env block's length */
 #define ITER	R9 /* context_read's path walk: its pass (a constant: the verifier sees a bound) */
+#define FRAME	R6 /* a bpf_loop callback: the caller's frame (no callback needs CTX) */
 
 /* The exec programs' stack frame; r10-relative slots by FP(member). */
 struct exec_frame {
@@ -39,8 +40,8 @@ struct exec_frame {
 	uint64_t next; /* &argv[n], to see whether there are more than n */
 	uint64_t tmp;  /* argv[i]; a byte of it; the parent task; mm */
 	union {
-		int64_t ret;  /* the syscall's return value */
-		uint64_t rec; /* context_read's bpf_loop callbacks load REC from here */
+		int64_t ret;	/* the syscall's return value */
+		uint64_t spill; /* the register a bpf_loop callback loads (loop_call) */
 	};
 	uint64_t arg_start; /* the new image's mm->arg_start, arg_end */
 	uint64_t arg_end;
@@ -109,9 +110,19 @@ void record_ids(struct asm_prog *p, const struct prog_layout *l);
 void record_lineage(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
 		    bool dropped_mm);
 /* The caller's argv (FP(in.argv), ptr_size bytes an entry: 4 on 32-bit kernels) as text
- * into the SCRATCH: ARGLEN bytes, FP(argc) strings, truncation in FP(flags); unrolled up to
- * max_args. Clobbers r0-r5, FP(tmp), FP(last), FP(next). */
-void gather_args(struct asm_prog *p, const struct prog_opts *o, unsigned ptr_size);
+ * into the SCRATCH: ARGLEN bytes, FP(argc) strings, truncation in FP(flags); up to max_args,
+ * unrolled or (l->loop) a bpf_loop callback, args_callback(). Clobbers r0-r5, FP(tmp),
+ * FP(last), FP(next), FP(spill). */
+void gather_args(struct asm_prog *p, const struct prog_opts *o, const struct prog_layout *l,
+		 unsigned ptr_size);
+/* bpf_loop(n, the callback at cb, this frame, 0), reg kept in FP(spill) for it. Clobbers
+ * r0-r5. */
+void loop_call(struct asm_prog *p, const char *cb, int32_t n, int reg);
+/* A callback's start, at label cb: FRAME = the caller's frame, reg from its FP(spill), idx =
+ * the pass. */
+void loop_start(struct asm_prog *p, const char *cb, int reg, int idx);
+/* gather_args()'s callback for ptr-byte entries, "cb_args4" or "cb_args8". */
+void args_callback(struct asm_prog *p, int ptr);
 /* The context fields o->ctx asks for and the layout can give, into the record; blocks after
  * text_len, which grows. image: the new image is in place (exe, env are read). Clobbers
  * r0-r5, r8, r9, FP(task) to FP(top_dentry), FP(tmp), FP(arg_start), FP(arg_end), and with

@@ -16,7 +16,7 @@ static void enter_stash_args(struct asm_prog *p, const struct prog_opts *o,
 {
 	percpu_value(p, SCRATCH, MAP_SCRATCH, "out");
 	E(BPF_ST_MEM(BPF_W, R10, FP(flags), 0));
-	gather_args(p, o, l->tp[ENTER_ARGV].size);
+	gather_args(p, o, l, l->tp[ENTER_ARGV].size);
 	/* The scratch's header, then the whole of it as the stash entry. */
 	ES(LDX_MEM(BPF_W, R1, R10, FP(argc)),
 	   STX_MEM(BPF_W, SCRATCH, R1, ARGSTASH_OFF(argc)),
@@ -227,7 +227,7 @@ void exec_exit(struct asm_prog *p, const struct prog_opts *o, const struct prog_
 	record_ids(p, l);
 	record_lineage(p, o, l, false);
 	ES(LDX_MEM(BPF_DW, R1, R10, FP(ret)), STX_MEM(BPF_W, REC, R1, EV_OFF(ret)));
-	gather_args(p, o, ptr_size);
+	gather_args(p, o, l, ptr_size);
 	exit_path(p);
 	exit_args_copy(p);
 	context_read(p, o, l, false);
