@@ -237,6 +237,11 @@ long asm_label_at(const struct asm_prog *p, const char *name)
 {
 	size_t k;
 
+	/* A jump mostly names its label by the label's own pointer (one literal, one
+	 * asm_local): compared first, without a call; names are unique (asm_label). */
+	for (k = 0; k < p->nlabels; k++)
+		if (p->labels[k].name == name)
+			return (long)p->labels[k].at;
 	for (k = 0; k < p->nlabels; k++)
 		if (!strcmp(p->labels[k].name, name))
 			return (long)p->labels[k].at;

@@ -4,7 +4,8 @@
 #define MINISNOOP_ATTACH_H
 
 /* Opens tracepoint id as a perf event, sets prog_fd on it and enables it.
- * Returns the perf fd (closing it detaches) or a negative errno. */
+ * Returns the perf fd (closing it detaches) or a negative errno. With prog_fd -1: the event
+ * only, disabled, so that the kernel's work of a first attach there is done ahead. */
 int tp_attach(int tp_id, int prog_fd);
 
 #include <stdbool.h>

@@ -154,14 +154,16 @@ static int is_composite(uint32_t info)
 	return BTF_INFO_KIND(info) == BTF_KIND_STRUCT || BTF_INFO_KIND(info) == BTF_KIND_UNION;
 }
 
-/* 15 bits (FILTER_BITS) of a hash of the string at s. */
+/* 15 bits (FILTER_BITS) of a hash of the string at s: of its first 8 bytes only, as a walk
+ * hashes the name of every struct it passes (a longer common prefix is rare in the names
+ * asked for, and a false hit is only read to be sure). */
 static uint32_t hash_str(const uint8_t *s)
 {
-	uint32_t h = 2166136261u;
+	uint64_t w = 0;
 
-	while (*s)
-		h = (h ^ *s++) * 16777619u;
-	return h >> 17;
+	for (unsigned i = 0; i < 8 && s[i]; i++)
+		w |= (uint64_t)s[i] << 8 * i;
+	return (uint32_t)((w * 0x9e3779b97f4a7c15u) >> 49);
 }
 
 /*

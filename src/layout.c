@@ -24,7 +24,10 @@ static void probe_tracepoint(const struct prog_def *d, struct tp_state *t)
 	char fmt[4096];
 	int r = tracefs_format(d->tp_category, d->tp_event, fmt, sizeof(fmt));
 
-	t->id = tracefs_event_id(d->tp_category, d->tp_event);
+	/* the format gives the id too; its own file only when it does not (never seen) */
+	t->id = r >= 0 ? tracefs_parse_id(fmt) : r;
+	if (t->id < 0)
+		t->id = tracefs_event_id(d->tp_category, d->tp_event);
 	t->err = r < 0 ? r : 0;
 	t->bad = NULL;
 	for (size_t f = 0; r >= 0 && f < PROG_TP_FIELDS && d->fields[f]; f++) {

@@ -215,7 +215,14 @@ static int load_once(const struct bpf_insn *in, size_t len, enum bpf_prog_type t
 		a.log_level = level;
 	}
 	strncpy(a.prog_name, name, sizeof(a.prog_name) - 1);
-	return sys_prog_load(&a, in);
+	/* EAGAIN: a signal came while the verifier ran (our loading child's SIGCHLD, caught
+	 * with -- COMMAND): verified again, a few times at most */
+	for (int k = 0;; k++) {
+		int r = sys_prog_load(&a, in);
+
+		if (r != -EAGAIN || k == 4)
+			return r;
+	}
 }
 
 /* Loads, growing the log buffer while the kernel says it was too small. */

@@ -17,7 +17,9 @@ static int is_pow2(size_t v)
 	return v && !(v & (v - 1));
 }
 
-/* A BPF output event's attributes (bpf_perf_event_output's target), disabled. */
+/* A BPF output event's attributes (bpf_perf_event_output's target), enabled at once: nothing
+ * is written to it before it is mapped and put into the events map, and the ENABLE that a
+ * disabled one needs interrupts the ring's CPU. */
 static void output_attr(struct perf_event_attr *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -26,7 +28,6 @@ static void output_attr(struct perf_event_attr *a)
 	a->config = PERF_COUNT_SW_BPF_OUTPUT;
 	a->sample_type = PERF_SAMPLE_RAW;
 	a->sample_period = 1;
-	a->disabled = 1;
 }
 
 int perf_ring_open(struct perf_ring *r, int cpu, size_t pages, uint32_t wakeup_bytes)
@@ -47,7 +48,6 @@ int perf_ring_open(struct perf_ring *r, int cpu, size_t pages, uint32_t wakeup_b
 	if (!is_pow2(pages) || pages > (SIZE_MAX / psz) - 1)
 		return -EINVAL;
 
-	/* Starts disabled so nothing is emitted before the ring is mapped. */
 	output_attr(&attr);
 	if (wakeup_bytes) {
 		attr.watermark = 1;
@@ -67,13 +67,6 @@ int perf_ring_open(struct perf_ring *r, int cpu, size_t pages, uint32_t wakeup_b
 		close(fd);
 		return err;
 	}
-	if (ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
-		err = -errno;
-		munmap(base, (pages + 1) * psz);
-		close(fd);
-		return err;
-	}
-
 	r->fd = fd;
 	r->base = base;
 	r->mmap_len = (pages + 1) * psz;
@@ -104,8 +97,7 @@ int perf_ring_add_quiet(struct perf_ring *r)
 	fd = (int)syscall(__NR_perf_event_open, &attr, -1, r->cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, r->fd) < 0 ||
-	    ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
+	if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, r->fd) < 0) {
 		int err = -errno;
 
 		close(fd);

@@ -64,6 +64,17 @@ static int check_maps(const struct prog_def *d, const struct asm_prog *p, char *
 	return 0;
 }
 
+/* Whether programs p and q read their tracepoints' fields at the same places (the rest of a
+ * program's layout is the kernel's, the same for all). */
+static bool same_fields(const struct kernel_layout *k, size_t p, size_t q)
+{
+	for (size_t f = 0; f < PROG_TP_FIELDS; f++)
+		if (k->tp[p].field[f].off != k->tp[q].field[f].off ||
+		    k->tp[p].field[f].size != k->tp[q].field[f].size)
+			return false;
+	return true;
+}
+
 int progset_build(struct progset *s, const struct prog_opts *o, const struct kernel_layout *k,
 		  bool all, char *err, size_t errlen)
 {
@@ -71,8 +82,10 @@ int progset_build(struct progset *s, const struct prog_opts *o, const struct ker
 
 	memset(s, 0, sizeof(*s));
 	s->k = k;
-	for (size_t p = 0; p < P_COUNT; p++)
+	for (size_t p = 0; p < P_COUNT; p++) {
 		s->prog_fd[p] = s->tp_fd[p] = -1;
+		s->loaded_as[p] = p;
+	}
 	for (size_t p = 0; p < P_COUNT; p++) {
 		const struct prog_def *d = &prog_defs[p];
 		struct prog_layout l;
@@ -83,6 +96,13 @@ int progset_build(struct progset *s, const struct prog_opts *o, const struct ker
 			       (!d->exits || o->exits)) ||
 			      (d->trees && o->tree);
 		if (!s->loads[p] && !all)
+			continue;
+		/* An emitter gives the same code for the same options and layout: a program made
+		 * as an earlier one (the syscalls' exits) is neither built nor verified again. */
+		for (size_t q = 0; !all && q < p && s->loaded_as[p] == p; q++)
+			if (s->built[q] && prog_defs[q].emit == d->emit && same_fields(k, p, q))
+				s->loaded_as[p] = q;
+		if (s->loaded_as[p] != p)
 			continue;
 		layout_prog(k, (enum prog_id)p, &l);
 		asm_init(&s->asm_[p]);
@@ -153,19 +173,19 @@ static int load_one(struct progset *s, size_t p, const struct load_opts *o, char
 }
 
 /*
- * Verifying is most of the start-up (exec's and execve_exit's programs ~5 ms each), and the
- * kernel verifies a privileged load without a lock: when no log is asked for, a child (sharing
- * nothing) loads the programs of `mine` == false and hands each descriptor back over a socket,
- * while we load the others. Whatever did not come back is loaded here, as before, so that a
- * refusal is reported (with its log) the usual way. A child that cannot be made changes
- * nothing but the time.
+ * Verifying is most of the start-up (exec's and execve_exit's programs 1.5-3 ms each here),
+ * and the kernel verifies a privileged load without a lock: when no log is asked for, a child
+ * (sharing nothing) loads the programs of mine[] == false and hands each descriptor back over
+ * a socket, while we load the others, those attached first among them. Whatever did not come
+ * back is loaded here, as before, so that a refusal is reported (with its log) the usual way.
+ * A child that cannot be made changes nothing but the time.
  */
 struct handed {
 	uint32_t p;
 	int32_t err;
 };
 
-static void load_in_child(struct progset *s, const bool *mine, const struct load_opts *o, int sk)
+static void load_in_child(struct progset *s, const struct load_opts *o, int sk)
 {
 	for (size_t p = 0; p < P_COUNT; p++) {
 		char cbuf[CMSG_SPACE(sizeof(int))] = {0}, err[8];
@@ -173,7 +193,7 @@ static void load_in_child(struct progset *s, const bool *mine, const struct load
 		struct iovec iov = {&h, sizeof(h)};
 		struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
 
-		if (!s->loads[p] || s->loaded_as[p] != p || mine[p])
+		if (!s->loads[p] || s->loaded_as[p] != p || s->mine[p])
 			continue;
 		h.err = load_one(s, p, o, err, sizeof(err));
 		if (!h.err) {
@@ -193,67 +213,103 @@ static void load_in_child(struct progset *s, const bool *mine, const struct load
 	_exit(0);
 }
 
-/* The descriptors the child sent, until it closes its end. */
-static void take_handed(struct progset *s, int sk)
+/* The child is gone, or never was: what it did not hand back is ours to load. */
+static void child_done(struct progset *s)
 {
-	for (;;) {
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		struct handed h;
-		struct iovec iov = {&h, sizeof(h)};
-		struct msghdr m = {.msg_iov = &iov,
-				   .msg_iovlen = 1,
-				   .msg_control = cbuf,
-				   .msg_controllen = sizeof(cbuf)};
-		struct cmsghdr *c;
-		ssize_t n = recvmsg(sk, &m, MSG_CMSG_CLOEXEC);
-		int fd = -1;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != (ssize_t)sizeof(h))
-			return;
-		c = CMSG_FIRSTHDR(&m);
-		if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(&fd, CMSG_DATA(c), sizeof(int));
-		if (fd >= 0 && (h.p >= P_COUNT || h.err || s->prog_fd[h.p] >= 0))
-			close(fd);
-		else if (fd >= 0)
-			s->prog_fd[h.p] = fd;
+	if (s->child > 0) {
+		close(s->sk);
+		while (waitpid(s->child, NULL, 0) < 0 && errno == EINTR)
+			;
 	}
+	s->child = -1;
+	s->sk = -1;
+	for (size_t p = 0; p < P_COUNT; p++)
+		s->mine[p] = true;
 }
 
-/* Splits the programs to verify in two halves of about as many instructions, the largest first
- * to the lighter half; false if the child's would be too small to be worth a fork. */
-static bool split(const struct progset *s, bool *mine)
+/* One descriptor the child sent, or its end (then child_done). */
+static void take_handed(struct progset *s)
 {
-	bool placed[P_COUNT] = {false};
-	size_t half[2] = {0, 0};
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct handed h;
+	struct iovec iov = {&h, sizeof(h)};
+	struct msghdr m = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *c;
+	ssize_t n;
+	int fd = -1;
 
+	while ((n = recvmsg(s->sk, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(h)) {
+		child_done(s);
+		return;
+	}
+	c = CMSG_FIRSTHDR(&m);
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+	    c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	if (fd >= 0 && (h.p >= P_COUNT || h.err || s->prog_fd[h.p] >= 0))
+		close(fd);
+	else if (fd >= 0)
+		s->prog_fd[h.p] = fd;
+}
+
+/* Rank order (rank, then table order) of the loaded programs; their number. */
+static size_t attach_order(const struct progset *s, size_t *order)
+{
+	size_t n = 0, k;
+
+	for (size_t p = 0; p < P_COUNT; p++) {
+		if (!s->loads[p])
+			continue;
+		for (k = n++; k && prog_defs[order[k - 1]].attach_rank > prog_defs[p].attach_rank;
+		     k--)
+			order[k] = order[k - 1];
+		order[k] = p;
+	}
+	return n;
+}
+
+/* Splits the programs to verify in two halves of about as many instructions: ours starts with
+ * the one attached first (exec's, by default), then the largest go first to the lighter half;
+ * false if the child's would be too small to be worth a fork. */
+static bool split(struct progset *s)
+{
+	size_t order[P_COUNT], n = attach_order(s, order), half[2] = {0, 0};
+	bool placed[P_COUNT] = {false};
+
+	for (size_t k = 0; k < n; k++)
+		placed[order[k]] = s->loaded_as[order[k]] != order[k];
+	if (n) {
+		placed[order[0]] = s->mine[order[0]] = true;
+		half[0] = s->asm_[order[0]].len;
+	}
 	for (;;) {
 		size_t best = P_COUNT;
 
 		for (size_t p = 0; p < P_COUNT; p++)
-			if (s->loads[p] && s->loaded_as[p] == p && !placed[p] &&
+			if (s->loads[p] && !placed[p] &&
 			    (best == P_COUNT || s->asm_[p].len > s->asm_[best].len))
 				best = p;
 		if (best == P_COUNT)
 			return half[1] >= 256;
 		placed[best] = true;
-		mine[best] = half[0] <= half[1];
-		half[mine[best] ? 0 : 1] += s->asm_[best].len;
+		s->mine[best] = half[0] <= half[1];
+		half[s->mine[best] ? 0 : 1] += s->asm_[best].len;
 	}
 }
 
-int progset_load(struct progset *s, const struct load_opts *o, char *err, size_t errlen)
+/* Creates the maps and starts the child's loads. 0 or -errno with err set. */
+int progset_load_begin(struct progset *s, const struct load_opts *o, char *err, size_t errlen)
 {
 	int r = create_maps(s, err, errlen), sk[2] = {-1, -1};
-	bool mine[P_COUNT] = {false};
-	pid_t child = -1;
 
 	/* Programs built alike (the syscalls' exits, whose tracepoints have the same layout)
 	 * are verified once and attached twice. Decided before loading patches map fds in. */
 	for (size_t p = 0; p < P_COUNT; p++) {
+		if (!s->built[p]) /* one built alike already (progset_build), or none */
+			continue;
 		s->loaded_as[p] = p;
 		for (size_t q = 0; q < p && s->loaded_as[p] == p; q++)
 			if (s->loads[p] && s->loads[q] && s->asm_[p].len == s->asm_[q].len &&
@@ -261,40 +317,127 @@ int progset_load(struct progset *s, const struct load_opts *o, char *err, size_t
 				    s->asm_[p].len * sizeof(struct bpf_insn)))
 				s->loaded_as[p] = q;
 	}
-	if (!r && !o->log_level && !o->stats && split(s, mine) &&
+	child_done(s); /* none yet: every program ours */
+	memset(s->mine, 0, sizeof(s->mine));
+	if (!r && !o->log_level && !o->stats && split(s) &&
 	    !socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sk)) {
-		child = fork();
-		if (child == 0) {
+		s->child = fork();
+		if (s->child == 0) {
 			close(sk[0]);
-			load_in_child(s, mine, o, sk[1]);
+			load_in_child(s, o, sk[1]);
 		}
 		close(sk[1]);
-		if (child < 0)
-			close(sk[0]);
+		s->sk = sk[0];
+		if (s->child < 0)
+			child_done(s);
+	} else {
+		child_done(s);
 	}
-	for (size_t p = 0; !r && p < P_COUNT; p++)
-		if (s->loads[p] && s->loaded_as[p] == p && (child < 0 || mine[p]))
-			r = load_one(s, p, o, err, errlen);
-	if (child > 0) {
-		take_handed(s, sk[0]);
-		close(sk[0]);
-		while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
-	for (size_t p = 0; !r && p < P_COUNT; p++) {
-		if (!s->loads[p])
-			continue;
-		if (s->loaded_as[p] == p) {
-			if (s->prog_fd[p] < 0) /* the child's, refused or not handed back */
-				r = load_one(s, p, o, err, errlen);
-			continue;
-		}
-		s->prog_fd[p] = fcntl(s->prog_fd[s->loaded_as[p]], F_DUPFD_CLOEXEC, 0);
+	return r;
+}
+
+/* Program p's descriptor, loading it here if it is ours (or the child did not hand it back),
+ * else waiting for the child's; a copy of its twin's for one loaded as another. */
+static int load_fd(struct progset *s, size_t p, const struct load_opts *o, char *err, size_t errlen)
+{
+	size_t q = s->loaded_as[p];
+	int r = 0;
+
+	while (s->prog_fd[q] < 0 && !s->mine[q])
+		take_handed(s);
+	if (s->prog_fd[q] < 0)
+		r = load_one(s, q, o, err, errlen);
+	if (!r && s->prog_fd[p] < 0) {
+		s->prog_fd[p] = fcntl(s->prog_fd[q], F_DUPFD_CLOEXEC, 0);
 		if (s->prog_fd[p] < 0) {
 			r = -errno;
 			ms_snprintf(err, errlen, "%s: %s", prog_defs[p].name, strerror(errno));
 		}
 	}
+	return r;
+}
+
+int progset_load(struct progset *s, const struct load_opts *o, char *err, size_t errlen)
+{
+	int r = progset_load_begin(s, o, err, errlen);
+
+	/* ours first, while the child loads its own */
+	for (size_t p = 0; !r && p < P_COUNT; p++)
+		if (s->loads[p] && s->loaded_as[p] == p && s->mine[p])
+			r = load_fd(s, p, o, err, errlen);
+	for (size_t p = 0; !r && p < P_COUNT; p++)
+		if (s->loads[p])
+			r = load_fd(s, p, o, err, errlen);
+	child_done(s);
+	return r;
+}
+
+static int attach_one(struct progset *s, size_t p, char *err, size_t errlen)
+{
+	const struct prog_def *d = &prog_defs[p];
+	int id = s->k->tp[p].id, fd;
+
+	if (id < 0) {
+		ms_snprintf(err, errlen, "tracepoint %s:%s: %s", d->tp_category, d->tp_event,
+			    id == -ENOENT ? "not found in this kernel" : strerror(-id));
+		return id;
+	}
+	fd = tp_attach(id, s->prog_fd[p]);
+	if (fd < 0) {
+		ms_snprintf(err, errlen, "attaching %s to %s:%s: %s", d->name, d->tp_category,
+			    d->tp_event, strerror(-fd));
+		return fd;
+	}
+	s->tp_fd[p] = fd;
+	return 0;
+}
+
+int progset_attach(struct progset *s, char *err, size_t errlen)
+{
+	size_t order[P_COUNT], n = attach_order(s, order);
+	int r = 0;
+
+	/* In rising rank: a reader of stashed records is in place before their writer. */
+	for (size_t k = 0; !r && k < n; k++)
+		r = attach_one(s, order[k], err, errlen);
+	return r;
+}
+
+int progset_load_attach(struct progset *s, const struct load_opts *o, char *err, size_t errlen)
+{
+	size_t order[P_COUNT], n = attach_order(s, order), k = 0;
+	int r = 0, warm[P_COUNT];
+
+	for (size_t j = 0; j < P_COUNT; j++)
+		warm[j] = -1;
+
+	/* Each program attached once it and those before it in rank order are loaded; ours
+	 * loaded in that order, so that the first attached wait for nobody. */
+	while (!r && k < n) {
+		size_t p = order[k], next = k;
+
+		if (s->prog_fd[s->loaded_as[p]] >= 0) {
+			r = load_fd(s, p, o, err, errlen); /* a twin's copy, if need be */
+			if (!r)
+				r = attach_one(s, p, err, errlen);
+			k++;
+			continue;
+		}
+		/* the next of ours not loaded yet; the child's meanwhile, else p here */
+		while (next < n && (s->loaded_as[order[next]] != order[next] ||
+				    !s->mine[order[next]] || s->prog_fd[order[next]] >= 0))
+			next++;
+		/* Waiting for the child: the tracepoints still to attach registered with perf
+		 * meanwhile, so that their attaching afterwards is quick. */
+		for (size_t j = k; next == n && !s->mine[s->loaded_as[p]] && j < n; j++)
+			if (warm[order[j]] < 0 && s->k->tp[order[j]].id >= 0)
+				warm[order[j]] = tp_attach(s->k->tp[order[j]].id, -1);
+		r = load_fd(s, next < n ? order[next] : p, o, err, errlen);
+	}
+	child_done(s);
+	for (size_t j = 0; j < P_COUNT; j++)
+		if (warm[j] >= 0)
+			close(warm[j]);
 	return r;
 }
 
@@ -326,39 +469,6 @@ void progset_print_logs(FILE *out, struct progset *s, bool whole)
 		}
 	}
 	free_logs(s);
-}
-
-int progset_attach(struct progset *s, char *err, size_t errlen)
-{
-	int top = 0;
-
-	for (size_t p = 0; p < P_COUNT; p++)
-		top = prog_defs[p].attach_rank > top ? prog_defs[p].attach_rank : top;
-	/* In rising rank: a reader of stashed records is in place before their writer. */
-	for (int rank = 0; rank <= top; rank++) {
-		for (size_t p = 0; p < P_COUNT; p++) {
-			const struct prog_def *d = &prog_defs[p];
-			int id = s->k->tp[p].id, fd;
-
-			if (!s->loads[p] || d->attach_rank != rank)
-				continue;
-			if (id < 0) {
-				ms_snprintf(err, errlen, "tracepoint %s:%s: %s", d->tp_category,
-					    d->tp_event,
-					    id == -ENOENT ? "not found in this kernel"
-							  : strerror(-id));
-				return id;
-			}
-			fd = tp_attach(id, s->prog_fd[p]);
-			if (fd < 0) {
-				ms_snprintf(err, errlen, "attaching %s to %s:%s: %s", d->name,
-					    d->tp_category, d->tp_event, strerror(-fd));
-				return fd;
-			}
-			s->tp_fd[p] = fd;
-		}
-	}
-	return 0;
 }
 
 #ifndef MINISNOOP_TINY
@@ -448,6 +558,7 @@ void progset_close(struct progset *s)
 {
 	if (!s->k) /* never built: nothing is open */
 		return;
+	child_done(s); /* one still verifying ends with its load */
 	tp_detach_all(s->tp_fd, P_COUNT);
 	for (size_t p = 0; p < P_COUNT; p++) {
 		if (s->prog_fd[p] >= 0)

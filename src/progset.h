@@ -7,6 +7,7 @@
 #include "loader.h"
 
 #include <stdio.h>
+#include <sys/types.h>
 
 struct progset {
 	const struct kernel_layout *k;
@@ -25,6 +26,10 @@ struct progset {
 		size_t len;
 	} log[P_COUNT];
 	size_t loaded_as[P_COUNT];
+	/* While the loads are shared: the child loading those of mine[] false, its socket. */
+	pid_t child;
+	int sk;
+	bool mine[P_COUNT];
 };
 
 /*
@@ -40,6 +45,12 @@ int progset_build(struct progset *s, const struct prog_opts *o, const struct ker
 /* Creates the maps the built programs refer to and loads them, keeping the verifier's logs
  * in s->log. 0 or -errno with err set; prints nothing. */
 int progset_load(struct progset *s, const struct load_opts *o, char *err, size_t errlen);
+/* The tracer's way, in two steps: the maps created and a child loading some of the programs
+ * (the maps may be filled meanwhile, the rings opened); then each program loaded and attached
+ * in rank order, as soon as it and those before it are loaded. progset_close ends a child
+ * left loading. */
+int progset_load_begin(struct progset *s, const struct load_opts *o, char *err, size_t errlen);
+int progset_load_attach(struct progset *s, const struct load_opts *o, char *err, size_t errlen);
 /* For the edge, after progset_load: with whole, each log kept, annotated with source lines
  * ("=== name: verifier log (N bytes) ==="), in load order; else only the tail of a refused
  * program's ("minisnoop: verifier log tail for name:"). Frees the logs. */

@@ -175,20 +175,36 @@ static int event_file(const char *category, const char *event, const char *file,
 	return read_small_file_at(dir_fd, path, buf, n);
 }
 
+/* The number at s, as an event id: 0..INT_MAX, or -EINVAL. */
+static int scan_id(const char *s)
+{
+	char *end;
+	bool over;
+	uint64_t id = scan_u64(s, &end, 10, &over);
+
+	return end == s || over || id > 0x7fffffff ? -EINVAL : (int)id;
+}
+
 int tracefs_event_id(const char *category, const char *event)
 {
 	char buf[32];
 	int r = event_file(category, event, "id", buf, sizeof(buf));
-	char *end;
-	uint64_t id;
-	bool over;
 
-	if (r < 0)
-		return r;
-	id = scan_u64(buf, &end, 10, &over);
-	if (end == buf || over || id > 0x7fffffff)
-		return -EINVAL;
-	return (int)id;
+	return r < 0 ? r : scan_id(buf);
+}
+
+int tracefs_parse_id(const char *format)
+{
+	/* "name: sys_enter_execve\nID: 862\nformat:...": the id file's number, one read fewer */
+	const char *s = format;
+
+	while (strncmp(s, "ID: ", 4)) {
+		s = strchr(s, '\n');
+		if (!s)
+			return -ENOENT;
+		s++;
+	}
+	return s[4] >= '0' && s[4] <= '9' ? scan_id(s + 4) : -EINVAL;
 }
 
 /* "key:N" inside [p, eol) as an int in 0..65535; false when absent or not a number. */

@@ -23,6 +23,9 @@ void tracefs_close(void);
 bool tracefs_own_mount(void);
 /* Id of category/event, or a negative errno (-ENOENT: no such tracepoint or no tracefs). */
 int tracefs_event_id(const char *category, const char *event);
+/* The id a format file's text gives on its "ID: N" line (as the id file does, for one read
+ * fewer), -ENOENT without one, or -EINVAL. */
+int tracefs_parse_id(const char *format);
 /* Reads category/event's format file into buf (NUL terminated); its length or -errno. */
 int tracefs_format(const char *category, const char *event, char *buf, size_t n);
 /* Finds a field in a format file's text: 0 with its offset and size, -ENOENT, or -EINVAL. */

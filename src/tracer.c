@@ -22,6 +22,8 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -117,6 +119,7 @@ struct session {
 	uint64_t reported_at;
 	uint64_t status_at, status_matched; /* the last SIGUSR1 status, for its rate */
 	int pid_fd;			    /* --pidfile, locked while we run */
+	int keeper;			    /* our end of the keeper's socket, or -1 */
 	struct tree_cmd cmd;		    /* -- COMMAND */
 	int cmd_wstatus;		    /* its wait status once cmd_ended */
 	bool cmd_ended;
@@ -190,9 +193,10 @@ static void line_end(struct session *s)
 /*
  * Our own root, as the kernel's root block gives it, so that processes sharing it are not
  * marked when we run chrooted ourselves (a build chroot): we exec a missing file once,
- * right after attaching, pinned to the first ring's CPU so that its record is read before
- * any other ring's in the first drain. Until the record comes (a filter may drop it), any
- * root below the top of the mount tree is marked, as if we were at the top.
+ * right after attaching, pinned to the CPU we run on (moving to another costs a migration,
+ * and a wait while that CPU is busy), whose ring is then made the first so that its record
+ * is read before any other ring's in the first drain. Until the record comes (a filter may
+ * drop it), any root below the top of the mount tree is marked, as if we were at the top.
  */
 #define OWN_ROOT_PROBE "/nonexistent/minisnoop-own-root"
 
@@ -200,8 +204,9 @@ static void learn_own_root(struct session *s)
 {
 	static char *const none[] = {NULL};
 	struct stat a, b;
-	cpu_set_t was, first;
-	int cpu;
+	cpu_set_t was, here;
+	unsigned cpu;
+	int k;
 
 	if (!(s->o->prog.ctx & CTXB(ROOT)))
 		return;
@@ -212,17 +217,23 @@ static void learn_own_root(struct session *s)
 		return;
 	}
 	s->self = getpid();
-	CPU_ZERO(&first);
-	if (sched_getaffinity(0, sizeof(was), &was) == 0) {
-		for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &was); cpu++)
+	CPU_ZERO(&here);
+	if (!syscall(SYS_getcpu, &cpu, NULL, NULL) && cpu < CPU_SETSIZE &&
+	    !sched_getaffinity(0, sizeof(was), &was)) {
+		CPU_SET(cpu, &here);
+		sched_setaffinity(0, sizeof(here), &here);
+		for (k = 0; k < s->nr && s->rings[k].cpu != (int)cpu; k++)
 			;
-		if (cpu < CPU_SETSIZE) {
-			CPU_SET(cpu, &first);
-			sched_setaffinity(0, sizeof(first), &first);
+		if (k < s->nr) { /* its ring first (the poll set follows the rings' order) */
+			struct perf_ring r = s->rings[k];
+			struct pollfd f = s->pfd[k];
+
+			s->rings[k] = s->rings[0], s->rings[0] = r;
+			s->pfd[k] = s->pfd[0], s->pfd[0] = f;
 		}
 	}
 	execve(OWN_ROOT_PROBE, none, none); /* fails: ENOENT */
-	if (CPU_COUNT(&first))
+	if (CPU_COUNT(&here))
 		sched_setaffinity(0, sizeof(was), &was);
 }
 
@@ -761,6 +772,8 @@ static void coalesce(struct session *s)
 	}
 }
 
+static void keeper_start(struct session *s);
+
 /* Everything the kernel side needs, in the order that names the first real problem. */
 static int start(struct session *s, char *err, size_t errlen)
 {
@@ -782,9 +795,11 @@ static int start(struct session *s, char *err, size_t errlen)
 	}
 	if (!r)
 		r = progset_build(&s->ps, &po, &s->layout, false, err, errlen);
+	/* while a child verifies some of the programs: the maps filled, the rings opened */
 	if (!r)
-		r = progset_load(&s->ps, &lo, err, errlen);
-	progset_print_logs(stderr, &s->ps, o->verifier_log >= 0);
+		r = progset_load_begin(&s->ps, &lo, err, errlen);
+	if (!r)
+		keeper_start(s);
 	if (!r)
 		r = open_cgroup(o, &s->ps, err, errlen);
 	if (!r)
@@ -794,8 +809,10 @@ static int start(struct session *s, char *err, size_t errlen)
 				       errlen);
 	if (!r)
 		r = map_stats(s, err, errlen);
+	/* each program attached once it (and those attached before it) is verified */
 	if (!r)
-		r = progset_attach(&s->ps, err, errlen);
+		r = progset_load_attach(&s->ps, &lo, err, errlen);
+	progset_print_logs(stderr, &s->ps, o->verifier_log >= 0);
 	if (!r && o->prog.tree) /* after attaching: a fork from now on is followed */
 		r = tree_seed(progset_map_fd(&s->ps, MAP_TREE), &o->tree, err, errlen);
 	if (!r && s->cmd.pid > 0) {
@@ -833,48 +850,81 @@ static int start(struct session *s, char *err, size_t errlen)
  * The attached events are held by a keeper, forked while we are still privileged: it stays
  * root when -Z switches us, so that the -Z user cannot stop it (a stopped holder would keep
  * the programs running after we are gone), and it leaves our session, so that no terminal
- * signal reaches it. It waits for the end of a pipe that only we hold, then closes them (the
- * detaches take their grace periods there, after we have exited). When it cannot be made,
+ * signal reaches it. It is forked while a child verifies programs (its fork costs the start
+ * nothing then), is handed the events over a socket once they are attached, and waits for the
+ * end of that socket, which only we hold; then closes them (the detaches take their grace
+ * periods there, after we have exited). When it cannot be made or handed them,
  * progset_close's child detaches, as before.
  */
-static void keep_events(struct session *s)
+static void keeper_start(struct session *s)
 {
 	static const int ignored[] = {SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE};
-	int p[2], *fds = s->ps.tp_fd;
-	char c, err[128];
+	int sk[2], fds[P_COUNT], n = 0;
+	char cbuf[CMSG_SPACE(sizeof(fds))] = {0}, c, err[128];
+	struct iovec iov = {&c, 1};
+	struct msghdr m = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *h;
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC))
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sk))
 		return;
 	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
+	if (pid != 0) {
+		close(sk[1]);
+		if (pid > 0)
+			s->keeper = sk[0]; /* open until we exit */
+		else
+			close(sk[0]);
 		return;
 	}
-	if (pid == 0) {
-		for (size_t k = 0; k < sizeof(ignored) / sizeof(ignored[0]); k++)
-			signal(ignored[k], SIG_IGN);
-		setsid();
-		/* nothing of ours (stdout, stderr, rings, maps) but the events and the pipe */
-		int keep[P_COUNT + 1];
-
-		memcpy(keep, fds, sizeof(int) * P_COUNT);
-		keep[P_COUNT] = p[0];
-		close_all_but(keep, P_COUNT + 1);
-		privs_drop(NULL, err, sizeof(err)); /* no capability, no way back; still root */
-		while (read(p[0], &c, 1) < 0 && errno == EINTR)
-			;
-		for (int k = 0; k < P_COUNT; k++)
-			if (fds[k] >= 0)
-				close(fds[k]);
-		_exit(0);
+	for (size_t k = 0; k < sizeof(ignored) / sizeof(ignored[0]); k++)
+		signal(ignored[k], SIG_IGN);
+	setsid();
+	/* nothing of ours (stdout, stderr, maps, sockets) but its end of the socket */
+	close_all_but(&sk[1], 1);
+	privs_drop(NULL, err, sizeof(err)); /* no capability, no way back; still root */
+	while (recvmsg(sk[1], &m, MSG_CMSG_CLOEXEC) < 0 && errno == EINTR)
+		;
+	h = CMSG_FIRSTHDR(&m);
+	if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
+	    h->cmsg_len > CMSG_LEN(0) && h->cmsg_len <= CMSG_LEN(sizeof(fds))) {
+		n = (int)((h->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		memcpy(fds, CMSG_DATA(h), (size_t)n * sizeof(int));
 	}
-	close(p[0]); /* p[1] stays open until we exit */
+	while (read(sk[1], &c, 1) != 0 && errno == EINTR)
+		;
+	while (n > 0)
+		close(fds[--n]);
+	_exit(0);
+}
+
+/* The attached events to the keeper, closed here (they stay attached). */
+static void keeper_hand(struct session *s)
+{
+	int fds[P_COUNT], n = 0, *tp = s->ps.tp_fd;
+	char cbuf[CMSG_SPACE(sizeof(fds))] = {0}, c = 0;
+	struct iovec iov = {&c, 1};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf};
+	struct cmsghdr *h;
+
+	for (int k = 0; k < P_COUNT; k++)
+		if (tp[k] >= 0)
+			fds[n++] = tp[k];
+	if (s->keeper < 0 || !n)
+		return;
+	m.msg_controllen = CMSG_SPACE((size_t)n * sizeof(int));
+	h = CMSG_FIRSTHDR(&m);
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	h->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+	memcpy(CMSG_DATA(h), fds, (size_t)n * sizeof(int));
+	if (sendmsg(s->keeper, &m, MSG_NOSIGNAL) != 1)
+		return;
 	for (int k = 0; k < P_COUNT; k++) {
-		if (fds[k] >= 0)
-			close(fds[k]);
-		fds[k] = -1;
+		if (tp[k] >= 0)
+			close(tp[k]);
+		tp[k] = -1;
 	}
 }
 
@@ -1271,7 +1321,7 @@ int tracer_run(const struct tracer_opts *o)
 		return 1;
 	}
 	ring_note(o);
-	s.pid_fd = -1;
+	s.pid_fd = s.keeper = -1;
 	sink_stdout(&s.sink, STDOUT_FILENO, &give_up);
 	if (outbuf_init(&s.out, to_stdout ? STDOUT_FILENO : -1, 1 << 16) ||
 	    rate_init(&s.rate, o->rate)) {
@@ -1296,7 +1346,7 @@ int tracer_run(const struct tracer_opts *o)
 		goto out;
 	}
 	learn_own_root(&s);
-	keep_events(&s);
+	keeper_hand(&s);
 	if (s.pid_fd >= 0 && pidfile_write(&s, o->pidfile))
 		goto out;
 	/* attached: what starts from now on is seen; read as root (arg_start is ptrace's) */
@@ -1340,7 +1390,6 @@ int tracer_run(const struct tracer_opts *o)
 			goto out;
 		}
 	}
-
 	s.status_at = s.fmt.start_ns;
 	s.tokens = COALESCE_BURST;
 	s.tokens_at = s.fmt.start_ns;

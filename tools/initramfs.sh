@@ -20,7 +20,7 @@
 #   -o OUT         the image (default build/initramfs/ARCH.cpio.gz)
 # busybox-static comes from Debian's archive for ARCH (tools/debian-fetch.sh, cached).
 # Boot it, e.g. (tools/boot-test.sh has the qemu command line of each ARCH):
-#   qemu-system-x86_64 -accel tcg -cpu max -m 512 -nographic -no-reboot \
+#   qemu-system-x86_64 -accel tcg,thread=single -cpu max -m 512 -nographic -no-reboot \
 #     -kernel VMLINUZ -initrd build/initramfs/x86_64.cpio.gz -append "console=ttyS0 panic=-1"
 set -eu
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }

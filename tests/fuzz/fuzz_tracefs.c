@@ -2,7 +2,7 @@
 /*
  * tracefs_parse_field() on any format text. Input: a field name, NUL, the format file's text
  * (copied and NUL-terminated, as tracefs_format() leaves it). The name from the input and the
- * fields minisnoop asks for are all looked up.
+ * fields minisnoop asks for are all looked up, and the "ID: " line.
  */
 #include "fuzz.h"
 
@@ -31,6 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *text;
 	size_t text_len, name_len;
 	char *name, *format;
+	int id;
 
 	fuzz_split(data, size, &text, &text_len, &name_len);
 	name = fuzz_strndup(data, name_len);
@@ -38,6 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lookup(format, name);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		lookup(format, fields[i]);
+	id = tracefs_parse_id(format);
+	FUZZ_CHECK(id >= 0 || id == -ENOENT || id == -EINVAL);
 	free(name);
 	free(format);
 	return 0;

@@ -209,6 +209,29 @@ static void test_tracefs_format_fields(void **state)
 	assert_int_equal(tracefs_parse_field(fmt_enter, "ret", &off, &size), -ENOENT);
 }
 
+/* The id on a format file's "ID: " line: only there, only a number that fits an int. */
+static void test_tracefs_format_id(void **state)
+{
+	static const struct {
+		const char *text;
+		int want;
+	} rows[] = {
+	    {fmt_enter, 860},
+	    {"ID: 7\n", 7},
+	    {"name: x\nformat:\n", -ENOENT},
+	    {"name: xID: 5\n", -ENOENT}, /* not at a line's start */
+	    {"name: x\nID: \n", -EINVAL},
+	    {"name: x\nID: -3\n", -EINVAL},
+	    {"name: x\nID: 2147483648\n", -EINVAL},
+	    {"name: x\nID: 99999999999999999999999\n", -EINVAL},
+	    {"", -ENOENT},
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++)
+		assert_int_equal(tracefs_parse_id(rows[k].text), rows[k].want);
+}
+
 /* Malformed format files end the search; they never loop or read outside the text. */
 static void test_tracefs_format_malformed(void **state)
 {
@@ -253,6 +276,7 @@ int main(void)
 	    cmocka_unit_test(test_reason_and_last_insn),
 	    cmocka_unit_test(test_log_growth_doubles_to_cap),
 	    cmocka_unit_test(test_tracefs_format_fields),
+	    cmocka_unit_test(test_tracefs_format_id),
 	    cmocka_unit_test(test_tracefs_format_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
