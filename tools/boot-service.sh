@@ -117,7 +117,9 @@ run_case() {
 		return
 	fi
 	st=$(date +%s.%N)
-	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "${MEM[$c]}" -smp 2 -nographic \
+	# one TCG thread for both vCPUs: with one each, a vCPU could loop on a jump label the
+	# kernel had patched (text_poke_bp's int3) in a block translated before (tools/README.md)
+	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg,thread=single -cpu max -m "${MEM[$c]}" -smp 2 -nographic \
 		-no-reboot -nic none -kernel "$kernel" -initrd "${IMAGE[$c]}" -append "${APPEND[$c]}" \
 		</dev/null >"$log" 2>&1
 	rc=$?
