@@ -182,6 +182,18 @@ static const struct walk walks[] = {
     {CTX_ROOT, ROOT_WALK_MAX, false, EV_OFF(root_len), EV_C_ROOT_CUT, EV_C_ROOT_DELETED, BASE_ROOT},
 };
 
+/* The name at FP(tmp) read into the record at the block's offset BLOCK plus r1 (the bytes
+ * its path has so far), EV_NAME_MAX at most: a walk's and the cgroup walk's step. */
+static void read_name(struct asm_prog *p)
+{
+	ES(ALU64_REG(BPF_ADD, R1, BLOCK),
+	   ALU64_REG(BPF_ADD, R1, REC),
+	   ALU64_IMM(BPF_ADD, R1, EV_HDR),
+	   MOV64_IMM(R2, EV_NAME_MAX),
+	   LDX_MEM(BPF_DW, R3, R10, FP(tmp)),
+	   EMIT_CALL(BPF_FUNC_probe_read_kernel_str));
+}
+
 /* One pass of a walk: FP(dentry), in FP(mount), whose root is FP(root); on to next with the
  * dentry above, or to end, or to cut. */
 static void walk_step(struct asm_prog *p, const struct prog_layout *l, const struct walk *w,
@@ -219,12 +231,7 @@ static void walk_step(struct asm_prog *p, const struct prog_layout *l, const str
 	E(BPF_JMP_IMM(BPF_JGT, BLOCK, w->base_max, end));
 	E(BPF_LDX_MEM(BPF_H, R1, REC, w->len_off));
 	E(BPF_JMP_IMM(BPF_JGT, R1, EV_PATH_MAX - EV_NAME_MAX, cut_l));
-	ES(ALU64_REG(BPF_ADD, R1, BLOCK),
-	   ALU64_REG(BPF_ADD, R1, REC),
-	   ALU64_IMM(BPF_ADD, R1, EV_HDR),
-	   MOV64_IMM(R2, EV_NAME_MAX),
-	   LDX_MEM(BPF_DW, R3, R10, FP(tmp)),
-	   EMIT_CALL(BPF_FUNC_probe_read_kernel_str));
+	read_name(p);
 	E(BPF_JMP_IMM(BPF_JSLE, R0, 0, end));
 	E(BPF_LDX_MEM(BPF_H, R1, REC, w->len_off));
 	E(BPF_ALU64_REG(BPF_ADD, R1, R0));
@@ -615,12 +622,7 @@ static void cg_step(struct asm_prog *p, const struct prog_layout *l, const char 
 	E(BPF_JMP_IMM(BPF_JGT, BLOCK, BASE_CGROUP, cut_l)); /* never, but bounds */
 	E(BPF_LDX_MEM(BPF_H, R1, REC, EV_OFF(cgroup_len)));
 	E(BPF_JMP_IMM(BPF_JGT, R1, EV_PATH_MAX - EV_NAME_MAX, cut_l));
-	ES(ALU64_REG(BPF_ADD, R1, BLOCK),
-	   ALU64_REG(BPF_ADD, R1, REC),
-	   ALU64_IMM(BPF_ADD, R1, EV_HDR),
-	   MOV64_IMM(R2, EV_NAME_MAX),
-	   LDX_MEM(BPF_DW, R3, R10, FP(tmp)),
-	   EMIT_CALL(BPF_FUNC_probe_read_kernel_str));
+	read_name(p);
 	E(BPF_JMP_IMM(BPF_JSLE, R0, 0, cut_l));
 	ES(LDX_MEM(BPF_H, R1, REC, EV_OFF(cgroup_len)),
 	   ALU64_REG(BPF_ADD, R1, R0),
