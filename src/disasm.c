@@ -61,13 +61,14 @@ __attribute__((format(__printf__, 2, 3))) static void put(struct out *o, const c
 		o->len += (size_t)r;
 }
 
-/* Appends " <label>" when a label sits at i + 1 + delta. */
+/* Appends " <label>" when a label sits at i + 1 + delta, an instruction (one after the last
+ * may not be jumped to by name: the text would not assemble again). */
 static void put_target(struct out *o, const struct asm_prog *p, size_t i, long delta)
 {
 	long to = (long)i + 1 + delta;
 	const char *name;
 
-	if (to < 0)
+	if (to < 0 || (size_t)to >= p->len)
 		return;
 	name = asm_label_name(p, (size_t)to);
 	if (name)

@@ -721,10 +721,12 @@ int textprog_parse(struct textprog *t, const char *text, size_t n, const char *f
 			o--;
 		line[o] = 0;
 		k = strspn(line, " ");
-		if (!line[k])
+		if (strlen(line) != o) /* a NUL inside: even after blanks, not a blank line */
+			r = -EINVAL;
+		else if (!line[k])
 			continue;
-		if (k == len || len >= sizeof(line) - 1 || strlen(line) != o)
-			r = -EINVAL; /* a NUL inside, or cut */
+		else if (k == len || len >= sizeof(line) - 1)
+			r = -EINVAL; /* cut */
 		else
 			r = parse_line(t, line + k, file, lineno);
 		if (r) {

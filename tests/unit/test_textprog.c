@@ -201,6 +201,35 @@ static void test_bad_lines_named(void **state)
 		assert_non_null(strstr(err, cases[k].err));
 		textprog_free(&t);
 	}
+	/* a NUL after blanks: not a blank line to skip (fuzz_textprog found one skipped, its
+	 * instruction gone, and the dump then did not assemble) */
+	static const char nul[] = "r0 = 0\n \0r0 = 1\nexit\n";
+
+	assert_true(textprog_parse(&t, nul, sizeof(nul) - 1, "p.txt", err, sizeof(err)) < 0);
+	assert_non_null(strstr(err, "p.txt:2: not an instruction"));
+	textprog_free(&t);
+}
+
+/* A jump by offset to just past the last instruction, where a label sits: the dump does not
+ * name it (by name it would not assemble again; fuzz_textprog's second find) */
+static void test_jump_past_the_end_not_named(void **state)
+{
+	static const char text[] = "if r2 == 0x0 goto pc+1\nexit\nend:\n";
+	static struct textprog a, b;
+	char err[256], *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(parse(&a, text, err, sizeof(err)), 0);
+	assert_non_null(f = open_memstream(&out, &len));
+	textprog_dump(f, &a);
+	fclose(f);
+	assert_null(strstr(out, "<end>"));
+	assert_int_equal(textprog_parse(&b, out, len, "d.txt", err, sizeof(err)), 0);
+	free(out);
+	textprog_free(&a);
+	textprog_free(&b);
 }
 
 static void test_types(void **state)
@@ -259,6 +288,7 @@ int main(void)
 	    cmocka_unit_test(test_corpus_round_trips),
 	    cmocka_unit_test(test_labels_win_and_edits_need_no_renumbering),
 	    cmocka_unit_test(test_bad_lines_named),
+	    cmocka_unit_test(test_jump_past_the_end_not_named),
 	    cmocka_unit_test(test_types),
 	    cmocka_unit_test(test_failures_without_a_log),
 	};
