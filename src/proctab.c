@@ -277,6 +277,8 @@ static void fill(struct proctab *t, struct pt_image *im)
 	if (!t->proc_dir)
 		return;
 	k = ms_snprintf(path, sizeof(path) - 8, "%s/%u/stat", t->proc_dir, im->pid) - 4;
+	if (k < 0 || (size_t)k + 8 > sizeof(path)) /* a directory name too long: no arguments */
+		return;
 	len = read_small_file(path, buf, sizeof(buf));
 	if (len <= 0 || pt_parse_stat(buf, (size_t)len, &st) || st.pid != im->pid ||
 	    (im->ticks && (uint32_t)st.ticks != im->ticks))

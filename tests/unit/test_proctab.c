@@ -358,6 +358,18 @@ static void test_lazy_seed(void **state)
 	fake_proc(dir, 30, "other", 1, 95, "other\0", 6); /* 30 ended, its pid used again */
 	do_fork(&t, 30, 31, 100 * TICK, 30 * 4096);
 	assert_string_equal(anc_text(&t, 31, 100 * TICK, 1), "gone(30)[]");
+	{ /* a directory name longer than the path buffer: no arguments, nothing overrun */
+		static char longdir[400];
+
+		memset(longdir, 'd', sizeof(longdir) - 1);
+		struct pt_stat st = {.pid = 50, .ppid = 1, .ticks = 50, .comm = "lazy"};
+
+		pt_seed(&t, &st, 0, NULL, 0, false);
+		t.proc_dir = longdir;
+		do_fork(&t, 50, 51, 101 * TICK, 4096);
+		assert_string_equal(anc_text(&t, 51, 101 * TICK, 1), "lazy(50)[]");
+		t.proc_dir = dir;
+	}
 	check_table(&t);
 	pt_free(&t);
 	assert_int_equal(pt_init(&t, 16), 0); /* with details (--existing): all read at once */
