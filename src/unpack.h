@@ -30,7 +30,13 @@ const char *pk_text(enum pk_text t);
  * dist back. gamma(v): as many 0 bits as v has bits after its first, then v's bits.
  * Unpacks exactly cap bytes of in into out; 0, or -EINVAL when in is not such a stream (a
  * distance before the start; the input ends early). Never reads or writes out of bounds.
+ * map, if not NULL: the byte each literal stands for (tools/pack.c's pk_code renames them).
  */
-int pk_unpack(const unsigned char *in, size_t n, unsigned k, char *out, size_t cap);
+int pk_unpack(const unsigned char *in, size_t n, unsigned k, char *out, size_t cap,
+	      const unsigned char *map);
+
+/* Makes the calls and jumps of n bytes of machine code relative again (tools/pack.c's pk_code
+ * made them absolute). */
+void pk_uncode(unsigned char *b, size_t n);
 
 #endif

@@ -207,6 +207,10 @@ if [ -n "${PRODUCT:-}" ] && [ "$PRODUCT" != "$bin" ]; then
 		echo "Its read-only data ($(stat -c %s "$PRODUCT.strings") bytes: the strings and" \
 			"tables of our objects, musl's strerror table) is packed in it (src/unpack.c)."
 	fi
+	if [ -f "$PRODUCT.strings.code" ] && [ ! "$PRODUCT.strings.code" -ot "$PRODUCT.strings.elf" ]; then
+		echo "So is its code: $(stat -c %s "$PRODUCT.strings.code") bytes of our objects'" \
+			"(whole pages; not libc's), unpacked into memory before main (src/unpack.c)."
+	fi
 	size=$psize
 fi
 for pair in "budget:$budget" "goal:$goal"; do
