@@ -4,7 +4,8 @@
 # tracing known execs) and compares what minisnoop captured with what was run
 # (tests/initramfs/check.py). x86_64 images also hold tests/initramfs/exec32.c, built static
 # for i686 (i686-linux-gnu-gcc), and tests/initramfs/int80.c, built static and not PIE: their
-# execs go through the kernel's 32-bit entry.
+# execs go through the kernel's 32-bit entry; and the tiny build (make tiny: its code packed,
+# unpacked at start), whose `check` must pass too.
 # Installs what it needs (tools/deps.sh); kernels and busybox come from Debian's archive
 # through a private apt configuration (tools/debian-fetch.sh) and are cached in build/debian/;
 # images and console logs go to build/initramfs/.
@@ -134,6 +135,7 @@ for a in "${arches[@]}"; do
 			mk=(make -s B="${BDIR[$a]}")
 			[ -z "${CROSS[$a]}" ] || mk+=(CROSS_COMPILE="${CROSS[$a]}")
 			mk+=(all)
+			[ "$a" != x86_64 ] || mk+=(tiny)
 			if ! "${mk[@]}" >"$out/build-$a.log" 2>&1; then
 				ERR[$a]="'${mk[*]}' failed: $(grep -m1 -E 'error|Error' "$out/build-$a.log" || tail -n 1 "$out/build-$a.log")"
 				continue
@@ -167,6 +169,8 @@ for k in "${kernels[@]}"; do
 	if grep -q '^CONFIG_DEBUG_INFO_BTF=y' "$(dirname "${KERNEL[$k]}")/config" 2>/dev/null; then BTF[$k]=1; else BTF[$k]=0; fi
 	more=()
 	[ "$a" != x86_64 ] || more=(-e "$out/exec32" -e "$out/int80")
+	tiny=$(dirname "${BIN[$a]}")/minisnoop-tiny
+	[ "$a" != x86_64 ] || [ ! -x "$tiny" ] || more+=(-e "$tiny")
 	if ! IMAGE[$k]=$(tools/initramfs.sh -a "$a" -s "$suite" -b "${BIN[$a]}" -r "$guest" "${more[@]}" \
 		-o "$out/$k.cpio.gz" 2>"$out/image-$k.log"); then
 		ERR[$k]="no initramfs: $(tail -n 1 "$out/image-$k.log")"

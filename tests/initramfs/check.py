@@ -158,11 +158,18 @@ def main():
         elif (" ok " in line) != compat_seen:
             errs.append(f"minisnoop check: expected failed 32-bit execs "
                         f"{'seen' if compat_seen else 'not seen'}: {line}")
+    # the tiny build (x86_64 images: tools/boot-test.sh adds it), its code packed
+    tiny_rc = first("tiny-check-rc ")
+    if arch0 == "x86_64" and tiny_rc != "0":
+        tiny = [r[len("tiny-check| "):] for r in recs if r.startswith("tiny-check| ")]
+        errs.append(f"minisnoop-tiny check exited {tiny_rc or '(not run)'}: " +
+                    " | ".join([c for c in tiny if " ok " not in c] or tiny[-3:]))
     if first("tracefs-before ") == "mounted":
         errs.append("tracefs was mounted before minisnoop ran (the init must not mount it)")
     # Each command mounts tracefs itself (it works although the init did not mount it) and
     # unmounts what it mounted before it exits (the tracer as soon as it is attached).
-    for step, cmd in (("after-check", "check"), ("after-verify", "verify --log-level 1"),
+    for step, cmd in (("after-check", "check"), ("after-tiny-check", "check, the tiny build's,"),
+                      ("after-verify", "verify --log-level 1"),
                       ("after-trace", "-j --count")):
         state = first(f"tracefs-{step} ")
         if state is not None and state != "absent":
