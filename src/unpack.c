@@ -182,5 +182,5 @@ PK_BOOT __attribute__((constructor)) static void unpack_strings(void)
 		  hi = (uintptr_t)__pk_str_end;
 
 	if (pg && !(pg & (pg - 1)) && (hi &= ~(pg - 1)) > (lo &= ~(pg - 1)))
-		mprotect((void *)lo, hi - lo, PROT_READ);
+		mprotect(__pk_str_start + (lo - (uintptr_t)__pk_str_start), hi - lo, PROT_READ);
 }
