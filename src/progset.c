@@ -443,10 +443,7 @@ int progset_attach(struct progset *s, char *err, size_t errlen)
 int progset_load_attach(struct progset *s, const struct load_opts *o, char *err, size_t errlen)
 {
 	size_t order[P_COUNT], n = attach_order(s, order), k = 0;
-	int r = 0, warm[P_COUNT];
-
-	for (size_t j = 0; j < P_COUNT; j++)
-		warm[j] = -1;
+	int r = 0;
 
 	/* Each program attached once it and those before it in rank order are loaded; ours
 	 * loaded in that order, so that the first attached wait for nobody. */
@@ -464,17 +461,9 @@ int progset_load_attach(struct progset *s, const struct load_opts *o, char *err,
 		while (next < n && (s->loaded_as[order[next]] != order[next] ||
 				    !s->mine[order[next]] || s->prog_fd[order[next]] >= 0))
 			next++;
-		/* Waiting for the child: the tracepoints still to attach registered with perf
-		 * meanwhile, so that their attaching afterwards is quick. */
-		for (size_t j = k; next == n && !s->mine[s->loaded_as[p]] && j < n; j++)
-			if (warm[order[j]] < 0 && s->k->tp[order[j]].id >= 0)
-				warm[order[j]] = tp_attach(s->k->tp[order[j]].id, -1);
 		r = load_fd(s, next < n ? order[next] : p, o, err, errlen);
 	}
 	child_done(s);
-	for (size_t j = 0; j < P_COUNT; j++)
-		if (warm[j] >= 0)
-			close(warm[j]);
 	return r;
 }
 
