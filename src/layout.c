@@ -123,7 +123,7 @@ static bool loop_loads(void)
 	return true;
 }
 
-void layout_probe(struct kernel_layout *k, bool use_btf)
+void layout_probe_tracefs(struct kernel_layout *k, bool use_btf)
 {
 	memset(k, 0, sizeof(*k));
 	k->tracefs = tracefs_dir();
@@ -136,10 +136,22 @@ void layout_probe(struct kernel_layout *k, bool use_btf)
 	    !k->tp[P_EXECVE_ENTER].err && k->tp[P_EXECVE_ENTER].field[ENTER_FILENAME].size == 4;
 	if (use_btf && k->narrow)
 		k->btf_err = -ENOTSUP;
-	else if (use_btf)
+}
+
+void layout_probe_btf(struct kernel_layout *k)
+{
+	bool use_btf = k->btf_used;
+
+	if (use_btf && !k->narrow)
 		probe_btf(k);
 	/* only the context's walks need it, and they need BTF */
 	k->loop = use_btf && !k->btf_err && !getenv("MINISNOOP_NO_LOOP") && loop_loads();
+}
+
+void layout_probe(struct kernel_layout *k, bool use_btf)
+{
+	layout_probe_tracefs(k, use_btf);
+	layout_probe_btf(k);
 }
 
 /* Syscall tracepoints on 64-bit kernels: 8 bytes of common fields, the syscall number, then

@@ -34,6 +34,10 @@ struct kernel_layout {
 /* Reads tracefs (when mounted) and BTF (when use_btf). Never fails: what could not be read
  * is recorded, and layout_check() or the callers say what that means. */
 void layout_probe(struct kernel_layout *k, bool use_btf);
+/* Its two halves, so that the tracepoint ids are known before BTF is read: tracefs (and
+ * whether BTF is to be used), then BTF and what it makes possible. */
+void layout_probe_tracefs(struct kernel_layout *k, bool use_btf);
+void layout_probe_btf(struct kernel_layout *k);
 /* Gives the tracepoints whose format could not be read the generic 64-bit syscall layout,
  * so that dump can show the programs anyway; true when any was guessed. */
 bool layout_guess(struct kernel_layout *k);

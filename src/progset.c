@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-int progset_prepare(struct kernel_layout *k, bool use_btf, char *err, size_t errlen)
+int progset_prepare_tracefs(struct kernel_layout *k, bool use_btf, char *err, size_t errlen)
 {
 	int r = bpf_usable(err, errlen);
 
@@ -41,9 +41,22 @@ int progset_prepare(struct kernel_layout *k, bool use_btf, char *err, size_t err
 		return r;
 	}
 	/* The probe is all that reads tracefs: attaching needs only the ids it found. */
-	layout_probe(k, use_btf);
+	layout_probe_tracefs(k, use_btf);
 	tracefs_close();
+	return 0;
+}
+
+int progset_prepare_btf(struct kernel_layout *k, char *err, size_t errlen)
+{
+	layout_probe_btf(k);
 	return layout_check(k, err, errlen);
+}
+
+int progset_prepare(struct kernel_layout *k, bool use_btf, char *err, size_t errlen)
+{
+	int r = progset_prepare_tracefs(k, use_btf, err, errlen);
+
+	return r ? r : progset_prepare_btf(k, err, errlen);
 }
 
 /* Every map the program refers to must be one it declares. */
@@ -75,6 +88,33 @@ static bool same_fields(const struct kernel_layout *k, size_t p, size_t q)
 	return true;
 }
 
+/* Whether program d loads with options o, given whether the kernel's layout takes it
+ * (layout_loads) and whether BTF gives KF_COMPAT: progset_build's decision and
+ * progset_warm_ids' guess before BTF, one condition for both. */
+static bool opts_load(const struct prog_def *d, const struct prog_opts *o, bool kernel_loads,
+		      bool compat)
+{
+	return ((kernel_loads || (d->forks && o->forks)) && !(d->successes && o->failed_only) &&
+		(!d->compat || (o->compat && compat)) && (!d->exits || o->exits)) ||
+	       (d->trees && o->tree);
+}
+
+size_t progset_warm_ids(const struct kernel_layout *k, const struct prog_opts *o, int *ids)
+{
+	/* BTF to be read is taken as giving every feature (it does on the kernels it is
+	 * read on): a fallback program then is not guessed to load */
+	bool btf = k->btf_used && !k->narrow;
+	size_t n = 0;
+
+	for (size_t p = 0; p < P_COUNT; p++) {
+		const struct prog_def *d = &prog_defs[p];
+
+		if (k->tp[p].id >= 0 && opts_load(d, o, d->unless_feature == ALWAYS || !btf, btf))
+			ids[n++] = k->tp[p].id;
+	}
+	return n;
+}
+
 int progset_build(struct progset *s, const struct prog_opts *o, const struct kernel_layout *k,
 		  bool all, char *err, size_t errlen)
 {
@@ -90,11 +130,8 @@ int progset_build(struct progset *s, const struct prog_opts *o, const struct ker
 		const struct prog_def *d = &prog_defs[p];
 		struct prog_layout l;
 
-		s->loads[p] = ((layout_loads(k, (enum prog_id)p) || (d->forks && o->forks)) &&
-			       !(d->successes && o->failed_only) &&
-			       (!d->compat || (o->compat && k->feature[KF_COMPAT])) &&
-			       (!d->exits || o->exits)) ||
-			      (d->trees && o->tree);
+		s->loads[p] =
+		    opts_load(d, o, layout_loads(k, (enum prog_id)p), k->feature[KF_COMPAT]);
 		if (!s->loads[p] && !all)
 			continue;
 		/* An emitter gives the same code for the same options and layout: a program made
@@ -406,10 +443,7 @@ int progset_attach(struct progset *s, char *err, size_t errlen)
 int progset_load_attach(struct progset *s, const struct load_opts *o, char *err, size_t errlen)
 {
 	size_t order[P_COUNT], n = attach_order(s, order), k = 0;
-	int r = 0, warm[P_COUNT];
-
-	for (size_t j = 0; j < P_COUNT; j++)
-		warm[j] = -1;
+	int r = 0;
 
 	/* Each program attached once it and those before it in rank order are loaded; ours
 	 * loaded in that order, so that the first attached wait for nobody. */
@@ -427,17 +461,9 @@ int progset_load_attach(struct progset *s, const struct load_opts *o, char *err,
 		while (next < n && (s->loaded_as[order[next]] != order[next] ||
 				    !s->mine[order[next]] || s->prog_fd[order[next]] >= 0))
 			next++;
-		/* Waiting for the child: the tracepoints still to attach registered with perf
-		 * meanwhile, so that their attaching afterwards is quick. */
-		for (size_t j = k; next == n && !s->mine[s->loaded_as[p]] && j < n; j++)
-			if (warm[order[j]] < 0 && s->k->tp[order[j]].id >= 0)
-				warm[order[j]] = tp_attach(s->k->tp[order[j]].id, -1);
 		r = load_fd(s, next < n ? order[next] : p, o, err, errlen);
 	}
 	child_done(s);
-	for (size_t j = 0; j < P_COUNT; j++)
-		if (warm[j] >= 0)
-			close(warm[j]);
 	return r;
 }
 

@@ -38,6 +38,12 @@ struct progset {
  * the layout probed and complete. 0 or -errno, err set.
  */
 int progset_prepare(struct kernel_layout *k, bool use_btf, char *err, size_t errlen);
+/* Its two halves: bpf() and tracefs (the tracepoint ids known), then BTF and the check. */
+int progset_prepare_tracefs(struct kernel_layout *k, bool use_btf, char *err, size_t errlen);
+int progset_prepare_btf(struct kernel_layout *k, char *err, size_t errlen);
+/* Between the halves: the ids of the tracepoints that options o are likely to attach to
+ * (a guess before BTF, from the options alone), in ids[P_COUNT]; their number. */
+size_t progset_warm_ids(const struct kernel_layout *k, const struct prog_opts *o, int *ids);
 /* Builds the programs this layout loads (every program with all) for options o; k must
  * outlive s. 0 or -errno with err set. */
 int progset_build(struct progset *s, const struct prog_opts *o, const struct kernel_layout *k,

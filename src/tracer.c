@@ -772,7 +772,7 @@ static void coalesce(struct session *s)
 	}
 }
 
-static void keeper_start(struct session *s);
+static void keeper_start(struct session *s, const int *warm, size_t nwarm);
 
 /* Everything the kernel side needs, in the order that names the first real problem. */
 static int start(struct session *s, char *err, size_t errlen)
@@ -781,10 +781,15 @@ static int start(struct session *s, char *err, size_t errlen)
 	struct prog_opts po = o->prog;
 	struct load_opts lo = {.log_level = o->verifier_log > 0 ? (unsigned)o->verifier_log : 0,
 			       .stats = o->verifier_log >= 0};
-	int r = progset_prepare(&s->layout, !o->no_btf, err, errlen);
+	int r = progset_prepare_tracefs(&s->layout, !o->no_btf, err, errlen), warm[P_COUNT];
 	static uint64_t ctr_ids[CONTAINER_CGROUPS_MAX];
 	size_t nctr = 0;
 
+	/* the ids known: the keeper registers their tracepoints while we read BTF */
+	if (!r)
+		keeper_start(s, warm, progset_warm_ids(&s->layout, &po, warm));
+	if (!r)
+		r = progset_prepare_btf(&s->layout, err, errlen);
 	po.match_cgroup = o->cgroup_path != NULL;
 	if (!r && o->filter.ctr && o->filter.ctr->on) {
 		r = cgroup_scan_containers(o->filter.ctr, ctr_ids, CONTAINER_CGROUPS_MAX, &nctr,
@@ -798,8 +803,6 @@ static int start(struct session *s, char *err, size_t errlen)
 	/* while a child verifies some of the programs: the maps filled, the rings opened */
 	if (!r)
 		r = progset_load_begin(&s->ps, &lo, err, errlen);
-	if (!r)
-		keeper_start(s);
 	if (!r)
 		r = open_cgroup(o, &s->ps, err, errlen);
 	if (!r)
@@ -850,16 +853,19 @@ static int start(struct session *s, char *err, size_t errlen)
  * The attached events are held by a keeper, forked while we are still privileged: it stays
  * root when -Z switches us, so that the -Z user cannot stop it (a stopped holder would keep
  * the programs running after we are gone), and it leaves our session, so that no terminal
- * signal reaches it. It is forked while a child verifies programs (its fork costs the start
- * nothing then), is handed the events over a socket once they are attached, and waits for the
- * end of that socket, which only we hold; then closes them (the detaches take their grace
- * periods there, after we have exited). When it cannot be made or handed them,
- * progset_close's child detaches, as before.
+ * signal reaches it. It is forked as soon as the tracepoint ids are known and, on the other
+ * CPU while we read BTF and verify, opens a bare event on each tracepoint we are likely to
+ * attach to: the kernel's registering of a tracepoint with perf on its first open (0.2-0.3 ms
+ * each for sched_process_exec and the raw syscall tracepoints here) is then done when we
+ * attach. It is handed the events over a socket once they are attached, closes its own then
+ * (ours keep the tracepoints registered), and waits for the end of that socket, which only we
+ * hold; then closes them (the detaches take their grace periods there, after we have exited).
+ * When it cannot be made or handed them, progset_close's child detaches, as before.
  */
-static void keeper_start(struct session *s)
+static void keeper_start(struct session *s, const int *warm, size_t nwarm)
 {
 	static const int ignored[] = {SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE};
-	int sk[2], fds[P_COUNT], n = 0;
+	int sk[2], fds[P_COUNT], n = 0, held[P_COUNT];
 	char cbuf[CMSG_SPACE(sizeof(fds))] = {0}, c, err[128];
 	struct iovec iov = {&c, 1};
 	struct msghdr m = {
@@ -883,9 +889,15 @@ static void keeper_start(struct session *s)
 	setsid();
 	/* nothing of ours (stdout, stderr, maps, sockets) but its end of the socket */
 	close_all_but(&sk[1], 1);
+	for (size_t k = 0; k < nwarm; k++) /* CAP_PERFMON: before the drop */
+		held[k] = tp_attach(warm[k], -1);
 	privs_drop(NULL, err, sizeof(err)); /* no capability, no way back; still root */
 	while (recvmsg(sk[1], &m, MSG_CMSG_CLOEXEC) < 0 && errno == EINTR)
 		;
+	/* handed the attached events, or we failed (EOF): ours are of no more use */
+	for (size_t k = 0; k < nwarm; k++)
+		if (held[k] >= 0)
+			close(held[k]);
 	h = CMSG_FIRSTHDR(&m);
 	if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
 	    h->cmsg_len > CMSG_LEN(0) && h->cmsg_len <= CMSG_LEN(sizeof(fds))) {

@@ -717,7 +717,7 @@ static void check_environment(void)
 /* Kills and reaps every minisnoop run and child, removes g_cgdir: the start of a test file's
  * cleanup. */
 /* One run killed, reaped and its slot freed. */
-static void snoop_release(struct snoop *s)
+void snoop_release(struct snoop *s)
 {
 	if (!s->used)
 		return;

@@ -183,6 +183,9 @@ void snoop_stop(struct snoop *s, int sig);
 bool snoop_wait_pids(struct snoop *s, const pid_t *pids, int n, int timeout_ms);
 /* Waits until needle was printed (or the timeout). */
 bool snoop_wait_out(struct snoop *s, const char *needle, int timeout_ms);
+/* One run killed (unless reaped), its pipes closed and its slot freed: for a test that
+ * starts more runs than there are slots (8). */
+void snoop_release(struct snoop *s);
 /* Runs minisnoop with args to its end (for subcommands and bad flags). */
 struct snoop *run_minisnoop(const char *const *args, int timeout_ms);
 

@@ -11,11 +11,17 @@
  *    programs running; -Z without CAP_SETGID failed only once attached; numbers took leading
  *    blanks; a ring too small for the largest record went unsaid; with standard error closed
  *    messages vanished.
+ *
+ * Issue 21, start-up: the keeper (the process that holds the attached events) is forked
+ * before BTF is read and holds a bare event on each tracepoint we may attach to meanwhile
+ * (their registering with perf off the critical path): once tracing it holds exactly the
+ * attached events, and a start that fails anywhere after its fork leaves none behind.
  */
 #include "snoop.h"
 
 #include <dirent.h>
 #include <linux/capability.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #define TRUE_PATH "/bin/true"
@@ -509,6 +515,240 @@ static void test_stopped_detach_child_runs_nothing(void **state)
 			 nstopped);
 }
 
+/* ---------------------------------------------------------------------------------------- */
+/* Issue 21: the keeper                                                                     */
+
+/* Processes run from the minisnoop binary (their comm its name's first 15 bytes) whose
+ * parent is parent (and that lead their own session, with leaders), into pids (at most
+ * max); how many. */
+static int children_of(pid_t parent, bool leaders, pid_t *pids, int max)
+{
+	const char *base = strrchr(g_bin, '/') ? strrchr(g_bin, '/') + 1 : g_bin;
+	size_t len = strlen(base) < 15 ? strlen(base) : 15;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && n < max && (e = readdir(d))) {
+		char path[64], b[512], *comm, st;
+		pid_t pid = (pid_t)atoi(e->d_name);
+		int fd, ppid, pgrp, sid;
+		ssize_t r;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		if (pid <= 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		r = read(fd, b, sizeof(b) - 1);
+		close(fd);
+		b[r > 0 ? r : 0] = 0;
+		/* "pid (comm) state ppid pgrp session": comm may hold blanks and parentheses */
+		comm = strchr(b, '(');
+		if (comm && !memcmp(comm + 1, base, len) && comm[1 + len] == ')' &&
+		    sscanf(comm + 2 + len, " %c %d %d %d", &st, &ppid, &pgrp, &sid) == 4 &&
+		    ppid == parent && (!leaders || sid == pid))
+			pids[n++] = pid;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* The keeper of minisnoop run parent: its child that leads its own session; -1 if none. */
+static pid_t keeper_of(pid_t parent)
+{
+	pid_t pid;
+
+	return children_of(parent, true, &pid, 1) == 1 ? pid : -1;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The ids of the programs pid holds descriptors of (one per descriptor), sorted; how many. */
+static int held_prog_ids(pid_t pid, uint32_t *ids, int max)
+{
+	char path[64], line[256];
+	int n = 0;
+
+	for (int fd = 0; fd < 1024 && n < max; fd++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f) && n < max)
+			if (!strncmp(line, "prog_id:", 8))
+				ids[n++] = (uint32_t)strtoul(line + 8, NULL, 10);
+		fclose(f);
+	}
+	qsort(ids, (size_t)n, sizeof(*ids), cmp_u32);
+	return n;
+}
+
+/*
+ * The perf events pid holds: the ids of the programs on them, sorted, in ids (how many is
+ * returned); *bare counts those without a program (BPF_TASK_FD_QUERY: ENOENT) and names
+ * gets each event's tracepoint.
+ */
+static int held_events(pid_t pid, uint32_t *ids, int max, int *bare, char *names, size_t n)
+{
+	int k = 0;
+
+	*bare = 0;
+	names[0] = 0;
+	for (int fd = 0; fd < 1024 && k < max; fd++) {
+		char path[64], link[64] = "", tp[64] = "";
+		union bpf_attr a;
+
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+		if (readlink(path, link, sizeof(link) - 1) < 0 ||
+		    strcmp(link, "anon_inode:[perf_event]"))
+			continue;
+		memset(&a, 0, sizeof(a));
+		a.task_fd_query.pid = (uint32_t)pid;
+		a.task_fd_query.fd = (uint32_t)fd;
+		a.task_fd_query.buf = (uint64_t)(uintptr_t)tp;
+		a.task_fd_query.buf_len = sizeof(tp);
+		if (syscall(SYS_bpf, BPF_TASK_FD_QUERY, &a, sizeof(a)) == 0)
+			ids[k++] = a.task_fd_query.prog_id;
+		else if (errno == ENOENT)
+			++*bare, snprintf(tp, sizeof(tp), "(bare)");
+		else
+			fail_msg("BPF_TASK_FD_QUERY of the keeper's fd %d: %s", fd,
+				 strerror(errno));
+		snprintf(names + strlen(names), n - strlen(names), " %s", tp);
+	}
+	qsort(ids, (size_t)k, sizeof(*ids), cmp_u32);
+	return k;
+}
+
+struct keeper_row {
+	const char *name;
+	const char *args[8];
+	const char *no_btf_env; /* MINISNOOP_NO_BTF, NULL: unset */
+};
+
+/* The options that attach other sets of programs (a fallback without BTF, none on exec
+ * with -x, the lifecycle's: its name matches make test-tiny's exclusion ancestors_*). */
+static const struct keeper_row keeper_rows[] = {
+    {"keeper_holds_the_attached_only", {"-j", NULL}, NULL},
+    {"keeper_holds_the_attached_only_without_btf", {"-j", NULL}, "1"},
+    {"keeper_holds_the_attached_only_failed_only", {"-j", "-x", NULL}, NULL},
+    {"keeper_holds_the_attached_only_compat", {"-j", "--compat", NULL}, NULL},
+    {"ancestors_keeper_holds_the_attached_only",
+     {"-j", "-o", "all,ancestors", "-e", "--exit", NULL},
+     NULL},
+};
+
+/* Once tracing, the keeper holds one event per program minisnoop attached, each with that
+ * program on it (minisnoop keeps a descriptor of each, a twin's too), and no other: no bare
+ * one left of those it opened early. The hand-over is not waited for: up to 5 s. */
+static void run_keeper_row(void **state)
+{
+	const struct keeper_row *row = *state;
+	struct start_opts o = {.no_btf_env = row->no_btf_env};
+	uint32_t want[32], got[32];
+	int nwant, ngot = 0, bare = 0;
+	char names[512] = "";
+	struct snoop *s;
+	pid_t keeper;
+	uint64_t deadline;
+
+	REQUIRE_KERNEL();
+	s = snoop_start_opts(row->args, &o);
+	keeper = keeper_of(s->pid);
+	if (keeper < 0)
+		fail_msg("no keeper (a child of minisnoop in its own session)");
+	nwant = held_prog_ids(s->pid, want, 32);
+	assert_true(nwant >= 1);
+	for (deadline = now_ms() + 5000; now_ms() < deadline; usleep(10 * 1000)) {
+		ngot = held_events(keeper, got, 32, &bare, names, sizeof(names));
+		if (!bare && ngot == nwant && !memcmp(got, want, sizeof(*got) * (size_t)nwant))
+			break;
+	}
+	snoop_stop(s, SIGINT);
+	if (bare || ngot != nwant || memcmp(got, want, sizeof(*got) * (size_t)nwant))
+		fail_msg("the keeper holds %d events with programs and %d without (%s), not "
+			 "the %d minisnoop attached",
+			 ngot, bare, names, nwant);
+}
+
+static rlim_t g_nofile; /* the descriptor limit limit_fds gives minisnoop before its exec */
+
+static void limit_fds(void)
+{
+	struct rlimit r = {g_nofile, g_nofile};
+
+	if (setrlimit(RLIMIT_NOFILE, &r))
+		_exit(126);
+}
+
+/* Our children run from the minisnoop binary (orphans reparented to us, the subreaper): the
+ * dead reaped and counted in *reaped; how many are alive. */
+static int reap_orphans(int *reaped)
+{
+	pid_t pids[16];
+	int alive = 0;
+
+	for (int k = children_of(getpid(), false, pids, 16) - 1; k >= 0; k--) {
+		if (waitpid(pids[k], NULL, WNOHANG) == pids[k])
+			++*reaped;
+		else
+			alive++;
+	}
+	return alive;
+}
+
+/*
+ * A start that fails at any step after the keeper's fork (out of descriptors there: each
+ * limit from 4 up, until one is enough to trace) exits 1 saying why, and leaves no process
+ * behind: the keeper (reparented to us) ends within 5 s, closing what it held.
+ */
+static void test_failed_start_leaves_no_keeper(void **state)
+{
+	const char *args[] = {"-j", "--duration", "0.05", NULL};
+	struct start_opts o = {.pre_exec = limit_fds};
+	int reaped = 0, failed = 0, alive = 0, st = 0;
+	bool traced = false, said = true;
+	char err[512] = "";
+
+	(void)state;
+	REQUIRE_KERNEL();
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	for (g_nofile = 4; !traced && g_nofile < 256; g_nofile++) {
+		struct snoop *s = snoop_spawn(args, &o);
+		uint64_t deadline;
+
+		st = snoop_finish(s, EXIT_MS);
+		traced = tracing_line_seen(s);
+		said = traced ||
+		       (WIFEXITED(st) && WEXITSTATUS(st) == 1 && buf_has(&s->err, "minisnoop: "));
+		snprintf(err, sizeof(err), "%s", buf_str(&s->err));
+		snoop_release(s); /* its slot: more runs than slots */
+		failed += !traced;
+		for (deadline = now_ms() + 5000;
+		     (alive = reap_orphans(&reaped)) && now_ms() < deadline; usleep(10 * 1000))
+			;
+		if (alive || !said)
+			break;
+	}
+	prctl(PR_SET_CHILD_SUBREAPER, 0); /* before any failure: the next tests' orphans not ours */
+	if (!said)
+		fail_msg("with %d descriptors: status 0x%x, stderr:\n%s", (int)g_nofile, st, err);
+	if (alive)
+		fail_msg("with %d descriptors: %d minisnoop processes left 5 s after its end",
+			 (int)g_nofile, alive);
+	assert_true(traced);
+	assert_true(failed >= 3); /* the limit is not so high that nothing failed */
+	/* the traced run's keeper and at least one failed start's ended as our orphans */
+	assert_true(reaped >= 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -517,9 +757,25 @@ int main(void)
 	    T(test_check_privileges_with_many_groups), T(test_user_switch_checked_before_attach),
 	    T(test_numbers_with_blanks_refused),       T(test_ring_too_small_said),
 	    T(test_closed_stderr_goes_to_kmsg),	       T(test_stopped_detach_child_runs_nothing),
+	    T(test_failed_start_leaves_no_keeper),
 #undef T
 	};
+	enum {
+		NT = sizeof(tests) / sizeof(tests[0]),
+		NK = sizeof(keeper_rows) / sizeof(keeper_rows[0])
+	};
+	struct CMUnitTest all[NT + NK];
+	size_t n = 0;
 
+	for (size_t k = 0; k < NT; k++)
+		all[n++] = tests[k];
+	for (size_t k = 0; k < NK; k++) /* each row its own test, the row its state */
+		all[n++] = (struct CMUnitTest){.name = keeper_rows[k].name,
+					       .test_func = run_keeper_row,
+					       .setup_func = setup,
+					       .teardown_func = teardown,
+					       .initial_state = (void *)&keeper_rows[k]};
 	snoop_init(60, "/tmp/minisnoop-smalls.", NULL);
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	n = snoop_exclude(all, n);
+	return _cmocka_run_group_tests("test_smalls", all, n, group_setup, group_teardown);
 }
