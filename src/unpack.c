@@ -157,18 +157,21 @@ PK_BOOT static void unpack_code(void)
 		_exit(127);
 	pk_uncode(b, n);
 	/* never writable and executable at once; a system that refuses executable memory
-	 * made so (SELinux's deny_execmem, PaX's MPROTECT) needs the full build */
-	if (mprotect(b, n, PROT_READ | PROT_EXEC))
+	 * made so (SELinux's deny_execmem, PaX's MPROTECT) needs the full build. The strings
+	 * are unpacked: the message can be said. */
+	if (mprotect(b, n, PROT_READ | PROT_EXEC)) {
+		static const char msg[] =
+		    "minisnoop: its packed code cannot be made executable here (mprotect refused: "
+		    "SELinux's deny_execmem, PaX?): use the full build, or make tiny PACK_CODE=0\n";
+
+		(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
 		_exit(126);
+	}
 }
 #endif
 
-PK_BOOT __attribute__((constructor)) static void unpack_strings(void)
+PK_BOOT static void unpack_strings(void)
 {
-#ifdef PK_CODE
-	if (pk_code_meta && __pk_code_start)
-		unpack_code();
-#endif
 	if (!pk_strings_meta || !__pk_str_start)
 		return;
 	/* the build proved the layout; no message can be said without the strings */
@@ -183,4 +186,14 @@ PK_BOOT __attribute__((constructor)) static void unpack_strings(void)
 
 	if (pg && !(pg & (pg - 1)) && (hi &= ~(pg - 1)) > (lo &= ~(pg - 1)))
 		mprotect(__pk_str_start + (lo - (uintptr_t)__pk_str_start), hi - lo, PROT_READ);
+}
+
+/* The strings first: a failure to unpack the code can then be said. */
+PK_BOOT __attribute__((constructor)) static void unpack_all(void)
+{
+	unpack_strings();
+#ifdef PK_CODE
+	if (pk_code_meta && __pk_code_start)
+		unpack_code();
+#endif
 }

@@ -20,6 +20,12 @@
 #include "snoop.h"
 
 #include <dirent.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <linux/capability.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -433,8 +439,15 @@ static uint64_t run_count(const int *fds, int n)
 	return sum;
 }
 
-/* fds of the programs pid holds (from its fdinfo), at most max. */
-static int prog_fds(pid_t pid, int *fds, int max)
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The ids of the programs pid holds descriptors of (one per descriptor), sorted; how many. */
+static int held_prog_ids(pid_t pid, uint32_t *ids, int max)
 {
 	char path[64], line[256];
 	int n = 0;
@@ -447,17 +460,29 @@ static int prog_fds(pid_t pid, int *fds, int max)
 		if (!f)
 			continue;
 		while (fgets(line, sizeof(line), f) && n < max)
-			if (!strncmp(line, "prog_id:", 8)) {
-				union bpf_attr a;
-				int pfd;
-
-				memset(&a, 0, sizeof(a));
-				a.prog_id = (uint32_t)strtoul(line + 8, NULL, 10);
-				pfd = (int)syscall(SYS_bpf, BPF_PROG_GET_FD_BY_ID, &a, sizeof(a));
-				if (pfd >= 0)
-					fds[n++] = pfd;
-			}
+			if (!strncmp(line, "prog_id:", 8))
+				ids[n++] = (uint32_t)strtoul(line + 8, NULL, 10);
 		fclose(f);
+	}
+	qsort(ids, (size_t)n, sizeof(*ids), cmp_u32);
+	return n;
+}
+
+/* fds of the programs pid holds (from its fdinfo), at most max. */
+static int prog_fds(pid_t pid, int *fds, int max)
+{
+	uint32_t ids[64];
+	int n = 0, nid = held_prog_ids(pid, ids, max < 64 ? max : 64);
+
+	for (int i = 0; i < nid; i++) {
+		union bpf_attr a;
+		int pfd;
+
+		memset(&a, 0, sizeof(a));
+		a.prog_id = ids[i];
+		pfd = (int)syscall(SYS_bpf, BPF_PROG_GET_FD_BY_ID, &a, sizeof(a));
+		if (pfd >= 0)
+			fds[n++] = pfd;
 	}
 	return n;
 }
@@ -559,35 +584,6 @@ static pid_t keeper_of(pid_t parent)
 	pid_t pid;
 
 	return children_of(parent, true, &pid, 1) == 1 ? pid : -1;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The ids of the programs pid holds descriptors of (one per descriptor), sorted; how many. */
-static int held_prog_ids(pid_t pid, uint32_t *ids, int max)
-{
-	char path[64], line[256];
-	int n = 0;
-
-	for (int fd = 0; fd < 1024 && n < max; fd++) {
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
-		f = fopen(path, "re");
-		if (!f)
-			continue;
-		while (fgets(line, sizeof(line), f) && n < max)
-			if (!strncmp(line, "prog_id:", 8))
-				ids[n++] = (uint32_t)strtoul(line + 8, NULL, 10);
-		fclose(f);
-	}
-	qsort(ids, (size_t)n, sizeof(*ids), cmp_u32);
-	return n;
 }
 
 /*
@@ -749,6 +745,69 @@ static void test_failed_start_leaves_no_keeper(void **state)
 	assert_true(reaped >= 2);
 }
 
+/*
+ * The tiny build's packed code (x86_64, musl) is made executable once written: where that is
+ * refused (SELinux's deny_execmem; here a seccomp filter failing mprotect with PROT_EXEC), it
+ * says so in one line and exits 126 before anything else. A build whose code is not packed
+ * (no .pk_code section) runs on.
+ */
+static void test_unexecutable_code_said(void **state)
+{
+	struct sock_filter f[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mprotect, 0, 3),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[2])),
+	    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_EXEC, 0, 1),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {.len = sizeof(f) / sizeof(f[0]), .filter = f};
+	char err[512] = "", *file;
+	int pipefd[2], st;
+	size_t n = 0, len;
+	ssize_t r;
+	bool packed;
+	pid_t pid;
+	FILE *bin = fopen(g_bin, "re");
+
+	(void)state;
+	assert_non_null(bin);
+	file = malloc(8 << 20);
+	assert_non_null(file);
+	len = fread(file, 1, 8 << 20, bin);
+	fclose(bin);
+	packed = memmem(file, len, ".pk_code", 9) != NULL;
+	free(file);
+	assert_int_equal(pipe2(pipefd, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char *const argv[] = {g_bin, "--version", NULL};
+
+		dup2(pipefd[1], STDERR_FILENO);
+		dup2(open("/dev/null", O_WRONLY), STDOUT_FILENO);
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+			_exit(99);
+		execv(g_bin, argv);
+		_exit(98);
+	}
+	close(pipefd[1]);
+	while (n + 1 < sizeof(err) && (r = read(pipefd[0], err + n, sizeof(err) - 1 - n)) > 0)
+		n += (size_t)r;
+	close(pipefd[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	if (!packed) {
+		assert_int_equal(WEXITSTATUS(st), 0);
+		return;
+	}
+	assert_int_equal(WEXITSTATUS(st), 126);
+	assert_non_null(strstr(err, "cannot be made executable"));
+	assert_non_null(strchr(err, '\n'));
+	assert_true(strchr(err, '\n') == err + n - 1); /* one line */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -757,7 +816,7 @@ int main(void)
 	    T(test_check_privileges_with_many_groups), T(test_user_switch_checked_before_attach),
 	    T(test_numbers_with_blanks_refused),       T(test_ring_too_small_said),
 	    T(test_closed_stderr_goes_to_kmsg),	       T(test_stopped_detach_child_runs_nothing),
-	    T(test_failed_start_leaves_no_keeper),
+	    T(test_failed_start_leaves_no_keeper),     T(test_unexecutable_code_said),
 #undef T
 	};
 	enum {
