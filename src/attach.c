@@ -13,13 +13,20 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+int cpu_here(void)
+{
+	unsigned cpu = 0;
+
+	return syscall(__NR_getcpu, &cpu, NULL, NULL) == 0 && cpu < 4096 ? (int)cpu : -1;
+}
+
 /* The CPU we run on: an event there is installed and enabled without interrupting another
  * CPU (two such calls an attach, 0.1 ms each here when that CPU is busy); else CPU 0. */
 static int here(void)
 {
-	unsigned cpu = 0;
+	int cpu = cpu_here();
 
-	return syscall(__NR_getcpu, &cpu, NULL, NULL) == 0 && cpu < 4096 ? (int)cpu : 0;
+	return cpu < 0 ? 0 : cpu;
 }
 
 /* a's event opened disabled and bare: it registers the tracepoint with perf (the first of a

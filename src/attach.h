@@ -22,5 +22,7 @@ void tp_detach_all(int *fds, size_t n);
 /* In a child that holds only what it keeps: closes every descriptor but keep's n (-1s
  * skipped), a close_range(2) a gap (one close each below 1024 before 5.9). */
 void close_all_but(const int *keep, size_t n);
+/* The CPU we run on (getcpu), or -1. */
+int cpu_here(void);
 
 #endif

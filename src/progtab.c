@@ -17,8 +17,6 @@
 #else
 #define FULL_ONLY(emit) emit
 #endif
-/* what check says of a feature only the full build uses (its ids, exits, fork records) */
-#define FULL_TEXT(s) FULL_ONLY(s)
 
 /* Attached in rank order: fork tracking first, so that no fork slips between it and the exec
  * programs; then whatever reads or drops in-flight state before what writes it. */
@@ -383,15 +381,15 @@ const struct kfeature_def kfeature_defs[KF_COUNT] = {
     [KF_EXIT] = {.name = "exit status",
 		 .members = KM(TASK_SIGNAL) | KM(SIGNAL_GROUP_EXIT_CODE) | KM(TASK_EXIT_CODE),
 		 .without =
-		     FULL_TEXT("--exit: exit_code from exit_group()'s argument only; signal, "
+		     FULL_ONLY("--exit: exit_code from exit_group()'s argument only; signal, "
 			       "core and age are null")},
     [KF_EXIT_OLD] = {.name = "exit on older kernels",
 		     .members = KM(TASK_SIGNAL) | KM(SIGNAL_LIVE) | KM(TASK_ACTIVE_MM) |
 				KM(TASK_FLAGS) | KM(TASK_MM),
-		     .without = FULL_TEXT("--exit where sched_process_exit has no group_dead: a "
+		     .without = FULL_ONLY("--exit where sched_process_exit has no group_dead: a "
 					  "process's exit is its leader's")},
     [KF_FORKS] = {.name = "fork records",
 		  .members = KM(TASK_CHILDREN) | KM(TASK_SIBLING) | KM(TASK_PID) |
 			     KM(TASK_START_BOOTTIME) | KM(TASK_MM) | KM(MM_ARG_START),
-		  .without = FULL_TEXT("-o ancestors: threads are taken for processes")},
+		  .without = FULL_ONLY("-o ancestors: threads are taken for processes")},
 };

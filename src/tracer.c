@@ -23,7 +23,6 @@
 #include <sched.h>
 #include <sys/file.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -205,8 +204,7 @@ static void learn_own_root(struct session *s)
 	static char *const none[] = {NULL};
 	struct stat a, b;
 	cpu_set_t was, here;
-	unsigned cpu;
-	int k;
+	int cpu = cpu_here(), k;
 
 	if (!(s->o->prog.ctx & CTXB(ROOT)))
 		return;
@@ -218,11 +216,10 @@ static void learn_own_root(struct session *s)
 	}
 	s->self = getpid();
 	CPU_ZERO(&here);
-	if (!syscall(SYS_getcpu, &cpu, NULL, NULL) && cpu < CPU_SETSIZE &&
-	    !sched_getaffinity(0, sizeof(was), &was)) {
+	if (cpu >= 0 && cpu < CPU_SETSIZE && !sched_getaffinity(0, sizeof(was), &was)) {
 		CPU_SET(cpu, &here);
 		sched_setaffinity(0, sizeof(here), &here);
-		for (k = 0; k < s->nr && s->rings[k].cpu != (int)cpu; k++)
+		for (k = 0; k < s->nr && s->rings[k].cpu != cpu; k++)
 			;
 		if (k < s->nr) { /* its ring first (the poll set follows the rings' order) */
 			struct perf_ring r = s->rings[k];
